@@ -1,0 +1,26 @@
+package dev.granary.wire;
+
+/**
+ * The textual form of a 64-bit chunk handle: 16 lowercase hex digits. The same string appears in
+ * {@code stat --json}, in logs and in the chunkserver's replica file names, so an operator can find
+ * a chunk's files on disk with the handle a client shows.
+ */
+public final class ChunkHandles {
+  private ChunkHandles() {}
+
+  public static String format(long handle) {
+    return String.format("%016x", handle);
+  }
+
+  /** @throws IllegalArgumentException if {@code s} is not 16 hex digits */
+  public static long parse(String s) {
+    if (s.length() != 16) {
+      throw new IllegalArgumentException("chunk handle '" + s + "': expected 16 hex digits");
+    }
+    try {
+      return Long.parseUnsignedLong(s, 16);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("chunk handle '" + s + "': expected 16 hex digits", e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.granary.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns bytes into {@link Frame}s. The header is checked field by field before the payload is
+ * awaited: magic, version, flags, a known type, and a length within that type's limit, so a peer can
+ * never make us buffer more than {@link Limits#MAX_CONTROL_PAYLOAD} (plus one header) per connection.
+ *
+ * <p>On the first bad frame the decoder raises a {@link ProtocolException} (and nothing else), stops
+ * decoding, and discards whatever else arrives; the pipeline's error handler answers and closes.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+  private boolean failed;
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (in.readableBytes() < Frames.HEADER_LENGTH) {
+      // Check what we already have so garbage fails fast instead of waiting for 20 bytes.
+      if (in.readableBytes() >= 4 && in.getInt(in.readerIndex()) != Frames.MAGIC) {
+        throw fail(in, new ProtocolException(badMagic(in.getInt(in.readerIndex()))));
+      }
+      return;
+    }
+    int start = in.readerIndex();
+    int magic = in.getInt(start);
+    if (magic != Frames.MAGIC) {
+      throw fail(in, new ProtocolException(badMagic(magic)));
+    }
+    int version = in.getUnsignedByte(start + 4);
+    if (version != Frames.VERSION) {
+      throw fail(in, new VersionMismatchException(version));
+    }
+    int flags = in.getUnsignedByte(start + 5);
+    if ((flags & ~Frames.KNOWN_FLAGS) != 0) {
+      throw fail(in, new ProtocolException("unknown frame flags 0x" + Integer.toHexString(flags)));
+    }
+    int code = in.getUnsignedShort(start + 6);
+    MessageType type = MessageType.forCode(code);
+    if (type == null) {
+      throw fail(in, new ProtocolException("unknown message type " + code));
+    }
+    long requestId = in.getLong(start + 8);
+    long length = in.getUnsignedInt(start + 16);
+    if (length > type.maxPayload()) {
+      throw fail(in, new ProtocolException("frame of type " + type + " announces " + length
+          + " payload bytes; the limit is " + type.maxPayload()));
+    }
+    if (in.readableBytes() < Frames.HEADER_LENGTH + length) {
+      return;
+    }
+    in.skipBytes(Frames.HEADER_LENGTH);
+    ByteBuf payload = in.readSlice((int) length);
+    try {
+      out.add(new Frame(requestId, flags, type.decode(payload)));
+    } catch (ProtocolException e) {
+      throw fail(in, e);
+    } catch (RuntimeException e) {
+      // A decoder must only throw ProtocolException; anything else is still the peer's bad input.
+      throw fail(in, new ProtocolException(type + " payload does not parse: " + e));
+    }
+  }
+
+  private ProtocolException fail(ByteBuf in, ProtocolException e) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    return e;
+  }
+
+  private static String badMagic(int magic) {
+    return "bad magic 0x" + String.format("%08x", magic) + " (expected 0x"
+        + String.format("%08x", Frames.MAGIC) + "): not a Granary peer";
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    decode(ctx, in, out);
+    if (in.isReadable()) {
+      int left = in.readableBytes();
+      in.skipBytes(left);
+      failed = true;
+      throw new ProtocolException("connection closed inside a frame (" + left
+          + " bytes of a truncated frame)");
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.granary.wire;
+
+/** Hard limits of the protocol. Every decoder enforces them before it allocates. */
+public final class Limits {
+  /** Largest payload of a control (non-data) frame. */
+  public static final int MAX_CONTROL_PAYLOAD = 1 << 20;
+  /** Checksum block size: each block of a replica carries one CRC32C (GFS uses 64 KiB too). */
+  public static final int BLOCK_SIZE = 64 * 1024;
+  /** Largest payload of a data packet frame: one block plus the packet's own fields. */
+  public static final int MAX_PACKET_PAYLOAD = BLOCK_SIZE + 64;
+  /** Largest encoded string (paths, names, messages), in UTF-8 bytes. */
+  public static final int MAX_STRING_BYTES = 8192;
+  /** Largest number of entries a LIST reply carries; clients page with {@code startAfter}. */
+  public static final int MAX_LIST_ENTRIES = 10_000;
+  /** Largest number of chunk locations in one LOOKUP reply. */
+  public static final int MAX_LOOKUP_CHUNKS = 4096;
+
+  private Limits() {}
+}

@@ -1,0 +1,74 @@
+package dev.granary.wire;
+
+/**
+ * Status codes carried by {@code ERROR} replies. Each maps onto one of the contract's exit codes, so a
+ * client can turn any remote failure into the right exit status. A code is never reused.
+ */
+public enum Status {
+  OK(0, 0),
+  INTERNAL(1, 1),
+  INVALID_ARGUMENT(2, 2),
+  NOT_FOUND(3, 3),
+  UNAVAILABLE(4, 4),
+  INTEGRITY(5, 5),
+  ALREADY_EXISTS(6, 6),
+  DENIED(7, 7),
+  /** A directory has entries and the operation was not recursive. */
+  NOT_EMPTY(8, 2),
+  /** A path component that must be a directory is a file. */
+  NOT_A_DIRECTORY(9, 2),
+  /** The operation needs a file and the path is a directory. */
+  IS_A_DIRECTORY(10, 2),
+  /** The chunkserver has no room for the replica. */
+  NO_SPACE(11, 4),
+  /** The replica exists with another version than the one asked for. */
+  STALE_VERSION(12, 4),
+  /** The chunkserver holds no replica of that chunk handle. */
+  NO_SUCH_REPLICA(13, 4),
+  /** A node of a write pipeline failed; the detail names it. */
+  PIPELINE_FAILED(14, 4),
+  /** The peer violated the protocol (bad frame, wrong version, handshake missing). */
+  PROTOCOL(15, 4),
+  /** Too many transfers in progress; retry later. */
+  BUSY(16, 4),
+  /** A chunkserver that the master does not know (e.g. after a master restart) must register. */
+  NOT_REGISTERED(17, 4),
+  /** The master has not yet heard from enough chunkservers to answer for replica locations. */
+  LOCATIONS_INCOMPLETE(18, 4),
+  /** A request exceeds a protocol or configured limit. */
+  TOO_LARGE(19, 2);
+
+  private static final Status[] BY_CODE = new Status[32];
+
+  static {
+    for (Status s : values()) {
+      BY_CODE[s.code] = s;
+    }
+  }
+
+  private final int code;
+  private final int exitCode;
+
+  Status(int code, int exitCode) {
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** The process exit code of ../shared/CONTRACT.md that this status maps onto. */
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** @throws ProtocolException for an unknown code */
+  public static Status fromCode(int code) {
+    Status s = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    if (s == null) {
+      throw new ProtocolException("unknown status code " + code);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.granary.wire.msg;
+
+import dev.granary.wire.MessageType;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/** The cluster as the master sees it. {@code locationsComplete} is false until chunkserver reports cover the namespace after a restart. */
+public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis) implements Message {
+  public ClusterStatusResponse {
+    nodes = List.copyOf(nodes);
+  }
+
+  @Override
+  public MessageType type() {
+    return MessageType.CLUSTER_STATUS_RESPONSE;
+  }
+
+  @Override
+  public void encode(ByteBuf out) {
+    Codec.writeString(out, masterId);
+    Codec.writeList(out, nodes, (b, n) -> n.encode(b));
+    out.writeLong(files);
+    out.writeLong(directories);
+    out.writeLong(chunks);
+    out.writeLong(underReplicated);
+    out.writeLong(overReplicated);
+    out.writeLong(missing);
+    out.writeLong(corrupt);
+    out.writeLong(replicationQueue);
+    out.writeLong(replicationsInFlight);
+    Codec.writeBoolean(out, locationsComplete);
+    out.writeLong(uptimeMillis);
+  }
+
+  public static ClusterStatusResponse decode(ByteBuf in) {
+    return new ClusterStatusResponse(Codec.readString(in),
+        Codec.readList(in, NodeStatus.MIN_BYTES, NodeStatus::decode), Codec.readLong(in),
+        Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
+        Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
+        Codec.readBoolean(in), Codec.readLong(in));
+  }
+}

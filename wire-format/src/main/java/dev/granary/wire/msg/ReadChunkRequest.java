@@ -1,0 +1,27 @@
+package dev.granary.wire.msg;
+
+import dev.granary.wire.MessageType;
+
+import io.netty.buffer.ByteBuf;
+
+
+/** Reads {@code length} bytes at {@code offset} of a replica. Answered by {@link ReadPacket}s, one per checksum block covering the range (block-aligned, so each carries its stored CRC32C), the last one flagged; or by ERROR (NO_SUCH_REPLICA, STALE_VERSION, INVALID_ARGUMENT, INTEGRITY). */
+public record ReadChunkRequest(long handle, long version, long offset, long length) implements Message {
+  @Override
+  public MessageType type() {
+    return MessageType.READ_CHUNK_REQUEST;
+  }
+
+  @Override
+  public void encode(ByteBuf out) {
+    out.writeLong(handle);
+    out.writeLong(version);
+    out.writeLong(offset);
+    out.writeLong(length);
+  }
+
+  public static ReadChunkRequest decode(ByteBuf in) {
+    return new ReadChunkRequest(Codec.readLong(in), Codec.readLong(in),
+        Codec.readNonNegativeLong(in, "offset"), Codec.readNonNegativeLong(in, "length"));
+  }
+}

@@ -1,0 +1,28 @@
+package dev.granary.wire.msg;
+
+import dev.granary.wire.MessageType;
+
+import io.netty.buffer.ByteBuf;
+
+
+/** A chunkserver introduces itself: stable id, the port it serves on, and its space. The master takes the host from the connection. */
+public record RegisterRequest(String nodeId, int port, long capacityBytes, long usedBytes, long freeBytes) implements Message {
+  @Override
+  public MessageType type() {
+    return MessageType.REGISTER_REQUEST;
+  }
+
+  @Override
+  public void encode(ByteBuf out) {
+    Codec.writeString(out, nodeId);
+    out.writeShort(port);
+    out.writeLong(capacityBytes);
+    out.writeLong(usedBytes);
+    out.writeLong(freeBytes);
+  }
+
+  public static RegisterRequest decode(ByteBuf in) {
+    return new RegisterRequest(Codec.readString(in), Codec.readUnsignedShort(in),
+        Codec.readLong(in), Codec.readLong(in), Codec.readLong(in));
+  }
+}
