@@ -1,0 +1,49 @@
+package dev.granary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void versionNamesBuildAndProtocol() {
+    Result r = run("--version");
+    assertEquals(0, r.code());
+    assertTrue(r.out().startsWith("granary "), r.out());
+    assertTrue(r.out().contains("protocol 1"), r.out());
+  }
+
+  @Test
+  void helpListsUsage() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("Usage: granary"), r.out());
+  }
+
+  @Test
+  void unknownOptionIsOneLineWithExitCode2() {
+    Result r = run("--no-such-flag");
+    assertEquals(2, r.code());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("granary: "), r.err());
+  }
+
+  @Test
+  void unknownCommandIsUsageError() {
+    Result r = run("frobnicate");
+    assertEquals(2, r.code());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+}

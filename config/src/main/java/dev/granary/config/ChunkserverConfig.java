@@ -1,0 +1,74 @@
+package dev.granary.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A chunkserver's configuration, validated and immutable. Build it with {@link
+ * ConfigLoader#loadChunkserver} (defaults &lt; file &lt; flags) or {@link #defaults()}.
+ *
+ * @param host the address to bind, e.g. {@code 0.0.0.0} (default) for every interface
+ * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
+ *     (default 7071)
+ * @param master the master's address (default {@code 127.0.0.1:7070})
+ * @param dataDir the directory holding replicas and their checksums (default {@code
+ *     data/chunkserver})
+ * @param capacity bytes this server offers, 0 or more; 0 (default) means the free space of the
+ *     data dir's disk
+ * @param scrubInterval how often every replica's checksums are verified, at least 1s (default 1h)
+ * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB (default 64MiB)
+ * @param maxTransfers concurrent chunk transfers served, 1..4096 (default 64)
+ * @param idleTimeout how long an idle connection stays open, at least 1s (default 60s)
+ */
+public record ChunkserverConfig(
+    String host,
+    int port,
+    HostPort master,
+    Path dataDir,
+    long capacity,
+    Duration scrubInterval,
+    long scrubRate,
+    int maxTransfers,
+    Duration idleTimeout) {
+
+  /**
+   * Validates every component against the rules above.
+   *
+   * @throws ConfigException naming the first invalid key as {@code chunkserver.key}, its value and
+   *     what was expected
+   */
+  public ChunkserverConfig {
+    ChunkserverSchema.HOST.require(host);
+    ChunkserverSchema.PORT.require(port);
+    ChunkserverSchema.MASTER.require(master);
+    ChunkserverSchema.DATA_DIR.require(dataDir);
+    ChunkserverSchema.CAPACITY.require(capacity);
+    ChunkserverSchema.SCRUB_INTERVAL.require(scrubInterval);
+    ChunkserverSchema.SCRUB_RATE.require(scrubRate);
+    ChunkserverSchema.MAX_TRANSFERS.require(maxTransfers);
+    ChunkserverSchema.IDLE_TIMEOUT.require(idleTimeout);
+  }
+
+  /** The documented defaults, as used when neither file nor flags set a key. */
+  public static ChunkserverConfig defaults() {
+    return ChunkserverSchema.SCHEMA.defaults();
+  }
+
+  /**
+   * The effective configuration on one line, sizes and durations as a user would write them, e.g.
+   * {@code ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070, ...}}.
+   */
+  @Override
+  public String toString() {
+    return "ChunkserverConfig{host=" + host
+        + ", port=" + port
+        + ", master=" + master
+        + ", dataDir=" + dataDir
+        + ", capacity=" + Sizes.format(capacity)
+        + ", scrubInterval=" + Durations.format(scrubInterval)
+        + ", scrubRate=" + Sizes.format(scrubRate)
+        + ", maxTransfers=" + maxTransfers
+        + ", idleTimeout=" + Durations.format(idleTimeout)
+        + "}";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.granary.config;
+
+import java.time.Duration;
+
+/**
+ * A client's configuration, validated and immutable. Build it with {@link
+ * ConfigLoader#loadClient} (defaults &lt; file &lt; environment &lt; flags) or {@link #defaults()}.
+ *
+ * @param master the master's address (default {@code 127.0.0.1:7070}, or {@code GRANARY_MASTER}
+ *     when loaded)
+ * @param cacheSize bytes of chunk locations and data the client may cache, 0 or more; 0 disables
+ *     the cache (default 256MiB)
+ * @param parallelism concurrent chunk transfers per command, 1..64 (default 4)
+ * @param timeout how long transient failures are retried before giving up, at least 100ms
+ *     (default 30s)
+ */
+public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout) {
+
+  /**
+   * Validates every component against the rules above.
+   *
+   * @throws ConfigException naming the first invalid key as {@code client.key}, its value and what
+   *     was expected
+   */
+  public ClientConfig {
+    ClientSchema.MASTER.require(master);
+    ClientSchema.CACHE_SIZE.require(cacheSize);
+    ClientSchema.PARALLELISM.require(parallelism);
+    ClientSchema.TIMEOUT.require(timeout);
+  }
+
+  /**
+   * The documented defaults, as used when neither file, environment nor flags set a key. This
+   * ignores {@code GRANARY_MASTER}; use {@link ConfigLoader#loadClient} to honour it.
+   */
+  public static ClientConfig defaults() {
+    return ClientSchema.SCHEMA.defaults();
+  }
+
+  /**
+   * The effective configuration on one line, e.g. {@code ClientConfig{master=127.0.0.1:7070,
+   * cacheSize=256MiB, parallelism=4, timeout=30s}}.
+   */
+  @Override
+  public String toString() {
+    return "ClientConfig{master=" + master
+        + ", cacheSize=" + Sizes.format(cacheSize)
+        + ", parallelism=" + parallelism
+        + ", timeout=" + Durations.format(timeout)
+        + "}";
+  }
+}

@@ -1,0 +1,39 @@
+package dev.granary.config;
+
+import static dev.granary.config.Sizes.MIB;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The client's keys, defaults and rules; {@link ClientConfig} is built from them. */
+final class ClientSchema {
+  static final String SECTION = "client";
+
+  static final Key<HostPort> MASTER = Key.address(SECTION, "master", new HostPort("127.0.0.1", 7070));
+  static final Key<Long> CACHE_SIZE =
+      Key.size(
+          SECTION,
+          "cacheSize",
+          256 * MIB,
+          size -> size >= 0,
+          "a size of 0 or more (0 disables the cache)");
+  static final Key<Integer> PARALLELISM = Key.integer(SECTION, "parallelism", 4, 1, 64);
+  static final Key<Duration> TIMEOUT =
+      Key.duration(SECTION, "timeout", Duration.ofSeconds(30), Duration.ofMillis(100));
+
+  static final Schema<ClientConfig> SCHEMA =
+      new Schema<>(
+          SECTION,
+          List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT),
+          List.of(),
+          Map.of(MASTER, ConfigKeys.ENV_MASTER),
+          values ->
+              new ClientConfig(
+                  values.get(MASTER),
+                  values.get(CACHE_SIZE),
+                  values.get(PARALLELISM),
+                  values.get(TIMEOUT)));
+
+  private ClientSchema() {}
+}

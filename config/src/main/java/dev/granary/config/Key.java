@@ -1,0 +1,289 @@
+package dev.granary.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One configuration key of one role: its name, default, syntax and rule. The loader uses it to
+ * parse raw strings from files, flags and the environment; the config records use it to validate
+ * their components, so each rule is written once.
+ *
+ * @param <T> the type of the parsed value, the boxed type of the record component
+ */
+final class Key<T> {
+  private static final Pattern INTEGER = Pattern.compile("([+-]?)0*([0-9]{1,19})");
+
+  private final String section;
+  private final String name;
+  private final Class<T> type;
+  private final T defaultValue;
+  private final String expected;
+  private final Function<String, T> parser;
+  private final Predicate<T> accepts;
+  private final Function<T, String> formatter;
+
+  /**
+   * @param expected what a valid value is, completing the phrase "expected ..."
+   * @param parser turns a non-empty raw string into a value; throws {@link ValueException}
+   * @param accepts whether a parsed value satisfies the key's rule
+   */
+  Key(
+      String section,
+      String name,
+      Class<T> type,
+      T defaultValue,
+      String expected,
+      Function<String, T> parser,
+      Predicate<T> accepts,
+      Function<T, String> formatter) {
+    this.section = section;
+    this.name = name;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.expected = expected;
+    this.parser = parser;
+    this.accepts = accepts;
+    this.formatter = formatter;
+  }
+
+  /** An int between min and max inclusive. */
+  static Key<Integer> integer(String section, String name, int defaultValue, int min, int max) {
+    String expected = "an integer between " + min + " and " + max;
+    return new Key<>(
+        section,
+        name,
+        Integer.class,
+        defaultValue,
+        expected,
+        text -> (int) parseInteger(text, min, max, expected),
+        value -> value >= min && value <= max,
+        String::valueOf);
+  }
+
+  /** A long of at least min. */
+  static Key<Long> atLeast(String section, String name, long defaultValue, long min) {
+    String expected = "an integer of at least " + min;
+    return new Key<>(
+        section,
+        name,
+        Long.class,
+        defaultValue,
+        expected,
+        text -> parseInteger(text, min, Long.MAX_VALUE, expected),
+        value -> value >= min,
+        String::valueOf);
+  }
+
+  /** A byte size (see {@link Sizes}) satisfying the rule. */
+  static Key<Long> size(
+      String section, String name, long defaultValue, Predicate<Long> rule, String expected) {
+    return new Key<>(
+        section, name, Long.class, defaultValue, expected, Sizes::parse, rule, Sizes::format);
+  }
+
+  /** A duration (see {@link Durations}) of at least min. */
+  static Key<Duration> duration(String section, String name, Duration defaultValue, Duration min) {
+    return duration(
+        section,
+        name,
+        defaultValue,
+        value -> value.compareTo(min) >= 0,
+        "a duration of at least " + Durations.format(min));
+  }
+
+  /** A duration (see {@link Durations}) satisfying the rule. */
+  static Key<Duration> duration(
+      String section,
+      String name,
+      Duration defaultValue,
+      Predicate<Duration> rule,
+      String expected) {
+    return new Key<>(
+        section,
+        name,
+        Duration.class,
+        defaultValue,
+        expected,
+        Durations::parse,
+        rule,
+        Durations::format);
+  }
+
+  /** A server port; 0 asks the operating system for a free one. */
+  static Key<Integer> port(String section, String name, int defaultValue) {
+    return integer(section, name, defaultValue, 0, 65535);
+  }
+
+  /** A host name or IP address to bind to. */
+  static Key<String> host(String section, String name, String defaultValue) {
+    String expected = "a host name or IP address to bind to, e.g. 0.0.0.0";
+    return new Key<>(
+        section,
+        name,
+        String.class,
+        defaultValue,
+        expected,
+        text -> {
+          String problem = HostPort.hostProblem(text);
+          if (problem != null) {
+            throw new ValueException(problem);
+          }
+          return text;
+        },
+        value -> HostPort.hostProblem(value) == null,
+        Function.identity());
+  }
+
+  /** A {@code host:port} address (see {@link HostPort#parse}). */
+  static Key<HostPort> address(String section, String name, HostPort defaultValue) {
+    return new Key<>(
+        section,
+        name,
+        HostPort.class,
+        defaultValue,
+        "host:port, e.g. 127.0.0.1:7070",
+        HostPort::parse,
+        value -> true,
+        HostPort::toString);
+  }
+
+  /** A non-empty file system path, kept as written (a relative path is relative to the cwd). */
+  static Key<Path> path(String section, String name, Path defaultValue) {
+    String expected = "a non-empty path";
+    return new Key<>(
+        section,
+        name,
+        Path.class,
+        defaultValue,
+        expected,
+        text -> {
+          try {
+            return Path.of(text);
+          } catch (InvalidPathException e) {
+            throw new ValueException("expected a valid path: " + e.getReason());
+          }
+        },
+        value -> !value.toString().isEmpty(),
+        Path::toString);
+  }
+
+  /** One of a fixed list of words; a near miss gets a suggestion. */
+  static Key<String> oneOf(String section, String name, String defaultValue, List<String> words) {
+    String expected = "one of " + String.join(", ", words);
+    return new Key<>(
+        section,
+        name,
+        String.class,
+        defaultValue,
+        expected,
+        text -> {
+          if (!words.contains(text)) {
+            throw new ValueException(
+                "expected "
+                    + expected
+                    + Messages.closest(text, words)
+                        .map(word -> Messages.DASH + "did you mean " + word + "?")
+                        .orElse(""));
+          }
+          return text;
+        },
+        words::contains,
+        Function.identity());
+  }
+
+  String section() {
+    return section;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** {@code section.name}, as the key is written in a config file. */
+  String qualifiedName() {
+    return section + "." + name;
+  }
+
+  Class<T> type() {
+    return type;
+  }
+
+  T defaultValue() {
+    return defaultValue;
+  }
+
+  /** What a valid value is, completing the phrase "expected ...". */
+  String expected() {
+    return expected;
+  }
+
+  /**
+   * Parses a non-empty raw string and checks the key's rule.
+   *
+   * @throws ValueException whose reason says what was wrong and what was expected
+   */
+  T parse(String text) {
+    T value = parser.apply(text);
+    if (!accepts.test(value)) {
+      throw new ValueException("expected " + expected);
+    }
+    return value;
+  }
+
+  /** The value as a user would write it, e.g. {@code 64MiB} or {@code 1s}. */
+  String format(T value) {
+    return formatter.apply(value);
+  }
+
+  /** Formats a value known to be of this key's type. */
+  String formatAny(Object value) {
+    return format(type.cast(value));
+  }
+
+  /**
+   * Checks a value given programmatically, e.g. to a config record's constructor.
+   *
+   * @throws ConfigException naming {@link #qualifiedName()}, the value and what was expected
+   */
+  T require(T value) {
+    if (value == null) {
+      throw new ConfigException(qualifiedName() + " has no value; expected " + expected);
+    }
+    if (!accepts.test(value)) {
+      throw new ConfigException(
+          "invalid "
+              + qualifiedName()
+              + " "
+              + Messages.quote(format(value))
+              + ": expected "
+              + expected);
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return qualifiedName();
+  }
+
+  private static long parseInteger(String text, long min, long max, String expected) {
+    Matcher matcher = INTEGER.matcher(text.strip());
+    try {
+      if (matcher.matches()) {
+        long value = Long.parseLong(matcher.group(1) + matcher.group(2));
+        if (value >= min && value <= max) {
+          return value;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // Nineteen digits beyond Long.MAX_VALUE: out of range like any other.
+    }
+    throw new ValueException("expected " + expected);
+  }
+}

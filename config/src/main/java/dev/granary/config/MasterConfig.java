@@ -1,0 +1,100 @@
+package dev.granary.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The master's configuration, validated and immutable. Build it with {@link
+ * ConfigLoader#loadMaster} (defaults &lt; file &lt; flags) or {@link #defaults()}.
+ *
+ * @param host the address to bind, e.g. {@code 0.0.0.0} (default) for every interface
+ * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
+ *     (default 7070)
+ * @param dataDir the directory holding the operation log and checkpoints (default {@code
+ *     data/master})
+ * @param chunkSize bytes per chunk, a multiple of 64KiB between 64KiB and 1GiB (default 64MiB)
+ * @param replication replicas per chunk wanted, 1..16 (default 3)
+ * @param minReplicas replicas a write needs before it succeeds, 1..replication (default 2)
+ * @param pulseInterval how often chunkservers report, at least 10ms (default 1s)
+ * @param deadAfter silence after which a chunkserver is marked dead, longer than pulseInterval
+ *     (default 10s)
+ * @param gcInterval how often replicas of deleted files are collected, at least 100ms (default
+ *     30s)
+ * @param placement the replica placement policy, {@code round-robin} (default) or {@code
+ *     most-free-space}
+ * @param checkpointOps operations logged between checkpoints, at least 1 (default 100000)
+ * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
+ */
+public record MasterConfig(
+    String host,
+    int port,
+    Path dataDir,
+    long chunkSize,
+    int replication,
+    int minReplicas,
+    Duration pulseInterval,
+    Duration deadAfter,
+    Duration gcInterval,
+    String placement,
+    long checkpointOps,
+    int maxCopiesPerNode) {
+
+  /** The placement policy that spreads replicas over chunkservers in turn. */
+  public static final String ROUND_ROBIN = "round-robin";
+
+  /** The placement policy that prefers the chunkservers with the most free space. */
+  public static final String MOST_FREE_SPACE = "most-free-space";
+
+  /** Every valid {@link #placement()}. */
+  public static final List<String> PLACEMENTS = List.of(ROUND_ROBIN, MOST_FREE_SPACE);
+
+  /**
+   * Validates every component against the rules above.
+   *
+   * @throws ConfigException naming the first invalid key as {@code master.key}, its value and
+   *     what was expected
+   */
+  public MasterConfig {
+    MasterSchema.HOST.require(host);
+    MasterSchema.PORT.require(port);
+    MasterSchema.DATA_DIR.require(dataDir);
+    MasterSchema.CHUNK_SIZE.require(chunkSize);
+    MasterSchema.REPLICATION.require(replication);
+    MasterSchema.MIN_REPLICAS.require(minReplicas);
+    MasterSchema.PULSE_INTERVAL.require(pulseInterval);
+    MasterSchema.DEAD_AFTER.require(deadAfter);
+    MasterSchema.GC_INTERVAL.require(gcInterval);
+    MasterSchema.PLACEMENT.require(placement);
+    MasterSchema.CHECKPOINT_OPS.require(checkpointOps);
+    MasterSchema.MAX_COPIES_PER_NODE.require(maxCopiesPerNode);
+    MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
+    MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
+  }
+
+  /** The documented defaults, as used when neither file nor flags set a key. */
+  public static MasterConfig defaults() {
+    return MasterSchema.SCHEMA.defaults();
+  }
+
+  /**
+   * The effective configuration on one line, sizes and durations as a user would write them, e.g.
+   * {@code MasterConfig{host=0.0.0.0, port=7070, dataDir=data/master, chunkSize=64MiB, ...}}.
+   */
+  @Override
+  public String toString() {
+    return "MasterConfig{host=" + host
+        + ", port=" + port
+        + ", dataDir=" + dataDir
+        + ", chunkSize=" + Sizes.format(chunkSize)
+        + ", replication=" + replication
+        + ", minReplicas=" + minReplicas
+        + ", pulseInterval=" + Durations.format(pulseInterval)
+        + ", deadAfter=" + Durations.format(deadAfter)
+        + ", gcInterval=" + Durations.format(gcInterval)
+        + ", placement=" + placement
+        + ", checkpointOps=" + checkpointOps
+        + ", maxCopiesPerNode=" + maxCopiesPerNode
+        + "}";
+  }
+}
