@@ -14,13 +14,10 @@ public final class ChunkHandles {
 
   /** @throws IllegalArgumentException if {@code s} is not 16 hex digits */
   public static long parse(String s) {
-    if (s.length() != 16) {
+    // Checked by hand: Long.parseUnsignedLong would also take a leading '+'.
+    if (s.length() != 16 || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128)) {
       throw new IllegalArgumentException("chunk handle '" + s + "': expected 16 hex digits");
     }
-    try {
-      return Long.parseUnsignedLong(s, 16);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("chunk handle '" + s + "': expected 16 hex digits", e);
-    }
+    return Long.parseUnsignedLong(s, 16);
   }
 }

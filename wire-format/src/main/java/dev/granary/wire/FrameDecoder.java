@@ -23,9 +23,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     if (in.readableBytes() < Frames.HEADER_LENGTH) {
-      // Check what we already have so garbage fails fast instead of waiting for 20 bytes.
+      // Check what we already have so garbage fails fast instead of waiting for 20 bytes. The
+      // version too: only the first 5 bytes are frozen, another version's header may be shorter.
       if (in.readableBytes() >= 4 && in.getInt(in.readerIndex()) != Frames.MAGIC) {
         throw fail(in, new ProtocolException(badMagic(in.getInt(in.readerIndex()))));
+      }
+      if (in.readableBytes() >= 5 && in.getUnsignedByte(in.readerIndex() + 4) != Frames.VERSION) {
+        throw fail(in, new VersionMismatchException(in.getUnsignedByte(in.readerIndex() + 4)));
       }
       return;
     }

@@ -30,6 +30,8 @@ import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.ServerDefaultsRequest;
+import dev.granary.wire.msg.ServerDefaultsResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
@@ -72,6 +74,8 @@ public enum MessageType {
   FSCK_REQUEST(34, FsckRequest::decode),
   FSCK_RESPONSE(35, FsckResponse::decode),
   REPORT_BAD_REPLICA_REQUEST(36, ReportBadReplicaRequest::decode),
+  SERVER_DEFAULTS_REQUEST(38, ServerDefaultsRequest::decode),
+  SERVER_DEFAULTS_RESPONSE(39, ServerDefaultsResponse::decode),
 
   REGISTER_REQUEST(48, RegisterRequest::decode),
   REGISTER_RESPONSE(49, RegisterResponse::decode),

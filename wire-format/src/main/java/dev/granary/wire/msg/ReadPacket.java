@@ -14,6 +14,14 @@ import io.netty.util.ReferenceCounted;
  */
 public record ReadPacket(long offset, int crc, boolean last, ByteBuf data)
     implements Message, ReferenceCounted {
+  /** @throws IllegalArgumentException if the data exceed one checksum block */
+  public ReadPacket {
+    if (data.readableBytes() > Limits.BLOCK_SIZE) {
+      throw new IllegalArgumentException("packet of " + data.readableBytes()
+          + " bytes exceeds the block size " + Limits.BLOCK_SIZE);
+    }
+  }
+
   /** Bytes of the fields before the data. */
   public static final int FIELDS_LENGTH = 8 + 4 + 1;
 

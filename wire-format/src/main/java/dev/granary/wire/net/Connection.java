@@ -225,6 +225,19 @@ public final class Connection implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+      if (frame.isResponse() && frame.requestId() == 0
+          && frame.message() instanceof ErrorReply e) {
+        // Request id 0 is never a request's: an ERROR on it is about the connection itself (the
+        // peer's decoder refused our bytes, e.g. a protocol version it does not speak) and the
+        // peer closes next. Its text becomes what every pending call fails with.
+        if (closeCause == null) {
+          closeCause = new RemoteException(e);
+        }
+        log.debug("{} refused the connection: {} {}", peer, e.status(), e.message());
+        ReferenceCountUtil.release(frame);
+        ctx.close();
+        return;
+      }
       Listener l = frame.isResponse() ? listeners.get(frame.requestId()) : null;
       if (l == null) {
         if (!frame.isResponse()) {

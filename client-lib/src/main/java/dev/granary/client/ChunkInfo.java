@@ -1,0 +1,18 @@
+package dev.granary.client;
+
+import java.util.List;
+
+/**
+ * One chunk of a file, for {@code stat --json}.
+ *
+ * @param index chunk index in the file, from 0
+ * @param handle the chunk handle as 16 hex digits (the string in replica file names)
+ * @param version the chunk version
+ * @param size bytes in this chunk
+ * @param replicas {@code host:port} of each live replica
+ */
+public record ChunkInfo(int index, String handle, long version, long size, List<String> replicas) {
+  public ChunkInfo {
+    replicas = List.copyOf(replicas);
+  }
+}

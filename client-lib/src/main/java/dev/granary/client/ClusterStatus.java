@@ -1,0 +1,16 @@
+package dev.granary.client;
+
+import java.util.List;
+
+/**
+ * The cluster as the master sees it. {@code locationsComplete} is false while a restarted master is
+ * still collecting replica reports.
+ */
+public record ClusterStatus(String masterId, List<NodeStatus> nodes, long files, long directories,
+    long chunks, long underReplicated, long overReplicated, long missing, long corrupt,
+    long replicationQueue, long replicationsInFlight, boolean locationsComplete,
+    long uptimeMillis) {
+  public ClusterStatus {
+    nodes = List.copyOf(nodes);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.granary.client;
+
+/** Permission or authentication denied. Exit code 7. */
+public class DeniedException extends GranaryException {
+  private static final long serialVersionUID = 1L;
+
+  public DeniedException(String message) {
+    super(message, null);
+  }
+
+  public DeniedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 7;
+  }
+}

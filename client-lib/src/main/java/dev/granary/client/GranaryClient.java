@@ -1,0 +1,489 @@
+package dev.granary.client;
+
+import dev.granary.client.internal.BlockCache;
+import dev.granary.client.internal.BlockFetcher;
+import dev.granary.client.internal.ClientContext;
+import dev.granary.client.internal.ConnectionPool;
+import dev.granary.client.internal.FileReader;
+import dev.granary.client.internal.FileRegionSource;
+import dev.granary.client.internal.FileUpload;
+import dev.granary.client.internal.LoadTracker;
+import dev.granary.client.internal.LocationCache;
+import dev.granary.client.internal.MasterClient;
+import dev.granary.client.internal.Progress;
+import dev.granary.client.internal.RetryPolicy;
+import dev.granary.config.ClientConfig;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Limits;
+import dev.granary.wire.msg.ChunkLocation;
+import dev.granary.wire.msg.ClusterStatusRequest;
+import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.FsckRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.ServerDefaultsRequest;
+import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.ListRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.LookupResponse;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.net.Transports;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The entry point an application holds for its lifetime: files as streams and channels, transfers
+ * between local paths and Granary, and the namespace and cluster operations.
+ *
+ * <p>Thread-safe. {@link #open} connects lazily: nothing is dialled until the first operation. One
+ * multiplexed connection per server (the master and each chunkserver) is shared by all threads and
+ * re-dialled after a failure. Transient failures (a server down or restarting, a chunkserver dying
+ * mid-transfer, locations not yet reported) are retried with exponential backoff (50 ms doubling to
+ * 1 s, with jitter) within the configured timeout, after which {@link UnavailableException} is
+ * thrown. One exception to waiting the whole timeout: if this client has never reached the master,
+ * it gives up after its dial attempts have failed for about 3 seconds, so a mistyped address or a
+ * master that is down is reported promptly. Retries of a mutation reuse its operation id, so the
+ * master answers a retry as it answered the original.
+ *
+ * <p>Remote paths are absolute and {@code /}-separated. Every failure is a typed
+ * {@link GranaryException} whose {@link GranaryException#exitCode()} is the contract's exit code;
+ * streams and channels wrap it in a {@link GranaryIOException}.
+ */
+public final class GranaryClient implements AutoCloseable {
+  static final String SOFTWARE = "granary-client/0.1.0";
+  /** How long a never-reached master is dialled before the client gives up early. */
+  static final Duration NEVER_REACHED_GRACE = Duration.ofSeconds(3);
+  /** How long chunk locations are cached. */
+  static final Duration LOCATION_TTL = Duration.ofSeconds(5);
+  private static final int COPY_BUFFER = 1 << 20;
+
+  private final ClientConfig config;
+  private final EventLoopGroup group;
+  private final ExecutorService workers;
+  /** The master's defaults, fetched on the first write that needs them. */
+  private volatile ServerDefaultsResponse serverDefaults;
+  private final ClientContext ctx;
+  private final BlockFetcher fetcher;
+
+  private GranaryClient(ClientConfig config, RetryPolicy retry) {
+    this.config = config;
+    String clientId = UUID.randomUUID().toString();
+    this.group = Transports.eventLoopGroup(
+        Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), "granary-client");
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "granary-client-worker-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    Duration dial = config.timeout().compareTo(NEVER_REACHED_GRACE) < 0 ? config.timeout()
+        : NEVER_REACHED_GRACE;
+    ConnectionPool pool = new ConnectionPool(Transports.clientBootstrap(group, dial), clientId,
+        SOFTWARE, dial);
+    MasterClient master = new MasterClient(config.master(), pool, retry, clientId);
+    this.ctx = new ClientContext(clientId, master, pool, retry, workers, config.parallelism(),
+        new AtomicLong(), new BlockCache(config.cacheSize()),
+        new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker());
+    this.fetcher = new BlockFetcher(ctx);
+  }
+
+  /** A client for {@code config}'s master; connects on first use. */
+  public static GranaryClient open(ClientConfig config) {
+    return new GranaryClient(config,
+        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE));
+  }
+
+  /** A client with its own retry policy (tests shorten the timings). */
+  static GranaryClient open(ClientConfig config, RetryPolicy retry) {
+    return new GranaryClient(config, retry);
+  }
+
+  /** The random id this client sends with its mutations. */
+  public String clientId() {
+    return ctx.clientId();
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Creates a file; its bytes become visible atomically when the stream is closed (closing
+   * commits). Missing parent directories are created.
+   *
+   * @throws AlreadyExistsException the path exists and {@code options.overwrite()} is false
+   * @throws InvalidArgumentException the path is a directory or not absolute
+   */
+  public OutputStream create(String path, WriteOptions options) throws GranaryException {
+    String p = remote(path);
+    options = resolve(options);
+    checkWritable(p, options);
+    FileUpload upload = new FileUpload(ctx, p, options, new Progress(TransferListener.NONE));
+    return new GranaryOutputStream(upload, options.chunkSize(), PooledByteBufAllocator.DEFAULT,
+        e -> { });
+  }
+
+  /**
+   * Uploads a local file, {@code parallelism} chunks at a time, and commits it. Missing parent
+   * directories are created. A chunk retried on a fresh pipeline is re-read from the local file.
+   *
+   * @throws NotFoundException the local file does not exist
+   * @throws AlreadyExistsException the remote path exists and overwrite is off
+   */
+  public FileStatus put(Path local, String remote, WriteOptions options,
+      TransferListener listener) throws GranaryException {
+    String p = remote(remote);
+    if (!Files.exists(local)) {
+      throw new NotFoundException(local + ": no such file or directory");
+    }
+    if (Files.isDirectory(local)) {
+      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
+          local + ": is a directory", null);
+    }
+    options = resolve(options);
+    checkWritable(p, options);
+    Progress progress = new Progress(listener);
+    FileUpload upload = new FileUpload(ctx, p, options, progress);
+    try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
+      long size = in.size();
+      progress.start(size);
+      long cs = options.chunkSize();
+      int chunks = (int) ((size + cs - 1) / cs);
+      try {
+        for (int i = 0; i < chunks; i++) {
+          upload.acquireSlot();
+          long at = i * cs;
+          upload.submit(i, new FileRegionSource(in, at, Math.min(cs, size - at)));
+        }
+        FileEntry entry = upload.commit(chunks);
+        progress.finish();
+        return status(entry);
+      } finally {
+        // Chunks still reading the file must finish before it is closed.
+        upload.abortAndWait();
+      }
+    } catch (IOException e) {
+      throw localFailure(local, e);
+    }
+  }
+
+  /** Fills in the cluster's defaults for a zero replication or chunk size. */
+  private WriteOptions resolve(WriteOptions options) throws GranaryException {
+    if (!options.needsClusterDefaults()) {
+      return options;
+    }
+    ServerDefaultsResponse d = serverDefaults;
+    if (d == null) {
+      d = ctx.master().call(new ServerDefaultsRequest(), ServerDefaultsResponse.class,
+          "cluster defaults");
+      serverDefaults = d;
+    }
+    WriteOptions r = options;
+    if (r.replication() == WriteOptions.CLUSTER_DEFAULT_REPLICATION) {
+      r = r.withReplication(d.replication());
+    }
+    if (r.chunkSize() == WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
+      r = r.withChunkSize(d.chunkSize());
+    }
+    return r;
+  }
+
+  private void checkWritable(String path, WriteOptions options) throws GranaryException {
+    FileStatus existing;
+    try {
+      existing = stat(path);
+    } catch (NotFoundException e) {
+      return;
+    }
+    if (existing.directory()) {
+      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
+          path + ": is a directory", null);
+    }
+    if (!options.overwrite()) {
+      throw new AlreadyExistsException(path + ": file exists (use overwrite to replace it)");
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Opens a file for sequential reading with read-ahead. */
+  public InputStream open(String path) throws GranaryException {
+    return new GranaryInputStream(reader(remote(path)));
+  }
+
+  /** Opens a file for random reads (read-only). */
+  public SeekableByteChannel openChannel(String path) throws GranaryException {
+    return new GranaryChannel(reader(remote(path)));
+  }
+
+  private FileReader reader(String path) throws GranaryException {
+    LookupResponse first = ctx.locations().lookup(path, 0, false);
+    if (first.file().directory()) {
+      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
+          path + ": is a directory", null);
+    }
+    return new FileReader(ctx, fetcher, path, first);
+  }
+
+  /**
+   * Downloads a file into a temporary file beside {@code local}, renamed into place at the end, so
+   * {@code local} never holds a partial file.
+   *
+   * @throws AlreadyExistsException {@code local} exists and {@code overwrite} is false
+   * @throws NotFoundException the remote file or the local directory does not exist
+   */
+  public FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
+      throws GranaryException {
+    String p = remote(remote);
+    Path target = local.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
+          local + ": is a directory", null);
+    }
+    if (Files.exists(target) && !overwrite) {
+      throw new AlreadyExistsException(local + ": file exists (use overwrite to replace it)");
+    }
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new NotFoundException(dir + ": no such directory");
+    }
+    FileReader reader = reader(p);
+    Progress progress = new Progress(listener);
+    progress.start(reader.size());
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".granary-part");
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.allocate(COPY_BUFFER);
+        long pos = 0;
+        while (true) {
+          buf.clear();
+          int n = reader.read(pos, buf, true);
+          if (n < 0) {
+            break;
+          }
+          buf.flip();
+          while (buf.hasRemaining()) {
+            out.write(buf);
+          }
+          pos += n;
+          progress.add(n);
+        }
+      }
+      if (overwrite) {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      tmp = null;
+      progress.finish();
+      return status(reader.entry());
+    } catch (IOException e) {
+      throw localFailure(local, e);
+    } finally {
+      reader.close();
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // Best effort: a leftover temp file is harmless and clearly named.
+        }
+      }
+    }
+  }
+
+  private static GranaryException localFailure(Path local, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new NotFoundException(local + ": no such file or directory", e);
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return new AlreadyExistsException(local + ": file exists", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new DeniedException(local + ": permission denied", e);
+    }
+    return new InternalException(local + ": " + e.getMessage(), e);
+  }
+
+  // ---------------------------------------------------------------- namespace
+
+  /** Lists a directory in name order (all pages); listing a file gives that file. */
+  public List<FileStatus> list(String dir) throws GranaryException {
+    String p = remote(dir);
+    List<FileStatus> out = new ArrayList<>();
+    String after = "";
+    while (true) {
+      ListResponse page = ctx.master().call(new ListRequest(p, after, Limits.MAX_LIST_ENTRIES),
+          ListResponse.class, p);
+      for (FileEntry e : page.entries()) {
+        out.add(status(e));
+      }
+      if (!page.more() || page.entries().isEmpty()) {
+        return out;
+      }
+      after = page.entries().get(page.entries().size() - 1).name();
+    }
+  }
+
+  /** The entry at {@code path}. */
+  public FileStatus stat(String path) throws GranaryException {
+    String p = remote(path);
+    return status(ctx.master().call(new StatRequest(p), StatResponse.class, p).entry());
+  }
+
+  /** The entry at {@code path} with every chunk and its replicas (fresh from the master). */
+  public FileInfo statWithChunks(String path) throws GranaryException {
+    String p = remote(path);
+    FileStatus st = stat(p);
+    if (st.directory()) {
+      return new FileInfo(st, List.of());
+    }
+    List<ChunkInfo> chunks = new ArrayList<>();
+    FileEntry entry = null;
+    int next = 0;
+    do {
+      LookupResponse r = ctx.locations().lookup(p, next, true);
+      entry = r.file();
+      if (r.chunks().isEmpty()) {
+        break;
+      }
+      for (ChunkLocation c : r.chunks()) {
+        List<String> replicas = new ArrayList<>();
+        for (NodeAddress n : c.replicas()) {
+          replicas.add(n.hostPort());
+        }
+        chunks.add(new ChunkInfo(c.index(), ChunkHandles.format(c.handle()), c.version(),
+            c.length(), replicas));
+        next = c.index() + 1;
+      }
+    } while (next < entry.chunkCount());
+    return new FileInfo(status(entry), chunks);
+  }
+
+  /**
+   * Creates a directory. Without {@code parents} a missing parent is {@link NotFoundException} and
+   * an existing path {@link AlreadyExistsException}; with it, parents are created and an existing
+   * directory is fine.
+   */
+  public FileStatus mkdirs(String path, boolean parents) throws GranaryException {
+    String p = remote(path);
+    return status(ctx.master().call(new MkdirRequest(ctx.clientId(), ctx.nextOpId(), p, parents),
+        StatResponse.class, p).entry());
+  }
+
+  /**
+   * Deletes a file, an empty directory or (recursive) a tree.
+   *
+   * @throws InvalidArgumentException a non-empty directory without {@code recursive}
+   *     ({@link InvalidArgumentException.Kind#NOT_EMPTY})
+   */
+  public DeleteResult delete(String path, boolean recursive) throws GranaryException {
+    String p = remote(path);
+    DeleteResponse r = ctx.master().call(new DeleteRequest(ctx.clientId(), ctx.nextOpId(), p,
+        recursive), DeleteResponse.class, p);
+    ctx.locations().invalidateAll();
+    return new DeleteResult(r.files(), r.directories());
+  }
+
+  /** Moves {@code source} to {@code destination} (into it, if it is a directory), atomically. */
+  public FileStatus rename(String source, String destination) throws GranaryException {
+    String s = remote(source);
+    String d = remote(destination);
+    StatResponse r = ctx.master().call(new RenameRequest(ctx.clientId(), ctx.nextOpId(), s, d),
+        StatResponse.class, s);
+    ctx.locations().invalidateAll();
+    return status(r.entry());
+  }
+
+  // ---------------------------------------------------------------- cluster
+
+  /** The cluster as the master sees it. */
+  public ClusterStatus clusterStatus() throws GranaryException {
+    ClusterStatusResponse r = ctx.master().call(new ClusterStatusRequest(),
+        ClusterStatusResponse.class, "master " + ctx.master().address());
+    List<NodeStatus> nodes = new ArrayList<>();
+    for (dev.granary.wire.msg.NodeStatus n : r.nodes()) {
+      nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state(), n.usedBytes(),
+          n.capacityBytes(), n.freeBytes(), n.chunks(), n.millisSinceLastPulse(),
+          n.activeTransfers()));
+    }
+    return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
+        r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
+        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis());
+  }
+
+  /** Health of the chunks of the files under {@code path}. */
+  public FsckReport fsck(String path) throws GranaryException {
+    String p = remote(path);
+    FsckResponse r = ctx.master().call(new FsckRequest(p), FsckResponse.class, p);
+    return new FsckReport(r.files(), r.chunks(), r.healthy(), r.underReplicated(),
+        r.overReplicated(), r.corrupt(), r.missing(), r.votes(), r.replicationQueue(),
+        r.locationsComplete(), r.status(), r.problems());
+  }
+
+  /** Counters of the block and location caches since this client was opened. */
+  public CacheStats cacheStats() {
+    BlockCache b = ctx.blocks();
+    return new CacheStats(b.hits(), b.misses(), b.evictions(), b.bytesCached(),
+        ctx.locations().hits(), ctx.locations().misses());
+  }
+
+  /** Closes every connection and stops the client's threads; in-flight operations fail. */
+  @Override
+  public void close() {
+    ctx.pool().close();
+    workers.shutdownNow();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Checks that a remote path is absolute and drops a trailing slash. */
+  private static String remote(String path) throws InvalidArgumentException {
+    if (path == null || !path.startsWith("/")) {
+      throw new InvalidArgumentException(path + ": remote paths are absolute (start with /)");
+    }
+    String p = path;
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  static FileStatus status(FileEntry e) {
+    return new FileStatus(e.path(), e.name(), e.directory(), e.size(), e.modifiedMillis(),
+        e.replication(), e.chunkSize(), e.chunkCount());
+  }
+
+  @Override
+  public String toString() {
+    return "GranaryClient[" + ctx.clientId() + ", " + config + "]";
+  }
+}

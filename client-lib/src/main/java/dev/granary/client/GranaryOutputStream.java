@@ -1,0 +1,128 @@
+package dev.granary.client;
+
+import dev.granary.client.internal.BufferChunkSource;
+import dev.granary.client.internal.FileUpload;
+import dev.granary.wire.Limits;
+import dev.granary.wire.msg.FileEntry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Writes a new file: bytes are gathered into chunks (64 KiB block buffers, allocated as data
+ * arrives, so a small file costs little), and each full chunk is stored in the background while the
+ * next fills. At most {@code parallelism} chunks are buffered, the one being filled included; a
+ * writer that gets ahead blocks. {@link #close()} stores the last chunk and commits the file, which
+ * only then becomes visible. {@link #flush()} does nothing: a file is all-or-nothing. Failures are
+ * {@link GranaryIOException}s. Not thread-safe.
+ */
+final class GranaryOutputStream extends OutputStream {
+  private final FileUpload upload;
+  private final long chunkSize;
+  private final ByteBufAllocator alloc;
+  private final Consumer<FileEntry> onCommit;
+  private final List<ByteBuf> current = new ArrayList<>();
+  private boolean haveSlot;
+  private long currentBytes;
+  private int chunks;
+  private boolean closed;
+
+  GranaryOutputStream(FileUpload upload, long chunkSize, ByteBufAllocator alloc,
+      Consumer<FileEntry> onCommit) {
+    this.upload = upload;
+    this.chunkSize = chunkSize;
+    this.alloc = alloc;
+    this.onCommit = onCommit;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (closed) {
+      throw new IOException("stream closed");
+    }
+    try {
+      while (len > 0) {
+        if (!haveSlot) {
+          upload.acquireSlot();
+          haveSlot = true;
+        }
+        ByteBuf last = current.isEmpty() ? null : current.get(current.size() - 1);
+        if (last == null || !last.isWritable()) {
+          int size = (int) Math.min(Limits.BLOCK_SIZE, chunkSize - currentBytes);
+          last = alloc.buffer(size, size);
+          current.add(last);
+        }
+        int n = Math.min(len, last.writableBytes());
+        last.writeBytes(b, off, n);
+        off += n;
+        len -= n;
+        currentBytes += n;
+        if (currentBytes == chunkSize) {
+          submitCurrent();
+        }
+      }
+    } catch (GranaryException e) {
+      fail();
+      throw new GranaryIOException(e);
+    }
+  }
+
+  private void submitCurrent() {
+    upload.submit(chunks++, new BufferChunkSource(current));
+    current.clear();
+    currentBytes = 0;
+    haveSlot = false;
+  }
+
+  private void fail() {
+    closed = true;
+    releaseCurrent();
+    upload.abort();
+  }
+
+  private void releaseCurrent() {
+    for (ByteBuf b : current) {
+      b.release();
+    }
+    current.clear();
+    if (haveSlot) {
+      upload.releaseSlot();
+      haveSlot = false;
+    }
+  }
+
+  /** Does nothing: data becomes visible only when the stream is closed. */
+  @Override
+  public void flush() {}
+
+  /** Stores the last chunk and commits the file. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (currentBytes > 0) {
+        submitCurrent();
+      } else {
+        releaseCurrent();
+      }
+      onCommit.accept(upload.commit(chunks));
+    } catch (GranaryException e) {
+      upload.abort();
+      throw new GranaryIOException(e);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.granary.client;
+
+/** No replica of some chunk passes its checksums. Exit code 5. */
+public class IntegrityException extends GranaryException {
+  private static final long serialVersionUID = 1L;
+
+  public IntegrityException(String message) {
+    super(message, null);
+  }
+
+  public IntegrityException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 5;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.granary.client;
+
+/** An unexpected failure: a bug on one side of the protocol. Exit code 1. */
+public class InternalException extends GranaryException {
+  private static final long serialVersionUID = 1L;
+
+  public InternalException(String message) {
+    super(message, null);
+  }
+
+  public InternalException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 1;
+  }
+}

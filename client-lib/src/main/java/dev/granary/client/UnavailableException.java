@@ -1,0 +1,19 @@
+package dev.granary.client;
+
+/** The cluster cannot serve the request: master unreachable, too few live chunkservers, or transient failures persisted past the client timeout. Exit code 4. */
+public class UnavailableException extends GranaryException {
+  private static final long serialVersionUID = 1L;
+
+  public UnavailableException(String message) {
+    super(message, null);
+  }
+
+  public UnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 4;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.granary.client.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Verified 64 KiB blocks of chunks, keyed by (handle, version, block index) and bounded by bytes.
+ * Caffeine's W-TinyLFU policy approximates LRU while resisting one-off scans, which suits a mix of
+ * repeated small reads and large streaming ones. Handles are never reused and the key carries the
+ * version, so a replaced or rewritten file can never be served old bytes from here. Only blocks
+ * whose CRC32C verified are inserted. A size of 0 disables the cache (every lookup misses).
+ */
+public final class BlockCache {
+  /** Identity of one block. */
+  public record Key(long handle, long version, int block) {}
+
+  private final Cache<Key, byte[]> cache;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  public BlockCache(long maxBytes) {
+    this.cache = maxBytes <= 0 ? null : Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((Key k, byte[] v) -> Math.max(1, v.length))
+        .executor(Runnable::run)
+        .recordStats()
+        .build();
+  }
+
+  public boolean enabled() {
+    return cache != null;
+  }
+
+  /** The cached block, or null; counts a hit or a miss. */
+  public byte[] get(Key key) {
+    byte[] b = cache == null ? null : cache.getIfPresent(key);
+    (b == null ? misses : hits).increment();
+    return b;
+  }
+
+  /** Whether the block is cached, without counting. */
+  public boolean contains(Key key) {
+    return cache != null && cache.asMap().containsKey(key);
+  }
+
+  /** Caches a block that passed its checksum; the array must not be modified afterwards. */
+  public void put(Key key, byte[] verified) {
+    if (cache != null) {
+      cache.put(key, verified);
+    }
+  }
+
+  public long hits() {
+    return hits.sum();
+  }
+
+  public long misses() {
+    return misses.sum();
+  }
+
+  public long evictions() {
+    return cache == null ? 0 : cache.stats().evictionCount();
+  }
+
+  public long bytesCached() {
+    if (cache == null) {
+      return 0;
+    }
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+  }
+}

@@ -1,0 +1,296 @@
+package dev.granary.client.internal;
+
+import dev.granary.client.GranaryException;
+import dev.granary.client.InternalException;
+import dev.granary.client.NotFoundException;
+import dev.granary.client.UnavailableException;
+import dev.granary.client.WriteOptions;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.CommitFileRequest;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.net.Connection;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one file: its chunks, up to {@code parallelism} at a time, then the commit that makes the
+ * file visible atomically (GFS §3: data flows to chunkservers, then one metadata mutation at the
+ * master). Nothing is visible until the commit, so a failed upload leaves only orphan chunks that
+ * the master's garbage collection removes.
+ *
+ * <p>Each chunk is retried on a fresh pipeline (new handle from a fresh allocation) when a node
+ * fails: the node named by the error, or the first node if it was unreachable, is excluded from the
+ * next allocation. If exclusions leave too few chunkservers, they are forgotten and the allocation
+ * retried, so a node that was only briefly busy is not shunned forever.
+ */
+public final class FileUpload {
+  private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
+
+  /** Allocation answers that may only mean "too many nodes excluded". */
+  private static final Set<Status> SHORT_OF_NODES = Set.of(Status.UNAVAILABLE, Status.NO_SPACE);
+
+  private final ClientContext ctx;
+  private final String path;
+  private final WriteOptions options;
+  private final Progress progress;
+  private final ChunkStreamer streamer;
+  private final Semaphore slots;
+  private final ConcurrentSkipListMap<Integer, CommitChunk> stored = new ConcurrentSkipListMap<>();
+  private final AtomicReference<GranaryException> failure = new AtomicReference<>();
+  private volatile boolean aborted;
+
+  public FileUpload(ClientContext ctx, String path, WriteOptions options, Progress progress) {
+    this.ctx = ctx;
+    this.path = path;
+    this.options = options;
+    this.progress = progress;
+    this.streamer = new ChunkStreamer(ctx.clientId(), ctx.retry().timeout());
+    this.slots = new Semaphore(Math.max(1, ctx.parallelism()));
+  }
+
+  /** Waits for a free transfer slot (one of {@code parallelism}); throws an earlier failure. */
+  public void acquireSlot() throws GranaryException {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException(path + ": interrupted", e);
+    }
+    GranaryException f = failure.get();
+    if (f != null) {
+      slots.release();
+      throw f;
+    }
+  }
+
+  /** Gives back a slot taken by {@link #acquireSlot} without submitting a chunk. */
+  public void releaseSlot() {
+    slots.release();
+  }
+
+  /**
+   * Stores chunk {@code index} in the background on the slot the caller acquired; the slot is
+   * released and the source freed when the chunk is stored or has failed.
+   */
+  public void submit(int index, ChunkSource source) {
+    try {
+      ctx.workers().execute(() -> {
+        try {
+          if (failure.get() == null && !aborted) {
+            stored.put(index, writeChunk(index, source));
+          }
+        } catch (GranaryException e) {
+          failure.compareAndSet(null, e);
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, new InternalException(path + ": chunk " + index
+              + " failed unexpectedly: " + e, e));
+        } finally {
+          source.release();
+          slots.release();
+        }
+      });
+    } catch (RuntimeException e) {
+      source.release();
+      slots.release();
+      throw e;
+    }
+  }
+
+  /** Waits for every submitted chunk; throws the first failure. */
+  private void drain() throws GranaryException {
+    int n = Math.max(1, ctx.parallelism());
+    try {
+      slots.acquire(n);
+      slots.release(n);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      aborted = true;
+      throw new UnavailableException(path + ": interrupted", e);
+    }
+    GranaryException f = failure.get();
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  /** Stops chunks not yet started; chunks already stored become garbage for the master. */
+  public void abort() {
+    aborted = true;
+  }
+
+  /** Aborts and waits until no chunk transfer runs any more (their sources are then free). */
+  public void abortAndWait() {
+    aborted = true;
+    int n = Math.max(1, ctx.parallelism());
+    slots.acquireUninterruptibly(n);
+    slots.release(n);
+  }
+
+  /**
+   * Waits for the {@code chunkCount} chunks submitted (indices 0..chunkCount-1), then commits the
+   * file. Missing parent directories are created (as {@code put} promises) when the commit finds
+   * them absent.
+   */
+  public FileEntry commit(int chunkCount) throws GranaryException {
+    drain();
+    if (stored.size() != chunkCount) {
+      throw new InternalException(path + ": " + stored.size() + " of " + chunkCount
+          + " chunks stored");
+    }
+    List<CommitChunk> chunks = new ArrayList<>(stored.values());
+    try {
+      return commitOnce(chunks);
+    } catch (NotFoundException e) {
+      String parent = parentOf(path);
+      if (parent == null) {
+        throw e;
+      }
+      // The parent is missing: create it (and its parents), then commit as a new operation.
+      ctx.master().call(new MkdirRequest(ctx.clientId(), ctx.nextOpId(), parent, true),
+          StatResponse.class, parent);
+      return commitOnce(chunks);
+    }
+  }
+
+  private FileEntry commitOnce(List<CommitChunk> chunks) throws GranaryException {
+    // One opId for every retry of this commit: the master's retry cache then answers a retry of
+    // an applied commit with its original reply instead of "already exists".
+    CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
+        options.overwrite(), options.replication(), options.chunkSize(), chunks);
+    FileEntry entry = ctx.master().call(req, CommitFileResponse.class, path).file();
+    ctx.locations().invalidate(path);
+    return entry;
+  }
+
+  static String parentOf(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? null : path.substring(0, i);
+  }
+
+  private CommitChunk writeChunk(int index, ChunkSource source) throws GranaryException {
+    Set<String> excluded = new LinkedHashSet<>();
+    RetryPolicy.Attempts attempts = ctx.retry().start();
+    String what = path + ": chunk " + index;
+    Throwable last = null;
+    while (!aborted) {
+      AllocateChunkResponse alloc;
+      try {
+        alloc = ctx.master().call(new AllocateChunkRequest(ctx.clientId(), path,
+            options.replication(), List.copyOf(excluded)), AllocateChunkResponse.class, path,
+            excluded.isEmpty() ? Set.of() : SHORT_OF_NODES);
+      } catch (UnavailableException e) {
+        if (excluded.isEmpty() || attempts.expired()) {
+          throw e;
+        }
+        log.debug("{}: {}: allocation excluding {} failed; forgetting exclusions: {}",
+            ctx.clientId(), what, excluded, e.getMessage());
+        excluded.clear();
+        last = e;
+        if (!backoff(attempts, what)) {
+          break;
+        }
+        continue;
+      }
+      if (alloc.pipeline().isEmpty()) {
+        throw new InternalException(what + ": master allocated an empty pipeline");
+      }
+      NodeAddress first = alloc.pipeline().get(0);
+      AtomicLong sent = new AtomicLong();
+      Connection conn = null;
+      try {
+        conn = ctx.pool().get(first.host(), first.port(), attempts.remaining());
+        WriteDone done = streamer.write(conn, alloc, source, delta -> {
+          sent.addAndGet(delta);
+          progress.add(delta);
+        });
+        return new CommitChunk(done.handle(), done.version(), done.length(), done.digest(),
+            done.nodeIds());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException(what + ": interrupted", e);
+      } catch (IOException e) {
+        if (!Errors.isConnectionFailure(e)) {
+          // Not the network: the local data could not be read, and a retry would not help.
+          throw new InternalException(what + ": reading local data failed: " + e.getMessage(), e);
+        }
+        last = e;
+      } catch (Exception e) {
+        last = Errors.unwrap(e);
+      }
+      progress.add(-sent.get());
+      if (!Errors.isTransient(last) && Errors.statusOf(last) != Status.INTEGRITY) {
+        throw Errors.map(last, what);
+      }
+      String bad = failedNode(alloc.pipeline(), last, conn == null);
+      if (bad != null) {
+        excluded.add(bad);
+      }
+      if (conn != null && last instanceof java.util.concurrent.TimeoutException) {
+        ctx.pool().discard(conn);
+      }
+      log.info("{}: {} via {} failed: {}; retrying on a fresh pipeline excluding {}",
+          ctx.clientId(), what, alloc.pipeline(), Errors.describe(last), excluded);
+      if (!backoff(attempts, what)) {
+        break;
+      }
+    }
+    if (aborted) {
+      throw new UnavailableException(what + ": upload aborted");
+    }
+    throw new UnavailableException(what + " could not be stored within "
+        + ctx.retry().timeout().toMillis() + " ms: "
+        + (last == null ? "no pipeline" : Errors.describe(last)), last);
+  }
+
+  private static boolean backoff(RetryPolicy.Attempts attempts, String what)
+      throws UnavailableException {
+    try {
+      return attempts.backoff();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException(what + ": interrupted", e);
+    }
+  }
+
+  /** The id of the node to exclude after {@code failure}, or null to exclude none. */
+  private static String failedNode(List<NodeAddress> pipeline, Throwable failure,
+      boolean dialFailed) {
+    NodeAddress first = pipeline.get(0);
+    Status s = Errors.statusOf(failure);
+    if (s == null) {
+      // The connection to the first node failed (dial, reset, stall): that is the node we know.
+      return first.id();
+    }
+    if (s == Status.PIPELINE_FAILED || s == Status.INTEGRITY || s == Status.NO_SPACE
+        || s == Status.BUSY) {
+      String detail = ((dev.granary.wire.net.RemoteException) failure).detail();
+      if (detail.isEmpty()) {
+        return first.id();
+      }
+      for (NodeAddress n : pipeline) {
+        if (n.id().equals(detail) || n.hostPort().equals(detail)) {
+          return n.id();
+        }
+      }
+      return detail;
+    }
+    return dialFailed ? first.id() : null;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.granary.client;
+
+import static dev.granary.client.TestData.CHUNK;
+import static dev.granary.client.TestData.OPTIONS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.client.fake.FakeCluster;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.CommitFileRequest;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pipeline failures, commit retries and the existence rules of writes. */
+class WriteTest {
+  private FakeCluster cluster;
+  private GranaryClient client;
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void start() {
+    cluster = new FakeCluster(4);
+    client = TestData.client(cluster, 0);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    cluster.close();
+  }
+
+  private byte[] read(String path) throws Exception {
+    try (InputStream in = client.open(path)) {
+      return TestData.readAll(in);
+    }
+  }
+
+  @Test
+  void nodeFailingMidWriteIsExcludedAndTheChunkRetried() throws Exception {
+    // The fake master builds pipelines from cs-0.. in order, so cs-1 is downstream in the first.
+    cluster.chunkserver("cs-1").failWritesAsDownstream(1);
+    byte[] data = TestData.random((int) CHUNK / 2, 11);
+    Path local = dir.resolve("f");
+    Files.write(local, data);
+    client.put(local, "/p", OPTIONS, TransferListener.NONE);
+
+    List<AllocateChunkRequest> allocs = cluster.master.allocations;
+    assertEquals(2, allocs.size(), allocs.toString());
+    assertEquals(List.of(), allocs.get(0).excludeNodeIds());
+    assertEquals(List.of("cs-1"), allocs.get(1).excludeNodeIds());
+    assertArrayEquals(data, read("/p"));
+    long handle = cluster.master.handles("/p").get(0);
+    assertFalse(cluster.chunkserver("cs-1").holds(handle));
+    assertTrue(cluster.chunkserver("cs-3").holds(handle));
+  }
+
+  @Test
+  void clusterDefaultsAreFetchedOnceAndApplied() throws Exception {
+    byte[] data = TestData.random(1000, 3);
+    for (int i = 0; i < 3; i++) {
+      try (var out = client.create("/defaults/" + i, WriteOptions.defaults())) {
+        out.write(data);
+      }
+    }
+    assertEquals(1, cluster.master.serverDefaultsRequests());
+    FileStatus st = client.stat("/defaults/0");
+    assertEquals(3, st.replication());
+    assertEquals(64L << 20, st.chunkSize());
+    assertArrayEquals(data, read("/defaults/2"));
+  }
+
+  @Test
+  void deadFirstNodeIsExcluded() throws Exception {
+    // The master has not noticed yet that cs-0, first in its pipelines, is down.
+    cluster.chunkserver("cs-0").stop();
+    cluster.chunkserver("cs-0").pretendLive(true);
+    byte[] data = TestData.random(100_000, 12);
+    try (OutputStream out = client.create("/q", OPTIONS)) {
+      out.write(data);
+    }
+    List<AllocateChunkRequest> allocs = cluster.master.allocations;
+    assertEquals(2, allocs.size(), allocs.toString());
+    assertEquals(List.of("cs-0"), allocs.get(1).excludeNodeIds());
+    assertArrayEquals(data, read("/q"));
+  }
+
+  @Test
+  void fewerLiveChunkserversThanReplicationStillSucceeds() throws Exception {
+    cluster.chunkserver("cs-2").stop();
+    cluster.chunkserver("cs-3").stop();
+    byte[] data = TestData.random((int) CHUNK + 1, 13);
+    try (OutputStream out = client.create("/short", OPTIONS)) {
+      out.write(data);
+    }
+    assertArrayEquals(data, read("/short"));
+  }
+
+  @Test
+  void lostCommitReplyIsRetriedWithTheSameOpId() throws Exception {
+    cluster.master.dropCommitReplies(1);
+    byte[] data = TestData.random(1000, 14);
+    Path local = dir.resolve("g");
+    Files.write(local, data);
+    FileStatus st = client.put(local, "/once", OPTIONS, TransferListener.NONE);
+    assertEquals(1000, st.size());
+    List<CommitFileRequest> commits = cluster.master.commits;
+    assertEquals(2, commits.size());
+    assertEquals(commits.get(0).opId(), commits.get(1).opId());
+    assertEquals(commits.get(0).clientId(), commits.get(1).clientId());
+    assertArrayEquals(data, read("/once"));
+  }
+
+  @Test
+  void existingFileNeedsOverwrite() throws Exception {
+    Path local = dir.resolve("h");
+    Files.write(local, new byte[] {1, 2, 3});
+    client.put(local, "/x", OPTIONS, TransferListener.NONE);
+    AlreadyExistsException e = assertThrows(AlreadyExistsException.class,
+        () -> client.put(local, "/x", OPTIONS, TransferListener.NONE));
+    assertEquals(6, e.exitCode());
+    assertTrue(e.getMessage().startsWith("/x: "), e.getMessage());
+    assertThrows(AlreadyExistsException.class, () -> client.create("/x", OPTIONS));
+    Files.write(local, new byte[] {4, 5});
+    client.put(local, "/x", OPTIONS.withOverwrite(true), TransferListener.NONE);
+    assertArrayEquals(new byte[] {4, 5}, read("/x"));
+  }
+
+  @Test
+  void localAndRemoteMistakesAreTyped() throws Exception {
+    NotFoundException missing = assertThrows(NotFoundException.class,
+        () -> client.put(dir.resolve("nope"), "/y", OPTIONS, TransferListener.NONE));
+    assertEquals(3, missing.exitCode());
+    assertThrows(NotFoundException.class,
+        () -> client.get("/nope", dir.resolve("out"), false, TransferListener.NONE));
+    Path local = dir.resolve("i");
+    Files.write(local, new byte[] {9});
+    client.put(local, "/i", OPTIONS, TransferListener.NONE);
+    assertThrows(AlreadyExistsException.class,
+        () -> client.get("/i", local, false, TransferListener.NONE));
+    client.get("/i", local, true, TransferListener.NONE);
+    assertArrayEquals(new byte[] {9}, Files.readAllBytes(local));
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "no temporary file is left behind");
+    }
+    client.mkdirs("/dir", false);
+    InvalidArgumentException isDir = assertThrows(InvalidArgumentException.class,
+        () -> client.open("/dir"));
+    assertEquals(2, isDir.exitCode());
+    assertThrows(InvalidArgumentException.class, () -> client.stat("relative"));
+  }
+
+  @Test
+  void parallelUploadOfManyChunks() throws Exception {
+    GranaryClient wide = GranaryClient.open(cluster.config(0, 8, Duration.ofSeconds(5)));
+    try {
+      byte[] data = TestData.random((int) (17 * CHUNK + 3), 15);
+      Path local = dir.resolve("big");
+      Files.write(local, data);
+      FileStatus st = wide.put(local, "/big", OPTIONS, TransferListener.NONE);
+      assertEquals(18, st.chunkCount());
+      Path out = dir.resolve("big.out");
+      wide.get("/big", out, false, TransferListener.NONE);
+      assertArrayEquals(data, Files.readAllBytes(out));
+    } finally {
+      wide.close();
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package dev.granary.client.fake;
+
+import dev.granary.wire.Role;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.ChunkLocation;
+import dev.granary.wire.msg.ClusterStatusRequest;
+import dev.granary.wire.msg.ServerDefaultsRequest;
+import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.CommitFileRequest;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.FsckRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.ListRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.LookupRequest;
+import dev.granary.wire.msg.LookupResponse;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.NodeStatus;
+import dev.granary.wire.msg.Ok;
+import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.StatResponse;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-memory master: a namespace map, chunk allocation over the fake chunkservers, a retry cache
+ * keyed by (clientId, opId), and hooks to inject failures. Requests run on the event loop; state is
+ * guarded by this object's monitor.
+ */
+public final class FakeMaster extends FakeServer {
+  private record Chunk(long handle, long version, long length, List<String> nodeIds) {}
+
+  private record Node(FileEntry entry, List<Chunk> chunks) {}
+
+  private final List<FakeChunkserver> chunkservers;
+  private final TreeMap<String, Node> namespace = new TreeMap<>();
+  private final Map<String, Message> retryCache = new ConcurrentHashMap<>();
+  private final AtomicLong nextHandle = new AtomicLong(0x1000);
+  /** Every allocation request, in order. */
+  public final List<AllocateChunkRequest> allocations = new CopyOnWriteArrayList<>();
+  /** Every commit request, in order (retries included). */
+  public final List<CommitFileRequest> commits = new CopyOnWriteArrayList<>();
+  /** Every bad-replica report. */
+  public final List<ReportBadReplicaRequest> badReplicas = new CopyOnWriteArrayList<>();
+  public final AtomicInteger lookups = new AtomicInteger();
+  /** Paths whose stat is answered with this status (error-mapping tests). */
+  public final Map<String, Status> statErrors = new ConcurrentHashMap<>();
+  private final AtomicInteger dropCommitReplies = new AtomicInteger();
+  private final AtomicInteger serverDefaultsRequests = new AtomicInteger();
+  private volatile int listPageSize = 1000;
+
+  public FakeMaster(EventLoopGroup group, List<FakeChunkserver> chunkservers) {
+    super(group, Role.MASTER, "fake-master");
+    this.chunkservers = chunkservers;
+    namespace.put("/", new Node(new FileEntry("/", true, 0, 1, 0, 0, 0), List.of()));
+  }
+
+  /** The next {@code n} commits are applied but their reply is lost (the connection drops). */
+  public void dropCommitReplies(int n) {
+    dropCommitReplies.set(n);
+  }
+
+  public void listPageSize(int n) {
+    listPageSize = n;
+  }
+
+  /** Handles of a file's chunks, in order. */
+  public synchronized List<Long> handles(String path) {
+    List<Long> out = new ArrayList<>();
+    for (Chunk c : namespace.get(path).chunks()) {
+      out.add(c.handle());
+    }
+    return out;
+  }
+
+  @Override
+  protected void onRequest(ChannelHandlerContext ctx, long id, Message m) {
+    Message answer;
+    synchronized (this) {
+      answer = handle(ctx, m);
+    }
+    if (answer != null) {
+      reply(ctx, id, answer);
+    }
+  }
+
+  private Message handle(ChannelHandlerContext ctx, Message m) {
+    if (m instanceof AllocateChunkRequest a) {
+      allocations.add(a);
+      List<NodeAddress> pipeline = new ArrayList<>();
+      for (FakeChunkserver c : chunkservers) {
+        if (c.liveForMaster() && !a.excludeNodeIds().contains(c.id())
+            && pipeline.size() < a.replication()) {
+          pipeline.add(c.address());
+        }
+      }
+      if (pipeline.isEmpty()) {
+        return error(Status.UNAVAILABLE, "no live chunkserver outside " + a.excludeNodeIds());
+      }
+      return new AllocateChunkResponse(nextHandle.getAndIncrement(), 1, pipeline);
+    }
+    if (m instanceof CommitFileRequest c) {
+      commits.add(c);
+      String key = c.clientId() + "/" + c.opId();
+      Message cached = retryCache.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      Message result = commit(c);
+      retryCache.put(key, result);
+      if (dropCommitReplies.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+        ctx.close();
+        return null;
+      }
+      return result;
+    }
+    if (m instanceof LookupRequest l) {
+      lookups.incrementAndGet();
+      Node n = namespace.get(l.path());
+      if (n == null) {
+        return error(Status.NOT_FOUND, l.path() + ": no such file or directory");
+      }
+      List<ChunkLocation> locs = new ArrayList<>();
+      for (int i = l.firstChunk(); i < n.chunks().size() && locs.size() < l.maxChunks(); i++) {
+        Chunk c = n.chunks().get(i);
+        List<NodeAddress> replicas = new ArrayList<>();
+        for (String nodeId : c.nodeIds()) {
+          for (FakeChunkserver s : chunkservers) {
+            if (s.id().equals(nodeId)) {
+              replicas.add(s.address());
+            }
+          }
+        }
+        locs.add(new ChunkLocation(i, c.handle(), c.version(), c.length(), replicas));
+      }
+      return new LookupResponse(n.entry(), locs, true);
+    }
+    if (m instanceof StatRequest s) {
+      Status injected = statErrors.get(s.path());
+      if (injected != null) {
+        return error(injected, s.path() + ": injected " + injected);
+      }
+      Node n = namespace.get(s.path());
+      return n == null ? error(Status.NOT_FOUND, s.path() + ": no such file or directory")
+          : new StatResponse(n.entry());
+    }
+    if (m instanceof ListRequest l) {
+      Node n = namespace.get(l.path());
+      if (n == null) {
+        return error(Status.NOT_FOUND, l.path() + ": no such file or directory");
+      }
+      if (!n.entry().directory()) {
+        return new ListResponse(List.of(n.entry()), false);
+      }
+      List<FileEntry> page = new ArrayList<>();
+      boolean more = false;
+      for (Node child : namespace.tailMap(l.path(), false).values()) {
+        FileEntry e = child.entry();
+        if (!parent(e.path()).equals(l.path()) || e.name().compareTo(l.startAfter()) <= 0) {
+          continue;
+        }
+        if (page.size() == Math.min(l.limit(), listPageSize)) {
+          more = true;
+          break;
+        }
+        page.add(e);
+      }
+      return new ListResponse(page, more);
+    }
+    if (m instanceof MkdirRequest k) {
+      Message cached = retryCache.get(k.clientId() + "/" + k.opId());
+      if (cached != null) {
+        return cached;
+      }
+      Message r = mkdir(k.path(), k.parents());
+      retryCache.put(k.clientId() + "/" + k.opId(), r);
+      return r;
+    }
+    if (m instanceof DeleteRequest d) {
+      Node n = namespace.get(d.path());
+      if (n == null) {
+        return error(Status.NOT_FOUND, d.path() + ": no such file or directory");
+      }
+      List<String> doomed = new ArrayList<>();
+      for (String p : namespace.tailMap(d.path(), true).keySet()) {
+        if (p.equals(d.path()) || p.startsWith(d.path() + "/")) {
+          doomed.add(p);
+        }
+      }
+      if (doomed.size() > 1 && !d.recursive()) {
+        return error(Status.NOT_EMPTY, d.path() + ": directory not empty");
+      }
+      long files = 0;
+      long dirs = 0;
+      for (String p : doomed) {
+        if (namespace.remove(p).entry().directory()) {
+          dirs++;
+        } else {
+          files++;
+        }
+      }
+      return new DeleteResponse(files, dirs);
+    }
+    if (m instanceof RenameRequest r) {
+      Node n = namespace.remove(r.source());
+      if (n == null) {
+        return error(Status.NOT_FOUND, r.source() + ": no such file or directory");
+      }
+      FileEntry e = n.entry();
+      FileEntry moved = new FileEntry(r.destination(), e.directory(), e.size(),
+          e.modifiedMillis(), e.replication(), e.chunkSize(), e.chunkCount());
+      namespace.put(r.destination(), new Node(moved, n.chunks()));
+      return new StatResponse(moved);
+    }
+    if (m instanceof ReportBadReplicaRequest b) {
+      badReplicas.add(b);
+      return new Ok();
+    }
+    if (m instanceof ServerDefaultsRequest) {
+      serverDefaultsRequests.incrementAndGet();
+      return new ServerDefaultsResponse(64L << 20, 3, 2);
+    }
+    if (m instanceof ClusterStatusRequest) {
+      List<NodeStatus> nodes = new ArrayList<>();
+      for (FakeChunkserver c : chunkservers) {
+        nodes.add(new NodeStatus(c.id(), "127.0.0.1", Math.max(1, c.port()),
+            c.running() ? "LIVE" : "DEAD", 0, 1 << 30, 1 << 30, c.replicaCount(), 5, 0));
+      }
+      return new ClusterStatusResponse(id(), nodes, namespace.size() - 1, 1, 0, 0, 0, 0, 0, 0, 0,
+          true, 1234);
+    }
+    if (m instanceof FsckRequest f) {
+      return new FsckResponse(1, 2, 2, 0, 0, 0, 0, 0, 0, true, "HEALTHY",
+          List.of("fsck of " + f.path()));
+    }
+    return error(Status.INVALID_ARGUMENT, "fake master: unexpected " + m.type());
+  }
+
+  private Message commit(CommitFileRequest c) {
+    Node parent = namespace.get(parent(c.path()));
+    if (parent == null) {
+      return error(Status.NOT_FOUND, parent(c.path()) + ": no such file or directory");
+    }
+    Node existing = namespace.get(c.path());
+    if (existing != null && existing.entry().directory()) {
+      return error(Status.IS_A_DIRECTORY, c.path() + ": is a directory");
+    }
+    if (existing != null && !c.overwrite()) {
+      return error(Status.ALREADY_EXISTS, c.path() + ": file exists");
+    }
+    long size = 0;
+    List<Chunk> chunks = new ArrayList<>();
+    for (CommitChunk cc : c.chunks()) {
+      size += cc.length();
+      chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), cc.replicaIds()));
+    }
+    FileEntry e = new FileEntry(c.path(), false, size, System.currentTimeMillis(),
+        c.replication(), c.chunkSize(), chunks.size());
+    namespace.put(c.path(), new Node(e, chunks));
+    return new CommitFileResponse(e);
+  }
+
+  private Message mkdir(String path, boolean parents) {
+    Node n = namespace.get(path);
+    if (n != null) {
+      return parents && n.entry().directory() ? new StatResponse(n.entry())
+          : error(Status.ALREADY_EXISTS, path + ": file exists");
+    }
+    if (!namespace.containsKey(parent(path))) {
+      if (!parents) {
+        return error(Status.NOT_FOUND, parent(path) + ": no such file or directory");
+      }
+      Message p = mkdir(parent(path), true);
+      if (p instanceof ErrorReply) {
+        return p;
+      }
+    }
+    FileEntry e = new FileEntry(path, true, 0, System.currentTimeMillis(), 0, 0, 0);
+    namespace.put(path, new Node(e, List.of()));
+    return new StatResponse(e);
+  }
+
+  private static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+
+  private static ErrorReply error(Status s, String message) {
+    return new ErrorReply(s, message, "");
+  }
+
+  /** How many times a client asked for the cluster's defaults. */
+  public int serverDefaultsRequests() {
+    return serverDefaultsRequests.get();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.granary.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.Hello;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.Ping;
+import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.WriteAck;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.msg.WritePacket;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hand-written bytes of the frame header and of several messages, as PROTOCOL.md describes them.
+ * If one of these fails, the layout on the wire changed: that breaks every deployed peer, so it
+ * needs a new protocol version (PROTOCOL.md, "Evolving the protocol"), not a new golden string.
+ */
+class GoldenBytesTest {
+
+  @Test
+  void headerOfAnEmptyRequest() {
+    String golden = "47524e59 | 01 | 00 | 0005 | 0000000000000007 | 00000000";
+    assertGolden(golden, Frame.request(7, new Ping()));
+  }
+
+  @Test
+  void hello() {
+    String golden = "47524e59 01 00 0001 0000000000000001 00000012"
+        + "| 01 | 0002 6331 | 000b 6772616e6172792f302e31"; // CLIENT, "c1", "granary/0.1"
+    assertGolden(golden, Frame.request(1, new Hello(Role.CLIENT, "c1", "granary/0.1")));
+  }
+
+  @Test
+  void errorReply() {
+    String golden = "47524e59 01 01 0003 0102030405060708 0000000b"
+        + "| 0003 | 0005 6e6f202f78 | 0000"; // NOT_FOUND, "no /x", ""
+    assertGolden(golden, Frame.response(0x0102030405060708L,
+        new ErrorReply(Status.NOT_FOUND, "no /x", "")));
+  }
+
+  @Test
+  void writeAck() {
+    assertGolden("47524e59 01 01 0042 0000000000000009 00000004 | 00000005",
+        Frame.response(9, new WriteAck(5)));
+  }
+
+  @Test
+  void writeDoneWithAStringList() {
+    String golden = "47524e59 01 01 0043 0000000000000002 0000002b"
+        + "| 0000000000000010 | 0000000000000002 | 0000000000000009 | 00000000000000ff"
+        + "| 00000002 | 0001 61 | 0002 6263";
+    assertGolden(golden, Frame.response(2,
+        new WriteDone(0x10, 2, 9, 0xff, List.of("a", "bc"))));
+  }
+
+  @Test
+  void statResponseWithAFileEntry() {
+    String golden = "47524e59 01 01 0019 0000000000000003 00000025"
+        + "| 0002 2f61 | 00 | 0000000000000003 | 00000000000003e8 | 00000003"
+        + "| 0000000004000000 | 00000001";
+    assertGolden(golden, Frame.response(3,
+        new StatResponse(new FileEntry("/a", false, 3, 1000, 3, 64L << 20, 1))));
+  }
+
+  @Test
+  void pulseResponseWithACopyCommand() {
+    String golden = "47524e59 01 01 0033 0000000000000004 0000001f"
+        + "| 00000001 | 01 | 0000000000000001 | 0000000000000002 | 01 | 0002 6e31 | 0001 68 | 1b58";
+    assertGolden(golden, Frame.response(4, new PulseResponse(List.of(new ChunkCommand(
+        ChunkCommand.Kind.COPY, 1, 2, new NodeAddress("n1", "h", 7000))))));
+  }
+
+  @Test
+  void writePacketFieldsThenData() {
+    byte[] data = "123456789".getBytes(StandardCharsets.US_ASCII);
+    String golden = "47524e59 01 00 0041 0000000000000005 0000001a"
+        + "| 00000001 | 0000000000010000 | e3069283 | 01 | 313233343536373839";
+    byte[] expected = Wire.hex(golden);
+    WritePacket p = new WritePacket(1, Limits.BLOCK_SIZE, Checksums.crc32c(data, 0, data.length),
+        true, Unpooled.wrappedBuffer(data));
+    assertEquals(Wire.hex(expected), Wire.hex(Wire.encode(Frame.request(5, p))));
+    Frame f = Wire.decodeOne(expected);
+    try {
+      WritePacket g = (WritePacket) f.message();
+      assertEquals(List.of(1, (long) Limits.BLOCK_SIZE, 0xe3069283, true),
+          List.of(g.seq(), g.offset(), g.crc(), g.last()));
+      assertArrayEquals(data, ByteBufUtil.getBytes(g.data()));
+    } finally {
+      f.release();
+    }
+  }
+
+  /** Encoding gives exactly the golden bytes, and the golden bytes decode to the same frame. */
+  private static void assertGolden(String goldenHex, Frame frame) {
+    byte[] expected = Wire.hex(goldenHex);
+    Message m = frame.message();
+    assertEquals(Wire.hex(expected), Wire.hex(Wire.encode(frame)));
+    Frame decoded = Wire.decodeOne(expected);
+    try {
+      assertEquals(frame.requestId(), decoded.requestId());
+      assertEquals(frame.flags(), decoded.flags());
+      assertEquals(m, decoded.message());
+    } finally {
+      decoded.release();
+    }
+  }
+}

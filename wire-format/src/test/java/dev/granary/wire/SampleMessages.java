@@ -1,0 +1,248 @@
+package dev.granary.wire;
+
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.ChunkLocation;
+import dev.granary.wire.msg.ClusterStatusRequest;
+import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.CommitFileRequest;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.FsckRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.Hello;
+import dev.granary.wire.msg.HelloOk;
+import dev.granary.wire.msg.ListRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.LookupRequest;
+import dev.granary.wire.msg.LookupResponse;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.NodeStatus;
+import dev.granary.wire.msg.Ok;
+import dev.granary.wire.msg.Ping;
+import dev.granary.wire.msg.Pong;
+import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.RegisterResponse;
+import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.ServerDefaultsRequest;
+import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.ReplicaInfo;
+import dev.granary.wire.msg.ReplicaReportRequest;
+import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.WriteAck;
+import dev.granary.wire.msg.WriteChunkRequest;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.msg.WritePacket;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Random but valid instances of every message, for round trips and as the fuzzer's seed corpus.
+ * The switch over {@link MessageType} has no default, so adding a message type without a case here
+ * does not compile. Data packets hold an unpooled buffer the caller must release.
+ */
+final class SampleMessages {
+  private static final String[] WORDS = {
+    "", "a", "data", "/", "/logs/2024/app.log", "node-1", "127.0.0.1", "::1", "caf\u00e9",
+    "\u4e2d\u6587\u8def\u5f84", "emoji-\ud83d\ude00", "tab\there", "CHUNK_0001"
+  };
+
+  private SampleMessages() {}
+
+  static Message random(MessageType type, Random r) {
+    return switch (type) {
+      case HELLO -> new Hello(role(r), str(r), str(r));
+      case HELLO_OK -> new HelloOk(role(r), str(r), str(r));
+      case ERROR -> new ErrorReply(status(r), str(r), str(r));
+      case OK -> new Ok();
+      case PING -> new Ping();
+      case PONG -> new Pong();
+      case ALLOCATE_CHUNK_REQUEST -> new AllocateChunkRequest(str(r), path(r), 1 + r.nextInt(255),
+          list(r, () -> str(r)));
+      case ALLOCATE_CHUNK_RESPONSE -> new AllocateChunkResponse(r.nextLong(), r.nextLong(),
+          list(r, () -> node(r)));
+      case COMMIT_FILE_REQUEST -> new CommitFileRequest(str(r), r.nextLong(), path(r),
+          r.nextBoolean(), 1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)));
+      case COMMIT_FILE_RESPONSE -> new CommitFileResponse(entry(r));
+      case LOOKUP_REQUEST -> new LookupRequest(path(r), r.nextInt(Integer.MAX_VALUE),
+          r.nextInt(Integer.MAX_VALUE));
+      case LOOKUP_RESPONSE -> new LookupResponse(entry(r), list(r, () -> location(r)),
+          r.nextBoolean());
+      case LIST_REQUEST -> new ListRequest(path(r), str(r), 1 + r.nextInt(Integer.MAX_VALUE));
+      case LIST_RESPONSE -> new ListResponse(list(r, () -> entry(r)), r.nextBoolean());
+      case STAT_REQUEST -> new StatRequest(path(r));
+      case STAT_RESPONSE -> new StatResponse(entry(r));
+      case MKDIR_REQUEST -> new MkdirRequest(str(r), r.nextLong(), path(r), r.nextBoolean());
+      case DELETE_REQUEST -> new DeleteRequest(str(r), r.nextLong(), path(r), r.nextBoolean());
+      case DELETE_RESPONSE -> new DeleteResponse(nonNegative(r), nonNegative(r));
+      case RENAME_REQUEST -> new RenameRequest(str(r), r.nextLong(), path(r), path(r));
+      case CLUSTER_STATUS_REQUEST -> new ClusterStatusRequest();
+      case CLUSTER_STATUS_RESPONSE -> new ClusterStatusResponse(str(r), list(r, () -> nodeStatus(r)),
+          r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
+          r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong());
+      case FSCK_REQUEST -> new FsckRequest(path(r));
+      case FSCK_RESPONSE -> new FsckResponse(r.nextLong(), r.nextLong(), r.nextLong(),
+          r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
+          r.nextBoolean(), str(r), list(r, () -> str(r)));
+      case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
+      case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
+          1 + r.nextInt(255), 1 + r.nextInt(255));
+      case REPORT_BAD_REPLICA_REQUEST -> new ReportBadReplicaRequest(r.nextLong(), r.nextLong(),
+          str(r), str(r));
+      case REGISTER_REQUEST -> new RegisterRequest(str(r), r.nextInt(65536), r.nextLong(),
+          r.nextLong(), r.nextLong());
+      case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r));
+      case PULSE_REQUEST -> new PulseRequest(str(r), r.nextLong(), r.nextLong(), r.nextLong(),
+          r.nextInt());
+      case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)));
+      case REPLICA_REPORT_REQUEST -> new ReplicaReportRequest(str(r), r.nextBoolean(),
+          r.nextInt(Integer.MAX_VALUE), r.nextBoolean(), list(r, () -> replica(r)),
+          list(r, r::nextLong));
+      case COMMAND_RESULT_REQUEST -> new CommandResultRequest(str(r), command(r), r.nextBoolean(),
+          str(r));
+      case WRITE_CHUNK_REQUEST -> new WriteChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
+          list(r, () -> node(r)), str(r));
+      case WRITE_PACKET -> {
+        boolean last = r.nextInt(8) != 0;
+        yield new WritePacket(r.nextInt(Integer.MAX_VALUE), blockOffset(r), r.nextInt(), last,
+            Unpooled.wrappedBuffer(bytes(r, last ? packetLength(r) : Limits.BLOCK_SIZE)));
+      }
+      case WRITE_ACK -> new WriteAck(r.nextInt(Integer.MAX_VALUE));
+      case WRITE_DONE -> new WriteDone(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong(),
+          list(r, () -> str(r)));
+      case READ_CHUNK_REQUEST -> new ReadChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
+          nonNegative(r));
+      case READ_PACKET -> new ReadPacket(blockOffset(r), r.nextInt(), r.nextBoolean(),
+          Unpooled.wrappedBuffer(bytes(r, packetLength(r))));
+    };
+  }
+
+  /** Mostly small packets (cheap to fuzz), sometimes empty or a whole block. */
+  private static int packetLength(Random r) {
+    int p = r.nextInt(16);
+    return p == 0 ? 0 : p == 1 ? Limits.BLOCK_SIZE : r.nextInt(300);
+  }
+
+  private static long blockOffset(Random r) {
+    return (long) r.nextInt(1 << 20) * Limits.BLOCK_SIZE;
+  }
+
+  static byte[] bytes(Random r, int n) {
+    byte[] b = new byte[n];
+    r.nextBytes(b);
+    return b;
+  }
+
+  private static Role role(Random r) {
+    return Role.values()[r.nextInt(Role.values().length)];
+  }
+
+  private static Status status(Random r) {
+    return Status.values()[r.nextInt(Status.values().length)];
+  }
+
+  private static long nonNegative(Random r) {
+    return r.nextBoolean() ? r.nextLong() & Long.MAX_VALUE : r.nextInt(1 << 20);
+  }
+
+  static String str(Random r) {
+    int p = r.nextInt(20);
+    if (p == 0) {
+      // Long strings, still inside the limit in UTF-8 (and inside ErrorReply's truncation).
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + r.nextInt(1500);
+      for (int i = 0; i < n; i++) {
+        sb.append((char) ('a' + r.nextInt(26)));
+      }
+      return sb.toString();
+    }
+    if (p < 4) {
+      StringBuilder sb = new StringBuilder();
+      int n = r.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        sb.appendCodePoint(codePoint(r));
+      }
+      return sb.toString();
+    }
+    return WORDS[r.nextInt(WORDS.length)];
+  }
+
+  private static int codePoint(Random r) {
+    while (true) {
+      int cp = switch (r.nextInt(4)) {
+        case 0 -> r.nextInt(0x80);
+        case 1 -> 0x80 + r.nextInt(0x780);
+        case 2 -> 0x800 + r.nextInt(0xF800);
+        default -> 0x10000 + r.nextInt(0x100000);
+      };
+      if (cp < 0xD800 || cp > 0xDFFF) {
+        return cp;
+      }
+    }
+  }
+
+  private static String path(Random r) {
+    String s = str(r);
+    return s.startsWith("/") ? s : "/" + s;
+  }
+
+  private static <T> List<T> list(Random r, Supplier<T> element) {
+    int n = r.nextInt(6) == 0 ? 0 : r.nextInt(5);
+    List<T> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(element.get());
+    }
+    return out;
+  }
+
+  private static NodeAddress node(Random r) {
+    return new NodeAddress(str(r), str(r), r.nextInt(65536));
+  }
+
+  private static NodeStatus nodeStatus(Random r) {
+    return new NodeStatus(str(r), str(r), r.nextInt(65536), str(r), r.nextLong(), r.nextLong(),
+        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt());
+  }
+
+  private static FileEntry entry(Random r) {
+    return new FileEntry(path(r), r.nextBoolean(), nonNegative(r), r.nextLong(), r.nextInt(256),
+        nonNegative(r), r.nextInt(Integer.MAX_VALUE));
+  }
+
+  private static CommitChunk commitChunk(Random r) {
+    return new CommitChunk(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong(),
+        list(r, () -> str(r)));
+  }
+
+  private static ChunkLocation location(Random r) {
+    return new ChunkLocation(r.nextInt(Integer.MAX_VALUE), r.nextLong(), r.nextLong(),
+        nonNegative(r), list(r, () -> node(r)));
+  }
+
+  private static ReplicaInfo replica(Random r) {
+    return new ReplicaInfo(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong());
+  }
+
+  private static ChunkCommand command(Random r) {
+    ChunkCommand.Kind kind = ChunkCommand.Kind.values()[r.nextInt(ChunkCommand.Kind.values().length)];
+    return new ChunkCommand(kind, r.nextLong(), r.nextLong(),
+        kind == ChunkCommand.Kind.COPY ? node(r) : null);
+  }
+}
