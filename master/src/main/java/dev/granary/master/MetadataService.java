@@ -1,0 +1,249 @@
+package dev.granary.master;
+
+import dev.granary.master.journal.Journal;
+import dev.granary.master.journal.Op;
+import dev.granary.master.journal.OpApplier;
+import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.master.namespace.Paths;
+import dev.granary.master.namespace.RetryCache;
+import dev.granary.master.replication.ChunkManager;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Limits;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.ChunkLocation;
+import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.CommitFileRequest;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.LookupResponse;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.StatResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Executes the namespace requests: validates, applies the operation to the in-memory image,
+ * appends it to the operation log and answers once the record is durable (the caller attaches the
+ * reply to the returned future; nothing here blocks on disk). Mutations are keyed by
+ * (client id, op id) in the retry cache; a retry is answered from it. Replicas of chunks that a
+ * mutation made garbage are deleted only after that mutation is durable, so a crash can never leave
+ * a file whose replicas were already removed.
+ *
+ * <p>Thread-safe: mutations take the shared metadata write lock, reads the read lock.
+ */
+public final class MetadataService {
+  /** Handles reserved per log record, so allocation is not an fsync per chunk. */
+  static final long RESERVE_BLOCK = 10_000;
+
+  private final MetadataImage image;
+  private final Journal journal;
+  private final ChunkManager chunks;
+  private final Clock clock;
+  private final ReentrantReadWriteLock lock;
+  private long nextHandle;
+  /** Completes when the newest handle reservation is on disk; handles in it wait for it. */
+  private CompletableFuture<Void> reservationDurable = CompletableFuture.completedFuture(null);
+
+  public MetadataService(MetadataImage image, Journal journal, ChunkManager chunks, Clock clock,
+      ReentrantReadWriteLock lock) {
+    this.image = image;
+    this.journal = journal;
+    this.chunks = chunks;
+    this.clock = clock;
+    this.lock = lock;
+    // Handles up to the reservation may have been handed out before a crash: skip them all.
+    this.nextHandle = image.reservedUpTo() + 1;
+  }
+
+  private Namespace ns() {
+    return image.namespace();
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  public StatResponse stat(String path) {
+    lock.readLock().lock();
+    try {
+      return new StatResponse(ns().stat(path));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public ListResponse list(String path, String startAfter, int limit) {
+    lock.readLock().lock();
+    try {
+      Namespace.Listing l = ns().list(path, startAfter, limit);
+      return new ListResponse(l.entries(), l.more());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public LookupResponse lookup(String path, int firstChunk, int maxChunks) {
+    lock.readLock().lock();
+    try {
+      Namespace.ResolvedFile r = ns().file(path);
+      FileNode f = r.file();
+      int end = (int) Math.min(f.chunkCount(),
+          (long) firstChunk + Math.min(maxChunks, Limits.MAX_LOOKUP_CHUNKS));
+      List<ChunkLocation> out = new ArrayList<>(Math.max(0, end - firstChunk));
+      for (int i = firstChunk; i < end; i++) {
+        out.add(new ChunkLocation(i, f.handle(i), f.version(i), f.length(i),
+            chunks.liveLocations(f.handle(i))));
+      }
+      return new LookupResponse(new dev.granary.wire.msg.FileEntry(r.path(), false, f.size(),
+          f.modified(), f.replication(), f.chunkSize(), f.chunkCount()), out,
+          chunks.locationsComplete());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ chunk allocation
+
+  /**
+   * A new handle (never used before, even across restarts) and a pipeline.
+   *
+   * @throws MetadataException UNAVAILABLE if too few chunkservers are eligible
+   */
+  public CompletableFuture<Message> allocate(AllocateChunkRequest r) {
+    Paths.parse(r.path());
+    List<NodeAddress> pipeline = chunks.choosePipeline(r.replication(), r.excludeNodeIds());
+    CompletableFuture<Void> durable;
+    long handle;
+    lock.writeLock().lock();
+    try {
+      handle = nextHandle++;
+      if (handle > image.reservedUpTo()) {
+        Op op = new Op.Reserve(clock.millis(), image.reservedUpTo() + RESERVE_BLOCK);
+        OpApplier.apply(image, op);
+        reservationDurable = journal.append(op);
+      }
+      // Even a handle inside the block must not be handed out before the block is durable.
+      durable = reservationDurable;
+      chunks.allocated(handle);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    long h = handle;
+    return durable.thenApply(v -> new AllocateChunkResponse(h, 1, pipeline));
+  }
+
+  // ------------------------------------------------------------------ mutations
+
+  public CompletableFuture<Message> commit(CommitFileRequest r) {
+    lock.writeLock().lock();
+    try {
+      CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
+      if (cached != null) {
+        return cached;
+      }
+      if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk size " + r.chunkSize()
+            + " of '" + r.path() + "' must be positive");
+      }
+      long[] packed = new long[r.chunks().size() * 4];
+      int i = 0;
+      for (CommitChunk c : r.chunks()) {
+        if (c.handle() <= 0 || c.handle() >= nextHandle) {
+          throw new MetadataException(Status.INVALID_ARGUMENT, "chunk "
+              + ChunkHandles.format(c.handle()) + " of '" + r.path()
+              + "' was not allocated by this master");
+        }
+        chunks.validateReplicas(r.path(), c.handle(), r.replication(), c.replicaIds());
+        packed[i++] = c.handle();
+        packed[i++] = c.version();
+        packed[i++] = c.length();
+        packed[i++] = c.digest();
+      }
+      Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
+          r.overwrite(), r.replication(), r.chunkSize(), packed);
+      return execute(op, "commit", applied -> {
+        for (CommitChunk c : r.chunks()) {
+          chunks.committed(c.handle(), c.replicaIds());
+        }
+      });
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  public CompletableFuture<Message> mkdir(MkdirRequest r) {
+    return mutate(r.clientId(), r.opId(), "mkdir",
+        new Op.Mkdir(r.clientId(), r.opId(), clock.millis(), r.path(), r.parents()));
+  }
+
+  public CompletableFuture<Message> delete(DeleteRequest r) {
+    return mutate(r.clientId(), r.opId(), "delete",
+        new Op.Delete(r.clientId(), r.opId(), clock.millis(), r.path(), r.recursive()));
+  }
+
+  public CompletableFuture<Message> rename(RenameRequest r) {
+    return mutate(r.clientId(), r.opId(), "rename",
+        new Op.Rename(r.clientId(), r.opId(), clock.millis(), r.source(), r.destination()));
+  }
+
+  private CompletableFuture<Message> mutate(String clientId, long opId, String kind, Op op) {
+    lock.writeLock().lock();
+    try {
+      CompletableFuture<Message> cached = cached(clientId, opId);
+      if (cached != null) {
+        return cached;
+      }
+      return execute(op, kind, applied -> {});
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Answers a retried mutation as the original was answered, once that answer is durable. */
+  private CompletableFuture<Message> cached(String clientId, long opId) {
+    RetryCache.Entry e = image.retryCache().get(clientId, opId);
+    if (e == null) {
+      return null;
+    }
+    CompletableFuture<Void> durable = e.durable() == null
+        ? CompletableFuture.completedFuture(null) : e.durable();
+    return durable.thenApply(v -> e.reply());
+  }
+
+  /**
+   * Applies and logs {@code op} (or, if the namespace refuses it, a failure record so a retry gets
+   * the same error). Called with the write lock held.
+   */
+  private CompletableFuture<Message> execute(Op op, String kind,
+      java.util.function.Consumer<OpApplier.Applied> onApplied) {
+    Op.Mutation m = (Op.Mutation) op;
+    OpApplier.Applied applied;
+    Op logged = op;
+    try {
+      applied = OpApplier.apply(image, op);
+      onApplied.accept(applied);
+    } catch (MetadataException e) {
+      logged = new Op.Failure(m.clientId(), m.opId(), op.time(), kind, e.status(),
+          e.getMessage());
+      applied = OpApplier.apply(image, logged);
+    }
+    CompletableFuture<Void> durable = journal.append(logged);
+    image.retryCache().attach(m.clientId(), m.opId(), durable);
+    image.setLastSeq(journal.lastSeq());
+    long[] garbage = applied.garbage();
+    Message reply = applied.reply();
+    return durable.thenApply(v -> {
+      chunks.garbage(garbage);
+      return reply;
+    });
+  }
+}

@@ -1,0 +1,354 @@
+package dev.granary.master.journal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.master.namespace.NamespaceLoader;
+import dev.granary.master.namespace.RetryCache;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.StatResponse;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The checkpoint file: the whole metadata image as JSON, one object per line, streamed so that
+ * neither writing nor loading a million files needs a document tree in memory.
+ *
+ * <pre>
+ * {"checkpoint":1,"seq":N,"time":T,"reservedUpTo":R,"rootModified":M,"files":F,"directories":D}
+ * {"d":"/a","m":1700000000000}                                    a directory
+ * {"f":"/a/x","m":1700000000000,"r":3,"s":67108864,"c":[h,v,len,digest,...]}   a file
+ * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
+ * {"end":COUNT}                                                   COUNT = lines before it
+ * </pre>
+ *
+ * Entries come in pre-order (a directory before its children). In the compact "c" array the chunk
+ * handle is a plain number; the operation log spells it as 16 hex digits. A file without the
+ * trailer is incomplete and rejected.
+ */
+final class CheckpointFormat {
+  static final int FORMAT = 1;
+  private final JsonFactory factory;
+
+  CheckpointFormat(JsonFactory factory) {
+    this.factory = factory;
+  }
+
+  void write(MetadataImage image, OutputStream raw) throws IOException {
+    OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+    JsonGenerator g = factory.createGenerator(out);
+    g.setRootValueSeparator(new SerializedString("\n"));
+    Namespace ns = image.namespace();
+    g.writeStartObject();
+    g.writeNumberField("checkpoint", FORMAT);
+    g.writeNumberField("seq", image.lastSeq());
+    g.writeNumberField("time", image.lastTime());
+    g.writeNumberField("reservedUpTo", image.reservedUpTo());
+    g.writeNumberField("rootModified", ns.rootModified());
+    g.writeNumberField("files", ns.fileCount());
+    g.writeNumberField("directories", ns.directoryCount());
+    g.writeEndObject();
+    long[] count = {1};
+    IOException[] failure = new IOException[1];
+    ns.forEachEntry(new Namespace.EntryVisitor() {
+      @Override
+      public void directory(String path, long modified) {
+        try {
+          g.writeStartObject();
+          g.writeStringField("d", path);
+          g.writeNumberField("m", modified);
+          g.writeEndObject();
+          count[0]++;
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+      }
+
+      @Override
+      public void file(String path, FileNode f) {
+        try {
+          g.writeStartObject();
+          g.writeStringField("f", path);
+          g.writeNumberField("m", f.modified());
+          g.writeNumberField("r", f.replication());
+          g.writeNumberField("s", f.chunkSize());
+          g.writeArrayFieldStart("c");
+          for (int i = 0; i < f.chunkCount(); i++) {
+            g.writeNumber(f.handle(i));
+            g.writeNumber(f.version(i));
+            g.writeNumber(f.length(i));
+            g.writeNumber(f.digest(i));
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+          count[0]++;
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+      }
+    });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    RetryCache cache = image.retryCache();
+    IOException[] cacheFailure = new IOException[1];
+    cache.forEach((client, opId, entry) -> {
+      try {
+        g.writeStartObject();
+        g.writeStringField("rc", client);
+        g.writeNumberField("op", opId);
+        g.writeNumberField("t", entry.time());
+        writeReply(g, entry.reply());
+        g.writeEndObject();
+        count[0]++;
+      } catch (IOException e) {
+        cacheFailure[0] = e;
+      }
+    });
+    if (cacheFailure[0] != null) {
+      throw cacheFailure[0];
+    }
+    g.writeStartObject();
+    g.writeNumberField("end", count[0]);
+    g.writeEndObject();
+    g.writeRaw('\n');
+    g.flush();
+    out.flush();
+  }
+
+  private static void writeReply(JsonGenerator g, Message reply) throws IOException {
+    if (reply instanceof CommitFileResponse c) {
+      g.writeStringField("rt", "commit");
+      writeEntry(g, c.file());
+    } else if (reply instanceof StatResponse s) {
+      g.writeStringField("rt", "stat");
+      writeEntry(g, s.entry());
+    } else if (reply instanceof DeleteResponse d) {
+      g.writeStringField("rt", "delete");
+      g.writeNumberField("files", d.files());
+      g.writeNumberField("directories", d.directories());
+    } else if (reply instanceof ErrorReply e) {
+      g.writeStringField("rt", "error");
+      g.writeStringField("status", e.status().name());
+      g.writeStringField("message", e.message());
+    } else {
+      throw new IllegalStateException("unexpected cached reply " + reply);
+    }
+  }
+
+  private static void writeEntry(JsonGenerator g, FileEntry e) throws IOException {
+    g.writeObjectFieldStart("e");
+    g.writeStringField("path", e.path());
+    g.writeBooleanField("directory", e.directory());
+    g.writeNumberField("size", e.size());
+    g.writeNumberField("modified", e.modifiedMillis());
+    g.writeNumberField("replication", e.replication());
+    g.writeNumberField("chunkSize", e.chunkSize());
+    g.writeNumberField("chunkCount", e.chunkCount());
+    g.writeEndObject();
+  }
+
+  /**
+   * Loads a checkpoint.
+   *
+   * @throws CorruptJournalException naming the file and line if it is malformed or incomplete
+   */
+  MetadataImage read(Path file) throws IOException {
+    MetadataImage image = new MetadataImage();
+    NamespaceLoader loader = image.namespace().loader();
+    long line = 0;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        JsonParser p = factory.createParser(in)) {
+      boolean ended = false;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        line++;
+        if (ended) {
+          throw new IllegalArgumentException("data after the end marker");
+        }
+        if (t != JsonToken.START_OBJECT) {
+          throw new IllegalArgumentException("expected a JSON object");
+        }
+        ended = readLine(p, image, loader, line);
+      }
+      if (!ended) {
+        throw new IllegalArgumentException("no end marker: the checkpoint is incomplete");
+      }
+    } catch (IllegalArgumentException | IllegalStateException
+        | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CorruptJournalException("checkpoint " + file + " line " + Math.max(1, line) + ": "
+          + OpCodec.firstLine(e.getMessage()));
+    }
+    return image;
+  }
+
+  /** Reads one object (positioned after its START_OBJECT); true for the end marker. */
+  private boolean readLine(JsonParser p, MetadataImage image, NamespaceLoader loader, long line)
+      throws IOException {
+    String d = null;
+    String f = null;
+    String rc = null;
+    String rt = null;
+    String status = null;
+    String message = null;
+    FileEntry entry = null;
+    long m = 0;
+    long r = 0;
+    long s = 0;
+    long op = 0;
+    long time = 0;
+    long files = 0;
+    long dirs = 0;
+    long end = -1;
+    long seq = -1;
+    long reserved = 0;
+    long format = -1;
+    long rootModified = 0;
+    long[] chunks = FileNodeArrays.EMPTY;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
+        case "d" -> d = p.getText();
+        case "f" -> f = p.getText();
+        case "m" -> m = p.getLongValue();
+        case "r" -> r = p.getLongValue();
+        case "s" -> s = p.getLongValue();
+        case "c" -> chunks = readLongs(p, v);
+        case "rc" -> rc = p.getText();
+        case "op" -> op = p.getLongValue();
+        case "t", "time" -> time = p.getLongValue();
+        case "rt" -> rt = p.getText();
+        case "status" -> status = p.getText();
+        case "message" -> message = p.getText();
+        case "files" -> files = p.getLongValue();
+        case "directories" -> dirs = p.getLongValue();
+        case "e" -> entry = readEntry(p, v);
+        case "end" -> end = p.getLongValue();
+        case "seq" -> seq = p.getLongValue();
+        case "reservedUpTo" -> reserved = p.getLongValue();
+        case "checkpoint" -> format = p.getLongValue();
+        case "rootModified" -> rootModified = p.getLongValue();
+        default -> p.skipChildren();
+      }
+    }
+    if (line == 1) {
+      if (format != FORMAT || seq < 0) {
+        throw new IllegalArgumentException("expected the header {\"checkpoint\":" + FORMAT
+            + ",\"seq\":...}");
+      }
+      image.setLastSeq(seq);
+      image.setLastTime(time);
+      image.setReservedUpTo(reserved);
+      image.namespace().setRootModified(rootModified);
+      return false;
+    }
+    if (d != null) {
+      loader.directory(d, m);
+    } else if (f != null) {
+      if (chunks.length % 4 != 0) {
+        throw new IllegalArgumentException("chunk array of " + f + " is not a multiple of 4");
+      }
+      loader.file(f, m, (int) r, s, chunks);
+    } else if (rc != null) {
+      image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
+    } else if (end >= 0) {
+      if (end != line - 1) {
+        throw new IllegalArgumentException("end marker counts " + end + " lines, found "
+            + (line - 1));
+      }
+      return true;
+    } else {
+      throw new IllegalArgumentException("unrecognized entry");
+    }
+    return false;
+  }
+
+  private static Message reply(String rt, FileEntry e, long files, long dirs, String status,
+      String message) {
+    if (rt == null) {
+      throw new IllegalArgumentException("retry entry without a reply type");
+    }
+    return switch (rt) {
+      case "commit" -> new CommitFileResponse(require(e));
+      case "stat" -> new StatResponse(require(e));
+      case "delete" -> new DeleteResponse(files, dirs);
+      case "error" -> new ErrorReply(Status.valueOf(status), message, "");
+      default -> throw new IllegalArgumentException("unknown reply type " + rt);
+    };
+  }
+
+  private static FileEntry require(FileEntry e) {
+    if (e == null) {
+      throw new IllegalArgumentException("retry entry without its file entry");
+    }
+    return e;
+  }
+
+  private static FileEntry readEntry(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_OBJECT) {
+      throw new IllegalArgumentException("field 'e' is not an object");
+    }
+    String path = null;
+    boolean dir = false;
+    long size = 0;
+    long mod = 0;
+    long rep = 0;
+    long cs = 0;
+    long cc = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "path" -> path = p.getText();
+        case "directory" -> dir = p.getBooleanValue();
+        case "size" -> size = p.getLongValue();
+        case "modified" -> mod = p.getLongValue();
+        case "replication" -> rep = p.getLongValue();
+        case "chunkSize" -> cs = p.getLongValue();
+        case "chunkCount" -> cc = p.getLongValue();
+        default -> p.skipChildren();
+      }
+    }
+    if (path == null) {
+      throw new IllegalArgumentException("file entry without a path");
+    }
+    return new FileEntry(path, dir, size, mod, (int) rep, cs, (int) cc);
+  }
+
+  private static long[] readLongs(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException("field 'c' is not an array");
+    }
+    long[] a = new long[8];
+    int n = 0;
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (n == a.length) {
+        a = Arrays.copyOf(a, n * 2);
+      }
+      a[n++] = p.getLongValue();
+    }
+    return n == 0 ? FileNodeArrays.EMPTY : Arrays.copyOf(a, n);
+  }
+
+  /** Shared empty chunk array. */
+  private static final class FileNodeArrays {
+    static final long[] EMPTY = new long[0];
+  }
+}

@@ -1,0 +1,71 @@
+package dev.granary.master.journal;
+
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.StatResponse;
+
+/**
+ * Applies an operation to the metadata image: the one place that gives each record its meaning,
+ * used both when a client's request is executed and when the log is replayed, so the two can never
+ * disagree. Mutations (successful or refused) are remembered in the retry cache with their answer.
+ */
+public final class OpApplier {
+  private static final long[] NONE = new long[0];
+
+  /** The answer to a mutation and the chunk handles it made garbage. */
+  public record Applied(Message reply, long[] garbage) {}
+
+  private OpApplier() {}
+
+  /**
+   * Applies {@code op}.
+   *
+   * @throws MetadataException if a mutation is refused; nothing changed then
+   */
+  public static Applied apply(MetadataImage image, Op op) {
+    Namespace ns = image.namespace();
+    Applied result;
+    if (op instanceof Op.Mkdir m) {
+      result = new Applied(new StatResponse(ns.mkdir(m.path(), m.parents(), m.time())), NONE);
+    } else if (op instanceof Op.Commit c) {
+      for (int i = 0; i < c.chunks().length; i += 4) {
+        long h = c.chunks()[i];
+        if (h <= 0 || h > image.reservedUpTo()) {
+          throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + ChunkHandles.format(h)
+              + " of '" + c.path() + "' was not allocated by this master");
+        }
+      }
+      Namespace.CommitResult r = ns.commit(c.path(), c.overwrite(), c.replication(),
+          c.chunkSize(), c.chunks(), c.time());
+      result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
+    } else if (op instanceof Op.Delete d) {
+      Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.time());
+      result = new Applied(new DeleteResponse(r.files(), r.directories()), r.garbage());
+    } else if (op instanceof Op.Rename r) {
+      result = new Applied(new StatResponse(ns.rename(r.source(), r.destination(), r.time())),
+          NONE);
+    } else if (op instanceof Op.Failure f) {
+      result = new Applied(new ErrorReply(f.status(), f.message(), ""), NONE);
+    } else if (op instanceof Op.Reserve r) {
+      image.setReservedUpTo(r.upTo());
+      result = new Applied(null, NONE);
+    } else if (op instanceof Op.SetDigest s) {
+      ns.setChunkDigest(s.handle(), s.length(), s.digest());
+      result = new Applied(null, NONE);
+    } else {
+      throw new IllegalArgumentException("unknown operation " + op);
+    }
+    image.setLastTime(op.time());
+    if (op instanceof Op.Mutation m) {
+      image.retryCache().put(m.clientId(), m.opId(), result.reply(), m.time(), null);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,206 @@
+package dev.granary.master.journal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON form of one log record, one object per line, for example:
+ *
+ * <pre>
+ * {"seq":7,"type":"commit","time":1700000000000,"client":"c1","op":3,"path":"/a/f",
+ *  "overwrite":false,"replication":3,"chunkSize":67108864,
+ *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
+ * </pre>
+ *
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest. Handles are 16-hex-digit strings
+ * as everywhere else. Decoding rejects a record with a missing or mistyped field.
+ */
+public final class OpCodec {
+  private final JsonFactory factory;
+  private final ObjectMapper mapper;
+
+  public OpCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+    this.factory = mapper.getFactory();
+  }
+
+  /** A decoded line: its sequence number and operation. */
+  public record Record(long seq, Op op) {}
+
+  /** The line for {@code op} with sequence number {@code seq}, newline included. */
+  public byte[] encode(long seq, Op op) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+    try (JsonGenerator g = factory.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("seq", seq);
+      g.writeStringField("type", typeOf(op));
+      g.writeNumberField("time", op.time());
+      if (op instanceof Op.Mutation m) {
+        g.writeStringField("client", m.clientId());
+        g.writeNumberField("op", m.opId());
+      }
+      if (op instanceof Op.Mkdir m) {
+        g.writeStringField("path", m.path());
+        g.writeBooleanField("parents", m.parents());
+      } else if (op instanceof Op.Commit c) {
+        g.writeStringField("path", c.path());
+        g.writeBooleanField("overwrite", c.overwrite());
+        g.writeNumberField("replication", c.replication());
+        g.writeNumberField("chunkSize", c.chunkSize());
+        g.writeArrayFieldStart("chunks");
+        long[] ch = c.chunks();
+        for (int i = 0; i < ch.length; i += 4) {
+          g.writeStartObject();
+          g.writeStringField("handle", ChunkHandles.format(ch[i]));
+          g.writeNumberField("version", ch[i + 1]);
+          g.writeNumberField("length", ch[i + 2]);
+          g.writeNumberField("digest", ch[i + 3]);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      } else if (op instanceof Op.Delete d) {
+        g.writeStringField("path", d.path());
+        g.writeBooleanField("recursive", d.recursive());
+      } else if (op instanceof Op.Rename r) {
+        g.writeStringField("source", r.source());
+        g.writeStringField("destination", r.destination());
+      } else if (op instanceof Op.Failure f) {
+        g.writeStringField("kind", f.kind());
+        g.writeStringField("status", f.status().name());
+        g.writeStringField("message", f.message());
+      } else if (op instanceof Op.Reserve r) {
+        g.writeNumberField("upTo", r.upTo());
+      } else if (op instanceof Op.SetDigest s) {
+        g.writeStringField("handle", ChunkHandles.format(s.handle()));
+        g.writeNumberField("length", s.length());
+        g.writeNumberField("digest", s.digest());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes one line (without its newline).
+   *
+   * @throws IllegalArgumentException naming the problem if the line is not a valid record
+   */
+  public Record decode(byte[] buf, int offset, int length) {
+    JsonNode n;
+    try {
+      n = mapper.readTree(buf, offset, length);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    long seq = num(n, "seq");
+    String type = text(n, "type");
+    long time = num(n, "time");
+    Op op = switch (type) {
+      case "mkdir" -> new Op.Mkdir(text(n, "client"), num(n, "op"), time, text(n, "path"),
+          bool(n, "parents"));
+      case "commit" -> new Op.Commit(text(n, "client"), num(n, "op"), time, text(n, "path"),
+          bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n));
+      case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
+          bool(n, "recursive"));
+      case "rename" -> new Op.Rename(text(n, "client"), num(n, "op"), time, text(n, "source"),
+          text(n, "destination"));
+      case "failure" -> new Op.Failure(text(n, "client"), num(n, "op"), time, text(n, "kind"),
+          status(text(n, "status")), text(n, "message"));
+      case "reserve" -> new Op.Reserve(time, num(n, "upTo"));
+      case "digest" -> new Op.SetDigest(time, handle(text(n, "handle")), num(n, "length"),
+          num(n, "digest"));
+      default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
+    };
+    return new Record(seq, op);
+  }
+
+  static String typeOf(Op op) {
+    if (op instanceof Op.Mkdir) {
+      return "mkdir";
+    } else if (op instanceof Op.Commit) {
+      return "commit";
+    } else if (op instanceof Op.Delete) {
+      return "delete";
+    } else if (op instanceof Op.Rename) {
+      return "rename";
+    } else if (op instanceof Op.Failure) {
+      return "failure";
+    } else if (op instanceof Op.Reserve) {
+      return "reserve";
+    }
+    return "digest";
+  }
+
+  private static long[] chunks(JsonNode n) {
+    JsonNode arr = n.get("chunks");
+    if (arr == null || !arr.isArray()) {
+      throw new IllegalArgumentException("field 'chunks' missing or not an array");
+    }
+    long[] out = new long[arr.size() * 4];
+    int i = 0;
+    for (JsonNode c : arr) {
+      out[i++] = handle(text(c, "handle"));
+      out[i++] = num(c, "version");
+      out[i++] = num(c, "length");
+      out[i++] = num(c, "digest");
+    }
+    return out;
+  }
+
+  static long handle(String s) {
+    return ChunkHandles.parse(s);
+  }
+
+  private static Status status(String s) {
+    try {
+      return Status.valueOf(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown status '" + s + "'");
+    }
+  }
+
+  static long num(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw new IllegalArgumentException("field '" + field + "' missing or not an integer");
+    }
+    return v.longValue();
+  }
+
+  static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("field '" + field + "' missing or not a string");
+    }
+    return v.textValue();
+  }
+
+  static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new IllegalArgumentException("field '" + field + "' missing or not a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.granary.master.liveness;
+
+import dev.granary.master.placement.NodeView;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.NodeAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One chunkserver: identity, address (the host observed on its connection), space, last pulse,
+ * the commands waiting for its next pulse, and the progress of its full replica report. Soft state,
+ * rebuilt from registration. Guarded by the master's metadata lock.
+ */
+public final class ChunkserverNode {
+  private final String id;
+  private final int ordinal;
+  private String host;
+  private int port;
+  private long capacity;
+  private long used;
+  private long free;
+  private long lastPulseMillis;
+  private NodeState state = NodeState.LIVE;
+  private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
+  private int copiesInFlight;
+  private long chunks;
+  private boolean fullReportDone;
+  private Set<Long> fullReportHandles;
+
+  ChunkserverNode(String id, int ordinal) {
+    this.id = id;
+    this.ordinal = ordinal;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** A small dense number for this node, used in replica location arrays. */
+  public int ordinal() {
+    return ordinal;
+  }
+
+  public NodeAddress address() {
+    return new NodeAddress(id, host, port);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean isLive() {
+    return state == NodeState.LIVE;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+
+  public long lastPulseMillis() {
+    return lastPulseMillis;
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  public long used() {
+    return used;
+  }
+
+  public long free() {
+    return free;
+  }
+
+  public NodeView view() {
+    return new NodeView(id, isLive(), free, used, capacity);
+  }
+
+  void registered(String host, int port, long capacity, long used, long free, long now) {
+    this.host = host;
+    this.port = port;
+    this.state = NodeState.LIVE;
+    this.lastPulseMillis = now;
+    this.commands.clear();
+    this.copiesInFlight = 0;
+    this.fullReportDone = false;
+    this.fullReportHandles = null;
+    space(capacity, used, free);
+  }
+
+  /** Records a pulse. */
+  public void pulsed(long capacity, long used, long free, long now) {
+    space(capacity, used, free);
+    lastPulseMillis = now;
+  }
+
+  private void space(long capacity, long used, long free) {
+    this.capacity = capacity;
+    this.used = used;
+    this.free = free;
+  }
+
+  void markDead() {
+    state = NodeState.DEAD;
+    commands.clear();
+    copiesInFlight = 0;
+    fullReportHandles = null;
+  }
+
+  /** Takes a little space for a replica placed here, so one pulse's worth of placements spread. */
+  public void reserve(long bytes) {
+    free = Math.max(0, free - bytes);
+    used += bytes;
+  }
+
+  public void enqueue(ChunkCommand command) {
+    commands.add(command);
+  }
+
+  /** Removes and returns up to {@code max} queued commands. */
+  public List<ChunkCommand> drainCommands(int max) {
+    List<ChunkCommand> out = new ArrayList<>(Math.min(max, commands.size()));
+    while (out.size() < max && !commands.isEmpty()) {
+      out.add(commands.poll());
+    }
+    return out;
+  }
+
+  public int queuedCommands() {
+    return commands.size();
+  }
+
+  public int copiesInFlight() {
+    return copiesInFlight;
+  }
+
+  public void copyStarted() {
+    copiesInFlight++;
+  }
+
+  public void copyEnded() {
+    copiesInFlight = Math.max(0, copiesInFlight - 1);
+  }
+
+  public long chunks() {
+    return chunks;
+  }
+
+  public void chunkAdded() {
+    chunks++;
+  }
+
+  public void chunkRemoved() {
+    chunks = Math.max(0, chunks - 1);
+  }
+
+  public boolean fullReportDone() {
+    return fullReportDone;
+  }
+
+  /** Starts collecting a full report (part 0). */
+  public void beginFullReport() {
+    fullReportHandles = new HashSet<>();
+  }
+
+  /** Handles seen so far in the full report being received, or null if none is in progress. */
+  public Set<Long> fullReportHandles() {
+    return fullReportHandles;
+  }
+
+  public void endFullReport() {
+    fullReportHandles = null;
+    fullReportDone = true;
+  }
+
+  @Override
+  public String toString() {
+    return id + "@" + host + ":" + port + "(" + state + ")";
+  }
+}

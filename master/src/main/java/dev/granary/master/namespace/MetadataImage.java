@@ -1,0 +1,57 @@
+package dev.granary.master.namespace;
+
+/**
+ * Everything the master persists: the namespace, the retry cache, the chunk handle reservation
+ * and the sequence number of the last operation applied. Built by recovery, then owned by the
+ * metadata service (which serializes access). Not thread-safe.
+ */
+public final class MetadataImage {
+  private final Namespace namespace;
+  private final RetryCache retryCache;
+  private long reservedUpTo;
+  private long lastSeq;
+  private long lastTime;
+
+  public MetadataImage() {
+    this(new Namespace(), new RetryCache());
+  }
+
+  public MetadataImage(Namespace namespace, RetryCache retryCache) {
+    this.namespace = namespace;
+    this.retryCache = retryCache;
+  }
+
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  public RetryCache retryCache() {
+    return retryCache;
+  }
+
+  /** The highest chunk handle reserved in the log; handles above it were never handed out. */
+  public long reservedUpTo() {
+    return reservedUpTo;
+  }
+
+  public void setReservedUpTo(long reservedUpTo) {
+    this.reservedUpTo = Math.max(this.reservedUpTo, reservedUpTo);
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  public void setLastSeq(long lastSeq) {
+    this.lastSeq = lastSeq;
+  }
+
+  /** Log time of the last operation applied. */
+  public long lastTime() {
+    return lastTime;
+  }
+
+  public void setLastTime(long lastTime) {
+    this.lastTime = Math.max(this.lastTime, lastTime);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.granary.master.net;
+
+import dev.granary.master.replication.ChunkManager;
+import java.util.concurrent.CompletableFuture;
+
+/** COMMAND_RESULT: the outcome of a command; frees copy slots, retries failed copies elsewhere. */
+public final class CommandResultHandler implements RequestHandler<dev.granary.wire.msg.CommandResultRequest> {
+  private final ChunkManager chunks;
+
+  public CommandResultHandler(ChunkManager chunks) {
+    this.chunks = chunks;
+  }
+
+  @Override
+  public Class<dev.granary.wire.msg.CommandResultRequest> type() {
+    return dev.granary.wire.msg.CommandResultRequest.class;
+  }
+
+  @Override
+  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
+      dev.granary.wire.msg.CommandResultRequest r, PeerContext peer) {
+    chunks.commandResult(r);
+    return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
+  }
+}

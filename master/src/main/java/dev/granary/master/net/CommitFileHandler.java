@@ -1,0 +1,24 @@
+package dev.granary.master.net;
+
+import dev.granary.master.MetadataService;
+import java.util.concurrent.CompletableFuture;
+
+/** COMMIT_FILE: makes a file visible atomically; answered once the log record is durable. */
+public final class CommitFileHandler implements RequestHandler<dev.granary.wire.msg.CommitFileRequest> {
+  private final MetadataService service;
+
+  public CommitFileHandler(MetadataService service) {
+    this.service = service;
+  }
+
+  @Override
+  public Class<dev.granary.wire.msg.CommitFileRequest> type() {
+    return dev.granary.wire.msg.CommitFileRequest.class;
+  }
+
+  @Override
+  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
+      dev.granary.wire.msg.CommitFileRequest r, PeerContext peer) {
+    return service.commit(r);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.granary.master.net;
+
+import dev.granary.master.replication.ChunkManager;
+import java.util.concurrent.CompletableFuture;
+
+/** PULSE: liveness and space; the reply carries the commands queued for the node, or NOT_REGISTERED. */
+public final class PulseHandler implements RequestHandler<dev.granary.wire.msg.PulseRequest> {
+  private final ChunkManager chunks;
+
+  public PulseHandler(ChunkManager chunks) {
+    this.chunks = chunks;
+  }
+
+  @Override
+  public Class<dev.granary.wire.msg.PulseRequest> type() {
+    return dev.granary.wire.msg.PulseRequest.class;
+  }
+
+  @Override
+  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
+      dev.granary.wire.msg.PulseRequest r, PeerContext peer) {
+    return CompletableFuture.completedFuture(chunks.pulse(r));
+  }
+}

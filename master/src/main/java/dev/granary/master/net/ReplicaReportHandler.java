@@ -1,0 +1,25 @@
+package dev.granary.master.net;
+
+import dev.granary.master.replication.ChunkManager;
+import java.util.concurrent.CompletableFuture;
+
+/** REPLICA_REPORT: full (in parts) or incremental replica reports, reconciled against the namespace. */
+public final class ReplicaReportHandler implements RequestHandler<dev.granary.wire.msg.ReplicaReportRequest> {
+  private final ChunkManager chunks;
+
+  public ReplicaReportHandler(ChunkManager chunks) {
+    this.chunks = chunks;
+  }
+
+  @Override
+  public Class<dev.granary.wire.msg.ReplicaReportRequest> type() {
+    return dev.granary.wire.msg.ReplicaReportRequest.class;
+  }
+
+  @Override
+  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
+      dev.granary.wire.msg.ReplicaReportRequest r, PeerContext peer) {
+    chunks.report(r);
+    return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.granary.master.net;
+
+import dev.granary.master.replication.ChunkManager;
+import java.util.concurrent.CompletableFuture;
+
+/** REPORT_BAD_REPLICA: drops a corrupt replica, deletes and replaces it. */
+public final class ReportBadReplicaHandler implements RequestHandler<dev.granary.wire.msg.ReportBadReplicaRequest> {
+  private final ChunkManager chunks;
+
+  public ReportBadReplicaHandler(ChunkManager chunks) {
+    this.chunks = chunks;
+  }
+
+  @Override
+  public Class<dev.granary.wire.msg.ReportBadReplicaRequest> type() {
+    return dev.granary.wire.msg.ReportBadReplicaRequest.class;
+  }
+
+  @Override
+  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
+      dev.granary.wire.msg.ReportBadReplicaRequest r, PeerContext peer) {
+    chunks.reportBad(r);
+    return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
+  }
+}

@@ -1,0 +1,120 @@
+package dev.granary.master.net;
+
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.wire.Frame;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.net.ServerHandshakeHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each request frame to the handler for its message type and writes the reply with the
+ * request's id. Refusals become {@code ERROR} replies with their status; an unexpected failure is
+ * logged once and answered with INTERNAL. The frame is released here, exactly once.
+ */
+@Sharable
+public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+  private static final AttributeKey<String> PEER_ID = AttributeKey.valueOf("granary.peerId");
+
+  private final String nodeId;
+  private final Map<Class<?>, RequestHandler<?>> handlers = new HashMap<>();
+
+  public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers) {
+    this.nodeId = nodeId;
+    for (RequestHandler<?> h : handlers) {
+      if (this.handlers.put(h.type(), h) != null) {
+        throw new IllegalArgumentException("two handlers for " + h.type().getSimpleName());
+      }
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ServerHandshakeHandler.PeerInfo info) {
+      ctx.channel().attr(PEER_ID).set(info.role() + " " + info.nodeId());
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Frame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (frame.isResponse()) {
+        log.debug("{}: ignoring unexpected response {} from {}", nodeId, frame.message().type(),
+            ctx.channel().remoteAddress());
+        return;
+      }
+      dispatch(ctx, frame.requestId(), frame.message());
+    } finally {
+      ReferenceCountUtil.release(frame);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void dispatch(ChannelHandlerContext ctx, long requestId, Message m) {
+    RequestHandler<Message> h = (RequestHandler<Message>) handlers.get(m.getClass());
+    if (h == null) {
+      reply(ctx, requestId, new ErrorReply(Status.PROTOCOL, "the master does not serve "
+          + m.type() + " requests", ""));
+      return;
+    }
+    log.debug("{}: {} #{} from {}", nodeId, m.type(), requestId, ctx.channel().remoteAddress());
+    CompletableFuture<? extends Message> f;
+    try {
+      f = h.handle(m, peer(ctx));
+    } catch (RuntimeException e) {
+      reply(ctx, requestId, failure(m, e));
+      return;
+    }
+    f.whenComplete((reply, err) -> reply(ctx, requestId, err == null ? reply : failure(m, err)));
+  }
+
+  private PeerContext peer(ChannelHandlerContext ctx) {
+    String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+        ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    String id = ctx.channel().attr(PEER_ID).get();
+    return new PeerContext(host, id == null ? "" : id);
+  }
+
+  private ErrorReply failure(Message request, Throwable err) {
+    Throwable t = err;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof MetadataException e) {
+      return e.toReply();
+    }
+    if (t instanceof IOException e) {
+      return new ErrorReply(Status.UNAVAILABLE, "the master cannot write its operation log: "
+          + e.getMessage(), "");
+    }
+    log.warn("{}: unexpected failure serving {}", nodeId, request.type(), t);
+    return new ErrorReply(Status.INTERNAL, "internal error serving " + request.type() + ": " + t,
+        "");
+  }
+
+  private void reply(ChannelHandlerContext ctx, long requestId, Message reply) {
+    if (ctx.channel().isActive()) {
+      ctx.writeAndFlush(Frame.response(requestId, reply));
+    }
+  }
+}

@@ -1,0 +1,470 @@
+package dev.granary.master.replication;
+
+import dev.granary.master.liveness.ChunkserverNode;
+import dev.granary.master.liveness.LivenessMonitor;
+import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.master.placement.NodeView;
+import dev.granary.master.placement.PlacementPolicy;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.NodeStatus;
+import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.ReplicaReportRequest;
+import dev.granary.wire.msg.ReportBadReplicaRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's soft state about chunks (GFS §2.6.2, §4.3–4.5): which live chunkservers hold which
+ * replica, what each chunkserver must do next, and the periodic {@link #tick} that notices dead
+ * nodes, resolves votes, collects garbage and schedules re-replication. Nothing here is persisted:
+ * after a restart it is rebuilt from registrations and replica reports, and until those cover the
+ * namespace {@link #locationsComplete()} is false and nothing is deleted or copied on its account.
+ *
+ * <p>Thread-safe: every method takes the shared metadata lock (write for changes, read for
+ * queries), the same lock the namespace service uses, so a commit and a report never interleave.
+ */
+public final class ChunkManager {
+  private static final Logger log = LoggerFactory.getLogger(ChunkManager.class);
+  private static final int MAX_COMMANDS_PER_PULSE = 512;
+
+  /** Tunables, most from the master config. */
+  public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      long chunkSize, int minReplicas, int maxCopiesPerNode, Duration copyTimeout,
+      Duration pendingTtl) {}
+
+  private final String nodeId;
+  private final Settings settings;
+  private final Namespace namespace;
+  private final PlacementPolicy placement;
+  private final Clock clock;
+  private final ReentrantReadWriteLock lock;
+  private final NodeRegistry registry = new NodeRegistry();
+  private final ReplicaMap replicas = new ReplicaMap();
+  private final SuspectReplicas suspects = new SuspectReplicas();
+  private final Set<Long> corrupt = new LinkedHashSet<>();
+  private final LivenessMonitor liveness;
+  private final GarbageTracker garbage;
+  private final ReplicationScheduler scheduler;
+  private final VoteResolver votes;
+  private final HealthScanner health;
+  private final ReportReconciler reconciler;
+  private final long startMillis;
+  private volatile boolean locationsComplete;
+
+  public ChunkManager(String nodeId, Settings settings, Namespace namespace,
+      PlacementPolicy placement, Clock clock, ReentrantReadWriteLock lock, DigestLog digestLog) {
+    this.nodeId = nodeId;
+    this.settings = settings;
+    this.namespace = namespace;
+    this.placement = placement;
+    this.clock = clock;
+    this.lock = lock;
+    this.liveness = new LivenessMonitor(registry, settings.deadAfter());
+    this.garbage = new GarbageTracker(settings.pendingTtl().toMillis(),
+        settings.gcInterval().toMillis());
+    this.scheduler = new ReplicationScheduler(nodeId, registry, replicas, namespace, placement,
+        settings.maxCopiesPerNode(), settings.copyTimeout().toMillis());
+    this.votes = new VoteResolver(nodeId, namespace, registry, replicas, suspects, scheduler,
+        corrupt, digestLog);
+    this.health = new HealthScanner(namespace, registry, replicas, corrupt);
+    this.reconciler = new ReportReconciler(nodeId, namespace, replicas, suspects, garbage,
+        scheduler, corrupt);
+    this.startMillis = clock.millis();
+    this.locationsComplete = namespace.chunkCount() == 0;
+  }
+
+  // ------------------------------------------------------------------ writes from clients
+
+  /**
+   * A pipeline for a new chunk: {@code min(replication, eligible)} distinct live nodes with room.
+   *
+   * @throws MetadataException UNAVAILABLE if fewer than minReplicas nodes are eligible
+   */
+  public List<NodeAddress> choosePipeline(int replication, List<String> exclude) {
+    lock.writeLock().lock();
+    try {
+      List<NodeView> views = new ArrayList<>();
+      for (ChunkserverNode n : registry.all()) {
+        views.add(n.view());
+      }
+      List<NodeView> chosen = placement.chooseTargets(views, replication, new HashSet<>(exclude),
+          settings.chunkSize());
+      int need = Math.min(settings.minReplicas(), replication);
+      if (chosen.size() < need) {
+        throw new MetadataException(Status.UNAVAILABLE, "only " + chosen.size()
+            + " live chunkservers with room (need at least " + need + ")");
+      }
+      List<NodeAddress> out = new ArrayList<>(chosen.size());
+      for (NodeView v : chosen) {
+        ChunkserverNode n = registry.get(v.id());
+        n.reserve(settings.chunkSize());
+        out.add(n.address());
+      }
+      return out;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Protects a freshly allocated handle from garbage collection while it is written. */
+  public void allocated(long handle) {
+    lock.writeLock().lock();
+    try {
+      garbage.allocated(handle, clock.millis());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Checks that a committed chunk is on enough distinct known chunkservers: minReplicas, or the
+   * file's replication if that is lower (a file asked to have fewer replicas than minReplicas).
+   *
+   * @throws MetadataException UNAVAILABLE if fewer
+   */
+  public void validateReplicas(String path, long handle, int replication,
+      List<String> replicaIds) {
+    lock.readLock().lock();
+    try {
+      Set<String> known = new HashSet<>();
+      for (String id : replicaIds) {
+        if (registry.get(id) != null) {
+          known.add(id);
+        }
+      }
+      int need = Math.min(settings.minReplicas(), replication);
+      if (known.size() < need) {
+        throw new MetadataException(Status.UNAVAILABLE, "chunk " + ChunkHandles.format(handle)
+            + " of '" + path + "' is on " + known.size() + " known chunkservers (need at least "
+            + need + ")");
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Records the replicas named by a commit as locations; call with the write lock held. */
+  public void committed(long handle, List<String> replicaIds) {
+    lock.writeLock().lock();
+    try {
+      garbage.committed(handle);
+      for (String id : replicaIds) {
+        ChunkserverNode n = registry.get(id);
+        if (n != null && replicas.add(handle, n.ordinal())) {
+          n.chunkAdded();
+        }
+      }
+      scheduler.check(handle);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Chunks no file references any more, as (handle, version) pairs: delete every replica. */
+  public void garbage(long[] pairs) {
+    if (pairs.length == 0) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      long now = clock.millis();
+      for (int i = 0; i < pairs.length; i += 2) {
+        long h = pairs[i];
+        garbage.garbage(h, now);
+        scheduler.forget(h);
+        suspects.forget(h);
+        corrupt.remove(h);
+        for (int o : replicas.removeAll(h)) {
+          ChunkserverNode n = registry.byOrdinal(o);
+          n.chunkRemoved();
+          n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, pairs[i + 1], null));
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ chunkserver protocol
+
+  /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
+  public void register(RegisterRequest r, String observedHost) {
+    lock.writeLock().lock();
+    try {
+      registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
+          r.freeBytes(), clock.millis());
+      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
+          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * A pulse: updates space and liveness and hands out queued commands.
+   *
+   * @throws MetadataException NOT_REGISTERED for an unknown or DEAD node (it must re-register)
+   */
+  public PulseResponse pulse(PulseRequest p) {
+    lock.writeLock().lock();
+    try {
+      ChunkserverNode n = registered(p.nodeId());
+      n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), clock.millis());
+      return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private ChunkserverNode registered(String id) {
+    ChunkserverNode n = registry.get(id);
+    if (n == null || !n.isLive()) {
+      throw new MetadataException(Status.NOT_REGISTERED, "chunkserver " + id
+          + " is not registered with master " + nodeId + "; register and send a full report");
+    }
+    return n;
+  }
+
+  /** A replica report, full (possibly in parts) or incremental. */
+  public void report(ReplicaReportRequest r) {
+    lock.writeLock().lock();
+    try {
+      reconciler.report(registered(r.nodeId()), r, clock.millis());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** The outcome of a command: frees copy slots; a failed copy is retried elsewhere. */
+  public void commandResult(CommandResultRequest r) {
+    lock.writeLock().lock();
+    try {
+      ChunkserverNode n = registered(r.nodeId());
+      ChunkCommand c = r.command();
+      if (c.kind() == ChunkCommand.Kind.COPY) {
+        scheduler.onCopyResult(n, c, r.ok(), r.message());
+      } else if (!r.ok()) {
+        log.warn("{}: {} of chunk {} on {} failed: {}", nodeId, c.kind(),
+            ChunkHandles.format(c.handle()), n.id(), r.message());
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** A replica failed its checksums: drop it, delete it, replace it. */
+  public void reportBad(ReportBadReplicaRequest r) {
+    lock.writeLock().lock();
+    try {
+      ChunkserverNode n = registry.get(r.nodeId());
+      log.warn("{}: replica of chunk {} v{} on {} reported corrupt: {}", nodeId,
+          ChunkHandles.format(r.handle()), r.version(), r.nodeId(), r.reason());
+      if (n == null) {
+        return;
+      }
+      FileNode f = namespace.fileOf(r.handle());
+      suspects.remove(r.handle(), n.ordinal());
+      if (replicas.remove(r.handle(), n.ordinal())) {
+        n.chunkRemoved();
+      }
+      n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, r.handle(), r.version(), null));
+      if (f != null) {
+        corrupt.add(r.handle());
+        scheduler.check(r.handle());
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ periodic work
+
+  /** Liveness, location completeness, votes, garbage collection, re-replication. */
+  public void tick() {
+    lock.writeLock().lock();
+    try {
+      long now = clock.millis();
+      for (ChunkserverNode dead : liveness.check(now)) {
+        long[] held = replicas.handlesOf(dead.ordinal());
+        log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
+            + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
+        scheduler.onNodeDead(dead);
+        for (long h : held) {
+          reconciler.removeLocation(h, dead);
+        }
+      }
+      if (!locationsComplete) {
+        updateLocationsComplete(now);
+      }
+      if (!locationsComplete) {
+        return;
+      }
+      votes.resolveAll();
+      garbage.collect(now, h -> namespace.fileOf(h) != null, (h, ordinal, version) -> {
+        ChunkserverNode n = registry.byOrdinal(ordinal);
+        if (n.isLive()) {
+          log.info("{}: replica of unknown chunk {} on {}: garbage, deleting", nodeId,
+              ChunkHandles.format(h), n.id());
+          n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, version, null));
+        }
+      });
+      scheduler.schedule(now);
+      corrupt.removeIf(h -> {
+        FileNode f = namespace.fileOf(h);
+        return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
+      });
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void updateLocationsComplete(long now) {
+    boolean[] all = {true};
+    namespace.forEachHandle(h -> {
+      if (all[0] && replicas.holders(h).length == 0 && !suspects.has(h)) {
+        all[0] = false;
+      }
+    });
+    boolean reportsIn = now - startMillis >= settings.deadAfter().toMillis();
+    for (ChunkserverNode n : registry.all()) {
+      if (n.isLive() && !n.fullReportDone()) {
+        reportsIn = false;
+      }
+    }
+    if (all[0] || reportsIn) {
+      locationsComplete = true;
+      log.info("{}: replica locations complete ({}) after {} ms", nodeId,
+          all[0] ? "every chunk has a reported replica" : "every live chunkserver has reported",
+          now - startMillis);
+      for (ChunkserverNode n : registry.all()) {
+        for (long h : replicas.handlesOf(n.ordinal())) {
+          scheduler.check(h);
+        }
+      }
+      namespace.forEachHandle(h -> {
+        if (replicas.holders(h).length == 0) {
+          scheduler.check(h);
+        }
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** Whether reports cover the namespace since start-up (see class comment). */
+  public boolean locationsComplete() {
+    return locationsComplete;
+  }
+
+  /** Live replicas of {@code handle}, for readers. */
+  public List<NodeAddress> liveLocations(long handle) {
+    lock.readLock().lock();
+    try {
+      int[] holders = replicas.holders(handle);
+      List<NodeAddress> out = new ArrayList<>(holders.length);
+      for (int o : holders) {
+        ChunkserverNode n = registry.byOrdinal(o);
+        if (n.isLive()) {
+          out.add(n.address());
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public ClusterStatusResponse clusterStatus(String masterId, long uptimeMillis) {
+    lock.readLock().lock();
+    try {
+      long now = clock.millis();
+      List<NodeStatus> nodes = new ArrayList<>();
+      for (ChunkserverNode n : registry.all()) {
+        nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(),
+            n.capacity(), n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()),
+            n.copiesInFlight()));
+      }
+      HealthScanner.Health h = health.scan("/");
+      return new ClusterStatusResponse(masterId, nodes, namespace.fileCount(),
+          namespace.directoryCount(), namespace.chunkCount(), h.underReplicated(),
+          h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
+          scheduler.inFlight(), locationsComplete, uptimeMillis);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public FsckResponse fsck(String path) {
+    lock.readLock().lock();
+    try {
+      HealthScanner.Health h = health.scan(path);
+      // Until reports cover the namespace a chunk without a location may just be unreported:
+      // never call it lost (CORRUPT) then, but never HEALTHY either.
+      String status = h.missing() > 0 && locationsComplete ? "CORRUPT"
+          : h.missing() > 0 || h.underReplicated() > 0 || h.corrupt() > 0 || !locationsComplete
+          ? "DEGRADED" : "HEALTHY";
+      List<String> problems = new ArrayList<>(h.problems());
+      if (!locationsComplete && problems.size() < HealthScanner.MAX_PROBLEMS) {
+        problems.add(0, "replica locations are still being reported after a master restart");
+      }
+      return new FsckResponse(h.files(), h.chunks(), h.healthy(), h.underReplicated(),
+          h.overReplicated(), h.corrupt(), h.missing(), votes.decisions(), scheduler.queueSize(),
+          locationsComplete, status, problems);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Re-replication queue in scheduling order (for tests and diagnostics). */
+  public List<Long> replicationQueue() {
+    lock.readLock().lock();
+    try {
+      return scheduler.queueInPriorityOrder();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** A node's state, or null (for tests and diagnostics). */
+  public ChunkserverNode node(String id) {
+    lock.readLock().lock();
+    try {
+      return registry.get(id);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Ids of the nodes holding {@code handle} (live or not). */
+  public List<String> holders(long handle) {
+    lock.readLock().lock();
+    try {
+      List<String> out = new ArrayList<>();
+      for (int o : replicas.holders(handle)) {
+        out.add(registry.byOrdinal(o).id());
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+}

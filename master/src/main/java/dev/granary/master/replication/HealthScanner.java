@@ -1,0 +1,78 @@
+package dev.granary.master.replication;
+
+import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.wire.ChunkHandles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Classifies the chunks of the files under a path by their live replicas against the goal, for
+ * {@code fsck} and {@code cluster}. Guarded by the master's metadata lock (read).
+ */
+final class HealthScanner {
+  static final int MAX_PROBLEMS = 100;
+
+  /** Counts over the scanned chunks and up to {@link #MAX_PROBLEMS} findings. */
+  record Health(long files, long chunks, long healthy, long underReplicated, long overReplicated,
+      long corrupt, long missing, List<String> problems) {}
+
+  private final Namespace namespace;
+  private final NodeRegistry registry;
+  private final ReplicaMap replicas;
+  private final Set<Long> corrupt;
+
+  HealthScanner(Namespace namespace, NodeRegistry registry, ReplicaMap replicas,
+      Set<Long> corrupt) {
+    this.namespace = namespace;
+    this.registry = registry;
+    this.replicas = replicas;
+    this.corrupt = corrupt;
+  }
+
+  Health scan(String path) {
+    long[] c = new long[7];
+    List<String> problems = new ArrayList<>();
+    namespace.forEachFile(path, (p, f) -> {
+      c[0]++;
+      for (int i = 0; i < f.chunkCount(); i++) {
+        classify(p, f, i, c, problems);
+      }
+    });
+    return new Health(c[0], c[1], c[2], c[3], c[4], c[5], c[6], problems);
+  }
+
+  private void classify(String path, FileNode f, int i, long[] c, List<String> problems) {
+    long h = f.handle(i);
+    c[1]++;
+    int live = 0;
+    for (int o : replicas.holders(h)) {
+      if (registry.byOrdinal(o).isLive()) {
+        live++;
+      }
+    }
+    int goal = f.replication();
+    String problem = null;
+    if (live == 0) {
+      c[6]++;
+      problem = "missing: no live replica";
+    } else if (live < goal) {
+      c[3]++;
+      problem = "under-replicated: " + live + " of " + goal + " replicas";
+    } else if (live > goal) {
+      c[4]++;
+      problem = "over-replicated: " + live + " replicas, goal " + goal;
+    } else {
+      c[2]++;
+    }
+    if (corrupt.contains(h)) {
+      c[5]++;
+      problem = (problem == null ? "" : problem + "; ") + "a corrupt replica is being replaced";
+    }
+    if (problem != null && problems.size() < MAX_PROBLEMS) {
+      problems.add(path + " chunk " + i + " " + ChunkHandles.format(h) + ": " + problem);
+    }
+  }
+}

@@ -1,0 +1,324 @@
+package dev.granary.master.replication;
+
+import dev.granary.master.liveness.ChunkserverNode;
+import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.master.placement.NodeView;
+import dev.granary.master.placement.PlacementPolicy;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.msg.ChunkCommand;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-replication (GFS §4.3): chunks below their goal wait in a queue and are copied, the ones with
+ * the fewest live replicas first, from a live holder to a target chosen by the placement policy.
+ * A node takes part in at most {@code maxCopiesPerNode} copies at a time (as source or target) so
+ * recovery does not swamp clients. A copy ends when the target reports the replica, when the source
+ * reports the outcome, or after {@code copyTimeout}; a failed or timed-out copy is queued again and
+ * tried with another target. Also trims over-replicated chunks to their goal. Guarded by the
+ * master's metadata lock.
+ */
+public final class ReplicationScheduler {
+  private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
+
+  /** One copy in flight. */
+  record CopyTask(long handle, long version, ChunkserverNode source, ChunkserverNode target,
+      long started) {}
+
+  private final String nodeId;
+  private final NodeRegistry registry;
+  private final ReplicaMap replicas;
+  private final Namespace namespace;
+  private final PlacementPolicy placement;
+  private final int maxCopiesPerNode;
+  private final long copyTimeoutMillis;
+  private final LinkedHashSet<Long> queue = new LinkedHashSet<>();
+  private final LinkedHashSet<Long> overCheck = new LinkedHashSet<>();
+  private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
+  private final Map<Long, String> lastFailedTarget = new HashMap<>();
+  private int inFlight;
+
+  public ReplicationScheduler(String nodeId, NodeRegistry registry, ReplicaMap replicas,
+      Namespace namespace, PlacementPolicy placement, int maxCopiesPerNode,
+      long copyTimeoutMillis) {
+    this.nodeId = nodeId;
+    this.registry = registry;
+    this.replicas = replicas;
+    this.namespace = namespace;
+    this.placement = placement;
+    this.maxCopiesPerNode = maxCopiesPerNode;
+    this.copyTimeoutMillis = copyTimeoutMillis;
+  }
+
+  /** Live holders of {@code handle}. */
+  int liveReplicas(long handle) {
+    int n = 0;
+    for (int o : replicas.holders(handle)) {
+      if (registry.byOrdinal(o).isLive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Queues {@code handle} if it is below its goal. */
+  public void check(long handle) {
+    FileNode f = namespace.fileOf(handle);
+    if (f == null) {
+      return;
+    }
+    int live = liveReplicas(handle);
+    if (live < f.replication()) {
+      queue.add(handle);
+    } else if (live > f.replication()) {
+      overCheck.add(handle);
+    }
+  }
+
+  /** Forgets a chunk that is no longer in the namespace. */
+  public void forget(long handle) {
+    queue.remove(handle);
+    overCheck.remove(handle);
+    lastFailedTarget.remove(handle);
+    List<CopyTask> ts = tasks.remove(handle);
+    if (ts != null) {
+      ts.forEach(this::release);
+    }
+  }
+
+  public int queueSize() {
+    return queue.size();
+  }
+
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** The queue in scheduling order: fewest live replicas first (ties: queue order). */
+  public List<Long> queueInPriorityOrder() {
+    List<List<Long>> buckets = new ArrayList<>();
+    for (long h : queue) {
+      int live = liveReplicas(h);
+      while (buckets.size() <= live) {
+        buckets.add(new ArrayList<>());
+      }
+      buckets.get(live).add(h);
+    }
+    List<Long> out = new ArrayList<>(queue.size());
+    buckets.forEach(out::addAll);
+    return out;
+  }
+
+  /** Expires stale copies, starts new ones within the slot limits, trims excess replicas. */
+  public void schedule(long now) {
+    expire(now);
+    for (long handle : queueInPriorityOrder()) {
+      FileNode f = namespace.fileOf(handle);
+      if (f == null) {
+        queue.remove(handle);
+        continue;
+      }
+      int goal = f.replication();
+      int live = liveReplicas(handle);
+      List<CopyTask> running = tasks.getOrDefault(handle, List.of());
+      if (live + running.size() >= goal) {
+        if (live >= goal) {
+          queue.remove(handle);
+        }
+        continue;
+      }
+      if (live == 0) {
+        continue;
+      }
+      if (startCopy(handle, f, now)) {
+        if (live + running.size() + 1 >= goal) {
+          queue.remove(handle);
+        }
+      }
+    }
+    trim();
+  }
+
+  private boolean startCopy(long handle, FileNode f, long now) {
+    int index = namespace.indexOf(handle);
+    ChunkserverNode source = null;
+    Set<String> excluded = new HashSet<>();
+    for (int o : replicas.holders(handle)) {
+      ChunkserverNode n = registry.byOrdinal(o);
+      excluded.add(n.id());
+      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode
+          && (source == null || n.copiesInFlight() < source.copiesInFlight())) {
+        source = n;
+      }
+    }
+    if (source == null) {
+      return false;
+    }
+    for (CopyTask t : tasks.getOrDefault(handle, List.of())) {
+      excluded.add(t.target().id());
+    }
+    String failed = lastFailedTarget.get(handle);
+    List<NodeView> candidates = new ArrayList<>();
+    for (ChunkserverNode n : registry.all()) {
+      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode) {
+        candidates.add(n.view());
+      }
+    }
+    if (failed != null && candidates.stream().anyMatch(c -> !excluded.contains(c.id())
+        && !c.id().equals(failed))) {
+      excluded.add(failed);
+    }
+    long length = f.length(index);
+    var target = placement.chooseReplicationTarget(candidates, excluded, length);
+    if (target.isEmpty()) {
+      return false;
+    }
+    ChunkserverNode t = registry.get(target.get().id());
+    long version = f.version(index);
+    CopyTask task = new CopyTask(handle, version, source, t, now);
+    tasks.computeIfAbsent(handle, k -> new ArrayList<>(1)).add(task);
+    source.copyStarted();
+    t.copyStarted();
+    t.reserve(length);
+    inFlight++;
+    source.enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, handle, version, t.address()));
+    log.debug("{}: copy chunk {} from {} to {}", nodeId, ChunkHandles.format(handle), source.id(),
+        t.id());
+    return true;
+  }
+
+  private void expire(long now) {
+    Iterator<Map.Entry<Long, List<CopyTask>>> it = tasks.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, List<CopyTask>> e = it.next();
+      e.getValue().removeIf(t -> {
+        if (now - t.started() >= copyTimeoutMillis) {
+          log.warn("{}: copy of chunk {} from {} to {} not confirmed within {} ms; retrying",
+              nodeId, ChunkHandles.format(t.handle()), t.source().id(), t.target().id(),
+              copyTimeoutMillis);
+          lastFailedTarget.put(t.handle(), t.target().id());
+          release(t);
+          queue.add(t.handle());
+          return true;
+        }
+        return false;
+      });
+      if (e.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  private void release(CopyTask t) {
+    t.source().copyEnded();
+    t.target().copyEnded();
+    inFlight--;
+  }
+
+  /** A replica of {@code handle} appeared on {@code node}: completes a copy to it. */
+  public void onReplicaAdded(long handle, ChunkserverNode node) {
+    List<CopyTask> ts = tasks.get(handle);
+    if (ts != null && ts.removeIf(t -> {
+      if (t.target() == node) {
+        release(t);
+        return true;
+      }
+      return false;
+    }) && ts.isEmpty()) {
+      tasks.remove(handle);
+    }
+    FileNode f = namespace.fileOf(handle);
+    if (f != null && liveReplicas(handle) > f.replication()) {
+      overCheck.add(handle);
+    }
+  }
+
+  /** The source's outcome of a COPY command. */
+  public void onCopyResult(ChunkserverNode source, ChunkCommand cmd, boolean ok, String message) {
+    List<CopyTask> ts = tasks.get(cmd.handle());
+    if (ts == null) {
+      return;
+    }
+    ts.removeIf(t -> {
+      if (t.source() == source && cmd.target() != null
+          && t.target().id().equals(cmd.target().id())) {
+        release(t);
+        if (!ok) {
+          log.warn("{}: copy of chunk {} from {} to {} failed: {}; retrying elsewhere", nodeId,
+              ChunkHandles.format(t.handle()), source.id(), t.target().id(), message);
+          lastFailedTarget.put(t.handle(), t.target().id());
+        }
+        return true;
+      }
+      return false;
+    });
+    if (ts.isEmpty()) {
+      tasks.remove(cmd.handle());
+    }
+    check(cmd.handle());
+    if (!ok) {
+      queue.add(cmd.handle());
+    }
+  }
+
+  /** A node died: its copies are abandoned and retried. */
+  public void onNodeDead(ChunkserverNode dead) {
+    Iterator<Map.Entry<Long, List<CopyTask>>> it = tasks.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, List<CopyTask>> e = it.next();
+      e.getValue().removeIf(t -> {
+        if (t.source() == dead || t.target() == dead) {
+          release(t);
+          queue.add(t.handle());
+          return true;
+        }
+        return false;
+      });
+      if (e.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Drops excess replicas (placement decides which) of chunks above their goal. */
+  private void trim() {
+    for (Iterator<Long> it = overCheck.iterator(); it.hasNext(); ) {
+      long handle = it.next();
+      it.remove();
+      FileNode f = namespace.fileOf(handle);
+      if (f == null || tasks.containsKey(handle)) {
+        continue;
+      }
+      int index = namespace.indexOf(handle);
+      while (true) {
+        List<NodeView> holders = new ArrayList<>();
+        for (int o : replicas.holders(handle)) {
+          ChunkserverNode n = registry.byOrdinal(o);
+          if (n.isLive()) {
+            holders.add(n.view());
+          }
+        }
+        if (holders.size() <= f.replication()) {
+          break;
+        }
+        NodeView drop = placement.chooseReplicaToDrop(holders);
+        ChunkserverNode n = registry.get(drop.id());
+        replicas.remove(handle, n.ordinal());
+        n.chunkRemoved();
+        n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, f.version(index), null));
+        log.info("{}: chunk {} has {} live replicas, goal {}: dropping the one on {}", nodeId,
+            ChunkHandles.format(handle), holders.size(), f.replication(), n.id());
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.granary.master.journal;
+
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
+import java.util.Random;
+
+/** Generates random namespace operations and applies them as the metadata service would. */
+final class JournalHarness {
+  private static final String[] DIRS = {"/", "/a", "/a/b", "/c", "/c/d"};
+  private static final String[] NAMES = {"f", "g", "h", "b", "é"};
+
+  private final Random random;
+  private long opId;
+  private long nextHandle = 1;
+
+  JournalHarness(long seed) {
+    this.random = new Random(seed);
+  }
+
+  private String path() {
+    String d = DIRS[random.nextInt(DIRS.length)];
+    String n = NAMES[random.nextInt(NAMES.length)];
+    return d.equals("/") ? "/" + n : d + "/" + n;
+  }
+
+  private String dir() {
+    return DIRS[random.nextInt(DIRS.length)];
+  }
+
+  /** A random mutation at log time {@code time}. */
+  Op next(long time) {
+    long id = ++opId;
+    switch (random.nextInt(6)) {
+      case 0:
+        return new Op.Mkdir("c", id, time, random.nextBoolean() ? dir() : path(),
+            random.nextBoolean());
+      case 1:
+      case 2:
+        int n = random.nextInt(3);
+        long[] chunks = new long[n * 4];
+        for (int i = 0; i < n; i++) {
+          chunks[i * 4] = nextHandle++;
+          chunks[i * 4 + 1] = 1;
+          chunks[i * 4 + 2] = random.nextInt(1 << 20);
+          chunks[i * 4 + 3] = random.nextLong();
+        }
+        return new Op.Commit("c", id, time, path(), random.nextInt(3) == 0, 1 + random.nextInt(3),
+            1 << 20, chunks);
+      case 3:
+        return new Op.Delete("c", id, time, random.nextBoolean() ? dir() : path(),
+            random.nextBoolean());
+      case 4:
+        return new Op.Rename("c", id, time, random.nextBoolean() ? dir() : path(),
+            random.nextBoolean() ? dir() : path());
+      default:
+        return new Op.Mkdir("c2", id, time, path(), true);
+    }
+  }
+
+  /** Applies {@code op} like the service: a refused op becomes a failure record. */
+  static Op applyLive(MetadataImage image, Op op) {
+    try {
+      OpApplier.apply(image, op);
+      return op;
+    } catch (MetadataException e) {
+      Op.Mutation m = (Op.Mutation) op;
+      Op f = new Op.Failure(m.clientId(), m.opId(), op.time(), "x", e.status(), e.getMessage());
+      OpApplier.apply(image, f);
+      return f;
+    }
+  }
+}

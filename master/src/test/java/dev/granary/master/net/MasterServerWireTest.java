@@ -1,0 +1,309 @@
+package dev.granary.master.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.config.ConfigException;
+import dev.granary.config.MasterConfig;
+import dev.granary.master.MasterServer;
+import dev.granary.master.journal.CorruptJournalException;
+import dev.granary.wire.Role;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.ClusterStatusRequest;
+import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.CommitFileRequest;
+import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.FsckRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.ListRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.LookupRequest;
+import dev.granary.wire.msg.LookupResponse;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.MkdirRequest;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.RegisterResponse;
+import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.ReplicaInfo;
+import dev.granary.wire.msg.ReplicaReportRequest;
+import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.net.Connection;
+import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.net.Transports;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real master on loopback, a test client and fake chunkservers speaking the protocol. */
+class MasterServerWireTest {
+  private static final Duration T = Duration.ofSeconds(10);
+  @TempDir
+  Path tmp;
+  private final EventLoopGroup group = Transports.eventLoopGroup(1, "test-client");
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private MasterConfig config(Path dir, int port) {
+    return new MasterConfig("127.0.0.1", port, dir, 1 << 20, 3, 2, Duration.ofMillis(100),
+        Duration.ofSeconds(5), Duration.ofSeconds(30), "round-robin", 100_000, 2);
+  }
+
+  private MasterServer start(Path dir) throws IOException {
+    MasterServer m = new MasterServer(config(dir, 0));
+    open.add(m);
+    m.start();
+    return m;
+  }
+
+  private Connection connect(MasterServer m, Role role, String id) throws Exception {
+    Connection c = Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1", m.port(),
+        role, id, "test", T).get(10, TimeUnit.SECONDS);
+    open.add(c);
+    return c;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends Message> R call(Connection c, Message m) throws Exception {
+    try {
+      return (R) c.call(m, T).get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RemoteException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static Status error(Connection c, Message m) {
+    RemoteException e = assertThrows(RemoteException.class, () -> call(c, m));
+    return e.status();
+  }
+
+  private Connection chunkserver(MasterServer m, String id) throws Exception {
+    return chunkserver(m, id, List.of());
+  }
+
+  private Connection chunkserver(MasterServer m, String id, List<ReplicaInfo> replicas)
+      throws Exception {
+    Connection c = connect(m, Role.CHUNKSERVER, id);
+    RegisterResponse r = call(c, new RegisterRequest(id, 9000 + id.hashCode() % 100, 1L << 40, 0,
+        1L << 40));
+    assertEquals(m.masterId(), r.masterId());
+    assertEquals("127.0.0.1", r.observedHost());
+    assertEquals(100, r.pulseIntervalMillis());
+    call(c, new ReplicaReportRequest(id, true, 0, true, replicas, List.of()));
+    return c;
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void fullLifecycleOverTheWireAndRestart() throws Exception {
+    Path dir = tmp.resolve("master");
+    MasterServer m = start(dir);
+    List<Connection> cs = List.of(chunkserver(m, "cs1"), chunkserver(m, "cs2"),
+        chunkserver(m, "cs3"));
+    Connection client = connect(m, Role.CLIENT, "c1");
+
+    StatResponse dir1 = call(client, new MkdirRequest("c1", 1, "/dir", false));
+    assertTrue(dir1.entry().directory());
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/dir/f", 3,
+        List.of()));
+    assertEquals(1, a.version());
+    assertEquals(3, a.pipeline().size());
+    assertEquals(3, a.pipeline().stream().map(NodeAddress::id).distinct().count());
+    List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
+    CommitFileRequest commit = new CommitFileRequest("c1", 2, "/dir/f", false, 3, 1 << 20,
+        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)));
+    CommitFileResponse committed = call(client, commit);
+    assertEquals(5, committed.file().size());
+    // A retried commit is answered as the original, not with ALREADY_EXISTS.
+    CommitFileResponse again = call(client, commit);
+    assertEquals(committed, again);
+    assertEquals(Status.ALREADY_EXISTS, error(client, new CommitFileRequest("c1", 3, "/dir/f",
+        false, 3, 1 << 20, List.of())));
+    assertEquals(Status.INVALID_ARGUMENT, error(client, new CommitFileRequest("c1", 4, "/dir/g",
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle() + 999_999, 1, 5, 1, ids)))));
+    assertEquals(Status.UNAVAILABLE, error(client, new CommitFileRequest("c1", 5, "/dir/g",
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 1, List.of("cs1"))))));
+
+    LookupResponse lookup = call(client, new LookupRequest("/dir/f", 0, 10));
+    assertEquals(1, lookup.chunks().size());
+    assertEquals(a.handle(), lookup.chunks().get(0).handle());
+    assertEquals(3, lookup.chunks().get(0).replicas().size());
+    assertTrue(lookup.locationsComplete());
+    assertEquals(Status.IS_A_DIRECTORY, error(client, new LookupRequest("/dir", 0, 10)));
+    assertEquals(Status.NOT_FOUND, error(client, new LookupRequest("/nope", 0, 10)));
+
+    ListResponse list = call(client, new ListRequest("/dir", "", 100));
+    assertEquals(List.of("/dir/f"), list.entries().stream().map(e -> e.path())
+        .collect(Collectors.toList()));
+    assertEquals(Status.NOT_FOUND, error(client, new RenameRequest("c1", 6, "/dir/f",
+        "/dir2/g")));
+    call(client, new MkdirRequest("c1", 7, "/dir2", false));
+    StatResponse renamed = call(client, new RenameRequest("c1", 8, "/dir/f", "/dir2"));
+    assertEquals("/dir2/f", renamed.entry().path());
+    ClusterStatusResponse status = call(client, new ClusterStatusRequest());
+    assertEquals(3, status.nodes().size());
+    assertEquals(1, status.files());
+    FsckResponse fsck = call(client, new FsckRequest("/"));
+    assertEquals("HEALTHY", fsck.status());
+
+    // A refused mutation is remembered too: its retry gets the same error even though the
+    // state has changed since.
+    DeleteRequest deleteMissing = new DeleteRequest("c1", 20, "/later", false);
+    assertEquals(Status.NOT_FOUND, error(client, deleteMissing));
+    call(client, new MkdirRequest("c1", 21, "/later", false));
+    assertEquals(Status.NOT_FOUND, error(client, deleteMissing));
+
+    // Restart on the same data dir: everything is still there, retries still recognised.
+    String id = m.masterId();
+    m.close();
+    MasterServer m2 = start(dir);
+    assertEquals(id, m2.masterId());
+    Connection client2 = connect(m2, Role.CLIENT, "c1");
+    StatResponse st = call(client2, new StatRequest("/dir2/f"));
+    assertEquals(5, st.entry().size());
+    assertEquals(committed, call(client2, commit));
+    StatResponse mk = call(client2, new MkdirRequest("c1", 1, "/dir", false));
+    assertEquals(dir1, mk, "retry cache rebuilt on replay");
+    assertEquals(Status.NOT_FOUND, error(client2, deleteMissing));
+    assertTrue(call(client2, new StatRequest("/later")) instanceof StatResponse);
+    LookupResponse incomplete = call(client2, new LookupRequest("/dir2/f", 0, 10));
+    assertFalse(incomplete.locationsComplete());
+    Connection cs1 = connect(m2, Role.CHUNKSERVER, "cs1");
+    assertEquals(Status.NOT_REGISTERED, error(cs1,
+        new PulseRequest("cs1", 1L << 40, 0, 1L << 40, 0)));
+    List<ReplicaInfo> held = List.of(new ReplicaInfo(a.handle(), 1, 5, 1234));
+    cs = List.of(chunkserver(m2, "cs1", held), chunkserver(m2, "cs2", held),
+        chunkserver(m2, "cs3", held));
+    await(() -> {
+      try {
+        LookupResponse l = call(client2, new LookupRequest("/dir2/f", 0, 10));
+        return l.locationsComplete() && l.chunks().get(0).replicas().size() == 3;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, "locations rebuilt from the reports");
+    AllocateChunkResponse a2 = call(client2, new AllocateChunkRequest("c1", "/x", 2, List.of()));
+    assertTrue(a2.handle() > a.handle(), "handles are never reused across restarts");
+
+    DeleteResponse del = call(client2, new DeleteRequest("c1", 9, "/dir2", true));
+    assertEquals(1, del.files());
+    assertEquals(1, del.directories());
+    call(client2, new CommitFileRequest("c1", 10, "/dir/keep", false, 3, 1 << 20, List.of()));
+    assertEquals(Status.NOT_EMPTY, error(client2, new DeleteRequest("c1", 11, "/dir", false)));
+    // Deleted file's replicas: the chunkservers that hold them are told to delete.
+    List<Connection> holders = cs;
+    await(() -> {
+      try {
+        for (Connection c : holders) {
+          PulseResponse p = call(c, new PulseRequest(c == holders.get(0) ? "cs1"
+              : c == holders.get(1) ? "cs2" : "cs3", 1L << 40, 0, 1L << 40, 0));
+          for (ChunkCommand cmd : p.commands()) {
+            if (cmd.kind() == ChunkCommand.Kind.DELETE && cmd.handle() == a.handle()) {
+              return true;
+            }
+          }
+        }
+        return false;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, "a DELETE for the deleted file's chunk");
+  }
+
+  @Test
+  void serverDefaultsComeFromTheConfig() throws Exception {
+    MasterServer m = start(tmp.resolve("defaults"));
+    Connection c = connect(m, Role.CLIENT, "client-defaults");
+    dev.granary.wire.msg.ServerDefaultsResponse d =
+        call(c, new dev.granary.wire.msg.ServerDefaultsRequest());
+    assertEquals(1 << 20, d.chunkSize());
+    assertEquals(3, d.replication());
+    assertEquals(2, d.minReplicas());
+  }
+
+  @Test
+  void takenPortIsAOneLineConfigError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      MasterServer m = new MasterServer(config(tmp.resolve("p"), taken.getLocalPort()));
+      open.add(m);
+      ConfigException e = assertThrows(ConfigException.class, m::start);
+      assertTrue(e.getMessage().startsWith("master.port " + taken.getLocalPort()
+          + ": address already in use"), e.getMessage());
+    }
+  }
+
+  @Test
+  void unusableDataDirIsAOneLineConfigError() throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    MasterServer m = new MasterServer(config(file.resolve("sub"), 0));
+    open.add(m);
+    ConfigException e = assertThrows(ConfigException.class, m::start);
+    assertTrue(e.getMessage().startsWith("master.dataDir " + file.resolve("sub")),
+        e.getMessage());
+  }
+
+  @Test
+  void corruptJournalStopsStartUp() throws Exception {
+    Path dir = tmp.resolve("c");
+    MasterServer m = start(dir);
+    Connection client = connect(m, Role.CLIENT, "c1");
+    for (int i = 0; i < 3; i++) {
+      call(client, new MkdirRequest("c1", i, "/d" + i, false));
+    }
+    m.close();
+    Path seg;
+    try (var s = Files.list(dir)) {
+      seg = s.filter(p -> p.getFileName().toString().startsWith("oplog-")).findFirst()
+          .orElseThrow();
+    }
+    List<String> lines = new ArrayList<>(Files.readAllLines(seg));
+    lines.set(1, "{not json");
+    Files.write(seg, lines);
+    MasterServer broken = new MasterServer(config(dir, 0));
+    open.add(broken);
+    CorruptJournalException e = assertThrows(CorruptJournalException.class, broken::start);
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+  }
+}

@@ -1,0 +1,385 @@
+package dev.granary.master.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.master.liveness.NodeState;
+import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.master.placement.RoundRobinPlacement;
+import dev.granary.master.testing.MutableClock;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.FsckResponse;
+import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.ReplicaInfo;
+import dev.granary.wire.msg.ReplicaReportRequest;
+import dev.granary.wire.msg.ReportBadReplicaRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Liveness, re-replication, GC and voting on an injected clock: no sleeps, no network. */
+class ChunkManagerTest {
+  private static final long DIGEST = 77;
+  private static final long LENGTH = 1000;
+  private final MutableClock clock = new MutableClock(1_000_000);
+  private final Namespace ns = new Namespace();
+  private final List<long[]> digestRecords = new ArrayList<>();
+  private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
+      Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
+      Duration.ofMinutes(10));
+  private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
+      clock, new ReentrantReadWriteLock(), (h, l, d) -> {
+        digestRecords.add(new long[] {h, l, d});
+        ns.setChunkDigest(h, l, d);
+      });
+
+  private void register(String... ids) {
+    for (String id : ids) {
+      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+      cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
+    }
+  }
+
+  private void file(String path, long handle, int goal, String... holders) {
+    ns.commit(path, false, goal, 1 << 20, new long[] {handle, 1, LENGTH, DIGEST}, clock.millis());
+    cm.committed(handle, List.of(holders));
+  }
+
+  private List<ChunkCommand> pulse(String id) {
+    return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
+  }
+
+  private void pulseAll(String... ids) {
+    for (String id : ids) {
+      pulse(id);
+    }
+  }
+
+  private void report(String id, long handle, long version, long length, long digest) {
+    cm.report(new ReplicaReportRequest(id, false, 0, false,
+        List.of(new ReplicaInfo(handle, version, length, digest)), List.of()));
+  }
+
+  @Test
+  void silentNodeIsDeadAfterDeadAfterAndMustReRegister() {
+    register("n1", "n2");
+    clock.advance(Duration.ofSeconds(9));
+    pulse("n2");
+    cm.tick();
+    assertEquals(NodeState.LIVE, cm.node("n1").state());
+    clock.advance(Duration.ofSeconds(1));
+    cm.tick();
+    assertEquals(NodeState.DEAD, cm.node("n1").state());
+    assertEquals(NodeState.LIVE, cm.node("n2").state());
+    MetadataException e = assertThrows(MetadataException.class, () -> pulse("n1"));
+    assertEquals(Status.NOT_REGISTERED, e.status());
+    assertEquals(Status.NOT_REGISTERED, assertThrows(MetadataException.class,
+        () -> pulse("never")).status());
+    register("n1");
+    assertEquals(NodeState.LIVE, cm.node("n1").state());
+  }
+
+  @Test
+  void pipelineNeedsMinReplicasLiveNodesWithRoom() {
+    register("n1");
+    MetadataException e = assertThrows(MetadataException.class,
+        () -> cm.choosePipeline(3, List.of()));
+    assertEquals(Status.UNAVAILABLE, e.status());
+    assertTrue(e.getMessage().contains("only 1 live chunkservers with room"), e.getMessage());
+    register("n2", "n3");
+    assertEquals(3, cm.choosePipeline(3, List.of()).size());
+    assertEquals(2, cm.choosePipeline(3, List.of("n1")).size());
+    assertEquals("10.0.0.1", cm.choosePipeline(3, List.of()).get(0).host());
+  }
+
+  @Test
+  void deadNodesChunksAreReReplicatedFewestLiveReplicasFirstWithBoundedSlots() {
+    register("n1", "n2", "n3", "n4", "n5");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    file("/b", 2, 3, "n2", "n3");
+    file("/c", 3, 3, "n3", "n4", "n5");
+    clock.advance(Duration.ofSeconds(10));
+    pulseAll("n1", "n2", "n4", "n5");
+    cm.tick();
+    assertEquals(NodeState.DEAD, cm.node("n3").state());
+    // With a copy slot per node, only some copies start; the chunk with one live replica first.
+    List<ChunkCommand> copies = new ArrayList<>();
+    for (String id : List.of("n1", "n2", "n4", "n5")) {
+      for (ChunkCommand c : pulse(id)) {
+        assertEquals(ChunkCommand.Kind.COPY, c.kind());
+        copies.add(c);
+      }
+      assertTrue(cm.node(id).copiesInFlight() <= 1, id + " slots");
+    }
+    assertTrue(copies.stream().anyMatch(c -> c.handle() == 2), "b (1 live replica) copied first");
+    assertEquals(2, copies.get(0).handle());
+    for (ChunkCommand c : copies) {
+      assertFalse(cm.holders(c.handle()).contains(c.target().id()), "target is a new node");
+    }
+    // Targets report their new replicas; slots free up and the rest is scheduled.
+    for (int round = 0; round < 10 && !cm.replicationQueue().isEmpty(); round++) {
+      for (ChunkCommand c : copies) {
+        report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
+      }
+      cm.tick();
+      copies.clear();
+      for (String id : List.of("n1", "n2", "n4", "n5")) {
+        copies.addAll(pulse(id));
+      }
+    }
+    for (ChunkCommand c : copies) {
+      report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
+    }
+    cm.tick();
+    FsckResponse f = cm.fsck("/");
+    assertEquals(3, f.healthy(), f.problems().toString());
+    assertEquals("HEALTHY", f.status());
+  }
+
+  @Test
+  void queueOrderIsFewestLiveReplicasFirst() {
+    register("n1", "n2", "n3", "n4");
+    file("/two", 10, 3, "n1", "n2");
+    file("/one", 11, 3, "n1");
+    file("/full", 12, 2, "n1", "n2");
+    assertEquals(List.of(11L, 10L), cm.replicationQueue());
+  }
+
+  @Test
+  void failedAndTimedOutCopiesAreRetried() {
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2");
+    cm.tick();
+    ChunkCommand first = firstCopy();
+    cm.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
+    assertEquals(0, cm.node(first.target().id()).copiesInFlight());
+    cm.tick();
+    ChunkCommand second = firstCopy();
+    assertNotEquals(first.target().id(), second.target().id(), "another target");
+    clock.advance(Duration.ofSeconds(31));
+    pulseAll("n1", "n2", "n3", "n4");
+    cm.tick();
+    ChunkCommand third = firstCopy();
+    assertEquals(1, third.handle());
+  }
+
+  private String lastSource;
+
+  private ChunkCommand firstCopy() {
+    for (String id : List.of("n1", "n2", "n3", "n4")) {
+      for (ChunkCommand c : pulse(id)) {
+        if (c.kind() == ChunkCommand.Kind.COPY) {
+          lastSource = id;
+          return c;
+        }
+      }
+    }
+    throw new AssertionError("no COPY command queued");
+  }
+
+  private String sourceOf(ChunkCommand c) {
+    return lastSource;
+  }
+
+  @Test
+  void deletedFilesReplicasGetDeleteCommands() {
+    register("n1", "n2");
+    file("/a", 5, 2, "n1", "n2");
+    Namespace.DeleteResult r = ns.delete("/a", false, clock.millis());
+    cm.garbage(r.garbage());
+    for (String id : List.of("n1", "n2")) {
+      List<ChunkCommand> cmds = pulse(id);
+      assertEquals(1, cmds.size());
+      assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
+      assertEquals(5, cmds.get(0).handle());
+    }
+    // A late report of that handle is deleted on sight.
+    report("n1", 5, 1, LENGTH, DIGEST);
+    assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
+  }
+
+  @Test
+  void unknownReplicasAreCollectedAfterGraceButPendingOnesAreProtected() {
+    register("n1", "n2");
+    cm.allocated(42);
+    report("n1", 41, 1, 10, 1);
+    report("n1", 42, 1, 10, 1);
+    cm.tick();
+    assertEquals(List.of(), pulse("n1"));
+    clock.advance(Duration.ofSeconds(31));
+    pulseAll("n1", "n2");
+    cm.tick();
+    List<ChunkCommand> cmds = pulse("n1");
+    assertEquals(List.of(41L), cmds.stream().map(ChunkCommand::handle)
+        .collect(Collectors.toList()), "only the abandoned, non-pending handle");
+    assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
+    // The writer never commits: once the allocation expires its replica is garbage too.
+    clock.advance(Duration.ofMinutes(10));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(42L), pulse("n1").stream().map(ChunkCommand::handle)
+        .collect(Collectors.toList()));
+  }
+
+  @Test
+  void committedPendingReplicaIsKept() {
+    register("n1", "n2");
+    cm.allocated(50);
+    report("n1", 50, 1, LENGTH, DIGEST);
+    file("/p", 50, 2, "n1", "n2");
+    clock.advance(Duration.ofMinutes(11));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), pulse("n1"));
+    assertEquals(List.of("n1", "n2"), cm.holders(50));
+  }
+
+  @Test
+  void staleVersionIsDeleted() {
+    register("n1", "n2", "n3");
+    ns.commit("/v", false, 2, 1 << 20, new long[] {7, 3, LENGTH, DIGEST}, 1);
+    cm.committed(7, List.of("n1", "n2"));
+    report("n3", 7, 2, LENGTH, DIGEST);
+    List<ChunkCommand> cmds = pulse("n3");
+    assertEquals(1, cmds.size());
+    assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
+    assertEquals(2, cmds.get(0).version());
+    assertEquals(List.of("n1", "n2"), cm.holders(7));
+  }
+
+  @Test
+  void voteDeletesTheMinorityReplica() {
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    report("n3", 1, 1, LENGTH, 999);
+    cm.tick();
+    List<ChunkCommand> cmds = pulse("n3");
+    assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
+    assertEquals(List.of("n1", "n2"), cm.holders(1));
+    FsckResponse f = cm.fsck("/");
+    assertEquals(1, f.votes());
+    assertEquals(1, f.corrupt());
+    assertEquals("DEGRADED", f.status());
+    assertTrue(digestRecords.isEmpty());
+  }
+
+  @Test
+  void staleReplicasDoNotVote() {
+    register("n1", "n2", "n3");
+    ns.commit("/s", false, 3, 1 << 20, new long[] {9, 2, LENGTH, DIGEST}, 1);
+    cm.committed(9, List.of("n1"));
+    report("n2", 9, 1, LENGTH, 555);
+    report("n3", 9, 1, LENGTH, 555);
+    cm.tick();
+    assertEquals(0, cm.fsck("/").votes(), "two stale replicas must not outvote the current one");
+    assertEquals(DIGEST, ns.fileOf(9).digest(0));
+    assertTrue(digestRecords.isEmpty());
+    assertEquals(ChunkCommand.Kind.DELETE, pulse("n2").get(0).kind());
+    assertEquals(List.of("n1"), cm.holders(9));
+  }
+
+  @Test
+  void strictMajorityOverrulesTheCommittedDigest() {
+    register("n1", "n2", "n3");
+    file("/a", 1, 3, "n1");
+    report("n2", 1, 1, LENGTH, 555);
+    report("n3", 1, 1, LENGTH, 555);
+    cm.tick();
+    assertEquals(1, digestRecords.size());
+    assertEquals(555, ns.fileOf(1).digest(0));
+    assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
+    assertEquals(List.of("n2", "n3"), cm.holders(1).stream().sorted()
+        .collect(Collectors.toList()));
+  }
+
+  @Test
+  void returningNodeIsTrimmedToTheGoal() {
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    report("n4", 1, 1, LENGTH, DIGEST);
+    cm.tick();
+    int deletes = 0;
+    for (String id : List.of("n1", "n2", "n3", "n4")) {
+      deletes += (int) pulse(id).stream().filter(c -> c.kind() == ChunkCommand.Kind.DELETE)
+          .count();
+    }
+    assertEquals(1, deletes);
+    assertEquals(3, cm.holders(1).size());
+  }
+
+  @Test
+  void fullReportReconcilesMissingReplicas() {
+    register("n1", "n2", "n3");
+    file("/a", 1, 2, "n1", "n2");
+    file("/b", 2, 2, "n1", "n2");
+    cm.report(new ReplicaReportRequest("n1", true, 0, false,
+        List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
+    cm.report(new ReplicaReportRequest("n1", true, 1, true, List.of(), List.of()));
+    assertEquals(List.of("n2"), cm.holders(2));
+    assertEquals(List.of("n1", "n2"), cm.holders(1));
+  }
+
+  @Test
+  void badReplicaIsDroppedDeletedAndReplaced() {
+    register("n1", "n2", "n3");
+    file("/a", 1, 2, "n1", "n2");
+    cm.tick();
+    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"));
+    assertEquals(List.of("n2"), cm.holders(1));
+    assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
+    assertEquals(1, cm.fsck("/").corrupt());
+    cm.tick();
+    ChunkCommand copy = pulse("n2").get(0);
+    assertEquals(ChunkCommand.Kind.COPY, copy.kind());
+    report(copy.target().id(), 1, 1, LENGTH, DIGEST);
+    cm.tick();
+    FsckResponse f = cm.fsck("/");
+    assertEquals(0, f.corrupt());
+    assertEquals("HEALTHY", f.status());
+  }
+
+  @Test
+  void locationsIncompleteUntilReportsCoverTheNamespace() {
+    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
+    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), clock,
+        new ReentrantReadWriteLock(), (h, l, d) -> { });
+    assertFalse(fresh.locationsComplete());
+    fresh.tick();
+    assertFalse(fresh.locationsComplete());
+    assertEquals("DEGRADED", fresh.fsck("/").status());
+    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+    fresh.report(new ReplicaReportRequest("n1", true, 0, true,
+        List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
+    fresh.tick();
+    assertTrue(fresh.locationsComplete());
+    assertEquals("HEALTHY", fresh.fsck("/").status());
+  }
+
+  @Test
+  void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
+    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
+    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), clock,
+        new ReentrantReadWriteLock(), (h, l, d) -> { });
+    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+    fresh.report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
+    fresh.tick();
+    assertFalse(fresh.locationsComplete());
+    clock.advance(Duration.ofSeconds(10));
+    fresh.pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
+    fresh.tick();
+    assertTrue(fresh.locationsComplete());
+    FsckResponse f = fresh.fsck("/");
+    assertEquals(1, f.missing());
+    assertEquals("CORRUPT", f.status());
+  }
+}
