@@ -7,6 +7,9 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of();
+    return List.of(new MasterCommand(), new ChunkserverCommand(), new PutCommand(),
+        new GetCommand(), new CatCommand(), new LsCommand(), new MkdirCommand(), new RmCommand(),
+        new MvCommand(), new StatCommand(), new ClusterCommand(), new FsckCommand(),
+        new BenchCommand(), new DemoCommand());
   }
 }

@@ -1,5 +1,7 @@
 package dev.granary.cli;
 
+import dev.granary.client.GranaryException;
+import dev.granary.client.GranaryIOException;
 import dev.granary.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -52,6 +54,12 @@ final class Failures {
   static int exitCode(Throwable t) {
     if (t instanceof CliException c) {
       return c.exitCode();
+    }
+    if (t instanceof GranaryException g) {
+      return g.exitCode();
+    }
+    if (t instanceof GranaryIOException g) {
+      return g.granaryCause().exitCode();
     }
     if (t instanceof ConfigException || t instanceof ParameterException) {
       return USAGE;

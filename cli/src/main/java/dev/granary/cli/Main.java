@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * client commands only WARN (their output is the result), and {@code -v} adds DEBUG.
  */
 public final class Main {
-  private static final Set<String> SERVER_COMMANDS = Set.of("master", "chunkserver", "demo");
+  private static final Set<String> SERVER_COMMANDS = Set.of("master", "chunkserver");
 
   private Main() {}
 

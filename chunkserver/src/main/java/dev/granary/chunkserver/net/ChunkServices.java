@@ -1,0 +1,16 @@
+package dev.granary.chunkserver.net;
+
+import com.google.common.base.Ticker;
+import dev.granary.chunkserver.storage.ReplicaStore;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * What the per-connection handlers share: the node's identity, its store, the disk I/O pool, the
+ * transfer slots, the reporter to the master, and the pipeline's progress timeout.
+ *
+ * @param ioPool runs disk I/O off the event loops; each transfer wraps it in its own ordered executor
+ * @param progressTimeout a downstream pipeline node that makes no progress for this long has failed
+ */
+public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+    TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker) {}

@@ -1,0 +1,150 @@
+package dev.granary.chunkserver.net;
+
+import dev.granary.chunkserver.storage.CorruptReplicaException;
+import dev.granary.chunkserver.storage.ReplicaMeta;
+import dev.granary.chunkserver.storage.ReplicaStore;
+import dev.granary.chunkserver.storage.StoreException;
+import dev.granary.chunkserver.storage.Throttle;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.net.RemoteException;
+import io.netty.bootstrap.Bootstrap;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the master's commands off the event loop and reports each outcome:
+ *
+ * <ul>
+ *   <li>DELETE: removes the replica if its version is at most the command's (ok if already gone);
+ *       the removal goes into the next incremental report.
+ *   <li>COPY: streams the locally verified replica to the target ({@link ReplicaCopier}).
+ *   <li>VERIFY: checks every block now; ok means it passed. A corrupt replica is quarantined and
+ *       reported as bad, and the result is not ok.
+ * </ul>
+ *
+ * A command already running (same kind and handle, as a master may repeat it in later pulses) is
+ * not started twice.
+ */
+public final class CommandRunner {
+  private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
+
+  /** Where outcomes go (the master session). */
+  public interface Results {
+    void commandDone(ChunkCommand command, boolean ok, String message);
+  }
+
+  private final String nodeId;
+  private final ReplicaStore store;
+  private final ReplicaReporter reporter;
+  private final ReplicaCopier copier;
+  private final TransferSlots slots;
+  private final ExecutorService executor;
+  private final Results results;
+  private final Set<ChunkCommand> running = ConcurrentHashMap.newKeySet();
+
+  CommandRunner(String nodeId, ReplicaStore store, ReplicaReporter reporter, ReplicaCopier copier,
+      TransferSlots slots, ExecutorService executor, Results results) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.reporter = reporter;
+    this.copier = copier;
+    this.slots = slots;
+    this.executor = executor;
+    this.results = results;
+  }
+
+  /**
+   * Creates a runner for this node's services: copies connect through {@code bootstrap} and give
+   * up after the services' progress timeout; commands run on {@code executor}.
+   */
+  public static CommandRunner create(ChunkServices svc, Bootstrap bootstrap,
+      ExecutorService executor, Results results) {
+    ReplicaCopier copier = new ReplicaCopier(svc.nodeId(), svc.software(), svc.store(), bootstrap,
+        svc.progressTimeout());
+    return new CommandRunner(svc.nodeId(), svc.store(), svc.reporter(), copier, svc.slots(),
+        executor, results);
+  }
+
+  /** Queues a command; returns at once. */
+  public void submit(ChunkCommand command) {
+    if (!running.add(command)) {
+      return;
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          run(command);
+        } finally {
+          running.remove(command);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      running.remove(command); // shutting down
+    }
+  }
+
+  void run(ChunkCommand command) {
+    String name = ChunkHandles.format(command.handle());
+    boolean ok;
+    String message;
+    try {
+      switch (command.kind()) {
+        case DELETE -> {
+          ReplicaMeta gone = store.delete(command.handle(), command.version());
+          if (gone != null) {
+            reporter.removed(command.handle());
+          }
+          ok = true;
+          message = gone == null ? "replica " + name + " was not stored" : "deleted " + name;
+        }
+        case VERIFY -> {
+          ReplicaMeta r = store.verify(command.handle(), Throttle.NONE);
+          ok = r.version() == command.version();
+          message = ok ? "replica " + name + " verified" : "replica " + name + " is at version "
+              + r.version() + ", not " + command.version();
+        }
+        case COPY -> {
+          if (!slots.tryAcquire()) {
+            ok = false;
+            message = nodeId + " is busy: " + slots.max() + " transfers in progress";
+            break;
+          }
+          try {
+            WriteDone d = copier.copy(command.handle(), command.version(), command.target());
+            ok = true;
+            message = "copied " + name + " (" + d.length() + " bytes) to " + command.target();
+          } finally {
+            slots.release();
+          }
+        }
+        default -> throw new IllegalStateException("unknown command " + command.kind());
+      }
+    } catch (CorruptReplicaException e) {
+      ReplicaMeta q = store.quarantine(command.handle(), command.kind() + ": " + e.getMessage());
+      if (q != null) {
+        reporter.quarantined(q, e.getMessage());
+      }
+      ok = false;
+      message = e.getMessage();
+    } catch (StoreException | RemoteException | IOException e) {
+      ok = false;
+      message = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (ok) {
+      log.info("{}: {} {}: {}", nodeId, command.kind(), name, message);
+    } else {
+      log.warn("{}: {} {} failed: {}", nodeId, command.kind(), name, message);
+    }
+    results.commandDone(command, ok, message);
+  }
+}

@@ -1,0 +1,388 @@
+package dev.granary.chunkserver.net;
+
+import dev.granary.chunkserver.storage.ReplicaMeta;
+import dev.granary.chunkserver.storage.ReplicaStore;
+import dev.granary.config.HostPort;
+import dev.granary.wire.Role;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.RegisterResponse;
+import dev.granary.wire.msg.ReplicaInfo;
+import dev.granary.wire.msg.ReplicaReportRequest;
+import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.net.Connection;
+import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.net.Transports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This chunkserver's session with the master (GFS section 4.1 "HeartBeat messages").
+ *
+ * <p>States: DISCONNECTED -> (connect) -> REGISTERING -> (register, full replica report in parts of
+ * at most {@link #REPORT_PART} replicas) -> REGISTERED, pulsing every interval the master asked for
+ * and handing pulse commands to the {@link CommandRunner}. A lost connection or a failed call drops
+ * back to DISCONNECTED and reconnects with {@link Backoff}; ERROR NOT_REGISTERED to a pulse (the
+ * master restarted) re-registers on the same connection. One log line per state change.
+ *
+ * <p>Replica changes are queued and sent as incremental reports within {@link #BATCH_MILLIS}, only
+ * while registered. Before a full report the queue is emptied first and the store snapshot taken
+ * second, so every change is in the snapshot or in a later incremental report (maybe both: the
+ * master treats reports as idempotent). All session state lives on one event loop.
+ */
+public final class MasterSession implements ReplicaReporter, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MasterSession.class);
+  static final int REPORT_PART = 20_000;
+  static final long BATCH_MILLIS = 50;
+
+  private final String nodeId;
+  private final String software;
+  private final HostPort master;
+  private final IntSupplier port;
+  private final ReplicaStore store;
+  private final TransferSlots slots;
+  private final EventLoop loop;
+  private final Duration rpcTimeout;
+  private final Bootstrap bootstrap;
+  private final Backoff backoff = new Backoff();
+  private final Object pendingLock = new Object();
+  // handle -> the added replica, or null for a removal; guarded by pendingLock.
+  private final LinkedHashMap<Long, ReplicaInfo> pending = new LinkedHashMap<>();
+  private boolean flushScheduled; // guarded by pendingLock
+  private Consumer<ChunkCommand> commandSink = c -> {};
+  private Connection conn;
+  private volatile boolean registered;
+  private boolean everConnected;
+  private boolean downLogged;
+  private long pulseMillis = 1000;
+  private ScheduledFuture<?> pulseTask;
+  private volatile boolean closed;
+
+  /**
+   * @param port the port this chunkserver serves on, announced at registration (asked when
+   *     registering, so the session may be built before the server socket is bound)
+   * @param loop the event loop that runs the session (and its connection)
+   */
+  public MasterSession(String nodeId, String software, HostPort master, IntSupplier port,
+      ReplicaStore store, TransferSlots slots, EventLoop loop, Duration rpcTimeout) {
+    this.nodeId = nodeId;
+    this.software = software;
+    this.master = master;
+    this.port = port;
+    this.store = store;
+    this.slots = slots;
+    this.loop = loop;
+    this.rpcTimeout = rpcTimeout;
+    this.bootstrap = Transports.clientBootstrap(loop, rpcTimeout);
+  }
+
+  /** Where pulse commands go; set before {@link #start()}. */
+  public void onCommands(Consumer<ChunkCommand> sink) {
+    this.commandSink = sink;
+  }
+
+  /** Starts connecting in the background; never blocks on the master being up. */
+  public void start() {
+    loop.execute(this::connect);
+  }
+
+  /** True while registered with a master (for tests and status). */
+  public boolean isRegistered() {
+    return registered;
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    Connection.connect(bootstrap, master.host(), master.port(), Role.CHUNKSERVER, nodeId,
+        software, rpcTimeout).whenComplete((c, e) -> loop.execute(() -> connected(c, e)));
+  }
+
+  private void connected(Connection c, Throwable e) {
+    if (e != null) {
+      if (!downLogged) {
+        downLogged = true;
+        log.warn("{}: master {} unreachable ({}); retrying with backoff", nodeId, master,
+            describe(e));
+      } else {
+        log.debug("{}: master {} still unreachable: {}", nodeId, master, describe(e));
+      }
+      scheduleReconnect();
+      return;
+    }
+    if (closed) {
+      c.close();
+      return;
+    }
+    conn = c;
+    c.channel().closeFuture().addListener(f -> loop.execute(() -> disconnected(c)));
+    register(c);
+  }
+
+  private void register(Connection c) {
+    ReplicaStore.Space s = store.space();
+    call(c, new RegisterRequest(nodeId, port.getAsInt(), s.capacityBytes(), s.usedBytes(), s.freeBytes()),
+        reply -> {
+          if (!(reply instanceof RegisterResponse r)) {
+            log.warn("{}: master {} answered REGISTER with {}", nodeId, master, reply.type());
+            c.close();
+            return;
+          }
+          pulseMillis = Math.max(10, r.pulseIntervalMillis());
+          sendFullReport(c, () -> {
+            registered = true;
+            downLogged = false;
+            backoff.reset();
+            log.info("{}: {} with master {} ({}) as {}:{}; pulse every {} ms", nodeId,
+                everConnected ? "re-registered" : "registered", r.masterId(), master,
+                r.observedHost(), port.getAsInt(), pulseMillis);
+            everConnected = true;
+            schedulePulse(c);
+            scheduleFlush();
+          });
+        });
+  }
+
+  private void sendFullReport(Connection c, Runnable done) {
+    synchronized (pendingLock) {
+      pending.clear();
+    }
+    List<ReplicaInfo> all = new ArrayList<>();
+    for (ReplicaMeta m : store.replicas()) {
+      all.add(m.toInfo());
+    }
+    int parts = Math.max(1, (all.size() + REPORT_PART - 1) / REPORT_PART);
+    sendPart(c, all, 0, parts, done);
+  }
+
+  private void sendPart(Connection c, List<ReplicaInfo> all, int part, int parts, Runnable done) {
+    List<ReplicaInfo> slice = all.subList(part * REPORT_PART,
+        Math.min(all.size(), (part + 1) * REPORT_PART));
+    boolean last = part == parts - 1;
+    call(c, new ReplicaReportRequest(nodeId, true, part, last, slice, List.of()), reply -> {
+      if (last) {
+        done.run();
+      } else {
+        sendPart(c, all, part + 1, parts, done);
+      }
+    });
+  }
+
+  private void schedulePulse(Connection c) {
+    pulseTask = loop.schedule(() -> pulse(c), pulseMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void pulse(Connection c) {
+    if (c != conn || !registered) {
+      return;
+    }
+    ReplicaStore.Space s = store.space();
+    call(c, new PulseRequest(nodeId, s.capacityBytes(), s.usedBytes(), s.freeBytes(),
+        slots.active()), reply -> {
+          if (reply instanceof PulseResponse p) {
+            for (ChunkCommand cmd : p.commands()) {
+              commandSink.accept(cmd);
+            }
+          }
+          schedulePulse(c);
+        });
+  }
+
+  /**
+   * Sends a request on the session's connection; on success runs {@code then} on the loop. A
+   * NOT_REGISTERED reply re-registers; any other failure drops the connection (and reconnects).
+   */
+  private void call(Connection c, Message request, Consumer<Message> then) {
+    c.call(request, rpcTimeout).whenComplete((reply, err) -> loop.execute(() -> {
+      if (c != conn || closed) {
+        return;
+      }
+      if (err == null) {
+        then.accept(reply);
+        return;
+      }
+      Throwable e = unwrap(err);
+      if (e instanceof RemoteException re && re.status() == Status.NOT_REGISTERED) {
+        if (registered) {
+          registered = false;
+          cancelPulse();
+          log.info("{}: master {} does not know this node (restarted?); re-registering", nodeId,
+              master);
+          register(c);
+        } else if (partOfRegistration(request)) {
+          // The master forgot us in the middle of registering: start over on a new connection.
+          log.warn("{}: master {} refused {} while registering; reconnecting", nodeId, master,
+              request.type());
+          c.close();
+        }
+        // Otherwise a pulse or report sent before the re-registration now under way: moot.
+        return;
+      }
+      log.warn("{}: {} to master {} failed: {}; reconnecting", nodeId, request.type(), master,
+          describe(e));
+      c.close();
+    }));
+  }
+
+  private static boolean partOfRegistration(Message request) {
+    return request instanceof RegisterRequest
+        || (request instanceof ReplicaReportRequest r && r.full());
+  }
+
+  private void disconnected(Connection c) {
+    if (c != conn) {
+      return;
+    }
+    conn = null;
+    cancelPulse();
+    if (closed) {
+      return;
+    }
+    if (registered || !downLogged) {
+      log.warn("{}: lost the connection to master {}; reconnecting with backoff", nodeId, master);
+      downLogged = true;
+    }
+    registered = false;
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (!closed) {
+      loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancelPulse() {
+    if (pulseTask != null) {
+      pulseTask.cancel(false);
+      pulseTask = null;
+    }
+  }
+
+  // ---- reporting (any thread) ----
+
+  @Override
+  public void added(ReplicaMeta replica) {
+    queue(replica.handle(), replica.toInfo());
+  }
+
+  @Override
+  public void removed(long handle) {
+    queue(handle, null);
+  }
+
+  @Override
+  public void quarantined(ReplicaMeta replica, String reason) {
+    removed(replica.handle());
+    send(new ReportBadReplicaRequest(replica.handle(), replica.version(), nodeId, reason));
+  }
+
+  /** Reports a command's outcome so the master can free its slot or retry elsewhere. */
+  public void commandDone(ChunkCommand command, boolean ok, String message) {
+    send(new CommandResultRequest(nodeId, command, ok, message));
+  }
+
+  private void send(Message m) {
+    loop.execute(() -> {
+      if (conn != null && registered) {
+        call(conn, m, reply -> {});
+      } else {
+        log.debug("{}: not registered; {} not sent (the next full report covers it)", nodeId,
+            m.type());
+      }
+    });
+  }
+
+  private void queue(long handle, ReplicaInfo info) {
+    synchronized (pendingLock) {
+      pending.remove(handle);
+      pending.put(handle, info);
+    }
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    synchronized (pendingLock) {
+      if (flushScheduled || pending.isEmpty()) {
+        return;
+      }
+      flushScheduled = true;
+    }
+    loop.schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void flush() {
+    List<ReplicaInfo> adds = new ArrayList<>();
+    List<Long> removes = new ArrayList<>();
+    synchronized (pendingLock) {
+      flushScheduled = false;
+      if (conn == null || !registered) {
+        return; // kept until the next full report, which supersedes them
+      }
+      for (Map.Entry<Long, ReplicaInfo> e : pending.entrySet()) {
+        if (e.getValue() == null) {
+          removes.add(e.getKey());
+        } else {
+          adds.add(e.getValue());
+        }
+      }
+      pending.clear();
+    }
+    for (int i = 0; i < Math.max(adds.size(), removes.size()); i += REPORT_PART) {
+      List<ReplicaInfo> a = adds.subList(Math.min(i, adds.size()),
+          Math.min(i + REPORT_PART, adds.size()));
+      List<Long> r = removes.subList(Math.min(i, removes.size()),
+          Math.min(i + REPORT_PART, removes.size()));
+      call(conn, new ReplicaReportRequest(nodeId, false, 0, true, a, r), reply -> {});
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      cancelPulse();
+      if (conn != null) {
+        conn.close();
+      }
+      done.complete(null);
+    });
+    try {
+      done.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("{}: master session close: {}", nodeId, e.toString());
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable t) {
+    Throwable e = unwrap(t);
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

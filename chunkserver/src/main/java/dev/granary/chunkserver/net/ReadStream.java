@@ -1,0 +1,213 @@
+package dev.granary.chunkserver.net;
+
+import dev.granary.chunkserver.storage.CorruptReplicaException;
+import dev.granary.chunkserver.storage.ReplicaStore.OpenReplica;
+import dev.granary.chunkserver.storage.StoreException;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.FrameEncoder;
+import dev.granary.wire.Frame;
+import dev.granary.wire.Frames;
+import dev.granary.wire.Limits;
+import dev.granary.wire.MessageType;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.ReadPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one READ request: one {@link ReadPacket} per 64 KiB block covering the range, each a small
+ * header buffer followed by the block itself as a zero-copy {@link BlockRegion}. At most
+ * {@link #MAX_IN_FLIGHT} blocks are queued on the channel at a time and none while it is unwritable
+ * (file regions do not count towards Netty's write buffer water marks, so this bound is what keeps
+ * a slow reader of a 64 MiB chunk to 2 MiB of queue, not the chunk).
+ *
+ * <p>Blocks go out with the CRC32C stored at write time and are not re-verified here: the reader
+ * checks every block end to end, and the scrubber finds rot at rest. Opening the replica (which reads
+ * its meta file) runs on the I/O pool; everything else on the channel's event loop.
+ */
+final class ReadStream {
+  private static final Logger log = LoggerFactory.getLogger(ReadStream.class);
+  static final int MAX_IN_FLIGHT = 32;
+
+  private final ChunkServices svc;
+  private final Channel channel;
+  private final long requestId;
+  private final ReadChunkRequest request;
+  private final Runnable onFinished;
+  private OpenReplica replica;
+  private long nextBlock;
+  private long lastBlock;
+  private int inFlight;
+  private boolean done;
+  // The stream's own reference plus one per region not yet released; the file closes at zero.
+  private final AtomicInteger fileRefs = new AtomicInteger(1);
+
+  ReadStream(ChunkServices svc, Channel channel, long requestId, ReadChunkRequest request,
+      Runnable onFinished) {
+    this.svc = svc;
+    this.channel = channel;
+    this.requestId = requestId;
+    this.request = request;
+    this.onFinished = onFinished;
+  }
+
+  void start() {
+    svc.ioPool().execute(() -> {
+      OpenReplica r = null;
+      ErrorReply error = null;
+      try {
+        r = svc.store().open(request.handle());
+        error = check(r);
+      } catch (StoreException e) {
+        error = new ErrorReply(e.status(), e.getMessage(), "");
+      } catch (CorruptReplicaException e) {
+        var q = svc.store().quarantine(request.handle(), "read: " + e.getMessage());
+        if (q != null) {
+          svc.reporter().quarantined(q, e.getMessage());
+        }
+        error = new ErrorReply(Status.NO_SUCH_REPLICA, svc.nodeId() + " holds no good replica "
+            + ChunkHandles.format(request.handle()) + ": " + e.getMessage(), "");
+      }
+      OpenReplica opened = r;
+      ErrorReply refusal = error;
+      channel.eventLoop().execute(() -> begin(opened, refusal));
+    });
+  }
+
+  private ErrorReply check(OpenReplica r) {
+    String name = ChunkHandles.format(request.handle());
+    if (r.meta().version() != request.version()) {
+      return new ErrorReply(Status.STALE_VERSION, svc.nodeId() + " holds replica " + name
+          + " at version " + r.meta().version() + ", not the requested version "
+          + request.version(), "");
+    }
+    long end = request.offset() + request.length();
+    if (end < 0 || end > r.meta().length()) {
+      return new ErrorReply(Status.INVALID_ARGUMENT, "read of " + request.length() + " bytes at "
+          + request.offset() + " is beyond replica " + name + " of " + r.meta().length()
+          + " bytes", "");
+    }
+    return null;
+  }
+
+  private void begin(OpenReplica r, ErrorReply refusal) {
+    replica = r;
+    if (done) {
+      closeQuietly(r);
+      return;
+    }
+    if (refusal != null) {
+      reply(refusal);
+      finish();
+      return;
+    }
+    if (!channel.isActive()) {
+      finish();
+      return;
+    }
+    if (request.length() == 0) {
+      long aligned = request.offset() / Limits.BLOCK_SIZE * Limits.BLOCK_SIZE;
+      ByteBuf header = header(aligned, 0, 0, true);
+      nextBlock = 1;
+      lastBlock = 0;
+      inFlight++;
+      channel.writeAndFlush(header).addListener(this::blockSent);
+      return;
+    }
+    nextBlock = request.offset() / Limits.BLOCK_SIZE;
+    lastBlock = (request.offset() + request.length() - 1) / Limits.BLOCK_SIZE;
+    pump();
+  }
+
+  /** Queues blocks while the channel takes them; called again as blocks drain. */
+  void pump() {
+    if (done || replica == null) {
+      return;
+    }
+    boolean wrote = false;
+    while (nextBlock <= lastBlock && inFlight < MAX_IN_FLIGHT && channel.isWritable()) {
+      long pos = nextBlock * Limits.BLOCK_SIZE;
+      int n = (int) Math.min(Limits.BLOCK_SIZE, replica.meta().length() - pos);
+      boolean last = nextBlock == lastBlock;
+      channel.write(header(pos, replica.blockCrcs()[(int) nextBlock], n, last));
+      inFlight++;
+      fileRefs.incrementAndGet();
+      channel.write(new BlockRegion(replica.data(), pos, n, this::releaseFile))
+          .addListener(this::blockSent);
+      nextBlock++;
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  private ByteBuf header(long offset, int crc, int dataLength, boolean last) {
+    ByteBuf b = channel.alloc().ioBuffer(Frames.HEADER_LENGTH + ReadPacket.FIELDS_LENGTH);
+    b.writerIndex(Frames.HEADER_LENGTH);
+    ReadPacket.encodeFields(b, offset, crc, last);
+    FrameEncoder.writeHeader(b, 0, MessageType.READ_PACKET, requestId, Frames.FLAG_RESPONSE,
+        ReadPacket.FIELDS_LENGTH + dataLength);
+    return b;
+  }
+
+  private void blockSent(io.netty.util.concurrent.Future<? super Void> f) {
+    inFlight--;
+    if (!f.isSuccess()) {
+      log.debug("{}: read of {} aborted: {}", svc.nodeId(),
+          ChunkHandles.format(request.handle()), f.cause() == null ? "" : f.cause().toString());
+      nextBlock = lastBlock + 1;
+    }
+    if (nextBlock > lastBlock && inFlight == 0) {
+      finish();
+    } else {
+      pump();
+    }
+  }
+
+  /** The connection closed: stop queuing; the file closes once the queued blocks are released. */
+  void cancel() {
+    nextBlock = lastBlock + 1;
+    if (inFlight == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (done) {
+      return;
+    }
+    done = true;
+    releaseFile();
+    onFinished.run();
+  }
+
+  private void releaseFile() {
+    if (fileRefs.decrementAndGet() == 0) {
+      closeQuietly(replica);
+    }
+  }
+
+  private void reply(ErrorReply e) {
+    if (channel.isActive()) {
+      ChannelFuture unused = channel.writeAndFlush(Frame.response(requestId, e));
+    }
+  }
+
+  private static void closeQuietly(OpenReplica r) {
+    if (r != null) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        // A read-only channel: nothing was lost.
+      }
+    }
+  }
+}

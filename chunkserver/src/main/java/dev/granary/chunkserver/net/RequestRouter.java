@@ -1,0 +1,150 @@
+package dev.granary.chunkserver.net;
+
+import dev.granary.wire.Frame;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.Ping;
+import dev.granary.wire.msg.Pong;
+import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.WriteChunkRequest;
+import dev.granary.wire.msg.WritePacket;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the frames of one accepted connection to its streams by request id: a WRITE request
+ * starts a {@link WriteTransfer} that receives the packets that follow, a READ request a
+ * {@link ReadStream}; PING is answered here. Owns the connection's read switch: auto-read is off
+ * while any of its write transfers asks for a pause. All state is confined to the event loop.
+ */
+final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteTransfer.Owner {
+  private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
+
+  private final ChunkServices svc;
+  private final Map<Long, WriteTransfer> writes = new HashMap<>();
+  private final Map<Long, ReadStream> reads = new HashMap<>();
+  private final Set<Object> pausers = new HashSet<>();
+  private ChannelHandlerContext ctx;
+
+  RequestRouter(ChunkServices svc) {
+    this.svc = svc;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Frame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (frame.isResponse()) {
+      log.debug("{}: ignoring a response frame {} from {}", svc.nodeId(), frame.message().type(),
+          ctx.channel().remoteAddress());
+      ReferenceCountUtil.release(frame);
+      return;
+    }
+    long id = frame.requestId();
+    Message m = frame.message();
+    if (m instanceof WritePacket p) {
+      WriteTransfer t = writes.get(id);
+      if (t == null) {
+        // The stream failed or was refused and has been answered already: drop the tail.
+        p.release();
+      } else {
+        t.onPacket(p);
+      }
+    } else if (m instanceof WriteChunkRequest r) {
+      if (writes.containsKey(id) || reads.containsKey(id)) {
+        reply(id, new ErrorReply(Status.INVALID_ARGUMENT, "request id " + id
+            + " is already in use on this connection", ""));
+        return;
+      }
+      WriteTransfer t = new WriteTransfer(svc, ctx.channel(), id, r, this);
+      writes.put(id, t);
+      if (!t.start()) {
+        writes.remove(id);
+      }
+    } else if (m instanceof ReadChunkRequest r) {
+      if (writes.containsKey(id) || reads.containsKey(id)) {
+        reply(id, new ErrorReply(Status.INVALID_ARGUMENT, "request id " + id
+            + " is already in use on this connection", ""));
+        return;
+      }
+      ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> reads.remove(id));
+      reads.put(id, s);
+      s.start();
+    } else if (m instanceof Ping) {
+      reply(id, new Pong());
+    } else {
+      ReferenceCountUtil.release(frame);
+      reply(id, new ErrorReply(Status.INVALID_ARGUMENT, "a chunkserver does not serve "
+          + m.type(), ""));
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    for (WriteTransfer t : new ArrayList<>(writes.values())) {
+      t.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      for (ReadStream s : new ArrayList<>(reads.values())) {
+        s.pump();
+      }
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    for (WriteTransfer t : new ArrayList<>(writes.values())) {
+      t.upstreamClosed();
+    }
+    for (ReadStream s : new ArrayList<>(reads.values())) {
+      s.cancel();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void reply(long id, Message m) {
+    ctx.writeAndFlush(Frame.response(id, m));
+  }
+
+  @Override
+  public void pauseReading(Object who) {
+    if (pausers.add(who) && pausers.size() == 1) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void resumeReading(Object who) {
+    if (pausers.remove(who) && pausers.isEmpty()) {
+      // Turning auto-read back on also issues the next read.
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void finished(long requestId) {
+    writes.remove(requestId);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.granary.chunkserver.scrub;
+
+import dev.granary.chunkserver.storage.CorruptReplicaException;
+import dev.granary.chunkserver.storage.CorruptionListener;
+import dev.granary.chunkserver.storage.ReplicaMeta;
+import dev.granary.chunkserver.storage.ReplicaStore;
+import dev.granary.chunkserver.storage.StoreException;
+import dev.granary.chunkserver.storage.Throttle;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-verifies every replica once per interval, reading at most {@code rate} bytes per second so it
+ * never starves clients (GFS section 5.2: "during idle periods, chunkservers can scan and verify the
+ * contents of inactive chunks"). A replica that fails is quarantined and the listener told, so the
+ * master replaces it from a good copy before a reader ever needs it.
+ *
+ * <p>{@link #scrubOnce()} is one full pass; {@link #run()} loops passes on a dedicated thread until
+ * interrupted, waiting out the rest of each interval with the injected {@link Sleeper}.
+ */
+public final class Scrubber implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Scrubber.class);
+
+  /** Outcome of one pass. */
+  public record Pass(int verified, int corrupt, long bytes) {}
+
+  private final String nodeId;
+  private final ReplicaStore store;
+  private final CorruptionListener listener;
+  private final Throttle throttle;
+  private final Duration interval;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  public Scrubber(String nodeId, ReplicaStore store, CorruptionListener listener,
+      Throttle throttle, Duration interval, Clock clock, Sleeper sleeper) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.listener = listener;
+    this.throttle = throttle;
+    this.interval = interval;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        // Wait first: a fresh start-up should not compete with clients for the disk.
+        Instant start = clock.instant();
+        sleeper.sleep(interval);
+        Pass p = scrubOnce();
+        log.info("{}: scrub pass verified {} replicas ({} bytes), {} corrupt, in {} ms", nodeId,
+            p.verified(), p.bytes(), p.corrupt(),
+            Duration.between(start, clock.instant()).minus(interval).toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("{}: scrubber stopped by an unexpected error", nodeId, e);
+    }
+  }
+
+  /**
+   * Verifies every replica present when the pass starts.
+   *
+   * @throws InterruptedException if interrupted (shutdown); the pass stops where it was
+   */
+  public Pass scrubOnce() throws InterruptedException {
+    int verified = 0;
+    int corrupt = 0;
+    long bytes = 0;
+    for (ReplicaMeta r : store.replicas()) {
+      try {
+        store.verify(r.handle(), throttle);
+        verified++;
+        bytes += r.length();
+      } catch (CorruptReplicaException e) {
+        corrupt++;
+        ReplicaMeta q = store.quarantine(r.handle(), "scrubber: " + e.getMessage());
+        if (q != null) {
+          listener.quarantined(q, e.getMessage());
+        }
+      } catch (StoreException e) {
+        if (e.status() != Status.NO_SUCH_REPLICA) {
+          log.warn("{}: scrubber could not verify replica {}: {}", nodeId,
+              ChunkHandles.format(r.handle()), e.getMessage());
+        }
+        // NO_SUCH_REPLICA: deleted since the pass started.
+      }
+    }
+    return new Pass(verified, corrupt, bytes);
+  }
+}

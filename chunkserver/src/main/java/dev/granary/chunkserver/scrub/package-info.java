@@ -1,0 +1,2 @@
+/** Background re-verification of replicas at rest, throttled by a token bucket. */
+package dev.granary.chunkserver.scrub;

@@ -1,0 +1,398 @@
+package dev.granary.chunkserver.storage;
+
+import dev.granary.wire.Checksums;
+import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Limits;
+import dev.granary.wire.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica store on a local disk (layout in {@link StoreLayout}, commit protocol in
+ * {@link DiskReplicaWriter}, meta format in {@link MetaFile}).
+ *
+ * <p>Design note. Like a GFS chunkserver (section 2.5) each replica is a plain file, so the kernel's
+ * page cache and sendfile serve reads. What the store adds is whole-or-nothing durability and
+ * checksums at rest (section 5.2). Replica summaries live in memory for fast reads; block CRCs are
+ * read from the meta file when a replica is opened. {@link #open(StoreLayout, long, LongSupplier,
+ * String, CommitStep.Hook)} repairs what a crash can leave behind: it empties tmp/, removes a data
+ * file without a meta file (an interrupted commit) or a meta file without data, and quarantines a
+ * replica whose meta file is corrupt or disagrees with its data file's size.
+ */
+public final class DiskReplicaStore implements ReplicaStore {
+  private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
+
+  private final StoreLayout layout;
+  private final long configuredCapacity;
+  private final LongSupplier diskUsable;
+  private final String nodeId;
+  private final CommitStep.Hook hooks;
+  private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
+  private final AtomicLong used = new AtomicLong();
+  private final AtomicLong tmpCounter = new AtomicLong();
+  // Guarded by this: handles being written and the bytes reserved for them.
+  private final Set<Long> inProgress = new HashSet<>();
+  private long reserved;
+
+  private DiskReplicaStore(StoreLayout layout, long configuredCapacity, LongSupplier diskUsable,
+      String nodeId, CommitStep.Hook hooks) {
+    this.layout = layout;
+    this.configuredCapacity = configuredCapacity;
+    this.diskUsable = diskUsable;
+    this.nodeId = nodeId;
+    this.hooks = hooks;
+  }
+
+  /**
+   * Opens (creating if needed) the store under {@code layout}, repairing what a crash left behind.
+   *
+   * @param capacity the configured capacity in bytes; 0 means the usable space of the disk
+   * @param diskUsable the usable bytes of the data dir's disk, asked on every space check
+   * @throws IOException if the directories cannot be created or scanned
+   */
+  public static DiskReplicaStore open(StoreLayout layout, long capacity, LongSupplier diskUsable,
+      String nodeId, CommitStep.Hook hooks) throws IOException {
+    Files.createDirectories(layout.replicas());
+    Files.createDirectories(layout.tmp());
+    Files.createDirectories(layout.quarantine());
+    DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks);
+    store.recover();
+    return store;
+  }
+
+  /** The usable space of the disk holding {@code dir}, for {@link #open}. */
+  public static LongSupplier usableSpaceOf(Path dir) {
+    return () -> {
+      try {
+        return Files.getFileStore(dir).getUsableSpace();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
+
+  StoreLayout layout() {
+    return layout;
+  }
+
+  CommitStep.Hook hooks() {
+    return hooks;
+  }
+
+  private void recover() throws IOException {
+    int leftovers = 0;
+    try (DirectoryStream<Path> tmp = Files.newDirectoryStream(layout.tmp())) {
+      for (Path p : tmp) {
+        Files.deleteIfExists(p);
+        leftovers++;
+      }
+    }
+    Set<Long> chunks = new HashSet<>();
+    Set<Long> metas = new HashSet<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.replicas())) {
+      for (Path p : dir) {
+        String name = p.getFileName().toString();
+        Long handle = parseHandle(name);
+        if (handle == null) {
+          log.warn("{}: ignoring unexpected file {}", nodeId, p);
+        } else if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
+          chunks.add(handle);
+        } else {
+          metas.add(handle);
+        }
+      }
+    }
+    int removed = 0;
+    for (long h : chunks) {
+      if (!metas.contains(h)) {
+        // A commit interrupted between renaming the data file and the meta file.
+        Files.deleteIfExists(layout.chunkFile(h));
+        removed++;
+      }
+    }
+    for (long h : metas) {
+      if (!chunks.contains(h)) {
+        Files.deleteIfExists(layout.metaFile(h));
+        removed++;
+        continue;
+      }
+      try {
+        MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
+        long size = Files.size(layout.chunkFile(h));
+        if (size != c.meta().length()) {
+          throw new CorruptReplicaException("replica " + ChunkHandles.format(h) + ": data file of "
+              + size + " bytes, meta file says " + c.meta().length());
+        }
+        replicas.put(h, c.meta());
+        used.addAndGet(c.meta().length());
+      } catch (CorruptReplicaException e) {
+        log.warn("{}: {} at start-up; quarantined", nodeId, e.getMessage());
+        moveToQuarantine(h);
+      }
+    }
+    if (removed > 0 || leftovers > 0) {
+      StoreLayout.forceDirectory(layout.replicas());
+    }
+    log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
+        nodeId, replicas.size(), used.get(), layout.replicas(), leftovers, removed);
+  }
+
+  private static Long parseHandle(String name) {
+    String stem;
+    if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
+      stem = name.substring(0, name.length() - StoreLayout.CHUNK_SUFFIX.length());
+    } else if (name.endsWith(StoreLayout.META_SUFFIX)) {
+      stem = name.substring(0, name.length() - StoreLayout.META_SUFFIX.length());
+    } else {
+      return null;
+    }
+    try {
+      return ChunkHandles.parse(stem);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public ReplicaMeta get(long handle) {
+    return replicas.get(handle);
+  }
+
+  @Override
+  public List<ReplicaMeta> replicas() {
+    return new ArrayList<>(replicas.values());
+  }
+
+  @Override
+  public ReplicaWriter create(long handle, long version, long maxLength) throws StoreException {
+    String name = ChunkHandles.format(handle);
+    synchronized (this) {
+      if (replicas.containsKey(handle) || inProgress.contains(handle)) {
+        throw new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name
+            + (replicas.containsKey(handle) ? "" : " (a write is in progress)"));
+      }
+      long free = freeLocked();
+      if (maxLength > free) {
+        throw new StoreException(Status.NO_SPACE, nodeId + " has no room for replica " + name
+            + ": needs " + maxLength + " bytes, " + free + " free");
+      }
+      inProgress.add(handle);
+      reserved += maxLength;
+    }
+    String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
+    try {
+      return new DiskReplicaWriter(this, handle, version, maxLength,
+          layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"));
+    } catch (IOException e) {
+      aborted(handle, maxLength);
+      throw new StoreException(Status.INTERNAL, nodeId + ": cannot create a temporary file for "
+          + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  synchronized void committed(ReplicaMeta meta, long reservation) {
+    inProgress.remove(meta.handle());
+    reserved -= reservation;
+    replicas.put(meta.handle(), meta);
+    used.addAndGet(meta.length());
+  }
+
+  synchronized void aborted(long handle, long reservation) {
+    inProgress.remove(handle);
+    reserved -= reservation;
+  }
+
+  @Override
+  public OpenReplica open(long handle) throws StoreException, CorruptReplicaException {
+    ReplicaMeta meta = replicas.get(handle);
+    if (meta == null) {
+      throw noSuchReplica(handle);
+    }
+    FileChannel ch = null;
+    try {
+      MetaFile.Contents c = MetaFile.read(layout.metaFile(handle), handle);
+      if (!c.meta().equals(meta)) {
+        throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
+            + ": meta file changed under the chunkserver: " + c.meta() + " vs " + meta);
+      }
+      ch = FileChannel.open(layout.chunkFile(handle), StandardOpenOption.READ);
+      if (ch.size() != meta.length()) {
+        throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
+            + ": data file of " + ch.size() + " bytes, expected " + meta.length());
+      }
+      OpenReplica r = new OpenReplica(meta, c.blockCrcs(), ch);
+      ch = null;
+      return r;
+    } catch (NoSuchFileException e) {
+      throw noSuchReplica(handle);
+    } catch (IOException e) {
+      throw new StoreException(Status.INTERNAL, nodeId + ": cannot open replica "
+          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
+    } finally {
+      closeQuietly(ch);
+    }
+  }
+
+  @Override
+  public ReplicaMeta verify(long handle, Throttle throttle)
+      throws StoreException, CorruptReplicaException, InterruptedException {
+    try (OpenReplica r = open(handle)) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(Limits.BLOCK_SIZE);
+      long length = r.meta().length();
+      for (int i = 0; i < r.blockCrcs().length; i++) {
+        long pos = (long) i * Limits.BLOCK_SIZE;
+        int n = (int) Math.min(Limits.BLOCK_SIZE, length - pos);
+        throttle.acquire(n);
+        buf.clear().limit(n);
+        while (buf.hasRemaining()) {
+          if (r.data().read(buf, pos + buf.position()) < 0) {
+            throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
+                + ": data file ends inside block " + i);
+          }
+        }
+        buf.flip();
+        int crc = Checksums.crc32c(buf);
+        if (crc != r.blockCrcs()[i]) {
+          throw new CorruptReplicaException("replica " + ChunkHandles.format(handle) + ": block "
+              + i + " has CRC32C " + Integer.toHexString(crc) + ", expected "
+              + Integer.toHexString(r.blockCrcs()[i]));
+        }
+      }
+      return r.meta();
+    } catch (IOException e) {
+      throw new StoreException(Status.INTERNAL, nodeId + ": cannot verify replica "
+          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ReplicaMeta delete(long handle, long maxVersion) throws StoreException {
+    ReplicaMeta meta;
+    synchronized (this) {
+      meta = replicas.get(handle);
+      if (meta == null) {
+        return null;
+      }
+      if (meta.version() > maxVersion) {
+        throw new StoreException(Status.STALE_VERSION, nodeId + " holds replica "
+            + ChunkHandles.format(handle) + " at version " + meta.version()
+            + ", newer than version " + maxVersion + " to delete");
+      }
+      replicas.remove(handle);
+      used.addAndGet(-meta.length());
+    }
+    try {
+      // Meta file first: a data file without one is removed at start-up if we crash here.
+      Files.deleteIfExists(layout.metaFile(handle));
+      Files.deleteIfExists(layout.chunkFile(handle));
+      StoreLayout.forceDirectory(layout.replicas());
+    } catch (IOException e) {
+      throw new StoreException(Status.INTERNAL, nodeId + ": cannot delete replica "
+          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
+    }
+    return meta;
+  }
+
+  @Override
+  public ReplicaMeta quarantine(long handle, String reason) {
+    ReplicaMeta meta;
+    synchronized (this) {
+      meta = replicas.remove(handle);
+      if (meta == null) {
+        return null;
+      }
+      used.addAndGet(-meta.length());
+    }
+    log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
+        meta.version(), reason);
+    moveToQuarantine(handle);
+    return meta;
+  }
+
+  private void moveToQuarantine(long handle) {
+    String stamp = "-" + System.currentTimeMillis() + "-" + tmpCounter.incrementAndGet();
+    String name = ChunkHandles.format(handle) + stamp;
+    try {
+      // Meta file first, so a crash in between leaves a data file that start-up removes.
+      moveIfExists(layout.metaFile(handle),
+          layout.quarantine().resolve(name + StoreLayout.META_SUFFIX));
+      moveIfExists(layout.chunkFile(handle),
+          layout.quarantine().resolve(name + StoreLayout.CHUNK_SUFFIX));
+      StoreLayout.forceDirectory(layout.replicas());
+    } catch (IOException e) {
+      log.error("{}: cannot quarantine replica {}: {}; deleting it", nodeId,
+          ChunkHandles.format(handle), e.toString());
+      deleteQuietly(layout.metaFile(handle));
+      deleteQuietly(layout.chunkFile(handle));
+    }
+  }
+
+  private static void moveIfExists(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      // Already gone: nothing to keep.
+    }
+  }
+
+  @Override
+  public Space space() {
+    long usable = diskUsable.getAsLong();
+    synchronized (this) {
+      long capacity = configuredCapacity > 0 ? configuredCapacity : used.get() + usable;
+      return new Space(capacity, used.get(), freeLocked(usable));
+    }
+  }
+
+  private long freeLocked() {
+    return freeLocked(diskUsable.getAsLong());
+  }
+
+  private long freeLocked(long usable) {
+    long free = usable - reserved;
+    if (configuredCapacity > 0) {
+      free = Math.min(free, configuredCapacity - used.get() - reserved);
+    }
+    return Math.max(0, free);
+  }
+
+  void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("{}: cannot delete {}: {}", nodeId, p, e.toString());
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // Closing a read-only channel after a failure: nothing to report.
+      }
+    }
+  }
+
+  private StoreException noSuchReplica(long handle) {
+    return new StoreException(Status.NO_SUCH_REPLICA, nodeId + " holds no replica "
+        + ChunkHandles.format(handle));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.granary.chunkserver.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.List;
+
+/**
+ * The replicas this chunkserver holds, and the space they use. Implementations are thread-safe.
+ * The network handlers, the scrubber and the master session depend only on this interface, so they
+ * can be tested against a fake.
+ */
+public interface ReplicaStore {
+
+  /** A committed replica opened for reading: its summary, block CRC32Cs and data file channel. */
+  record OpenReplica(ReplicaMeta meta, int[] blockCrcs, FileChannel data) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      data.close();
+    }
+  }
+
+  /** Space as reported to the master and checked before a write is accepted. */
+  record Space(long capacityBytes, long usedBytes, long freeBytes) {}
+
+  /** The committed replica of {@code handle}, or null if there is none. */
+  ReplicaMeta get(long handle);
+
+  /** A snapshot of every committed replica. */
+  List<ReplicaMeta> replicas();
+
+  /**
+   * Starts writing a new replica, reserving {@code maxLength} bytes.
+   *
+   * @throws StoreException ALREADY_EXISTS if the handle is stored or being written; NO_SPACE if
+   *     {@code maxLength} exceeds the free space; INTERNAL if the temporary files cannot be created
+   */
+  ReplicaWriter create(long handle, long version, long maxLength) throws StoreException;
+
+  /**
+   * Opens a committed replica for reading, loading and checking its block CRC32Cs.
+   *
+   * @throws StoreException NO_SUCH_REPLICA if there is none
+   * @throws CorruptReplicaException if its meta file fails its checks
+   */
+  OpenReplica open(long handle) throws StoreException, CorruptReplicaException;
+
+  /**
+   * Reads every block of a committed replica and checks it against its CRC32C, paced by
+   * {@code throttle}.
+   *
+   * @return the verified replica
+   * @throws StoreException NO_SUCH_REPLICA if there is none, INTERNAL on an I/O error
+   * @throws CorruptReplicaException if a block, the length or the meta file is wrong
+   */
+  ReplicaMeta verify(long handle, Throttle throttle)
+      throws StoreException, CorruptReplicaException, InterruptedException;
+
+  /**
+   * Deletes the replica of {@code handle} if its version is at most {@code maxVersion}.
+   *
+   * @return the deleted replica, or null if there was none
+   * @throws StoreException STALE_VERSION if the stored version is newer; INTERNAL on an I/O error
+   */
+  ReplicaMeta delete(long handle, long maxVersion) throws StoreException;
+
+  /**
+   * Moves a corrupt replica's files to the quarantine folder: it is never served again.
+   *
+   * @return the quarantined replica, or null if it was already gone
+   */
+  ReplicaMeta quarantine(long handle, String reason);
+
+  Space space();
+}

@@ -1,0 +1,51 @@
+package dev.granary.chunkserver.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A replica being written: its bytes and block CRC32Cs go to temporary files that nobody can read
+ * until {@link #commit()} renames them into place. Exactly one thread at a time may call a writer
+ * (the transfer's ordered I/O executor); {@link #abort()} may be called at any point, also after a
+ * failed step, and is idempotent.
+ *
+ * <p>Space for {@code maxLength} bytes is reserved from creation until commit or abort.
+ */
+public interface ReplicaWriter {
+  long handle();
+
+  long version();
+
+  /** Bytes appended so far. */
+  long length();
+
+  /**
+   * Appends one checksum block: every block but the last holds exactly 64 KiB; {@code crc} is the
+   * already verified CRC32C of {@code data}. An empty buffer appends nothing.
+   *
+   * @throws StoreException INVALID_ARGUMENT if the block would exceed the reserved maximum length
+   *     or follows a short (final) block; INTERNAL if the disk write fails
+   */
+  void append(ByteBuffer data, int crc) throws StoreException;
+
+  /**
+   * Forces the data to disk and writes and forces the meta file, both still in the temporary
+   * directory. After this only {@link #commit()} or {@link #abort()} may be called.
+   *
+   * @return the replica as it will be once committed
+   * @throws StoreException INTERNAL if the disk fails
+   */
+  ReplicaMeta prepare() throws StoreException;
+
+  /**
+   * Makes the prepared replica durable and visible: renamed into the replica directory (data file
+   * first, then the meta file, the directory forced after each), added to the store, reservation
+   * released.
+   *
+   * @throws StoreException INTERNAL if the disk fails (the replica is then removed again)
+   */
+  ReplicaMeta commit() throws StoreException;
+
+  /** Removes the temporary files and releases the reservation; a no-op after commit. */
+  void abort();
+}

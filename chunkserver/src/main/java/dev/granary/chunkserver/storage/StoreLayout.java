@@ -1,0 +1,60 @@
+package dev.granary.chunkserver.storage;
+
+import dev.granary.wire.ChunkHandles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where a chunkserver's files live under its data dir:
+ *
+ * <pre>
+ *  node-id                      the node's stable id
+ *  replicas/HHHHHHHHHHHHHHHH.chunk   replica bytes, verbatim (HHHH.. = the 16-hex-digit handle)
+ *  replicas/HHHHHHHHHHHHHHHH.meta    version, length, digest, block CRC32Cs (see MetaFile)
+ *  tmp/                         replicas being written; emptied at start-up
+ *  quarantine/                  replicas that failed their checksums, kept for inspection
+ * </pre>
+ */
+public final class StoreLayout {
+  public static final String CHUNK_SUFFIX = ".chunk";
+  public static final String META_SUFFIX = ".meta";
+
+  private final Path root;
+
+  public StoreLayout(Path dataDir) {
+    this.root = dataDir;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path replicas() {
+    return root.resolve("replicas");
+  }
+
+  public Path tmp() {
+    return root.resolve("tmp");
+  }
+
+  public Path quarantine() {
+    return root.resolve("quarantine");
+  }
+
+  public Path chunkFile(long handle) {
+    return replicas().resolve(ChunkHandles.format(handle) + CHUNK_SUFFIX);
+  }
+
+  public Path metaFile(long handle) {
+    return replicas().resolve(ChunkHandles.format(handle) + META_SUFFIX);
+  }
+
+  /** Forces a directory's entries (new, renamed, removed files) to disk. */
+  public static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.granary.chunkserver;
+
+import dev.granary.wire.Checksums;
+import dev.granary.wire.Frame;
+import dev.granary.wire.Limits;
+import dev.granary.wire.Role;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.msg.WriteAck;
+import dev.granary.wire.msg.WriteChunkRequest;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.msg.WritePacket;
+import dev.granary.wire.net.Connection;
+import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.net.Transports;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A minimal writer and reader speaking the chunkserver protocol, as the client library does. */
+public final class TestChunkClient implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+  static final int WINDOW = 32;
+
+  private final Connection conn;
+
+  private TestChunkClient(Connection conn) {
+    this.conn = conn;
+  }
+
+  public static TestChunkClient connect(EventLoopGroup group, int port) throws Exception {
+    var bootstrap = Transports.clientBootstrap(group, TIMEOUT).option(ChannelOption.RCVBUF_ALLOCATOR,
+        new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 1 << 20));
+    return new TestChunkClient(Connection.connect(bootstrap,
+        "127.0.0.1", port, Role.CLIENT, "", "test-client", TIMEOUT).get(20, TimeUnit.SECONDS));
+  }
+
+  public Connection connection() {
+    return conn;
+  }
+
+  /** A read failed a block's CRC32C at the reader. */
+  public static final class IntegrityError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    IntegrityError(String m) {
+      super(m);
+    }
+  }
+
+  /** One write stream; packets are sent explicitly so tests can interleave failures. */
+  public final class WriteStream {
+    private final long id = conn.newRequestId();
+    private final byte[] data;
+    private final Semaphore window = new Semaphore(WINDOW);
+    private final AtomicInteger acked = new AtomicInteger(-1);
+    private final CompletableFuture<WriteDone> done = new CompletableFuture<>();
+    private final int packets;
+    private volatile int next;
+
+    WriteStream(long handle, long version, byte[] data, List<NodeAddress> downstream) {
+      this.data = data;
+      this.packets = Math.max(1, Checksums.blockCount(data.length));
+      conn.listen(id, new Connection.Listener() {
+        @Override
+        public void onFrame(Frame frame) {
+          Message m = frame.message();
+          if (m instanceof WriteAck a) {
+            int prev = acked.getAndAccumulate(a.seq(), Math::max);
+            if (a.seq() > prev) {
+              window.release(a.seq() - prev);
+            }
+          } else if (m instanceof WriteDone d) {
+            done.complete(d);
+          } else if (m instanceof ErrorReply e) {
+            done.completeExceptionally(new RemoteException(e));
+          }
+          ReferenceCountUtil.release(frame);
+          if (done.isDone()) {
+            window.release(WINDOW);
+          }
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+          done.completeExceptionally(cause);
+          window.release(WINDOW);
+        }
+      });
+      conn.send(id, new WriteChunkRequest(handle, version, data.length, downstream, "test"));
+    }
+
+    /**
+     * Sends packets until {@code count} have been sent in total (or all): as many as the window
+     * allows go to the event loop in one task and one flush, as a real writer batches them.
+     */
+    public void sendUpTo(int count) throws Exception {
+      int target = Math.min(count, packets);
+      while (next < target && !done.isDone()) {
+        if (!window.tryAcquire(20, TimeUnit.SECONDS)) {
+          throw new AssertionError("no ack within 20 s");
+        }
+        int batch = 1;
+        while (next + batch < target && batch < 8 && window.tryAcquire()) {
+          batch++;
+        }
+        List<WritePacket> out = new java.util.ArrayList<>(batch);
+        for (int i = 0; i < batch; i++, next++) {
+          int off = next * Limits.BLOCK_SIZE;
+          int n = Math.min(Limits.BLOCK_SIZE, data.length - off);
+          out.add(new WritePacket(next, off, Checksums.crc32c(data, off, n), next == packets - 1,
+              Unpooled.wrappedBuffer(data, off, n)));
+        }
+        conn.channel().eventLoop().execute(() -> {
+          for (WritePacket p : out) {
+            conn.write(id, p);
+          }
+          conn.flush();
+        });
+      }
+    }
+
+    /** Packets handed to the connection so far. */
+    public int sent() {
+      return next;
+    }
+
+    public int acked() {
+      return acked.get();
+    }
+
+    public int packets() {
+      return packets;
+    }
+
+    public CompletableFuture<WriteDone> result() {
+      return done;
+    }
+
+    public WriteDone finish() throws Exception {
+      sendUpTo(packets);
+      return get(done);
+    }
+  }
+
+  public WriteStream open(long handle, long version, byte[] data, List<NodeAddress> downstream) {
+    return new WriteStream(handle, version, data, downstream);
+  }
+
+  public WriteDone write(long handle, long version, byte[] data, List<NodeAddress> downstream)
+      throws Exception {
+    return open(handle, version, data, downstream).finish();
+  }
+
+  /** Reads a range, verifying every block's CRC32C as a real reader does. */
+  public byte[] read(long handle, long version, long offset, long length) throws Exception {
+    long id = conn.newRequestId();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    conn.listen(id, new Connection.Listener() {
+      @Override
+      public void onFrame(Frame frame) {
+        try {
+          Message m = frame.message();
+          if (m instanceof ReadPacket p) {
+            int crc = Checksums.crc32c(p.data());
+            if (crc != p.crc()) {
+              done.completeExceptionally(new IntegrityError("block at " + p.offset()
+                  + " has CRC32C " + Integer.toHexString(crc) + ", stored "
+                  + Integer.toHexString(p.crc())));
+              return;
+            }
+            byte[] b = new byte[p.data().readableBytes()];
+            p.data().getBytes(p.data().readerIndex(), b);
+            out.write(b, 0, b.length);
+            if (p.last()) {
+              done.complete(null);
+            }
+          } else if (m instanceof ErrorReply e) {
+            done.completeExceptionally(new RemoteException(e));
+          }
+        } finally {
+          ReferenceCountUtil.release(frame);
+        }
+      }
+
+      @Override
+      public void onClosed(Throwable cause) {
+        done.completeExceptionally(cause);
+      }
+    });
+    conn.send(id, new ReadChunkRequest(handle, version, offset, length));
+    try {
+      get(done);
+    } finally {
+      conn.unlisten(id);
+    }
+    byte[] blocks = out.toByteArray();
+    if (length == 0) {
+      return new byte[0];
+    }
+    long start = offset - offset / Limits.BLOCK_SIZE * Limits.BLOCK_SIZE;
+    byte[] result = new byte[(int) length];
+    System.arraycopy(blocks, (int) start, result, 0, (int) length);
+    return result;
+  }
+
+  /**
+   * Reads a range and verifies every block's CRC32C without keeping the bytes (benchmarks).
+   *
+   * @return the number of data bytes received
+   */
+  public long readAndVerify(long handle, long version, long offset, long length)
+      throws Exception {
+    long id = conn.newRequestId();
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    conn.listen(id, new Connection.Listener() {
+      private long bytes;
+
+      @Override
+      public void onFrame(Frame frame) {
+        try {
+          Message m = frame.message();
+          if (m instanceof ReadPacket p) {
+            if (Checksums.crc32c(p.data()) != p.crc()) {
+              done.completeExceptionally(new IntegrityError("block at " + p.offset()));
+            }
+            bytes += p.data().readableBytes();
+            if (p.last()) {
+              done.complete(bytes);
+            }
+          } else if (m instanceof ErrorReply e) {
+            done.completeExceptionally(new RemoteException(e));
+          }
+        } finally {
+          ReferenceCountUtil.release(frame);
+        }
+      }
+
+      @Override
+      public void onClosed(Throwable cause) {
+        done.completeExceptionally(cause);
+      }
+    });
+    conn.send(id, new ReadChunkRequest(handle, version, offset, length));
+    try {
+      return get(done);
+    } finally {
+      conn.unlisten(id);
+    }
+  }
+
+  static <T> T get(CompletableFuture<T> f) throws Exception {
+    try {
+      return f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    conn.close();
+  }
+}

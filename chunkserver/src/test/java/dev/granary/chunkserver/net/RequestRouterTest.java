@@ -1,0 +1,287 @@
+package dev.granary.chunkserver.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.granary.chunkserver.storage.CommitStep;
+import dev.granary.chunkserver.storage.DiskReplicaStore;
+import dev.granary.chunkserver.storage.ReplicaMeta;
+import dev.granary.chunkserver.storage.StoreLayout;
+import dev.granary.wire.Checksums;
+import dev.granary.wire.Frame;
+import dev.granary.wire.Frames;
+import dev.granary.wire.Limits;
+import dev.granary.wire.MessageType;
+import dev.granary.wire.Status;
+import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.msg.WriteAck;
+import dev.granary.wire.msg.WriteChunkRequest;
+import dev.granary.wire.msg.WriteDone;
+import dev.granary.wire.msg.WritePacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The request router and its write and read streams on an EmbeddedChannel, disk I/O inline. */
+class RequestRouterTest {
+  @TempDir Path dir;
+  private DiskReplicaStore store;
+  private TransferSlots slots;
+  private final List<String> reported = new CopyOnWriteArrayList<>();
+  private EmbeddedChannel ch;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = DiskReplicaStore.open(new StoreLayout(dir), 1 << 20, () -> 1L << 40, "cs-e",
+        CommitStep.Hook.NONE);
+    slots = new TransferSlots(1);
+    ReplicaReporter reporter = new ReplicaReporter() {
+      @Override
+      public void added(ReplicaMeta r) {
+        reported.add("+" + r.handle());
+      }
+
+      @Override
+      public void removed(long handle) {
+        reported.add("-" + handle);
+      }
+
+      @Override
+      public void quarantined(ReplicaMeta r, String reason) {
+        reported.add("!" + r.handle());
+      }
+    };
+    ChunkServices svc = new ChunkServices("cs-e", "test", store, MoreExecutors.directExecutor(),
+        slots, reporter, Duration.ofSeconds(10), Ticker.systemTicker());
+    ch = new EmbeddedChannel(new RequestRouter(svc));
+  }
+
+  @AfterEach
+  void tearDown() {
+    ch.finishAndReleaseAll();
+  }
+
+  private List<Message> responses() {
+    ch.runPendingTasks();
+    List<Message> out = new ArrayList<>();
+    for (Object o; (o = ch.readOutbound()) != null; ) {
+      Frame f = (Frame) o;
+      assertTrue(f.isResponse());
+      out.add(f.message());
+      ReferenceCountUtil.release(f);
+    }
+    return out;
+  }
+
+  private static byte[] data(int n) {
+    byte[] b = new byte[n];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  private void sendPackets(long id, byte[] data, int corruptSeq) {
+    int packets = Math.max(1, Checksums.blockCount(data.length));
+    for (int seq = 0; seq < packets; seq++) {
+      int off = seq * Limits.BLOCK_SIZE;
+      int n = Math.min(Limits.BLOCK_SIZE, data.length - off);
+      int crc = Checksums.crc32c(data, off, n) ^ (seq == corruptSeq ? 1 : 0);
+      ch.writeInbound(Frame.request(id, new WritePacket(seq, off, crc, seq == packets - 1,
+          Unpooled.copiedBuffer(data, off, n))));
+    }
+  }
+
+  @Test
+  void singleNodeWriteAcksAndCommits() throws Exception {
+    byte[] data = data(3 * Limits.BLOCK_SIZE + 7);
+    ch.writeInbound(Frame.request(5, new WriteChunkRequest(100, 2, data.length, List.of(), "c")));
+    sendPackets(5, data, -1);
+    List<Message> out = responses();
+    assertInstanceOf(WriteAck.class, out.get(0));
+    WriteDone done = (WriteDone) out.get(out.size() - 1);
+    assertEquals(List.of("cs-e"), done.nodeIds());
+    assertEquals(data.length, done.length());
+    assertEquals(3, ((WriteAck) out.get(out.size() - 2)).seq(), "everything acked before done");
+    assertArrayEquals(data, Files.readAllBytes(new StoreLayout(dir).chunkFile(100)));
+    assertEquals(List.of("+100"), reported);
+    assertEquals(0, slots.active());
+  }
+
+  @Test
+  void aLaggingDiskPausesReadingFromUpstreamUntilItCatchesUp() throws Exception {
+    ForwardingTest.GatedExecutor disk = new ForwardingTest.GatedExecutor(
+        MoreExecutors.directExecutor());
+    DiskReplicaStore big = DiskReplicaStore.open(new StoreLayout(dir.resolve("big")), 0,
+        () -> 1L << 40, "cs-e", CommitStep.Hook.NONE);
+    ChunkServices svc = new ChunkServices("cs-e", "test", big, disk, slots,
+        new ReplicaReporter() {
+          @Override
+          public void added(ReplicaMeta r) {}
+
+          @Override
+          public void removed(long handle) {}
+
+          @Override
+          public void quarantined(ReplicaMeta r, String reason) {}
+        }, Duration.ofSeconds(10), Ticker.systemTicker());
+    EmbeddedChannel slow = new EmbeddedChannel(new RequestRouter(svc));
+    try {
+      byte[] data = data(40 * Limits.BLOCK_SIZE);
+      slow.writeInbound(Frame.request(1, new WriteChunkRequest(110, 1, data.length, List.of(),
+          "c")));
+      for (int seq = 0; seq < 40; seq++) {
+        int off = seq * Limits.BLOCK_SIZE;
+        slow.writeInbound(Frame.request(1, new WritePacket(seq, off,
+            Checksums.crc32c(data, off, Limits.BLOCK_SIZE), seq == 39,
+            Unpooled.copiedBuffer(data, off, Limits.BLOCK_SIZE))));
+        if (seq == WriteTransfer.MAX_QUEUED + 1) {
+          assertFalse(slow.config().isAutoRead(), "paused once more than MAX_QUEUED wait");
+        }
+      }
+      assertFalse(slow.config().isAutoRead());
+      disk.open();
+      slow.runPendingTasks();
+      assertTrue(slow.config().isAutoRead(), "reading resumes when the disk has caught up");
+      Object last = null;
+      for (Object o; (o = slow.readOutbound()) != null; ) {
+        ReferenceCountUtil.release(last);
+        last = o;
+      }
+      assertInstanceOf(WriteDone.class, ((Frame) last).message());
+      ReferenceCountUtil.release(last);
+    } finally {
+      slow.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void corruptPacketFailsWithIntegrityNamingTheNodeAndLeavesNothing() throws Exception {
+    byte[] data = data(2 * Limits.BLOCK_SIZE);
+    ch.writeInbound(Frame.request(6, new WriteChunkRequest(101, 1, data.length, List.of(), "c")));
+    sendPackets(6, data, 1);
+    List<Message> out = responses();
+    ErrorReply e = (ErrorReply) out.get(out.size() - 1);
+    assertEquals(Status.INTEGRITY, e.status());
+    assertTrue(e.message().contains("cs-e") && e.message().contains("packet 1"), e.message());
+    assertNull(store.get(101));
+    try (var tmp = Files.list(new StoreLayout(dir).tmp())) {
+      assertEquals(0, tmp.count());
+    }
+    assertEquals(0, slots.active());
+  }
+
+  @Test
+  void refusalsComeBeforeAnyByteIsWritten() throws Exception {
+    ch.writeInbound(Frame.request(7, new WriteChunkRequest(102, 1, 2 << 20, List.of(), "c")));
+    ErrorReply noSpace = (ErrorReply) responses().get(0);
+    assertEquals(Status.NO_SPACE, noSpace.status());
+    sendPackets(7, data(10), -1); // the tail of a refused stream is dropped
+    assertTrue(responses().isEmpty());
+
+    ch.writeInbound(Frame.request(8, new WriteChunkRequest(103, 1, 10, List.of(), "c")));
+    ch.writeInbound(Frame.request(9, new WriteChunkRequest(104, 1, 10, List.of(), "c")));
+    ErrorReply busy = (ErrorReply) responses().get(0);
+    assertEquals(Status.BUSY, busy.status());
+    try (var tmp = Files.list(new StoreLayout(dir).tmp())) {
+      assertEquals(1, tmp.count(), "only the admitted stream has a temporary file");
+    }
+    ch.close();
+    ch.runPendingTasks();
+    try (var tmp = Files.list(new StoreLayout(dir).tmp())) {
+      assertEquals(0, tmp.count(), "closing the upstream aborts the stream");
+    }
+    assertEquals(0, slots.active());
+  }
+
+  @Test
+  void readSendsHeaderAndZeroCopyRegionPerBlock() throws Exception {
+    byte[] data = data(2 * Limits.BLOCK_SIZE + 100);
+    ch.writeInbound(Frame.request(1, new WriteChunkRequest(105, 3, data.length, List.of(), "c")));
+    sendPackets(1, data, -1);
+    List<Message> written = responses();
+    assertInstanceOf(WriteDone.class, written.get(written.size() - 1));
+
+    ch.writeInbound(Frame.request(2, new ReadChunkRequest(105, 3, 70_000, 61_100)));
+    ch.runPendingTasks();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<Long> offsets = new ArrayList<>();
+    boolean last = false;
+    for (Object o; (o = ch.readOutbound()) != null; ) {
+      ByteBuf header = (ByteBuf) o;
+      assertEquals(Frames.MAGIC, header.getInt(0));
+      assertEquals(Frames.FLAG_RESPONSE, header.getByte(5));
+      assertEquals(MessageType.READ_PACKET.code(), header.getShort(6));
+      assertEquals(2, header.getLong(8));
+      int payload = header.getInt(16);
+      long offset = header.getLong(Frames.HEADER_LENGTH);
+      int crc = header.getInt(Frames.HEADER_LENGTH + 8);
+      last = header.getByte(Frames.HEADER_LENGTH + 12) == 1;
+      header.release();
+      BlockRegion region = (BlockRegion) ch.readOutbound();
+      assertEquals(payload - ReadPacket.FIELDS_LENGTH, region.count());
+      ByteArrayOutputStream block = new ByteArrayOutputStream();
+      region.transferTo(Channels.newChannel(block), 0);
+      region.release();
+      assertEquals(crc, Checksums.crc32c(block.toByteArray(), 0, block.size()));
+      offsets.add(offset);
+      block.writeTo(bytes);
+      ch.runPendingTasks();
+    }
+    assertEquals(List.of(65536L, 131072L), offsets, "block-aligned packets covering the range");
+    assertTrue(last);
+    byte[] got = bytes.toByteArray();
+    assertEquals(Limits.BLOCK_SIZE + 100, got.length);
+    byte[] expected = new byte[got.length];
+    System.arraycopy(data, Limits.BLOCK_SIZE, expected, 0, expected.length);
+    assertArrayEquals(expected, got);
+  }
+
+  @Test
+  void readErrorsAreTyped() throws Exception {
+    ch.writeInbound(Frame.request(1, new WriteChunkRequest(106, 3, 10, List.of(), "c")));
+    sendPackets(1, data(10), -1);
+    responses();
+    ch.writeInbound(Frame.request(2, new ReadChunkRequest(107, 3, 0, 1)));
+    assertEquals(Status.NO_SUCH_REPLICA, ((ErrorReply) responses().get(0)).status());
+    ch.writeInbound(Frame.request(3, new ReadChunkRequest(106, 2, 0, 1)));
+    ErrorReply stale = (ErrorReply) responses().get(0);
+    assertEquals(Status.STALE_VERSION, stale.status());
+    assertTrue(stale.message().contains("version 3") && stale.message().contains("version 2"),
+        stale.message());
+    ch.writeInbound(Frame.request(4, new ReadChunkRequest(106, 3, 5, 6)));
+    assertEquals(Status.INVALID_ARGUMENT, ((ErrorReply) responses().get(0)).status());
+    ch.writeInbound(Frame.request(5, new ReadChunkRequest(106, 3, 10, 0)));
+    ch.runPendingTasks();
+    ByteBuf empty = ch.readOutbound();
+    assertNotNull(empty);
+    assertEquals(ReadPacket.FIELDS_LENGTH, empty.getInt(16));
+    assertEquals(0, empty.getLong(Frames.HEADER_LENGTH));
+    assertEquals(0, empty.getInt(Frames.HEADER_LENGTH + 8));
+    assertEquals(1, empty.getByte(Frames.HEADER_LENGTH + 12));
+    empty.release();
+    assertFalse(ch.outboundMessages().size() > 0, () -> ch.outboundMessages().toString());
+  }
+}

@@ -1,0 +1,235 @@
+package dev.granary.chunkserver.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.wire.Checksums;
+import dev.granary.wire.Limits;
+import dev.granary.wire.Status;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DiskReplicaStoreTest {
+  private static final long DISK = 1L << 40;
+
+  @TempDir Path dir;
+
+  /** Thrown by a hook to stop a commit dead, as kill -9 would: no cleanup runs. */
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private StoreLayout layout() {
+    return new StoreLayout(dir);
+  }
+
+  private DiskReplicaStore open() throws Exception {
+    return open(0, DISK, CommitStep.Hook.NONE);
+  }
+
+  private DiskReplicaStore open(long capacity, long usable, CommitStep.Hook hook)
+      throws Exception {
+    return DiskReplicaStore.open(layout(), capacity, () -> usable, "cs-test", hook);
+  }
+
+  static byte[] data(int n) {
+    byte[] b = new byte[n];
+    new Random(n).nextBytes(b);
+    return b;
+  }
+
+  static void append(ReplicaWriter w, byte[] data) throws Exception {
+    for (int off = 0; off < data.length; off += Limits.BLOCK_SIZE) {
+      int n = Math.min(Limits.BLOCK_SIZE, data.length - off);
+      w.append(ByteBuffer.wrap(data, off, n), Checksums.crc32c(data, off, n));
+    }
+  }
+
+  static ReplicaMeta write(ReplicaStore s, long handle, byte[] data) throws Exception {
+    ReplicaWriter w = s.create(handle, 1, data.length);
+    append(w, data);
+    w.prepare();
+    return w.commit();
+  }
+
+  private List<Path> list(Path d) throws Exception {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.toList();
+    }
+  }
+
+  @Test
+  void committedReplicaIsStoredVerbatimAndVerifies() throws Exception {
+    DiskReplicaStore s = open();
+    byte[] data = data(3 * Limits.BLOCK_SIZE + 5);
+    ReplicaMeta m = write(s, 10, data);
+    assertEquals(data.length, m.length());
+    assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(10)));
+    assertTrue(Files.exists(layout().metaFile(10)));
+    assertEquals(m, s.get(10));
+    assertEquals(m, s.verify(10, Throttle.NONE));
+    try (ReplicaStore.OpenReplica r = s.open(10)) {
+      assertEquals(4, r.blockCrcs().length);
+      assertEquals(Checksums.crc32c(data, 3 * Limits.BLOCK_SIZE, 5), r.blockCrcs()[3]);
+    }
+    assertTrue(list(layout().tmp()).isEmpty());
+    assertEquals(data.length, s.space().usedBytes());
+    // A fresh store over the same directory sees the same replica.
+    assertEquals(m, open().get(10));
+  }
+
+  @Test
+  void blockVerificationFindsAFlippedByte() throws Exception {
+    DiskReplicaStore s = open();
+    byte[] data = data(2 * Limits.BLOCK_SIZE);
+    write(s, 11, data);
+    try (RandomAccessFile f = new RandomAccessFile(layout().chunkFile(11).toFile(), "rw")) {
+      f.seek(Limits.BLOCK_SIZE + 17);
+      int b = f.read();
+      f.seek(Limits.BLOCK_SIZE + 17);
+      f.write(b ^ 1);
+    }
+    CorruptReplicaException e = assertThrows(CorruptReplicaException.class,
+        () -> s.verify(11, Throttle.NONE));
+    assertTrue(e.getMessage().contains("block 1"), e.getMessage());
+    assertNotNull(s.quarantine(11, "test"));
+    assertNull(s.get(11));
+    assertFalse(Files.exists(layout().chunkFile(11)));
+    assertEquals(2, list(layout().quarantine()).size());
+    StoreException gone = assertThrows(StoreException.class, () -> s.open(11));
+    assertEquals(Status.NO_SUCH_REPLICA, gone.status());
+  }
+
+  @Test
+  void truncatedDataFileIsQuarantinedAtStartUp() throws Exception {
+    DiskReplicaStore s = open();
+    write(s, 12, data(1000));
+    try (RandomAccessFile f = new RandomAccessFile(layout().chunkFile(12).toFile(), "rw")) {
+      f.setLength(999);
+    }
+    DiskReplicaStore again = open();
+    assertNull(again.get(12));
+    assertEquals(2, list(layout().quarantine()).size());
+  }
+
+  @ParameterizedTest
+  @EnumSource(CommitStep.class)
+  void crashAfterAnyCommitStepLeavesAllOrNothing(CommitStep crashAt) throws Exception {
+    DiskReplicaStore s = open(0, DISK, step -> {
+      if (step == crashAt) {
+        throw new SimulatedCrash();
+      }
+    });
+    byte[] data = data(Limits.BLOCK_SIZE + 100);
+    ReplicaWriter w = s.create(13, 2, data.length);
+    append(w, data);
+    assertThrows(SimulatedCrash.class, () -> {
+      w.prepare();
+      w.commit();
+    });
+    DiskReplicaStore restarted = open();
+    ReplicaMeta m = restarted.get(13);
+    if (crashAt == CommitStep.META_RENAMED) {
+      assertNotNull(m, "the replica is whole once its meta file is in place");
+      assertEquals(data.length, m.length());
+      assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(13)));
+      restarted.verify(13, Throttle.NONE);
+    } else {
+      assertNull(m, "no replica before the meta file is in place");
+      assertFalse(Files.exists(layout().chunkFile(13)));
+      assertFalse(Files.exists(layout().metaFile(13)));
+    }
+    assertTrue(list(layout().tmp()).isEmpty(), "tmp/ emptied at start-up");
+  }
+
+  @Test
+  void crashMidWriteLeavesNothing() throws Exception {
+    DiskReplicaStore s = open();
+    ReplicaWriter w = s.create(14, 1, 10 * Limits.BLOCK_SIZE);
+    append(w, data(3 * Limits.BLOCK_SIZE));
+    // No prepare, no abort: the process died here.
+    assertEquals(1, list(layout().tmp()).size(), "the data file, in tmp/ only");
+    DiskReplicaStore restarted = open();
+    assertNull(restarted.get(14));
+    assertTrue(list(layout().tmp()).isEmpty());
+    assertTrue(list(layout().replicas()).isEmpty());
+  }
+
+  @Test
+  void orphanFilesAreRemovedAtStartUp() throws Exception {
+    DiskReplicaStore s = open();
+    write(s, 15, data(100));
+    write(s, 16, data(100));
+    Files.delete(layout().metaFile(15)); // .chunk without .meta
+    Files.delete(layout().chunkFile(16)); // .meta without .chunk
+    Files.write(layout().tmp().resolve("leftover.chunk.tmp"), new byte[10]);
+    DiskReplicaStore restarted = open();
+    assertTrue(restarted.replicas().isEmpty());
+    assertTrue(list(layout().replicas()).isEmpty());
+    assertTrue(list(layout().tmp()).isEmpty());
+  }
+
+  @Test
+  void writeThatDoesNotFitIsRefusedBeforeAnyByte() throws Exception {
+    DiskReplicaStore s = open(1 << 20, DISK, CommitStep.Hook.NONE);
+    StoreException e = assertThrows(StoreException.class, () -> s.create(20, 1, (1 << 20) + 1));
+    assertEquals(Status.NO_SPACE, e.status());
+    assertTrue(e.getMessage().contains("cs-test"), e.getMessage());
+    assertTrue(list(layout().tmp()).isEmpty());
+    // Reservations count: two writes of 600 KiB do not both fit in 1 MiB.
+    ReplicaWriter first = s.create(21, 1, 600 << 10);
+    assertEquals(Status.NO_SPACE,
+        assertThrows(StoreException.class, () -> s.create(22, 1, 600 << 10)).status());
+    first.abort();
+    s.create(22, 1, 600 << 10).abort();
+    // The disk's own free space bounds capacity 0.
+    DiskReplicaStore small = open(0, 1000, CommitStep.Hook.NONE);
+    assertEquals(Status.NO_SPACE,
+        assertThrows(StoreException.class, () -> small.create(23, 1, 1001)).status());
+    assertEquals(1000, small.space().freeBytes());
+  }
+
+  @Test
+  void duplicatesAndOversizedAppendsAreRefused() throws Exception {
+    DiskReplicaStore s = open();
+    write(s, 30, data(10));
+    assertEquals(Status.ALREADY_EXISTS,
+        assertThrows(StoreException.class, () -> s.create(30, 1, 10)).status());
+    ReplicaWriter w = s.create(31, 1, 10);
+    assertEquals(Status.ALREADY_EXISTS,
+        assertThrows(StoreException.class, () -> s.create(31, 1, 10)).status());
+    assertEquals(Status.INVALID_ARGUMENT, assertThrows(StoreException.class,
+        () -> w.append(ByteBuffer.wrap(new byte[11]), 0)).status());
+    w.abort();
+    assertTrue(list(layout().tmp()).isEmpty());
+  }
+
+  @Test
+  void deleteHonoursVersions() throws Exception {
+    DiskReplicaStore s = open();
+    ReplicaWriter w = s.create(40, 5, 10);
+    append(w, data(10));
+    w.prepare();
+    w.commit();
+    assertEquals(Status.STALE_VERSION,
+        assertThrows(StoreException.class, () -> s.delete(40, 4)).status());
+    assertNotNull(s.delete(40, 5));
+    assertNull(s.delete(40, 5));
+    assertTrue(list(layout().replicas()).isEmpty());
+    assertEquals(0, s.space().usedBytes());
+  }
+}

@@ -1,0 +1,68 @@
+package dev.granary.cli;
+
+import dev.granary.chunkserver.ChunkServer;
+import dev.granary.config.ChunkserverConfig;
+import dev.granary.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code granary chunkserver}: runs a chunkserver in the foreground. */
+@Command(name = "chunkserver",
+    description = "Run a chunkserver (foreground; stops cleanly on SIGTERM/SIGINT).",
+    mixinStandardHelpOptions = true)
+final class ChunkserverCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ChunkserverCommand.class);
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+  Path config;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 0.0.0.0).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "N", description = "Port to serve on (default 7071).")
+  String port;
+
+  @Option(names = "--master", paramLabel = "HOST:PORT", description = "Default 127.0.0.1:7070.")
+  String master;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Replica files (default data/chunkserver).")
+  String dataDir;
+
+  @Option(names = "--capacity", paramLabel = "SIZE",
+      description = "Space to use; 0 = the free space of the data dir's disk (default 0).")
+  String capacity;
+
+  @Option(names = "--scrub-interval", paramLabel = "DUR",
+      description = "Re-verify every replica this often (default 1h).")
+  String scrubInterval;
+
+  @Option(names = "--scrub-rate", paramLabel = "SIZE",
+      description = "Scrubber bytes per second (default 64MiB).")
+  String scrubRate;
+
+  @Option(names = "--max-transfers", paramLabel = "N",
+      description = "Concurrent transfers (default 64).")
+  String maxTransfers;
+
+  @Option(names = "--idle-timeout", paramLabel = "DUR",
+      description = "Close connections idle this long (default 1m).")
+  String idleTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    Flags flags = new Flags()
+        .put("host", host).put("port", port).put("master", master).put("dataDir", dataDir)
+        .put("capacity", capacity).put("scrubInterval", scrubInterval).put("scrubRate", scrubRate)
+        .put("maxTransfers", maxTransfers).put("idleTimeout", idleTimeout);
+    ChunkserverConfig cfg = ConfigLoader.loadChunkserver(config, flags.map());
+    ChunkServer server = new ChunkServer(cfg);
+    server.start();
+    log.info("{}: chunkserver serving on port {} with {}", server.nodeId(), server.port(), cfg);
+    return ServerProcess.runUntilSignalled(server, server.nodeId(), log);
+  }
+}

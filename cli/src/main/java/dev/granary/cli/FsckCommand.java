@@ -1,0 +1,78 @@
+package dev.granary.cli;
+
+import dev.granary.client.FsckReport;
+import dev.granary.client.GranaryClient;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code granary fsck [REMOTE] [--json]}: health of every chunk under a path. */
+@Command(name = "fsck", mixinStandardHelpOptions = true,
+    description = "Check every chunk under REMOTE (default /): HEALTHY, DEGRADED (under-replicated "
+        + "or being repaired) or CORRUPT (a chunk has no good replica). Exit 0 when the check ran; "
+        + "the status is in the output.")
+final class FsckCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE", defaultValue = "/")
+  String path;
+
+  @Option(names = "--json", description = "JSON object (shape in the README).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    RemotePaths.requireAbsolute(path);
+    PrintWriter out = spec.commandLine().getOut();
+    try (GranaryClient c = client.open()) {
+      FsckReport r = c.fsck(path);
+      if (json) {
+        out.println(Json.write(toJson(r)));
+      } else {
+        render(path, r, out);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  static Map<String, Object> toJson(FsckReport r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("files", r.files());
+    m.put("chunks", r.chunks());
+    m.put("healthy", r.healthy());
+    m.put("underReplicated", r.underReplicated());
+    m.put("overReplicated", r.overReplicated());
+    m.put("corrupt", r.corrupt());
+    m.put("missing", r.missing());
+    m.put("status", r.status());
+    m.put("votes", r.votes());
+    m.put("replicationQueue", r.replicationQueue());
+    m.put("locationsComplete", r.locationsComplete());
+    m.put("problems", r.problems());
+    return m;
+  }
+
+  static void render(String path, FsckReport r, PrintWriter out) {
+    out.printf("fsck %s: %s%n", path, r.status());
+    out.printf("  files %d, chunks %d: healthy %d, under-replicated %d, over-replicated %d, "
+        + "corrupt %d, missing %d%n", r.files(), r.chunks(), r.healthy(), r.underReplicated(),
+        r.overReplicated(), r.corrupt(), r.missing());
+    out.printf("  majority votes %d, re-replication queue %d%s%n", r.votes(),
+        r.replicationQueue(), r.locationsComplete() ? "" : ", locations still being reported");
+    for (String p : r.problems()) {
+      out.println("  " + p);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.granary.cli;
+
+import dev.granary.client.FileStatus;
+import dev.granary.client.GranaryClient;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code granary ls [DIR]}: lists a directory (default /). */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+    description = "List REMOTE_DIR (default /); a file lists itself. Directories end with /.")
+final class LsCommand implements Callable<Integer> {
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+      .withZone(ZoneOffset.UTC);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE_DIR", defaultValue = "/")
+  String dir;
+
+  @Option(names = "-l", description = "Long format: type, replication, size, modified (UTC), name.")
+  boolean longFormat;
+
+  @Option(names = "--json", description = "JSON array of {name, path, type, size, modified}.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    RemotePaths.requireAbsolute(dir);
+    PrintWriter out = spec.commandLine().getOut();
+    try (GranaryClient c = client.open()) {
+      List<FileStatus> entries = c.list(dir);
+      if (json) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (FileStatus e : entries) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("name", e.name());
+          row.put("path", e.path());
+          row.put("type", e.directory() ? "dir" : "file");
+          row.put("size", e.size());
+          row.put("modified", e.modifiedMillis());
+          row.put("replication", e.replication());
+          rows.add(row);
+        }
+        out.println(Json.write(rows));
+      } else {
+        for (FileStatus e : entries) {
+          String name = e.directory() ? e.name() + "/" : e.name();
+          if (longFormat) {
+            out.printf("%s %2s %14d %s %s%n", e.directory() ? "d" : "-",
+                e.directory() ? "-" : Integer.toString(e.replication()), e.size(),
+                TIME.format(Instant.ofEpochMilli(e.modifiedMillis())), name);
+          } else {
+            out.println(name);
+          }
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.granary.cli;
+
+import dev.granary.client.ChunkInfo;
+import dev.granary.client.FileInfo;
+import dev.granary.client.FileStatus;
+import dev.granary.client.GranaryClient;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code granary stat REMOTE [--json]}: a file's metadata with its chunks and replicas. */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = "Show REMOTE's metadata: type, size, replication, chunk size, modified, and for a "
+        + "file every chunk with its handle, version, size and replica addresses.")
+final class StatCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client;
+
+  @Parameters(index = "0", paramLabel = "REMOTE")
+  String path;
+
+  @Option(names = "--json", description = "JSON object (shape in the README).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    RemotePaths.requireAbsolute(path);
+    PrintWriter out = spec.commandLine().getOut();
+    try (GranaryClient c = client.open()) {
+      FileStatus st = c.stat(path);
+      List<ChunkInfo> chunks = st.directory() ? List.of() : c.statWithChunks(path).chunks();
+      if (json) {
+        out.println(Json.write(toJson(st, chunks)));
+      } else {
+        out.println("path:        " + st.path());
+        out.println("type:        " + (st.directory() ? "dir" : "file"));
+        out.println("size:        " + st.size());
+        out.println("modified:    " + Instant.ofEpochMilli(st.modifiedMillis()));
+        if (!st.directory()) {
+          out.println("replication: " + st.replication());
+          out.println("chunkSize:   " + st.chunkSize());
+          out.println("chunks:      " + chunks.size());
+          for (ChunkInfo ch : chunks) {
+            out.printf("  %d  handle %s  v%d  %d bytes  %s%n", ch.index(), ch.handle(),
+                ch.version(), ch.size(), String.join(",", ch.replicas()));
+          }
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  static Map<String, Object> toJson(FileStatus st, List<ChunkInfo> chunks) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", st.path());
+    m.put("type", st.directory() ? "dir" : "file");
+    m.put("size", st.size());
+    m.put("replication", st.replication());
+    m.put("chunkSize", st.chunkSize());
+    m.put("modified", st.modifiedMillis());
+    List<Map<String, Object>> cs = new ArrayList<>();
+    for (ChunkInfo ch : chunks) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("index", ch.index());
+      row.put("handle", ch.handle());
+      row.put("version", ch.version());
+      row.put("size", ch.size());
+      row.put("replicas", ch.replicas());
+      cs.add(row);
+    }
+    m.put("chunks", cs);
+    return m;
+  }
+}
