@@ -135,18 +135,20 @@ public final class GranaryClient implements AutoCloseable {
 
   /**
    * Creates a file; its bytes become visible atomically when the stream is closed (closing
-   * commits). Missing parent directories are created.
+   * commits). Missing parent directories are created. An existing file (without overwrite) or a
+   * directory at {@code path} fails the stream's {@code close()} — or, for a file of more than one
+   * chunk, the write that fills its first chunk — with a {@link GranaryIOException} whose cause is
+   * an {@link AlreadyExistsException} or {@link InvalidArgumentException}: the commit decides,
+   * atomically, so a small file costs no extra round trip.
    *
-   * @throws AlreadyExistsException the path exists and {@code options.overwrite()} is false
-   * @throws InvalidArgumentException the path is a directory or not absolute
+   * @throws InvalidArgumentException the path is not absolute
    */
   public OutputStream create(String path, WriteOptions options) throws GranaryException {
     String p = remote(path);
-    options = resolve(options);
-    checkWritable(p, options);
-    FileUpload upload = new FileUpload(ctx, p, options, new Progress(TransferListener.NONE));
-    return new GranaryOutputStream(upload, options.chunkSize(), PooledByteBufAllocator.DEFAULT,
-        e -> { });
+    WriteOptions resolved = resolve(options);
+    FileUpload upload = new FileUpload(ctx, p, resolved, new Progress(TransferListener.NONE));
+    return new GranaryOutputStream(upload, resolved.chunkSize(), PooledByteBufAllocator.DEFAULT,
+        e -> { }, () -> checkWritable(p, resolved));
   }
 
   /**

@@ -20,21 +20,34 @@ import java.util.function.Consumer;
  * writer that gets ahead blocks. {@link #close()} stores the last chunk and commits the file, which
  * only then becomes visible. {@link #flush()} does nothing: a file is all-or-nothing. Failures are
  * {@link GranaryIOException}s. Not thread-safe.
+ *
+ * <p>Whether the path may be written (exists without overwrite, is a directory) is decided by the
+ * commit, atomically. A file that grows past one chunk also runs {@code precheck} once, before its
+ * first chunk is stored, so a large upload to a path that cannot take it fails before the bytes
+ * travel; a small file saves that round trip.
  */
 final class GranaryOutputStream extends OutputStream {
   private final FileUpload upload;
   private final long chunkSize;
   private final ByteBufAllocator alloc;
   private final Consumer<FileEntry> onCommit;
+  private final Precheck precheck;
   private final List<ByteBuf> current = new ArrayList<>();
   private boolean haveSlot;
   private long currentBytes;
   private int chunks;
   private boolean closed;
 
+  /** A check run before the first chunk of a multi-chunk file is stored. */
+  @FunctionalInterface
+  interface Precheck {
+    void run() throws GranaryException;
+  }
+
   GranaryOutputStream(FileUpload upload, long chunkSize, ByteBufAllocator alloc,
-      Consumer<FileEntry> onCommit) {
+      Consumer<FileEntry> onCommit, Precheck precheck) {
     this.upload = upload;
+    this.precheck = precheck;
     this.chunkSize = chunkSize;
     this.alloc = alloc;
     this.onCommit = onCommit;
@@ -69,6 +82,9 @@ final class GranaryOutputStream extends OutputStream {
         len -= n;
         currentBytes += n;
         if (currentBytes == chunkSize) {
+          if (chunks == 0) {
+            precheck.run();
+          }
           submitCurrent();
         }
       }

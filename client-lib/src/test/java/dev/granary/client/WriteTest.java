@@ -131,7 +131,17 @@ class WriteTest {
         () -> client.put(local, "/x", OPTIONS, TransferListener.NONE));
     assertEquals(6, e.exitCode());
     assertTrue(e.getMessage().startsWith("/x: "), e.getMessage());
-    assertThrows(AlreadyExistsException.class, () -> client.create("/x", OPTIONS));
+    // A stream learns it at close, from the commit (no extra round trip for small files).
+    java.io.OutputStream out = client.create("/x", OPTIONS);
+    out.write(7);
+    GranaryIOException io = assertThrows(GranaryIOException.class, out::close);
+    assertTrue(io.granaryCause() instanceof AlreadyExistsException, io.toString());
+    assertArrayEquals(new byte[] {1, 2, 3}, read("/x"));
+    // A multi-chunk stream learns it before its first chunk travels.
+    java.io.OutputStream big = client.create("/x", OPTIONS);
+    GranaryIOException early = assertThrows(GranaryIOException.class,
+        () -> big.write(new byte[(int) CHUNK + 1]));
+    assertTrue(early.granaryCause() instanceof AlreadyExistsException, early.toString());
     Files.write(local, new byte[] {4, 5});
     client.put(local, "/x", OPTIONS.withOverwrite(true), TransferListener.NONE);
     assertArrayEquals(new byte[] {4, 5}, read("/x"));

@@ -125,7 +125,10 @@ class ClusterRoundTripTest {
     write("/over/f", a, opts());
     assertArrayEquals(a, read("/over/f"));
     assertArrayEquals(a, read("/over/f"));
-    assertThrows(AlreadyExistsException.class, () -> write("/over/f", b, opts()));
+    dev.granary.client.GranaryIOException e = assertThrows(
+        dev.granary.client.GranaryIOException.class, () -> write("/over/f", b, opts()));
+    assertTrue(e.granaryCause() instanceof AlreadyExistsException, e.toString());
+    assertArrayEquals(a, read("/over/f"));
     write("/over/f", b, opts().withOverwrite(true));
     assertArrayEquals(b, read("/over/f"));
   }
