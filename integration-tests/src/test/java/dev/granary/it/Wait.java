@@ -48,4 +48,35 @@ public final class Wait {
       pause = Math.min(200, pause * 2);
     }
   }
+
+  /**
+   * Checks that a condition holds throughout {@code window}, polling it every 100 ms: for promises
+   * of the form "X does not happen for a while" (e.g. data of a write in progress is not
+   * collected). Fails at the first poll where it does not hold, or if it throws.
+   */
+  public static void holds(String what, Duration window, Condition condition,
+      Supplier<String> state) {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (true) {
+      boolean ok;
+      try {
+        ok = condition.holds();
+      } catch (Exception e) {
+        throw new AssertionError("checking that " + what + " failed: " + e + "\n" + state.get(),
+            e);
+      }
+      if (!ok) {
+        throw new AssertionError("no longer true: " + what + "\n" + state.get());
+      }
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted checking that " + what, e);
+      }
+    }
+  }
 }

@@ -119,6 +119,7 @@ public final class MasterServer implements AutoCloseable {
     chunks = new ChunkManager(masterId, settings, image.namespace(),
         PlacementPolicy.forName(config.placement()), clock, lock,
         new JournaledDigestLog(image, store.journal(), clock));
+    chunks.inherit(image.reservedUpTo(), store.recovered().released());
     service = new MetadataService(image, store.journal(), chunks, clock, lock);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),

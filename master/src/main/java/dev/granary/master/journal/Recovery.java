@@ -1,5 +1,6 @@
 package dev.granary.master.journal;
 
+import com.google.common.primitives.ImmutableLongArray;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
 import java.io.IOException;
@@ -23,9 +24,12 @@ import org.slf4j.LoggerFactory;
 public final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
-  /** The recovered image and where appending continues. */
+  /**
+   * The recovered image and where appending continues. {@code released} are the chunk handles
+   * that replayed operations made garbage (files deleted or replaced after the checkpoint).
+   */
   public record Result(MetadataImage image, long checkpointSeq, long recordsReplayed,
-      Path lastSegment) {}
+      Path lastSegment, long[] released) {}
 
   private final OpCodec codec;
   private final CheckpointFormat checkpoints;
@@ -95,12 +99,13 @@ public final class Recovery {
     }
     long replayed = 0;
     Path last = null;
+    ImmutableLongArray.Builder released = ImmutableLongArray.builder();
     if (start != null) {
       NavigableMap<Long, Path> tail = segments.tailMap(start, true).headMap(upToSeq, true);
       Long lastKey = tail.isEmpty() ? null : tail.lastKey();
       for (Map.Entry<Long, Path> e : tail.entrySet()) {
         boolean isLast = e.getKey().equals(lastKey) && upToSeq == Long.MAX_VALUE;
-        replayed += replay(e.getValue(), image, isLast && repair, upToSeq);
+        replayed += replay(e.getValue(), image, isLast && repair, upToSeq, released);
         last = e.getValue();
       }
     }
@@ -108,11 +113,11 @@ public final class Recovery {
       throw new CorruptJournalException("the log ends at seq " + image.lastSeq()
           + ", expected it to reach seq " + upToSeq);
     }
-    return new Result(image, cpSeq, replayed, last);
+    return new Result(image, cpSeq, replayed, last, released.build().toArray());
   }
 
-  private long replay(Path file, MetadataImage image, boolean lastSegment, long upToSeq)
-      throws IOException {
+  private long replay(Path file, MetadataImage image, boolean lastSegment, long upToSeq,
+      ImmutableLongArray.Builder released) throws IOException {
     byte[] all = Files.readAllBytes(file);
     int length = all.length;
     if (lastSegment) {
@@ -159,7 +164,11 @@ public final class Recovery {
             + rec.seq() + " follows seq " + image.lastSeq() + ": records are missing");
       }
       try {
-        OpApplier.apply(image, rec.op());
+        long[] garbage = OpApplier.apply(image, rec.op()).garbage();
+        // (handle, version) pairs: keep the handles.
+        for (int i = 0; i < garbage.length; i += 2) {
+          released.add(garbage[i]);
+        }
       } catch (MetadataException ex) {
         throw new CorruptJournalException("log " + file + " line " + lineNo + ": seq "
             + rec.seq() + " (" + OpCodec.typeOf(rec.op()) + ") does not apply to the state: "

@@ -125,6 +125,26 @@ public final class ChunkManager {
     }
   }
 
+  /**
+   * Start-up: {@code releasedByReplay} are handles of files deleted or replaced in the replayed
+   * log (garbage at once); any other unreferenced handle up to {@code reservedUpTo} may belong to
+   * a write an earlier incarnation allocated and is protected like a pending allocation.
+   */
+  public void inherit(long reservedUpTo, long[] releasedByReplay) {
+    lock.writeLock().lock();
+    try {
+      long now = clock.millis();
+      garbage.inheritAllocations(reservedUpTo, now);
+      for (long h : releasedByReplay) {
+        if (namespace.fileOf(h) == null) {
+          garbage.garbage(h, now);
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Protects a freshly allocated handle from garbage collection while it is written. */
   public void allocated(long handle) {
     lock.writeLock().lock();

@@ -13,6 +13,11 @@ import java.util.Map;
  *   <li>recent garbage: handles of deleted or replaced files, deleted on sight when reported;
  *   <li>unknown replicas: reported handles no file references, deleted once they have stayed
  *       unknown for the grace period (abandoned writes, files deleted before a master restart).
+ *   <li>inherited allocations: pending allocations live in memory only, so after a restart every
+ *       handle an earlier incarnation may have handed out (up to the journaled reservation) could
+ *       belong to a write still in flight, whose client will commit it against this master. Such
+ *       handles are protected like pending ones for {@code pendingTtl} after start-up, unless
+ *       replay showed them to be garbage (files deleted or replaced before the restart).
  * </ul>
  * Guarded by the master's metadata lock.
  */
@@ -23,6 +28,8 @@ public final class GarbageTracker {
   private final Map<Long, Long> recentGarbage = new HashMap<>();
   /** handle -> (node ordinal -> first seen). */
   private final Map<Long, Map<Integer, Unknown>> unknown = new HashMap<>();
+  private long inheritedUpTo;
+  private long inheritedUntil;
 
   /** An unreferenced replica on a node: its version and when it was first reported. */
   public record Unknown(long version, long firstSeen) {}
@@ -30,6 +37,15 @@ public final class GarbageTracker {
   public GarbageTracker(long pendingTtlMillis, long graceMillis) {
     this.pendingTtlMillis = pendingTtlMillis;
     this.graceMillis = graceMillis;
+  }
+
+  /**
+   * After a restart: handles up to {@code upTo} may have been handed out by an earlier incarnation
+   * to writes still in flight; protect them until {@code now + pendingTtl}.
+   */
+  public void inheritAllocations(long upTo, long now) {
+    inheritedUpTo = upTo;
+    inheritedUntil = now + pendingTtlMillis;
   }
 
   public void allocated(long handle, long now) {
@@ -43,6 +59,12 @@ public final class GarbageTracker {
 
   public boolean isPending(long handle) {
     return pending.containsKey(handle);
+  }
+
+  /** Pending, or possibly allocated by an earlier incarnation and within its protection. */
+  private boolean isProtected(long handle, long now) {
+    return pending.containsKey(handle) || (handle <= inheritedUpTo && now < inheritedUntil
+        && !recentGarbage.containsKey(handle));
   }
 
   public int pendingCount() {
@@ -95,7 +117,7 @@ public final class GarbageTracker {
         it.remove();
         continue;
       }
-      if (pending.containsKey(handle)) {
+      if (isProtected(handle, now)) {
         continue;
       }
       e.getValue().entrySet().removeIf(u -> {

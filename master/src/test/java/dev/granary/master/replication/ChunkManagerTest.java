@@ -232,6 +232,45 @@ class ChunkManagerTest {
   }
 
   @Test
+  void afterARestartEarlierAllocationsAreProtectedButReplayedGarbageIsNot() {
+    // A restarted master: handles up to 100 may be in flight from its previous incarnation;
+    // handle 60 belonged to a file the replayed log deleted.
+    cm.inherit(100, new long[] {60});
+    register("n1", "n2");
+    report("n1", 60, 1, 10, 1);
+    report("n1", 70, 1, 10, 1);
+    assertEquals(List.of(60L), pulse("n1").stream().map(ChunkCommand::handle)
+        .collect(Collectors.toList()), "replayed garbage goes at once");
+    clock.advance(Duration.ofSeconds(31));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), pulse("n1"), "a write of the previous incarnation may still commit");
+    // It commits against the new master: kept for good.
+    file("/late", 70, 2, "n1", "n2");
+    clock.advance(Duration.ofMinutes(11));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), pulse("n1"));
+    assertEquals(List.of("n1", "n2"), cm.holders(70));
+  }
+
+  @Test
+  void inheritedAllocationsExpireLikePendingOnes() {
+    cm.inherit(100, new long[0]);
+    register("n1", "n2");
+    report("n1", 80, 1, 10, 1);
+    clock.advance(Duration.ofMinutes(9));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), pulse("n1"));
+    clock.advance(Duration.ofMinutes(2));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(80L), pulse("n1").stream().map(ChunkCommand::handle)
+        .collect(Collectors.toList()), "an abandoned write of the old incarnation is collected");
+  }
+
+  @Test
   void committedPendingReplicaIsKept() {
     register("n1", "n2");
     cm.allocated(50);

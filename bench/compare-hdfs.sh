@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# compare-hdfs.sh: Granary and HDFS on the same machine, the same workloads and the same sizes,
+# back to back, as one side-by-side Markdown table.
+#
+#   bench/compare-hdfs.sh                                   # 1GiB file, 2000 files, 5 runs
+#   bench/compare-hdfs.sh --size 128MiB --files 200 --runs 1   # a quick check
+#   SIZE=256MiB RUNS=3 bench/compare-hdfs.sh                # the same through the environment
+#
+# Options (or environment variables):
+#   --size SIZE   (SIZE,  default 1GiB)  the sequential file; B, KiB, MiB, GiB, KB, MB, GB
+#   --files N     (FILES, default 2000)  small 4 KiB files written and read, entries listed
+#   --ops N       (OPS,   default 10000) operations per metadata workload
+#   --runs N      (RUNS,  default 5)     runs per workload; the table shows medians
+#   SKIP_BUILD=1  use the jar that is already built
+#   SKIP_HDFS=1   only Granary (the HDFS column stays empty)
+#   KEEP_DATA=1   keep the cluster's data dirs (removed by default: they hold GiBs)
+#   HDFS_ARGS     extra arguments for the HDFS peer (e.g. "--drop-caches=true")
+#   PROFILES      HDFS peer profiles (default "default"; the table uses the default profile)
+#
+# Steps: build Granary (mvn -q -DskipTests package); start 1 master + 3 chunkservers of bin/granary
+# on free loopback ports (replication 3, 64 MiB chunks, data under bench/out/); run
+# `granary bench`; stop the cluster; run ../shared/bench/run-hdfs-peer.sh (HDFS MiniDFSCluster,
+# 3 DataNodes, replication 3, 64 MiB blocks) with the same sizes; join both JSON-line outputs on
+# (workload, unit). Ratio: Granary/HDFS where higher is better, HDFS/Granary where lower is better,
+# so a ratio above 1 always means Granary is faster. Output: bench/out/compare-<stamp>.md (printed
+# too), with both raw .jsonl files and every process log beside it.
+#
+# The HDFS peer's first build downloads ~70 MiB of jars and takes minutes; later runs reuse them.
+# Needs only bash, the JDK, Maven and coreutils.
+set -euo pipefail
+
+die() { echo "compare-hdfs: $*" >&2; exit 2; }
+
+root=$(cd "$(dirname "$0")/.." && pwd -P)
+peer="$root/../shared/bench/run-hdfs-peer.sh"
+SIZE=${SIZE:-1GiB}
+FILES=${FILES:-2000}
+OPS=${OPS:-10000}
+RUNS=${RUNS:-5}
+PROFILES=${PROFILES:-default}
+HDFS_ARGS=${HDFS_ARGS:-}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) SIZE=${2:?--size needs a value}; shift 2 ;;
+    --files) FILES=${2:?--files needs a value}; shift 2 ;;
+    --ops) OPS=${2:?--ops needs a value}; shift 2 ;;
+    --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
+    --size=*) SIZE=${1#*=}; shift ;;
+    --files=*) FILES=${1#*=}; shift ;;
+    --ops=*) OPS=${1#*=}; shift ;;
+    --runs=*) RUNS=${1#*=}; shift ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+  esac
+done
+for n in FILES OPS RUNS; do
+  [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
+done
+
+# SIZE in bytes, for the HDFS peer (which takes plain byte counts).
+size_bytes() {
+  local s=$1 num unit
+  [[ $s =~ ^([0-9]+)([A-Za-z]*)$ ]] || die "SIZE '$s': expected a number and a unit, e.g. 1GiB"
+  num=${BASH_REMATCH[1]}; unit=${BASH_REMATCH[2]}
+  case "$unit" in
+    ""|B) echo "$num" ;;
+    KiB) echo $((num << 10)) ;;
+    MiB) echo $((num << 20)) ;;
+    GiB) echo $((num << 30)) ;;
+    KB) echo $((num * 1000)) ;;
+    MB) echo $((num * 1000000)) ;;
+    GB) echo $((num * 1000000000)) ;;
+    *) die "SIZE '$s': unknown unit '$unit' (B, KiB, MiB, GiB, KB, MB, GB)" ;;
+  esac
+}
+SEQ_BYTES=$(size_bytes "$SIZE")
+[ "$SEQ_BYTES" -gt 0 ] || die "SIZE must be positive"
+
+out="$root/bench/out"
+stamp=$(date -u +%Y%m%d-%H%M%S)
+run="$out/run-$stamp"
+mkdir -p "$run"
+granary="$root/bin/granary"
+commands=()
+
+# ---------------------------------------------------------------- build
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== building granary (mvn -q -DskipTests package)" >&2
+  (cd "$root" && mvn -q -DskipTests package) >&2
+  commands+=("mvn -q -DskipTests package")
+fi
+
+# ---------------------------------------------------------------- cluster
+pids=()
+stop_cluster() {
+  local p
+  for p in "${pids[@]}"; do
+    kill -TERM "$p" 2>/dev/null || true
+  done
+  for p in "${pids[@]}"; do
+    wait "$p" 2>/dev/null || true
+  done
+  pids=()
+}
+cleanup() {
+  stop_cluster
+  if [ "${KEEP_DATA:-0}" != 1 ]; then
+    rm -rf "$run/data"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port nobody listens on now (and not handed out to an earlier process of ours).
+used_ports=" "
+free_port() {
+  local p tries=0
+  while [ $tries -lt 200 ]; do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    tries=$((tries + 1))
+    case "$used_ports" in *" $p "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      used_ports="$used_ports$p "
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+master_port=$(free_port)
+master="127.0.0.1:$master_port"
+mcmd=("$granary" master --host 127.0.0.1 --port "$master_port" --data-dir "$run/data/master"
+  --replication 3 --chunk-size 64MiB)
+"${mcmd[@]}" > "$run/master.log" 2>&1 &
+pids+=($!)
+commands+=("${mcmd[*]}")
+for i in 0 1 2; do
+  port=$(free_port)
+  ccmd=("$granary" chunkserver --host 127.0.0.1 --port "$port" --master "$master"
+    --data-dir "$run/data/chunkserver-$i")
+  "${ccmd[@]}" > "$run/chunkserver-$i.log" 2>&1 &
+  pids+=($!)
+  commands+=("${ccmd[*]}")
+done
+
+echo "== waiting for 3 live chunkservers at $master" >&2
+deadline=$((SECONDS + 90))
+while :; do
+  live=$("$granary" cluster --json --master "$master" 2>/dev/null | grep -o '"state":"LIVE"' \
+    | wc -l || true)
+  [ "${live:-0}" -ge 3 ] && break
+  for p in "${pids[@]}"; do
+    kill -0 "$p" 2>/dev/null || { tail -n 20 "$run"/*.log >&2; die "a server exited early"; }
+  done
+  [ $SECONDS -lt $deadline ] || { tail -n 20 "$run"/*.log >&2; die "cluster not live in 90 s"; }
+  sleep 0.5
+done
+
+# ---------------------------------------------------------------- granary bench
+gjson="$out/granary-$stamp.jsonl"
+bcmd=("$granary" bench --size "$SIZE" --files "$FILES" --ops "$OPS" --runs "$RUNS" --master "$master")
+echo "== ${bcmd[*]}" >&2
+"${bcmd[@]}" > "$gjson" 2> "$run/bench.err" || { cat "$run/bench.err" >&2; die "granary bench failed"; }
+commands+=("${bcmd[*]} > $gjson")
+stop_cluster
+
+# ---------------------------------------------------------------- HDFS peer
+hjson="$out/hdfs-$stamp.jsonl"
+if [ "${SKIP_HDFS:-0}" != 1 ]; then
+  [ -x "$peer" ] || die "$peer not found: the HDFS peer lives in ../shared/bench"
+  # shellcheck disable=SC2206
+  hargs=(--runs="$RUNS" --seq-bytes="$SEQ_BYTES" --small-count="$FILES" --list-count="$FILES"
+    --meta-count="$OPS" --drop-caches=false $HDFS_ARGS)
+  echo "== HDFS peer: $peer ${hargs[*]} (first build downloads ~70 MiB)" >&2
+  OUT="$out" PROFILES="$PROFILES" "$peer" "${hargs[@]}" > "$hjson"
+  commands+=("OUT=$out PROFILES=$PROFILES $peer ${hargs[*]} > $hjson")
+else
+  : > "$hjson"
+fi
+
+# ---------------------------------------------------------------- table
+# The JSON lines are flat at the top level; these pull one top-level field out of a line.
+field_s() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" <<< "$2" | head -n 1; }
+field_n() { sed -n "s/.*\"$1\":\\([-0-9.eE+]*\\).*/\\1/p" <<< "$2" | head -n 1; }
+
+# "workload|unit|better|median" per result line (profile "default" only for HDFS).
+rows() {
+  local line w u b m p
+  while IFS= read -r line; do
+    case "$line" in *'"median"'*) ;; *) continue ;; esac
+    p=$(field_s profile "$line")
+    [ -z "$p" ] || [ "$p" = default ] || continue
+    w=$(field_s workload "$line"); u=$(field_s unit "$line")
+    b=$(field_s better "$line"); m=$(field_n median "$line")
+    [ -n "$b" ] || { [ "$w" = list_dir ] && b=lower || b=higher; }
+    echo "$w|$u|$b|$m"
+  done < "$1"
+}
+
+report="$out/compare-$stamp.md"
+{
+  echo "## Granary vs HDFS ($(date -u +%Y-%m-%d))"
+  echo
+  echo "Medians of $RUNS run(s); sequential file $SIZE, $FILES small files (4 KiB) and listed entries,"
+  echo "$OPS metadata operations; 1 master/NameNode + 3 chunkservers/DataNodes, replication 3,"
+  echo "64 MiB chunks/blocks, loopback, one client thread. Ratio > 1: Granary is better."
+  echo
+  echo "| workload | unit | better | Granary | HDFS | ratio |"
+  echo "| --- | --- | --- | ---: | ---: | ---: |"
+  hrows=$(rows "$hjson")
+  grows=$(rows "$gjson")
+  seen=" "
+  while IFS='|' read -r w u b gm; do
+    [ -n "$w" ] || continue
+    seen="$seen$w/$u "
+    hm=$(awk -F'|' -v w="$w" -v u="$u" '$1 == w && $2 == u { print $4; exit }' <<< "$hrows")
+    ratio=$(awk -v g="$gm" -v h="$hm" -v b="$b" 'BEGIN {
+      if (g == "" || h == "" || g + 0 == 0 || h + 0 == 0) { print "—"; exit }
+      r = (b == "lower") ? h / g : g / h
+      printf "%.2f\n", r }')
+    echo "| $w | $u | $b | ${gm:-—} | ${hm:-—} | $ratio |"
+  done <<< "$grows"
+  # HDFS-only workloads (e.g. cold reads), so nothing measured is hidden.
+  while IFS='|' read -r w u b hm; do
+    [ -n "$w" ] || continue
+    case "$seen" in *" $w/$u "*) continue ;; esac
+    echo "| $w | $u | $b | — | $hm | — |"
+  done <<< "$hrows"
+  echo
+  echo "Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
+  echo "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, Linux $(uname -r),"
+  echo "$(java -version 2>&1 | head -n 1). Date: $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo
+  echo "Commands:"
+  echo
+  echo '```'
+  echo "bench/compare-hdfs.sh --size $SIZE --files $FILES --ops $OPS --runs $RUNS"
+  for c in "${commands[@]}"; do
+    echo "  ${c//$root\//}"
+  done
+  echo '```'
+  echo
+  echo "Raw results: bench/out/$(basename "$gjson"), bench/out/$(basename "$hjson")."
+} > "$report"
+cat "$report"
+echo "compare-hdfs: table in $report" >&2
