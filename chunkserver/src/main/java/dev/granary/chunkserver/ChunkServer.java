@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.granary.chunkserver.net.ChunkChannelInitializer;
 import dev.granary.chunkserver.net.ChunkServices;
 import dev.granary.chunkserver.net.CommandRunner;
+import dev.granary.chunkserver.net.DownstreamPool;
 import dev.granary.chunkserver.net.MasterSession;
 import dev.granary.chunkserver.net.TransferSlots;
 import dev.granary.chunkserver.scrub.Scrubber;
@@ -66,6 +67,7 @@ public final class ChunkServer implements AutoCloseable {
   private ExecutorService ioPool;
   private ExecutorService commandPool;
   private MasterSession session;
+  private DownstreamPool downstreams;
   private Thread scrubThread;
   private Channel serverChannel;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -110,10 +112,17 @@ public final class ChunkServer implements AutoCloseable {
     TransferSlots slots = new TransferSlots(config.maxTransfers());
     session = new MasterSession(nodeId, SOFTWARE, config.master(), this::port, store, slots,
         workers.next(), MASTER_RPC_TIMEOUT);
+    // Pooled connections close after half the idle timeout, before the peer's own idle timeout
+    // (the same setting, normally) could race a new stream on them.
+    Duration idleAfter = config.idleTimeout().dividedBy(2);
+    downstreams = new DownstreamPool(Transports.clientBootstrap(workers, PROGRESS_TIMEOUT), nodeId,
+        SOFTWARE, PROGRESS_TIMEOUT, idleAfter, Ticker.systemTicker());
+    long sweep = Math.max(100, idleAfter.toMillis() / 2);
+    workers.next().scheduleAtFixedRate(downstreams::closeIdle, sweep, sweep,
+        TimeUnit.MILLISECONDS);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
-        PROGRESS_TIMEOUT, Ticker.systemTicker());
-    CommandRunner commands = CommandRunner.create(svc,
-        Transports.clientBootstrap(workers, PROGRESS_TIMEOUT), commandPool, session::commandDone);
+        PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams);
+    CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
     session.onCommands(commands::submit);
 
     bind(svc);
@@ -177,6 +186,11 @@ public final class ChunkServer implements AutoCloseable {
     return store;
   }
 
+  /** Connections accepted and still open (tests). */
+  int acceptedConnections() {
+    return children.size();
+  }
+
   /** The master session (tests). */
   MasterSession masterSession() {
     return session;
@@ -196,6 +210,9 @@ public final class ChunkServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly();
     }
     children.close().awaitUninterruptibly();
+    if (downstreams != null) {
+      downstreams.close();
+    }
     if (session != null) {
       session.close();
     }

@@ -104,6 +104,38 @@ class ChunkServerClusterTest {
     }
   }
 
+  /**
+   * After a failed pipeline: nothing partial is left (tmp/ empty, no half of a replica), and a
+   * replica the node did commit (it had every packet before the failure) is whole: both files,
+   * the bytes written.
+   */
+  private boolean nothingPartial(ChunkServer cs, long handle, byte[] data) {
+    try {
+      Path root = tmp.resolve(find(cs));
+      if (!files(root.resolve("tmp")).isEmpty()) {
+        return false;
+      }
+      StoreLayout layout = new StoreLayout(root);
+      boolean chunk = Files.exists(layout.chunkFile(handle));
+      boolean meta = Files.exists(layout.metaFile(handle));
+      if (!chunk && !meta) {
+        return true;
+      }
+      return chunk && meta
+          && java.util.Arrays.equals(data, Files.readAllBytes(layout.chunkFile(handle)));
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private void assertWholeIfPresent(ChunkServer cs, long handle, byte[] data) throws Exception {
+    Path chunk = new StoreLayout(tmp.resolve(find(cs))).chunkFile(handle);
+    if (Files.exists(chunk)) {
+      assertArrayEquals(data, client(cs).read(handle, 1, 0, data.length),
+          "a replica committed before the pipeline failed reads back whole");
+    }
+  }
+
   private String find(ChunkServer cs) {
     return "cs" + servers.indexOf(cs);
   }
@@ -180,7 +212,12 @@ class ChunkServerClusterTest {
         () -> client(cs[0]).write(300, 1, data, List.of(addr(cs[1]), addr(cs[2]))));
     assertEquals(Status.ALREADY_EXISTS, exists.status());
     assertTrue(exists.getMessage().contains(cs[2].nodeId()), exists.getMessage());
-    Poll.until("head and middle clean", WAIT, () -> clean(cs[0]) && clean(cs[1]));
+    // The head and middle had every packet, so they may have committed in parallel with the tail's
+    // refusal: whole replicas of an uncommitted chunk (the master's GC removes them), never parts.
+    Poll.until("nothing partial on head and middle", WAIT,
+        () -> nothingPartial(cs[0], 300, data) && nothingPartial(cs[1], 300, data));
+    assertWholeIfPresent(cs[0], 300, data);
+    assertWholeIfPresent(cs[1], 300, data);
 
     int deadPort;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -192,7 +229,11 @@ class ChunkServerClusterTest {
     assertEquals(Status.PIPELINE_FAILED, refused.status());
     assertEquals("cs-dead", refused.detail());
     assertTrue(refused.getMessage().contains("127.0.0.1:" + deadPort), refused.getMessage());
-    Poll.until("head and middle clean", WAIT, () -> clean(cs[0]) && clean(cs[1]));
+    Poll.until("nothing partial on head and middle", WAIT,
+        () -> nothingPartial(cs[0], 301, data) && nothingPartial(cs[1], 301, data),
+        () -> tmp.toString());
+    assertWholeIfPresent(cs[0], 301, data);
+    assertWholeIfPresent(cs[1], 301, data);
   }
 
   @Test
@@ -216,8 +257,40 @@ class ChunkServerClusterTest {
       assertTrue(e.getMessage().contains(":" + middlePort), e.getMessage());
     }
     assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "failed promptly");
-    Poll.until("no replica or tmp files on the surviving nodes", WAIT,
-        () -> clean(cs[0]) && clean(cs[2]));
+    Poll.until("nothing partial on the surviving nodes", WAIT,
+        () -> nothingPartial(cs[0], 42, data) && nothingPartial(cs[2], 42, data));
+    assertWholeIfPresent(cs[0], 42, data);
+    assertWholeIfPresent(cs[2], 42, data);
+  }
+
+  @Test
+  void pipelineWritesShareOneConnectionPerHop() throws Exception {
+    ChunkServer[] cs = three();
+    TestChunkClient c = client(cs[0]);
+    for (int i = 0; i < 5; i++) {
+      byte[] data = TestData.bytes(4096 + i, 20 + i);
+      WriteDone done = c.write(400 + i, 1, data, List.of(addr(cs[1]), addr(cs[2])));
+      assertEquals(3, done.nodeIds().size());
+    }
+    assertEquals(1, cs[1].acceptedConnections(), "the head's pooled connection only");
+    assertEquals(1, cs[2].acceptedConnections(), "the middle's pooled connection only");
+  }
+
+  @Test
+  void writerVanishingMidStreamAbortsEveryHopAndThePipelineRecovers() throws Exception {
+    ChunkServer[] cs = three();
+    byte[] data = TestData.bytes(40 * 65536, 4);
+    TestChunkClient c = TestChunkClient.connect(group, cs[0].port());
+    TestChunkClient.WriteStream w = c.open(50, 1, data, List.of(addr(cs[1]), addr(cs[2])));
+    w.sendUpTo(5);
+    Poll.until("first acks", WAIT, () -> w.acked() >= 0);
+    c.close();
+    // The head aborts; its half-used shared connection to the middle is retired and closed, which
+    // aborts the middle, whose connection to the tail goes the same way.
+    Poll.until("no replica or tmp files anywhere", WAIT,
+        () -> clean(cs[0]) && clean(cs[1]) && clean(cs[2]));
+    WriteDone done = client(cs[0]).write(50, 1, data, List.of(addr(cs[1]), addr(cs[2])));
+    assertEquals(3, done.nodeIds().size());
   }
 
   @Test

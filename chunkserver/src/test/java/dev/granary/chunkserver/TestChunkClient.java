@@ -61,7 +61,10 @@ public final class TestChunkClient implements AutoCloseable {
     }
   }
 
-  /** One write stream; packets are sent explicitly so tests can interleave failures. */
+  /**
+   * One write stream; packets are sent explicitly so tests can interleave failures. The request
+   * goes out with the first {@link #sendUpTo} batch. Not thread-safe: one sending thread.
+   */
   public final class WriteStream {
     private final long id = conn.newRequestId();
     private final byte[] data;
@@ -69,6 +72,7 @@ public final class TestChunkClient implements AutoCloseable {
     private final AtomicInteger acked = new AtomicInteger(-1);
     private final CompletableFuture<WriteDone> done = new CompletableFuture<>();
     private final int packets;
+    private WriteChunkRequest request;
     private volatile int next;
 
     WriteStream(long handle, long version, byte[] data, List<NodeAddress> downstream) {
@@ -100,7 +104,9 @@ public final class TestChunkClient implements AutoCloseable {
           window.release(WINDOW);
         }
       });
-      conn.send(id, new WriteChunkRequest(handle, version, data.length, downstream, "test"));
+      // Sent with the first batch of packets, in one flush, as the client library does: a small
+      // chunk's request and packet travel in one segment.
+      this.request = new WriteChunkRequest(handle, version, data.length, downstream, "test");
     }
 
     /**
@@ -124,7 +130,12 @@ public final class TestChunkClient implements AutoCloseable {
           out.add(new WritePacket(next, off, Checksums.crc32c(data, off, n), next == packets - 1,
               Unpooled.wrappedBuffer(data, off, n)));
         }
+        WriteChunkRequest first = request;
+        request = null;
         conn.channel().eventLoop().execute(() -> {
+          if (first != null) {
+            conn.write(id, first);
+          }
           for (WritePacket p : out) {
             conn.write(id, p);
           }

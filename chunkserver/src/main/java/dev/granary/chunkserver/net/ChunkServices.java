@@ -7,10 +7,13 @@ import java.util.concurrent.Executor;
 
 /**
  * What the per-connection handlers share: the node's identity, its store, the disk I/O pool, the
- * transfer slots, the reporter to the master, and the pipeline's progress timeout.
+ * transfer slots, the reporter to the master, the pipeline's progress timeout and the pool of
+ * connections to other chunkservers.
  *
  * @param ioPool runs disk I/O off the event loops; each transfer wraps it in its own ordered executor
  * @param progressTimeout a downstream pipeline node that makes no progress for this long has failed
+ * @param downstreams the shared connections to other chunkservers (next pipeline hops)
  */
 public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
-    TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker) {}
+    TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+    DownstreamPool downstreams) {}

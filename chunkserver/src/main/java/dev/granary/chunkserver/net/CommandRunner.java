@@ -9,7 +9,6 @@ import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.net.RemoteException;
-import io.netty.bootstrap.Bootstrap;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,12 +60,13 @@ public final class CommandRunner {
   }
 
   /**
-   * Creates a runner for this node's services: copies connect through {@code bootstrap} and give
-   * up after the services' progress timeout; commands run on {@code executor}.
+   * Creates a runner for this node's services: copies stream over the services' shared
+   * connections to other chunkservers and give up after the services' progress timeout; commands
+   * run on {@code executor}.
    */
-  public static CommandRunner create(ChunkServices svc, Bootstrap bootstrap,
-      ExecutorService executor, Results results) {
-    ReplicaCopier copier = new ReplicaCopier(svc.nodeId(), svc.software(), svc.store(), bootstrap,
+  public static CommandRunner create(ChunkServices svc, ExecutorService executor,
+      Results results) {
+    ReplicaCopier copier = new ReplicaCopier(svc.nodeId(), svc.store(), svc.downstreams(),
         svc.progressTimeout());
     return new CommandRunner(svc.nodeId(), svc.store(), svc.reporter(), copier, svc.slots(),
         executor, results);

@@ -8,7 +8,6 @@ import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
-import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
@@ -19,7 +18,6 @@ import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -37,23 +35,22 @@ import java.util.concurrent.TimeoutException;
  * as a writer, opening a WRITE stream to the target with no downstream and sending every block
  * after verifying it against its stored CRC32C, so a corrupt replica is never propagated. At most
  * {@link #WINDOW} packets are unacknowledged. The target reports the new replica to the master
- * itself. Blocking; runs on a command thread.
+ * itself. The stream runs on the {@link DownstreamPool}'s shared connection to the target; a copy
+ * that ends without the target's final reply abandons it, so that closing it aborts the target's
+ * half. Blocking; runs on a command thread.
  */
 final class ReplicaCopier {
   static final int WINDOW = 16;
 
   private final String nodeId;
-  private final String software;
   private final ReplicaStore store;
-  private final Bootstrap bootstrap;
+  private final DownstreamPool pool;
   private final Duration timeout;
 
-  ReplicaCopier(String nodeId, String software, ReplicaStore store, Bootstrap bootstrap,
-      Duration timeout) {
+  ReplicaCopier(String nodeId, ReplicaStore store, DownstreamPool pool, Duration timeout) {
     this.nodeId = nodeId;
-    this.software = software;
     this.store = store;
-    this.bootstrap = bootstrap;
+    this.pool = pool;
     this.timeout = timeout;
   }
 
@@ -73,21 +70,29 @@ final class ReplicaCopier {
             + ChunkHandles.format(handle) + " at version " + r.meta().version() + ", not "
             + version);
       }
-      Connection c = await(Connection.connect(bootstrap, target.host(), target.port(),
-          Role.CHUNKSERVER, nodeId, software, timeout), target);
+      DownstreamPool.Lease lease = pool.acquire(target, null);
+      CompletableFuture<WriteDone> done = new CompletableFuture<>();
+      Connection c = null;
+      long id = 0;
       try {
-        return stream(c, r, target);
+        c = await(lease.connection(), target);
+        id = c.newRequestId();
+        return stream(c, id, done, r, target);
       } finally {
-        c.close();
+        if (c != null) {
+          c.unlisten(id);
+        }
+        // Answered (WriteDone or ERROR): the target's stream is over and the connection stays
+        // shared. Otherwise the target may still hold it open.
+        lease.release(c != null && !done.isDone());
       }
     }
   }
 
-  private WriteDone stream(Connection c, OpenReplica r, NodeAddress target)
+  private WriteDone stream(Connection c, long id, CompletableFuture<WriteDone> done,
+      OpenReplica r, NodeAddress target)
       throws CorruptReplicaException, RemoteException, IOException, InterruptedException {
-    long id = c.newRequestId();
     Semaphore window = new Semaphore(WINDOW);
-    CompletableFuture<WriteDone> done = new CompletableFuture<>();
     c.listen(id, new Connection.Listener() {
       private int acked = -1;
 

@@ -36,17 +36,24 @@ import org.slf4j.LoggerFactory;
  * forwarding a packet as soon as it arrives, so every link runs at full speed at once; as in HDFS,
  * acks flow back up the chain and are cumulative. This node verifies each packet's CRC32C, forwards
  * it downstream and hands it to the disk. A packet is acked upstream once it is on this node's
- * disk (written, not yet forced) and acked by the downstream node. After the last packet the data
- * and meta files are forced in tmp/ ("prepare"); the replica is renamed into place ("commit") only
- * once the downstream reports its own commit, so a failure anywhere leaves no replica here.
+ * disk (written, not yet forced) and acked by the downstream node. Once it has the last packet,
+ * every node commits its own replica at once (forced and renamed into place), in parallel with the
+ * other hops rather than after them, so a pipeline commit costs one node's commit, not the sum of
+ * all. A node answers WriteDone upstream only when both its own commit and its downstream's
+ * WriteDone are in (node ids: this one, then the downstream's); a downstream failure still fails
+ * the stream with PIPELINE_FAILED naming that node. So a replica may be committed at a node whose
+ * pipeline then fails: it is whole and valid, of a chunk the master never commits, reported like
+ * any other and removed by the master's garbage collection (GFS section 4.4). A partial write (no
+ * last packet, lost connection, failed CRC) still leaves nothing behind: its temporary files are
+ * removed and nothing was renamed.
  *
  * <p>Threads. Every field but {@link #writtenSeq} belongs to the upstream channel's event loop; the
- * downstream connection is opened on that same loop. Disk writes run on a per-transfer ordered
- * executor over the shared I/O pool: appends are ordered without a dedicated thread per transfer,
- * and a slow disk stalls only its own transfers, never the event loop. Memory is bounded: the upstream
- * channel stops reading when more than {@link #MAX_QUEUED} packets wait for the disk or the
- * downstream socket is above its high water mark, so at most a few MiB per transfer are in flight
- * whatever the chunk size.
+ * downstream stream's callbacks are delivered there too ({@link DownstreamLink}). Disk writes run on
+ * a per-transfer ordered executor over the shared I/O pool: appends are ordered without a dedicated
+ * thread per transfer, and a slow disk stalls only its own transfers, never the event loop. Memory is
+ * bounded: the upstream channel stops reading when more than {@link #MAX_QUEUED} packets wait for
+ * the disk or the downstream lags ({@link DownstreamLink#lagging()}), so at most a few MiB per
+ * transfer are in flight whatever the chunk size.
  */
 final class WriteTransfer implements DownstreamLink.Events {
   private static final Logger log = LoggerFactory.getLogger(WriteTransfer.class);
@@ -55,7 +62,7 @@ final class WriteTransfer implements DownstreamLink.Events {
   /** Acks are sent at least every this many packets. */
   static final int ACK_EVERY = 8;
 
-  private enum State { OPEN, COMMITTING, DONE, FAILED }
+  private enum State { OPEN, DONE, FAILED }
 
   /** The connection-level services a transfer needs from its router. */
   interface Owner {
@@ -85,7 +92,7 @@ final class WriteTransfer implements DownstreamLink.Events {
   private int localWritten = -1;
   private int downstreamAcked = -1;
   private int ackedUp = -1;
-  private ReplicaMeta prepared;
+  private ReplicaMeta committed;
   private WriteDone downstreamDone;
   private long lastProgressNanos;
   private ScheduledFuture<?> watchdog;
@@ -123,14 +130,13 @@ final class WriteTransfer implements DownstreamLink.Events {
         request.clientId(), request.downstream().size());
     List<NodeAddress> chain = request.downstream();
     if (!chain.isEmpty()) {
-      downstream = new DownstreamLink(chain.get(0), loop, this);
-      downstream.open(new WriteChunkRequest(request.handle(), request.version(),
-          request.maxLength(), chain.subList(1, chain.size()), request.clientId()), svc.nodeId(),
-          svc.software(), svc.progressTimeout());
+      downstream = new DownstreamLink(chain.get(0), loop, svc.downstreams(), this);
       lastProgressNanos = svc.ticker().read();
       long period = Math.max(10, svc.progressTimeout().toMillis() / 10);
       watchdog = loop.scheduleAtFixedRate(this::checkProgress, period, period,
           TimeUnit.MILLISECONDS);
+      downstream.open(new WriteChunkRequest(request.handle(), request.version(),
+          request.maxLength(), chain.subList(1, chain.size()), request.clientId()));
     }
     return true;
   }
@@ -174,7 +180,8 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
     disk.execute(() -> append(p));
     if (lastReceived) {
-      disk.execute(this::prepare);
+      // Independent of the downstream: the hops commit in parallel.
+      disk.execute(this::commit);
     }
     updateFlow();
   }
@@ -209,26 +216,15 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
   }
 
-  private void prepare() {
+  private void commit() {
     if (aborted.get()) {
       return;
     }
     try {
-      ReplicaMeta meta = writer.prepare();
-      loop.execute(() -> prepared(meta));
-    } catch (StoreException e) {
-      loop.execute(() -> fail(e.status(), e.getMessage(), ""));
-    }
-  }
-
-  private void commit(List<String> nodeIds) {
-    if (aborted.get()) {
-      return;
-    }
-    try {
+      writer.prepare();
       ReplicaMeta meta = writer.commit();
       svc.reporter().added(meta);
-      loop.execute(() -> committed(meta, nodeIds));
+      loop.execute(() -> localCommitted(meta));
     } catch (StoreException e) {
       loop.execute(() -> fail(e.status(), e.getMessage(), ""));
     }
@@ -243,13 +239,13 @@ final class WriteTransfer implements DownstreamLink.Events {
     updateFlow();
   }
 
-  private void prepared(ReplicaMeta meta) {
-    prepared = meta;
-    maybeCommit();
+  private void localCommitted(ReplicaMeta meta) {
+    committed = meta;
+    maybeFinish();
   }
 
   private void maybeAck() {
-    if (state != State.OPEN && state != State.COMMITTING) {
+    if (state != State.OPEN) {
       return;
     }
     int ackable = downstream == null ? localWritten : Math.min(localWritten, downstreamAcked);
@@ -261,33 +257,28 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
   }
 
-  private void maybeCommit() {
-    if (state != State.OPEN || prepared == null
+  /** Answers WriteDone once this node has committed and the downstream reported its own. */
+  private void maybeFinish() {
+    if (state != State.OPEN || committed == null
         || (downstream != null && downstreamDone == null)) {
       return;
     }
     List<String> nodeIds = new ArrayList<>();
     nodeIds.add(svc.nodeId());
     if (downstreamDone != null) {
-      if (downstreamDone.length() != prepared.length()
-          || downstreamDone.digest() != prepared.digest()) {
+      if (downstreamDone.length() != committed.length()
+          || downstreamDone.digest() != committed.digest()) {
         fail(Status.INTEGRITY, svc.nodeId() + ": downstream " + downstream.target()
             + " stored " + name + " with a different length or digest", downstream.target().id());
         return;
       }
       nodeIds.addAll(downstreamDone.nodeIds());
     }
-    state = State.COMMITTING;
-    disk.execute(() -> commit(nodeIds));
-  }
-
-  private void committed(ReplicaMeta meta, List<String> nodeIds) {
-    if (state != State.COMMITTING) {
-      return;
-    }
     maybeAck();
-    reply(new WriteDone(meta.handle(), meta.version(), meta.length(), meta.digest(), nodeIds));
-    log.debug("{}: committed {} ({} bytes) on {}", svc.nodeId(), name, meta.length(), nodeIds);
+    reply(new WriteDone(committed.handle(), committed.version(), committed.length(),
+        committed.digest(), nodeIds));
+    log.debug("{}: committed {} ({} bytes) on {}", svc.nodeId(), name, committed.length(),
+        nodeIds);
     state = State.DONE;
     release();
   }
@@ -328,7 +319,7 @@ final class WriteTransfer implements DownstreamLink.Events {
         downstreamDone = done;
         downstreamAcked = nextSeq - 1;
         maybeAck();
-        maybeCommit();
+        maybeFinish();
       } else if (m instanceof ErrorReply e) {
         // The downstream already named the node at fault: pass its verdict up unchanged.
         fail(e.status(), e.message(), e.detail());
@@ -354,14 +345,14 @@ final class WriteTransfer implements DownstreamLink.Events {
 
   /** The upstream connection closed: abort without a reply. */
   void upstreamClosed() {
-    if (state == State.OPEN || state == State.COMMITTING) {
+    if (state == State.OPEN) {
       log.debug("{}: upstream of {} closed mid-stream; aborting", svc.nodeId(), name);
       abort();
     }
   }
 
   void fail(Status status, String message, String detail) {
-    if (state != State.OPEN && state != State.COMMITTING) {
+    if (state != State.OPEN) {
       return;
     }
     log.warn("{}: write of {} failed: {} {}", svc.nodeId(), name, status, message);
@@ -372,7 +363,8 @@ final class WriteTransfer implements DownstreamLink.Events {
   private void abort() {
     state = State.FAILED;
     aborted.set(true);
-    // Ordered after any append still queued, so the temporary files are gone for good.
+    // Ordered after any append still queued, so the temporary files are gone for good; a no-op if
+    // the replica was committed already (then it is whole, and left to the master's GC).
     disk.execute(writer::abort);
     release();
   }

@@ -2,9 +2,21 @@ package dev.granary.chunkserver.storage;
 
 import java.io.IOException;
 
-/** The durable steps of a replica commit, in order; tests crash the store after each one. */
+/**
+ * The steps of a replica commit, in order; tests crash the store after each one. See
+ * {@link DiskReplicaWriter} for why this order is whole-or-nothing.
+ */
 public enum CommitStep {
-  DATA_FORCED, META_WRITTEN, DATA_RENAMED, META_RENAMED;
+  /** The data file is written and forced in tmp/. */
+  DATA_FORCED,
+  /** The meta file is written and forced in tmp/. */
+  META_WRITTEN,
+  /** The meta file is renamed into replicas/ (its data file still in tmp/). */
+  META_RENAMED,
+  /** The data file is renamed into replicas/ (both renames not yet forced). */
+  DATA_RENAMED,
+  /** The replicas/ directory is forced: the replica survives a power loss. */
+  DIR_FORCED;
 
   /** Called after each step; the production hook does nothing. */
   @FunctionalInterface

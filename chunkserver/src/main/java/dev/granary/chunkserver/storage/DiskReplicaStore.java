@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * checksums at rest (section 5.2). Replica summaries live in memory for fast reads; block CRCs are
  * read from the meta file when a replica is opened. {@link #open(StoreLayout, long, LongSupplier,
  * String, CommitStep.Hook)} repairs what a crash can leave behind: it empties tmp/, removes a data
- * file without a meta file (an interrupted commit) or a meta file without data, and quarantines a
- * replica whose meta file is corrupt or disagrees with its data file's size.
+ * file without a meta file or a meta file without data (a commit or delete cut short), and
+ * quarantines a replica whose meta file is corrupt or disagrees with its data file's size.
  */
 public final class DiskReplicaStore implements ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
@@ -77,11 +78,18 @@ public final class DiskReplicaStore implements ReplicaStore {
     return store;
   }
 
-  /** The usable space of the disk holding {@code dir}, for {@link #open}. */
-  public static LongSupplier usableSpaceOf(Path dir) {
+  /**
+   * The usable space of the disk holding {@code dir}, for {@link #open}. The file store is looked
+   * up once (on Linux that reads the mount table) and then asked with one {@code statfs} per call,
+   * as every write's admission asks it.
+   *
+   * @throws IOException if the file store of {@code dir} cannot be found
+   */
+  public static LongSupplier usableSpaceOf(Path dir) throws IOException {
+    FileStore fs = Files.getFileStore(dir);
     return () -> {
       try {
-        return Files.getFileStore(dir).getUsableSpace();
+        return fs.getUsableSpace();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -122,13 +130,15 @@ public final class DiskReplicaStore implements ReplicaStore {
     int removed = 0;
     for (long h : chunks) {
       if (!metas.contains(h)) {
-        // A commit interrupted between renaming the data file and the meta file.
+        // A power loss kept the data file's rename but not the meta file's (or a delete or
+        // quarantine stopped half-way): without its block CRCs it is not a replica.
         Files.deleteIfExists(layout.chunkFile(h));
         removed++;
       }
     }
     for (long h : metas) {
       if (!chunks.contains(h)) {
+        // A commit interrupted between renaming the meta file and the data file.
         Files.deleteIfExists(layout.metaFile(h));
         removed++;
         continue;
@@ -197,14 +207,8 @@ public final class DiskReplicaStore implements ReplicaStore {
       reserved += maxLength;
     }
     String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
-    try {
-      return new DiskReplicaWriter(this, handle, version, maxLength,
-          layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"));
-    } catch (IOException e) {
-      aborted(handle, maxLength);
-      throw new StoreException(Status.INTERNAL, nodeId + ": cannot create a temporary file for "
-          + name + ": " + e.getMessage(), e);
-    }
+    return new DiskReplicaWriter(this, handle, version, maxLength,
+        layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"));
   }
 
   synchronized void committed(ReplicaMeta meta, long reservation) {

@@ -16,11 +16,16 @@ import java.util.Arrays;
 /**
  * Writes one replica into {@code tmp/} and commits it into {@code replicas/}.
  *
- * <p>Commit order, chosen so that a {@code kill -9} at any point leaves the whole replica or none
- * (the start-up scan of {@link DiskReplicaStore} does the rest): (1) data file forced; (2) meta file
- * written and forced, both still in tmp/, which start-up empties; (3) data file renamed into
- * replicas/ and the directory forced: a {@code .chunk} without a valid {@code .meta} is removed at
- * start-up; (4) meta file renamed and the directory forced: from here on the replica exists.
+ * <p>Commit order, chosen so that a crash or power loss at any point leaves the whole replica or
+ * none (the start-up scan of {@link DiskReplicaStore} does the rest), with three syncs in all:
+ * (1) data file contents forced ({@code fdatasync}); (2) meta file written and forced likewise, both
+ * still in tmp/, which start-up empties; (3) meta file renamed into replicas/; (4) data file renamed
+ * into replicas/; (5) the directory forced once. Both files' contents are durable before either
+ * name appears in replicas/, so whichever subset of the two renames a power loss keeps, the
+ * replica there is whole or incomplete, never torn: a {@code .meta} without its {@code .chunk}
+ * (crash after 3) and a {@code .chunk} without its {@code .meta} (only rename 4 reached the disk)
+ * are both removed at start-up, and a pair is checked against each other (length, meta CRC) before
+ * it is trusted. After (5) the replica exists for good.
  */
 final class DiskReplicaWriter implements ReplicaWriter {
   private final DiskReplicaStore store;
@@ -37,15 +42,31 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private ReplicaMeta prepared;
   private boolean finished;
 
+  /**
+   * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
+   * creating a file can wait for a journal commit of the file system, which must never stall the
+   * event loop that admitted the write.
+   */
   DiskReplicaWriter(DiskReplicaStore store, long handle, long version, long maxLength, Path tmpData,
-      Path tmpMeta) throws IOException {
+      Path tmpMeta) {
     this.store = store;
     this.handle = handle;
     this.version = version;
     this.maxLength = maxLength;
     this.tmpData = tmpData;
     this.tmpMeta = tmpMeta;
-    this.data = FileChannel.open(tmpData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  private FileChannel data() throws StoreException {
+    if (data == null) {
+      try {
+        data = FileChannel.open(tmpData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new StoreException(Status.INTERNAL, name() + ": cannot create a temporary file: "
+            + e.getMessage(), e);
+      }
+    }
+    return data;
   }
 
   @Override
@@ -80,9 +101,10 @@ final class DiskReplicaWriter implements ReplicaWriter {
       throw new StoreException(Status.INVALID_ARGUMENT, name() + ": " + (length + n)
           + " bytes exceed the announced maximum length " + maxLength);
     }
+    FileChannel ch = data();
     try {
       while (block.hasRemaining()) {
-        data.write(block);
+        ch.write(block);
       }
     } catch (IOException e) {
       throw new StoreException(Status.INTERNAL, name() + ": write failed: " + e.getMessage(), e);
@@ -103,9 +125,10 @@ final class DiskReplicaWriter implements ReplicaWriter {
     int[] blockCrcs = Arrays.copyOf(crcs, blocks);
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
         Checksums.digest(length, blockCrcs, blocks));
+    FileChannel ch = data();
     try {
-      data.force(false);
-      data.close();
+      ch.force(false);
+      ch.close();
       store.hooks().after(CommitStep.DATA_FORCED);
       MetaFile.write(tmpMeta, meta, blockCrcs);
       store.hooks().after(CommitStep.META_WRITTEN);
@@ -124,14 +147,14 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     StoreLayout layout = store.layout();
     try {
-      Files.move(tmpData, layout.chunkFile(handle), StandardCopyOption.ATOMIC_MOVE);
-      StoreLayout.forceDirectory(layout.replicas());
-      store.hooks().after(CommitStep.DATA_RENAMED);
       Files.move(tmpMeta, layout.metaFile(handle), StandardCopyOption.ATOMIC_MOVE);
-      StoreLayout.forceDirectory(layout.replicas());
       store.hooks().after(CommitStep.META_RENAMED);
+      Files.move(tmpData, layout.chunkFile(handle), StandardCopyOption.ATOMIC_MOVE);
+      store.hooks().after(CommitStep.DATA_RENAMED);
+      StoreLayout.forceDirectory(layout.replicas());
+      store.hooks().after(CommitStep.DIR_FORCED);
     } catch (IOException e) {
-      // Undo whatever was renamed: without its meta file the data file is not a replica anyway.
+      // Undo whatever was renamed, meta file first: a lone data file is removed at start-up.
       store.deleteQuietly(layout.metaFile(handle));
       store.deleteQuietly(layout.chunkFile(handle));
       abort();
@@ -149,7 +172,9 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     finished = true;
     try {
-      data.close();
+      if (data != null) {
+        data.close();
+      }
     } catch (IOException e) {
       // Closing a file we are about to delete: nothing to recover.
     }

@@ -94,7 +94,10 @@ public final class MetaFile {
     return new Contents(new ReplicaMeta(handle, version, length, digest), crcs);
   }
 
-  /** Writes the meta file at {@code path} (created new) and forces it to disk. */
+  /**
+   * Writes the meta file at {@code path} (created new) and forces its contents to disk
+   * ({@code fdatasync}: the contents and size, which is all a later rename needs).
+   */
   public static void write(Path path, ReplicaMeta meta, int[] crcs) throws IOException {
     ByteBuffer b = encode(meta, crcs);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
@@ -102,7 +105,7 @@ public final class MetaFile {
       while (b.hasRemaining()) {
         ch.write(b);
       }
-      ch.force(true);
+      ch.force(false);
     }
   }
 

@@ -29,10 +29,11 @@ public interface ReplicaStore {
   List<ReplicaMeta> replicas();
 
   /**
-   * Starts writing a new replica, reserving {@code maxLength} bytes.
+   * Starts writing a new replica, reserving {@code maxLength} bytes. Only bookkeeping, no file
+   * I/O, so it is safe on an event loop: the writer creates its temporary files on first use.
    *
    * @throws StoreException ALREADY_EXISTS if the handle is stored or being written; NO_SPACE if
-   *     {@code maxLength} exceeds the free space; INTERNAL if the temporary files cannot be created
+   *     {@code maxLength} exceeds the free space
    */
   ReplicaWriter create(long handle, long version, long maxLength) throws StoreException;
 

@@ -24,13 +24,14 @@ public interface ReplicaWriter {
    * already verified CRC32C of {@code data}. An empty buffer appends nothing.
    *
    * @throws StoreException INVALID_ARGUMENT if the block would exceed the reserved maximum length
-   *     or follows a short (final) block; INTERNAL if the disk write fails
+   *     or follows a short (final) block; INTERNAL if the temporary file cannot be created or the
+   *     disk write fails
    */
   void append(ByteBuffer data, int crc) throws StoreException;
 
   /**
-   * Forces the data to disk and writes and forces the meta file, both still in the temporary
-   * directory. After this only {@link #commit()} or {@link #abort()} may be called.
+   * Forces the data's contents to disk and writes and forces the meta file, both still in the
+   * temporary directory. After this only {@link #commit()} or {@link #abort()} may be called.
    *
    * @return the replica as it will be once committed
    * @throws StoreException INTERNAL if the disk fails
@@ -38,8 +39,8 @@ public interface ReplicaWriter {
   ReplicaMeta prepare() throws StoreException;
 
   /**
-   * Makes the prepared replica durable and visible: renamed into the replica directory (data file
-   * first, then the meta file, the directory forced after each), added to the store, reservation
+   * Makes the prepared replica durable and visible: renamed into the replica directory (meta file
+   * first, then the data file, then the directory forced once), added to the store, reservation
    * released.
    *
    * @throws StoreException INTERNAL if the disk fails (the replica is then removed again)

@@ -46,10 +46,13 @@ import java.util.stream.Stream;
  * mvn -q -pl chunkserver -am install -DskipTests &amp;&amp; mvn -q -pl chunkserver test-compile \
  *     dependency:build-classpath -Dmdep.outputFile=target/bench.cp
  * java -Xmx1g -cp chunkserver/target/classes:chunkserver/target/test-classes:$(cat chunkserver/target/bench.cp) \
- *     dev.granary.chunkserver.bench.ChunkserverBench [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR] [--only single|3hop]
+ *     dev.granary.chunkserver.bench.ChunkserverBench [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR] [--only single|3hop|small] [--count 2000]
  * </pre>
  *
  * {@code --only} runs just the chunkserver workloads named, without ceilings or ratios (profiling).
+ * {@code --only small} is a latency benchmark instead: {@code --count} (2000) sequential 4 KiB
+ * single-chunk writes through a 3-chunkserver pipeline, one at a time, as the client library writes
+ * a small file; it prints median and p90 latency and writes/s per run, then the median run.
  */
 public final class ChunkserverBench {
   private static final int CHUNK = 64 << 20;
@@ -60,6 +63,7 @@ public final class ChunkserverBench {
   private final String only;
   private final Path dir;
   private final byte[] chunk;
+  private int count = 2000;
 
   private ChunkserverBench(long size, int runs, int parallel, Path dir, String only) {
     this.only = only;
@@ -75,6 +79,7 @@ public final class ChunkserverBench {
     int runs = 5;
     int parallel = 4; // the client library's default parallelism
     String only = "";
+    int count = 2000;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "granary-bench");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -83,11 +88,15 @@ public final class ChunkserverBench {
         case "--dir" -> dir = Paths.get(args[++i]);
         case "--parallel" -> parallel = Integer.parseInt(args[++i]);
         case "--only" -> only = args[++i];
+        case "--count" -> count = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR] [--only single|3hop]");
+            + "; usage: [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR]"
+            + " [--only single|3hop|small] [--count 2000]");
       }
     }
-    new ChunkserverBench(size, runs, parallel, dir, only).run();
+    ChunkserverBench bench = new ChunkserverBench(size, runs, parallel, dir, only);
+    bench.count = count;
+    bench.run();
   }
 
   private static long parseSize(String s) {
@@ -113,6 +122,9 @@ public final class ChunkserverBench {
       return;
     } else if (only.equals("3hop")) {
       report("cs_write_3hop", this::pipelineWrite);
+      return;
+    } else if (only.equals("small")) {
+      smallWrites();
       return;
     }
     double socket = report("socket_copy", this::socketCopy);
@@ -237,6 +249,47 @@ public final class ChunkserverBench {
       writeAll(client, downstream);
       return (System.nanoTime() - t0) / 1e9;
     }
+  }
+
+  /**
+   * {@code count} sequential 4 KiB single-chunk writes through a 3-hop pipeline (the first 10% are
+   * warm-up and not measured), per run; prints each run and the run with the median p50.
+   */
+  private void smallWrites() throws Exception {
+    byte[] small = TestData.bytes(4096, 7);
+    int warmup = Math.max(1, count / 10);
+    double[][] results = new double[runs][];
+    for (int r = 0; r < runs; r++) {
+      try (Cluster c = new Cluster(3, r)) {
+        TestChunkClient client = c.client(0);
+        List<NodeAddress> downstream = List.of(c.address(1), c.address(2));
+        long[] nanos = new long[count];
+        long handle = 1;
+        for (int i = 0; i < warmup; i++) {
+          client.write(handle++, 1, small, downstream);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+          long s = System.nanoTime();
+          client.write(handle++, 1, small, downstream);
+          nanos[i] = System.nanoTime() - s;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Arrays.sort(nanos);
+        results[r] = new double[] {nanos[count / 2] / 1e6, nanos[count * 9 / 10] / 1e6,
+            count / seconds};
+        System.out.printf(Locale.ROOT, "{\"workload\":\"cs_small_write_3hop_run\",\"run\":%d,"
+            + "\"count\":%d,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"writes_per_s\":%.1f}%n", r,
+            count, results[r][0], results[r][1], results[r][2]);
+        System.out.flush();
+      }
+    }
+    double[][] sorted = results.clone();
+    Arrays.sort(sorted, Comparator.comparingDouble((double[] x) -> x[0]));
+    double[] median = sorted[sorted.length / 2];
+    System.out.printf(Locale.ROOT, "{\"system\":\"granary\",\"workload\":\"cs_small_write_3hop\","
+        + "\"size\":4096,\"count\":%d,\"runs\":%d,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
+        + "\"writes_per_s\":%.1f}%n", count, runs, median[0], median[1], median[2]);
   }
 
   /**

@@ -171,8 +171,11 @@ class ForwardingTest {
       StoreLayout headLayout = new StoreLayout(tmp.resolve("head"));
       DiskReplicaStore store = DiskReplicaStore.open(headLayout, 0, () -> 1L << 40, "cs-head",
           CommitStep.Hook.NONE);
+      DownstreamPool downstreams = new DownstreamPool(
+          Transports.clientBootstrap(group, Duration.ofSeconds(20)), "cs-head", "test",
+          Duration.ofSeconds(20), Duration.ofSeconds(30), Ticker.systemTicker());
       ChunkServices svc = new ChunkServices("cs-head", "test", store, disk, new TransferSlots(4),
-          reporter, Duration.ofSeconds(20), Ticker.systemTicker());
+          reporter, Duration.ofSeconds(20), Ticker.systemTicker(), downstreams);
       Channel head = Transports.serverBootstrap(group, group)
           .childHandler(new ChunkChannelInitializer(svc, Duration.ofSeconds(60),
               new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)))
@@ -211,6 +214,7 @@ class ForwardingTest {
         assertEquals(data.length, Files.size(headLayout.chunkFile(500)));
       } finally {
         head.close().syncUninterruptibly();
+        downstreams.close();
       }
     } finally {
       pool.shutdown();

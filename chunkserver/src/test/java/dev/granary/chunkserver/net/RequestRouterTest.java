@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.base.Ticker;
+import io.netty.bootstrap.Bootstrap;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.granary.chunkserver.storage.CommitStep;
 import dev.granary.chunkserver.storage.DiskReplicaStore;
@@ -76,8 +77,14 @@ class RequestRouterTest {
       }
     };
     ChunkServices svc = new ChunkServices("cs-e", "test", store, MoreExecutors.directExecutor(),
-        slots, reporter, Duration.ofSeconds(10), Ticker.systemTicker());
+        slots, reporter, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
     ch = new EmbeddedChannel(new RequestRouter(svc));
+  }
+
+  /** These streams have no next hop: a pool that never connects. */
+  static DownstreamPool noDownstreams() {
+    return new DownstreamPool(new Bootstrap(), "cs-e", "test", Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Ticker.systemTicker());
   }
 
   @AfterEach
@@ -146,7 +153,7 @@ class RequestRouterTest {
 
           @Override
           public void quarantined(ReplicaMeta r, String reason) {}
-        }, Duration.ofSeconds(10), Ticker.systemTicker());
+        }, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
     EmbeddedChannel slow = new EmbeddedChannel(new RequestRouter(svc));
     try {
       byte[] data = data(40 * Limits.BLOCK_SIZE);
@@ -205,6 +212,13 @@ class RequestRouterTest {
     ch.writeInbound(Frame.request(9, new WriteChunkRequest(104, 1, 10, List.of(), "c")));
     ErrorReply busy = (ErrorReply) responses().get(0);
     assertEquals(Status.BUSY, busy.status());
+    assertEquals(1, slots.active(), "only the admitted stream holds a slot");
+    try (var tmp = Files.list(new StoreLayout(dir).tmp())) {
+      assertEquals(0, tmp.count(), "the temporary file is created by the first packet");
+    }
+    ch.writeInbound(Frame.request(8, new WritePacket(0, 0, Checksums.crc32c(new byte[4], 0, 4),
+        false, Unpooled.copiedBuffer(new byte[4]))));
+    ch.runPendingTasks();
     try (var tmp = Files.list(new StoreLayout(dir).tmp())) {
       assertEquals(1, tmp.count(), "only the admitted stream has a temporary file");
     }

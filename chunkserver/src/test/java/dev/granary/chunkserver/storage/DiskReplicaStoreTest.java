@@ -143,17 +143,68 @@ class DiskReplicaStoreTest {
     });
     DiskReplicaStore restarted = open();
     ReplicaMeta m = restarted.get(13);
-    if (crashAt == CommitStep.META_RENAMED) {
-      assertNotNull(m, "the replica is whole once its meta file is in place");
+    if (crashAt == CommitStep.DATA_RENAMED || crashAt == CommitStep.DIR_FORCED) {
+      assertNotNull(m, "the replica is whole once both files are in place");
       assertEquals(data.length, m.length());
       assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(13)));
       restarted.verify(13, Throttle.NONE);
     } else {
-      assertNull(m, "no replica before the meta file is in place");
+      assertNull(m, "no replica before both files are in place");
       assertFalse(Files.exists(layout().chunkFile(13)));
       assertFalse(Files.exists(layout().metaFile(13)));
     }
     assertTrue(list(layout().tmp()).isEmpty(), "tmp/ emptied at start-up");
+  }
+
+  /**
+   * A power loss after both renames but before the directory is forced may keep any subset of the
+   * two renames: each subset must come back as the whole replica or nothing, never a torn one.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"NONE", "META_ONLY", "DATA_ONLY", "BOTH"})
+  void powerLossKeepingAnySubsetOfTheRenamesIsWholeOrNothing(RenamesKept kept) throws Exception {
+    DiskReplicaStore s = open(0, DISK, step -> {
+      if (step == CommitStep.DATA_RENAMED) {
+        throw new SimulatedCrash();
+      }
+    });
+    byte[] data = data(2 * Limits.BLOCK_SIZE + 7);
+    ReplicaWriter w = s.create(17, 3, data.length);
+    append(w, data);
+    assertThrows(SimulatedCrash.class, () -> {
+      w.prepare();
+      w.commit();
+    });
+    // Undo the renames the disk "lost": the files go back to tmp/ under their temporary names.
+    if (!kept.meta) {
+      Files.move(layout().metaFile(17), layout().tmp().resolve("lost.meta.tmp"));
+    }
+    if (!kept.data) {
+      Files.move(layout().chunkFile(17), layout().tmp().resolve("lost.chunk.tmp"));
+    }
+    DiskReplicaStore restarted = open();
+    ReplicaMeta m = restarted.get(17);
+    if (kept == RenamesKept.BOTH) {
+      assertNotNull(m);
+      assertEquals(data.length, m.length());
+      assertEquals(m, restarted.verify(17, Throttle.NONE));
+    } else {
+      assertNull(m);
+      assertTrue(list(layout().replicas()).isEmpty(), () -> "left " + kept);
+    }
+    assertTrue(list(layout().tmp()).isEmpty());
+  }
+
+  enum RenamesKept {
+    NONE(false, false), META_ONLY(true, false), DATA_ONLY(false, true), BOTH(true, true);
+
+    final boolean meta;
+    final boolean data;
+
+    RenamesKept(boolean meta, boolean data) {
+      this.meta = meta;
+      this.data = data;
+    }
   }
 
   @Test
