@@ -140,7 +140,10 @@ public final class CommandRunner {
       Thread.currentThread().interrupt();
       return;
     }
-    if (ok) {
+    if (ok && command.kind() == ChunkCommand.Kind.DELETE) {
+      // Routine garbage collection: the master logs why; one line per replica would flood.
+      log.debug("{}: {} {}: {}", nodeId, command.kind(), name, message);
+    } else if (ok) {
       log.info("{}: {} {}: {}", nodeId, command.kind(), name, message);
     } else {
       log.warn("{}: {} {} failed: {}", nodeId, command.kind(), name, message);
