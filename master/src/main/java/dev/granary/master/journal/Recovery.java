@@ -149,6 +149,16 @@ public final class Recovery {
           truncate(file, pos);
           return replayed;
         }
+        if (lastSegment && containsNul(buf, pos, end)) {
+          // A hole of never-written (zero) bytes in the active segment: the crash hit before the
+          // batch holding this line was forced. Every later line was forced after it, so none of
+          // them was acknowledged either; a line of other garbage is not a crash and stops us.
+          log.warn("{}: line {} of {} holds unwritten bytes (a crash before its batch was "
+              + "forced); dropping it and the {} bytes after it, truncating the log to {} bytes",
+              nodeId, lineNo, file, buf.length - pos, pos);
+          truncate(file, pos);
+          return replayed;
+        }
         throw new CorruptJournalException("log " + file + " line " + lineNo + ": "
             + ex.getMessage());
       }
@@ -188,6 +198,15 @@ public final class Recovery {
       ch.truncate(size);
       ch.force(true);
     }
+  }
+
+  private static boolean containsNul(byte[] buf, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int indexOf(byte[] buf, byte b, int from) {

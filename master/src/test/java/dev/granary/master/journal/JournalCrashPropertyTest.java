@@ -136,6 +136,49 @@ class JournalCrashPropertyTest {
   }
 
   @Test
+  void holeOfUnwrittenBytesInTheLastBatchDropsThatBatch() throws Exception {
+    // A power loss can persist later pages of a batch that was never forced while an earlier
+    // page stays zero. None of those records was acknowledged (their force never returned), so
+    // recovery keeps the records before the hole and drops the rest.
+    Path dir = Files.createDirectories(tmp.resolve("hole"));
+    List<List<String>> dumps = run(dir, 11, 10, 1_000_000);
+    Path seg = JournalFiles.segments(dir).firstEntry().getValue();
+    byte[] log = Files.readAllBytes(seg);
+    int[] starts = lineStarts(log);
+    int holeLine = starts.length - 3;
+    int from = starts[holeLine];
+    Arrays.fill(log, from + 2, from + 12, (byte) 0);
+    Files.write(seg, log);
+    // Lines before the hole: the reservation plus ops; dumps.get(k) is the state after k ops.
+    assertEquals(dumps.get(holeLine - 1), recover(dir));
+    assertEquals(from, Files.size(seg), "truncated at the hole");
+  }
+
+  @Test
+  void garbageThatIsNotAHoleStillStopsRecovery() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("rot"));
+    run(dir, 12, 10, 1_000_000);
+    Path seg = JournalFiles.segments(dir).firstEntry().getValue();
+    byte[] log = Files.readAllBytes(seg);
+    int[] starts = lineStarts(log);
+    int from = starts[starts.length - 3];
+    Arrays.fill(log, from + 2, from + 12, (byte) '#');
+    Files.write(seg, log);
+    assertThrows(CorruptJournalException.class, () -> recover(dir));
+  }
+
+  private static int[] lineStarts(byte[] log) {
+    List<Integer> starts = new ArrayList<>();
+    starts.add(0);
+    for (int i = 0; i < log.length - 1; i++) {
+      if (log[i] == '\n') {
+        starts.add(i + 1);
+      }
+    }
+    return starts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Test
   void gapInSequenceIsCorruption() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("gap"));
     run(dir, 6, 10, 1_000_000);
