@@ -61,6 +61,8 @@ final class BenchCommand implements Callable<Integer> {
   int replication;
 
   private final Map<String, List<Double>> results = new LinkedHashMap<>();
+  /** The block cache's counters of the client that ran a read workload. */
+  private final Map<String, CacheStats> cacheStats = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -92,14 +94,14 @@ final class BenchCommand implements Callable<Integer> {
       } finally {
         c.delete(root, true);
       }
-      CacheStats cache = c.cacheStats();
       Map<String, Object> params = new LinkedHashMap<>();
       params.put("seqBytes", seqBytes);
       params.put("files", files);
       params.put("ops", ops);
       params.put("replication", replication);
       for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-        out.println(Json.write(line(e.getKey(), e.getValue(), params, cache)));
+        out.println(Json.write(line(e.getKey(), e.getValue(), params,
+            cacheStats.get(e.getKey()))));
       }
       out.flush();
     }
@@ -137,6 +139,7 @@ final class BenchCommand implements Callable<Integer> {
       record("seq_read_warm", mibPerSecond(got, System.nanoTime() - t0));
       checkLength(last, got, bytes);
     }
+    cacheStats.put("seq_read_warm", c.cacheStats());
     c.delete(dir, true);
   }
 
@@ -156,6 +159,7 @@ final class BenchCommand implements Callable<Integer> {
       record("seq_read_cached", mibPerSecond(got, System.nanoTime() - t0));
       checkLength(path, got, bytes);
     }
+    cacheStats.put("seq_read_cached", c.cacheStats());
     c.delete(dir, true);
   }
 
@@ -179,6 +183,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       record("small_read_warm", perSecond(files, System.nanoTime() - t0));
     }
+    cacheStats.put("small_read_warm", c.cacheStats());
     String listed = dir + "/run-0";
     c.list(listed); // one untimed warm-up, as the HDFS harness does
     for (int r = 0; r < runs; r++) {
@@ -289,10 +294,13 @@ final class BenchCommand implements Callable<Integer> {
     m.put("max", round(sorted[sorted.length - 1]));
     m.put("values", Arrays.stream(v).map(BenchCommand::round).toArray());
     m.put("params", params);
-    if (workload.startsWith("seq_read") || workload.startsWith("small_read")) {
+    if (cache != null) {
+      // Counters of the client's block cache after this workload (cumulative for that client).
       Map<String, Object> cs = new LinkedHashMap<>();
       cs.put("hits", cache.hits());
       cs.put("misses", cache.misses());
+      cs.put("hitRate", round(cache.hitRate()));
+      cs.put("bytesCached", cache.bytesCached());
       m.put("cache", cs);
     }
     return m;
