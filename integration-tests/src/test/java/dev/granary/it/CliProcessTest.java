@@ -178,6 +178,42 @@ class CliProcessTest {
   }
 
   @Test
+  void benchPrintsOneJsonLinePerWorkload() throws Exception {
+    Cli.Result r = ok("bench", "--size", "3MiB", "--files", "20", "--ops", "30", "--runs", "2");
+    java.util.Map<String, JsonNode> byWorkload = new java.util.HashMap<>();
+    for (String line : r.out().strip().split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      for (String f : List.of("system", "workload", "unit", "runs", "min", "median", "max")) {
+        assertTrue(n.has(f), "bench line lacks " + f + ": " + line);
+      }
+      assertEquals("granary", n.get("system").asText());
+      assertEquals(2, n.get("runs").asInt());
+      assertTrue(n.get("min").asDouble() <= n.get("median").asDouble()
+          && n.get("median").asDouble() <= n.get("max").asDouble(), line);
+      byWorkload.put(n.get("workload").asText(), n);
+    }
+    for (String w : List.of("seq_write", "seq_read_warm", "small_write", "small_read_warm",
+        "meta_create_empty", "meta_mkdir", "meta_stat", "list_dir")) {
+      assertTrue(byWorkload.containsKey(w), "no " + w + " line in " + r.out());
+    }
+    assertEquals("MiB/s", byWorkload.get("seq_write").get("unit").asText());
+    assertEquals("files/s", byWorkload.get("small_write").get("unit").asText());
+    assertEquals("ms", byWorkload.get("list_dir").get("unit").asText());
+    assertTrue(byWorkload.get("seq_read_cached").get("cache").get("hits").asLong() > 0,
+        "the repeated read is served from the block cache");
+    // The bench cleans up after itself.
+    assertFalse(ok("ls", "/").out().contains("granary-bench"), "bench left files behind");
+  }
+
+  @Test
+  void demoNeedsNoSetup() throws Exception {
+    Cli.Result r = Cli.run(null, null, "demo", "--size", "5MiB");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("verified: sha256"), r.out());
+    assertTrue(r.out().contains("HEALTHY"), r.out());
+  }
+
+  @Test
   void usageErrorsAreExitTwo() throws Exception {
     fails(2, "put", "--no-such-flag", "a", "/b");
     fails(2, "ls", "relative/path");
