@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * Writes a new file: bytes are gathered into chunks (64 KiB block buffers, allocated as data
  * arrives, so a small file costs little), and each full chunk is stored in the background while the
  * next fills. At most {@code parallelism} chunks are buffered, the one being filled included; a
- * writer that gets ahead blocks. {@link #close()} stores the last chunk and commits the file, which
- * only then becomes visible. {@link #flush()} does nothing: a file is all-or-nothing. Failures are
+ * writer that gets ahead blocks. {@link #close()} stores the last chunk (on the closing thread, which
+ * waits for it anyway: a one-chunk file costs no thread hand-off) and commits the file, which only
+ * then becomes visible. {@link #flush()} does nothing: a file is all-or-nothing. Failures are
  * {@link GranaryIOException}s. Not thread-safe.
  *
  * <p>Whether the path may be written (exists without overwrite, is a directory) is decided by the
@@ -101,6 +102,14 @@ final class GranaryOutputStream extends OutputStream {
     haveSlot = false;
   }
 
+  /** Stores the last chunk on this thread: closing waits for it anyway. */
+  private void storeLast() {
+    upload.store(chunks++, new BufferChunkSource(current));
+    current.clear();
+    currentBytes = 0;
+    haveSlot = false;
+  }
+
   private void fail() {
     closed = true;
     releaseCurrent();
@@ -131,7 +140,7 @@ final class GranaryOutputStream extends OutputStream {
     closed = true;
     try {
       if (currentBytes > 0) {
-        submitCurrent();
+        storeLast();
       } else {
         releaseCurrent();
       }

@@ -16,16 +16,23 @@ public final class BlockCache {
   public record Key(long handle, long version, int block) {}
 
   private final Cache<Key, byte[]> cache;
+  private final long maxBytes;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
   public BlockCache(long maxBytes) {
+    this.maxBytes = Math.max(0, maxBytes);
     this.cache = maxBytes <= 0 ? null : Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .weigher((Key k, byte[] v) -> Math.max(1, v.length))
         .executor(Runnable::run)
         .recordStats()
         .build();
+  }
+
+  /** The most bytes the cache holds (0 when disabled). */
+  public long capacity() {
+    return maxBytes;
   }
 
   public boolean enabled() {

@@ -60,9 +60,19 @@ public final class BlockFetcher {
    */
   public byte[][] fetch(String path, ChunkLocation loc, int firstBlock, int count,
       Refresher refresher) throws GranaryException {
+    return fetch(path, loc, firstBlock, count, refresher, Set.of(), true);
+  }
+
+  /**
+   * Like {@link #fetch(String, ChunkLocation, int, int, Refresher)}, but never tries the replicas
+   * in {@code corruptAlready} (found corrupt, and reported, by an earlier attempt), and adds the
+   * blocks to the block cache only if {@code cache}.
+   */
+  public byte[][] fetch(String path, ChunkLocation loc, int firstBlock, int count,
+      Refresher refresher, Set<String> corruptAlready, boolean cache) throws GranaryException {
     String what = "chunk " + loc.index() + " of " + path;
     RetryPolicy.Attempts attempts = ctx.retry().start();
-    Set<String> corrupt = new HashSet<>();
+    Set<String> corrupt = new HashSet<>(corruptAlready);
     ChunkLocation current = loc;
     Throwable last = null;
     while (true) {
@@ -76,14 +86,11 @@ public final class BlockFetcher {
         NodeAddress replica = ctx.load().pick(candidates);
         candidates.remove(replica);
         try {
-          return readFrom(replica, current, firstBlock, count, attempts);
+          return readFrom(replica, current, firstBlock, count, attempts, cache);
         } catch (ChecksumMismatch e) {
           corrupt.add(replica.id());
           last = e;
-          log.warn("{}: {} on {} failed its checksum ({}); reported, trying another replica",
-              ctx.clientId(), what, replica, e.getMessage());
-          ctx.master().fireAndForget(new ReportBadReplicaRequest(current.handle(),
-              current.version(), replica.id(), e.getMessage()));
+          reportCorrupt(what, current, replica, e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new UnavailableException(what + ": interrupted", e);
@@ -121,6 +128,14 @@ public final class BlockFetcher {
         + (last == null ? "" : ": " + Errors.describe(last)), last);
   }
 
+  /** Tells the master that {@code replica} of {@code loc} failed its checksum (GFS §5.2). */
+  void reportCorrupt(String what, ChunkLocation loc, NodeAddress replica, ChecksumMismatch e) {
+    log.warn("{}: {} on {} failed its checksum ({}); reported, trying another replica",
+        ctx.clientId(), what, replica, e.getMessage());
+    ctx.master().fireAndForget(new ReportBadReplicaRequest(loc.handle(), loc.version(),
+        replica.id(), e.getMessage()));
+  }
+
   private static Set<String> ids(List<NodeAddress> nodes) {
     Set<String> s = new HashSet<>();
     for (NodeAddress n : nodes) {
@@ -140,7 +155,7 @@ public final class BlockFetcher {
   }
 
   private byte[][] readFrom(NodeAddress replica, ChunkLocation loc, int firstBlock, int count,
-      RetryPolicy.Attempts attempts) throws Exception {
+      RetryPolicy.Attempts attempts, boolean cache) throws Exception {
     Connection conn = ctx.pool().get(replica.host(), replica.port(), attempts.remaining());
     long offset = (long) firstBlock * Limits.BLOCK_SIZE;
     long length = Math.min((long) count * Limits.BLOCK_SIZE, loc.length() - offset);
@@ -160,7 +175,7 @@ public final class BlockFetcher {
         Throwable t = Errors.unwrap(e);
         throw t instanceof Exception x ? x : e;
       }
-      for (int i = 0; i < blocks.length; i++) {
+      for (int i = 0; cache && i < blocks.length; i++) {
         ctx.blocks().put(new BlockCache.Key(loc.handle(), loc.version(), firstBlock + i),
             blocks[i]);
       }

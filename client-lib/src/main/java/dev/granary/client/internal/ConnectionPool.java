@@ -1,8 +1,10 @@
 package dev.granary.client.internal;
 
+import dev.granary.wire.FrameDecoder;
 import dev.granary.wire.Role;
 import dev.granary.wire.net.Connection;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +84,15 @@ public final class ConnectionPool implements AutoCloseable {
         clientId, software, handshakeTimeout);
     return f.thenApply(c -> {
       c.channel().pipeline().addLast("writability", new WritabilityGate());
+      // Readers keep received data packets as retained slices of the decoder's cumulation until
+      // they copy them out. With the default (merging) cumulator a shared cumulation is copied on
+      // every socket read; the composite cumulator links the reads instead: no copy at all.
+      c.channel().eventLoop().execute(() -> {
+        FrameDecoder decoder = c.channel().pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+          decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        }
+      });
       c.channel().closeFuture().addListener(x -> log.debug("{}: connection to {} closed",
           clientId, key));
       if (closed) {

@@ -73,11 +73,16 @@ public abstract class FakeServer implements AutoCloseable {
   }
 
   /** Closes the port and every connection. */
-  public synchronized void stop() {
-    if (server != null) {
-      server.close().syncUninterruptibly();
-      channels.close().syncUninterruptibly();
+  public void stop() {
+    Channel s;
+    synchronized (this) {
+      s = server;
       server = null;
+    }
+    // Waited for outside the lock: an event loop may be about to take it to answer a request.
+    if (s != null) {
+      s.close().syncUninterruptibly();
+      channels.close().syncUninterruptibly();
     }
   }
 
