@@ -13,7 +13,6 @@ final class ChunkTable {
   private FileNode[] files;
   private int[] indexes;
   private int size;
-  private int mask;
 
   ChunkTable() {
     allocate(1024);
@@ -23,27 +22,14 @@ final class ChunkTable {
     keys = new long[capacity];
     files = new FileNode[capacity];
     indexes = new int[capacity];
-    mask = capacity - 1;
   }
 
   int size() {
     return size;
   }
 
-  private static int hash(long h) {
-    long x = h * 0x9E3779B97F4A7C15L;
-    return (int) (x ^ (x >>> 32));
-  }
-
   private int slot(long handle) {
-    int i = hash(handle) & mask;
-    while (true) {
-      long k = keys[i];
-      if (k == handle || k == 0) {
-        return i;
-      }
-      i = (i + 1) & mask;
-    }
+    return HandleProbing.slot(keys, handle);
   }
 
   FileNode file(long handle) {
@@ -79,27 +65,19 @@ final class ChunkTable {
       return;
     }
     size--;
-    // Backward-shift deletion keeps probe chains intact without tombstones.
-    int hole = i;
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      long k = keys[j];
-      if (k == 0) {
-        break;
+    HandleProbing.delete(keys, i, new HandleProbing.SlotMover() {
+      @Override
+      public void move(int from, int to) {
+        files[to] = files[from];
+        indexes[to] = indexes[from];
       }
-      int home = hash(k) & mask;
-      boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (movable) {
-        keys[hole] = k;
-        files[hole] = files[j];
-        indexes[hole] = indexes[j];
-        hole = j;
+
+      @Override
+      public void clear(int slot) {
+        files[slot] = null;
+        indexes[slot] = 0;
       }
-    }
-    keys[hole] = 0;
-    files[hole] = null;
-    indexes[hole] = 0;
+    });
   }
 
   private void grow() {

@@ -1,5 +1,6 @@
 package dev.granary.master.replication;
 
+import dev.granary.master.namespace.HandleProbing;
 import java.util.Arrays;
 
 /**
@@ -14,18 +15,8 @@ public final class ReplicaMap {
   private int[][] values = new int[1024][];
   private int size;
 
-  private static int hash(long h) {
-    long x = h * 0x9E3779B97F4A7C15L;
-    return (int) (x ^ (x >>> 32));
-  }
-
   private int slot(long handle) {
-    int mask = keys.length - 1;
-    int i = hash(handle) & mask;
-    while (keys[i] != handle && keys[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    return i;
+    return HandleProbing.slot(keys, handle);
   }
 
   /** Ordinals of the nodes holding {@code handle}; empty if none. Do not modify. */
@@ -128,26 +119,18 @@ public final class ReplicaMap {
   }
 
   private void removeSlot(int i) {
-    int mask = keys.length - 1;
     size--;
-    int hole = i;
-    int j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      long k = keys[j];
-      if (k == 0) {
-        break;
+    HandleProbing.delete(keys, i, new HandleProbing.SlotMover() {
+      @Override
+      public void move(int from, int to) {
+        values[to] = values[from];
       }
-      int home = hash(k) & mask;
-      boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (movable) {
-        keys[hole] = k;
-        values[hole] = values[j];
-        hole = j;
+
+      @Override
+      public void clear(int slot) {
+        values[slot] = null;
       }
-    }
-    keys[hole] = 0;
-    values[hole] = null;
+    });
   }
 
   private void grow() {
