@@ -158,7 +158,8 @@ public final class ChunkServer implements AutoCloseable {
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
       close();
-      String why = cause instanceof BindException ? "address already in use or not available"
+      String why = Transports.isAddressInUse(cause) ? "address already in use"
+          : cause instanceof BindException ? "address already in use or not available"
           : String.valueOf(cause.getMessage());
       throw new ConfigException("chunkserver.port " + config.port() + ": cannot listen on "
           + config.host() + ": " + why, cause);

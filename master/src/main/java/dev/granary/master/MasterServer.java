@@ -30,7 +30,6 @@ import dev.granary.wire.net.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -139,7 +138,7 @@ public final class MasterServer implements AutoCloseable {
           .bind(config.host(), config.port()).syncUninterruptibly().channel();
     } catch (Exception e) { // Netty rethrows the checked BindException unchecked
       closeQuietly();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      if (Transports.isAddressInUse(e)) {
         throw new ConfigException("master.port " + config.port() + ": address already in use"
             + " (host " + config.host() + ")", e);
       }

@@ -1,5 +1,6 @@
 package dev.granary.client.internal;
 
+import dev.granary.wire.net.Await;
 import dev.granary.client.GranaryException;
 import dev.granary.client.IntegrityException;
 import dev.granary.client.UnavailableException;
@@ -167,7 +168,8 @@ public final class BlockFetcher {
       conn.send(id, new ReadChunkRequest(loc.handle(), loc.version(), offset, length));
       byte[][] blocks;
       try {
-        blocks = receiver.result.get(ctx.retry().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        blocks = Await.get(receiver.result, ctx.retry().timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         ctx.pool().discard(conn);
         throw e;

@@ -1,5 +1,6 @@
 package dev.granary.client.internal;
 
+import dev.granary.wire.net.Await;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
@@ -173,6 +174,7 @@ public final class ChunkStreamer {
     }
 
     WriteDone await() throws Exception {
+      Await.spin(done);
       while (true) {
         try {
           return done.get(100, TimeUnit.MILLISECONDS);

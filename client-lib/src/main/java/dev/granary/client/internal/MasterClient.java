@@ -1,5 +1,6 @@
 package dev.granary.client.internal;
 
+import dev.granary.wire.net.Await;
 import dev.granary.client.GranaryException;
 import dev.granary.client.InternalException;
 import dev.granary.client.UnavailableException;
@@ -69,9 +70,8 @@ public final class MasterClient {
       try {
         conn = pool.get(master.host(), master.port(), attempts.remaining());
         everReached.set(true);
-        return conn.call(request, attempts.remaining())
-            .get(attempts.remaining().toNanos() + TimeUnit.SECONDS.toNanos(1),
-                TimeUnit.NANOSECONDS);
+        return Await.get(conn.call(request, attempts.remaining()),
+            attempts.remaining().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException(subject + ": interrupted", e);

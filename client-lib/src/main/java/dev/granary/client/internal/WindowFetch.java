@@ -1,5 +1,6 @@
 package dev.granary.client.internal;
 
+import dev.granary.wire.net.Await;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
@@ -202,7 +203,7 @@ final class WindowFetch implements Connection.Listener {
    */
   void await(long timeoutMillis) throws Exception {
     try {
-      done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      Await.get(done, timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       Connection c;
       synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.granary.master.bench;
 
+import dev.granary.wire.net.Await;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.journal.MetadataStore;
@@ -121,7 +122,7 @@ public final class MasterBench {
   }
 
   private static Message call(Connection c, Message m) throws Exception {
-    return c.call(m, T).get(60, TimeUnit.SECONDS);
+    return Await.get(c.call(m, T), 60, TimeUnit.SECONDS);
   }
 
   /** Durable creates of empty files from {@code clients} connections, each one op at a time. */

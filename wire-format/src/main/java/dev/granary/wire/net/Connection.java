@@ -15,7 +15,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,14 @@ public final class Connection implements AutoCloseable {
     /** The connection closed before the listener was removed. */
     void onClosed(Throwable cause);
   }
+
+  /**
+   * Request deadlines. A hashed wheel (100 ms ticks) rather than the event loop's scheduler: adding a
+   * deadline from a caller's thread is a lock-free enqueue, not a task that wakes the event loop,
+   * which a scheduled task per call did (a measurable share of a small request's latency).
+   */
+  private static final HashedWheelTimer TIMER = new HashedWheelTimer(
+      new DefaultThreadFactory("granary-rpc-deadlines", true), 100, TimeUnit.MILLISECONDS);
 
   private final Channel channel;
   private final String peer;
@@ -170,13 +181,13 @@ public final class Connection implements AutoCloseable {
         f.completeExceptionally(closedException(w.cause()));
       }
     });
-    var timer = channel.eventLoop().schedule(() -> {
+    Timeout timer = TIMER.newTimeout(t -> {
       if (unlisten(id) != null) {
         f.completeExceptionally(new TimeoutException(request.type() + " to " + peer
             + " got no answer within " + timeout.toMillis() + " ms"));
       }
     }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    f.whenComplete((m, e) -> timer.cancel(false));
+    f.whenComplete((m, e) -> timer.cancel());
     return f;
   }
 
