@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes one replica into {@code tmp/} and commits it into {@code replicas/}.
@@ -41,6 +42,8 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private boolean shortBlockSeen;
   private ReplicaMeta prepared;
   private boolean finished;
+  private long unflushed;
+  private CompletableFuture<Void> flushing;
 
   /**
    * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
@@ -115,6 +118,19 @@ final class DiskReplicaWriter implements ReplicaWriter {
     crcs[blocks++] = crc;
     length += n;
     shortBlockSeen = n < Limits.BLOCK_SIZE;
+    unflushed += n;
+    if (unflushed >= FlushBehind.INTERVAL && (flushing == null || flushing.isDone())) {
+      unflushed = 0;
+      flushing = FlushBehind.request(ch);
+    }
+  }
+
+  /** Waits for an outstanding flush-behind of the data file, so the file can be closed. */
+  private void awaitFlushBehind() {
+    if (flushing != null) {
+      flushing.join(); // never completes exceptionally: FlushBehind swallows its failures
+      flushing = null;
+    }
   }
 
   @Override
@@ -126,6 +142,7 @@ final class DiskReplicaWriter implements ReplicaWriter {
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
         Checksums.digest(length, blockCrcs, blocks));
     FileChannel ch = data();
+    awaitFlushBehind();
     try {
       ch.force(false);
       ch.close();
@@ -171,6 +188,7 @@ final class DiskReplicaWriter implements ReplicaWriter {
       return;
     }
     finished = true;
+    awaitFlushBehind();
     try {
       if (data != null) {
         data.close();
