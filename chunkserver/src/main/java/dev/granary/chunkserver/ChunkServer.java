@@ -7,6 +7,7 @@ import dev.granary.chunkserver.net.ChunkServices;
 import dev.granary.chunkserver.net.CommandRunner;
 import dev.granary.chunkserver.net.DownstreamPool;
 import dev.granary.chunkserver.net.MasterSession;
+import dev.granary.chunkserver.net.OpenReplicas;
 import dev.granary.chunkserver.net.TransferSlots;
 import dev.granary.chunkserver.scrub.Scrubber;
 import dev.granary.chunkserver.scrub.Sleeper;
@@ -65,6 +66,7 @@ public final class ChunkServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ExecutorService ioPool;
+  private OpenReplicas openReplicas;
   private ExecutorService commandPool;
   private MasterSession session;
   private DownstreamPool downstreams;
@@ -120,8 +122,12 @@ public final class ChunkServer implements AutoCloseable {
     long sweep = Math.max(100, idleAfter.toMillis() / 2);
     workers.next().scheduleAtFixedRate(downstreams::closeIdle, sweep, sweep,
         TimeUnit.MILLISECONDS);
+    openReplicas = new OpenReplicas(store, OpenReplicas.DEFAULT_CAPACITY, Ticker.systemTicker());
+    // Closing a file can free a deleted replica's blocks: done on the I/O pool, not a loop.
+    workers.next().scheduleAtFixedRate(() -> ioPool.execute(openReplicas::sweep), 1, 1,
+        TimeUnit.SECONDS);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
-        PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams);
+        PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas);
     CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
     session.onCommands(commands::submit);
 
@@ -211,6 +217,9 @@ public final class ChunkServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly();
     }
     children.close().awaitUninterruptibly();
+    if (openReplicas != null) {
+      openReplicas.close();
+    }
     if (downstreams != null) {
       downstreams.close();
     }

@@ -13,7 +13,17 @@ import java.util.concurrent.Executor;
  * @param ioPool runs disk I/O off the event loops; each transfer wraps it in its own ordered executor
  * @param progressTimeout a downstream pipeline node that makes no progress for this long has failed
  * @param downstreams the shared connections to other chunkservers (next pipeline hops)
+ * @param openReplicas replicas kept open for reads
  */
 public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
     TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
-    DownstreamPool downstreams) {}
+    DownstreamPool downstreams, OpenReplicas openReplicas) {
+
+  /** The same services with a fresh cache of open replicas over {@code store}. */
+  public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+      TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+      DownstreamPool downstreams) {
+    this(nodeId, software, store, ioPool, slots, reporter, progressTimeout, ticker, downstreams,
+        new OpenReplicas(store, OpenReplicas.DEFAULT_CAPACITY, ticker));
+  }
+}

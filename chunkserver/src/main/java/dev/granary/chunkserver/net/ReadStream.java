@@ -41,6 +41,7 @@ final class ReadStream {
   private final long requestId;
   private final ReadChunkRequest request;
   private final Runnable onFinished;
+  private OpenReplicas.Lease lease;
   private OpenReplica replica;
   private long nextBlock;
   private long lastBlock;
@@ -58,13 +59,19 @@ final class ReadStream {
     this.onFinished = onFinished;
   }
 
+  /** Called on the channel's event loop. */
   void start() {
+    OpenReplicas.Lease kept = svc.openReplicas().acquire(request.handle());
+    if (kept != null) {
+      begin(kept, check(kept.replica())); // no disk I/O needed: start here
+      return;
+    }
     svc.ioPool().execute(() -> {
-      OpenReplica r = null;
+      OpenReplicas.Lease r = null;
       ErrorReply error = null;
       try {
-        r = svc.store().open(request.handle());
-        error = check(r);
+        r = svc.openReplicas().open(request.handle());
+        error = check(r.replica());
       } catch (StoreException e) {
         error = new ErrorReply(e.status(), e.getMessage(), "");
       } catch (CorruptReplicaException e) {
@@ -75,7 +82,7 @@ final class ReadStream {
         error = new ErrorReply(Status.NO_SUCH_REPLICA, svc.nodeId() + " holds no good replica "
             + ChunkHandles.format(request.handle()) + ": " + e.getMessage(), "");
       }
-      OpenReplica opened = r;
+      OpenReplicas.Lease opened = r;
       ErrorReply refusal = error;
       channel.eventLoop().execute(() -> begin(opened, refusal));
     });
@@ -97,10 +104,13 @@ final class ReadStream {
     return null;
   }
 
-  private void begin(OpenReplica r, ErrorReply refusal) {
-    replica = r;
+  private void begin(OpenReplicas.Lease l, ErrorReply refusal) {
+    lease = l;
+    replica = l == null ? null : l.replica();
     if (done) {
-      closeQuietly(r);
+      if (l != null) {
+        l.release();
+      }
       return;
     }
     if (refusal != null) {
@@ -190,24 +200,14 @@ final class ReadStream {
   }
 
   private void releaseFile() {
-    if (fileRefs.decrementAndGet() == 0) {
-      closeQuietly(replica);
+    if (fileRefs.decrementAndGet() == 0 && lease != null) {
+      lease.release();
     }
   }
 
   private void reply(ErrorReply e) {
     if (channel.isActive()) {
       ChannelFuture unused = channel.writeAndFlush(Frame.response(requestId, e));
-    }
-  }
-
-  private static void closeQuietly(OpenReplica r) {
-    if (r != null) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        // A read-only channel: nothing was lost.
-      }
     }
   }
 }
