@@ -160,6 +160,27 @@ class ReadTest {
   }
 
   @Test
+  void writingAFileForgetsOnlyThatFilesLocations() throws Exception {
+    client = TestData.client(cluster, 0);
+    byte[] a = write("/loc-a", 70_000, 11, false);
+    byte[] b = write("/loc-b", 70_000, 12, false);
+    assertArrayEquals(a, read("/loc-a"));
+    assertArrayEquals(b, read("/loc-b"));
+    CacheStats before = client.cacheStats();
+    assertArrayEquals(a, read("/loc-a"));
+    CacheStats afterHit = client.cacheStats();
+    assertEquals(before.locationMisses(), afterHit.locationMisses(), "locations of /loc-a cached");
+    byte[] b2 = write("/loc-b", 90_000, 13, true); // replaces /loc-b: its locations are forgotten
+    assertArrayEquals(a, read("/loc-a"));
+    CacheStats afterWrite = client.cacheStats();
+    assertEquals(afterHit.locationMisses(), afterWrite.locationMisses(),
+        "a commit of another file must not drop /loc-a's locations");
+    assertArrayEquals(b2, read("/loc-b"));
+    assertTrue(client.cacheStats().locationMisses() > afterWrite.locationMisses(),
+        "the replaced file's locations are fetched again");
+  }
+
+  @Test
   void cacheSizeZeroDisablesTheCache() throws Exception {
     client = TestData.client(cluster, 0);
     byte[] data = write("/nc", 70_000, 8, false);

@@ -7,6 +7,9 @@ import dev.granary.wire.Limits;
 import dev.granary.wire.msg.LookupRequest;
 import dev.granary.wire.msg.LookupResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,18 +20,32 @@ import java.util.concurrent.atomic.LongAdder;
  * whose locations were incomplete (master still collecting reports) are never cached.
  */
 public final class LocationCache {
-  private record Key(String path, int firstChunk) {}
+  /** One batch of a file's locations and when it was fetched. */
+  private record Batch(LookupResponse response, long fetchedNanos) {}
 
   private final MasterClient master;
-  private final Cache<Key, LookupResponse> cache;
+  private final long ttlNanos;
+  /**
+   * By path, that file's batches by first chunk (an immutable map, replaced on change). Keyed by
+   * path so that forgetting a file is one removal, not a scan of every cached batch: a client that
+   * has read thousands of files commits a new one without touching the others.
+   */
+  private final Cache<String, Map<Integer, Batch>> cache;
+  /** Bumped by every invalidation: an answer fetched across one is returned but not cached. */
+  private final AtomicLong invalidations = new AtomicLong();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
-  public LocationCache(MasterClient master, Duration ttl, long maxEntries) {
+  /**
+   * @param ttl how long a batch may be served after it was fetched
+   * @param maxFiles how many files' locations are kept at most (least recently used out first)
+   */
+  public LocationCache(MasterClient master, Duration ttl, long maxFiles) {
     this.master = master;
+    this.ttlNanos = ttl.toNanos();
     this.cache = Caffeine.newBuilder()
         .expireAfterWrite(ttl)
-        .maximumSize(maxEntries)
+        .maximumSize(maxFiles)
         .executor(Runnable::run)
         .build();
   }
@@ -40,32 +57,43 @@ public final class LocationCache {
    */
   public LookupResponse lookup(String path, int firstChunk, boolean fresh)
       throws GranaryException {
-    Key key = new Key(path, firstChunk);
     if (!fresh) {
-      LookupResponse r = cache.getIfPresent(key);
-      if (r != null) {
+      Map<Integer, Batch> batches = cache.getIfPresent(path);
+      Batch b = batches == null ? null : batches.get(firstChunk);
+      if (b != null && System.nanoTime() - b.fetchedNanos() < ttlNanos) {
         hits.increment();
-        return r;
+        return b.response();
       }
     }
     misses.increment();
+    long fetched = System.nanoTime();
+    long generation = invalidations.get();
     LookupResponse r = master.call(new LookupRequest(path, firstChunk, Limits.MAX_LOOKUP_CHUNKS),
         LookupResponse.class, path);
-    if (r.locationsComplete()) {
-      cache.put(key, r);
-    } else {
-      cache.invalidate(key);
+    if (invalidations.get() != generation) {
+      return r; // the file may have changed while we asked: do not keep a possibly older answer
     }
+    cache.asMap().compute(path, (p, old) -> {
+      Map<Integer, Batch> next = old == null ? new HashMap<>() : new HashMap<>(old);
+      if (r.locationsComplete()) {
+        next.put(firstChunk, new Batch(r, fetched));
+      } else {
+        next.remove(firstChunk); // incomplete (master still collecting reports): never cached
+      }
+      return next.isEmpty() ? null : Map.copyOf(next);
+    });
     return r;
   }
 
   /** Forgets every batch of {@code path}. */
   public void invalidate(String path) {
-    cache.asMap().keySet().removeIf(k -> k.path().equals(path));
+    invalidations.incrementAndGet();
+    cache.invalidate(path);
   }
 
   /** Forgets everything (after a delete or rename, which may move whole trees). */
   public void invalidateAll() {
+    invalidations.incrementAndGet();
     cache.invalidateAll();
   }
 
