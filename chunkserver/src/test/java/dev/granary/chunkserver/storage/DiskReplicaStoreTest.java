@@ -208,6 +208,23 @@ class DiskReplicaStoreTest {
   }
 
   @Test
+  void aReplicaLargerThanTheFlushBehindIntervalCommitsWholeAndAbortsClean() throws Exception {
+    DiskReplicaStore s = open();
+    // Several flush-behind requests while the replica streams in, then the commit's own force.
+    byte[] data = data((int) (2 * FlushBehind.INTERVAL + 3 * Limits.BLOCK_SIZE + 17));
+    ReplicaMeta m = write(s, 30, data);
+    assertEquals(data.length, m.length());
+    assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(30)));
+    assertEquals(m, s.verify(30, Throttle.NONE));
+    // An abort with a flush-behind possibly still running removes every temporary file.
+    ReplicaWriter w = s.create(31, 1, data.length);
+    append(w, data);
+    w.abort();
+    assertTrue(list(layout().tmp()).isEmpty());
+    assertNull(s.get(31));
+  }
+
+  @Test
   void crashMidWriteLeavesNothing() throws Exception {
     DiskReplicaStore s = open();
     ReplicaWriter w = s.create(14, 1, 10 * Limits.BLOCK_SIZE);
