@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -124,8 +125,13 @@ public final class ChunkServer implements AutoCloseable {
         TimeUnit.MILLISECONDS);
     openReplicas = new OpenReplicas(store, OpenReplicas.DEFAULT_CAPACITY, Ticker.systemTicker());
     // Closing a file can free a deleted replica's blocks: done on the I/O pool, not a loop.
-    workers.next().scheduleAtFixedRate(() -> ioPool.execute(openReplicas::sweep), 1, 1,
-        TimeUnit.SECONDS);
+    workers.next().scheduleAtFixedRate(() -> {
+      try {
+        ioPool.execute(openReplicas::sweep);
+      } catch (RejectedExecutionException e) {
+        // Shutting down: close() drops every kept replica itself.
+      }
+    }, 1, 1, TimeUnit.SECONDS);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
         PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas);
     CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
