@@ -171,7 +171,7 @@ public final class ChunkServer implements AutoCloseable {
       Throwable cause = f.cause();
       close();
       String why = Transports.isAddressInUse(cause) ? "address already in use"
-          : cause instanceof BindException ? "address already in use or not available"
+          : cause instanceof BindException ? "address not available on this host"
           : String.valueOf(cause.getMessage());
       throw new ConfigException("chunkserver.port " + config.port() + ": cannot listen on "
           + config.host() + ": " + why, cause);

@@ -5,8 +5,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * One block of a replica sent straight from its file: {@code sendfile(2)} from the file descriptor
- * under the epoll transport, {@code FileChannel.transferTo} (also sendfile on Linux) under NIO. Zero
- * copy through user space either way.
+ * under the epoll transport, {@code FileChannel.transferTo} (also sendfile on Linux) under NIO.
+ * Zero copy through user space either way.
  *
  * <p>A {@code DefaultFileRegion}, because that is the region type the epoll transport hands to
  * sendfile (any other {@code FileRegion} is copied through a user-space buffer), with one change:

@@ -95,19 +95,10 @@ public final class MetaFile {
   }
 
   /**
-   * Writes the meta file at {@code path} (created new) and forces its contents to disk
-   * ({@code fdatasync}: the contents and size, which is all a later rename needs).
-   */
-  public static void write(Path path, ReplicaMeta meta, int[] crcs) throws IOException {
-    try (FileChannel ch = writeUnforced(path, meta, crcs)) {
-      ch.force(false);
-    }
-  }
-
-  /**
-   * Writes the meta file at {@code path} (created new) and returns it open and not yet forced, so
-   * the caller can force it after other work (the commit forces the data file in between, and the
-   * one file-system flush that makes both new files durable then covers most of this one too).
+   * Writes the meta file at {@code path} (created new) and returns it open and not yet forced
+   * (the caller forces it: {@code fdatasync}, the contents and size, is all a later rename needs),
+   * so the caller can force it after other work (the commit forces the data file in between, and
+   * the one file-system flush that makes both new files durable then covers most of this one too).
    */
   public static FileChannel writeUnforced(Path path, ReplicaMeta meta, int[] crcs)
       throws IOException {

@@ -1,6 +1,5 @@
 package dev.granary.client.internal;
 
-import dev.granary.wire.net.Await;
 import dev.granary.client.GranaryException;
 import dev.granary.client.IntegrityException;
 import dev.granary.client.UnavailableException;
@@ -15,6 +14,7 @@ import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import io.netty.util.ReferenceCountUtil;

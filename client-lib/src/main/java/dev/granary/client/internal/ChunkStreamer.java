@@ -1,6 +1,5 @@
 package dev.granary.client.internal;
 
-import dev.granary.wire.net.Await;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
@@ -12,8 +11,9 @@ import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
-import dev.granary.wire.net.ConnectionClosedException;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.Connection;
+import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;

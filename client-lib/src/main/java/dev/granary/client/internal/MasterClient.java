@@ -1,12 +1,12 @@
 package dev.granary.client.internal;
 
-import dev.granary.wire.net.Await;
 import dev.granary.client.GranaryException;
 import dev.granary.client.InternalException;
 import dev.granary.client.UnavailableException;
 import dev.granary.config.HostPort;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.Connection;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package dev.granary.client.internal;
 
-import dev.granary.wire.net.Await;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
@@ -11,6 +10,7 @@ import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import io.netty.buffer.ByteBuf;

@@ -11,7 +11,7 @@ import dev.granary.it.Wait;
 import dev.granary.it.chaos.HistoryChecker.Anomaly;
 import dev.granary.it.chaos.Op.Kind;
 import dev.granary.it.chaos.Op.Outcome;
-import dev.granary.it.faults.ClusterLogsOnFailure;
+import dev.granary.it.faults.FaultCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class ChaosTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
   final List<GranaryClient> clients = new ArrayList<>();
@@ -76,9 +76,6 @@ class ChaosTest {
   @AfterEach
   void stop() {
     clients.forEach(GranaryClient::close);
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
@@ -96,7 +93,7 @@ class ChaosTest {
     cluster = new ProcessCluster(dir, List.of("--chunk-size", "1MiB",
         "--replication", Integer.toString(REPLICATION), "--pulse-interval", "200ms",
         "--dead-after", "3s", "--gc-interval", "2s"), List.of("--scrub-interval", "5s"));
-    logsOnFailure.attach(cluster);
+    fault.adopt(cluster);
     cluster.startMaster();
     cluster.startChunkservers(CHUNKSERVERS);
     cluster.awaitLive(CHUNKSERVERS, Duration.ofSeconds(60));

@@ -38,7 +38,7 @@ class ChunkserverFailureTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
   GranaryClient client;
@@ -48,14 +48,10 @@ class ChunkserverFailureTest {
     if (client != null) {
       client.close();
     }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private void start(int chunkservers) throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), chunkservers);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), chunkservers);
     client = cluster.client(Faults.CLIENT_TIMEOUT);
   }
 

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,21 +26,13 @@ class CorruptReplicaTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   void flippedBytesAreNeverServedAndBadReplicasAreReplaced() throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), 4);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), 4);
     byte[] one = Faults.data(2 * CHUNK + CHUNK / 2, 21);
     byte[] two = Faults.data(CHUNK + 999, 22);
     ChunkInfo oneBad;
@@ -99,7 +90,7 @@ class CorruptReplicaTest {
     // reports of the bad replicas race with the chunkservers' re-registration.
     cluster = new ProcessCluster(tmp.resolve("cluster"), Faults.masterFlags(),
         List.of("--scrub-interval", "1s"));
-    logsOnFailure.attach(cluster);
+    fault.adopt(cluster);
     cluster.startMaster();
     cluster.startChunkservers(4);
     cluster.awaitLive(4, Duration.ofSeconds(60));

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,21 +25,13 @@ class GarbageCollectionTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   void removedFilesLeaveEveryDiskWithinGcInterval() throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), 3);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), 3);
     byte[] gone = Faults.data(3 * CHUNK + 3, 41);
     byte[] stays = Faults.data(CHUNK + 4, 42);
     try (GranaryClient c = cluster.client(Faults.CLIENT_TIMEOUT)) {

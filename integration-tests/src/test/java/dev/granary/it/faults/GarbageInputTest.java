@@ -51,7 +51,7 @@ class GarbageInputTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
   EventLoopGroup group;
@@ -61,15 +61,11 @@ class GarbageInputTest {
     if (group != null) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
   void garbageOnEveryPortClosesOnlyThatConnection() throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), 3);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), 3);
     group = Transports.eventLoopGroup(1, "garbage-test");
     List<String> targets = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();

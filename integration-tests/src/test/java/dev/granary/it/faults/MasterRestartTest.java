@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,21 +33,13 @@ class MasterRestartTest {
   Path tmp;
 
   @RegisterExtension
-  final ClusterLogsOnFailure logsOnFailure = new ClusterLogsOnFailure();
+  final FaultCluster fault = new FaultCluster();
 
   ProcessCluster cluster;
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   void masterKilledRightAfterAPutComesBackWithEveryFile() throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), 3);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), 3);
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("/m/empty", new byte[0]);
     files.put("/m/small", Faults.data(4096, 31));
@@ -85,8 +76,7 @@ class MasterRestartTest {
 
   @Test
   void putInFlightAcrossAMasterRestartKeepsItsReplicas() throws Exception {
-    cluster = Faults.start(tmp.resolve("cluster"), 3);
-    logsOnFailure.attach(cluster);
+    cluster = fault.start(tmp.resolve("cluster"), 3);
     byte[] data = Faults.data(6 * CHUNK + 99, 34);
     int half = 4 * CHUNK;
     try (GranaryClient c = cluster.client(Faults.CLIENT_TIMEOUT)) {

@@ -1,6 +1,5 @@
 package dev.granary.master.bench;
 
-import dev.granary.wire.net.Await;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.journal.MetadataStore;
@@ -15,6 +14,7 @@ import dev.granary.wire.msg.ListResponse;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.EventLoopGroup;

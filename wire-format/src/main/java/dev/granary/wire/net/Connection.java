@@ -49,9 +49,10 @@ public final class Connection implements AutoCloseable {
   }
 
   /**
-   * Request deadlines. A hashed wheel (100 ms ticks) rather than the event loop's scheduler: adding a
-   * deadline from a caller's thread is a lock-free enqueue, not a task that wakes the event loop,
-   * which a scheduled task per call did (a measurable share of a small request's latency).
+   * Request deadlines. A hashed wheel (100 ms ticks) rather than the event loop's scheduler:
+   * adding a deadline from a caller's thread is a lock-free enqueue, not a task that wakes the
+   * event loop, which a scheduled task per call did (a measurable share of a small request's
+   * latency).
    */
   private static final HashedWheelTimer TIMER = new HashedWheelTimer(
       new DefaultThreadFactory("granary-rpc-deadlines", true), 100, TimeUnit.MILLISECONDS);

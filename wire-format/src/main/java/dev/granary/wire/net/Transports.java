@@ -49,11 +49,6 @@ public final class Transports {
     return Epoll.isAvailable();
   }
 
-  /** The transport in use: {@code epoll} or {@code nio}. */
-  public static String name() {
-    return EPOLL ? "epoll" : "nio";
-  }
-
   /** An event loop group of daemon threads named {@code name-N}. */
   public static EventLoopGroup eventLoopGroup(int threads, String name) {
     DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
@@ -97,12 +92,14 @@ public final class Transports {
 
   /**
    * True if {@code t} (or its cause) says a listening socket could not bind its address because it
-   * is in use: the NIO transport throws a {@link java.net.BindException}, the epoll transport a
-   * native exception naming {@code bind(..)} and errno EADDRINUSE.
+   * is in use (not, say, missing from this host): the NIO transport throws a
+   * {@link java.net.BindException} "Address already in use", the epoll transport a native exception
+   * naming {@code bind(..)} and the same error.
    */
   public static boolean isAddressInUse(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.BindException) {
+      if (c instanceof java.net.BindException b
+          && String.valueOf(b.getMessage()).contains("in use")) {
         return true;
       }
       if (c instanceof io.netty.channel.unix.Errors.NativeIoException n

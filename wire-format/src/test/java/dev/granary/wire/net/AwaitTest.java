@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,13 +25,15 @@ class AwaitTest {
   void aValueThatArrivesAfterTheSpinIsStillReturned() throws Exception {
     CompletableFuture<Integer> f = new CompletableFuture<>();
     long delayNanos = Await.SPIN_NANOS + TimeUnit.MILLISECONDS.toNanos(20);
-    CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(() -> f.complete(7));
+    CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS)
+        .execute(() -> f.complete(7));
     assertEquals(7, Await.get(f, 5, TimeUnit.SECONDS));
   }
 
   @Test
   void failuresAndTimeoutsAreThoseOfTheFuture() {
-    CompletableFuture<Integer> failed = CompletableFuture.failedFuture(new IllegalStateException("x"));
+    CompletableFuture<Integer> failed =
+        CompletableFuture.failedFuture(new IllegalStateException("x"));
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> Await.get(failed, 1, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof IllegalStateException);
@@ -55,17 +58,22 @@ class AwaitTest {
     int n = 16;
     CompletableFuture<Integer> gate = new CompletableFuture<>();
     CompletableFuture<?>[] results = new CompletableFuture<?>[n];
+    CountDownLatch waiting = new CountDownLatch(n);
     for (int i = 0; i < n; i++) {
       int k = i;
       results[i] = CompletableFuture.supplyAsync(() -> {
         try {
-          return Await.get(gate.thenApply(v -> v + k), 10, TimeUnit.SECONDS);
+          CompletableFuture<Integer> mine = gate.thenApply(v -> v + k);
+          waiting.countDown();
+          return Await.get(mine, 10, TimeUnit.SECONDS);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       }, r -> new Thread(r).start());
     }
-    Thread.sleep(5);
+    // Every waiter has its future before the answer comes (whether it is then spinning, parked
+    // or not yet waiting does not matter: each must get its own answer either way).
+    assertTrue(waiting.await(10, TimeUnit.SECONDS));
     gate.complete(100);
     for (int i = 0; i < n; i++) {
       assertEquals(100 + i, results[i].get(10, TimeUnit.SECONDS));
