@@ -74,7 +74,7 @@ public final class ChunkServer implements AutoCloseable {
   private Thread scrubThread;
   private Channel serverChannel;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private ReplicaStore store;
+  private DiskReplicaStore store;
   private volatile boolean closed;
 
   /** A chunkserver on the system clock; nothing happens until {@link #start()}. */
@@ -132,6 +132,15 @@ public final class ChunkServer implements AutoCloseable {
         // Shutting down: close() drops every kept replica itself.
       }
     }, 1, 1, TimeUnit.SECONDS);
+    // Small replicas are durable in the journal; this forces their own files once the kernel has
+    // written them back, and drops the journal segments that are then no longer needed.
+    workers.next().scheduleAtFixedRate(() -> {
+      try {
+        ioPool.execute(this::checkpoint);
+      } catch (RejectedExecutionException e) {
+        // Shutting down: close() checkpoints everything itself.
+      }
+    }, 1, 1, TimeUnit.SECONDS);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
         PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas);
     CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
@@ -146,6 +155,14 @@ public final class ChunkServer implements AutoCloseable {
     scrubThread.setDaemon(true);
     scrubThread.start();
     log.info("{}: serving on {}:{}, master {}", nodeId, config.host(), port(), config.master());
+  }
+
+  private void checkpoint() {
+    try {
+      store.checkpoint(false);
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: journal checkpoint failed (retried in a second): {}", nodeId, e.toString());
+    }
   }
 
   private static void prepareDataDir(Path dir) {
@@ -244,6 +261,10 @@ public final class ChunkServer implements AutoCloseable {
       // Queued aborts must still run: they remove the temporary files of interrupted writes.
       ioPool.shutdown();
       awaitQuietly(ioPool);
+    }
+    if (store != null) {
+      // After the I/O pool: no commit is left between its journal record and its rename.
+      store.close();
     }
     if (workers != null) {
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -1,5 +1,6 @@
 package dev.granary.chunkserver.storage;
 
+import com.google.common.base.Ticker;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -37,14 +39,28 @@ import org.slf4j.LoggerFactory;
  * file without a meta file or a meta file without data (a commit or delete cut short), and
  * quarantines a replica whose meta file is corrupt or disagrees with its data file's size.
  */
-public final class DiskReplicaStore implements ReplicaStore {
+public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
+
+  /** A journal segment holding records is sealed after this long (see {@link #checkpoint}). */
+  static final long ROTATE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /**
+   * A sealed segment's replicas are forced and the segment deleted this long after sealing: by
+   * then the kernel's write-back (dirty pages expire after 30 s by default) has usually written
+   * them, so the forces find little left to write.
+   */
+  static final long DISCARD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(35);
+  /** Beyond this many live journal bytes, sealed segments are discarded whatever their age. */
+  static final long JOURNAL_LIMIT = 256L << 20;
 
   private final StoreLayout layout;
   private final long configuredCapacity;
   private final LongSupplier diskUsable;
   private final String nodeId;
   private final CommitStep.Hook hooks;
+  private final Ticker ticker;
+  private final Object checkpointLock = new Object();
+  private ReplicaJournal journal;
   private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
@@ -53,12 +69,13 @@ public final class DiskReplicaStore implements ReplicaStore {
   private long reserved;
 
   private DiskReplicaStore(StoreLayout layout, long configuredCapacity, LongSupplier diskUsable,
-      String nodeId, CommitStep.Hook hooks) {
+      String nodeId, CommitStep.Hook hooks, Ticker ticker) {
     this.layout = layout;
     this.configuredCapacity = configuredCapacity;
     this.diskUsable = diskUsable;
     this.nodeId = nodeId;
     this.hooks = hooks;
+    this.ticker = ticker;
   }
 
   /**
@@ -70,10 +87,18 @@ public final class DiskReplicaStore implements ReplicaStore {
    */
   public static DiskReplicaStore open(StoreLayout layout, long capacity, LongSupplier diskUsable,
       String nodeId, CommitStep.Hook hooks) throws IOException {
+    return open(layout, capacity, diskUsable, nodeId, hooks, Ticker.systemTicker());
+  }
+
+  /** {@link #open} with the clock that ages journal segments (tests move it by hand). */
+  static DiskReplicaStore open(StoreLayout layout, long capacity, LongSupplier diskUsable,
+      String nodeId, CommitStep.Hook hooks, Ticker ticker) throws IOException {
     Files.createDirectories(layout.replicas());
     Files.createDirectories(layout.tmp());
     Files.createDirectories(layout.quarantine());
-    DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks);
+    Files.createDirectories(layout.journal());
+    DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks,
+        ticker);
     store.recover();
     return store;
   }
@@ -104,6 +129,10 @@ public final class DiskReplicaStore implements ReplicaStore {
     return hooks;
   }
 
+  ReplicaJournal journal() {
+    return journal;
+  }
+
   private void recover() throws IOException {
     int leftovers = 0;
     try (DirectoryStream<Path> tmp = Files.newDirectoryStream(layout.tmp())) {
@@ -112,6 +141,7 @@ public final class DiskReplicaStore implements ReplicaStore {
         leftovers++;
       }
     }
+    replayJournal();
     Set<Long> chunks = new HashSet<>();
     Set<Long> metas = new HashSet<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.replicas())) {
@@ -162,6 +192,126 @@ public final class DiskReplicaStore implements ReplicaStore {
     }
     log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
         nodeId, replicas.size(), used.get(), layout.replicas(), leftovers, removed);
+    journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
+  }
+
+  /**
+   * Applies what the journal holds after a crash: every replica whose last record is a replica
+   * gets exactly the journaled files (forced as they are if they survived whole, rewritten
+   * otherwise), every replica whose last record is a removal is removed. Then the directory is
+   * forced, and {@link ReplicaJournal#start} deletes the segments.
+   */
+  private void replayJournal() throws IOException {
+    ReplicaJournal.Replay replay = ReplicaJournal.read(layout.journal(), nodeId);
+    if (replay.records() == 0) {
+      return;
+    }
+    int rewritten = 0;
+    for (ReplicaJournal.Replayed r : replay.replicas()) {
+      long h = r.meta().handle();
+      if (survivedWhole(r)) {
+        forceFile(layout.metaFile(h));
+        forceFile(layout.chunkFile(h));
+        continue;
+      }
+      // Written in tmp/ and forced before the renames, as any commit (tmp/ is empty now).
+      Path data = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.chunk.tmp");
+      Path meta = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.meta.tmp");
+      try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(r.data());
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(false);
+      }
+      try (FileChannel ch = MetaFile.writeUnforced(meta, r.meta(), r.blockCrcs())) {
+        ch.force(false);
+      }
+      Files.move(meta, layout.metaFile(h), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(data, layout.chunkFile(h), StandardCopyOption.ATOMIC_MOVE);
+      rewritten++;
+    }
+    for (long h : replay.removed()) {
+      Files.deleteIfExists(layout.metaFile(h));
+      Files.deleteIfExists(layout.chunkFile(h));
+    }
+    StoreLayout.forceDirectory(layout.replicas());
+    log.info("{}: replayed {} journal records from {} segments: {} replicas ({} rewritten), "
+        + "{} removals", nodeId, replay.records(), replay.segments(), replay.replicas().size(),
+        rewritten, replay.removed().size());
+  }
+
+  /** Whether the journaled replica's two files are in replicas/ exactly as journaled. */
+  private boolean survivedWhole(ReplicaJournal.Replayed r) throws IOException {
+    long h = r.meta().handle();
+    try {
+      MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
+      return c.meta().equals(r.meta()) && java.util.Arrays.equals(c.blockCrcs(), r.blockCrcs())
+          && Files.size(layout.chunkFile(h)) == r.data().length
+          && java.util.Arrays.equals(Files.readAllBytes(layout.chunkFile(h)), r.data());
+    } catch (NoSuchFileException | CorruptReplicaException e) {
+      return false;
+    }
+  }
+
+  private static void forceFile(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(false);
+    }
+  }
+
+  /**
+   * Makes the journal's replicas durable in their own files and deletes the journal segments that
+   * are then no longer needed. Called periodically (the chunkserver does so every second on its
+   * I/O pool) and by {@link #close}: seals the current segment once it is
+   * {@link #ROTATE_AFTER_NANOS} old, and discards sealed segments {@link #DISCARD_AFTER_NANOS}
+   * after sealing (at once if the journal exceeds {@link #JOURNAL_LIMIT}), after forcing the data
+   * and meta file of each replica they hold and then the replica directory.
+   *
+   * @param all seal and discard everything now, whatever its age
+   * @throws IOException if a file or directory cannot be forced; the segments are then kept
+   */
+  public void checkpoint(boolean all) throws IOException {
+    synchronized (checkpointLock) {
+      journal.maybeRotate(ROTATE_AFTER_NANOS, all);
+      boolean pressed = journal.liveBytes() > JOURNAL_LIMIT;
+      List<ReplicaJournal.Segment> segments =
+          journal.discardable(DISCARD_AFTER_NANOS, all || pressed);
+      if (segments.isEmpty()) {
+        return;
+      }
+      int forced = 0;
+      for (ReplicaJournal.Segment s : segments) {
+        for (long h : s.handles) {
+          if (replicas.containsKey(h)) {
+            try {
+              forceFile(layout.metaFile(h));
+              forceFile(layout.chunkFile(h));
+              forced++;
+            } catch (NoSuchFileException e) {
+              // Deleted or quarantined meanwhile: nothing left to make durable.
+            }
+          }
+        }
+      }
+      StoreLayout.forceDirectory(layout.replicas());
+      journal.discard(segments);
+      log.debug("{}: checkpoint forced {} journaled replicas, discarded {} segments", nodeId,
+          forced, segments.size());
+    }
+  }
+
+  /** Checkpoints everything (so the next start has no journal to replay) and closes the journal. */
+  @Override
+  public void close() {
+    try {
+      checkpoint(true);
+    } catch (IOException e) {
+      log.warn("{}: final checkpoint failed; the journal is replayed at the next start: {}",
+          nodeId, e.toString());
+    }
+    journal.close();
   }
 
   private static Long parseHandle(String name) {
@@ -302,6 +452,7 @@ public final class DiskReplicaStore implements ReplicaStore {
       replicas.remove(handle);
       used.addAndGet(-meta.length());
     }
+    journal.appendRemoved(handle, meta.version());
     try {
       // Meta file first: a data file without one is removed at start-up if we crash here.
       Files.deleteIfExists(layout.metaFile(handle));
@@ -326,6 +477,7 @@ public final class DiskReplicaStore implements ReplicaStore {
     }
     log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
         meta.version(), reason);
+    journal.appendRemoved(handle, meta.version());
     moveToQuarantine(handle);
     return meta;
   }

@@ -28,6 +28,13 @@ import java.util.concurrent.CompletableFuture;
  * (crash after 3) and a {@code .chunk} without its {@code .meta} (only rename 4 reached the disk)
  * are both removed at start-up, and a pair is checked against each other (length, meta CRC) before
  * it is trusted. After (5) the replica exists for good.
+ *
+ * <p>A replica of at most {@link ReplicaJournal#DEFERRED_MAX} bytes commits through the store's
+ * journal instead, with one forced write shared with every other small commit of that moment:
+ * (1) data and meta file written in tmp/, unforced; (2) a journal record of both forced;
+ * (3) meta file renamed into replicas/; (4) data file renamed. Nothing is forced after (2): the
+ * journal record is what survives a power loss, and start-up rewrites from it whatever of (3) and
+ * (4) did not reach the disk. The store's checkpoint forces the files later and drops the record.
  */
 final class DiskReplicaWriter implements ReplicaWriter {
   private final DiskReplicaStore store;
@@ -45,6 +52,8 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private boolean finished;
   private long unflushed;
   private CompletableFuture<Void> flushing;
+  /** The journal record of a small replica, from prepare until it is renamed or abandoned. */
+  private ReplicaJournal.Ticket journaled;
 
   /**
    * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
@@ -64,7 +73,8 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private FileChannel data() throws StoreException {
     if (data == null) {
       try {
-        data = FileChannel.open(tmpData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        data = FileChannel.open(tmpData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
       } catch (IOException e) {
         throw new StoreException(Status.INTERNAL, name() + ": cannot create a temporary file: "
             + e.getMessage(), e);
@@ -142,6 +152,9 @@ final class DiskReplicaWriter implements ReplicaWriter {
     int[] blockCrcs = Arrays.copyOf(crcs, blocks);
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
         Checksums.digest(length, blockCrcs, blocks));
+    if (length <= ReplicaJournal.DEFERRED_MAX) {
+      return prepareJournaled(meta, blockCrcs);
+    }
     FileChannel ch = data();
     awaitFlushBehind();
     // Both files are written before either is forced: each fdatasync of a newly created file
@@ -161,6 +174,42 @@ final class DiskReplicaWriter implements ReplicaWriter {
     return meta;
   }
 
+  /**
+   * Writes the meta file unforced and journals the replica: its bytes are read back from the data
+   * file (the page cache) and checked against the block CRCs, so the record holds exactly what the
+   * file holds.
+   */
+  private ReplicaMeta prepareJournaled(ReplicaMeta meta, int[] blockCrcs) throws StoreException {
+    byte[] bytes = new byte[(int) length];
+    try {
+      FileChannel ch = data();
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        if (ch.read(b, b.position()) < 0) {
+          throw new IOException("data file ends at byte " + b.position() + " of " + length);
+        }
+      }
+      ch.close();
+      for (int i = 0; i < blockCrcs.length; i++) {
+        int off = i * Limits.BLOCK_SIZE;
+        int crc = Checksums.crc32c(bytes, off, Math.min(Limits.BLOCK_SIZE, bytes.length - off));
+        if (crc != blockCrcs[i]) {
+          throw new StoreException(Status.INTERNAL, name() + ": block " + i
+              + " reads back with CRC32C " + Integer.toHexString(crc) + ", written with "
+              + Integer.toHexString(blockCrcs[i]));
+        }
+      }
+      MetaFile.writeUnforced(tmpMeta, meta, blockCrcs).close();
+      journaled = store.journal().appendReplica(meta, blockCrcs, bytes);
+      store.hooks().after(CommitStep.JOURNAL_FORCED);
+    } catch (IOException e) {
+      throw new StoreException(Status.INTERNAL, name() + ": cannot journal the replica: "
+          + e.getMessage(), e);
+    }
+    prepared = meta;
+    return meta;
+  }
+
   @Override
   public ReplicaMeta commit() throws StoreException {
     if (prepared == null || finished) {
@@ -172,8 +221,10 @@ final class DiskReplicaWriter implements ReplicaWriter {
       store.hooks().after(CommitStep.META_RENAMED);
       Files.move(tmpData, layout.chunkFile(handle), StandardCopyOption.ATOMIC_MOVE);
       store.hooks().after(CommitStep.DATA_RENAMED);
-      StoreLayout.forceDirectory(layout.replicas());
-      store.hooks().after(CommitStep.DIR_FORCED);
+      if (journaled == null) {
+        StoreLayout.forceDirectory(layout.replicas());
+        store.hooks().after(CommitStep.DIR_FORCED);
+      }
     } catch (IOException e) {
       // Undo whatever was renamed, meta file first: a lone data file is removed at start-up.
       store.deleteQuietly(layout.metaFile(handle));
@@ -183,6 +234,12 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     finished = true;
     store.committed(prepared, maxLength);
+    if (journaled != null) {
+      // Only now: the store's checkpoint forces the files of replicas it holds, so the record
+      // must outlive the replica's arrival in the store.
+      store.journal().settled(journaled);
+      journaled = null;
+    }
     return prepared;
   }
 
@@ -202,6 +259,12 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     store.deleteQuietly(tmpData);
     store.deleteQuietly(tmpMeta);
+    if (journaled != null) {
+      // Journaled but never committed: a replay must not bring it back.
+      store.journal().appendRemoved(handle, version);
+      store.journal().settled(journaled);
+      journaled = null;
+    }
     store.aborted(handle, maxLength);
   }
 

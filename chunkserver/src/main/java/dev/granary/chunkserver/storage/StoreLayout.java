@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
  *  replicas/HHHHHHHHHHHHHHHH.chunk   replica bytes, verbatim (HHHH.. = the 16-hex-digit handle)
  *  replicas/HHHHHHHHHHHHHHHH.meta    version, length, digest, block CRC32Cs (see MetaFile)
  *  tmp/                         replicas being written; emptied at start-up
+ *  journal/journal-SSSS.log     small replicas not yet forced in their own files (ReplicaJournal)
  *  quarantine/                  replicas that failed their checksums, kept for inspection
  * </pre>
  */
@@ -37,6 +38,10 @@ public final class StoreLayout {
 
   public Path tmp() {
     return root.resolve("tmp");
+  }
+
+  public Path journal() {
+    return root.resolve("journal");
   }
 
   public Path quarantine() {
