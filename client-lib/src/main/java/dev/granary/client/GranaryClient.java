@@ -4,6 +4,7 @@ import dev.granary.client.internal.BlockCache;
 import dev.granary.client.internal.BlockFetcher;
 import dev.granary.client.internal.ClientContext;
 import dev.granary.client.internal.ConnectionPool;
+import dev.granary.client.internal.DirectPool;
 import dev.granary.client.internal.FileReader;
 import dev.granary.client.internal.FileRegionSource;
 import dev.granary.client.internal.FileUpload;
@@ -87,6 +88,8 @@ public final class GranaryClient implements AutoCloseable {
   /** How long chunk locations are cached. */
   static final Duration LOCATION_TTL = Duration.ofSeconds(5);
   private static final int COPY_BUFFER = 1 << 20;
+  /** How long an idle blocking connection is kept for reuse (servers close theirs after 1 m). */
+  static final Duration DIRECT_IDLE = Duration.ofSeconds(20);
   /** Socket receive buffer of the client's connections (the kernel may cap it lower). */
   static final int RECEIVE_BUFFER = 4 << 20;
 
@@ -119,8 +122,9 @@ public final class GranaryClient implements AutoCloseable {
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
     ConnectionPool pool = new ConnectionPool(bootstrap, clientId,
         SOFTWARE, dial);
-    MasterClient master = new MasterClient(config.master(), pool, retry, clientId);
-    this.ctx = new ClientContext(clientId, master, pool, retry, workers, config.parallelism(),
+    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE);
+    MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
+    this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
         new AtomicLong(), new BlockCache(config.cacheSize()),
         new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker());
     this.fetcher = new BlockFetcher(ctx);
@@ -477,6 +481,7 @@ public final class GranaryClient implements AutoCloseable {
   @Override
   public void close() {
     ctx.pool().close();
+    ctx.direct().close();
     workers.shutdownNow();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }

@@ -110,6 +110,53 @@ class ReadTest {
   }
 
   @Test
+  void smallFileWithCorruptReplicasFailsOverAndReports() throws Exception {
+    client = TestData.client(cluster, 0);
+    byte[] data = write("/small", 4096, 21, false);
+    long handle = cluster.master.handles("/small").get(0);
+    cluster.chunkservers.get(0).corrupt(handle);
+    cluster.chunkservers.get(2).corrupt(handle);
+    for (int i = 0; i < 60 && cluster.master.badReplicas.isEmpty(); i++) {
+      assertArrayEquals(data, read("/small"));
+    }
+    assertTrue(TestData.eventually(Duration.ofSeconds(5),
+        () -> !cluster.master.badReplicas.isEmpty()));
+    cluster.master.badReplicas.forEach(r -> {
+      assertEquals(handle, r.handle());
+      assertTrue(List.of("cs-0", "cs-2").contains(r.nodeId()), r.nodeId());
+    });
+    cluster.chunkservers.get(1).corrupt(handle);
+    GranaryIOException e = assertThrows(GranaryIOException.class, () -> read("/small"));
+    assertEquals(5, e.granaryCause().exitCode());
+  }
+
+  @Test
+  void smallFileReadsSurviveServersClosingIdleConnections() throws Exception {
+    client = TestData.client(cluster, 0);
+    byte[] data = write("/idle", 10_000, 22, false);
+    assertArrayEquals(data, read("/idle"));
+    int reads = cluster.readRequests();
+    cluster.master.dropConnections();
+    cluster.chunkservers.forEach(FakeChunkserver::dropConnections);
+    assertArrayEquals(data, read("/idle"));
+    assertEquals(reads + 1, cluster.readRequests(), "one read request, on a new connection");
+    assertTrue(cluster.master.badReplicas.isEmpty());
+  }
+
+  @Test
+  void smallFileIsOneReadRequestAndCachedWhole() throws Exception {
+    client = TestData.client(cluster, 64L << 20);
+    int size = 3 * 65536 + 123; // four blocks, one window
+    byte[] data = write("/four", size, 23, false);
+    int reads = cluster.readRequests();
+    assertArrayEquals(data, read("/four"));
+    assertEquals(reads + 1, cluster.readRequests());
+    assertArrayEquals(data, read("/four"));
+    assertEquals(reads + 1, cluster.readRequests(), "second read served by the block cache");
+    assertTrue(client.cacheStats().bytesCached() >= size, client.cacheStats().toString());
+  }
+
+  @Test
   void everyReplicaCorruptIsAnIntegrityError() throws Exception {
     client = TestData.client(cluster, 0);
     write("/bad", (int) CHUNK, 3, false);

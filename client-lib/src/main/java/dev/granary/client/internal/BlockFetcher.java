@@ -14,22 +14,19 @@ import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
-import dev.granary.wire.net.Await;
-import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads a run of blocks of one chunk from its replicas, verifying every block's CRC32C end to end
- * (GFS §5.2: a reader verifies data before returning it). The least-loaded replica is tried first;
+ * (GFS §5.2: a reader verifies data before returning it), on the caller's thread over a blocking
+ * {@link DirectConnection} (no hand-off to an event loop). The least-loaded replica is tried first;
  * a checksum mismatch is reported to the master and the read fails over to the next replica, as it
  * does after an error reply or a connection failure. When every known replica has failed, the
  * locations are refreshed from the master and tried again with backoff until the client timeout.
@@ -155,37 +152,86 @@ public final class BlockFetcher {
     }
   }
 
+  /**
+   * One attempt at one replica, on the caller's thread over a blocking connection: each packet is
+   * checked (offset, length, CRC32C) and copied out as it arrives.
+   */
   private byte[][] readFrom(NodeAddress replica, ChunkLocation loc, int firstBlock, int count,
       RetryPolicy.Attempts attempts, boolean cache) throws Exception {
-    Connection conn = ctx.pool().get(replica.host(), replica.port(), attempts.remaining());
     long offset = (long) firstBlock * Limits.BLOCK_SIZE;
     long length = Math.min((long) count * Limits.BLOCK_SIZE, loc.length() - offset);
-    Receiver receiver = new Receiver(loc, offset, count);
-    long id = conn.newRequestId();
+    long timeoutNanos = ctx.retry().timeout().toNanos();
     ctx.load().begin(replica);
+    byte[][] blocks;
     try {
-      conn.listen(id, receiver);
-      conn.send(id, new ReadChunkRequest(loc.handle(), loc.version(), offset, length));
-      byte[][] blocks;
-      try {
-        blocks = Await.get(receiver.result, ctx.retry().timeout().toMillis(),
-            TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        ctx.pool().discard(conn);
-        throw e;
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable t = Errors.unwrap(e);
-        throw t instanceof Exception x ? x : e;
-      }
-      for (int i = 0; cache && i < blocks.length; i++) {
-        ctx.blocks().put(new BlockCache.Key(loc.handle(), loc.version(), firstBlock + i),
-            blocks[i]);
-      }
-      return blocks;
+      blocks = ctx.direct().exchange(replica.host(), replica.port(), attempts.remaining(), c -> {
+        long deadline = System.nanoTime() + timeoutNanos;
+        long id = c.send(new ReadChunkRequest(loc.handle(), loc.version(), offset, length));
+        byte[][] got = new byte[count][];
+        for (int next = 0; next < count; next++) {
+          Frame frame = c.receive(id, deadline);
+          try {
+            got[next] = verified(frame.message(), loc, offset, next, count);
+          } finally {
+            ReferenceCountUtil.release(frame);
+          }
+        }
+        return got;
+      });
     } finally {
-      conn.unlisten(id);
       ctx.load().end(replica);
     }
+    for (int i = 0; cache && i < blocks.length; i++) {
+      ctx.blocks().put(new BlockCache.Key(loc.handle(), loc.version(), firstBlock + i), blocks[i]);
+    }
+    return blocks;
+  }
+
+  /**
+   * The bytes of block {@code next} of a read of {@code count} blocks from {@code offset}, if
+   * {@code m} is that block and passes its CRC32C.
+   *
+   * @throws ChecksumMismatch the wrong block, the wrong length, a bad CRC32C, or the stream ended
+   * @throws RemoteException an error answer, or a message that has no place in a read stream
+   */
+  private static byte[] verified(Message m, ChunkLocation loc, long offset, int next, int count)
+      throws ChecksumMismatch, RemoteException {
+    if (m instanceof ErrorReply e) {
+      throw new RemoteException(e);
+    }
+    if (!(m instanceof ReadPacket p)) {
+      throw new RemoteException(Status.PROTOCOL, "unexpected " + m.type() + " in a read stream",
+          "");
+    }
+    ChecksumMismatch bad = check(p, loc, offset + (long) next * Limits.BLOCK_SIZE);
+    if (bad != null) {
+      throw bad;
+    }
+    if (p.last() && next + 1 < count) {
+      throw new ChecksumMismatch("read ended after " + (next + 1) + " of " + count + " blocks");
+    }
+    byte[] b = new byte[p.data().readableBytes()];
+    p.data().getBytes(p.data().readerIndex(), b);
+    return b;
+  }
+
+  /**
+   * Null if {@code p} is the block of {@code loc} at {@code expectedOffset}, whole, and passes its
+   * CRC32C; else what is wrong with it.
+   */
+  static ChecksumMismatch check(ReadPacket p, ChunkLocation loc, long expectedOffset) {
+    int expectedBytes = (int) Math.min(Limits.BLOCK_SIZE, loc.length() - expectedOffset);
+    int n = p.data().readableBytes();
+    if (p.offset() != expectedOffset || n != expectedBytes) {
+      return new ChecksumMismatch("block at offset " + p.offset() + " with " + n
+          + " bytes; expected offset " + expectedOffset + " with " + expectedBytes);
+    }
+    int crc = Checksums.crc32c(p.data());
+    if (crc != p.crc()) {
+      return new ChecksumMismatch(String.format("block at offset %d has CRC32C %08x, stored %08x",
+          p.offset(), crc, p.crc()));
+    }
+    return null;
   }
 
   /** A replica sent a block whose bytes do not match its CRC32C (or the wrong bytes). */
@@ -194,73 +240,6 @@ public final class BlockFetcher {
 
     ChecksumMismatch(String message) {
       super(message);
-    }
-  }
-
-  /** Collects and verifies the packets of one read; runs on the connection's event loop. */
-  private static final class Receiver implements Connection.Listener {
-    final CompletableFuture<byte[][]> result = new CompletableFuture<>();
-    private final ChunkLocation loc;
-    private final long offset;
-    private final byte[][] blocks;
-    private int next;
-
-    Receiver(ChunkLocation loc, long offset, int count) {
-      this.loc = loc;
-      this.offset = offset;
-      this.blocks = new byte[count][];
-    }
-
-    @Override
-    public void onFrame(Frame frame) {
-      try {
-        if (result.isDone()) {
-          return;
-        }
-        Message m = frame.message();
-        if (m instanceof ReadPacket p) {
-          onPacket(p);
-        } else if (m instanceof ErrorReply e) {
-          result.completeExceptionally(new RemoteException(e));
-        } else {
-          result.completeExceptionally(new RemoteException(Status.PROTOCOL,
-              "unexpected " + m.type() + " in a read stream", ""));
-        }
-      } finally {
-        ReferenceCountUtil.release(frame);
-      }
-    }
-
-    private void onPacket(ReadPacket p) {
-      long expectedOffset = offset + (long) next * Limits.BLOCK_SIZE;
-      int expectedBytes = (int) Math.min(Limits.BLOCK_SIZE, loc.length() - expectedOffset);
-      int n = p.data().readableBytes();
-      if (next >= blocks.length || p.offset() != expectedOffset || n != expectedBytes) {
-        result.completeExceptionally(new ChecksumMismatch("block at offset " + p.offset()
-            + " with " + n + " bytes; expected offset " + expectedOffset + " with "
-            + expectedBytes));
-        return;
-      }
-      int crc = Checksums.crc32c(p.data());
-      if (crc != p.crc()) {
-        result.completeExceptionally(new ChecksumMismatch(String.format(
-            "block at offset %d has CRC32C %08x, stored %08x", p.offset(), crc, p.crc())));
-        return;
-      }
-      byte[] b = new byte[n];
-      p.data().getBytes(p.data().readerIndex(), b);
-      blocks[next++] = b;
-      if (next == blocks.length) {
-        result.complete(blocks);
-      } else if (p.last()) {
-        result.completeExceptionally(new ChecksumMismatch("read ended after " + next + " of "
-            + blocks.length + " blocks"));
-      }
-    }
-
-    @Override
-    public void onClosed(Throwable cause) {
-      result.completeExceptionally(cause);
     }
   }
 }

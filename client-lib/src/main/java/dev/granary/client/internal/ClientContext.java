@@ -4,14 +4,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the parts of one client share: its identity, the master, the connection pool, the retry
+ * What the parts of one client share: its identity, the master, the connection pools, the retry
  * policy, the worker threads and the caches. Built once by {@code GranaryClient}.
  *
  * @param clientId random id of this client, sent with every mutation
  * @param parallelism chunks transferred concurrently per file
  */
 public record ClientContext(String clientId, MasterClient master, ConnectionPool pool,
-    RetryPolicy retry, ExecutorService workers, int parallelism, AtomicLong opIds,
+    DirectPool direct, RetryPolicy retry, ExecutorService workers, int parallelism, AtomicLong opIds,
     BlockCache blocks, LocationCache locations, LoadTracker load) {
 
   /** A fresh operation id; every retry of one logical operation reuses the id it was given. */

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * that fails (checksum mismatch, error, lost connection, timeout) is fetched again by
  * {@link BlockFetcher}, which fails over between replicas, minus any found corrupt (reported).
  *
- * <p>Random reads fetch just the blocks they need. The block cache is consulted before any fetch.
+ * <p>Random reads fetch just the blocks they need, on the caller's thread. So do sequential reads of
+ * a file of one window (a small file): there is nothing to read ahead. The block cache is consulted
+ * before any fetch.
  * Blocks read sequentially are added to it only if the whole file fits in the cache: streaming a
  * larger file through it would only evict everything else for blocks that are themselves evicted
  * before the next pass (a scan). Not thread-safe.
@@ -124,6 +126,8 @@ public final class FileReader {
   private final String path;
   private final FileEntry entry;
   private final boolean cacheSequential;
+  /** The file is one window: sequential reads fetch it like a random read, with no read-ahead. */
+  private final boolean oneWindow;
   private final Map<Integer, ChunkLocation> chunks = new ConcurrentHashMap<>();
   /** Windows of the sequential read, the one being read first. */
   private final Windows windows = new Windows();
@@ -150,6 +154,8 @@ public final class FileReader {
     this.path = path;
     this.entry = first.file();
     this.cacheSequential = ctx.blocks().enabled() && entry.size() <= ctx.blocks().capacity();
+    this.oneWindow = entry.chunkCount() == 1
+        && Checksums.blockCount(entry.size()) <= WINDOW_BLOCKS;
     absorb(first);
     this.cleanable = cleaner.register(this, windows::releaseAll);
   }
@@ -221,11 +227,15 @@ public final class FileReader {
       int block = (int) (inChunk / Limits.BLOCK_SIZE);
       int inBlock = (int) (inChunk % Limits.BLOCK_SIZE);
       int n;
-      if (sequential) {
+      if (sequential && !oneWindow) {
         n = readSequential(chunk, block, inBlock, dst);
+      } else if (sequential) {
+        // A small file: the whole of it in one request on this thread (no read-ahead to overlap
+        // with, so a window in flight would only add a hand-off to the event loop and back).
+        n = copy(randomBlock(chunk, block, WINDOW_BLOCKS, cacheSequential), inBlock, dst);
       } else {
         int wanted = Checksums.blockCount(inBlock + (long) dst.remaining());
-        n = copy(randomBlock(chunk, block, wanted), inBlock, dst);
+        n = copy(randomBlock(chunk, block, wanted, true), inBlock, dst);
       }
       if (n <= 0) {
         throw new InternalException(path + ": chunk " + chunk + " is shorter than the file says");
@@ -401,7 +411,12 @@ public final class FileReader {
 
   // ---------------------------------------------------------------- random
 
-  private byte[] randomBlock(int chunk, int block, int wanted) throws GranaryException {
+  /**
+   * Block {@code block} of chunk {@code chunk}, from the last span, the block cache, or a fetch of
+   * up to {@code wanted} blocks from it (added to the block cache if {@code cache}).
+   */
+  private byte[] randomBlock(int chunk, int block, int wanted, boolean cache)
+      throws GranaryException {
     if (spanChunk == chunk && block >= spanFirst && block < spanFirst + spanBlocks.length) {
       return spanBlocks[block - spanFirst];
     }
@@ -413,7 +428,7 @@ public final class FileReader {
     int inChunk = Checksums.blockCount(loc.length());
     int count = Math.max(1, Math.min(Math.min(wanted, WINDOW_BLOCKS), inChunk - block));
     spanBlocks = fetcher.fetch(path, loc, block, count, this::refresh,
-        corrupt.getOrDefault(chunk, Set.of()), true);
+        corrupt.getOrDefault(chunk, Set.of()), cache);
     spanChunk = chunk;
     spanFirst = block;
     return spanBlocks[0];

@@ -6,10 +6,7 @@ import dev.granary.client.UnavailableException;
 import dev.granary.config.HostPort;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.Message;
-import dev.granary.wire.net.Await;
-import dev.granary.wire.net.Connection;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +27,20 @@ public final class MasterClient {
 
   private final HostPort master;
   private final ConnectionPool pool;
+  private final DirectPool direct;
   private final RetryPolicy retry;
   private final String clientId;
   private final AtomicBoolean everReached = new AtomicBoolean();
 
-  public MasterClient(HostPort master, ConnectionPool pool, RetryPolicy retry, String clientId) {
+  /**
+   * @param pool for requests sent without waiting ({@link #fireAndForget})
+   * @param direct for requests the caller waits for
+   */
+  public MasterClient(HostPort master, ConnectionPool pool, DirectPool direct, RetryPolicy retry,
+      String clientId) {
     this.master = master;
     this.pool = pool;
+    this.direct = direct;
     this.retry = retry;
     this.clientId = clientId;
   }
@@ -65,24 +69,18 @@ public final class MasterClient {
     RetryPolicy.Attempts attempts = retry.start();
     while (true) {
       Throwable failure;
-      boolean dialFailed = false;
-      Connection conn = null;
+      boolean[] connected = new boolean[1];
       try {
-        conn = pool.get(master.host(), master.port(), attempts.remaining());
-        everReached.set(true);
-        return Await.get(conn.call(request, attempts.remaining()),
-            attempts.remaining().toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException(subject + ": interrupted", e);
+        // On the caller's thread over a blocking connection: no event-loop hand-off either way.
+        return direct.exchange(master.host(), master.port(), attempts.remaining(), c -> {
+          connected[0] = true;
+          everReached.set(true);
+          return c.call(request, attempts.remaining().toNanos());
+        });
       } catch (Exception e) {
         failure = Errors.unwrap(e);
-        dialFailed = conn == null;
-        if (conn != null && failure instanceof java.util.concurrent.TimeoutException) {
-          // A master that stopped answering may be wedged on this connection; dial afresh.
-          pool.discard(conn);
-        }
       }
+      boolean dialFailed = !connected[0];
       Status status = Errors.statusOf(failure);
       if (!Errors.isTransient(failure) || (status != null && giveUpOn.contains(status))) {
         throw Errors.map(failure, subject);

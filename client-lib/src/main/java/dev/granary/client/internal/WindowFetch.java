@@ -1,6 +1,5 @@
 package dev.granary.client.internal;
 
-import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
@@ -151,19 +150,7 @@ final class WindowFetch implements Connection.Listener {
   }
 
   private Throwable check(ReadPacket p) {
-    long expectedOffset = (long) (firstBlock + received) * Limits.BLOCK_SIZE;
-    int expectedBytes = (int) Math.min(Limits.BLOCK_SIZE, loc.length() - expectedOffset);
-    int n = p.data().readableBytes();
-    if (p.offset() != expectedOffset || n != expectedBytes) {
-      return new BlockFetcher.ChecksumMismatch("block at offset " + p.offset() + " with " + n
-          + " bytes; expected offset " + expectedOffset + " with " + expectedBytes);
-    }
-    int crc = Checksums.crc32c(p.data());
-    if (crc != p.crc()) {
-      return new BlockFetcher.ChecksumMismatch(String.format(
-          "block at offset %d has CRC32C %08x, stored %08x", p.offset(), crc, p.crc()));
-    }
-    return null;
+    return BlockFetcher.check(p, loc, (long) (firstBlock + received) * Limits.BLOCK_SIZE);
   }
 
   @Override
