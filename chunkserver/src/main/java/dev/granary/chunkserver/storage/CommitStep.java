@@ -5,11 +5,12 @@ import java.io.IOException;
 /**
  * The steps of a replica commit, in order; tests crash the store after each one. See
  * {@link DiskReplicaWriter} for why this order is whole-or-nothing. A replica small enough for the
- * journal ({@link ReplicaJournal#DEFERRED_MAX}) goes JOURNAL_FORCED, META_RENAMED, DATA_RENAMED;
- * any other DATA_FORCED, META_WRITTEN, META_RENAMED, DATA_RENAMED, DIR_FORCED.
+ * journal ({@link ReplicaJournal#DEFERRED_MAX}) goes JOURNAL_FORCED, DATA_RENAMED (its meta file
+ * comes later, with the store's checkpoint); any other DATA_FORCED, META_WRITTEN, META_RENAMED,
+ * DATA_RENAMED, DIR_FORCED.
  */
 public enum CommitStep {
-  /** A small replica's record is forced in the journal (its files written, unforced, in tmp/). */
+  /** A small replica's record is forced in the journal (its data file written, unforced, in tmp/). */
   JOURNAL_FORCED,
   /** The data file is written and forced in tmp/. */
   DATA_FORCED,

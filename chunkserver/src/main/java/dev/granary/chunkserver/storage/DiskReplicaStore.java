@@ -62,6 +62,11 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
   private final Object checkpointLock = new Object();
   private ReplicaJournal journal;
   private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
+  /**
+   * Block CRC32Cs of journaled replicas whose meta file the checkpoint has not written yet: until
+   * then the journal is their durable meta, and this map serves {@link #open}.
+   */
+  private final ConcurrentHashMap<Long, int[]> unwrittenMeta = new ConcurrentHashMap<>();
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
   // Guarded by this: handles being written and the bytes reserved for them.
@@ -209,28 +214,29 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
     int rewritten = 0;
     for (ReplicaJournal.Replayed r : replay.replicas()) {
       long h = r.meta().handle();
-      if (survivedWhole(r)) {
-        forceFile(layout.metaFile(h));
+      // Each file is kept (and forced) if it survived as journaled, else written anew in tmp/,
+      // forced and renamed into place (tmp/ is empty now).
+      if (dataSurvived(r)) {
         forceFile(layout.chunkFile(h));
-        continue;
-      }
-      // Written in tmp/ and forced before the renames, as any commit (tmp/ is empty now).
-      Path data = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.chunk.tmp");
-      Path meta = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.meta.tmp");
-      try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(r.data());
-        while (b.hasRemaining()) {
-          ch.write(b);
+      } else {
+        Path data = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.chunk.tmp");
+        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+          ByteBuffer b = ByteBuffer.wrap(r.data());
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
+          ch.force(false);
         }
-        ch.force(false);
+        Files.move(data, layout.chunkFile(h), StandardCopyOption.ATOMIC_MOVE);
+        rewritten++;
       }
-      try (FileChannel ch = MetaFile.writeUnforced(meta, r.meta(), r.blockCrcs())) {
-        ch.force(false);
+      if (metaSurvived(r)) {
+        forceFile(layout.metaFile(h));
+      } else {
+        Files.move(forcedTmpMeta(r.meta(), r.blockCrcs()), layout.metaFile(h),
+            StandardCopyOption.ATOMIC_MOVE);
       }
-      Files.move(meta, layout.metaFile(h), StandardCopyOption.ATOMIC_MOVE);
-      Files.move(data, layout.chunkFile(h), StandardCopyOption.ATOMIC_MOVE);
-      rewritten++;
     }
     for (long h : replay.removed()) {
       Files.deleteIfExists(layout.metaFile(h));
@@ -242,17 +248,36 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
         rewritten, replay.removed().size());
   }
 
-  /** Whether the journaled replica's two files are in replicas/ exactly as journaled. */
-  private boolean survivedWhole(ReplicaJournal.Replayed r) throws IOException {
+  /** Whether the journaled replica's data file is in replicas/ exactly as journaled. */
+  private boolean dataSurvived(ReplicaJournal.Replayed r) throws IOException {
+    Path p = layout.chunkFile(r.meta().handle());
+    try {
+      return Files.size(p) == r.data().length
+          && java.util.Arrays.equals(Files.readAllBytes(p), r.data());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** Whether the journaled replica's meta file is in replicas/ exactly as journaled. */
+  private boolean metaSurvived(ReplicaJournal.Replayed r) throws IOException {
     long h = r.meta().handle();
     try {
       MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-      return c.meta().equals(r.meta()) && java.util.Arrays.equals(c.blockCrcs(), r.blockCrcs())
-          && Files.size(layout.chunkFile(h)) == r.data().length
-          && java.util.Arrays.equals(Files.readAllBytes(layout.chunkFile(h)), r.data());
+      return c.meta().equals(r.meta()) && java.util.Arrays.equals(c.blockCrcs(), r.blockCrcs());
     } catch (NoSuchFileException | CorruptReplicaException e) {
       return false;
     }
+  }
+
+  /** Writes a replica's meta file in tmp/ and forces it; returns its path there. */
+  private Path forcedTmpMeta(ReplicaMeta meta, int[] crcs) throws IOException {
+    Path tmp = layout.tmp().resolve(ChunkHandles.format(meta.handle()) + "-"
+        + tmpCounter.incrementAndGet() + ".meta.tmp");
+    try (FileChannel ch = MetaFile.writeUnforced(tmp, meta, crcs)) {
+      ch.force(false);
+    }
+    return tmp;
   }
 
   private static void forceFile(Path p) throws IOException {
@@ -284,14 +309,19 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
       int forced = 0;
       for (ReplicaJournal.Segment s : segments) {
         for (long h : s.handles) {
-          if (replicas.containsKey(h)) {
-            try {
-              forceFile(layout.metaFile(h));
-              forceFile(layout.chunkFile(h));
-              forced++;
-            } catch (NoSuchFileException e) {
-              // Deleted or quarantined meanwhile: nothing left to make durable.
+          ReplicaMeta meta = replicas.get(h);
+          if (meta == null) {
+            continue;
+          }
+          try {
+            int[] crcs = unwrittenMeta.get(h);
+            if (crcs != null) {
+              writeMetaFileIfStored(meta, crcs);
             }
+            forceFile(layout.chunkFile(h));
+            forced++;
+          } catch (NoSuchFileException e) {
+            // Deleted or quarantined meanwhile: nothing left to make durable.
           }
         }
       }
@@ -300,6 +330,24 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
       log.debug("{}: checkpoint forced {} journaled replicas, discarded {} segments", nodeId,
           forced, segments.size());
     }
+  }
+
+  /**
+   * The checkpoint's half of a journaled commit: the meta file, written, forced and renamed into
+   * place while the replica is still stored (a delete racing with it removes the replica from
+   * the map under the same lock, and its files after).
+   */
+  private void writeMetaFileIfStored(ReplicaMeta meta, int[] crcs) throws IOException {
+    long h = meta.handle();
+    Path tmp = forcedTmpMeta(meta, crcs);
+    synchronized (this) {
+      if (meta.equals(replicas.get(h))) {
+        Files.move(tmp, layout.metaFile(h), StandardCopyOption.ATOMIC_MOVE);
+        unwrittenMeta.remove(h);
+        return;
+      }
+    }
+    Files.deleteIfExists(tmp);
   }
 
   /** Checkpoints everything (so the next start has no journal to replay) and closes the journal. */
@@ -361,6 +409,12 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
         layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"));
   }
 
+  /** A journaled replica is renamed into place; its meta file comes with the checkpoint. */
+  synchronized void committedJournaled(ReplicaMeta meta, long reservation, int[] blockCrcs) {
+    unwrittenMeta.put(meta.handle(), blockCrcs);
+    committed(meta, reservation);
+  }
+
   synchronized void committed(ReplicaMeta meta, long reservation) {
     inProgress.remove(meta.handle());
     reserved -= reservation;
@@ -381,7 +435,11 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
     }
     FileChannel ch = null;
     try {
-      MetaFile.Contents c = MetaFile.read(layout.metaFile(handle), handle);
+      int[] crcs = unwrittenMeta.get(handle);
+      // Not yet written by the checkpoint: the CRCs journaled with it. Else from its meta file
+      // (if the checkpoint wrote it between the two lookups, the file is there).
+      MetaFile.Contents c = crcs != null ? new MetaFile.Contents(meta, crcs)
+          : MetaFile.read(layout.metaFile(handle), handle);
       if (!c.meta().equals(meta)) {
         throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
             + ": meta file changed under the chunkserver: " + c.meta() + " vs " + meta);
@@ -450,6 +508,7 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
             + ", newer than version " + maxVersion + " to delete");
       }
       replicas.remove(handle);
+      unwrittenMeta.remove(handle);
       used.addAndGet(-meta.length());
     }
     journal.appendRemoved(handle, meta.version());
@@ -473,6 +532,7 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
       if (meta == null) {
         return null;
       }
+      unwrittenMeta.remove(handle);
       used.addAndGet(-meta.length());
     }
     log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),

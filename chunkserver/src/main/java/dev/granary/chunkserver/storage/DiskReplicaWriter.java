@@ -31,10 +31,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A replica of at most {@link ReplicaJournal#DEFERRED_MAX} bytes commits through the store's
  * journal instead, with one forced write shared with every other small commit of that moment:
- * (1) data and meta file written in tmp/, unforced; (2) a journal record of both forced;
- * (3) meta file renamed into replicas/; (4) data file renamed. Nothing is forced after (2): the
- * journal record is what survives a power loss, and start-up rewrites from it whatever of (3) and
- * (4) did not reach the disk. The store's checkpoint forces the files later and drops the record.
+ * (1) data file written in tmp/, unforced; (2) a journal record of the meta and the data forced;
+ * (3) data file renamed into replicas/. Nothing is forced after (2): the journal record is what
+ * survives a power loss, and start-up rewrites from it whatever did not reach the disk. The
+ * meta file is written by the store's checkpoint (until then the store serves the block CRCs from
+ * memory), which also forces the data file and then drops the record.
  */
 final class DiskReplicaWriter implements ReplicaWriter {
   private final DiskReplicaStore store;
@@ -54,6 +55,7 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private CompletableFuture<Void> flushing;
   /** The journal record of a small replica, from prepare until it is renamed or abandoned. */
   private ReplicaJournal.Ticket journaled;
+  private int[] journaledCrcs;
 
   /**
    * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
@@ -175,9 +177,8 @@ final class DiskReplicaWriter implements ReplicaWriter {
   }
 
   /**
-   * Writes the meta file unforced and journals the replica: its bytes are read back from the data
-   * file (the page cache) and checked against the block CRCs, so the record holds exactly what the
-   * file holds.
+   * Journals the replica: its bytes are read back from the data file (the page cache) and checked
+   * against the block CRCs, so the record holds exactly what the file holds.
    */
   private ReplicaMeta prepareJournaled(ReplicaMeta meta, int[] blockCrcs) throws StoreException {
     byte[] bytes = new byte[(int) length];
@@ -199,8 +200,8 @@ final class DiskReplicaWriter implements ReplicaWriter {
               + Integer.toHexString(blockCrcs[i]));
         }
       }
-      MetaFile.writeUnforced(tmpMeta, meta, blockCrcs).close();
       journaled = store.journal().appendReplica(meta, blockCrcs, bytes);
+      journaledCrcs = blockCrcs;
       store.hooks().after(CommitStep.JOURNAL_FORCED);
     } catch (IOException e) {
       throw new StoreException(Status.INTERNAL, name() + ": cannot journal the replica: "
@@ -217,8 +218,10 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     StoreLayout layout = store.layout();
     try {
-      Files.move(tmpMeta, layout.metaFile(handle), StandardCopyOption.ATOMIC_MOVE);
-      store.hooks().after(CommitStep.META_RENAMED);
+      if (journaled == null) {
+        Files.move(tmpMeta, layout.metaFile(handle), StandardCopyOption.ATOMIC_MOVE);
+        store.hooks().after(CommitStep.META_RENAMED);
+      }
       Files.move(tmpData, layout.chunkFile(handle), StandardCopyOption.ATOMIC_MOVE);
       store.hooks().after(CommitStep.DATA_RENAMED);
       if (journaled == null) {
@@ -233,8 +236,10 @@ final class DiskReplicaWriter implements ReplicaWriter {
       throw new StoreException(Status.INTERNAL, name() + ": commit failed: " + e.getMessage(), e);
     }
     finished = true;
-    store.committed(prepared, maxLength);
-    if (journaled != null) {
+    if (journaled == null) {
+      store.committed(prepared, maxLength);
+    } else {
+      store.committedJournaled(prepared, maxLength, journaledCrcs);
       // Only now: the store's checkpoint forces the files of replicas it holds, so the record
       // must outlive the replica's arrival in the store.
       store.journal().settled(journaled);

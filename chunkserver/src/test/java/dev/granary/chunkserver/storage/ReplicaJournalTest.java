@@ -83,6 +83,10 @@ class ReplicaJournalTest {
     assertEquals(0, dirForces.get(), "a small replica takes the journal path");
     assertFalse(s.journal().isEmpty());
     assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(1)));
+    assertFalse(Files.exists(layout().metaFile(1)), "the checkpoint writes the meta file");
+    assertEquals(m, s.verify(1, Throttle.NONE));
+    s.checkpoint(true);
+    assertEquals(m, MetaFile.read(layout().metaFile(1), 1).meta());
     assertEquals(m, s.verify(1, Throttle.NONE));
     // One block and one byte more: the ordinary path, which forces its own files.
     write(s, 2, data(ReplicaJournal.DEFERRED_MAX + 1));
@@ -90,8 +94,7 @@ class ReplicaJournalTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = CommitStep.class, names = {"JOURNAL_FORCED", "META_RENAMED",
-      "DATA_RENAMED"})
+  @EnumSource(value = CommitStep.class, names = {"JOURNAL_FORCED", "DATA_RENAMED"})
   void aCrashAfterTheJournalForceKeepsTheWholeReplica(CommitStep crashAt) throws Exception {
     DiskReplicaStore s = open(step -> {
       if (step == crashAt) {
@@ -127,11 +130,11 @@ class ReplicaJournalTest {
     // A power loss before write-back: one replica's files never reached the disk, one data file
     // is there with its size but zeros, one meta file is gone.
     Files.delete(layout().chunkFile(10));
-    Files.delete(layout().metaFile(10));
     try (RandomAccessFile f = new RandomAccessFile(layout().chunkFile(11).toFile(), "rw")) {
       f.write(new byte[300]);
     }
-    Files.delete(layout().metaFile(12));
+    // A meta file the checkpoint wrote but whose contents did not reach the disk.
+    Files.write(layout().metaFile(12), new byte[60]);
     DiskReplicaStore restarted = open();
     assertArrayEquals(a, Files.readAllBytes(layout().chunkFile(10)));
     assertArrayEquals(b, Files.readAllBytes(layout().chunkFile(11)));
@@ -256,13 +259,24 @@ class ReplicaJournalTest {
     // Lose every replica file, as if none had been written back.
     for (int i = 0; i < n; i++) {
       Files.delete(layout().chunkFile(100 + i));
-      Files.delete(layout().metaFile(100 + i));
     }
     DiskReplicaStore restarted = open();
     assertEquals(n, restarted.replicas().size());
     for (int i = 0; i < n; i++) {
       assertArrayEquals(data(1100 + i), Files.readAllBytes(layout().chunkFile(100 + i)));
     }
+  }
+
+  @Test
+  void aReplicaDeletedBeforeTheCheckpointGetsNoMetaFile() throws Exception {
+    DiskReplicaStore s = open();
+    write(s, 70, data(100));
+    write(s, 71, data(100));
+    assertNotNull(s.delete(70, 1));
+    s.checkpoint(true);
+    assertEquals(List.of(layout().chunkFile(71), layout().metaFile(71)),
+        list(layout().replicas()));
+    assertTrue(list(layout().tmp()).isEmpty());
   }
 
   @Test
