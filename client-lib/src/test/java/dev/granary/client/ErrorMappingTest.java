@@ -86,4 +86,17 @@ class ErrorMappingTest {
       assertTrue(ms >= 2_900 && ms < 6_000, "gave up after " + ms + " ms");
     }
   }
+
+  @Test
+  void aClosedClientFailsAtOnceInsteadOfRetrying() throws Exception {
+    try (FakeCluster cluster = new FakeCluster(1)) {
+      GranaryClient client = TestData.client(cluster, 0, Duration.ofSeconds(20));
+      client.stat("/");
+      client.close();
+      long start = System.nanoTime();
+      assertThrows(GranaryException.class, () -> client.stat("/"));
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 5_000, "gave up after " + ms + " ms");
+    }
+  }
 }

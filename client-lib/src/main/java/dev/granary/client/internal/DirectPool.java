@@ -55,8 +55,8 @@ public final class DirectPool implements AutoCloseable {
    *
    * @param timeout longest the dial may take
    * @throws Exception what the dial (a {@link ConnectionClosedException}, a
-   *     {@link RemoteException} refusing the handshake, a {@link TimeoutException}) or the exchange
-   *     threw
+   *     {@link RemoteException} refusing the handshake, a {@link TimeoutException}, or an
+   *     {@link IllegalStateException} once the pool is closed) or the exchange threw
    */
   <T> T exchange(String host, int port, Duration timeout, Exchange<T> exchange)
       throws Exception {
@@ -89,14 +89,15 @@ public final class DirectPool implements AutoCloseable {
   private DirectConnection dial(String host, int port, Duration timeout)
       throws IOException, TimeoutException, RemoteException {
     if (closed) {
-      throw new ConnectionClosedException("the Granary client is closed");
+      // Not a transient failure: nothing will ever be dialled again (as ConnectionPool says).
+      throw new IllegalStateException("the Granary client is closed");
     }
     Duration t = timeout.compareTo(dialTimeout) < 0 ? timeout : dialTimeout;
     DirectConnection c = DirectConnection.dial(host, port, clientId, software, t);
     open.add(c);
     if (closed) {
       discard(c);
-      throw new ConnectionClosedException("the Granary client is closed");
+      throw new IllegalStateException("the Granary client is closed");
     }
     return c;
   }

@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +117,31 @@ class DirectPoolTest {
   @Test
   void aClosedPoolRefusesToDial() {
     pool.close();
-    assertThrows(ConnectionClosedException.class, () -> stat("/"));
+    assertThrows(IllegalStateException.class, () -> stat("/"));
+  }
+
+  @Test
+  void closingThePoolFailsACallerWaitingOnIt() throws Exception {
+    assertInstanceOf(StatResponse.class, stat("/"));
+    CountDownLatch waiting = new CountDownLatch(1);
+    Thread closer = new Thread(() -> {
+      try {
+        waiting.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      pool.close();
+    });
+    closer.start();
+    long t0 = System.nanoTime();
+    assertThrows(ConnectionClosedException.class, () -> pool.exchange("127.0.0.1",
+        cluster.master.port(), TIMEOUT, c -> {
+          waiting.countDown();
+          // An answer to a request never sent: only close() ends this wait before its deadline.
+          return c.receive(12345, System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+        }));
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+    closer.join();
+    assertEquals(0, pool.openConnections());
   }
 }
