@@ -283,8 +283,9 @@ final class ReplicaJournal implements Closeable {
    * Appends a replica record and returns once it is durable (group commit: one force covers every
    * record appended before it).
    *
-   * @throws IOException if the journal cannot be written or forced; the journal then refuses every
-   *     later append, since after a failed {@code fsync} the kernel may have dropped the pages
+   * @throws IOException if the record cannot be written, or the journal cannot be forced: then it
+   *     refuses every later append, since after a failed {@code fsync} the kernel may have dropped
+   *     pages that a later {@code fsync} would not report again
    */
   Ticket appendReplica(ReplicaMeta meta, int[] crcs, byte[] data) throws IOException {
     ByteBuffer metaBytes = MetaFile.encode(meta, crcs);
@@ -354,13 +355,10 @@ final class ReplicaJournal implements Closeable {
     }
     rec.putInt(Checksums.crc32c(rec.array(), 0, rec.position()));
     rec.flip();
+    // A failed write (a full disk, say) fails only this record: nothing was acknowledged past
+    // {@code written}, and the next record overwrites whatever part of this one reached the file.
     Segment s = current;
-    try {
-      s.write(rec);
-    } catch (IOException e) {
-      fail(e);
-      throw e;
-    }
+    s.write(rec);
     s.handles.add(handle);
     return s;
   }
@@ -481,6 +479,7 @@ final class ReplicaJournal implements Closeable {
     // Group commit, guarded by this segment.
     private long synced;
     private boolean syncing;
+    private IOException syncFailure;
 
     Segment(Path path, FileChannel ch, long startedNanos) {
       this.path = path;
@@ -529,6 +528,11 @@ final class ReplicaJournal implements Closeable {
           if (synced >= end) {
             return;
           }
+          if (syncFailure != null) {
+            // Never retried: a second fsync may succeed without the lost pages being written.
+            throw new IOException("journal force failed earlier: " + syncFailure.getMessage(),
+                syncFailure);
+          }
           syncing = true;
         }
         // Everything written so far is covered by this force ({@code written} only grows, and
@@ -544,6 +548,8 @@ final class ReplicaJournal implements Closeable {
           syncing = false;
           if (err == null) {
             synced = Math.max(synced, target);
+          } else {
+            syncFailure = err;
           }
           notifyAll();
         }
