@@ -110,7 +110,8 @@ final class ReplicaJournal implements Closeable {
    */
   static Replay read(Path dir, String nodeId) throws IOException {
     TreeMap<Long, Path> segments = segments(dir);
-    TreeMap<Long, Object> last = new TreeMap<>();
+    // The newest record of each handle (so replay holds at most the live journal in memory).
+    TreeMap<Long, Decoded> last = new TreeMap<>();
     List<Long> order = new ArrayList<>();
     int records = 0;
     for (Path p : segments.values()) {
@@ -124,9 +125,8 @@ final class ReplicaJournal implements Closeable {
           }
           records++;
           pos = d.next();
-          Object rec = d.replica() != null ? d.replica() : (Object) d.removed();
           long handle = d.replica() != null ? d.replica().meta().handle() : d.removed();
-          if (last.put(handle, rec) == null) {
+          if (last.put(handle, d) == null) {
             order.add(handle);
           }
         }
@@ -139,9 +139,9 @@ final class ReplicaJournal implements Closeable {
     List<Replayed> replicas = new ArrayList<>();
     Set<Long> removed = new HashSet<>();
     for (long h : order) {
-      Object rec = last.get(h);
-      if (rec instanceof Replayed rp) {
-        replicas.add(rp);
+      Decoded d = last.get(h);
+      if (d.replica() != null) {
+        replicas.add(d.replica());
       } else {
         removed.add(h);
       }
