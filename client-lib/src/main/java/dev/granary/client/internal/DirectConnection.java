@@ -6,6 +6,7 @@ import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.net.Await;
 import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
@@ -119,7 +120,7 @@ final class DirectConnection implements AutoCloseable {
       throws IOException, TimeoutException, RemoteException {
     long deadline = System.nanoTime() + timeoutNanos;
     long id = send(request);
-    Frame f = receive(id, deadline);
+    Frame f = receive(id, deadline, true);
     Message m = f.message();
     if (m instanceof ErrorReply e) {
       ReferenceCountUtil.release(f);
@@ -153,6 +154,17 @@ final class DirectConnection implements AutoCloseable {
    * {@code deadlineNanos} ({@link System#nanoTime}).
    */
   Frame receive(long id, long deadlineNanos) throws IOException, TimeoutException {
+    return receive(id, deadlineNanos, false);
+  }
+
+  /**
+   * {@link #receive(long, long)}, spinning briefly before each blocking read if {@code spin}: for
+   * unary calls (the master answers from memory in tens of microseconds, so a sleep and a wake-up
+   * would cost more than the answer), not for block reads (a chunkserver's answer is often further
+   * away than the spin, which then only takes a CPU from the servers on a small machine).
+   */
+  private Frame receive(long id, long deadlineNanos, boolean spin)
+      throws IOException, TimeoutException {
     while (true) {
       Frame f = codec.readInbound();
       if (f != null) {
@@ -168,6 +180,9 @@ final class DirectConnection implements AutoCloseable {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         throw new TimeoutException("no answer from " + peer + " in time");
+      }
+      if (spin) {
+        Await.spinUntil(this::readable);
       }
       ByteBuf buf = codec.alloc().heapBuffer(READ_CHUNK);
       int n;
@@ -191,6 +206,15 @@ final class DirectConnection implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new ConnectionClosedException("bad frame from " + peer + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** Whether a read would not block (or would fail at once). */
+  private boolean readable() {
+    try {
+      return in.available() > 0;
+    } catch (IOException e) {
+      return true; // the read that follows reports it
     }
   }
 

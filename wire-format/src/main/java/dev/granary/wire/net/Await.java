@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * How a caller's thread waits for a reply that is usually microseconds away: spin briefly, then
@@ -37,7 +38,16 @@ public final class Await {
 
   /** Spins until {@code f} is done or the spin budget is spent; never blocks. */
   public static void spin(CompletableFuture<?> f) {
-    if (f.isDone() || SPIN_NANOS <= 0) {
+    spinUntil(f::isDone);
+  }
+
+  /**
+   * Spins until {@code ready} says so or the spin budget is spent, under the same bounds as
+   * {@link #spin}; never blocks. For a caller about to block in the kernel (a socket read), so a
+   * reply that is microseconds away does not pay a sleep and a wake-up.
+   */
+  public static void spinUntil(BooleanSupplier ready) {
+    if (SPIN_NANOS <= 0 || ready.getAsBoolean()) {
       return;
     }
     if (SPINNERS.incrementAndGet() > MAX_SPINNERS) {
@@ -46,7 +56,7 @@ public final class Await {
     }
     try {
       long end = System.nanoTime() + SPIN_NANOS;
-      while (!f.isDone() && System.nanoTime() - end < 0) {
+      while (!ready.getAsBoolean() && System.nanoTime() - end < 0) {
         Thread.onSpinWait();
       }
     } finally {

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class AwaitTest {
@@ -50,6 +51,18 @@ class AwaitTest {
     Await.spin(never);
     long took = System.nanoTime() - t0;
     // The bound plus generous scheduling slack on a loaded 2-core machine.
+    assertTrue(took < Await.SPIN_NANOS + TimeUnit.SECONDS.toNanos(1), took + " ns");
+  }
+
+  @Test
+  void spinUntilStopsAtReadinessAndIsBoundedOtherwise() {
+    AtomicInteger asked = new AtomicInteger();
+    // Ready on the third look: the spin stops there.
+    Await.spinUntil(() -> asked.incrementAndGet() >= 3);
+    assertEquals(Await.SPIN_NANOS > 0 ? 3 : 1, asked.get());
+    long t0 = System.nanoTime();
+    Await.spinUntil(() -> false);
+    long took = System.nanoTime() - t0;
     assertTrue(took < Await.SPIN_NANOS + TimeUnit.SECONDS.toNanos(1), took + " ns");
   }
 
