@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pipeline failures, commit retries and the existence rules of writes. */
 class WriteTest {
@@ -47,11 +49,13 @@ class WriteTest {
     }
   }
 
-  @Test
-  void nodeFailingMidWriteIsExcludedAndTheChunkRetried() throws Exception {
+  /** A one-packet chunk (a small file, written over a blocking connection) and a streamed one. */
+  @ParameterizedTest
+  @ValueSource(ints = {4_000, (int) CHUNK / 2})
+  void nodeFailingMidWriteIsExcludedAndTheChunkRetried(int size) throws Exception {
     // The fake master builds pipelines from cs-0.. in order, so cs-1 is downstream in the first.
     cluster.chunkserver("cs-1").failWritesAsDownstream(1);
-    byte[] data = TestData.random((int) CHUNK / 2, 11);
+    byte[] data = TestData.random(size, 11);
     Path local = dir.resolve("f");
     Files.write(local, data);
     client.put(local, "/p", OPTIONS, TransferListener.NONE);
@@ -81,12 +85,13 @@ class WriteTest {
     assertArrayEquals(data, read("/defaults/2"));
   }
 
-  @Test
-  void deadFirstNodeIsExcluded() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 65_536, 100_000})
+  void deadFirstNodeIsExcluded(int size) throws Exception {
     // The master has not noticed yet that cs-0, first in its pipelines, is down.
     cluster.chunkserver("cs-0").stop();
     cluster.chunkserver("cs-0").pretendLive(true);
-    byte[] data = TestData.random(100_000, 12);
+    byte[] data = TestData.random(size, 12);
     try (OutputStream out = client.create("/q", OPTIONS)) {
       out.write(data);
     }

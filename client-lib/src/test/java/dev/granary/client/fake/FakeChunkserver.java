@@ -57,7 +57,10 @@ public final class FakeChunkserver extends FakeServer {
 
   private final Function<String, FakeChunkserver> peers;
   private final Map<Long, Replica> replicas = new ConcurrentHashMap<>();
-  private final Map<Long, WriteState> writes = new ConcurrentHashMap<>();
+  /** Write streams by connection and request id (ids are per connection, as on the wire). */
+  private final Map<StreamKey, WriteState> writes = new ConcurrentHashMap<>();
+
+  private record StreamKey(io.netty.channel.ChannelId channel, long id) {}
   /** Writes in which this node, as a downstream node, fails after the first packet. */
   private final AtomicInteger failWritesAsDownstream = new AtomicInteger();
   private final AtomicInteger readRequests = new AtomicInteger();
@@ -114,7 +117,7 @@ public final class FakeChunkserver extends FakeServer {
   protected void onRequest(ChannelHandlerContext ctx, long id, Message m) {
     if (m instanceof WriteChunkRequest w) {
       writeRequests.incrementAndGet();
-      writes.put(id, new WriteState(w));
+      writes.put(new StreamKey(ctx.channel().id(), id), new WriteState(w));
     } else if (m instanceof WritePacket p) {
       onPacket(ctx, id, p);
     } else if (m instanceof ReadChunkRequest r) {
@@ -127,7 +130,8 @@ public final class FakeChunkserver extends FakeServer {
   }
 
   private void onPacket(ChannelHandlerContext ctx, long id, WritePacket p) {
-    WriteState s = writes.get(id);
+    StreamKey key = new StreamKey(ctx.channel().id(), id);
+    WriteState s = writes.get(key);
     if (s == null) {
       return;
     }
@@ -140,7 +144,7 @@ public final class FakeChunkserver extends FakeServer {
       problem = "packet " + p.seq() + " fails its CRC32C";
     }
     if (problem != null) {
-      writes.remove(id);
+      writes.remove(key);
       reply(ctx, id, new ErrorReply(Status.INTEGRITY, problem, id()));
       return;
     }
@@ -149,7 +153,7 @@ public final class FakeChunkserver extends FakeServer {
         FakeChunkserver peer = peers.apply(n.id());
         if (peer == null || !peer.running() || peer.failWritesAsDownstream.getAndUpdate(
             v -> Math.max(0, v - 1)) > 0) {
-          writes.remove(id);
+          writes.remove(key);
           reply(ctx, id, new ErrorReply(Status.PIPELINE_FAILED, "pipeline node " + n.id()
               + " failed", n.id()));
           return;
@@ -163,7 +167,7 @@ public final class FakeChunkserver extends FakeServer {
     s.nextSeq++;
     reply(ctx, id, new WriteAck(p.seq()));
     if (p.last()) {
-      writes.remove(id);
+      writes.remove(key);
       byte[] data = s.data.toByteArray();
       int blocks = Checksums.blockCount(data.length);
       int[] crcs = new int[blocks];
