@@ -93,20 +93,7 @@ class ReadTest {
   void corruptReplicaIsReportedAndReadFailsOver() throws Exception {
     client = TestData.client(cluster, 0);
     byte[] data = write("/c", (int) (2 * CHUNK + 5), 2, false);
-    long handle = cluster.master.handles("/c").get(1);
-    // Corrupt two of the three replicas: whichever the reader picks first, it must end on the good.
-    cluster.chunkservers.get(0).corrupt(handle);
-    cluster.chunkservers.get(1).corrupt(handle);
-    // The first replica tried is chosen at random among equals; read until a corrupt one was hit.
-    for (int i = 0; i < 60 && cluster.master.badReplicas.isEmpty(); i++) {
-      assertArrayEquals(data, read("/c"));
-    }
-    assertTrue(TestData.eventually(Duration.ofSeconds(5),
-        () -> cluster.master.badReplicas.stream().anyMatch(r -> r.handle() == handle)));
-    cluster.master.badReplicas.forEach(r -> {
-      assertEquals(handle, r.handle());
-      assertTrue(List.of("cs-0", "cs-1").contains(r.nodeId()), r.nodeId());
-    });
+    readsFailOverAndReport("/c", data, cluster.master.handles("/c").get(1), 0, 1);
   }
 
   @Test
@@ -114,20 +101,31 @@ class ReadTest {
     client = TestData.client(cluster, 0);
     byte[] data = write("/small", 4096, 21, false);
     long handle = cluster.master.handles("/small").get(0);
-    cluster.chunkservers.get(0).corrupt(handle);
-    cluster.chunkservers.get(2).corrupt(handle);
-    for (int i = 0; i < 60 && cluster.master.badReplicas.isEmpty(); i++) {
-      assertArrayEquals(data, read("/small"));
-    }
-    assertTrue(TestData.eventually(Duration.ofSeconds(5),
-        () -> !cluster.master.badReplicas.isEmpty()));
-    cluster.master.badReplicas.forEach(r -> {
-      assertEquals(handle, r.handle());
-      assertTrue(List.of("cs-0", "cs-2").contains(r.nodeId()), r.nodeId());
-    });
+    readsFailOverAndReport("/small", data, handle, 0, 2);
     cluster.chunkservers.get(1).corrupt(handle);
     GranaryIOException e = assertThrows(GranaryIOException.class, () -> read("/small"));
     assertEquals(5, e.granaryCause().exitCode());
+  }
+
+  /**
+   * Corrupts the replicas of {@code handle} on chunkservers {@code a} and {@code b}: whichever
+   * replica the reader picks first (at random among equals), every read returns {@code data}, and
+   * only the corrupt ones are reported to the master.
+   */
+  private void readsFailOverAndReport(String path, byte[] data, long handle, int a, int b)
+      throws Exception {
+    cluster.chunkservers.get(a).corrupt(handle);
+    cluster.chunkservers.get(b).corrupt(handle);
+    for (int i = 0; i < 60 && cluster.master.badReplicas.isEmpty(); i++) {
+      assertArrayEquals(data, read(path));
+    }
+    assertTrue(TestData.eventually(Duration.ofSeconds(5),
+        () -> cluster.master.badReplicas.stream().anyMatch(r -> r.handle() == handle)));
+    List<String> corrupt = List.of("cs-" + a, "cs-" + b);
+    cluster.master.badReplicas.forEach(r -> {
+      assertEquals(handle, r.handle());
+      assertTrue(corrupt.contains(r.nodeId()), r.nodeId());
+    });
   }
 
   @Test
