@@ -5,6 +5,7 @@ import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * file without a meta file or a meta file without data (a commit or delete cut short), and
  * quarantines a replica whose meta file is corrupt or disagrees with its data file's size.
  */
-public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
+public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
 
   /** A journal segment holding records is sealed after this long (see {@link #checkpoint}). */
@@ -253,7 +255,7 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
     Path p = layout.chunkFile(r.meta().handle());
     try {
       return Files.size(p) == r.data().length
-          && java.util.Arrays.equals(Files.readAllBytes(p), r.data());
+          && Arrays.equals(Files.readAllBytes(p), r.data());
     } catch (NoSuchFileException e) {
       return false;
     }
@@ -264,7 +266,7 @@ public final class DiskReplicaStore implements ReplicaStore, java.io.Closeable {
     long h = r.meta().handle();
     try {
       MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-      return c.meta().equals(r.meta()) && java.util.Arrays.equals(c.blockCrcs(), r.blockCrcs());
+      return c.meta().equals(r.meta()) && Arrays.equals(c.blockCrcs(), r.blockCrcs());
     } catch (NoSuchFileException | CorruptReplicaException e) {
       return false;
     }
