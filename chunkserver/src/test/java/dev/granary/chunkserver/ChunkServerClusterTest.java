@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.chunkserver.storage.DiskReplicaStore;
 import dev.granary.chunkserver.storage.StoreLayout;
 import dev.granary.config.ConfigException;
 import dev.granary.wire.Checksums;
@@ -153,6 +154,11 @@ class ChunkServerClusterTest {
     assertEquals(List.of(cs[0].nodeId(), cs[1].nodeId(), cs[2].nodeId()), done.nodeIds());
     assertEquals(data.length, done.length());
     assertEquals(digestOf(data), done.digest());
+    // Only the head (readers are sent there first) keeps its replica in the page cache.
+    for (int i = 0; i < 3; i++) {
+      DiskReplicaStore store = (DiskReplicaStore) cs[i].store();
+      assertEquals(i > 0 && store.directIo() ? 1 : 0, store.writtenAroundCache(), "hop " + i);
+    }
     for (ChunkServer s : cs) {
       TestChunkClient c = client(s);
       assertArrayEquals(data, c.read(handle, 7, 0, data.length));
@@ -331,6 +337,9 @@ class ChunkServerClusterTest {
     Poll.until("copy result", WAIT, () -> !master.results.isEmpty(), master::dump);
     assertTrue(master.results.get(0).ok(), master.results.get(0).message());
     assertArrayEquals(data, client(b).read(77, 3, 0, data.length));
+    DiskReplicaStore target = (DiskReplicaStore) b.store();
+    assertEquals(target.directIo() ? 1 : 0, target.writtenAroundCache(),
+        "a re-replication copy is written around the page cache");
     Poll.until("b reports the copy", WAIT, () -> master.reportedAdded(b.nodeId(), 77),
         master::dump);
 

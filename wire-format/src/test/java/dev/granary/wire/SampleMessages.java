@@ -118,7 +118,7 @@ final class SampleMessages {
       case COMMAND_RESULT_REQUEST -> new CommandResultRequest(str(r), command(r), r.nextBoolean(),
           str(r));
       case WRITE_CHUNK_REQUEST -> new WriteChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
-          list(r, () -> node(r)), str(r));
+          list(r, () -> node(r)), str(r), r.nextBoolean());
       case WRITE_PACKET -> {
         boolean last = r.nextInt(8) != 0;
         yield new WritePacket(r.nextInt(Integer.MAX_VALUE), blockOffset(r), r.nextInt(), last,

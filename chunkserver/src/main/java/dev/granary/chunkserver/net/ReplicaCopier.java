@@ -121,7 +121,7 @@ final class ReplicaCopier {
     });
     long length = r.meta().length();
     c.send(id, new WriteChunkRequest(r.meta().handle(), r.meta().version(), length, List.of(),
-        nodeId));
+        nodeId, false));
     int blocks = Checksums.blockCount(length);
     int seq = 0;
     do {

@@ -120,7 +120,8 @@ final class WriteTransfer implements DownstreamLink.Events {
       return false;
     }
     try {
-      writer = svc.store().create(request.handle(), request.version(), request.maxLength());
+      writer = svc.store().create(request.handle(), request.version(), request.maxLength(),
+          request.primary());
     } catch (StoreException e) {
       svc.slots().release();
       reply(new ErrorReply(e.status(), e.getMessage(), ""));
@@ -136,7 +137,7 @@ final class WriteTransfer implements DownstreamLink.Events {
       watchdog = loop.scheduleAtFixedRate(this::checkProgress, period, period,
           TimeUnit.MILLISECONDS);
       downstream.open(new WriteChunkRequest(request.handle(), request.version(),
-          request.maxLength(), chain.subList(1, chain.size()), request.clientId()));
+          request.maxLength(), chain.subList(1, chain.size()), request.clientId(), false));
     }
     return true;
   }

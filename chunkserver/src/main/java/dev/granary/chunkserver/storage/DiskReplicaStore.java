@@ -61,6 +61,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final String nodeId;
   private final CommitStep.Hook hooks;
   private final Ticker ticker;
+  private final DirectIo directIo;
   private final Object checkpointLock = new Object();
   private ReplicaJournal journal;
   private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
@@ -71,13 +72,15 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final ConcurrentHashMap<Long, int[]> unwrittenMeta = new ConcurrentHashMap<>();
   private final AtomicLong used = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
+  private final AtomicLong writtenAroundCache = new AtomicLong();
   // Guarded by this: handles being written and the bytes reserved for them.
   private final Set<Long> inProgress = new HashSet<>();
   private long reserved;
 
   private DiskReplicaStore(StoreLayout layout, long configuredCapacity, LongSupplier diskUsable,
-      String nodeId, CommitStep.Hook hooks, Ticker ticker) {
+      String nodeId, CommitStep.Hook hooks, Ticker ticker, DirectIo directIo) {
     this.layout = layout;
+    this.directIo = directIo;
     this.configuredCapacity = configuredCapacity;
     this.diskUsable = diskUsable;
     this.nodeId = nodeId;
@@ -105,7 +108,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     Files.createDirectories(layout.quarantine());
     Files.createDirectories(layout.journal());
     DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks,
-        ticker);
+        ticker, DirectIo.probe(layout.tmp(), nodeId));
     store.recover();
     return store;
   }
@@ -130,6 +133,20 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   StoreLayout layout() {
     return layout;
+  }
+
+  /** Whether the data dir's file system takes direct I/O (probed at start-up). */
+  public boolean directIo() {
+    return directIo.enabled();
+  }
+
+  /** Replicas committed since start whose bytes bypassed the page cache (direct I/O). */
+  public long writtenAroundCache() {
+    return writtenAroundCache.get();
+  }
+
+  void countWrittenAroundCache() {
+    writtenAroundCache.incrementAndGet();
   }
 
   CommitStep.Hook hooks() {
@@ -391,7 +408,8 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   @Override
-  public ReplicaWriter create(long handle, long version, long maxLength) throws StoreException {
+  public ReplicaWriter create(long handle, long version, long maxLength, boolean keepCached)
+      throws StoreException {
     String name = ChunkHandles.format(handle);
     synchronized (this) {
       if (replicas.containsKey(handle) || inProgress.contains(handle)) {
@@ -407,8 +425,12 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       reserved += maxLength;
     }
     String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
+    // Small replicas commit through the journal (buffered, read back at prepare): never direct.
+    DirectIo bypass = keepCached || maxLength <= ReplicaJournal.DEFERRED_MAX || !directIo.enabled()
+        ? null : directIo;
     return new DiskReplicaWriter(this, handle, version, maxLength,
-        layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"));
+        layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"),
+        bypass);
   }
 
   /** A journaled replica is renamed into place; its meta file comes with the checkpoint. */

@@ -36,6 +36,11 @@ import java.util.concurrent.CompletableFuture;
  * survives a power loss, and start-up rewrites from it whatever did not reach the disk. The
  * meta file is written by the store's checkpoint (until then the store serves the block CRCs from
  * memory), which also forces the data file and then drops the record.
+ *
+ * <p>A writer given a {@link DirectIo} (a replica readers are not sent to first) stages its blocks
+ * in an aligned buffer and writes each full buffer with direct I/O, bypassing the page cache; the
+ * final partial block of the replica, and nothing else, is written through the page cache. The
+ * commit order above is the same: the force of the data file covers both kinds of write.
  */
 final class DiskReplicaWriter implements ReplicaWriter {
   private final DiskReplicaStore store;
@@ -56,6 +61,12 @@ final class DiskReplicaWriter implements ReplicaWriter {
   /** The journal record of a small replica, from prepare until it is renamed or abandoned. */
   private ReplicaJournal.Ticket journaled;
   private int[] journaledCrcs;
+  /** Non-null when this replica bypasses the page cache. */
+  private final DirectIo direct;
+  private FileChannel directData;
+  /** Blocks not yet written with direct I/O; they start at file offset {@code staged}. */
+  private ByteBuffer staging;
+  private long staged;
 
   /**
    * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
@@ -63,8 +74,9 @@ final class DiskReplicaWriter implements ReplicaWriter {
    * event loop that admitted the write.
    */
   DiskReplicaWriter(DiskReplicaStore store, long handle, long version, long maxLength, Path tmpData,
-      Path tmpMeta) {
+      Path tmpMeta, DirectIo direct) {
     this.store = store;
+    this.direct = direct;
     this.handle = handle;
     this.version = version;
     this.maxLength = maxLength;
@@ -119,8 +131,12 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     FileChannel ch = data();
     try {
-      while (block.hasRemaining()) {
-        ch.write(block);
+      if (direct != null) {
+        stage(block);
+      } else {
+        while (block.hasRemaining()) {
+          ch.write(block);
+        }
       }
     } catch (IOException e) {
       throw new StoreException(Status.INTERNAL, name() + ": write failed: " + e.getMessage(), e);
@@ -132,9 +148,60 @@ final class DiskReplicaWriter implements ReplicaWriter {
     length += n;
     shortBlockSeen = n < Limits.BLOCK_SIZE;
     unflushed += n;
-    if (unflushed >= FlushBehind.INTERVAL && (flushing == null || flushing.isDone())) {
+    if (direct == null && unflushed >= FlushBehind.INTERVAL && (flushing == null || flushing.isDone())) {
       unflushed = 0;
       flushing = FlushBehind.request(ch);
+    }
+  }
+
+  /** Copies a block into the staging buffer, writing the buffer out with direct I/O when full. */
+  private void stage(ByteBuffer block) throws IOException {
+    if (staging == null) {
+      staging = direct.take();
+      directData = direct.openForWrite(tmpData);
+    }
+    if (staging.remaining() < block.remaining()) {
+      writeStaged();
+    }
+    staging.put(block);
+    if (!staging.hasRemaining()) {
+      writeStaged();
+    }
+  }
+
+  /**
+   * Writes the staged bytes: the aligned part with direct I/O, the rest (the replica's final
+   * partial block; only ever at the end) through the page cache.
+   */
+  private void writeStaged() throws IOException {
+    staging.flip();
+    int end = staging.limit();
+    int aligned = end & -direct.alignment();
+    ByteBuffer part = staging.duplicate().limit(aligned);
+    while (part.hasRemaining()) {
+      directData.write(part, staged + part.position());
+    }
+    part = staging.duplicate().position(aligned);
+    while (part.hasRemaining()) {
+      data.write(part, staged + part.position());
+    }
+    staged += end;
+    staging.clear();
+  }
+
+  /** Writes what is staged and gives the staging buffer back; the writer then takes no blocks. */
+  private void finishDirect(boolean write) throws IOException {
+    if (staging == null) {
+      return;
+    }
+    try {
+      if (write) {
+        writeStaged();
+      }
+    } finally {
+      direct.give(staging);
+      staging = null;
+      directData.close();
     }
   }
 
@@ -154,6 +221,11 @@ final class DiskReplicaWriter implements ReplicaWriter {
     int[] blockCrcs = Arrays.copyOf(crcs, blocks);
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
         Checksums.digest(length, blockCrcs, blocks));
+    try {
+      finishDirect(true);
+    } catch (IOException e) {
+      throw new StoreException(Status.INTERNAL, name() + ": write failed: " + e.getMessage(), e);
+    }
     if (length <= ReplicaJournal.DEFERRED_MAX) {
       return prepareJournaled(meta, blockCrcs);
     }
@@ -236,6 +308,9 @@ final class DiskReplicaWriter implements ReplicaWriter {
       throw new StoreException(Status.INTERNAL, name() + ": commit failed: " + e.getMessage(), e);
     }
     finished = true;
+    if (direct != null) {
+      store.countWrittenAroundCache();
+    }
     if (journaled == null) {
       store.committed(prepared, maxLength);
     } else {
@@ -255,6 +330,11 @@ final class DiskReplicaWriter implements ReplicaWriter {
     }
     finished = true;
     awaitFlushBehind();
+    try {
+      finishDirect(false);
+    } catch (IOException e) {
+      // Closing a file we are about to delete: nothing to recover.
+    }
     try {
       if (data != null) {
         data.close();

@@ -31,11 +31,19 @@ public interface ReplicaStore {
   /**
    * Starts writing a new replica, reserving {@code maxLength} bytes. Only bookkeeping, no file
    * I/O, so it is safe on an event loop: the writer creates its temporary files on first use.
+   * {@code keepCached} false asks for the replica's bytes to bypass the page cache (a downstream
+   * replica or a re-replication copy, which readers are not sent to first); a store may ignore it.
    *
    * @throws StoreException ALREADY_EXISTS if the handle is stored or being written; NO_SPACE if
    *     {@code maxLength} exceeds the free space
    */
-  ReplicaWriter create(long handle, long version, long maxLength) throws StoreException;
+  ReplicaWriter create(long handle, long version, long maxLength, boolean keepCached)
+      throws StoreException;
+
+  /** {@link #create(long, long, long, boolean)} of a replica kept in the page cache. */
+  default ReplicaWriter create(long handle, long version, long maxLength) throws StoreException {
+    return create(handle, version, maxLength, true);
+  }
 
   /**
    * Opens a committed replica for reading, loading and checking its block CRC32Cs.

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DiskReplicaStoreTest {
   private static final long DISK = 1L << 40;
@@ -131,13 +132,24 @@ class DiskReplicaStoreTest {
   @ParameterizedTest
   @EnumSource(value = CommitStep.class, names = "JOURNAL_FORCED", mode = EnumSource.Mode.EXCLUDE)
   void crashAfterAnyCommitStepLeavesAllOrNothing(CommitStep crashAt) throws Exception {
+    crashAfter(crashAt, data(Limits.BLOCK_SIZE + 100), true);
+  }
+
+  /** The same for a replica written around the page cache (direct I/O), with a partial tail. */
+  @ParameterizedTest
+  @EnumSource(value = CommitStep.class, names = "JOURNAL_FORCED", mode = EnumSource.Mode.EXCLUDE)
+  void crashAfterAnyCommitStepOfADirectWriteLeavesAllOrNothing(CommitStep crashAt)
+      throws Exception {
+    crashAfter(crashAt, data(DirectIo.STAGING + 3 * Limits.BLOCK_SIZE + 5000), false);
+  }
+
+  private void crashAfter(CommitStep crashAt, byte[] data, boolean keepCached) throws Exception {
     DiskReplicaStore s = open(0, DISK, step -> {
       if (step == crashAt) {
         throw new SimulatedCrash();
       }
     });
-    byte[] data = data(Limits.BLOCK_SIZE + 100);
-    ReplicaWriter w = s.create(13, 2, data.length);
+    ReplicaWriter w = s.create(13, 2, data.length, keepCached);
     append(w, data);
     assertThrows(SimulatedCrash.class, () -> {
       w.prepare();
@@ -224,6 +236,56 @@ class DiskReplicaStoreTest {
     w.abort();
     assertTrue(list(layout().tmp()).isEmpty());
     assertNull(s.get(31));
+  }
+
+  /**
+   * Replicas written around the page cache: staged in aligned buffers, the aligned part written
+   * with direct I/O and a partial final block through the page cache. Sizes on and around the
+   * staging buffer and the alignment, and one announced large but journaled (64 KiB or less).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {100, Limits.BLOCK_SIZE, Limits.BLOCK_SIZE + 1, 3 * Limits.BLOCK_SIZE + 4095,
+      3 * Limits.BLOCK_SIZE + 4096, 3 * Limits.BLOCK_SIZE + 4097, DirectIo.STAGING,
+      DirectIo.STAGING + 1, 3 * DirectIo.STAGING + 5 * Limits.BLOCK_SIZE + 777})
+  void aReplicaWrittenAroundThePageCacheIsStoredVerbatim(int size) throws Exception {
+    DiskReplicaStore s = open();
+    byte[] data = data(size);
+    ReplicaWriter w = s.create(50, 1, 8L * DirectIo.STAGING, false);
+    append(w, data);
+    w.prepare();
+    ReplicaMeta m = w.commit();
+    assertEquals(size, m.length());
+    assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(50)));
+    assertEquals(m, s.verify(50, Throttle.NONE));
+    assertTrue(list(layout().tmp()).isEmpty());
+    s.close();
+    DiskReplicaStore again = open();
+    assertEquals(m, again.verify(50, Throttle.NONE));
+    assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(50)));
+  }
+
+  @Test
+  void anAbortedDirectWriteLeavesNothingAndTheNextOneWorks() throws Exception {
+    DiskReplicaStore s = open();
+    byte[] data = data(2 * DirectIo.STAGING + 3 * Limits.BLOCK_SIZE);
+    ReplicaWriter w = s.create(51, 1, data.length, false);
+    append(w, data);
+    w.abort();
+    assertTrue(list(layout().tmp()).isEmpty());
+    assertNull(s.get(51));
+    // The staging buffer went back to the pool and is reused whole.
+    ReplicaWriter again = s.create(51, 1, data.length, false);
+    append(again, data);
+    again.prepare();
+    again.commit();
+    assertArrayEquals(data, Files.readAllBytes(layout().chunkFile(51)));
+  }
+
+  @Test
+  void aFileSystemWithoutDirectIoIsDetectedAndWrittenThroughThePageCache() throws Exception {
+    assertFalse(DirectIo.probe(dir.resolve("no-such-dir"), "cs-test").enabled());
+    DirectIo.probe(dir, "cs-test"); // ext4 and xfs take it, tmpfs may not: either way no file left
+    assertTrue(list(dir).isEmpty(), "the probe file is removed");
   }
 
   @Test
