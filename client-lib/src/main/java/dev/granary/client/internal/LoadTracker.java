@@ -2,7 +2,6 @@ package dev.granary.client.internal;
 
 import dev.granary.wire.msg.NodeAddress;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,10 +9,23 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Requests this client has outstanding per chunkserver, for picking the least-loaded replica (ties
- * broken at random, so equal replicas share the load).
+ * Requests this client has outstanding per chunkserver, for picking the replica to read from.
+ *
+ * <p>The first location the master lists is preferred: it is the pipeline head, the one replica
+ * its chunkserver keeps in the page cache (downstream replicas are written around it), so a read
+ * there is served from memory where another replica may have to go to the disk. Load still
+ * spreads: a busy client moves to the least-loaded other replica once it has {@link #SPREAD} more
+ * requests outstanding at the first than there, and across clients and chunks the heads are spread
+ * by the master's placement.
  */
 public final class LoadTracker {
+  /**
+   * How many more outstanding requests the first replica may have than the least-loaded other
+   * before a read goes elsewhere: more than one sequential reader keeps in flight
+   * ({@code FileReader.READ_AHEAD} + 1 windows), so a lone reader stays on the cached replica.
+   */
+  static final int SPREAD = 8;
+
   private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
 
   private AtomicInteger counter(NodeAddress node) {
@@ -33,11 +45,18 @@ public final class LoadTracker {
     return c == null ? 0 : c.get();
   }
 
-  /** The candidate with the fewest outstanding requests (random among ties), or null if none. */
-  public NodeAddress pick(Collection<NodeAddress> candidates) {
+  /**
+   * The first candidate unless it has {@link #SPREAD} or more outstanding requests beyond the
+   * least-loaded other one; then that other one (random among equals). Null if none.
+   */
+  public NodeAddress pick(List<NodeAddress> candidates) {
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    NodeAddress first = candidates.get(0);
     List<NodeAddress> best = new ArrayList<>();
     int min = Integer.MAX_VALUE;
-    for (NodeAddress n : candidates) {
+    for (NodeAddress n : candidates.subList(1, candidates.size())) {
       int l = load(n);
       if (l < min) {
         min = l;
@@ -47,6 +66,9 @@ public final class LoadTracker {
         best.add(n);
       }
     }
-    return best.isEmpty() ? null : best.get(ThreadLocalRandom.current().nextInt(best.size()));
+    if (best.isEmpty() || load(first) - min < SPREAD) {
+      return first;
+    }
+    return best.get(ThreadLocalRandom.current().nextInt(best.size()));
   }
 }

@@ -182,7 +182,12 @@ public final class ChunkManager {
     }
   }
 
-  /** Records the replicas named by a commit as locations; call with the write lock held. */
+  /**
+   * Records the replicas named by a commit as locations, in the commit's order: the pipeline's
+   * head first. It is the one replica kept in its chunkserver's page cache (the others are written
+   * around it), so readers, who try the first location first, find the chunk in memory. (Reports
+   * of a chunk arriving before its commit are not locations yet, so they cannot reorder it.)
+   */
   public void committed(long handle, List<String> replicaIds) {
     lock.writeLock().lock();
     try {

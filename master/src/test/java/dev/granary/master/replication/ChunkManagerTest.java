@@ -284,6 +284,20 @@ class ChunkManagerTest {
   }
 
   @Test
+  void thePipelineHeadIsListedFirstForReadersWhateverTheReportOrder() {
+    // Readers try the first location: the head, the one replica kept in a page cache.
+    register("n1", "n2", "n3");
+    cm.allocated(60);
+    // The downstream hops' reports reach the master before the client's commit.
+    report("n3", 60, 1, LENGTH, DIGEST);
+    report("n2", 60, 1, LENGTH, DIGEST);
+    file("/h", 60, 3, "n1", "n2", "n3");
+    List<String> listed = cm.liveLocations(60).stream().map(a -> a.id()).toList();
+    assertEquals("n1", listed.get(0), "the head, whose page cache holds the chunk, first");
+    assertEquals(3, listed.size());
+  }
+
+  @Test
   void staleVersionIsDeleted() {
     register("n1", "n2", "n3");
     ns.commit("/v", false, 2, 1 << 20, new long[] {7, 3, LENGTH, DIGEST}, 1);
