@@ -2,6 +2,7 @@ package dev.granary.chunkserver;
 
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
+import dev.granary.wire.FrameDecoder;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Role;
 import dev.granary.wire.msg.ErrorReply;
@@ -20,6 +21,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -44,8 +46,13 @@ public final class TestChunkClient implements AutoCloseable {
   public static TestChunkClient connect(EventLoopGroup group, int port) throws Exception {
     var bootstrap = Transports.clientBootstrap(group, TIMEOUT).option(ChannelOption.RCVBUF_ALLOCATOR,
         new AdaptiveRecvByteBufAllocator(4096, 256 * 1024, 1 << 20));
-    return new TestChunkClient(Connection.connect(bootstrap,
-        "127.0.0.1", port, Role.CLIENT, "", "test-client", TIMEOUT).get(20, TimeUnit.SECONDS));
+    Connection c = Connection.connect(bootstrap, "127.0.0.1", port, Role.CLIENT, "",
+        "test-client", TIMEOUT).get(20, TimeUnit.SECONDS);
+    // As the real client does (ConnectionPool): link socket reads instead of copying them into
+    // one cumulation, since read packets are up to 1 MiB.
+    c.channel().eventLoop().submit(() -> c.channel().pipeline().get(FrameDecoder.class)
+        .setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR)).get(20, TimeUnit.SECONDS);
+    return new TestChunkClient(c);
   }
 
   public Connection connection() {
@@ -187,12 +194,14 @@ public final class TestChunkClient implements AutoCloseable {
         try {
           Message m = frame.message();
           if (m instanceof ReadPacket p) {
-            int crc = Checksums.crc32c(p.data());
-            if (crc != p.crc()) {
-              done.completeExceptionally(new IntegrityError("block at " + p.offset()
-                  + " has CRC32C " + Integer.toHexString(crc) + ", stored "
-                  + Integer.toHexString(p.crc())));
-              return;
+            for (int i = 0; i < p.blocks(); i++) {
+              int crc = Checksums.crc32c(p.block(i));
+              if (crc != p.crc(i)) {
+                done.completeExceptionally(new IntegrityError("block " + i + " of the packet at "
+                    + p.offset() + " has CRC32C " + Integer.toHexString(crc) + ", stored "
+                    + Integer.toHexString(p.crc(i))));
+                return;
+              }
             }
             byte[] b = new byte[p.data().readableBytes()];
             p.data().getBytes(p.data().readerIndex(), b);
@@ -246,8 +255,11 @@ public final class TestChunkClient implements AutoCloseable {
         try {
           Message m = frame.message();
           if (m instanceof ReadPacket p) {
-            if (Checksums.crc32c(p.data()) != p.crc()) {
-              done.completeExceptionally(new IntegrityError("block at " + p.offset()));
+            for (int i = 0; i < p.blocks(); i++) {
+              if (Checksums.crc32c(p.block(i)) != p.crc(i)) {
+                done.completeExceptionally(new IntegrityError("block " + i + " of the packet at "
+                    + p.offset()));
+              }
             }
             bytes += p.data().readableBytes();
             if (p.last()) {

@@ -6,8 +6,12 @@ public final class Limits {
   public static final int MAX_CONTROL_PAYLOAD = 1 << 20;
   /** Checksum block size: each block of a replica carries one CRC32C (GFS uses 64 KiB too). */
   public static final int BLOCK_SIZE = 64 * 1024;
-  /** Largest payload of a data packet frame: one block plus the packet's own fields. */
+  /** Largest payload of a write packet frame: one block plus the packet's own fields. */
   public static final int MAX_PACKET_PAYLOAD = BLOCK_SIZE + 64;
+  /** Most blocks one read packet carries (1 MiB): one {@code sendfile} per packet, not per block. */
+  public static final int READ_PACKET_BLOCKS = 16;
+  /** Largest payload of a read packet frame: its blocks plus the fields (one CRC32C per block). */
+  public static final int MAX_READ_PACKET_PAYLOAD = READ_PACKET_BLOCKS * BLOCK_SIZE + 128;
   /** Largest encoded string (paths, names, messages), in UTF-8 bytes. */
   public static final int MAX_STRING_BYTES = 8192;
   /** Largest number of entries a LIST reply carries; clients page with {@code startAfter}. */

@@ -89,7 +89,7 @@ public enum MessageType {
   WRITE_ACK(66, WriteAck::decode),
   WRITE_DONE(67, WriteDone::decode),
   READ_CHUNK_REQUEST(68, ReadChunkRequest::decode),
-  READ_PACKET(69, Limits.MAX_PACKET_PAYLOAD, ReadPacket::decode);
+  READ_PACKET(69, Limits.MAX_READ_PACKET_PAYLOAD, ReadPacket::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

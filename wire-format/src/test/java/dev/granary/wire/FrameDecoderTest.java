@@ -50,7 +50,8 @@ class FrameDecoderTest {
     frames.add(Frame.response(3, new WriteDone(1, 2, 3, 4, List.of("a", "\u4e2d"))));
     frames.add(Frame.request(4, new WritePacket(0, 0, 0x1234, true,
         Unpooled.wrappedBuffer(SampleMessages.bytes(r, 100)))));
-    frames.add(Frame.response(5, new ReadPacket(Limits.BLOCK_SIZE, 7, true, Unpooled.EMPTY_BUFFER)));
+    frames.add(Frame.response(5, ReadPacket.ofBlock(Limits.BLOCK_SIZE, 7, true,
+        Unpooled.wrappedBuffer(SampleMessages.bytes(r, 10)))));
     return frames;
   }
 

@@ -59,6 +59,8 @@ class ProtocolDocTest {
     assertTrue(doc.startsWith("# Granary wire protocol, version " + Frames.VERSION + "\n"));
     assertTrue(doc.contains("| `MAX_CONTROL_PAYLOAD` | 1 MiB (" + Limits.MAX_CONTROL_PAYLOAD));
     assertTrue(doc.contains("| `MAX_PACKET_PAYLOAD` | " + Limits.MAX_PACKET_PAYLOAD + " "));
+    assertTrue(doc.contains("| `MAX_READ_PACKET_PAYLOAD` | " + Limits.MAX_READ_PACKET_PAYLOAD + " "));
+    assertTrue(doc.contains("| `READ_PACKET_BLOCKS` | " + Limits.READ_PACKET_BLOCKS + " |"));
     assertTrue(doc.contains("| `BLOCK_SIZE` | 64 KiB (" + Limits.BLOCK_SIZE + ")"));
     assertTrue(doc.contains("| `MAX_STRING_BYTES` | " + Limits.MAX_STRING_BYTES + " |"));
     assertTrue(doc.contains("| `MAX_LIST_ENTRIES` | " + Limits.MAX_LIST_ENTRIES + " |"));

@@ -129,8 +129,18 @@ final class SampleMessages {
           list(r, () -> str(r)));
       case READ_CHUNK_REQUEST -> new ReadChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
           nonNegative(r));
-      case READ_PACKET -> new ReadPacket(blockOffset(r), r.nextInt(), r.nextBoolean(),
-          Unpooled.wrappedBuffer(bytes(r, packetLength(r))));
+      case READ_PACKET -> {
+        // Mostly one block; sometimes several whole blocks and a short last one.
+        int blocks = r.nextInt(8) == 0 ? 2 + r.nextInt(Limits.READ_PACKET_BLOCKS - 1) : 1;
+        int[] crcs = new int[blocks];
+        for (int i = 0; i < blocks; i++) {
+          crcs[i] = r.nextInt();
+        }
+        int tail = packetLength(r);
+        int length = (blocks - 1) * Limits.BLOCK_SIZE + (tail == 0 ? 1 : tail);
+        yield new ReadPacket(blockOffset(r), crcs, r.nextBoolean(),
+            Unpooled.wrappedBuffer(bytes(r, length)));
+      }
     };
   }
 

@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one READ request: one {@link ReadPacket} per 64 KiB block covering the range, each a small
- * header buffer followed by the block itself as a zero-copy {@link BlockRegion}. At most
- * {@link #MAX_IN_FLIGHT} blocks are queued on the channel at a time and none while it is unwritable
- * (file regions do not count towards Netty's write buffer water marks, so this bound is what keeps
- * a slow reader of a 64 MiB chunk to 2 MiB of queue, not the chunk).
+ * Serves one READ request: {@link ReadPacket}s of up to {@link Limits#READ_PACKET_BLOCKS} blocks
+ * covering the range, each a small header buffer (with the blocks' CRC32Cs) followed by the blocks
+ * as one zero-copy {@link BlockRegion}: one {@code sendfile} per 1 MiB, not per 64 KiB block. At
+ * most {@link #MAX_IN_FLIGHT} packets are queued on the channel at a time and none while it is
+ * unwritable (file regions do not count towards Netty's write buffer water marks, so this bound is
+ * what keeps a slow reader of a 64 MiB chunk to 4 MiB of queue, not the chunk).
  *
  * <p>Blocks go out with the CRC32C stored at write time and are not re-verified here: the reader
  * checks every block end to end, and the scrubber finds rot at rest. Opening the replica (which reads
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ReadStream {
   private static final Logger log = LoggerFactory.getLogger(ReadStream.class);
-  static final int MAX_IN_FLIGHT = 32;
+  static final int MAX_IN_FLIGHT = 4;
 
   private final ChunkServices svc;
   private final Channel channel;
@@ -124,7 +125,7 @@ final class ReadStream {
     }
     if (request.length() == 0) {
       long aligned = request.offset() / Limits.BLOCK_SIZE * Limits.BLOCK_SIZE;
-      ByteBuf header = header(aligned, 0, 0, true);
+      ByteBuf header = header(aligned, 0, 0, 0, true);
       nextBlock = 1;
       lastBlock = 0;
       inFlight++;
@@ -143,15 +144,16 @@ final class ReadStream {
     }
     boolean wrote = false;
     while (nextBlock <= lastBlock && inFlight < MAX_IN_FLIGHT && channel.isWritable()) {
+      int blocks = (int) Math.min(Limits.READ_PACKET_BLOCKS, lastBlock - nextBlock + 1);
       long pos = nextBlock * Limits.BLOCK_SIZE;
-      int n = (int) Math.min(Limits.BLOCK_SIZE, replica.meta().length() - pos);
-      boolean last = nextBlock == lastBlock;
-      channel.write(header(pos, replica.blockCrcs()[(int) nextBlock], n, last));
+      int n = (int) Math.min((long) blocks * Limits.BLOCK_SIZE, replica.meta().length() - pos);
+      boolean last = nextBlock + blocks > lastBlock;
+      channel.write(header(pos, (int) nextBlock, blocks, n, last));
       inFlight++;
       fileRefs.incrementAndGet();
       channel.write(new BlockRegion(replica.data(), pos, n, this::releaseFile))
           .addListener(this::blockSent);
-      nextBlock++;
+      nextBlock += blocks;
       wrote = true;
     }
     if (wrote) {
@@ -159,12 +161,15 @@ final class ReadStream {
     }
   }
 
-  private ByteBuf header(long offset, int crc, int dataLength, boolean last) {
-    ByteBuf b = channel.alloc().ioBuffer(Frames.HEADER_LENGTH + ReadPacket.FIELDS_LENGTH);
+  /** The frame header and fields of a packet of blocks {@code [firstBlock, firstBlock + blocks)}. */
+  private ByteBuf header(long offset, int firstBlock, int blocks, int dataLength, boolean last) {
+    int fields = ReadPacket.fieldsLength(blocks);
+    ByteBuf b = channel.alloc().ioBuffer(Frames.HEADER_LENGTH + fields);
     b.writerIndex(Frames.HEADER_LENGTH);
-    ReadPacket.encodeFields(b, offset, crc, last);
+    ReadPacket.encodeFields(b, offset, replica == null ? new int[0] : replica.blockCrcs(),
+        firstBlock, blocks, last);
     FrameEncoder.writeHeader(b, 0, MessageType.READ_PACKET, requestId, Frames.FLAG_RESPONSE,
-        ReadPacket.FIELDS_LENGTH + dataLength);
+        fields + dataLength);
     return b;
   }
 

@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +58,7 @@ class RequestRouterTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    store = DiskReplicaStore.open(new StoreLayout(dir), 1 << 20, () -> 1L << 40, "cs-e",
+    store = DiskReplicaStore.open(new StoreLayout(dir), 2 << 20, () -> 1L << 40, "cs-e",
         CommitStep.Hook.NONE);
     slots = new TransferSlots(1);
     ReplicaReporter reporter = new ReplicaReporter() {
@@ -202,7 +203,7 @@ class RequestRouterTest {
 
   @Test
   void refusalsComeBeforeAnyByteIsWritten() throws Exception {
-    ch.writeInbound(Frame.request(7, new WriteChunkRequest(102, 1, 2 << 20, List.of(), "c")));
+    ch.writeInbound(Frame.request(7, new WriteChunkRequest(102, 1, (2 << 20) + 1, List.of(), "c")));
     ErrorReply noSpace = (ErrorReply) responses().get(0);
     assertEquals(Status.NO_SPACE, noSpace.status());
     sendPackets(7, data(10), -1); // the tail of a refused stream is dropped
@@ -231,46 +232,63 @@ class RequestRouterTest {
   }
 
   @Test
-  void readSendsHeaderAndZeroCopyRegionPerBlock() throws Exception {
-    byte[] data = data(2 * Limits.BLOCK_SIZE + 100);
+  void readSendsHeaderAndZeroCopyRegionPerPacketOfBlocks() throws Exception {
+    byte[] data = data(20 * Limits.BLOCK_SIZE + 100);
     ch.writeInbound(Frame.request(1, new WriteChunkRequest(105, 3, data.length, List.of(), "c")));
     sendPackets(1, data, -1);
     List<Message> written = responses();
     assertInstanceOf(WriteDone.class, written.get(written.size() - 1));
 
-    ch.writeInbound(Frame.request(2, new ReadChunkRequest(105, 3, 70_000, 61_100)));
+    // Part of block 1 to the end of block 2: one packet of both blocks.
+    List<Long> offsets = new ArrayList<>();
+    byte[] got = readPackets(2, new ReadChunkRequest(105, 3, 70_000, 61_100), offsets);
+    assertEquals(List.of(65536L), offsets, "block-aligned packets covering the range");
+    assertArrayEquals(Arrays.copyOfRange(data, Limits.BLOCK_SIZE, 3 * Limits.BLOCK_SIZE), got);
+    // The whole replica: 16 blocks, then the other 5 (the last one short).
+    offsets.clear();
+    got = readPackets(3, new ReadChunkRequest(105, 3, 0, data.length), offsets);
+    assertEquals(List.of(0L, 16L * Limits.BLOCK_SIZE), offsets);
+    assertArrayEquals(data, got);
+  }
+
+  /**
+   * Reads the packets answering {@code request} as the channel sends them (header buffer, then
+   * the file region), checks each block against the CRC32C in the header, and returns the bytes.
+   */
+  private byte[] readPackets(long id, ReadChunkRequest request, List<Long> offsets)
+      throws Exception {
+    ch.writeInbound(Frame.request(id, request));
     ch.runPendingTasks();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    List<Long> offsets = new ArrayList<>();
     boolean last = false;
     for (Object o; (o = ch.readOutbound()) != null; ) {
+      assertFalse(last, "nothing after the last packet");
       ByteBuf header = (ByteBuf) o;
       assertEquals(Frames.MAGIC, header.getInt(0));
       assertEquals(Frames.FLAG_RESPONSE, header.getByte(5));
       assertEquals(MessageType.READ_PACKET.code(), header.getShort(6));
-      assertEquals(2, header.getLong(8));
+      assertEquals(id, header.getLong(8));
       int payload = header.getInt(16);
-      long offset = header.getLong(Frames.HEADER_LENGTH);
-      int crc = header.getInt(Frames.HEADER_LENGTH + 8);
-      last = header.getByte(Frames.HEADER_LENGTH + 12) == 1;
-      header.release();
+      offsets.add(header.getLong(Frames.HEADER_LENGTH));
+      last = header.getByte(Frames.HEADER_LENGTH + 8) == 1;
+      int blocks = header.getUnsignedByte(Frames.HEADER_LENGTH + 9);
       BlockRegion region = (BlockRegion) ch.readOutbound();
-      assertEquals(payload - ReadPacket.FIELDS_LENGTH, region.count());
-      ByteArrayOutputStream block = new ByteArrayOutputStream();
-      region.transferTo(Channels.newChannel(block), 0);
+      assertEquals(payload - ReadPacket.fieldsLength(blocks), region.count());
+      ByteArrayOutputStream packet = new ByteArrayOutputStream();
+      region.transferTo(Channels.newChannel(packet), 0);
       region.release();
-      assertEquals(crc, Checksums.crc32c(block.toByteArray(), 0, block.size()));
-      offsets.add(offset);
-      block.writeTo(bytes);
+      byte[] b = packet.toByteArray();
+      for (int i = 0; i < blocks; i++) {
+        int from = i * Limits.BLOCK_SIZE;
+        assertEquals(header.getInt(Frames.HEADER_LENGTH + 10 + 4 * i),
+            Checksums.crc32c(b, from, Math.min(Limits.BLOCK_SIZE, b.length - from)), "block " + i);
+      }
+      header.release();
+      bytes.write(b);
       ch.runPendingTasks();
     }
-    assertEquals(List.of(65536L, 131072L), offsets, "block-aligned packets covering the range");
     assertTrue(last);
-    byte[] got = bytes.toByteArray();
-    assertEquals(Limits.BLOCK_SIZE + 100, got.length);
-    byte[] expected = new byte[got.length];
-    System.arraycopy(data, Limits.BLOCK_SIZE, expected, 0, expected.length);
-    assertArrayEquals(expected, got);
+    return bytes.toByteArray();
   }
 
   @Test
@@ -291,10 +309,10 @@ class RequestRouterTest {
     ch.runPendingTasks();
     ByteBuf empty = ch.readOutbound();
     assertNotNull(empty);
-    assertEquals(ReadPacket.FIELDS_LENGTH, empty.getInt(16));
+    assertEquals(ReadPacket.fieldsLength(0), empty.getInt(16));
     assertEquals(0, empty.getLong(Frames.HEADER_LENGTH));
-    assertEquals(0, empty.getInt(Frames.HEADER_LENGTH + 8));
-    assertEquals(1, empty.getByte(Frames.HEADER_LENGTH + 12));
+    assertEquals(1, empty.getByte(Frames.HEADER_LENGTH + 8), "last");
+    assertEquals(0, empty.getByte(Frames.HEADER_LENGTH + 9), "no blocks");
     empty.release();
     assertFalse(ch.outboundMessages().size() > 0, () -> ch.outboundMessages().toString());
   }

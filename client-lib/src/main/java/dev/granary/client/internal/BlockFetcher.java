@@ -15,6 +15,7 @@ import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.net.RemoteException;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -168,10 +169,10 @@ public final class BlockFetcher {
         long deadline = System.nanoTime() + timeoutNanos;
         long id = c.send(new ReadChunkRequest(loc.handle(), loc.version(), offset, length));
         byte[][] got = new byte[count][];
-        for (int next = 0; next < count; next++) {
+        for (int next = 0; next < count; ) {
           Frame frame = c.receive(id, deadline);
           try {
-            got[next] = verified(frame.message(), loc, offset, next, count);
+            next = verified(frame.message(), loc, offset, next, got);
           } finally {
             ReferenceCountUtil.release(frame);
           }
@@ -188,13 +189,15 @@ public final class BlockFetcher {
   }
 
   /**
-   * The bytes of block {@code next} of a read of {@code count} blocks from {@code offset}, if
-   * {@code m} is that block and passes its CRC32C.
+   * Copies the blocks of {@code m} into {@code got} from index {@code next}, if {@code m} is the
+   * packet that continues a read of {@code got.length} blocks from {@code offset} and every block
+   * passes its CRC32C.
    *
-   * @throws ChecksumMismatch the wrong block, the wrong length, a bad CRC32C, or the stream ended
+   * @return the index of the next block expected
+   * @throws ChecksumMismatch the wrong blocks, the wrong length, a bad CRC32C, or the stream ended
    * @throws RemoteException an error answer, or a message that has no place in a read stream
    */
-  private static byte[] verified(Message m, ChunkLocation loc, long offset, int next, int count)
+  private static int verified(Message m, ChunkLocation loc, long offset, int next, byte[][] got)
       throws ChecksumMismatch, RemoteException {
     if (m instanceof ErrorReply e) {
       throw new RemoteException(e);
@@ -203,33 +206,44 @@ public final class BlockFetcher {
       throw new RemoteException(Status.PROTOCOL, "unexpected " + m.type() + " in a read stream",
           "");
     }
-    ChecksumMismatch bad = check(p, loc, offset + (long) next * Limits.BLOCK_SIZE);
+    ChecksumMismatch bad = check(p, loc, offset + (long) next * Limits.BLOCK_SIZE,
+        got.length - next);
     if (bad != null) {
       throw bad;
     }
-    if (p.last() && next + 1 < count) {
-      throw new ChecksumMismatch("read ended after " + (next + 1) + " of " + count + " blocks");
+    int end = next + p.blocks();
+    if (p.last() && end < got.length) {
+      throw new ChecksumMismatch("read ended after " + end + " of " + got.length + " blocks");
     }
-    byte[] b = new byte[p.data().readableBytes()];
-    p.data().getBytes(p.data().readerIndex(), b);
-    return b;
+    for (int i = 0; i < p.blocks(); i++) {
+      ByteBuf block = p.block(i);
+      byte[] b = new byte[block.readableBytes()];
+      block.getBytes(block.readerIndex(), b);
+      got[next + i] = b;
+    }
+    return end;
   }
 
   /**
-   * Null if {@code p} is the block of {@code loc} at {@code expectedOffset}, whole, and passes its
-   * CRC32C; else what is wrong with it.
+   * Null if {@code p} holds 1 to {@code maxBlocks} blocks of {@code loc} starting at
+   * {@code expectedOffset}, each whole and passing its CRC32C; else what is wrong with it.
    */
-  static ChecksumMismatch check(ReadPacket p, ChunkLocation loc, long expectedOffset) {
-    int expectedBytes = (int) Math.min(Limits.BLOCK_SIZE, loc.length() - expectedOffset);
+  static ChecksumMismatch check(ReadPacket p, ChunkLocation loc, long expectedOffset,
+      int maxBlocks) {
+    int blocks = p.blocks();
+    long expectedBytes = Math.min((long) blocks * Limits.BLOCK_SIZE, loc.length() - expectedOffset);
     int n = p.data().readableBytes();
-    if (p.offset() != expectedOffset || n != expectedBytes) {
-      return new ChecksumMismatch("block at offset " + p.offset() + " with " + n
-          + " bytes; expected offset " + expectedOffset + " with " + expectedBytes);
+    if (p.offset() != expectedOffset || blocks == 0 || blocks > maxBlocks || n != expectedBytes) {
+      return new ChecksumMismatch("packet at offset " + p.offset() + " with " + blocks
+          + " blocks of " + n + " bytes; expected offset " + expectedOffset + ", at most "
+          + maxBlocks + " blocks, " + expectedBytes + " bytes");
     }
-    int crc = Checksums.crc32c(p.data());
-    if (crc != p.crc()) {
-      return new ChecksumMismatch(String.format("block at offset %d has CRC32C %08x, stored %08x",
-          p.offset(), crc, p.crc()));
+    for (int i = 0; i < blocks; i++) {
+      int crc = Checksums.crc32c(p.block(i));
+      if (crc != p.crc(i)) {
+        return new ChecksumMismatch(String.format("block at offset %d has CRC32C %08x, stored %08x",
+            p.offset() + (long) i * Limits.BLOCK_SIZE, crc, p.crc(i)));
+      }
     }
     return null;
   }

@@ -128,14 +128,17 @@ final class WindowFetch implements Connection.Listener {
       if (m instanceof ReadPacket p) {
         Throwable bad = check(p);
         if (bad == null) {
-          // The packet's buffer is kept (ownership moves here); the frame is not released.
-          blocks[received++] = p.data();
+          // Each block keeps a slice of the packet's buffer (no copy).
+          for (int i = 0; i < p.blocks(); i++) {
+            blocks[received++] = p.block(i).retain();
+          }
           if (received == count) {
             finish(null);
           } else if (p.last()) {
             finish(new BlockFetcher.ChecksumMismatch("read ended after " + received + " of "
                 + count + " blocks"));
           }
+          ReferenceCountUtil.release(frame);
           return;
         }
         finish(bad);
@@ -150,7 +153,8 @@ final class WindowFetch implements Connection.Listener {
   }
 
   private Throwable check(ReadPacket p) {
-    return BlockFetcher.check(p, loc, (long) (firstBlock + received) * Limits.BLOCK_SIZE);
+    return BlockFetcher.check(p, loc, (long) (firstBlock + received) * Limits.BLOCK_SIZE,
+        count - received);
   }
 
   @Override

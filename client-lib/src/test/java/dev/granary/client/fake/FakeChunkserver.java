@@ -18,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,9 @@ import java.util.function.Function;
  * sequence, offsets, sizes and CRC32Cs.
  */
 public final class FakeChunkserver extends FakeServer {
+  /** Blocks per read packet. */
+  private static final int PACKET_BLOCKS = 3;
+
   /** A stored replica: bytes and the CRC32C of each block, as written. */
   public static final class Replica {
     final long version;
@@ -201,11 +205,16 @@ public final class FakeChunkserver extends FakeServer {
     }
     long start = req.offset() / Limits.BLOCK_SIZE * Limits.BLOCK_SIZE;
     long end = Math.min(r.data.length, req.offset() + req.length());
-    for (long off = start; off < end; off += Limits.BLOCK_SIZE) {
-      int n = (int) Math.min(Limits.BLOCK_SIZE, r.data.length - off);
-      boolean last = off + Limits.BLOCK_SIZE >= end;
+    // Packets of PACKET_BLOCKS blocks (fewer than the real chunkserver's 16), so that packets and
+    // the client's read windows do not line up.
+    for (long off = start; off < end; off += PACKET_BLOCKS * Limits.BLOCK_SIZE) {
+      int blocks = (int) Math.min(PACKET_BLOCKS, (end - off + Limits.BLOCK_SIZE - 1)
+          / Limits.BLOCK_SIZE);
+      int n = (int) Math.min((long) blocks * Limits.BLOCK_SIZE, r.data.length - off);
+      boolean last = off + (long) blocks * Limits.BLOCK_SIZE >= end;
+      int first = (int) (off / Limits.BLOCK_SIZE);
       ctx.write(dev.granary.wire.Frame.response(id, new ReadPacket(off,
-          r.crcs[(int) (off / Limits.BLOCK_SIZE)], last,
+          Arrays.copyOfRange(r.crcs, first, first + blocks), last,
           Unpooled.copiedBuffer(r.data, (int) off, n))));
     }
     ctx.flush();

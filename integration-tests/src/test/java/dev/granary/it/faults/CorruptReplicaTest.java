@@ -3,6 +3,7 @@ package dev.granary.it.faults;
 import static dev.granary.it.faults.Faults.CHUNK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.client.ChunkInfo;
 import dev.granary.client.GranaryClient;
@@ -49,13 +50,17 @@ class CorruptReplicaTest {
     List<Path> r2 = cluster.replicaFiles(twoBad.handle());
     assertEquals(3, r1.size(), () -> Faults.describeReplicas(cluster, oneBad.handle(), oneChunk));
     assertEquals(3, r2.size(), () -> Faults.describeReplicas(cluster, twoBad.handle(), twoChunk));
-    // Different blocks (64 KiB each), the first and the last byte of a replica included.
-    Faults.flipByte(r1.get(0), 300_000);
-    Faults.flipByte(r2.get(0), 0);
-    Faults.flipByte(r2.get(1), twoChunk.length - 1);
+    // Readers try the first listed replica (the pipeline head, kept in its page cache) and fail
+    // over on a mismatch, so the flips go where reads find them: the head of one chunk, and the
+    // first two of the other (the second is listed first once the head is reported bad). Rot where
+    // no reader goes is the scrubber's to find (the next test). Different blocks (64 KiB each), the
+    // first and the last byte of a replica included.
+    Faults.flipByte(replicaFile(oneBad, 0), 300_000);
+    Faults.flipByte(replicaFile(twoBad, 0), 0);
+    Faults.flipByte(replicaFile(twoBad, 1), twoChunk.length - 1);
 
-    // Every read picks a replica at random among the least loaded, so repeated reads by clients
-    // without a cache reach each bad replica sooner or later; each must still return the truth.
+    // Repeated reads by clients without a cache reach each bad replica in turn; each read must
+    // still return the truth.
     AtomicInteger reads = new AtomicInteger();
     Wait.until("bad replicas replaced (3 correct replica files per chunk)", Duration.ofSeconds(60),
         () -> {
@@ -82,6 +87,13 @@ class CorruptReplicaTest {
         }
       }
     }
+  }
+
+  /** The replica file of the {@code i}-th location the master lists for {@code chunk}. */
+  private Path replicaFile(ChunkInfo chunk, int i) {
+    int server = cluster.chunkserverIndex(chunk.replicas().get(i));
+    assertTrue(server >= 0, () -> "no chunkserver at " + chunk.replicas());
+    return cluster.chunkserverDir(server).resolve("replicas").resolve(chunk.handle() + ".chunk");
   }
 
   @Test
