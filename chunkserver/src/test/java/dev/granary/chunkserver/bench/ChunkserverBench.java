@@ -38,7 +38,9 @@ import java.util.stream.Stream;
  * {@code cs_read} (reading them back as many at a time, every block's CRC32C verified by the
  * reader; warm cache), and
  * {@code cs_write_3hop} (SIZE as 64 MiB chunks through a 3-chunkserver pipeline). Then the ratios
- * against the targets. Prints JSON lines.
+ * against the targets. Prints JSON lines. Each workload, ceilings included, first runs
+ * {@code --warmup} (1) untimed iterations, as JMH would: the first pass through a code path is
+ * JIT compilation and the first write into never-used memory is the VM's, not the system's.
  *
  * <p>Run (from the repository root):
  *
@@ -46,7 +48,7 @@ import java.util.stream.Stream;
  * mvn -q -pl chunkserver -am install -DskipTests &amp;&amp; mvn -q -pl chunkserver test-compile \
  *     dependency:build-classpath -Dmdep.outputFile=target/bench.cp
  * java -Xmx1g -cp chunkserver/target/classes:chunkserver/target/test-classes:$(cat chunkserver/target/bench.cp) \
- *     dev.granary.chunkserver.bench.ChunkserverBench [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR] [--only single|3hop|small] [--count 2000]
+ *     dev.granary.chunkserver.bench.ChunkserverBench [--size 1GiB] [--runs 5] [--warmup 1] [--parallel 4] [--dir DIR] [--only single|3hop|small] [--count 2000]
  * </pre>
  *
  * {@code --only} runs just the chunkserver workloads named, without ceilings or ratios (profiling).
@@ -64,6 +66,8 @@ public final class ChunkserverBench {
   private final Path dir;
   private final byte[] chunk;
   private int count = 2000;
+  /** Untimed iterations before the measured runs of each workload (JIT compilation, page cache). */
+  private int warmup = 1;
 
   private ChunkserverBench(long size, int runs, int parallel, Path dir, String only) {
     this.only = only;
@@ -80,6 +84,7 @@ public final class ChunkserverBench {
     int parallel = 4; // the client library's default parallelism
     String only = "";
     int count = 2000;
+    int warmup = 1;
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "granary-bench");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -89,13 +94,15 @@ public final class ChunkserverBench {
         case "--parallel" -> parallel = Integer.parseInt(args[++i]);
         case "--only" -> only = args[++i];
         case "--count" -> count = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: [--size 1GiB] [--runs 5] [--parallel 4] [--dir DIR]"
+            + "; usage: [--size 1GiB] [--runs 5] [--warmup 1] [--parallel 4] [--dir DIR]"
             + " [--only single|3hop|small] [--count 2000]");
       }
     }
     ChunkserverBench bench = new ChunkserverBench(size, runs, parallel, dir, only);
     bench.count = count;
+    bench.warmup = warmup;
     bench.run();
   }
 
@@ -145,6 +152,9 @@ public final class ChunkserverBench {
   }
 
   private double report(String workload, Workload w) throws Exception {
+    for (int i = 0; i < warmup; i++) {
+      w.run(runs + i); // untimed: its own directory and cluster, result dropped
+    }
     double[] mibs = new double[runs];
     for (int i = 0; i < runs; i++) {
       mibs[i] = size / (1024.0 * 1024.0) / w.run(i);
@@ -227,15 +237,19 @@ public final class ChunkserverBench {
     double[] write = new double[runs];
     double[] read = new double[runs];
     double mib = size / (1024.0 * 1024.0);
-    for (int r = 0; r < runs; r++) {
-      try (Cluster c = new Cluster(1, r)) {
+    for (int i = -warmup; i < runs; i++) {
+      try (Cluster c = new Cluster(1, i < 0 ? runs - i : i)) {
         TestChunkClient client = c.client(0);
         long t0 = System.nanoTime();
         writeAll(client, List.of());
-        write[r] = mib / ((System.nanoTime() - t0) / 1e9);
+        double w = mib / ((System.nanoTime() - t0) / 1e9);
         long t1 = System.nanoTime();
         readAll(client);
-        read[r] = mib / ((System.nanoTime() - t1) / 1e9);
+        double rd = mib / ((System.nanoTime() - t1) / 1e9);
+        if (i >= 0) { // the warm-up iterations are not recorded
+          write[i] = w;
+          read[i] = rd;
+        }
       }
     }
     return new double[] {print("cs_write_1replica", write), print("cs_read", read)};
