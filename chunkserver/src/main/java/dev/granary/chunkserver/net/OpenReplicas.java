@@ -139,7 +139,20 @@ public final class OpenReplicas implements AutoCloseable {
    * @throws CorruptReplicaException if its meta file or data file is inconsistent
    */
   Lease open(long handle) throws StoreException, CorruptReplicaException {
-    OpenReplica r = store.open(handle);
+    return keep(handle, store.open(handle));
+  }
+
+  /**
+   * {@link #open} if the store has the replica's checksums in memory
+   * ({@link ReplicaStore#openFromMemory}): no disk I/O beyond one {@code open(2)}, so a read can
+   * start on the event loop. Null otherwise.
+   */
+  Lease openFromMemory(long handle) {
+    OpenReplica r = store.openFromMemory(handle);
+    return r == null ? null : keep(handle, r);
+  }
+
+  private Lease keep(long handle, OpenReplica r) {
     List<Entry> dropped = new ArrayList<>(1);
     Entry e;
     synchronized (this) {

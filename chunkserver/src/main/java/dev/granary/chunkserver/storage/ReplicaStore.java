@@ -54,6 +54,15 @@ public interface ReplicaStore {
   OpenReplica open(long handle) throws StoreException, CorruptReplicaException;
 
   /**
+   * The committed replica of {@code handle} opened without reading its meta file, if its block
+   * CRC32Cs are in memory; null if they are not, or on any failure ({@link #open} then tells). Costs
+   * one {@code open(2)} of a recently written file, so it may run on an event loop.
+   */
+  default OpenReplica openFromMemory(long handle) {
+    return null;
+  }
+
+  /**
    * Reads every block of a committed replica and checks it against its CRC32C, paced by
    * {@code throttle}.
    *

@@ -289,6 +289,29 @@ class DiskReplicaStoreTest {
   }
 
   @Test
+  void onlyAJournaledReplicaOpensFromMemory() throws Exception {
+    DiskReplicaStore s = open();
+    byte[] small = data(4000);
+    write(s, 60, small);
+    write(s, 61, data(2 * Limits.BLOCK_SIZE + 1)); // forced in its own files: meta on disk
+    try (ReplicaStore.OpenReplica r = s.openFromMemory(60)) {
+      assertNotNull(r, "journaled, meta file not written yet: CRCs in memory");
+      assertArrayEquals(new int[] {Checksums.crc32c(small, 0, small.length)}, r.blockCrcs());
+      ByteBuffer b = ByteBuffer.allocate(small.length);
+      r.data().read(b, 0);
+      assertArrayEquals(small, b.array());
+    }
+    assertNull(s.openFromMemory(61), "a meta file to read: the I/O pool's job");
+    assertNull(s.openFromMemory(62), "no such replica");
+    s.checkpoint(true);
+    assertNull(s.openFromMemory(60), "checkpointed: its meta file is the truth now");
+    assertNotNull(s.open(60));
+    write(s, 63, data(100));
+    s.delete(63, 1);
+    assertNull(s.openFromMemory(63), "deleted");
+  }
+
+  @Test
   void crashMidWriteLeavesNothing() throws Exception {
     DiskReplicaStore s = open();
     ReplicaWriter w = s.create(14, 1, 10 * Limits.BLOCK_SIZE);
