@@ -25,9 +25,10 @@ import java.util.concurrent.TimeoutException;
  * the pooled connections while the reader consumes an earlier one (GFS §2.3: data flows directly
  * between client and chunkserver, and the client keeps the pipe full).
  *
- * <p>Each packet's CRC32C is verified on the event loop as it arrives and the packet's buffer is
- * kept as is (no copy); the reader copies each block once, into its own buffer. A window holds at
- * most {@code count} blocks, so memory per reader is bounded by its windows. This is a single
+ * <p>Each block's CRC32C is verified on the event loop as its packet arrives and the block is kept
+ * as a slice of the packet's buffer (no copy); the reader copies each block once, into its own
+ * buffer. A window holds at most {@code count} blocks, so memory per reader is bounded by its
+ * windows. This is a single
  * attempt: any failure (checksum, error reply, connection) completes {@link #await} exceptionally
  * and the caller falls back to {@link BlockFetcher}, which fails over between replicas.
  *

@@ -5,7 +5,7 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 
 
-/** Reads {@code length} bytes at {@code offset} of a replica. Answered by {@link ReadPacket}s, one per checksum block covering the range (block-aligned, so each carries its stored CRC32C), the last one flagged; or by ERROR (NO_SUCH_REPLICA, STALE_VERSION, INVALID_ARGUMENT, INTEGRITY). */
+/** Reads {@code length} bytes at {@code offset} of a replica. Answered by {@link ReadPacket}s of up to 16 consecutive checksum blocks covering the range (block-aligned, each block with its stored CRC32C), the last packet flagged; or by ERROR (NO_SUCH_REPLICA, STALE_VERSION, INVALID_ARGUMENT, INTEGRITY). */
 public record ReadChunkRequest(long handle, long version, long offset, long length) implements Message {
   @Override
   public MessageType type() {
