@@ -8,7 +8,7 @@ public final class Limits {
   public static final int BLOCK_SIZE = 64 * 1024;
   /** Largest payload of a write packet frame: one block plus the packet's own fields. */
   public static final int MAX_PACKET_PAYLOAD = BLOCK_SIZE + 64;
-  /** Most blocks one read packet carries (1 MiB): one {@code sendfile} per packet, not per block. */
+  /** Most blocks one read packet carries (1 MiB): one {@code sendfile} per packet. */
   public static final int READ_PACKET_BLOCKS = 16;
   /** Largest payload of a read packet frame: its blocks plus the fields (one CRC32C per block). */
   public static final int MAX_READ_PACKET_PAYLOAD = READ_PACKET_BLOCKS * BLOCK_SIZE + 128;

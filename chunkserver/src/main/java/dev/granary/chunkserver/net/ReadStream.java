@@ -165,13 +165,12 @@ final class ReadStream {
     }
   }
 
-  /** The frame header and fields of a packet of blocks {@code [firstBlock, firstBlock + blocks)}. */
+  /** Frame header and fields of a packet of blocks {@code [firstBlock, firstBlock + blocks)}. */
   private ByteBuf header(long offset, int firstBlock, int blocks, int dataLength, boolean last) {
     int fields = ReadPacket.fieldsLength(blocks);
     ByteBuf b = channel.alloc().ioBuffer(Frames.HEADER_LENGTH + fields);
     b.writerIndex(Frames.HEADER_LENGTH);
-    ReadPacket.encodeFields(b, offset, replica == null ? new int[0] : replica.blockCrcs(),
-        firstBlock, blocks, last);
+    ReadPacket.encodeFields(b, offset, replica.blockCrcs(), firstBlock, blocks, last);
     FrameEncoder.writeHeader(b, 0, MessageType.READ_PACKET, requestId, Frames.FLAG_RESPONSE,
         fields + dataLength);
     return b;

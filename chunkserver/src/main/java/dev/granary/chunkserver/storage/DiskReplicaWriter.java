@@ -148,20 +148,23 @@ final class DiskReplicaWriter implements ReplicaWriter {
     length += n;
     shortBlockSeen = n < Limits.BLOCK_SIZE;
     unflushed += n;
-    if (direct == null && unflushed >= FlushBehind.INTERVAL && (flushing == null || flushing.isDone())) {
+    // Direct writes are on the device already: nothing to flush behind.
+    if (direct == null && unflushed >= FlushBehind.INTERVAL
+        && (flushing == null || flushing.isDone())) {
       unflushed = 0;
       flushing = FlushBehind.request(ch);
     }
   }
 
-  /** Copies a block into the staging buffer, writing the buffer out with direct I/O when full. */
+  /**
+   * Copies a block into the staging buffer, writing the buffer out with direct I/O when full. The
+   * buffer holds a whole number of 64 KiB blocks and every block but the replica's last is whole
+   * ({@link #append} checks), so a block always fits and every direct write starts aligned.
+   */
   private void stage(ByteBuffer block) throws IOException {
     if (staging == null) {
-      staging = direct.take();
       directData = direct.openForWrite(tmpData);
-    }
-    if (staging.remaining() < block.remaining()) {
-      writeStaged();
+      staging = direct.take();
     }
     staging.put(block);
     if (!staging.hasRemaining()) {

@@ -8,7 +8,11 @@ import java.util.List;
 /**
  * Opens a write stream for a replica on this request id: the receiver stores the {@link WritePacket}s that follow and forwards them to {@code downstream.get(0)} with the rest of the list. {@code maxLength} bounds the replica (space is reserved for it before any byte is written).
  *
- * <p>{@code primary} is true only on the request a client sends to the head of its pipeline. The head keeps its replica in the page cache (the master lists it first, so readers go there); forwarded requests and re-replication copies carry false, and those replicas are written around the page cache (direct I/O where the file system allows it), so one chunk costs the cluster's memory one copy, not three.
+ * <p>{@code primary} is true only on the request a client sends to the head of its pipeline.
+ * The head keeps its replica in the page cache (the master lists it first, so readers go there);
+ * forwarded requests and re-replication copies carry false, and those replicas are written around
+ * the page cache (direct I/O where the file system allows it), so one chunk costs the cluster's
+ * memory one copy, not three.
  */
 public record WriteChunkRequest(long handle, long version, long maxLength, List<NodeAddress> downstream, String clientId, boolean primary) implements Message {
   public WriteChunkRequest {
@@ -16,7 +20,8 @@ public record WriteChunkRequest(long handle, long version, long maxLength, List<
   }
 
   /** A client's request to the head of its pipeline ({@code primary} true). */
-  public WriteChunkRequest(long handle, long version, long maxLength, List<NodeAddress> downstream, String clientId) {
+  public WriteChunkRequest(long handle, long version, long maxLength,
+      List<NodeAddress> downstream, String clientId) {
     this(handle, version, maxLength, downstream, clientId, true);
   }
 
