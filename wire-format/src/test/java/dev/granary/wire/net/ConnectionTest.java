@@ -189,18 +189,21 @@ class ConnectionTest {
     Connection c = connect(startServer(Set.of(Role.CLIENT)), Role.CLIENT).get(10, TimeUnit.SECONDS);
     List<String> completionOrder = new CopyOnWriteArrayList<>();
     List<CompletableFuture<Message>> calls = new ArrayList<>();
+    // The server holds a, b and c until the fourth request arrives, so every callback below is
+    // registered before any answer can complete its future.
     for (String name : List.of("a", "b", "c")) {
-      String path = "/hold/3/" + name;
-      CompletableFuture<Message> f = c.call(new StatRequest(path), TIMEOUT);
+      CompletableFuture<Message> f = c.call(new StatRequest("/hold/4/" + name), TIMEOUT);
       f.thenAccept(m -> completionOrder.add(((StatResponse) m).entry().path()));
       calls.add(f);
     }
+    Message trigger = c.call(new StatRequest("/hold/4/d"), TIMEOUT).get(10, TimeUnit.SECONDS);
+    assertEquals("/hold/4/d", ((StatResponse) trigger).entry().path());
     for (int i = 0; i < 3; i++) {
-      String expected = "/hold/3/" + List.of("a", "b", "c").get(i);
+      String expected = "/hold/4/" + List.of("a", "b", "c").get(i);
       assertEquals(expected, ((StatResponse) calls.get(i).get(10, TimeUnit.SECONDS)).entry()
           .path());
     }
-    assertEquals(List.of("/hold/3/c", "/hold/3/b", "/hold/3/a"), completionOrder,
+    assertEquals(List.of("/hold/4/c", "/hold/4/b", "/hold/4/a"), completionOrder,
         "the server answered in reverse order");
   }
 
