@@ -26,49 +26,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       // Check what we already have so garbage fails fast instead of waiting for 20 bytes. The
       // version too: only the first 5 bytes are frozen, another version's header may be shorter.
       if (in.readableBytes() >= 4 && in.getInt(in.readerIndex()) != Frames.MAGIC) {
-        throw fail(in, new ProtocolException(badMagic(in.getInt(in.readerIndex()))));
+        throw fail(in, new ProtocolException(Frames.badMagic(in.getInt(in.readerIndex()))));
       }
       if (in.readableBytes() >= 5 && in.getUnsignedByte(in.readerIndex() + 4) != Frames.VERSION) {
         throw fail(in, new VersionMismatchException(in.getUnsignedByte(in.readerIndex() + 4)));
       }
       return;
     }
-    int start = in.readerIndex();
-    int magic = in.getInt(start);
-    if (magic != Frames.MAGIC) {
-      throw fail(in, new ProtocolException(badMagic(magic)));
+    Frames.Header h;
+    try {
+      h = Frames.header(in, in.readerIndex());
+    } catch (ProtocolException e) {
+      throw fail(in, e);
     }
-    int version = in.getUnsignedByte(start + 4);
-    if (version != Frames.VERSION) {
-      throw fail(in, new VersionMismatchException(version));
-    }
-    int flags = in.getUnsignedByte(start + 5);
-    if ((flags & ~Frames.KNOWN_FLAGS) != 0) {
-      throw fail(in, new ProtocolException("unknown frame flags 0x" + Integer.toHexString(flags)));
-    }
-    int code = in.getUnsignedShort(start + 6);
-    MessageType type = MessageType.forCode(code);
-    if (type == null) {
-      throw fail(in, new ProtocolException("unknown message type " + code));
-    }
-    long requestId = in.getLong(start + 8);
-    long length = in.getUnsignedInt(start + 16);
-    if (length > type.maxPayload()) {
-      throw fail(in, new ProtocolException("frame of type " + type + " announces " + length
-          + " payload bytes; the limit is " + type.maxPayload()));
-    }
-    if (in.readableBytes() < Frames.HEADER_LENGTH + length) {
+    if (in.readableBytes() < Frames.HEADER_LENGTH + h.length()) {
       return;
     }
     in.skipBytes(Frames.HEADER_LENGTH);
-    ByteBuf payload = in.readSlice((int) length);
+    ByteBuf payload = in.readSlice(h.length());
     try {
-      out.add(new Frame(requestId, flags, type.decode(payload)));
+      out.add(Frames.decode(h, payload));
     } catch (ProtocolException e) {
       throw fail(in, e);
-    } catch (RuntimeException e) {
-      // A decoder must only throw ProtocolException; anything else is still the peer's bad input.
-      throw fail(in, new ProtocolException(type + " payload does not parse: " + e));
     }
   }
 
@@ -76,11 +55,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     failed = true;
     in.skipBytes(in.readableBytes());
     return e;
-  }
-
-  private static String badMagic(int magic) {
-    return "bad magic 0x" + String.format("%08x", magic) + " (expected 0x"
-        + String.format("%08x", Frames.MAGIC) + "): not a Granary peer";
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.granary.wire;
 
 import dev.granary.wire.msg.Message;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
@@ -18,9 +19,24 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
 
   @Override
   protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+    ByteBuf buf = encodeHead(ctx.alloc(), frame);
+    ByteBuf bulk = frame.message().bulk();
+    out.add(buf);
+    if (bulk != null && bulk.isReadable()) {
+      out.add(bulk.retain());
+    }
+  }
+
+  /**
+   * The header and fields of {@code frame} in one buffer from {@code alloc}; the header's length
+   * counts the message's bulk bytes too, which the caller sends right after.
+   *
+   * @throws EncoderException the payload exceeds the type's limit
+   */
+  public static ByteBuf encodeHead(ByteBufAllocator alloc, Frame frame) {
     Message m = frame.message();
     ByteBuf bulk = m.bulk();
-    ByteBuf buf = ctx.alloc().ioBuffer(64);
+    ByteBuf buf = alloc.ioBuffer(64);
     try {
       buf.writerIndex(Frames.HEADER_LENGTH);
       m.encode(buf);
@@ -31,13 +47,10 @@ public final class FrameEncoder extends MessageToMessageEncoder<Frame> {
             + m.type().maxPayload());
       }
       writeHeader(buf, 0, m.type(), frame.requestId(), frame.flags(), (int) length);
+      return buf;
     } catch (RuntimeException e) {
       buf.release();
       throw e;
-    }
-    out.add(buf);
-    if (bulk != null && bulk.isReadable()) {
-      out.add(bulk.retain());
     }
   }
 
