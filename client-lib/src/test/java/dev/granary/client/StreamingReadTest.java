@@ -18,16 +18,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sequential reads that keep several windows in flight: windows across chunk boundaries, bounded
- * read-ahead, failover of in-flight windows, and which sequential reads go through the cache.
+ * Sequential reads streamed a chunk at a time with the next chunk asked for in advance: one request
+ * per chunk, bounded read-ahead, failover of streams in flight, and which sequential reads go
+ * through the cache.
  */
 class StreamingReadTest {
-  /** 96 blocks: one full 64-block window and one of 32, so windows and chunks do not align. */
+  /** 96 blocks: a chunk is neither one fetch window (64 blocks) nor a whole number of them. */
   private static final long CHUNK = 6L << 20;
   private static final WriteOptions BIG = OPTIONS.withChunkSize(CHUNK);
-  /** Two chunks and 81 blocks of a third (64 + 17): six windows. */
+  /** Two chunks and 81 blocks of a third. */
   private static final int SIZE = (int) (2 * CHUNK + (5 << 20) + 123);
-  private static final int WINDOWS = 6;
+  private static final int CHUNKS = 3;
 
   private FakeCluster cluster;
   private GranaryClient client;
@@ -60,12 +61,12 @@ class StreamingReadTest {
   }
 
   @Test
-  void windowsSpanChunkBoundariesAndEachIsAskedForOnce() throws Exception {
+  void eachChunkIsAskedForOnceAndReadsStraddleEveryBoundary() throws Exception {
     client = TestData.client(cluster, 0);
     byte[] data = write("/w", SIZE, BIG, 11);
     int before = cluster.readRequests();
     assertArrayEquals(data, read("/w"));
-    assertEquals(WINDOWS, cluster.readRequests() - before);
+    assertEquals(CHUNKS, cluster.readRequests() - before);
 
     // Reads of every size straddling blocks, windows and chunks, through the channel too.
     try (SeekableByteChannel ch = client.openChannel("/w")) {
@@ -85,19 +86,29 @@ class StreamingReadTest {
   }
 
   @Test
-  void readAheadIsBoundedAndAbandonedWindowsDoNotDisturbLaterReads() throws Exception {
+  void readAheadIsOneChunkAndAbandonedStreamsDoNotDisturbLaterReads() throws Exception {
     client = TestData.client(cluster, 0);
     byte[] data = write("/ahead", SIZE, BIG, 12);
     int before = cluster.readRequests();
     try (InputStream in = client.open("/ahead")) {
       assertEquals(data[0] & 0xff, in.read());
-      // The window being read and four ahead are asked for at once, and no more.
+      // The chunk being read and the next are asked for at once, and no more.
       assertTrue(TestData.eventually(Duration.ofSeconds(5),
-          () -> cluster.readRequests() - before >= 5));
-      assertEquals(5, cluster.readRequests() - before);
-      // Closing with windows in flight: their buffers are released, late packets dropped.
+          () -> cluster.readRequests() - before >= 2));
+      Thread.sleep(200);
+      assertEquals(2, cluster.readRequests() - before);
+      // Skipping into the second chunk uses the stream asked for in advance.
+      assertEquals(CHUNK - 1, in.skip(CHUNK - 1));
+      assertEquals(data[(int) CHUNK] & 0xff, in.read());
+      assertTrue(TestData.eventually(Duration.ofSeconds(5),
+          () -> cluster.readRequests() - before >= 3));
+      Thread.sleep(200);
+      assertEquals(3, cluster.readRequests() - before);
+      // Closing with streams in flight: their connections are closed, never reused half-read.
     }
-    assertArrayEquals(data, read("/ahead"));
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(data, read("/ahead"));
+    }
   }
 
   @Test

@@ -1,7 +1,11 @@
 package dev.granary.client.internal;
 
 import dev.granary.wire.Frame;
+import dev.granary.wire.FrameEncoder;
+import dev.granary.wire.Frames;
+import dev.granary.wire.ProtocolException;
 import dev.granary.wire.Role;
+import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
@@ -11,56 +15,76 @@ import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * A blocking connection used by one caller thread at a time: the caller writes its request to the
- * socket itself and blocks in the kernel until the answer arrives, so a request costs no hand-off to
+ * socket itself and waits in the kernel until the answer arrives, so a request costs no hand-off to
  * an event loop and back. On this kind of host a small request through the event loop took two more
  * thread wake-ups than the network needs (send: wake the loop; answer: wake the loop, then the
- * caller), which was most of a 4 KiB read's time on the client. Used for unary calls to the master
- * and for the synchronous block reads of {@link BlockFetcher}; streams that keep several requests
- * in flight still use the multiplexed {@code Connection}.
+ * caller), which was most of a 4 KiB read's time on the client; a sequential read streamed through
+ * an event loop paid a third thread between socket and reader. Used for unary calls to the master,
+ * for the block reads of {@link BlockFetcher} and for the streamed reads of {@link ChunkStream};
+ * the writes' pipelines still use the multiplexed {@code Connection}.
  *
- * <p>Frames are encoded and decoded by the same codec as every other connection (it runs in an
- * {@link EmbeddedChannel}), so this connection checks what it receives exactly as they do. One
- * request is outstanding at a time; after any failure (timeout, error in the stream, protocol
- * error) the connection must be closed, never reused. Not thread-safe.
+ * <p>The socket is non-blocking and waited on with its own {@link Selector}, so every wait has a
+ * deadline. Frames are read into one direct buffer (no copy between the kernel and the decoder) and
+ * checked and decoded by the same code as every other connection ({@link Frames#header},
+ * {@link Frames#decode}). A decoded frame's bulk bytes are a slice of that buffer: the caller must
+ * release a frame before it receives the next. The buffer grows to the largest frame received
+ * (a read packet, about 1 MiB) and shrinks back when the connection goes idle ({@link #idle()}).
+ * One request is outstanding at a time, except for a streamed read; after any failure (timeout,
+ * error in the stream, protocol error) the connection must be closed, never reused. Not
+ * thread-safe, except {@link #close()}, which may be called from any thread and fails a waiting
+ * caller at once.
  */
 final class DirectConnection implements AutoCloseable {
-  /** Bytes asked of the socket per read. */
-  private static final int READ_CHUNK = 64 * 1024;
+  /** Size of the receive buffer of an idle connection; it grows for larger frames. */
+  static final int SMALL_BUFFER = 64 * 1024;
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-  private final EmbeddedChannel codec;
+  private final SocketChannel channel;
+  private final Selector selector;
+  private final SelectionKey key;
   private final String peer;
+  private final long writeTimeoutNanos;
+  /** Received bytes not yet consumed; direct memory freed by the garbage collector. */
+  private ByteBuf in = allocate(SMALL_BUFFER);
   private long nextRequestId = 1;
   private long lastUsedNanos;
 
-  private DirectConnection(Socket socket, String peer) throws IOException {
-    this.socket = socket;
+  private DirectConnection(SocketChannel channel, Selector selector, String peer,
+      long writeTimeoutNanos) throws IOException {
+    this.channel = channel;
+    this.selector = selector;
     this.peer = peer;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
-    this.codec = new EmbeddedChannel();
-    Transports.addCodec(codec.pipeline());
+    this.writeTimeoutNanos = writeTimeoutNanos;
+    this.key = channel.register(selector, SelectionKey.OP_CONNECT);
     this.lastUsedNanos = System.nanoTime();
   }
 
+  private static ByteBuf allocate(int capacity) {
+    // Wrapped JDK memory: freed by the GC, never by release(), so a close() racing a read on
+    // another thread can never free memory a read is writing into.
+    return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(capacity)).clear();
+  }
+
   /**
-   * Connects to {@code host:port} and completes the handshake within {@code timeout}.
+   * Connects to {@code host:port} and completes the handshake within {@code timeout}; the same
+   * timeout bounds every later wait for the socket to take a request.
    *
    * @throws ConnectionClosedException unreachable, or closed during the handshake
    * @throws RemoteException the server refused the handshake
@@ -69,25 +93,23 @@ final class DirectConnection implements AutoCloseable {
   static DirectConnection dial(String host, int port, String clientId, String software,
       Duration timeout) throws IOException, TimeoutException, RemoteException {
     String peer = host + ":" + port;
-    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    Socket s = new Socket();
+    long deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
+    SocketChannel ch = SocketChannel.open();
+    Selector sel = null;
     DirectConnection c = null;
     try {
-      s.setTcpNoDelay(true);
-      s.setKeepAlive(true);
-      s.setReceiveBufferSize(Transports.SOCKET_BUFFER);
-      s.setSendBufferSize(Transports.SOCKET_BUFFER);
-      try {
-        s.connect(new InetSocketAddress(host, port), millis);
-      } catch (IOException e) {
-        throw new ConnectionClosedException("cannot connect to " + peer + ": " + e.getMessage(),
-            e);
-      }
-      c = new DirectConnection(s, peer);
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, Transports.SOCKET_BUFFER);
+      ch.setOption(StandardSocketOptions.SO_SNDBUF, Transports.SOCKET_BUFFER);
+      sel = Selector.open();
+      c = new DirectConnection(ch, sel, peer, Math.max(1, timeout.toNanos()));
+      c.connect(new InetSocketAddress(host, port), deadline);
       Message reply = c.call(new Hello(Role.CLIENT, clientId, software),
-          TimeUnit.MILLISECONDS.toNanos(millis));
+          deadline - System.nanoTime());
       if (!(reply instanceof HelloOk)) {
-        throw new RemoteException(dev.granary.wire.Status.PROTOCOL,
+        throw new RemoteException(Status.PROTOCOL,
             peer + " answered the handshake with " + reply.type(), "");
       }
       return c;
@@ -95,10 +117,27 @@ final class DirectConnection implements AutoCloseable {
       if (c != null) {
         c.close();
       } else {
-        s.close();
+        ch.close();
+        if (sel != null) {
+          sel.close();
+        }
       }
       throw e;
     }
+  }
+
+  private void connect(InetSocketAddress address, long deadline)
+      throws IOException, TimeoutException {
+    try {
+      if (!channel.connect(address)) {
+        while (!channel.finishConnect()) {
+          await(deadline, "connecting");
+        }
+      }
+    } catch (IOException e) {
+      throw new ConnectionClosedException("cannot connect to " + peer + ": " + e.getMessage(), e);
+    }
+    interest(SelectionKey.OP_READ);
   }
 
   /** host:port of the peer as it was dialled. */
@@ -129,36 +168,53 @@ final class DirectConnection implements AutoCloseable {
     return m;
   }
 
-  /** Writes and flushes a request; returns its request id. */
-  long send(Message request) throws IOException {
-    long id = nextRequestId++;
-    codec.writeOutbound(Frame.request(id, request));
+  private void interest(int ops) throws ConnectionClosedException {
     try {
-      for (Object o = codec.readOutbound(); o != null; o = codec.readOutbound()) {
-        ByteBuf b = (ByteBuf) o;
-        try {
-          b.readBytes(out, b.readableBytes());
-        } finally {
-          b.release();
+      key.interestOps(ops);
+    } catch (CancelledKeyException e) {
+      throw new ConnectionClosedException("connection to " + peer + " closed");
+    }
+  }
+
+  /** Writes a request (no bulk bytes) within the dial timeout; returns its request id. */
+  long send(Message request) throws IOException, TimeoutException {
+    if (request.bulk() != null) {
+      throw new IllegalArgumentException(request.type() + " carries bulk bytes");
+    }
+    long id = nextRequestId++;
+    ByteBuf b = FrameEncoder.encodeHead(UnpooledByteBufAllocator.DEFAULT, Frame.request(id,
+        request));
+    try {
+      ByteBuffer out = b.nioBuffer();
+      long deadline = System.nanoTime() + writeTimeoutNanos;
+      while (out.hasRemaining()) {
+        if (channel.write(out) == 0) {
+          interest(SelectionKey.OP_WRITE);
+          try {
+            await(deadline, "sending " + request.type());
+          } finally {
+            interest(SelectionKey.OP_READ);
+          }
         }
       }
-      out.flush();
     } catch (IOException e) {
       throw closed(e);
+    } finally {
+      b.release();
     }
     return id;
   }
 
   /**
-   * The next frame answering request {@code id}, which the caller must release; waits until
-   * {@code deadlineNanos} ({@link System#nanoTime}).
+   * The next frame answering request {@code id}, which the caller must release before it receives
+   * again; waits until {@code deadlineNanos} ({@link System#nanoTime}).
    */
   Frame receive(long id, long deadlineNanos) throws IOException, TimeoutException {
     return receive(id, deadlineNanos, false);
   }
 
   /**
-   * {@link #receive(long, long)}, spinning briefly before each blocking read if {@code spin}: for
+   * {@link #receive(long, long)}, spinning briefly before the first wait if {@code spin}: for
    * unary calls (the master answers from memory in tens of microseconds, so a sleep and a wake-up
    * would cost more than the answer), not for block reads (a chunkserver's answer is often further
    * away than the spin, which then only takes a CPU from the servers on a small machine).
@@ -166,56 +222,126 @@ final class DirectConnection implements AutoCloseable {
   private Frame receive(long id, long deadlineNanos, boolean spin)
       throws IOException, TimeoutException {
     while (true) {
-      Frame f = codec.readInbound();
-      if (f != null) {
-        if (!f.isResponse() || f.requestId() != id) {
-          String what = f.message().type() + " for request " + f.requestId();
-          ReferenceCountUtil.release(f);
-          throw new ConnectionClosedException(peer + " sent " + what + " while request " + id
-              + " was waiting");
+      int need = Frames.HEADER_LENGTH;
+      if (in.readableBytes() >= Frames.HEADER_LENGTH) {
+        Frames.Header h;
+        try {
+          h = Frames.header(in, in.readerIndex());
+        } catch (ProtocolException e) {
+          throw new ConnectionClosedException("bad frame from " + peer + ": " + e.getMessage(),
+              e);
         }
-        lastUsedNanos = System.nanoTime();
-        return f;
+        need += h.length();
+        if (in.readableBytes() >= need) {
+          return decode(h, id);
+        }
       }
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) {
-        throw new TimeoutException("no answer from " + peer + " in time");
-      }
-      if (spin) {
-        Await.spinUntil(this::readable);
-      }
-      ByteBuf buf = codec.alloc().heapBuffer(READ_CHUNK);
+      makeRoom(need);
+      fill(deadlineNanos, spin);
+    }
+  }
+
+  private Frame decode(Frames.Header h, long id) throws ConnectionClosedException {
+    in.skipBytes(Frames.HEADER_LENGTH);
+    Frame f;
+    try {
+      f = Frames.decode(h, in.readSlice(h.length()));
+    } catch (ProtocolException e) {
+      throw new ConnectionClosedException("bad frame from " + peer + ": " + e.getMessage(), e);
+    }
+    if (!f.isResponse() || f.requestId() != id) {
+      ReferenceCountUtil.release(f);
+      throw new ConnectionClosedException(peer + " sent " + h.type() + " for request "
+          + h.requestId() + " while request " + id + " was waiting");
+    }
+    lastUsedNanos = System.nanoTime();
+    return f;
+  }
+
+  /** Makes room for a frame of {@code frameBytes} after the reader index (compacting or growing). */
+  private void makeRoom(int frameBytes) {
+    if (in.refCnt() != 1) {
+      throw new IllegalStateException("a frame received on " + this + " was not released");
+    }
+    if (!in.isReadable()) {
+      in.clear();
+    }
+    if (in.capacity() - in.readerIndex() >= frameBytes) {
+      return;
+    }
+    if (in.capacity() >= frameBytes) {
+      in.discardReadBytes();
+      return;
+    }
+    ByteBuf bigger = allocate(Math.max(frameBytes, SMALL_BUFFER));
+    bigger.writeBytes(in);
+    in = bigger;
+  }
+
+  /** Reads what the socket has (at least one byte), waiting for it until the deadline. */
+  private void fill(long deadlineNanos, boolean spin) throws IOException, TimeoutException {
+    while (true) {
       int n;
       try {
-        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
-            TimeUnit.NANOSECONDS.toMillis(left))));
-        n = buf.writeBytes(in, READ_CHUNK);
-      } catch (SocketTimeoutException e) {
-        buf.release();
-        throw new TimeoutException("no answer from " + peer + " in time");
+        n = in.writeBytes(channel, in.writableBytes());
       } catch (IOException e) {
-        buf.release();
         throw closed(e);
       }
+      if (n > 0) {
+        return;
+      }
       if (n < 0) {
-        buf.release();
         throw new ConnectionClosedException("connection to " + peer + " closed");
       }
-      try {
-        codec.writeInbound(buf);
-      } catch (RuntimeException e) {
-        throw new ConnectionClosedException("bad frame from " + peer + ": " + e.getMessage(), e);
+      if (spin) {
+        spin = false;
+        Await.spinUntil(this::readable);
+      } else {
+        await(deadlineNanos, "waiting for an answer");
       }
     }
   }
 
-  /** Whether a read would not block (or would fail at once). */
+  /** Whether data (or the end of the stream) is ready, without blocking. */
   private boolean readable() {
     try {
-      return in.available() > 0;
-    } catch (IOException e) {
+      if (selector.selectNow() == 0) {
+        return false;
+      }
+      selector.selectedKeys().clear();
+      return true;
+    } catch (IOException | ClosedSelectorException e) {
       return true; // the read that follows reports it
     }
+  }
+
+  /** Waits until the socket is ready for what {@link #key} is interested in, or the deadline. */
+  private void await(long deadlineNanos, String what) throws IOException, TimeoutException {
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
+      throw new TimeoutException("no progress with " + peer + " in time (" + what + ")");
+    }
+    try {
+      selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      selector.selectedKeys().clear();
+    } catch (ClosedSelectorException e) {
+      throw new ConnectionClosedException("connection to " + peer + " closed");
+    }
+    if (!channel.isOpen()) {
+      throw new ConnectionClosedException("connection to " + peer + " closed");
+    }
+  }
+
+  /** Gives back a grown receive buffer when nothing is left in it (the connection goes idle). */
+  void idle() {
+    if (in.capacity() > SMALL_BUFFER && !in.isReadable() && in.refCnt() == 1) {
+      in = allocate(SMALL_BUFFER);
+    }
+  }
+
+  /** Capacity of the receive buffer now (for tests). */
+  int bufferCapacity() {
+    return in.capacity();
   }
 
   private ConnectionClosedException closed(IOException e) {
@@ -226,14 +352,14 @@ final class DirectConnection implements AutoCloseable {
   @Override
   public void close() {
     try {
-      socket.close();
+      channel.close();
     } catch (IOException ignored) {
       // Closing is best effort: the socket is dropped either way.
     }
     try {
-      codec.finishAndReleaseAll();
-    } catch (RuntimeException ignored) {
-      // A truncated frame left in the decoder: nothing more will be read from this connection.
+      selector.close(); // wakes a caller waiting in select()
+    } catch (IOException ignored) {
+      // Same: nothing more will be selected.
     }
   }
 

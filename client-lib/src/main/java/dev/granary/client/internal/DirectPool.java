@@ -86,6 +86,24 @@ public final class DirectPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Lends a connection to {@code host:port} (an idle one, else a new one) for a stream of requests;
+   * the caller gives it back with {@link #giveBack} once nothing is left unread on it, or
+   * {@link #discard}s it.
+   *
+   * @param timeout longest the dial may take
+   */
+  DirectConnection borrow(String host, int port, Duration timeout)
+      throws IOException, TimeoutException, RemoteException {
+    DirectConnection c = takeIdle(host + ":" + port);
+    return c != null ? c : dial(host, port, timeout);
+  }
+
+  /** Returns a lent connection for reuse; it must have nothing left unread. */
+  void giveBack(DirectConnection c) {
+    giveBack(c.peer(), c);
+  }
+
   private DirectConnection dial(String host, int port, Duration timeout)
       throws IOException, TimeoutException, RemoteException {
     if (closed) {
@@ -121,6 +139,7 @@ public final class DirectPool implements AutoCloseable {
   }
 
   private void giveBack(String key, DirectConnection c) {
+    c.idle();
     if (!closed) {
       synchronized (idle) {
         Deque<DirectConnection> q = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
@@ -133,7 +152,8 @@ public final class DirectPool implements AutoCloseable {
     discard(c);
   }
 
-  private void discard(DirectConnection c) {
+  /** Closes a connection that was lent or is being given up. */
+  void discard(DirectConnection c) {
     open.remove(c);
     c.close();
   }

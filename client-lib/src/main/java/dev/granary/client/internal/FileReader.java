@@ -27,18 +27,19 @@ import org.slf4j.LoggerFactory;
  * Random and sequential reads of one file as it was when opened (its entry and chunk handles are
  * fixed at open; a replacement of the file is detected, never mixed in).
  *
- * <p>Sequential reads stream: data is asked for in windows of up to {@link #WINDOW_BLOCKS} blocks
- * of one chunk, and {@link #READ_AHEAD} windows beyond the one being read are kept in flight (across
- * chunk boundaries, each on the least-loaded replica), sent straight from the reader's thread
- * without waiting, so the connections stay busy while the reader copies. Each window is verified
- * block by block as it arrives and its buffers are kept as received; a block is copied once, into
- * the caller's buffer. Memory stays bounded at {@code READ_AHEAD + 1} windows per reader. A window
- * that fails (checksum mismatch, error, lost connection, timeout) is fetched again by
- * {@link BlockFetcher}, which fails over between replicas, minus any found corrupt (reported).
+ * <p>Sequential reads stream: each chunk is asked for once, from the block the read starts at to its
+ * end, of one replica (the least loaded), and its packets are taken off the socket by the reader's
+ * own thread as it consumes them ({@link ChunkStream}); the next chunk is asked for as soon as a
+ * chunk starts, so its first megabytes wait in the socket by the time the reader gets there. Each
+ * packet is verified block by block before any of it is copied, once, into the caller's buffer.
+ * Memory stays bounded at two packets per reader. A stream that fails (checksum mismatch, error,
+ * lost connection, timeout) is dropped; its replica is not streamed from again by this reader
+ * (and is reported if corrupt), and the next {@link #WINDOW_BLOCKS} blocks are fetched by
+ * {@link BlockFetcher}, which fails over between replicas, before a stream is tried again.
  *
  * <p>Random reads fetch just the blocks they need, on the caller's thread. So do sequential reads of
- * a file of one window (a small file): there is nothing to read ahead. The block cache is consulted
- * before any fetch.
+ * a file of one window (a small file): one request for all of it. The block cache is consulted
+ * before any fetch or new stream.
  * Blocks read sequentially are added to it only if the whole file fits in the cache: streaming a
  * larger file through it would only evict everything else for blocks that are themselves evicted
  * before the next pass (a scan). Not thread-safe.
@@ -46,78 +47,46 @@ import org.slf4j.LoggerFactory;
 public final class FileReader {
   private static final Logger log = LoggerFactory.getLogger(FileReader.class);
 
-  /** Blocks per read-ahead window: 4 MiB. */
+  /** Blocks fetched at once by random reads, small files, and after a failed stream: 4 MiB. */
   static final int WINDOW_BLOCKS = 64;
-  /** Windows kept in flight beyond the one being read. */
-  static final int READ_AHEAD = 4;
-
-  /** One window of a sequential read: its async fetch, or the blocks a fallback fetched. */
-  private static final class Window {
-    final ChunkLocation loc;
-    final int first;
-    final int count;
-    WindowFetch fetch;
-    byte[][] fetched;
-    boolean ready;
-    /** Blocks already added to the block cache. */
-    final boolean[] cached;
-
-    Window(ChunkLocation loc, int first, int count, WindowFetch fetch) {
-      this.loc = loc;
-      this.first = first;
-      this.count = count;
-      this.fetch = fetch;
-      this.cached = new boolean[count];
-    }
-
-    boolean covers(int chunk, int block) {
-      return loc.index() == chunk && block >= first && block < first + count;
-    }
-
-    void release() {
-      if (fetch != null) {
-        fetch.release();
-      }
-      fetched = null;
-    }
-  }
 
   /**
-   * The windows of the sequential read, in file order. Used by the reader's thread, and by the
-   * cleaner's once the reader is unreachable, hence synchronized.
+   * The streams of the sequential read: the chunk being read and the next one. Used by the
+   * reader's thread, and by the cleaner's once the reader is unreachable, hence synchronized.
    */
-  private static final class Windows {
-    private final List<Window> list = new ArrayList<>();
+  private static final class Streams {
+    private ChunkStream current;
+    private ChunkStream ahead;
 
-    synchronized void add(Window w) {
-      list.add(w);
+    synchronized ChunkStream current() {
+      return current;
     }
 
-    synchronized Window at(int chunk, int block) {
-      for (Window w : list) {
-        if (w.covers(chunk, block)) {
-          return w;
-        }
-      }
-      return null;
+    synchronized ChunkStream ahead() {
+      return ahead;
     }
 
-    /** Releases every window but those in {@code keep} and {@code current}. */
-    synchronized void retain(List<Window> keep, Window current) {
-      for (int i = list.size() - 1; i >= 0; i--) {
-        Window w = list.get(i);
-        if (w != current && !keep.contains(w)) {
-          w.release();
-          list.remove(i);
-        }
+    /** Makes {@code s} current (closing the current one unless it is {@code s}). */
+    synchronized void setCurrent(ChunkStream s) {
+      if (current != null && current != s) {
+        current.close();
       }
+      if (ahead == s) {
+        ahead = null;
+      }
+      current = s;
     }
 
-    synchronized void releaseAll() {
-      for (Window w : list) {
-        w.release();
+    synchronized void setAhead(ChunkStream s) {
+      if (ahead != null && ahead != s) {
+        ahead.close();
       }
-      list.clear();
+      ahead = s;
+    }
+
+    synchronized void closeAll() {
+      setCurrent(null);
+      setAhead(null);
     }
   }
 
@@ -129,23 +98,23 @@ public final class FileReader {
   /** The file is one window: sequential reads fetch it like a random read, with no read-ahead. */
   private final boolean oneWindow;
   private final Map<Integer, ChunkLocation> chunks = new ConcurrentHashMap<>();
-  /** Windows of the sequential read, the one being read first. */
-  private final Windows windows = new Windows();
-  /** Frees the windows if the reader is dropped without being closed (they hold pooled memory). */
+  private final Streams streams = new Streams();
+  /** Closes the streams if the reader is dropped without being closed (they hold connections). */
   private final Cleaner.Cleanable cleanable;
   /** Replicas found corrupt by this reader, per chunk index (never asked again). */
   private final Map<Integer, Set<String>> corrupt = new HashMap<>();
-  /** Where the last read-ahead was planned from (chunk, block); -1 when not yet. */
-  private int aheadChunk = -1;
-  private int aheadEnd = -1;
-  private Window aheadCurrent;
+  /** Replicas whose stream failed, per chunk index (not streamed from again). */
+  private final Map<Integer, Set<String>> failed = new HashMap<>();
+  /** After a failed stream: blocks before {@code fallbackEnd} of this chunk come from fetches. */
+  private int fallbackChunk = -1;
+  private int fallbackEnd;
   /** The last random-read span: chunk, first block and blocks. */
   private int spanChunk = -1;
   private int spanFirst;
   private byte[][] spanBlocks;
 
   /**
-   * @param cleaner frees the windows of a reader that is dropped without {@link #close()}
+   * @param cleaner closes the streams of a reader that is dropped without {@link #close()}
    */
   public FileReader(ClientContext ctx, BlockFetcher fetcher, String path, LookupResponse first,
       Cleaner cleaner) {
@@ -157,7 +126,7 @@ public final class FileReader {
     this.oneWindow = entry.chunkCount() == 1
         && Checksums.blockCount(entry.size()) <= WINDOW_BLOCKS;
     absorb(first);
-    this.cleanable = cleaner.register(this, windows::releaseAll);
+    this.cleanable = cleaner.register(this, streams::closeAll);
   }
 
   public FileEntry entry() {
@@ -270,143 +239,103 @@ public final class FileReader {
   private int readSequential(int chunk, int block, int inBlock, ByteBuffer dst)
       throws GranaryException {
     ChunkLocation loc = location(chunk);
-    Window w = windowAt(chunk, block);
-    if (w == null) {
+    ChunkStream s = streams.current();
+    if (s == null || !s.serves(chunk, block)) {
       if (cacheSequential) {
         byte[] cached = ctx.blocks().get(key(loc, block));
         if (cached != null) {
-          readAhead(loc, alignedEnd(loc, block), null);
           return copy(cached, inBlock, dst);
         }
       }
-      w = startWindow(loc, block, alignedEnd(loc, block) - block);
-      windows.add(w);
-    }
-    readAhead(w.loc, w.first + w.count, w);
-    ensureReady(w);
-    int i = block - w.first;
-    if (w.fetched != null) {
-      byte[] data = w.fetched[i];
-      if (cacheSequential && !w.cached[i]) {
-        w.cached[i] = true;
-        ctx.blocks().put(key(w.loc, block), data);
+      if (chunk == fallbackChunk && block < fallbackEnd) {
+        return copy(randomBlock(chunk, block, fallbackEnd - block, cacheSequential), inBlock,
+            dst);
       }
-      return copy(data, inBlock, dst);
+      s = startStream(loc, block);
+      if (s == null) {
+        return readFallback(loc, block, inBlock, dst);
+      }
     }
-    ByteBuf data = w.fetch.block(block);
-    if (cacheSequential && !w.cached[i]) {
+    ByteBuf data;
+    try {
+      data = s.block(block);
+    } catch (BlockFetcher.ChecksumMismatch e) {
+      corrupt.computeIfAbsent(chunk, k -> new HashSet<>()).add(s.replica().id());
+      fetcher.reportCorrupt("chunk " + chunk + " of " + path, loc, s.replica(), e);
+      return readFallback(loc, block, inBlock, dst);
+    } catch (Exception e) {
+      Throwable t = Errors.unwrap(e);
+      if (Errors.statusOf(t) == Status.INTEGRITY) {
+        corrupt.computeIfAbsent(chunk, k -> new HashSet<>()).add(s.replica().id());
+      }
+      failed.computeIfAbsent(chunk, k -> new HashSet<>()).add(s.replica().id());
+      log.debug("{}: streaming chunk {} of {} from {} failed: {}; failing over", ctx.clientId(),
+          chunk, path, s.replica(), Errors.describe(t));
+      return readFallback(loc, block, inBlock, dst);
+    }
+    if (cacheSequential && !ctx.blocks().contains(key(loc, block))) {
       // The cache holds heap arrays: this one copy is the price of a later hit.
       byte[] b = new byte[data.readableBytes()];
       data.getBytes(data.readerIndex(), b);
-      w.cached[i] = true;
-      ctx.blocks().put(key(w.loc, block), b);
+      ctx.blocks().put(key(loc, block), b);
       return copy(b, inBlock, dst);
     }
     return copy(data, inBlock, dst);
   }
 
-  private static BlockCache.Key key(ChunkLocation loc, int block) {
-    return new BlockCache.Key(loc.handle(), loc.version(), block);
-  }
-
-  /** The end (exclusive) of the aligned window holding {@code block}, within its chunk. */
-  private static int alignedEnd(ChunkLocation loc, int block) {
-    return Math.min(Checksums.blockCount(loc.length()), (block / WINDOW_BLOCKS + 1) * WINDOW_BLOCKS);
-  }
-
-  private Window windowAt(int chunk, int block) {
-    return windows.at(chunk, block);
-  }
-
-  /** Sends the request for a window to the least-loaded replica not known corrupt. */
-  private Window startWindow(ChunkLocation loc, int first, int count) {
-    List<NodeAddress> candidates = new ArrayList<>(loc.replicas());
-    Set<String> bad = corrupt.get(loc.index());
-    if (bad != null) {
-      candidates.removeIf(n -> bad.contains(n.id()));
-    }
-    NodeAddress replica = ctx.load().pick(candidates);
-    // No candidate left: the fallback fetch refreshes the locations (and fails over).
-    WindowFetch fetch = replica == null ? null
-        : WindowFetch.start(ctx, loc, first, count, replica);
-    return new Window(loc, first, count, fetch);
+  /**
+   * Drops the streams of the chunk and reads {@code block} and the rest of its window with
+   * {@link BlockFetcher} (failover between replicas); streaming resumes after that window.
+   */
+  private int readFallback(ChunkLocation loc, int block, int inBlock, ByteBuffer dst)
+      throws GranaryException {
+    streams.setCurrent(null);
+    fallbackChunk = loc.index();
+    fallbackEnd = Math.min(Checksums.blockCount(loc.length()), block + WINDOW_BLOCKS);
+    return copy(randomBlock(loc.index(), block, fallbackEnd - block, cacheSequential), inBlock,
+        dst);
   }
 
   /**
-   * Keeps the {@link #READ_AHEAD} windows that follow block {@code end} of chunk {@code loc} in
-   * flight (unless their first block is cached), and releases every other window but
-   * {@code current} (being read; null when the block came from the cache).
+   * Makes the stream of chunk {@code loc} from {@code block} current (the one asked for in advance
+   * if it starts there, else a new one) and asks for the next chunk in advance. Null if no replica
+   * could be streamed from.
    */
-  private void readAhead(ChunkLocation loc, int end, Window current) throws GranaryException {
-    if (loc.index() == aheadChunk && end == aheadEnd && current == aheadCurrent) {
-      // Same window as the previous block: nothing to start or drop (keeps cache hits cheap).
-      return;
+  private ChunkStream startStream(ChunkLocation loc, int block) throws GranaryException {
+    ChunkStream ahead = streams.ahead();
+    ChunkStream s = ahead != null && ahead.serves(loc.index(), block) ? ahead : open(loc, block);
+    streams.setCurrent(s);
+    if (s != null && loc.index() + 1 < entry.chunkCount()) {
+      ChunkLocation next = location(loc.index() + 1);
+      if (!(cacheSequential && ctx.blocks().contains(key(next, 0)))) {
+        streams.setAhead(open(next, 0));
+      }
     }
-    List<Window> keep = new ArrayList<>(READ_AHEAD + 1);
-    ChunkLocation l = loc;
-    int b = end;
-    for (int i = 0; i < READ_AHEAD; i++) {
-      while (b >= Checksums.blockCount(l.length())) {
-        if (l.index() + 1 >= entry.chunkCount()) {
-          l = null;
-          break;
-        }
-        l = location(l.index() + 1);
-        b = 0;
-      }
-      if (l == null) {
-        break;
-      }
-      int next = alignedEnd(l, b);
-      Window w = windowAt(l.index(), b);
-      if (w == null && !(cacheSequential && ctx.blocks().contains(key(l, b)))) {
-        w = startWindow(l, b, next - b);
-        windows.add(w);
-      }
-      if (w != null) {
-        keep.add(w);
-      }
-      b = next;
-    }
-    windows.retain(keep, current);
-    aheadChunk = loc.index();
-    aheadEnd = end;
-    aheadCurrent = current;
+    return s;
   }
 
-  /** Waits for a window; if its request failed, fetches it again with replica failover. */
-  private void ensureReady(Window w) throws GranaryException {
-    if (w.ready) {
-      return;
-    }
-    String what = "chunk " + w.loc.index() + " of " + path;
-    if (w.fetch != null) {
-      NodeAddress replica = w.fetch.replica();
+  /** A stream of chunk {@code loc} from {@code block}, of the least-loaded replica not failed. */
+  private ChunkStream open(ChunkLocation loc, int block) {
+    List<NodeAddress> candidates = new ArrayList<>(loc.replicas());
+    Set<String> bad = corrupt.getOrDefault(loc.index(), Set.of());
+    Set<String> down = failed.getOrDefault(loc.index(), Set.of());
+    candidates.removeIf(n -> bad.contains(n.id()) || down.contains(n.id()));
+    while (!candidates.isEmpty()) {
+      NodeAddress replica = ctx.load().pick(candidates);
+      candidates.remove(replica);
       try {
-        w.fetch.await(ctx.retry().timeout().toMillis());
-        w.ready = true;
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException(path + ": interrupted", e);
-      } catch (BlockFetcher.ChecksumMismatch e) {
-        corrupt.computeIfAbsent(w.loc.index(), k -> new HashSet<>()).add(replica.id());
-        fetcher.reportCorrupt(what, w.loc, replica, e);
+        return ChunkStream.open(ctx, loc, block, replica);
       } catch (Exception e) {
-        Throwable t = Errors.unwrap(e);
-        if (Errors.statusOf(t) == Status.INTEGRITY) {
-          corrupt.computeIfAbsent(w.loc.index(), k -> new HashSet<>()).add(replica.id());
-        }
-        log.debug("{}: reading {} from {} failed: {}; failing over", ctx.clientId(), what,
-            replica, Errors.describe(t));
+        failed.computeIfAbsent(loc.index(), k -> new HashSet<>()).add(replica.id());
+        log.debug("{}: cannot stream chunk {} of {} from {}: {}", ctx.clientId(), loc.index(),
+            path, replica, Errors.describe(Errors.unwrap(e)));
       }
-      w.fetch.release();
-      w.fetch = null;
     }
-    Set<String> bad = corrupt.getOrDefault(w.loc.index(), Set.of());
-    w.fetched = fetcher.fetch(path, w.loc, w.first, w.count, this::refresh, Set.copyOf(bad),
-        false);
-    w.ready = true;
+    return null;
+  }
+
+  private static BlockCache.Key key(ChunkLocation loc, int block) {
+    return new BlockCache.Key(loc.handle(), loc.version(), block);
   }
 
   // ---------------------------------------------------------------- random
@@ -434,12 +363,9 @@ public final class FileReader {
     return spanBlocks[0];
   }
 
-  /** Releases the windows held; requests in flight are abandoned (late packets are dropped). */
+  /** Ends the streams; one not read to its end closes its connection. */
   public void close() {
     cleanable.clean();
-    aheadChunk = -1;
-    aheadEnd = -1;
-    aheadCurrent = null;
     spanBlocks = null;
     spanChunk = -1;
   }
