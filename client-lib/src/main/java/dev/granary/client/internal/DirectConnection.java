@@ -55,6 +55,13 @@ import java.util.concurrent.TimeoutException;
 final class DirectConnection implements AutoCloseable {
   /** Size of the receive buffer of an idle connection; it grows for larger frames. */
   static final int SMALL_BUFFER = 64 * 1024;
+  /**
+   * Most bytes asked of the socket per read. Reads also never reach past the frame being
+   * assembled. Measured on loopback (1 GiB streamed, medians of 8 reads, alternated): reads up to
+   * the end of the frame 3.4-3.7 GB/s against 2.2-2.7 GB/s for reads as large as the buffer
+   * allowed, and 3.9-4.2 GB/s with this cap.
+   */
+  static final int MAX_READ = 256 * 1024;
 
   private final SocketChannel channel;
   private final Selector selector;
@@ -237,7 +244,7 @@ final class DirectConnection implements AutoCloseable {
         }
       }
       makeRoom(need);
-      fill(deadlineNanos, spin);
+      fill(deadlineNanos, spin, Math.min(MAX_READ, need - in.readableBytes()));
     }
   }
 
@@ -278,12 +285,16 @@ final class DirectConnection implements AutoCloseable {
     in = bigger;
   }
 
-  /** Reads what the socket has (at least one byte), waiting for it until the deadline. */
-  private void fill(long deadlineNanos, boolean spin) throws IOException, TimeoutException {
+  /**
+   * Reads what the socket has, at least one byte and at most {@code max}, waiting for it until the
+   * deadline.
+   */
+  private void fill(long deadlineNanos, boolean spin, int max)
+      throws IOException, TimeoutException {
     while (true) {
       int n;
       try {
-        n = in.writeBytes(channel, in.writableBytes());
+        n = in.writeBytes(channel, max);
       } catch (IOException e) {
         throw closed(e);
       }
