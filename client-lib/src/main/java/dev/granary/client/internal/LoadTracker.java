@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadTracker {
   /**
    * How many more outstanding requests the first replica may have than the least-loaded other
-   * before a read goes elsewhere: more than one sequential reader keeps in flight
-   * ({@code FileReader.READ_AHEAD} + 1 windows), so a lone reader stays on the cached replica.
+   * before a read goes elsewhere: more than one sequential reader keeps open (a stream of the
+   * chunk being read and one of the next), so a lone reader stays on the cached replica.
    */
   static final int SPREAD = 8;
 
