@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.client.ChunkInfo;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NodeStatus;
+import dev.granary.client.WriteOptions;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A chunkserver dies (kill -9): when idle, in the middle of a put, and when it comes back with its
- * old disk after its chunks were copied elsewhere. Real {@code bin/granary} processes.
+ * A chunkserver dies (kill -9): when idle, in the middle of a put, in the middle of a streamed
+ * read, and when it comes back with its old disk after its chunks were copied elsewhere. Real {@code bin/granary} processes.
  */
 class ChunkserverFailureTest {
   @TempDir
@@ -188,6 +190,31 @@ class ChunkserverFailureTest {
     awaitFullyReplicated(files, Duration.ofSeconds(60));
     cluster.awaitHealthy(Duration.ofSeconds(30));
     assertReadBack(files);
+  }
+
+  @Test
+  void chunkserverKilledWhileAFileStreamsFromItFailsOverMidRead() throws Exception {
+    start(3);
+    // 16 MiB chunks, so the chunk being read is far larger than what the sockets buffer ahead.
+    int chunk = 16 * MiB;
+    byte[] big = Faults.data(3 * chunk + 4321, 8);
+    try (OutputStream out = client.create("/stream/big", new WriteOptions(3, false, chunk))) {
+      out.write(big);
+    }
+    String head = Faults.chunks(client, "/stream/big").get(0).replicas().get(0);
+    int victim = cluster.chunkserverIndex(head);
+    byte[] got = new byte[big.length];
+    try (GranaryClient reader = cluster.client(Faults.CLIENT_TIMEOUT);
+        InputStream in = reader.open("/stream/big")) {
+      int n = in.readNBytes(got, 0, MiB);
+      assertEquals(MiB, n);
+      // The first chunk streams from its head, the first replica listed: kill it mid-chunk.
+      cluster.killChunkserver(victim);
+      n += in.readNBytes(got, n, big.length - n);
+      assertEquals(big.length, n);
+      assertEquals(-1, in.read());
+    }
+    assertArrayEquals(big, got, () -> "bytes differ after failing over\n" + cluster.logs());
   }
 
   private static long countFiles(Path dir) throws Exception {
