@@ -307,7 +307,9 @@ public final class FileReader {
     streams.setCurrent(s);
     if (s != null && loc.index() + 1 < entry.chunkCount()) {
       ChunkLocation next = location(loc.index() + 1);
-      if (!(cacheSequential && ctx.blocks().contains(key(next, 0)))) {
+      ChunkStream asked = streams.ahead();
+      boolean have = asked != null && asked.serves(next.index(), 0);
+      if (!have && !(cacheSequential && ctx.blocks().contains(key(next, 0)))) {
         streams.setAhead(open(next, 0));
       }
     }
