@@ -64,6 +64,24 @@ class DirectPoolTest {
   }
 
   @Test
+  void aBorrowedConnectionGivenBackIsReusedAndADiscardedOneClosed() throws Exception {
+    DirectConnection a = pool.borrow("127.0.0.1", cluster.master.port(), TIMEOUT);
+    assertInstanceOf(StatResponse.class, a.call(new StatRequest("/"), TimeUnit.SECONDS.toNanos(5)));
+    pool.giveBack(a);
+    DirectConnection b = pool.borrow("127.0.0.1", cluster.master.port(), TIMEOUT);
+    assertSame(a, b);
+    // Lent again: a second borrower gets a connection of its own.
+    DirectConnection c = pool.borrow("127.0.0.1", cluster.master.port(), TIMEOUT);
+    assertTrue(c != b);
+    assertEquals(2, pool.openConnections());
+    pool.discard(c);
+    pool.giveBack(b);
+    assertEquals(1, pool.openConnections());
+    assertInstanceOf(StatResponse.class, stat("/"));
+    assertEquals(1, pool.openConnections());
+  }
+
+  @Test
   void anErrorAnswerKeepsTheConnection() throws Exception {
     cluster.master.statErrors.put("/missing", Status.NOT_FOUND);
     RemoteException e = assertThrows(RemoteException.class, () -> stat("/missing"));
