@@ -179,37 +179,37 @@ class DirectConnectionTest {
     }
   }
 
+  /** Sends a read to a peer running {@code script}; the receive must fail the connection. */
+  private ConnectionClosedException receiveFails(Script script) throws Exception {
+    DirectConnection c = connect(true, script);
+    long id = c.send(new ReadChunkRequest(1, 1, 0, 1));
+    return assertThrows(ConnectionClosedException.class,
+        () -> c.receive(id, System.nanoTime() + SECONDS_5));
+  }
+
   @Test
   void garbageFromThePeerIsAConnectionFailure() throws Exception {
     byte[] garbage = new byte[64];
     Arrays.fill(garbage, (byte) 'x');
-    DirectConnection c = connect(true, out -> out.write(garbage));
-    long id = c.send(new ReadChunkRequest(1, 1, 0, 1));
-    ConnectionClosedException e = assertThrows(ConnectionClosedException.class,
-        () -> c.receive(id, System.nanoTime() + SECONDS_5));
+    ConnectionClosedException e = receiveFails(out -> out.write(garbage));
     assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
   }
 
   @Test
   void anAnswerToAnotherRequestIsAConnectionFailure() throws Exception {
-    DirectConnection c = connect(true, out -> out.write(bytes(packet(99, new byte[Limits
-        .BLOCK_SIZE], 0, 1, true))));
-    long id = c.send(new ReadChunkRequest(1, 1, 0, 1));
-    ConnectionClosedException e = assertThrows(ConnectionClosedException.class,
-        () -> c.receive(id, System.nanoTime() + SECONDS_5));
+    byte[] block = new byte[Limits.BLOCK_SIZE];
+    ConnectionClosedException e = receiveFails(out -> out.write(bytes(packet(99, block, 0, 1,
+        true))));
     assertTrue(e.getMessage().contains("request 99"), e.getMessage());
   }
 
   @Test
   void aPeerThatClosesMidFrameIsAConnectionFailure() throws Exception {
-    DirectConnection c = connect(true, out -> {
+    receiveFails(out -> {
       byte[] b = bytes(packet(2, new byte[Limits.BLOCK_SIZE], 0, 1, true));
       out.write(b, 0, b.length / 2);
       throw new IOException("hang up"); // closes the socket mid-frame
     });
-    long id = c.send(new ReadChunkRequest(1, 1, 0, 1));
-    assertThrows(ConnectionClosedException.class,
-        () -> c.receive(id, System.nanoTime() + SECONDS_5));
   }
 
   @Test
