@@ -49,16 +49,20 @@ class WriteTest {
     }
   }
 
-  /** A one-packet chunk (a small file, written over a blocking connection) and a streamed one. */
+  /**
+   * A one-packet chunk (a small file, written to every replica at once) and a chunk larger than
+   * the fan-out limit, streamed down a chain.
+   */
   @ParameterizedTest
-  @ValueSource(ints = {4_000, (int) CHUNK / 2})
+  @ValueSource(ints = {4_000, 3 * (int) CHUNK / 2})
   void nodeFailingMidWriteIsExcludedAndTheChunkRetried(int size) throws Exception {
-    // The fake master builds pipelines from cs-0.. in order, so cs-1 is downstream in the first.
-    cluster.chunkserver("cs-1").failWritesAsDownstream(1);
+    // The fake master builds pipelines from cs-0.. in order, so cs-1 is in the first: downstream
+    // of cs-0 in a chain, or written to directly.
+    cluster.chunkserver("cs-1").failWrites(1);
     byte[] data = TestData.random(size, 11);
     Path local = dir.resolve("f");
     Files.write(local, data);
-    client.put(local, "/p", OPTIONS, TransferListener.NONE);
+    client.put(local, "/p", OPTIONS.withChunkSize(2 * CHUNK), TransferListener.NONE);
 
     List<AllocateChunkRequest> allocs = cluster.master.allocations;
     assertEquals(2, allocs.size(), allocs.toString());
@@ -68,6 +72,23 @@ class WriteTest {
     long handle = cluster.master.handles("/p").get(0);
     assertFalse(cluster.chunkserver("cs-1").holds(handle));
     assertTrue(cluster.chunkserver("cs-3").holds(handle));
+  }
+
+  /** Up to the fan-out limit a chunk goes to each replica directly; beyond it, down a chain. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, (int) CHUNK, (int) CHUNK + 1})
+  void smallChunksGoToEveryReplicaLargeOnesDownAChain(int size) throws Exception {
+    byte[] data = TestData.random(size, 13);
+    try (OutputStream out = client.create("/s", OPTIONS.withChunkSize(2 * CHUNK))) {
+      out.write(data);
+    }
+    boolean fannedOut = size <= 256 * 1024;
+    assertEquals(1, cluster.chunkserver("cs-0").writeRequests());
+    assertEquals(fannedOut ? 1 : 0, cluster.chunkserver("cs-1").writeRequests());
+    assertEquals(fannedOut ? 1 : 0, cluster.chunkserver("cs-2").writeRequests());
+    assertEquals(List.of("cs-0", "cs-1", "cs-2"), cluster.master.commits.get(0).chunks().get(0)
+        .replicaIds());
+    assertArrayEquals(data, read("/s"));
   }
 
   @Test

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * forwarding a packet as soon as it arrives, so every link runs at full speed at once; as in HDFS,
  * acks flow back up the chain and are cumulative. This node verifies each packet's CRC32C, forwards
  * it downstream and hands it to the disk. A packet is acked upstream once it is on this node's
- * disk (written, not yet forced) and acked by the downstream node. Once it has the last packet,
- * every node commits its own replica at once (forced and renamed into place), in parallel with the
+ * disk (written, not yet forced) and acked by the downstream node, except once the last packet is
+ * in: the writer then has nothing left to send and the WriteDone acknowledges everything, so an ack
+ * would only cost it a wake-up. Once it has the last packet, every node commits its own replica at once (forced and renamed into place), in parallel with the
  * other hops rather than after them, so a pipeline commit costs one node's commit, not the sum of
  * all. A node answers WriteDone upstream only when both its own commit and its downstream's
  * WriteDone are in (node ids: this one, then the downstream's); a downstream failure still fails
@@ -252,6 +253,11 @@ final class WriteTransfer implements DownstreamLink.Events {
     if (state != State.OPEN) {
       return;
     }
+    if (lastReceived) {
+      // The writer has sent everything: the WriteDone acknowledges it all, and an ack now would
+      // only wake the writer once more (for a one-packet chunk, as often as the WriteDone).
+      return;
+    }
     int ackable = downstream == null ? localWritten : Math.min(localWritten, downstreamAcked);
     // Coalesced: every ACK_EVERY packets, or at once when this node has caught up with everything
     // received (so a writer with a small window never waits on us).
@@ -278,7 +284,6 @@ final class WriteTransfer implements DownstreamLink.Events {
       }
       nodeIds.addAll(downstreamDone.nodeIds());
     }
-    maybeAck();
     reply(new WriteDone(committed.handle(), committed.version(), committed.length(),
         committed.digest(), nodeIds));
     log.debug("{}: committed {} ({} bytes) on {}", svc.nodeId(), name, committed.length(),
@@ -322,7 +327,6 @@ final class WriteTransfer implements DownstreamLink.Events {
       } else if (m instanceof WriteDone done) {
         downstreamDone = done;
         downstreamAcked = nextSeq - 1;
-        maybeAck();
         maybeFinish();
       } else if (m instanceof ErrorReply e) {
         // The downstream already named the node at fault: pass its verdict up unchanged.

@@ -132,7 +132,10 @@ class RequestRouterTest {
     WriteDone done = (WriteDone) out.get(out.size() - 1);
     assertEquals(List.of("cs-e"), done.nodeIds());
     assertEquals(data.length, done.length());
-    assertEquals(3, ((WriteAck) out.get(out.size() - 2)).seq(), "everything acked before done");
+    // Once the last packet is in, only the WriteDone acknowledges (an ack would just wake the
+    // writer once more).
+    assertTrue(out.subList(0, out.size() - 1).stream()
+        .allMatch(m -> m instanceof WriteAck a && a.seq() < 3), "no ack after the last packet");
     assertArrayEquals(data, Files.readAllBytes(new StoreLayout(dir).chunkFile(100)));
     assertEquals(List.of("+100"), reported);
     assertEquals(0, slots.active());

@@ -16,7 +16,7 @@ import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +28,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -188,28 +191,64 @@ final class DirectConnection implements AutoCloseable {
     if (request.bulk() != null) {
       throw new IllegalArgumentException(request.type() + " carries bulk bytes");
     }
+    return send(request, List.of());
+  }
+
+  /**
+   * Writes {@code request} and then {@code packets} (the data packets of the same stream, bulk
+   * bytes included) as frames of one new request id, gathered into as few socket writes as the
+   * kernel takes, within the dial timeout; returns the request id. The packets' buffers stay the
+   * caller's.
+   */
+  long send(Message request, List<? extends Message> packets)
+      throws IOException, TimeoutException {
     long id = nextRequestId++;
-    ByteBuf b = FrameEncoder.encodeHead(UnpooledByteBufAllocator.DEFAULT, Frame.request(id,
-        request));
+    List<ByteBuf> heads = new ArrayList<>(1 + packets.size());
+    List<ByteBuffer> out = new ArrayList<>(1 + 2 * packets.size());
     try {
-      ByteBuffer out = b.nioBuffer();
-      long deadline = System.nanoTime() + writeTimeoutNanos;
-      while (out.hasRemaining()) {
-        if (channel.write(out) == 0) {
+      for (Message m : concat(request, packets)) {
+        ByteBuf head = FrameEncoder.encodeHead(PooledByteBufAllocator.DEFAULT,
+            Frame.request(id, m));
+        heads.add(head);
+        out.add(head.nioBuffer());
+        if (m.bulk() != null && m.bulk().isReadable()) {
+          out.addAll(Arrays.asList(m.bulk().nioBuffers()));
+        }
+      }
+      write(out.toArray(ByteBuffer[]::new), request.type().toString());
+    } finally {
+      heads.forEach(ByteBuf::release);
+    }
+    return id;
+  }
+
+  private static List<Message> concat(Message first, List<? extends Message> rest) {
+    List<Message> all = new ArrayList<>(1 + rest.size());
+    all.add(first);
+    all.addAll(rest);
+    return all;
+  }
+
+  private void write(ByteBuffer[] out, String what) throws IOException, TimeoutException {
+    long deadline = System.nanoTime() + writeTimeoutNanos;
+    int first = 0;
+    try {
+      while (first < out.length) {
+        if (channel.write(out, first, out.length - first) == 0) {
           interest(SelectionKey.OP_WRITE);
           try {
-            await(deadline, "sending " + request.type());
+            await(deadline, "sending " + what);
           } finally {
             interest(SelectionKey.OP_READ);
           }
         }
+        while (first < out.length && !out[first].hasRemaining()) {
+          first++;
+        }
       }
     } catch (IOException e) {
       throw closed(e);
-    } finally {
-      b.release();
     }
-    return id;
   }
 
   /**
@@ -311,6 +350,14 @@ final class DirectConnection implements AutoCloseable {
         await(deadlineNanos, "waiting for an answer");
       }
     }
+  }
+
+  /**
+   * Whether an idle connection can no longer be used: closed, or something arrived while no
+   * request was outstanding (the peer closed it, or broke the protocol).
+   */
+  boolean broken() {
+    return !channel.isOpen() || in.isReadable() || readable();
   }
 
   /** Whether data (or the end of the stream) is ready, without blocking. */

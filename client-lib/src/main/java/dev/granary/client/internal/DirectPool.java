@@ -131,7 +131,7 @@ public final class DirectPool implements AutoCloseable {
       if (c == null) {
         return null;
       }
-      if (now - c.lastUsedNanos() < maxIdleNanos) {
+      if (now - c.lastUsedNanos() < maxIdleNanos && !c.broken()) {
         return c;
       }
       discard(c);

@@ -51,6 +51,7 @@ public final class FileUpload {
   private final WriteOptions options;
   private final Progress progress;
   private final ChunkStreamer streamer;
+  private final FanOutWriter fanOut;
   private final Semaphore slots;
   private final ConcurrentSkipListMap<Integer, CommitChunk> stored = new ConcurrentSkipListMap<>();
   private final AtomicReference<GranaryException> failure = new AtomicReference<>();
@@ -62,6 +63,7 @@ public final class FileUpload {
     this.options = options;
     this.progress = progress;
     this.streamer = new ChunkStreamer(ctx.clientId(), ctx.retry().timeout());
+    this.fanOut = new FanOutWriter(ctx.direct(), ctx.clientId());
     this.slots = new Semaphore(Math.max(1, ctx.parallelism()));
   }
 
@@ -221,7 +223,14 @@ public final class FileUpload {
       NodeAddress first = alloc.pipeline().get(0);
       AtomicLong sent = new AtomicLong();
       Connection conn = null;
+      boolean fannedOut = source.length() <= FanOutWriter.MAX_LENGTH;
       try {
+        if (fannedOut) {
+          WriteDone done = fanOut.write(alloc, source, attempts.remaining());
+          progress.add(done.length());
+          return new CommitChunk(done.handle(), done.version(), done.length(), done.digest(),
+              done.nodeIds());
+        }
         conn = ctx.pool().get(first.host(), first.port(), attempts.remaining());
         WriteDone done = streamer.write(conn, alloc, source, delta -> {
           sent.addAndGet(delta);
@@ -245,7 +254,8 @@ public final class FileUpload {
       if (!Errors.isTransient(last) && Errors.statusOf(last) != Status.INTEGRITY) {
         throw Errors.map(last, what);
       }
-      String bad = failedNode(alloc.pipeline(), last, conn == null);
+      String bad = fannedOut ? FanOutWriter.failedNode(last)
+          : failedNode(alloc.pipeline(), last, conn == null);
       if (bad != null) {
         excluded.add(bad);
       }

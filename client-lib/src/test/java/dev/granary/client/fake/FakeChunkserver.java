@@ -65,8 +65,8 @@ public final class FakeChunkserver extends FakeServer {
   private final Map<StreamKey, WriteState> writes = new ConcurrentHashMap<>();
 
   private record StreamKey(io.netty.channel.ChannelId channel, long id) {}
-  /** Writes in which this node, as a downstream node, fails after the first packet. */
-  private final AtomicInteger failWritesAsDownstream = new AtomicInteger();
+  /** Writes that reach this node and fail after their first packet. */
+  private final AtomicInteger failWrites = new AtomicInteger();
   private final AtomicInteger readRequests = new AtomicInteger();
   private final AtomicInteger writeRequests = new AtomicInteger();
 
@@ -106,9 +106,17 @@ public final class FakeChunkserver extends FakeServer {
     return writeRequests.get();
   }
 
-  /** The next {@code n} pipelines through this node (as a downstream node) fail mid-write. */
-  public void failWritesAsDownstream(int n) {
-    failWritesAsDownstream.set(n);
+  /**
+   * The next {@code n} writes that reach this node fail mid-write: as a downstream node of a chain
+   * (the head answers PIPELINE_FAILED naming it), or written to directly (it drops the connection
+   * at the first packet).
+   */
+  public void failWrites(int n) {
+    failWrites.set(n);
+  }
+
+  private boolean failsNextWrite() {
+    return failWrites.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
   }
 
   /** Flips a byte of the stored replica; its stored CRCs stay, so readers see a mismatch. */
@@ -153,10 +161,14 @@ public final class FakeChunkserver extends FakeServer {
       return;
     }
     if (p.seq() == 0) {
+      if (failsNextWrite()) {
+        writes.remove(key);
+        ctx.close();
+        return;
+      }
       for (NodeAddress n : s.request.downstream()) {
         FakeChunkserver peer = peers.apply(n.id());
-        if (peer == null || !peer.running() || peer.failWritesAsDownstream.getAndUpdate(
-            v -> Math.max(0, v - 1)) > 0) {
+        if (peer == null || !peer.running() || peer.failsNextWrite()) {
           writes.remove(key);
           reply(ctx, id, new ErrorReply(Status.PIPELINE_FAILED, "pipeline node " + n.id()
               + " failed", n.id()));

@@ -1,7 +1,9 @@
 package dev.granary.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +98,27 @@ class DirectPoolTest {
     cluster.master.dropConnections();
     // The idle connection is dead: the call goes through on a new one, without an error.
     assertInstanceOf(StatResponse.class, stat("/"));
+    assertEquals(1, pool.openConnections());
+  }
+
+  @Test
+  void anIdleConnectionTheServerClosedIsNotLentAgain() throws Exception {
+    // A borrower (a small chunk's write) must not find out by failing its request: that would
+    // count against the node.
+    DirectConnection a = pool.borrow("127.0.0.1", cluster.master.port(), TIMEOUT);
+    assertInstanceOf(StatResponse.class, a.call(new StatRequest("/"), TimeUnit.SECONDS.toNanos(5)));
+    pool.giveBack(a);
+    assertFalse(a.broken());
+    cluster.master.dropConnections();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!a.broken()) {
+      assertTrue(System.nanoTime() < deadline, "the server's close never arrived");
+      Thread.onSpinWait();
+    }
+    DirectConnection b = pool.borrow("127.0.0.1", cluster.master.port(), TIMEOUT);
+    assertNotSame(a, b);
+    assertInstanceOf(StatResponse.class, b.call(new StatRequest("/"), TimeUnit.SECONDS.toNanos(5)));
+    pool.giveBack(b);
     assertEquals(1, pool.openConnections());
   }
 
