@@ -143,9 +143,9 @@ public final class OpenReplicas implements AutoCloseable {
   }
 
   /**
-   * {@link #open} if the store has the replica's checksums in memory
-   * ({@link ReplicaStore#openFromMemory}): no disk I/O beyond one {@code open(2)}, so a read can
-   * start on the event loop. Null otherwise.
+   * {@link #open} if the store knows the replica's checksums without its meta file
+   * ({@link ReplicaStore#openFromMemory}): no disk I/O beyond one {@code open(2)} and at most one
+   * block's read, so a read can start on the event loop. Null otherwise.
    */
   Lease openFromMemory(long handle) {
     OpenReplica r = store.openFromMemory(handle);

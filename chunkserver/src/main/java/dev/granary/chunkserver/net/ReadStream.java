@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Blocks go out with the CRC32C stored at write time and are not re-verified here: the reader
  * checks every block end to end, and the scrubber finds rot at rest. Opening the replica (which reads
- * its meta file) runs on the I/O pool, unless it is kept open or its checksums are in memory (a
- * small replica still in the journal); everything else on the channel's event loop.
+ * its meta file) runs on the I/O pool, unless it is kept open or its checksums are known without
+ * the meta file (a small replica still in the journal, or any replica of one block);
+ * everything else on the channel's event loop.
  */
 final class ReadStream {
   private static final Logger log = LoggerFactory.getLogger(ReadStream.class);

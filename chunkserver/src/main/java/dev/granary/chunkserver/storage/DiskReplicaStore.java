@@ -487,16 +487,25 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   /**
-   * A journaled replica whose meta file the checkpoint has not written yet (committed within the
-   * last ~40 s): its CRCs are in memory, and its data file, written seconds ago, is in the dentry
-   * cache, so opening it is one cheap system call. Used by reads on the event loop to skip the
-   * hand-off to the I/O pool (two thread wake-ups, as long as the rest of a small read).
+   * A replica whose block CRC32Cs are known without reading its meta file, opened with one
+   * {@code open(2)}: a journaled replica whose meta file the checkpoint has not written yet (its
+   * CRCs are in memory), or any replica of at most one block. A one-block replica's CRC is implied
+   * by its digest, which the store holds in memory: {@link Checksums#digest} of a length and one
+   * CRC is a bijection of that CRC, so the block read back here passes if and only if its CRC32C is
+   * the one stored at write time, the same check the reader would make against the meta file's
+   * copy. Used by reads on the event loop to skip the hand-off to the I/O pool (two thread
+   * wake-ups, as long as the rest of a small read) and the meta file's read. A block that fails is
+   * left to the full {@link #open}, so the reader sees the stored CRC, fails over and reports the
+   * replica. Null if none of this applies.
    */
   @Override
   public OpenReplica openFromMemory(long handle) {
     ReplicaMeta meta = replicas.get(handle);
+    if (meta == null) {
+      return null;
+    }
     int[] crcs = unwrittenMeta.get(handle);
-    if (meta == null || crcs == null) {
+    if (crcs == null && meta.length() > Limits.BLOCK_SIZE) {
       return null;
     }
     FileChannel ch = null;
@@ -504,6 +513,9 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       ch = FileChannel.open(layout.chunkFile(handle), StandardOpenOption.READ);
       if (ch.size() != meta.length() || replicas.get(handle) != meta) {
         return null; // changed or damaged under us: the full open decides
+      }
+      if (crcs == null && (crcs = impliedCrcs(meta, ch)) == null) {
+        return null;
       }
       OpenReplica r = new OpenReplica(meta, crcs, ch);
       ch = null;
@@ -513,6 +525,22 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     } finally {
       closeQuietly(ch);
     }
+  }
+
+  /** The CRC of a replica of at most one block, if its data matches its digest; else null. */
+  private static int[] impliedCrcs(ReplicaMeta meta, FileChannel ch) throws IOException {
+    int length = (int) meta.length();
+    int[] crcs = new int[Checksums.blockCount(length)];
+    if (length > 0) {
+      ByteBuffer b = ByteBuffer.allocate(length);
+      while (b.hasRemaining()) {
+        if (ch.read(b, b.position()) < 0) {
+          return null;
+        }
+      }
+      crcs[0] = Checksums.crc32c(b.array(), 0, length);
+    }
+    return Checksums.digest(length, crcs, crcs.length) == meta.digest() ? crcs : null;
   }
 
   @Override

@@ -55,8 +55,9 @@ public interface ReplicaStore {
 
   /**
    * The committed replica of {@code handle} opened without reading its meta file, if its block
-   * CRC32Cs are in memory; null if they are not, or on any failure ({@link #open} then tells).
-   * Costs one {@code open(2)} of a recently written file, so it may run on an event loop.
+   * CRC32Cs are known from memory (kept there, or for a replica of one block implied by its
+   * digest); null if they are not, or on any failure ({@link #open} then tells). Costs one
+   * {@code open(2)} and at most one block's read, so it may run on an event loop.
    */
   default OpenReplica openFromMemory(long handle) {
     return null;

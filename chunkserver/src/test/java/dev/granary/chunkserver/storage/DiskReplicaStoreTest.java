@@ -98,12 +98,7 @@ class DiskReplicaStoreTest {
     DiskReplicaStore s = open();
     byte[] data = data(2 * Limits.BLOCK_SIZE);
     write(s, 11, data);
-    try (RandomAccessFile f = new RandomAccessFile(layout().chunkFile(11).toFile(), "rw")) {
-      f.seek(Limits.BLOCK_SIZE + 17);
-      int b = f.read();
-      f.seek(Limits.BLOCK_SIZE + 17);
-      f.write(b ^ 1);
-    }
+    flipByte(layout().chunkFile(11), Limits.BLOCK_SIZE + 17);
     CorruptReplicaException e = assertThrows(CorruptReplicaException.class,
         () -> s.verify(11, Throttle.NONE));
     assertTrue(e.getMessage().contains("block 1"), e.getMessage());
@@ -289,11 +284,12 @@ class DiskReplicaStoreTest {
   }
 
   @Test
-  void onlyAJournaledReplicaOpensFromMemory() throws Exception {
+  void journaledAndOneBlockReplicasOpenFromMemory() throws Exception {
     DiskReplicaStore s = open();
     byte[] small = data(4000);
     write(s, 60, small);
     write(s, 61, data(2 * Limits.BLOCK_SIZE + 1)); // forced in its own files: meta on disk
+    write(s, 64, new byte[0]);
     try (ReplicaStore.OpenReplica r = s.openFromMemory(60)) {
       assertNotNull(r, "journaled, meta file not written yet: CRCs in memory");
       assertArrayEquals(new int[] {Checksums.crc32c(small, 0, small.length)}, r.blockCrcs());
@@ -301,14 +297,34 @@ class DiskReplicaStoreTest {
       r.data().read(b, 0);
       assertArrayEquals(small, b.array());
     }
-    assertNull(s.openFromMemory(61), "a meta file to read: the I/O pool's job");
+    assertNull(s.openFromMemory(61), "two blocks, a meta file to read: the I/O pool's job");
     assertNull(s.openFromMemory(62), "no such replica");
     s.checkpoint(true);
-    assertNull(s.openFromMemory(60), "checkpointed: its meta file is the truth now");
-    assertNotNull(s.open(60));
+    try (ReplicaStore.OpenReplica r = s.openFromMemory(60)) {
+      assertNotNull(r, "checkpointed, one block: its CRC follows from its digest");
+      assertArrayEquals(new int[] {Checksums.crc32c(small, 0, small.length)}, r.blockCrcs());
+    }
+    try (ReplicaStore.OpenReplica r = s.openFromMemory(64)) {
+      assertArrayEquals(new int[0], r.blockCrcs(), "empty");
+    }
+    flipByte(layout().chunkFile(60), 17);
+    assertNull(s.openFromMemory(60), "a block that no longer matches: the full open decides");
+    try (ReplicaStore.OpenReplica r = s.open(60)) {
+      assertArrayEquals(new int[] {Checksums.crc32c(small, 0, small.length)}, r.blockCrcs(),
+          "the full open hands out the stored CRC, which the reader finds wrong");
+    }
     write(s, 63, data(100));
     s.delete(63, 1);
     assertNull(s.openFromMemory(63), "deleted");
+  }
+
+  private static void flipByte(Path file, long pos) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(pos);
+      int b = f.read();
+      f.seek(pos);
+      f.write(b ^ 1);
+    }
   }
 
   @Test
