@@ -13,6 +13,7 @@ import dev.granary.client.internal.LocationCache;
 import dev.granary.client.internal.MasterClient;
 import dev.granary.client.internal.Progress;
 import dev.granary.client.internal.RetryPolicy;
+import dev.granary.client.internal.SpareAllocation;
 import dev.granary.config.ClientConfig;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
@@ -126,7 +127,8 @@ public final class GranaryClient implements AutoCloseable {
     MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
     this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
         new AtomicLong(), new BlockCache(config.cacheSize()),
-        new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker());
+        new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
+        new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime));
     this.fetcher = new BlockFetcher(ctx);
     this.cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");

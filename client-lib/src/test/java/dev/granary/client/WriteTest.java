@@ -92,6 +92,48 @@ class WriteTest {
   }
 
   @Test
+  void aCommitBringsBackTheNextFilesAllocation() throws Exception {
+    byte[] data = TestData.random(3000, 14);
+    for (int i = 0; i < 3; i++) {
+      create("/spare/" + i, data);
+    }
+    // Only the first file asked for an allocation; the others used the spare of the commit before.
+    assertEquals(1, cluster.master.allocations.size(), cluster.master.allocations.toString());
+    assertEquals(3, cluster.master.spares.size());
+    for (int i = 1; i < 3; i++) {
+      assertEquals(cluster.master.spares.get(i - 1).handle(),
+          cluster.master.handles("/spare/" + i).get(0));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(data, read("/spare/" + i));
+    }
+  }
+
+  @Test
+  void aSpareOnADeadNodeFailsOverLikeAnyPipeline() throws Exception {
+    byte[] data = TestData.random(3000, 15);
+    create("/a", data);
+    // The spare names cs-0, which dies before the next file is written.
+    cluster.chunkserver("cs-0").stop();
+    create("/b", data);
+    assertRetriedWithout("cs-0", "/b", data);
+  }
+
+  private void create(String path, byte[] data) throws Exception {
+    try (OutputStream out = client.create(path, OPTIONS)) {
+      out.write(data);
+    }
+  }
+
+  /** Two allocations (the first attempt's, the retry's without {@code node}); the file intact. */
+  private void assertRetriedWithout(String node, String path, byte[] data) throws Exception {
+    List<AllocateChunkRequest> allocs = cluster.master.allocations;
+    assertEquals(2, allocs.size(), allocs.toString());
+    assertEquals(List.of(node), allocs.get(1).excludeNodeIds());
+    assertArrayEquals(data, read(path));
+  }
+
+  @Test
   void clusterDefaultsAreFetchedOnceAndApplied() throws Exception {
     byte[] data = TestData.random(1000, 3);
     for (int i = 0; i < 3; i++) {
@@ -113,13 +155,8 @@ class WriteTest {
     cluster.chunkserver("cs-0").stop();
     cluster.chunkserver("cs-0").pretendLive(true);
     byte[] data = TestData.random(size, 12);
-    try (OutputStream out = client.create("/q", OPTIONS)) {
-      out.write(data);
-    }
-    List<AllocateChunkRequest> allocs = cluster.master.allocations;
-    assertEquals(2, allocs.size(), allocs.toString());
-    assertEquals(List.of("cs-0"), allocs.get(1).excludeNodeIds());
-    assertArrayEquals(data, read("/q"));
+    create("/q", data);
+    assertRetriedWithout("cs-0", "/q", data);
   }
 
   @Test

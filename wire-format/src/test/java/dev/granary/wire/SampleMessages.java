@@ -79,8 +79,10 @@ final class SampleMessages {
       case ALLOCATE_CHUNK_RESPONSE -> new AllocateChunkResponse(r.nextLong(), r.nextLong(),
           list(r, () -> node(r)));
       case COMMIT_FILE_REQUEST -> new CommitFileRequest(str(r), r.nextLong(), path(r),
-          r.nextBoolean(), 1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)));
-      case COMMIT_FILE_RESPONSE -> new CommitFileResponse(entry(r));
+          r.nextBoolean(), 1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)),
+          r.nextInt(256));
+      case COMMIT_FILE_RESPONSE -> new CommitFileResponse(entry(r), r.nextBoolean()
+          ? new AllocateChunkResponse(r.nextLong(), r.nextLong(), list(r, () -> node(r))) : null);
       case LOOKUP_REQUEST -> new LookupRequest(path(r), r.nextInt(Integer.MAX_VALUE),
           r.nextInt(Integer.MAX_VALUE));
       case LOOKUP_RESPONSE -> new LookupResponse(entry(r), list(r, () -> location(r)),

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * fails: the node named by the error, or the first node if it was unreachable, is excluded from the
  * next allocation. If exclusions leave too few chunkservers, they are forgotten and the allocation
  * retried, so a node that was only briefly busy is not shunned forever.
+ *
+ * <p>A chunk of at most {@link FanOutWriter#MAX_LENGTH} bytes goes to all its nodes at once
+ * ({@link FanOutWriter}), a larger one down the chain ({@link ChunkStreamer}). Every commit asks the
+ * master for a spare allocation, which the client's next chunk takes instead of asking for its own
+ * ({@link SpareAllocation}): a writer of many small files then pays one master round trip per file.
  */
 public final class FileUpload {
   private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
@@ -182,10 +187,12 @@ public final class FileUpload {
     // One opId for every retry of this commit: the master's retry cache then answers a retry of
     // an applied commit with its original reply instead of "already exists".
     CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
-        options.overwrite(), options.replication(), options.chunkSize(), chunks);
-    FileEntry entry = ctx.master().call(req, CommitFileResponse.class, path).file();
+        options.overwrite(), options.replication(), options.chunkSize(), chunks,
+        options.replication());
+    CommitFileResponse r = ctx.master().call(req, CommitFileResponse.class, path);
+    ctx.spare().offer(r.spare(), options.replication());
     ctx.locations().invalidate(path);
-    return entry;
+    return r.file();
   }
 
   static String parentOf(String path) {
@@ -199,11 +206,14 @@ public final class FileUpload {
     String what = path + ": chunk " + index;
     Throwable last = null;
     while (!aborted) {
-      AllocateChunkResponse alloc;
+      AllocateChunkResponse alloc = excluded.isEmpty() ? ctx.spare().take(options.replication())
+          : null;
       try {
-        alloc = ctx.master().call(new AllocateChunkRequest(ctx.clientId(), path,
-            options.replication(), List.copyOf(excluded)), AllocateChunkResponse.class, path,
-            excluded.isEmpty() ? Set.of() : SHORT_OF_NODES);
+        if (alloc == null) {
+          alloc = ctx.master().call(new AllocateChunkRequest(ctx.clientId(), path,
+              options.replication(), List.copyOf(excluded)), AllocateChunkResponse.class, path,
+              excluded.isEmpty() ? Set.of() : SHORT_OF_NODES);
+        }
       } catch (UnavailableException e) {
         if (excluded.isEmpty() || attempts.expired()) {
           throw e;

@@ -60,6 +60,10 @@ public final class FakeMaster extends FakeServer {
   public final List<AllocateChunkRequest> allocations = new CopyOnWriteArrayList<>();
   /** Every commit request, in order (retries included). */
   public final List<CommitFileRequest> commits = new CopyOnWriteArrayList<>();
+  /** Spare allocations handed out with commit answers (null where none could be placed). */
+  public final List<AllocateChunkResponse> spares = new CopyOnWriteArrayList<>();
+  /** Whether commits that ask for a spare allocation get one (as the real master does). */
+  public volatile boolean handSpares = true;
   /** Every bad-replica report. */
   public final List<ReportBadReplicaRequest> badReplicas = new CopyOnWriteArrayList<>();
   public final AtomicInteger lookups = new AtomicInteger();
@@ -104,20 +108,24 @@ public final class FakeMaster extends FakeServer {
     }
   }
 
+  /** A pipeline of the first live chunkservers outside {@code exclude}; null if there is none. */
+  private AllocateChunkResponse allocate(int replication, List<String> exclude) {
+    List<NodeAddress> pipeline = new ArrayList<>();
+    for (FakeChunkserver c : chunkservers) {
+      if (c.liveForMaster() && !exclude.contains(c.id()) && pipeline.size() < replication) {
+        pipeline.add(c.address());
+      }
+    }
+    return pipeline.isEmpty() ? null
+        : new AllocateChunkResponse(nextHandle.getAndIncrement(), 1, pipeline);
+  }
+
   private Message handle(ChannelHandlerContext ctx, Message m) {
     if (m instanceof AllocateChunkRequest a) {
       allocations.add(a);
-      List<NodeAddress> pipeline = new ArrayList<>();
-      for (FakeChunkserver c : chunkservers) {
-        if (c.liveForMaster() && !a.excludeNodeIds().contains(c.id())
-            && pipeline.size() < a.replication()) {
-          pipeline.add(c.address());
-        }
-      }
-      if (pipeline.isEmpty()) {
-        return error(Status.UNAVAILABLE, "no live chunkserver outside " + a.excludeNodeIds());
-      }
-      return new AllocateChunkResponse(nextHandle.getAndIncrement(), 1, pipeline);
+      AllocateChunkResponse r = allocate(a.replication(), a.excludeNodeIds());
+      return r != null ? r
+          : error(Status.UNAVAILABLE, "no live chunkserver outside " + a.excludeNodeIds());
     }
     if (m instanceof CommitFileRequest c) {
       commits.add(c);
@@ -128,6 +136,11 @@ public final class FakeMaster extends FakeServer {
       }
       Message result = commit(c);
       retryCache.put(key, result);
+      if (result instanceof CommitFileResponse r && c.spareReplication() > 0 && handSpares) {
+        AllocateChunkResponse spare = allocate(c.spareReplication(), List.of());
+        spares.add(spare);
+        result = new CommitFileResponse(r.file(), spare);
+      }
       if (dropCommitReplies.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
         ctx.close();
         return null;

@@ -1,6 +1,7 @@
 package dev.granary.master.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,37 @@ class MasterServerWireTest {
       }
       Thread.onSpinWait();
     }
+  }
+
+  @Test
+  void aCommitAskingForASpareAllocationGetsOneOnce() throws Exception {
+    MasterServer m = start(tmp.resolve("master"));
+    List<Connection> cs = List.of(chunkserver(m, "cs1"), chunkserver(m, "cs2"),
+        chunkserver(m, "cs3"));
+    Connection client = connect(m, Role.CLIENT, "c1");
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/f", 3, List.of()));
+    List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
+    CommitFileRequest commit = new CommitFileRequest("c1", 1, "/f", false, 3, 1 << 20,
+        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)), 3);
+    CommitFileResponse first = call(client, commit);
+    AllocateChunkResponse spare = first.spare();
+    assertEquals(3, spare.pipeline().size());
+    assertTrue(spare.handle() > a.handle());
+    // A retried commit is answered as the original, without a second spare.
+    CommitFileResponse again = call(client, commit);
+    assertEquals(first.file(), again.file());
+    assertNull(again.spare());
+    // The spare is a real allocation: the next file commits with it.
+    List<String> spareIds = spare.pipeline().stream().map(NodeAddress::id)
+        .collect(Collectors.toList());
+    CommitFileResponse second = call(client, new CommitFileRequest("c1", 2, "/g", false, 3,
+        1 << 20, List.of(new CommitChunk(spare.handle(), 1, 5, 99, spareIds))));
+    assertNull(second.spare(), "none asked for");
+    LookupResponse lookup = call(client, new LookupRequest("/g", 0, 10));
+    assertEquals(spare.handle(), lookup.chunks().get(0).handle());
+    client.close();
+    cs.forEach(Connection::close);
+    m.close();
   }
 
   @Test

@@ -5,10 +5,22 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** Makes a file visible at {@code path} with the given chunks, atomically; with {@code overwrite} it replaces an existing file. {@code clientId} + {@code opId} identify the operation so that a retry is answered as the original was. */
-public record CommitFileRequest(String clientId, long opId, String path, boolean overwrite, int replication, long chunkSize, List<CommitChunk> chunks) implements Message {
+/**
+ * Makes a file visible at {@code path} with the given chunks, atomically; with {@code overwrite} it
+ * replaces an existing file. {@code clientId} + {@code opId} identify the operation so that a retry
+ * is answered as the original was. With {@code spareReplication} > 0 the master also allocates a
+ * chunk of that replication for the client's next file and returns it with the answer (a client
+ * writing many small files then asks for no allocation of its own); 0 asks for none.
+ */
+public record CommitFileRequest(String clientId, long opId, String path, boolean overwrite, int replication, long chunkSize, List<CommitChunk> chunks, int spareReplication) implements Message {
   public CommitFileRequest {
     chunks = List.copyOf(chunks);
+  }
+
+  /** A commit that asks for no spare allocation. */
+  public CommitFileRequest(String clientId, long opId, String path, boolean overwrite,
+      int replication, long chunkSize, List<CommitChunk> chunks) {
+    this(clientId, opId, path, overwrite, replication, chunkSize, chunks, 0);
   }
 
   @Override
@@ -25,11 +37,13 @@ public record CommitFileRequest(String clientId, long opId, String path, boolean
     out.writeInt(replication);
     out.writeLong(chunkSize);
     Codec.writeList(out, chunks, (b, c) -> c.encode(b));
+    out.writeInt(spareReplication);
   }
 
   public static CommitFileRequest decode(ByteBuf in) {
     return new CommitFileRequest(Codec.readString(in), Codec.readLong(in), Codec.readString(in),
         Codec.readBoolean(in), Codec.readInt(in, 1, 255, "replication"),
-        Codec.readNonNegativeLong(in, "chunk size"), Codec.readList(in, 36, CommitChunk::decode));
+        Codec.readNonNegativeLong(in, "chunk size"), Codec.readList(in, 36, CommitChunk::decode),
+        Codec.readInt(in, 0, 255, "spare replication"));
   }
 }

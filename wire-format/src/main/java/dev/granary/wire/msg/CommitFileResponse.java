@@ -5,8 +5,16 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 
 
-/** The committed file. */
-public record CommitFileResponse(FileEntry file) implements Message {
+/**
+ * The committed file, and the spare allocation the request asked for (null if it asked for none or
+ * the master could not place one; never repeated in the answer to a retried commit).
+ */
+public record CommitFileResponse(FileEntry file, AllocateChunkResponse spare) implements Message {
+  /** An answer without a spare allocation. */
+  public CommitFileResponse(FileEntry file) {
+    this(file, null);
+  }
+
   @Override
   public MessageType type() {
     return MessageType.COMMIT_FILE_RESPONSE;
@@ -15,9 +23,15 @@ public record CommitFileResponse(FileEntry file) implements Message {
   @Override
   public void encode(ByteBuf out) {
     file.encode(out);
+    Codec.writeBoolean(out, spare != null);
+    if (spare != null) {
+      spare.encode(out);
+    }
   }
 
   public static CommitFileResponse decode(ByteBuf in) {
-    return new CommitFileResponse(FileEntry.decode(in));
+    FileEntry file = FileEntry.decode(in);
+    return new CommitFileResponse(file, Codec.readBoolean(in) ? AllocateChunkResponse.decode(in)
+        : null);
   }
 }

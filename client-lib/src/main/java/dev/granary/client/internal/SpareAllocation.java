@@ -1,0 +1,47 @@
+package dev.granary.client.internal;
+
+import dev.granary.wire.msg.AllocateChunkResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * The spare allocation the master returned with this client's last commit, for its next file
+ * ({@code CommitFileRequest.spareReplication}): a client writing many small files then spends one
+ * round trip to the master per file on its commit only, not also on an allocation. At most one is
+ * held; it is taken once, for a chunk of the same replication, and only while it is younger than
+ * {@code maxAge} (an older one is from a pause in writing, and a fresh allocation reflects the
+ * cluster as it is now). One never taken is never written; the master forgets it.
+ */
+public final class SpareAllocation {
+  /** How long a spare may wait for the next file. */
+  public static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+  private record Spare(AllocateChunkResponse alloc, int replication, long receivedNanos) {}
+
+  private final AtomicReference<Spare> spare = new AtomicReference<>();
+  private final long maxAgeNanos;
+  private final LongSupplier nanoTime;
+
+  public SpareAllocation(Duration maxAge, LongSupplier nanoTime) {
+    this.maxAgeNanos = maxAge.toNanos();
+    this.nanoTime = nanoTime;
+  }
+
+  /** Keeps {@code alloc} (null: nothing) for the next chunk of {@code replication}. */
+  public void offer(AllocateChunkResponse alloc, int replication) {
+    if (alloc != null && !alloc.pipeline().isEmpty()) {
+      spare.set(new Spare(alloc, replication, nanoTime.getAsLong()));
+    }
+  }
+
+  /** The spare, if there is one for {@code replication} and it is fresh; it is not handed out again. */
+  public AllocateChunkResponse take(int replication) {
+    Spare s = spare.getAndSet(null);
+    if (s == null || s.replication() != replication
+        || nanoTime.getAsLong() - s.receivedNanos() > maxAgeNanos) {
+      return null;
+    }
+    return s.alloc();
+  }
+}
