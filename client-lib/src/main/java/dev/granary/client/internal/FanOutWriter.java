@@ -92,7 +92,8 @@ final class FanOutWriter {
           throw failed(node, e);
         }
       }
-      long digest = Checksums.digest(length, crcs, blocks);
+      // As the chunkserver computes it: an empty chunk (one empty packet) has no blocks.
+      long digest = Checksums.digest(length, crcs, Checksums.blockCount(length));
       List<String> nodeIds = new ArrayList<>(nodes.size());
       for (int i = 0; i < nodes.size(); i++) {
         NodeAddress node = nodes.get(i);
