@@ -107,6 +107,11 @@ class WriteTest {
     for (int i = 0; i < 3; i++) {
       assertArrayEquals(data, read("/spare/" + i));
     }
+    create("/spare/empty", new byte[0]);
+    List<CommitFileRequest> commits = cluster.master.commits;
+    assertEquals(0, commits.get(commits.size() - 1).spareReplication(),
+        "an empty file's commit asks for no spare");
+    assertEquals(3, cluster.master.spares.size());
   }
 
   @Test

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * retried, so a node that was only briefly busy is not shunned forever.
  *
  * <p>A chunk of at most {@link FanOutWriter#MAX_LENGTH} bytes goes to all its nodes at once
- * ({@link FanOutWriter}), a larger one down the chain ({@link ChunkStreamer}). Every commit asks the
- * master for a spare allocation, which the client's next chunk takes instead of asking for its own
- * ({@link SpareAllocation}): a writer of many small files then pays one master round trip per file.
+ * ({@link FanOutWriter}), a larger one down the chain ({@link ChunkStreamer}). The commit of a file
+ * with data asks the master for a spare allocation, which the client's next chunk takes instead of
+ * asking for its own ({@link SpareAllocation}): a writer of many small files then pays one master
+ * round trip per file.
  */
 public final class FileUpload {
   private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
@@ -186,9 +187,10 @@ public final class FileUpload {
   private FileEntry commitOnce(List<CommitChunk> chunks) throws GranaryException {
     // One opId for every retry of this commit: the master's retry cache then answers a retry of
     // an applied commit with its original reply instead of "already exists".
+    // A spare only for a writer of data: one creating empty files would never use it.
     CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
         options.overwrite(), options.replication(), options.chunkSize(), chunks,
-        options.replication());
+        chunks.isEmpty() ? 0 : options.replication());
     CommitFileResponse r = ctx.master().call(req, CommitFileResponse.class, path);
     ctx.spare().offer(r.spare(), options.replication());
     ctx.locations().invalidate(path);
