@@ -206,7 +206,8 @@ final class DirectConnection implements AutoCloseable {
     List<ByteBuf> heads = new ArrayList<>(1 + packets.size());
     List<ByteBuffer> out = new ArrayList<>(1 + 2 * packets.size());
     try {
-      for (Message m : concat(request, packets)) {
+      for (int i = -1; i < packets.size(); i++) {
+        Message m = i < 0 ? request : packets.get(i);
         ByteBuf head = FrameEncoder.encodeHead(PooledByteBufAllocator.DEFAULT,
             Frame.request(id, m));
         heads.add(head);
@@ -220,13 +221,6 @@ final class DirectConnection implements AutoCloseable {
       heads.forEach(ByteBuf::release);
     }
     return id;
-  }
-
-  private static List<Message> concat(Message first, List<? extends Message> rest) {
-    List<Message> all = new ArrayList<>(1 + rest.size());
-    all.add(first);
-    all.addAll(rest);
-    return all;
   }
 
   private void write(ByteBuffer[] out, String what) throws IOException, TimeoutException {

@@ -95,8 +95,17 @@ public final class DirectPool implements AutoCloseable {
    */
   DirectConnection borrow(String host, int port, Duration timeout)
       throws IOException, TimeoutException, RemoteException {
-    DirectConnection c = takeIdle(host + ":" + port);
-    return c != null ? c : dial(host, port, timeout);
+    DirectConnection c;
+    while ((c = takeIdle(host + ":" + port)) != null) {
+      // A lent connection's first request may not be safe to repeat (a write stream), so one the
+      // server has closed is found out here, not by failing it. exchange() needs no such check:
+      // it repeats its request once on a new connection instead, without a system call per call.
+      if (!c.broken()) {
+        return c;
+      }
+      discard(c);
+    }
+    return dial(host, port, timeout);
   }
 
   /** Returns a lent connection for reuse; it must have nothing left unread. */
@@ -131,7 +140,7 @@ public final class DirectPool implements AutoCloseable {
       if (c == null) {
         return null;
       }
-      if (now - c.lastUsedNanos() < maxIdleNanos && !c.broken()) {
+      if (now - c.lastUsedNanos() < maxIdleNanos) {
         return c;
       }
       discard(c);
