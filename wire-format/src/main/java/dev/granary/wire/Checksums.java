@@ -73,7 +73,7 @@ public final class Checksums {
 
   /** Digest rendered as 16 lowercase hex digits, as shown by fsck and logs. */
   public static String formatDigest(long digest) {
-    return String.format("%016x", digest);
+    return java.util.HexFormat.of().toHexDigits(digest); // not String.format: see ChunkHandles
   }
 
   private static void putLong(byte[] b, long v) {
