@@ -175,24 +175,6 @@ public final class OpenReplicas implements AutoCloseable {
     return new Lease(e);
   }
 
-  /**
-   * Opens a just-committed replica and keeps it, so the first read after a write starts without
-   * disk I/O. Blocking I/O: call it on the disk thread. A failure is only logged: the read opens
-   * the replica itself and reports what it finds.
-   */
-  public void admit(long handle) {
-    synchronized (this) {
-      if (closed || capacity <= 0) {
-        return;
-      }
-    }
-    try {
-      open(handle).release();
-    } catch (StoreException | CorruptReplicaException e) {
-      log.debug("not keeping replica {} open: {}", handle, e.getMessage());
-    }
-  }
-
   /** Closes entries idle for {@link #IDLE} or no longer the store's current replica. */
   public void sweep() {
     long now = ticker.read();

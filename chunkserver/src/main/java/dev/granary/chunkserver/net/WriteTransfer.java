@@ -227,9 +227,6 @@ final class WriteTransfer implements DownstreamLink.Events {
       ReplicaMeta meta = writer.commit();
       svc.reporter().added(meta);
       loop.execute(() -> localCommitted(meta));
-      // While the acknowledgement goes out: keep the new replica open for the read that often
-      // follows a write (its files are in the page cache now, so this costs two opens).
-      svc.openReplicas().admit(meta.handle());
     } catch (StoreException e) {
       loop.execute(() -> fail(e.status(), e.getMessage(), ""));
     }

@@ -127,19 +127,6 @@ class OpenReplicasTest {
   }
 
   @Test
-  void aJustCommittedReplicaCanBeAdmittedBeforeItsFirstRead() throws Exception {
-    put(9, 10);
-    OpenReplicas open = new OpenReplicas(store, 4, ticker);
-    open.admit(9);
-    open.admit(404); // no such replica: nothing kept, nothing thrown
-    assertEquals(1, open.size());
-    OpenReplicas.Lease l = open.acquire(9);
-    assertNotNull(l);
-    assertEquals(10, l.replica().meta().length());
-    l.release();
-  }
-
-  @Test
   void afterCloseNothingIsKept() throws Exception {
     put(5, 10);
     OpenReplicas open = new OpenReplicas(store, 4, ticker);
