@@ -2,6 +2,7 @@ package dev.granary.wire;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
@@ -15,6 +16,7 @@ import java.util.zip.CRC32C;
  * block differ in digest with overwhelming probability, and no byte of data is read twice to make it.
  */
 public final class Checksums {
+  private static final HexFormat HEX = HexFormat.of();
   private Checksums() {}
 
   public static int crc32c(byte[] data, int off, int len) {
@@ -73,7 +75,7 @@ public final class Checksums {
 
   /** Digest rendered as 16 lowercase hex digits, as shown by fsck and logs. */
   public static String formatDigest(long digest) {
-    return java.util.HexFormat.of().toHexDigits(digest); // not String.format: see ChunkHandles
+    return HEX.toHexDigits(digest); // not String.format: see ChunkHandles.format
   }
 
   private static void putLong(byte[] b, long v) {
