@@ -1,5 +1,6 @@
 package dev.granary.master;
 
+import com.google.common.base.Ticker;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.journal.CorruptJournalException;
@@ -66,6 +67,7 @@ public final class MasterServer implements AutoCloseable {
 
   private final MasterConfig config;
   private final Clock clock;
+  private final Ticker ticker;
   private String masterId = "";
   private MetadataStore store;
   private ChunkManager chunks;
@@ -73,19 +75,24 @@ public final class MasterServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel serverChannel;
-  private ScheduledExecutorService ticker;
+  private ScheduledExecutorService tickExecutor;
   private int port;
   private boolean closed;
 
-  /** A master on the system clock. */
+  /** A master on the system clock and the JVM's monotonic ticker. */
   public MasterServer(MasterConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, Clock.systemUTC(), Ticker.systemTicker());
   }
 
-  /** A master on the given clock (tests drive liveness and GC with it). */
-  public MasterServer(MasterConfig config, Clock clock) {
+  /**
+   * A master on the given clocks: {@code clock} only stamps what people read (modification
+   * times); {@code ticker} measures every duration (liveness, leases, garbage lifetimes), so a
+   * step of the wall clock changes no timeout. Tests drive both by hand.
+   */
+  public MasterServer(MasterConfig config, Clock clock, Ticker ticker) {
     this.config = config;
     this.clock = clock;
+    this.ticker = ticker;
   }
 
   /**
@@ -116,7 +123,7 @@ public final class MasterServer implements AutoCloseable {
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL);
     chunks = new ChunkManager(masterId, settings, image.namespace(),
-        PlacementPolicy.forName(config.placement()), clock, lock,
+        PlacementPolicy.forName(config.placement()), ticker, lock,
         new JournaledDigestLog(image, store.journal(), clock));
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
     service = new MetadataService(image, store.journal(), chunks, clock, lock);
@@ -125,7 +132,7 @@ public final class MasterServer implements AutoCloseable {
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
-        new ClusterStatusHandler(chunks, masterId, clock), new FsckHandler(chunks),
+        new ClusterStatusHandler(chunks, masterId, ticker), new FsckHandler(chunks),
         new ReportBadReplicaHandler(chunks),
         new RegisterHandler(chunks, masterId, config.pulseInterval()), new PulseHandler(chunks),
         new ReplicaReportHandler(chunks), new CommandResultHandler(chunks)));
@@ -147,12 +154,12 @@ public final class MasterServer implements AutoCloseable {
     }
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     long period = Math.max(10, config.pulseInterval().toMillis() / 2);
-    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    tickExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, masterId + "-tick");
       t.setDaemon(true);
       return t;
     });
-    ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+    tickExecutor.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
     log.info("{}: serving on {}:{} ({} files, {} directories, {} chunks)", masterId,
         config.host(), port, image.namespace().fileCount(), image.namespace().directoryCount(),
         image.namespace().chunkCount());
@@ -236,8 +243,8 @@ public final class MasterServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
-    if (ticker != null) {
-      ticker.shutdownNow();
+    if (tickExecutor != null) {
+      tickExecutor.shutdownNow();
     }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -112,9 +112,9 @@ public final class Checkpointer implements AutoCloseable {
 
   /** Waits until no checkpoint is being written (tests and orderly shutdown). */
   public synchronized void awaitIdle(long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (running) {
-      long left = deadline - System.currentTimeMillis();
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left <= 0) {
         return;
       }

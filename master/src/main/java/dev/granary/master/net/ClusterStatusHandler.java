@@ -1,23 +1,23 @@
 package dev.granary.master.net;
 
+import com.google.common.base.Ticker;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.Message;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** CLUSTER_STATUS: chunkservers, totals, recovery progress. */
 public final class ClusterStatusHandler implements RequestHandler<ClusterStatusRequest> {
   private final ChunkManager chunks;
   private final String masterId;
-  private final Clock clock;
-  private final long startMillis;
+  private final Ticker ticker;
+  private final long startNanos;
 
-  public ClusterStatusHandler(ChunkManager chunks, String masterId, Clock clock) {
+  public ClusterStatusHandler(ChunkManager chunks, String masterId, Ticker ticker) {
     this.chunks = chunks;
     this.masterId = masterId;
-    this.clock = clock;
-    this.startMillis = clock.millis();
+    this.ticker = ticker;
+    this.startNanos = ticker.read();
   }
 
   @Override
@@ -28,6 +28,6 @@ public final class ClusterStatusHandler implements RequestHandler<ClusterStatusR
   @Override
   public CompletableFuture<? extends Message> handle(ClusterStatusRequest r, PeerContext peer) {
     return CompletableFuture.completedFuture(
-        chunks.clusterStatus(masterId, Math.max(0, clock.millis() - startMillis)));
+        chunks.clusterStatus(masterId, Math.max(0, (ticker.read() - startNanos) / 1_000_000)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.granary.master.replication;
 
+import com.google.common.base.Ticker;
 import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.LivenessMonitor;
 import dev.granary.master.liveness.NodeRegistry;
@@ -21,13 +22,13 @@ import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public final class ChunkManager {
   private final Settings settings;
   private final Namespace namespace;
   private final PlacementPolicy placement;
-  private final Clock clock;
+  private final Ticker ticker;
   private final ReentrantReadWriteLock lock;
   private final NodeRegistry registry = new NodeRegistry();
   private final ReplicaMap replicas = new ReplicaMap();
@@ -71,12 +72,12 @@ public final class ChunkManager {
   private volatile boolean locationsComplete;
 
   public ChunkManager(String nodeId, Settings settings, Namespace namespace,
-      PlacementPolicy placement, Clock clock, ReentrantReadWriteLock lock, DigestLog digestLog) {
+      PlacementPolicy placement, Ticker ticker, ReentrantReadWriteLock lock, DigestLog digestLog) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.namespace = namespace;
     this.placement = placement;
-    this.clock = clock;
+    this.ticker = ticker;
     this.lock = lock;
     this.liveness = new LivenessMonitor(registry, settings.deadAfter());
     this.garbage = new GarbageTracker(settings.pendingTtl().toMillis(),
@@ -88,8 +89,17 @@ public final class ChunkManager {
     this.health = new HealthScanner(namespace, registry, replicas, corrupt);
     this.reconciler = new ReportReconciler(nodeId, namespace, replicas, suspects, garbage,
         scheduler, corrupt);
-    this.startMillis = clock.millis();
+    this.startMillis = now();
     this.locationsComplete = namespace.chunkCount() == 0;
+  }
+
+  /**
+   * Milliseconds on the monotonic ticker: every duration here (pulses, deadlines, garbage
+   * lifetimes) is measured on it, so a step of the wall clock (NTP, a VM resumed) neither declares
+   * nodes dead nor stretches a timeout (HDFS-6841). Only differences of it mean anything.
+   */
+  private long now() {
+    return TimeUnit.NANOSECONDS.toMillis(ticker.read());
   }
 
   // ------------------------------------------------------------------ writes from clients
@@ -133,7 +143,7 @@ public final class ChunkManager {
   public void inherit(long reservedUpTo, long[] releasedByReplay) {
     lock.writeLock().lock();
     try {
-      long now = clock.millis();
+      long now = now();
       garbage.inheritAllocations(reservedUpTo, now);
       for (long h : releasedByReplay) {
         if (namespace.fileOf(h) == null) {
@@ -149,7 +159,7 @@ public final class ChunkManager {
   public void allocated(long handle) {
     lock.writeLock().lock();
     try {
-      garbage.allocated(handle, clock.millis());
+      garbage.allocated(handle, now());
     } finally {
       lock.writeLock().unlock();
     }
@@ -211,7 +221,7 @@ public final class ChunkManager {
     }
     lock.writeLock().lock();
     try {
-      long now = clock.millis();
+      long now = now();
       for (int i = 0; i < pairs.length; i += 2) {
         long h = pairs[i];
         garbage.garbage(h, now);
@@ -236,7 +246,7 @@ public final class ChunkManager {
     lock.writeLock().lock();
     try {
       registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
-          r.freeBytes(), clock.millis());
+          r.freeBytes(), now());
       log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
           r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
     } finally {
@@ -253,7 +263,7 @@ public final class ChunkManager {
     lock.writeLock().lock();
     try {
       ChunkserverNode n = registered(p.nodeId());
-      n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), clock.millis());
+      n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), now());
       return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
     } finally {
       lock.writeLock().unlock();
@@ -273,7 +283,7 @@ public final class ChunkManager {
   public void report(ReplicaReportRequest r) {
     lock.writeLock().lock();
     try {
-      reconciler.report(registered(r.nodeId()), r, clock.millis());
+      reconciler.report(registered(r.nodeId()), r, now());
     } finally {
       lock.writeLock().unlock();
     }
@@ -327,7 +337,7 @@ public final class ChunkManager {
   public void tick() {
     lock.writeLock().lock();
     try {
-      long now = clock.millis();
+      long now = now();
       for (ChunkserverNode dead : liveness.check(now)) {
         long[] held = replicas.handlesOf(dead.ordinal());
         log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
@@ -421,7 +431,7 @@ public final class ChunkManager {
   public ClusterStatusResponse clusterStatus(String masterId, long uptimeMillis) {
     lock.readLock().lock();
     try {
-      long now = clock.millis();
+      long now = now();
       List<NodeStatus> nodes = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
         nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(),

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.base.Ticker;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.journal.CorruptJournalException;
+import dev.granary.master.testing.MutableClock;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
@@ -81,7 +83,10 @@ class MasterServerWireTest {
   }
 
   private MasterServer start(Path dir) throws IOException {
-    MasterServer m = new MasterServer(config(dir, 0));
+    return start(new MasterServer(config(dir, 0)));
+  }
+
+  private MasterServer start(MasterServer m) throws IOException {
     open.add(m);
     m.start();
     return m;
@@ -135,6 +140,33 @@ class MasterServerWireTest {
       }
       Thread.onSpinWait();
     }
+  }
+
+  @Test
+  void aStepOfTheWallClockDeclaresNobodyDeadAndExpiresNothing() throws Exception {
+    // pulseInterval 100 ms, deadAfter 5 s; the wall clock jumps an hour forward, then back.
+    MutableClock wall = new MutableClock(1_000_000_000L);
+    MasterServer m = start(new MasterServer(config(tmp.resolve("master"), 0), wall,
+        Ticker.systemTicker()));
+    Connection cs = chunkserver(m, "cs1");
+    Connection client = connect(m, Role.CLIENT, "c1");
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/f", 1, List.of()));
+    for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
+      wall.advance(step);
+      // Several ticks (every 50 ms) pass with the stepped wall clock while the node pulses.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+      while (System.nanoTime() < until) {
+        PulseResponse p = call(cs, new PulseRequest("cs1", 1L << 40, 0, 1L << 40, 0));
+        assertTrue(p.commands().isEmpty(), "no command after a wall-clock step: " + p);
+        Thread.onSpinWait();
+      }
+      ClusterStatusResponse st = call(client, new ClusterStatusRequest());
+      assertEquals("LIVE", st.nodes().get(0).state(), "after a step of " + step);
+    }
+    // The allocation made before the steps is still protected: its commit is accepted.
+    CommitFileResponse done = call(client, new CommitFileRequest("c1", 1, "/f", false, 1,
+        1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 7, List.of("cs1")))));
+    assertEquals(5, done.file().size());
   }
 
   @Test

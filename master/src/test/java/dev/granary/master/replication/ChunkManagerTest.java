@@ -11,6 +11,7 @@ import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.testing.MutableClock;
+import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
@@ -27,18 +28,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Liveness, re-replication, GC and voting on an injected clock: no sleeps, no network. */
+/** Liveness, re-replication, GC and voting on an injected ticker: no sleeps, no network. */
 class ChunkManagerTest {
   private static final long DIGEST = 77;
   private static final long LENGTH = 1000;
   private final MutableClock clock = new MutableClock(1_000_000);
+  private final MutableTicker ticker = new MutableTicker();
   private final Namespace ns = new Namespace();
   private final List<long[]> digestRecords = new ArrayList<>();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       Duration.ofMinutes(10));
   private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
-      clock, new ReentrantReadWriteLock(), (h, l, d) -> {
+      ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
         ns.setChunkDigest(h, l, d);
       });
@@ -73,11 +75,11 @@ class ChunkManagerTest {
   @Test
   void silentNodeIsDeadAfterDeadAfterAndMustReRegister() {
     register("n1", "n2");
-    clock.advance(Duration.ofSeconds(9));
+    ticker.advance(Duration.ofSeconds(9));
     pulse("n2");
     cm.tick();
     assertEquals(NodeState.LIVE, cm.node("n1").state());
-    clock.advance(Duration.ofSeconds(1));
+    ticker.advance(Duration.ofSeconds(1));
     cm.tick();
     assertEquals(NodeState.DEAD, cm.node("n1").state());
     assertEquals(NodeState.LIVE, cm.node("n2").state());
@@ -108,7 +110,7 @@ class ChunkManagerTest {
     file("/a", 1, 3, "n1", "n2", "n3");
     file("/b", 2, 3, "n2", "n3");
     file("/c", 3, 3, "n3", "n4", "n5");
-    clock.advance(Duration.ofSeconds(10));
+    ticker.advance(Duration.ofSeconds(10));
     pulseAll("n1", "n2", "n4", "n5");
     cm.tick();
     assertEquals(NodeState.DEAD, cm.node("n3").state());
@@ -166,7 +168,7 @@ class ChunkManagerTest {
     cm.tick();
     ChunkCommand second = firstCopy();
     assertNotEquals(first.target().id(), second.target().id(), "another target");
-    clock.advance(Duration.ofSeconds(31));
+    ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2", "n3", "n4");
     cm.tick();
     ChunkCommand third = firstCopy();
@@ -216,7 +218,7 @@ class ChunkManagerTest {
     report("n1", 42, 1, 10, 1);
     cm.tick();
     assertEquals(List.of(), pulse("n1"));
-    clock.advance(Duration.ofSeconds(31));
+    ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
     cm.tick();
     List<ChunkCommand> cmds = pulse("n1");
@@ -224,7 +226,7 @@ class ChunkManagerTest {
         .collect(Collectors.toList()), "only the abandoned, non-pending handle");
     assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
     // The writer never commits: once the allocation expires its replica is garbage too.
-    clock.advance(Duration.ofMinutes(10));
+    ticker.advance(Duration.ofMinutes(10));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(42L), pulse("n1").stream().map(ChunkCommand::handle)
@@ -241,13 +243,13 @@ class ChunkManagerTest {
     report("n1", 70, 1, 10, 1);
     assertEquals(List.of(60L), pulse("n1").stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "replayed garbage goes at once");
-    clock.advance(Duration.ofSeconds(31));
+    ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(), pulse("n1"), "a write of the previous incarnation may still commit");
     // It commits against the new master: kept for good.
     file("/late", 70, 2, "n1", "n2");
-    clock.advance(Duration.ofMinutes(11));
+    ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(), pulse("n1"));
@@ -259,11 +261,11 @@ class ChunkManagerTest {
     cm.inherit(100, new long[0]);
     register("n1", "n2");
     report("n1", 80, 1, 10, 1);
-    clock.advance(Duration.ofMinutes(9));
+    ticker.advance(Duration.ofMinutes(9));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(), pulse("n1"));
-    clock.advance(Duration.ofMinutes(2));
+    ticker.advance(Duration.ofMinutes(2));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(80L), pulse("n1").stream().map(ChunkCommand::handle)
@@ -276,7 +278,7 @@ class ChunkManagerTest {
     cm.allocated(50);
     report("n1", 50, 1, LENGTH, DIGEST);
     file("/p", 50, 2, "n1", "n2");
-    clock.advance(Duration.ofMinutes(11));
+    ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(), pulse("n1"));
@@ -404,7 +406,7 @@ class ChunkManagerTest {
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
     ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), clock,
+    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
     assertFalse(fresh.locationsComplete());
     fresh.tick();
@@ -421,13 +423,13 @@ class ChunkManagerTest {
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
     ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), clock,
+    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
     fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
     fresh.report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
     fresh.tick();
     assertFalse(fresh.locationsComplete());
-    clock.advance(Duration.ofSeconds(10));
+    ticker.advance(Duration.ofSeconds(10));
     fresh.pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
     fresh.tick();
     assertTrue(fresh.locationsComplete());
