@@ -2,6 +2,7 @@ package dev.granary.chunkserver;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.granary.chunkserver.net.ClusterMembership;
 import dev.granary.chunkserver.net.ChunkChannelInitializer;
 import dev.granary.chunkserver.net.ChunkServices;
 import dev.granary.chunkserver.net.CommandRunner;
@@ -113,7 +114,8 @@ public final class ChunkServer implements AutoCloseable {
     ioPool = Executors.newFixedThreadPool(DISK_THREADS, daemon("cs-disk-%d"));
     commandPool = Executors.newFixedThreadPool(COMMAND_THREADS, daemon("cs-command-%d"));
     TransferSlots slots = new TransferSlots(config.maxTransfers());
-    session = new MasterSession(nodeId, SOFTWARE, config.master(), this::port, store, slots,
+    session = new MasterSession(nodeId, SOFTWARE, config.master(), ClusterMembership.load(dir),
+        this::port, store, slots,
         workers.next(), MASTER_RPC_TIMEOUT);
     // Pooled connections close after half the idle timeout, before the peer's own idle timeout
     // (the same setting, normally) could race a new stream on them.

@@ -3,13 +3,9 @@ package dev.granary.chunkserver;
 import dev.granary.chunkserver.storage.StoreLayout;
 import dev.granary.config.ConfigException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -41,17 +37,7 @@ final class NodeIdentity {
       return id;
     }
     String id = "cs-" + UUID.randomUUID();
-    Path tmp = dataDir.resolve(FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.UTF_8));
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    StoreLayout.forceDirectory(dataDir);
+    StoreLayout.writeDurably(dataDir, FILE, id + "\n");
     return id;
   }
 }

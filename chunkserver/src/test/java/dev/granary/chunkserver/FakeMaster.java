@@ -51,8 +51,14 @@ public final class FakeMaster implements AutoCloseable {
   /** Nodes this master has "forgotten" (as after a restart): their pulses get NOT_REGISTERED. */
   private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
   private final long pulseMillis;
+  private volatile String clusterId = "fake-cluster";
   private final Channel server;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  /** The cluster id this fake answers registrations with. */
+  public void clusterId(String id) {
+    this.clusterId = id;
+  }
 
   public FakeMaster(EventLoopGroup group, long pulseMillis) {
     this(group, pulseMillis, 0);
@@ -122,7 +128,8 @@ public final class FakeMaster implements AutoCloseable {
       if (m instanceof RegisterRequest r) {
         registrations.add(r);
         forgotten.remove(r.nodeId());
-        reply = new RegisterResponse("fake-master", pulseMillis, "127.0.0.1");
+        reply = new RegisterResponse("fake-master", pulseMillis, "127.0.0.1",
+            clusterId);
       } else if (m instanceof PulseRequest p) {
         pulses.add(p);
         if (forgotten.contains(p.nodeId())) {

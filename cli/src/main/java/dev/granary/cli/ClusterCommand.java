@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code granary cluster [--json]}: chunkservers, their state and space, and chunk health. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
+    subcommands = {HeldDeletionsCommand.Release.class, HeldDeletionsCommand.Discard.class},
     description = "Show the chunkservers (state, space, chunks) and the cluster's chunk counts, "
         + "including re-replication progress.")
 final class ClusterCommand implements Callable<Integer> {
@@ -61,6 +62,7 @@ final class ClusterCommand implements Callable<Integer> {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("masterId", st.masterId());
+    m.put("clusterId", st.clusterId());
     m.put("chunkservers", nodes);
     m.put("files", st.files());
     m.put("directories", st.directories());
@@ -73,13 +75,14 @@ final class ClusterCommand implements Callable<Integer> {
     m.put("replicationsInFlight", st.replicationsInFlight());
     m.put("locationsComplete", st.locationsComplete());
     m.put("uptimeMillis", st.uptimeMillis());
+    m.put("deletionsHeld", st.deletionsHeld());
     return m;
   }
 
   static void render(ClusterStatus st, PrintWriter out) {
     long live = st.nodes().stream().filter(n -> n.state().equals("LIVE")).count();
-    out.printf("master %s: %d chunkservers (%d live), %d files, %d directories, %d chunks%n",
-        st.masterId(), st.nodes().size(), live, st.files(), st.directories(), st.chunks());
+    out.printf("master %s (cluster %s): %d chunkservers (%d live), %d files, %d directories, "
+        + "%d chunks%n", st.masterId(), st.clusterId(), st.nodes().size(), live, st.files(), st.directories(), st.chunks());
     out.printf("%-40s %-22s %-6s %10s %10s %8s%n", "ID", "ADDRESS", "STATE", "USED", "CAPACITY",
         "CHUNKS");
     for (NodeStatus n : st.nodes()) {
@@ -91,6 +94,11 @@ final class ClusterCommand implements Callable<Integer> {
         st.missing(), st.corrupt(), st.replicationQueue(), st.replicationsInFlight());
     if (!st.locationsComplete()) {
       out.println("replica locations are still being rebuilt from chunkserver reports");
+    }
+    if (st.deletionsHeld() > 0) {
+      out.printf("%d replica deletions HELD: most of a chunkserver's replicas looked like garbage "
+          + "at once. Check the master's data dir, then 'granary cluster release-deletions' or "
+          + "'granary cluster discard-deletions'%n", st.deletionsHeld());
     }
   }
 }

@@ -60,6 +60,7 @@ final class FsckCommand implements Callable<Integer> {
     m.put("votes", r.votes());
     m.put("replicationQueue", r.replicationQueue());
     m.put("locationsComplete", r.locationsComplete());
+    m.put("deletionsHeld", r.deletionsHeld());
     m.put("problems", r.problems());
     return m;
   }

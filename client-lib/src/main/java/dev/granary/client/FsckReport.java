@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record FsckReport(long files, long chunks, long healthy, long underReplicated,
     long overReplicated, long corrupt, long missing, long votes, long replicationQueue,
-    boolean locationsComplete, String status, List<String> problems) {
+    boolean locationsComplete, String status, List<String> problems, long deletionsHeld) {
   public FsckReport {
     problems = List.copyOf(problems);
   }

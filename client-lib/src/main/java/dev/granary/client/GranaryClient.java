@@ -20,6 +20,8 @@ import dev.granary.wire.Limits;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.DeletionHoldRequest;
+import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.FileEntry;
@@ -460,7 +462,23 @@ public final class GranaryClient implements AutoCloseable {
     }
     return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
         r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
-        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis());
+        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis(), r.clusterId(),
+        r.deletionsHeld());
+  }
+
+  /**
+   * Releases (carries out) or discards (keeps the replicas of) the replica deletions the master
+   * holds because a report would have made most of a chunkserver's replicas garbage at once.
+   *
+   * @param node a chunkserver id or host:port, or {@code ""} for every node
+   * @return how many held deletions were acted on
+   * @throws NotFoundException if no chunkserver is called {@code node}
+   */
+  public long actOnHeldDeletions(boolean release, String node) throws GranaryException {
+    DeletionHoldResponse r = ctx.master().call(new DeletionHoldRequest(release
+        ? DeletionHoldRequest.Action.RELEASE : DeletionHoldRequest.Action.DISCARD, node),
+        DeletionHoldResponse.class, node.isEmpty() ? "every chunkserver" : node);
+    return r.replicas();
   }
 
   /** Health of the chunks of the files under {@code path}. */
@@ -469,7 +487,7 @@ public final class GranaryClient implements AutoCloseable {
     FsckResponse r = ctx.master().call(new FsckRequest(p), FsckResponse.class, p);
     return new FsckReport(r.files(), r.chunks(), r.healthy(), r.underReplicated(),
         r.overReplicated(), r.corrupt(), r.missing(), r.votes(), r.replicationQueue(),
-        r.locationsComplete(), r.status(), r.problems());
+        r.locationsComplete(), r.status(), r.problems(), r.deletionsHeld());
   }
 
   /** Counters of the block and location caches since this client was opened. */

@@ -68,9 +68,14 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public void startMaster() throws IOException {
+    startMaster(dir.resolve("master"));
+  }
+
+  /** Starts the master on the cluster's port with {@code dataDir} (an operator's other dir). */
+  public void startMaster(Path dataDir) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "master", "--host",
         "127.0.0.1", "--port", Integer.toString(masterPort), "--data-dir",
-        dir.resolve("master").toString()));
+        dataDir.toString()));
     cmd.addAll(masterFlags);
     master = spawn(cmd, "master");
   }
@@ -130,6 +135,21 @@ public final class ProcessCluster implements AutoCloseable {
         found.add(f);
       }
     }
+    return found;
+  }
+
+  /** Every replica file ({@code .chunk}) on every chunkserver's disk, sorted. */
+  public List<Path> allReplicaFiles() throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (int i = 0; i < chunkserverPorts.size(); i++) {
+      Path d = chunkserverDir(i).resolve("replicas");
+      if (Files.isDirectory(d)) {
+        try (var s = Files.list(d)) {
+          s.filter(f -> f.toString().endsWith(".chunk")).forEach(found::add);
+        }
+      }
+    }
+    found.sort(null);
     return found;
   }
 

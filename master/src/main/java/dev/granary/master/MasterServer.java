@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.journal.CorruptJournalException;
+import dev.granary.master.journal.JournalFiles;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.net.AllocateChunkHandler;
@@ -11,6 +12,7 @@ import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
 import dev.granary.master.net.DeleteHandler;
+import dev.granary.master.net.DeletionHoldHandler;
 import dev.granary.master.net.FsckHandler;
 import dev.granary.master.net.ListHandler;
 import dev.granary.master.net.LookupHandler;
@@ -41,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,11 +67,14 @@ public final class MasterServer implements AutoCloseable {
   private static final Duration COPY_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration PENDING_TTL = Duration.ofMinutes(10);
   private static final String ID_FILE = "master-id";
+  /** The cluster's id, created with a new data dir; chunkservers keep the id they joined. */
+  static final String CLUSTER_ID_FILE = "cluster-id";
 
   private final MasterConfig config;
   private final Clock clock;
   private final Ticker ticker;
   private String masterId = "";
+  private String clusterId = "";
   private MetadataStore store;
   private ChunkManager chunks;
   private MetadataService service;
@@ -107,8 +113,12 @@ public final class MasterServer implements AutoCloseable {
   public synchronized void start() throws IOException {
     Path dataDir = config.dataDir();
     prepareDataDir(dataDir);
-    masterId = loadOrCreateId(dataDir);
+    masterId = loadOrCreate(dataDir, ID_FILE,
+        () -> "master-" + UUID.randomUUID().toString().substring(0, 8));
+    boolean newCluster = !Files.exists(dataDir.resolve(CLUSTER_ID_FILE));
+    clusterId = loadOrCreate(dataDir, CLUSTER_ID_FILE, () -> UUID.randomUUID().toString());
     log.info("{}: starting with {}", masterId, config);
+    log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
     try {
       store = MetadataStore.open(dataDir, config.checkpointOps(), masterId);
     } catch (CorruptJournalException e) {
@@ -121,7 +131,8 @@ public final class MasterServer implements AutoCloseable {
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
-        config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL);
+        config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL,
+        startupDeletionDelay(config));
     chunks = new ChunkManager(masterId, settings, image.namespace(),
         PlacementPolicy.forName(config.placement()), ticker, lock,
         new JournaledDigestLog(image, store.journal(), clock));
@@ -132,9 +143,10 @@ public final class MasterServer implements AutoCloseable {
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
-        new ClusterStatusHandler(chunks, masterId, ticker), new FsckHandler(chunks),
-        new ReportBadReplicaHandler(chunks),
-        new RegisterHandler(chunks, masterId, config.pulseInterval()), new PulseHandler(chunks),
+        new ClusterStatusHandler(chunks, masterId, clusterId, ticker), new FsckHandler(chunks),
+        new ReportBadReplicaHandler(chunks), new DeletionHoldHandler(chunks),
+        new RegisterHandler(chunks, masterId, clusterId, config.pulseInterval()),
+        new PulseHandler(chunks),
         new ReplicaReportHandler(chunks), new CommandResultHandler(chunks)));
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -189,8 +201,19 @@ public final class MasterServer implements AutoCloseable {
     }
   }
 
-  private static String loadOrCreateId(Path dir) {
-    Path f = dir.resolve(ID_FILE);
+  /**
+   * How long after start-up garbage collection deletes nothing: long enough for every live
+   * chunkserver to have registered and reported (deadAfter), and at least one collection
+   * interval, so a master started on the wrong data dir is noticed before it acts.
+   */
+  static Duration startupDeletionDelay(MasterConfig config) {
+    return config.deadAfter().compareTo(config.gcInterval()) > 0 ? config.deadAfter()
+        : config.gcInterval();
+  }
+
+  /** The one-line id kept in {@code dir/name}, created durably by {@code fresh} if absent. */
+  private static String loadOrCreate(Path dir, String name, Supplier<String> fresh) {
+    Path f = dir.resolve(name);
     try {
       if (Files.exists(f)) {
         String id = Files.readString(f, StandardCharsets.UTF_8).strip();
@@ -198,11 +221,12 @@ public final class MasterServer implements AutoCloseable {
           return id;
         }
       }
-      String id = "master-" + UUID.randomUUID().toString().substring(0, 8);
-      Path tmp = dir.resolve(ID_FILE + ".tmp");
+      String id = fresh.get();
+      Path tmp = dir.resolve(name + ".tmp");
       Files.writeString(tmp, id + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
       Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      JournalFiles.fsyncDirectory(dir);
       return id;
     } catch (IOException e) {
       throw new ConfigException("master.dataDir " + dir + ": cannot read or write " + f + " ("
@@ -213,6 +237,11 @@ public final class MasterServer implements AutoCloseable {
   /** The port actually bound (useful with port 0). */
   public synchronized int port() {
     return port;
+  }
+
+  /** The id of the cluster this master serves (kept in the data directory). */
+  public synchronized String clusterId() {
+    return clusterId;
   }
 
   /** This master's stable id (kept in the data directory). */

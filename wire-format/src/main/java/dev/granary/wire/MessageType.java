@@ -9,6 +9,8 @@ import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.DeletionHoldRequest;
+import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FsckRequest;
 import dev.granary.wire.msg.FsckResponse;
@@ -76,6 +78,8 @@ public enum MessageType {
   REPORT_BAD_REPLICA_REQUEST(36, ReportBadReplicaRequest::decode),
   SERVER_DEFAULTS_REQUEST(38, ServerDefaultsRequest::decode),
   SERVER_DEFAULTS_RESPONSE(39, ServerDefaultsResponse::decode),
+  DELETION_HOLD_REQUEST(44, DeletionHoldRequest::decode),
+  DELETION_HOLD_RESPONSE(45, DeletionHoldResponse::decode),
 
   REGISTER_REQUEST(48, RegisterRequest::decode),
   REGISTER_RESPONSE(49, RegisterResponse::decode),

@@ -36,7 +36,9 @@ public enum Status {
   /** The master has not yet heard from enough chunkservers to answer for replica locations. */
   LOCATIONS_INCOMPLETE(18, 4),
   /** A request exceeds a protocol or configured limit. */
-  TOO_LARGE(19, 2);
+  TOO_LARGE(19, 2),
+  /** A chunkserver and a master belong to different clusters (their cluster ids differ). */
+  WRONG_CLUSTER(20, 2);
 
   private static final Status[] BY_CODE = new Status[32];
 

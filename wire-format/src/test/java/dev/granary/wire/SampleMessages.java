@@ -12,6 +12,8 @@ import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.DeletionHoldRequest;
+import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.FsckRequest;
@@ -98,19 +100,23 @@ final class SampleMessages {
       case CLUSTER_STATUS_REQUEST -> new ClusterStatusRequest();
       case CLUSTER_STATUS_RESPONSE -> new ClusterStatusResponse(str(r), list(r, () -> nodeStatus(r)),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong());
+          r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong(), str(r),
+          nonNegative(r));
       case FSCK_REQUEST -> new FsckRequest(path(r));
       case FSCK_RESPONSE -> new FsckResponse(r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextBoolean(), str(r), list(r, () -> str(r)));
+          r.nextBoolean(), str(r), list(r, () -> str(r)), nonNegative(r));
+      case DELETION_HOLD_REQUEST -> new DeletionHoldRequest(
+          DeletionHoldRequest.Action.values()[r.nextInt(2)], str(r));
+      case DELETION_HOLD_RESPONSE -> new DeletionHoldResponse(nonNegative(r));
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));
       case REPORT_BAD_REPLICA_REQUEST -> new ReportBadReplicaRequest(r.nextLong(), r.nextLong(),
           str(r), str(r));
       case REGISTER_REQUEST -> new RegisterRequest(str(r), r.nextInt(65536), r.nextLong(),
-          r.nextLong(), r.nextLong());
-      case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r));
+          r.nextLong(), r.nextLong(), str(r));
+      case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r), str(r));
       case PULSE_REQUEST -> new PulseRequest(str(r), r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextInt());
       case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)));

@@ -56,6 +56,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private final String nodeId;
   private final String software;
   private final HostPort master;
+  private final ClusterMembership membership;
   private final IntSupplier port;
   private final ReplicaStore store;
   private final TransferSlots slots;
@@ -72,6 +73,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private volatile boolean registered;
   private boolean everConnected;
   private boolean downLogged;
+  private boolean wrongClusterLogged;
   private long pulseMillis = 1000;
   private ScheduledFuture<?> pulseTask;
   private volatile boolean closed;
@@ -81,9 +83,11 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
    *     registering, so the session may be built before the server socket is bound)
    * @param loop the event loop that runs the session (and its connection)
    */
-  public MasterSession(String nodeId, String software, HostPort master, IntSupplier port,
-      ReplicaStore store, TransferSlots slots, EventLoop loop, Duration rpcTimeout) {
+  public MasterSession(String nodeId, String software, HostPort master,
+      ClusterMembership membership, IntSupplier port, ReplicaStore store, TransferSlots slots,
+      EventLoop loop, Duration rpcTimeout) {
     this.nodeId = nodeId;
+    this.membership = membership;
     this.software = software;
     this.master = master;
     this.port = port;
@@ -140,13 +144,18 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   private void register(Connection c) {
     ReplicaStore.Space s = store.space();
-    call(c, new RegisterRequest(nodeId, port.getAsInt(), s.capacityBytes(), s.usedBytes(), s.freeBytes()),
-        reply -> {
+    call(c, new RegisterRequest(nodeId, port.getAsInt(), s.capacityBytes(), s.usedBytes(),
+        s.freeBytes(), membership.clusterId()), reply -> {
           if (!(reply instanceof RegisterResponse r)) {
             log.warn("{}: master {} answered REGISTER with {}", nodeId, master, reply.type());
             c.close();
             return;
           }
+          if (!joined(r)) {
+            c.close();
+            return;
+          }
+          wrongClusterLogged = false;
           pulseMillis = Math.max(10, r.pulseIntervalMillis());
           sendFullReport(c, () -> {
             registered = true;
@@ -160,6 +169,42 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
             scheduleFlush();
           });
         });
+  }
+
+  /**
+   * Whether the master that accepted this node is of this node's cluster; a node that never
+   * joined one joins the master's now, durably, before it reports a replica.
+   */
+  private boolean joined(RegisterResponse r) {
+    String before = membership.clusterId();
+    try {
+      if (membership.join(r.clusterId())) {
+        if (before.isEmpty()) {
+          log.info("{}: joined cluster {} (kept in the data dir)", nodeId, r.clusterId());
+        }
+        return true;
+      }
+    } catch (java.io.IOException e) {
+      log.error("{}: cannot keep cluster id {} in the data dir ({}); not reporting replicas, "
+          + "retrying", nodeId, r.clusterId(), describe(e));
+      downLogged = true;
+      return false;
+    }
+    wrongCluster("master " + r.masterId() + " at " + master + " serves cluster "
+        + (r.clusterId().isEmpty() ? "(none)" : r.clusterId()) + ", this chunkserver belongs to "
+        + "cluster " + before + ": not joining it, replicas untouched; retrying");
+    return false;
+  }
+
+  /** One ERROR line per refusal streak, then quiet retries with backoff. */
+  private void wrongCluster(String line) {
+    downLogged = true;
+    if (!wrongClusterLogged) {
+      wrongClusterLogged = true;
+      log.error("{}: {}", nodeId, line);
+    } else {
+      log.debug("{}: {}", nodeId, line);
+    }
   }
 
   private void sendFullReport(Connection c, Runnable done) {
@@ -221,6 +266,11 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
         return;
       }
       Throwable e = unwrap(err);
+      if (e instanceof RemoteException re && re.status() == Status.WRONG_CLUSTER) {
+        wrongCluster("refused by master " + master + ": " + re.getMessage());
+        c.close();
+        return;
+      }
       if (e instanceof RemoteException re && re.status() == Status.NOT_REGISTERED) {
         if (registered) {
           registered = false;

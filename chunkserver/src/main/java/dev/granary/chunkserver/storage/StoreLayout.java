@@ -2,8 +2,12 @@ package dev.granary.chunkserver.storage;
 
 import dev.granary.wire.ChunkHandles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -11,6 +15,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <pre>
  *  node-id                      the node's stable id
+ *  cluster-id                   the id of the cluster the node joined (absent until it joins)
  *  replicas/HHHHHHHHHHHHHHHH.chunk   replica bytes, verbatim (HHHH.. = the 16-hex-digit handle)
  *  replicas/HHHHHHHHHHHHHHHH.meta    version, length, digest, block CRC32Cs (see MetaFile)
  *  tmp/                         replicas being written; emptied at start-up
@@ -54,6 +59,24 @@ public final class StoreLayout {
 
   public Path metaFile(long handle) {
     return replicas().resolve(ChunkHandles.format(handle) + META_SUFFIX);
+  }
+
+  /**
+   * Writes {@code content} to {@code dir/name} durably and atomically: a temporary file, forced,
+   * renamed over the name, and the directory forced. A crash leaves the old file or the new.
+   */
+  public static void writeDurably(Path dir, String name, String content) throws IOException {
+    Path tmp = dir.resolve(name + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(dir);
   }
 
   /** Forces a directory's entries (new, renamed, removed files) to disk. */

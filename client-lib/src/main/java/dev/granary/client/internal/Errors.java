@@ -47,7 +47,7 @@ public final class Errors {
       case ALREADY_EXISTS -> new AlreadyExistsException(m, cause);
       case INTEGRITY -> new IntegrityException(m, cause);
       case DENIED -> new DeniedException(m, cause);
-      case INVALID_ARGUMENT -> new InvalidArgumentException(Kind.INVALID, m, cause);
+      case INVALID_ARGUMENT, WRONG_CLUSTER -> new InvalidArgumentException(Kind.INVALID, m, cause);
       case NOT_EMPTY -> new InvalidArgumentException(Kind.NOT_EMPTY, m, cause);
       case NOT_A_DIRECTORY -> new InvalidArgumentException(Kind.NOT_A_DIRECTORY, m, cause);
       case IS_A_DIRECTORY -> new InvalidArgumentException(Kind.IS_A_DIRECTORY, m, cause);

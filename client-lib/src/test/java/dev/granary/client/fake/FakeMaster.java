@@ -260,11 +260,11 @@ public final class FakeMaster extends FakeServer {
             c.running() ? "LIVE" : "DEAD", 0, 1 << 30, 1 << 30, c.replicaCount(), 5, 0));
       }
       return new ClusterStatusResponse(id(), nodes, namespace.size() - 1, 1, 0, 0, 0, 0, 0, 0, 0,
-          true, 1234);
+          true, 1234, "fake-cluster", 0);
     }
     if (m instanceof FsckRequest f) {
       return new FsckResponse(1, 2, 2, 0, 0, 0, 0, 0, 0, true, "HEALTHY",
-          List.of("fsck of " + f.path()));
+          List.of("fsck of " + f.path()), 0);
     }
     return error(Status.INVALID_ARGUMENT, "fake master: unexpected " + m.type());
   }

@@ -68,7 +68,7 @@ public final class JournalFiles {
   }
 
   /** Makes a rename, creation or deletion in {@code dir} durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }

@@ -10,12 +10,15 @@ import java.util.concurrent.CompletableFuture;
 public final class ClusterStatusHandler implements RequestHandler<ClusterStatusRequest> {
   private final ChunkManager chunks;
   private final String masterId;
+  private final String clusterId;
   private final Ticker ticker;
   private final long startNanos;
 
-  public ClusterStatusHandler(ChunkManager chunks, String masterId, Ticker ticker) {
+  public ClusterStatusHandler(ChunkManager chunks, String masterId, String clusterId,
+      Ticker ticker) {
     this.chunks = chunks;
     this.masterId = masterId;
+    this.clusterId = clusterId;
     this.ticker = ticker;
     this.startNanos = ticker.read();
   }
@@ -28,6 +31,6 @@ public final class ClusterStatusHandler implements RequestHandler<ClusterStatusR
   @Override
   public CompletableFuture<? extends Message> handle(ClusterStatusRequest r, PeerContext peer) {
     return CompletableFuture.completedFuture(
-        chunks.clusterStatus(masterId, Math.max(0, (ticker.read() - startNanos) / 1_000_000)));
+        chunks.clusterStatus(masterId, clusterId, Math.max(0, (ticker.read() - startNanos) / 1_000_000)));
   }
 }

@@ -3,7 +3,10 @@ package dev.granary.master.net;
 import dev.granary.master.replication.ChunkManager;
 import java.util.concurrent.CompletableFuture;
 
-/** REPORT_BAD_REPLICA: drops a corrupt replica, deletes and replaces it. */
+/**
+ * REPORT_BAD_REPLICA: from the replica's holder, a fact (the replica is replaced); from anyone
+ * else, a claim the holder is asked to verify first.
+ */
 public final class ReportBadReplicaHandler implements RequestHandler<dev.granary.wire.msg.ReportBadReplicaRequest> {
   private final ChunkManager chunks;
 
@@ -19,7 +22,8 @@ public final class ReportBadReplicaHandler implements RequestHandler<dev.granary
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.ReportBadReplicaRequest r, PeerContext peer) {
-    chunks.reportBad(r);
+    chunks.reportBad(r, peer.isChunkserver(r.nodeId()),
+        peer.role() + " " + peer.peerId() + "@" + peer.remoteHost());
     return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
   }
 }

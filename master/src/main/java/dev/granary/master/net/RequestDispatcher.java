@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 @Sharable
 public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
-  private static final AttributeKey<String> PEER_ID = AttributeKey.valueOf("granary.peerId");
+  private static final AttributeKey<ServerHandshakeHandler.PeerInfo> PEER =
+      AttributeKey.valueOf("granary.peer");
 
   private final String nodeId;
   private final Map<Class<?>, RequestHandler<?>> handlers = new HashMap<>();
@@ -46,7 +47,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ServerHandshakeHandler.PeerInfo info) {
-      ctx.channel().attr(PEER_ID).set(info.role() + " " + info.nodeId());
+      ctx.channel().attr(PEER).set(info);
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -91,8 +92,9 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private PeerContext peer(ChannelHandlerContext ctx) {
     String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
         ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-    String id = ctx.channel().attr(PEER_ID).get();
-    return new PeerContext(host, id == null ? "" : id);
+    ServerHandshakeHandler.PeerInfo info = ctx.channel().attr(PEER).get();
+    return info == null ? new PeerContext(host, null, "")
+        : new PeerContext(host, info.role(), info.nodeId());
   }
 
   private ErrorReply failure(Message request, Throwable err) {

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -50,7 +52,7 @@ public final class ChunkManager {
   /** Tunables, most from the master config. */
   public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
       long chunkSize, int minReplicas, int maxCopiesPerNode, Duration copyTimeout,
-      Duration pendingTtl) {}
+      Duration pendingTtl, Duration startupDeletionDelay) {}
 
   private final String nodeId;
   private final Settings settings;
@@ -68,6 +70,8 @@ public final class ChunkManager {
   private final VoteResolver votes;
   private final HealthScanner health;
   private final ReportReconciler reconciler;
+  private final DeletionGuard deletions;
+  private final BadReplicaReports badReports = new BadReplicaReports();
   private final long startMillis;
   private volatile boolean locationsComplete;
 
@@ -82,14 +86,17 @@ public final class ChunkManager {
     this.liveness = new LivenessMonitor(registry, settings.deadAfter());
     this.garbage = new GarbageTracker(settings.pendingTtl().toMillis(),
         settings.gcInterval().toMillis());
+    this.startMillis = now();
+    this.deletions = new DeletionGuard(nodeId, startMillis,
+        settings.startupDeletionDelay().toMillis());
     this.scheduler = new ReplicationScheduler(nodeId, registry, replicas, namespace, placement,
-        settings.maxCopiesPerNode(), settings.copyTimeout().toMillis());
+        settings.maxCopiesPerNode(), settings.copyTimeout().toMillis(),
+        deletions::deferredHolders);
     this.votes = new VoteResolver(nodeId, namespace, registry, replicas, suspects, scheduler,
-        corrupt, digestLog);
+        corrupt, digestLog, deletions);
     this.health = new HealthScanner(namespace, registry, replicas, corrupt);
     this.reconciler = new ReportReconciler(nodeId, namespace, replicas, suspects, garbage,
         scheduler, corrupt);
-    this.startMillis = now();
     this.locationsComplete = namespace.chunkCount() == 0;
   }
 
@@ -297,6 +304,15 @@ public final class ChunkManager {
       ChunkCommand c = r.command();
       if (c.kind() == ChunkCommand.Kind.COPY) {
         scheduler.onCopyResult(n, c, r.ok(), r.message());
+      } else if (c.kind() == ChunkCommand.Kind.VERIFY) {
+        badReports.done(c.handle(), n.ordinal());
+        if (r.ok()) {
+          log.info("{}: replica of chunk {} on {} verified good: the report against it was "
+              + "wrong", nodeId, ChunkHandles.format(c.handle()), n.id());
+        } else {
+          log.warn("{}: verifying chunk {} on {} failed: {}", nodeId,
+              ChunkHandles.format(c.handle()), n.id(), r.message());
+        }
       } else if (!r.ok()) {
         log.warn("{}: {} of chunk {} on {} failed: {}", nodeId, c.kind(),
             ChunkHandles.format(c.handle()), n.id(), r.message());
@@ -306,25 +322,58 @@ public final class ChunkManager {
     }
   }
 
-  /** A replica failed its checksums: drop it, delete it, replace it. */
-  public void reportBad(ReportBadReplicaRequest r) {
+  /**
+   * A replica was reported to fail its checksums. From its holder ({@code fromHolder}: the
+   * scrubber, a verification or a copy found it, and the holder has quarantined it) the report
+   * is a fact: the location goes and the chunk is re-replicated. From anyone else (a reader) it is
+   * a claim: the holder is asked to verify the replica and nothing is removed on the claim alone;
+   * such claims are rate limited per {@code reporter}.
+   */
+  public void reportBad(ReportBadReplicaRequest r, boolean fromHolder, String reporter) {
     lock.writeLock().lock();
     try {
       ChunkserverNode n = registry.get(r.nodeId());
-      log.warn("{}: replica of chunk {} v{} on {} reported corrupt: {}", nodeId,
-          ChunkHandles.format(r.handle()), r.version(), r.nodeId(), r.reason());
       if (n == null) {
+        log.debug("{}: bad replica report from {} names unknown chunkserver {}", nodeId,
+            reporter, r.nodeId());
         return;
       }
-      FileNode f = namespace.fileOf(r.handle());
-      suspects.remove(r.handle(), n.ordinal());
-      if (replicas.remove(r.handle(), n.ordinal())) {
-        n.chunkRemoved();
+      if (fromHolder) {
+        log.warn("{}: replica of chunk {} v{} on {} is corrupt (found by its holder): {}",
+            nodeId, ChunkHandles.format(r.handle()), r.version(), n.id(), r.reason());
+        badReports.done(r.handle(), n.ordinal());
+        suspects.remove(r.handle(), n.ordinal());
+        if (replicas.remove(r.handle(), n.ordinal())) {
+          n.chunkRemoved();
+        }
+        if (namespace.fileOf(r.handle()) != null) {
+          corrupt.add(r.handle());
+          scheduler.check(r.handle());
+        }
+        return;
       }
-      n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, r.handle(), r.version(), null));
-      if (f != null) {
-        corrupt.add(r.handle());
-        scheduler.check(r.handle());
+      if (!n.isLive() || !replicas.contains(r.handle(), n.ordinal())) {
+        log.debug("{}: {} reports chunk {} on {} bad, but it is not a live location there",
+            nodeId, reporter, ChunkHandles.format(r.handle()), n.id());
+        return;
+      }
+      switch (badReports.admit(reporter, r.handle(), n.ordinal(), now())) {
+        case VERIFY -> {
+          log.warn("{}: {} reports the replica of chunk {} on {} bad ({}): asking {} to verify "
+              + "it", nodeId, reporter, ChunkHandles.format(r.handle()), n.id(), r.reason(),
+              n.id());
+          n.enqueue(new ChunkCommand(ChunkCommand.Kind.VERIFY, r.handle(), r.version(), null));
+        }
+        case ALREADY_VERIFYING -> log.debug("{}: chunk {} on {} is already being verified",
+            nodeId, ChunkHandles.format(r.handle()), n.id());
+        case REFUSED -> {
+          if (badReports.refused() % 1000 == 1) {
+            log.warn("{}: bad replica reports refused ({} so far): {} sends too many, or {} "
+                + "verifications are in flight", nodeId, badReports.refused(), reporter,
+                badReports.inFlight());
+          }
+        }
+        default -> throw new IllegalStateException();
       }
     } finally {
       lock.writeLock().unlock();
@@ -343,6 +392,8 @@ public final class ChunkManager {
         log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
             + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
         scheduler.onNodeDead(dead);
+        deletions.forgetNode(dead.ordinal());
+        badReports.forgetNode(dead.ordinal());
         for (long h : held) {
           reconciler.removeLocation(h, dead);
         }
@@ -354,19 +405,78 @@ public final class ChunkManager {
         return;
       }
       votes.resolveAll();
-      garbage.collect(now, h -> namespace.fileOf(h) != null, (h, ordinal, version) -> {
-        ChunkserverNode n = registry.byOrdinal(ordinal);
-        if (n.isLive()) {
-          log.info("{}: replica of unknown chunk {} on {}: garbage, deleting", nodeId,
-              ChunkHandles.format(h), n.id());
-          n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, version, null));
-        }
-      });
+      collectGarbage(now);
       scheduler.schedule(now);
+      int liveNodes = registry.live().size();
+      deletions.releaseDeferred((h, badHolders) -> {
+        FileNode f = namespace.fileOf(h);
+        int live = scheduler.liveReplicas(h);
+        return f == null
+            || (live > 0 && live >= Math.min(f.replication(), liveNodes - badHolders));
+      }, registry::byOrdinal);
       corrupt.removeIf(h -> {
         FileNode f = namespace.fileOf(h);
         return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
       });
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Unknown replicas past their grace, per node, through the deletion guard. */
+  private void collectGarbage(long now) {
+    if (!deletions.collectionAllowed(now, locationsComplete)) {
+      return;
+    }
+    Map<Integer, List<GarbageTracker.Candidate>> due = new HashMap<>();
+    garbage.collect(now, h -> namespace.fileOf(h) != null,
+        c -> due.computeIfAbsent(c.ordinal(), k -> new ArrayList<>()).add(c));
+    for (Map.Entry<Integer, List<GarbageTracker.Candidate>> e : due.entrySet()) {
+      ChunkserverNode n = registry.byOrdinal(e.getKey());
+      if (n.isLive()) {
+        deletions.collect(n, e.getValue(), n.chunks());
+      }
+    }
+  }
+
+  /**
+   * An operator releases (carries out) or discards (keeps the replicas of) the held deletions of
+   * {@code node} (an id or host:port; empty for every node).
+   *
+   * @return how many replicas were acted on
+   * @throws MetadataException NOT_FOUND if no chunkserver is called {@code node}
+   */
+  public long actOnHeldDeletions(boolean release, String node) {
+    lock.writeLock().lock();
+    try {
+      java.util.function.IntPredicate select;
+      if (node.isEmpty()) {
+        select = o -> true;
+      } else {
+        ChunkserverNode target = null;
+        for (ChunkserverNode n : registry.all()) {
+          if (n.id().equals(node) || n.address().hostPort().equals(node)) {
+            target = n;
+          }
+        }
+        if (target == null) {
+          throw new MetadataException(Status.NOT_FOUND, "no chunkserver '" + node
+              + "' (expected a node id or host:port from 'granary cluster')");
+        }
+        int ordinal = target.ordinal();
+        select = o -> o == ordinal;
+      }
+      long n = deletions.take(select, (ordinal, handle, version) -> {
+        ChunkserverNode holder = registry.byOrdinal(ordinal);
+        if (!release) {
+          garbage.keep(handle, ordinal);
+        } else if (namespace.fileOf(handle) == null && holder.isLive()) {
+          holder.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, version, null));
+        }
+      });
+      log.warn("{}: an operator {} {} held replica deletions{}", nodeId,
+          release ? "released" : "discarded", n, node.isEmpty() ? "" : " on " + node);
+      return n;
     } finally {
       lock.writeLock().unlock();
     }
@@ -428,7 +538,8 @@ public final class ChunkManager {
     }
   }
 
-  public ClusterStatusResponse clusterStatus(String masterId, long uptimeMillis) {
+  public ClusterStatusResponse clusterStatus(String masterId, String clusterId,
+      long uptimeMillis) {
     lock.readLock().lock();
     try {
       long now = now();
@@ -442,7 +553,8 @@ public final class ChunkManager {
       return new ClusterStatusResponse(masterId, nodes, namespace.fileCount(),
           namespace.directoryCount(), namespace.chunkCount(), h.underReplicated(),
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
-          scheduler.inFlight(), locationsComplete, uptimeMillis);
+          scheduler.inFlight(), locationsComplete, uptimeMillis, clusterId,
+          deletions.heldCount());
     } finally {
       lock.readLock().unlock();
     }
@@ -461,9 +573,14 @@ public final class ChunkManager {
       if (!locationsComplete && problems.size() < HealthScanner.MAX_PROBLEMS) {
         problems.add(0, "replica locations are still being reported after a master restart");
       }
+      long held = deletions.heldCount();
+      if (held > 0 && problems.size() < HealthScanner.MAX_PROBLEMS) {
+        problems.add(0, held + " replica deletions held: most of a chunkserver's replicas looked "
+            + "like garbage at once (see 'granary cluster release-deletions')");
+      }
       return new FsckResponse(h.files(), h.chunks(), h.healthy(), h.underReplicated(),
           h.overReplicated(), h.corrupt(), h.missing(), votes.decisions(), scheduler.queueSize(),
-          locationsComplete, status, problems);
+          locationsComplete, status, problems, held);
     } finally {
       lock.readLock().unlock();
     }

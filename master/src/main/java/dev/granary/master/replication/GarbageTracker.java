@@ -18,6 +18,12 @@ import java.util.Map;
  *       belong to a write still in flight, whose client will commit it against this master. Such
  *       handles are protected like pending ones for {@code pendingTtl} after start-up, unless
  *       replay showed them to be garbage (files deleted or replaced before the restart).
+ *   <li>abandoned allocations: handles this incarnation handed out whose writer never committed
+ *       them. Their replicas are garbage on this master's own knowledge; every other unknown
+ *       replica is garbage only on the strength of the namespace, which may be old (a restored
+ *       backup), so {@link Candidate#provenance} tells the collector which is which.
+ *   <li>kept replicas: unknown replicas an operator chose to keep (a discarded deletion hold);
+ *       never proposed again by this incarnation.
  * </ul>
  * Guarded by the master's metadata lock.
  */
@@ -29,10 +35,36 @@ public final class GarbageTracker {
   /** handle -> (node ordinal -> first seen). */
   private final Map<Long, Map<Integer, Unknown>> unknown = new HashMap<>();
   private long inheritedUpTo;
+  /** The highest handle this incarnation allocated. */
+  private long allocatedUpTo;
   private long inheritedUntil;
 
   /** An unreferenced replica on a node: its version and when it was first reported. */
   public record Unknown(long version, long firstSeen) {}
+
+  /** Why an unreferenced replica is believed to be garbage. */
+  public enum Provenance {
+    /** Its file was deleted or replaced, or this incarnation allocated it and the write died. */
+    KNOWN,
+    /** Not in the namespace, and within the handles an earlier incarnation reserved. */
+    UNREFERENCED,
+    /** A handle no incarnation of this master handed out: its namespace is older than the replica. */
+    NEVER_ALLOCATED
+  }
+
+  /** An unknown replica due for deletion. */
+  public record Candidate(long handle, int ordinal, long version, Provenance provenance) {}
+
+  /** At most this many abandoned handles are remembered (oldest forgotten first). */
+  static final int MAX_ABANDONED = 1 << 20;
+  private final java.util.LinkedHashMap<Long, Boolean> abandoned =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > MAX_ABANDONED;
+        }
+      };
+  private final java.util.Set<Long> kept = new java.util.HashSet<>();
 
   public GarbageTracker(long pendingTtlMillis, long graceMillis) {
     this.pendingTtlMillis = pendingTtlMillis;
@@ -50,6 +82,7 @@ public final class GarbageTracker {
 
   public void allocated(long handle, long now) {
     pending.put(handle, now);
+    allocatedUpTo = Math.max(allocatedUpTo, handle);
   }
 
   public void committed(long handle) {
@@ -81,6 +114,9 @@ public final class GarbageTracker {
   }
 
   public void unknownReported(long handle, int ordinal, long version, long now) {
+    if (kept.contains(keepKey(handle, ordinal))) {
+      return;
+    }
     unknown.computeIfAbsent(handle, k -> new HashMap<>(2)).putIfAbsent(ordinal,
         new Unknown(version, now));
   }
@@ -96,18 +132,42 @@ public final class GarbageTracker {
     return unknown.size();
   }
 
-  /** Receives an unknown replica that is due for deletion. */
-  @FunctionalInterface
-  public interface Collector {
-    void collect(long handle, int ordinal, long version);
+  /** An operator keeps this unknown replica: it is never proposed for deletion again. */
+  public void keep(long handle, int ordinal) {
+    kept.add(keepKey(handle, ordinal));
+    unknownGone(handle, ordinal);
+  }
+
+  public int keptCount() {
+    return kept.size();
+  }
+
+  private static long keepKey(long handle, int ordinal) {
+    return handle * 31 + ordinal;
+  }
+
+  private Provenance provenance(long handle) {
+    if (recentGarbage.containsKey(handle) || abandoned.containsKey(handle)) {
+      return Provenance.KNOWN;
+    }
+    return handle > Math.max(inheritedUpTo, allocatedUpTo) ? Provenance.NEVER_ALLOCATED
+        : Provenance.UNREFERENCED;
   }
 
   /**
    * Hands every unknown replica older than the grace period that is not pending (and still not
-   * referenced, per {@code referenced}) to {@code collector}, and expires old bookkeeping.
+   * referenced, per {@code referenced}) to {@code collector} with its provenance, and expires old
+   * bookkeeping. A pending allocation that expires is remembered as abandoned.
    */
-  public void collect(long now, java.util.function.LongPredicate referenced, Collector collector) {
-    pending.values().removeIf(t -> now - t >= pendingTtlMillis);
+  public void collect(long now, java.util.function.LongPredicate referenced,
+      java.util.function.Consumer<Candidate> collector) {
+    for (Iterator<Map.Entry<Long, Long>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Long> p = it.next();
+      if (now - p.getValue() >= pendingTtlMillis) {
+        abandoned.put(p.getKey(), Boolean.TRUE);
+        it.remove();
+      }
+    }
     recentGarbage.values().removeIf(t -> now - t >= Math.max(pendingTtlMillis, graceMillis));
     for (Iterator<Map.Entry<Long, Map<Integer, Unknown>>> it = unknown.entrySet().iterator();
         it.hasNext(); ) {
@@ -122,7 +182,8 @@ public final class GarbageTracker {
       }
       e.getValue().entrySet().removeIf(u -> {
         if (now - u.getValue().firstSeen() >= graceMillis) {
-          collector.collect(handle, u.getKey(), u.getValue().version());
+          collector.accept(new Candidate(handle, u.getKey(), u.getValue().version(),
+              provenance(handle)));
           return true;
         }
         return false;

@@ -47,10 +47,13 @@ public final class ReplicationScheduler {
   private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
   private final Map<Long, String> lastFailedTarget = new HashMap<>();
   private int inFlight;
+  /** Nodes still holding a bad replica of a chunk (to be deleted): never a copy's target. */
+  private final java.util.function.LongFunction<Set<Integer>> badHolders;
 
   public ReplicationScheduler(String nodeId, NodeRegistry registry, ReplicaMap replicas,
       Namespace namespace, PlacementPolicy placement, int maxCopiesPerNode,
-      long copyTimeoutMillis) {
+      long copyTimeoutMillis, java.util.function.LongFunction<Set<Integer>> badHolders) {
+    this.badHolders = badHolders;
     this.nodeId = nodeId;
     this.registry = registry;
     this.replicas = replicas;
@@ -166,6 +169,9 @@ public final class ReplicationScheduler {
     }
     for (CopyTask t : tasks.getOrDefault(handle, List.of())) {
       excluded.add(t.target().id());
+    }
+    for (int o : badHolders.apply(handle)) {
+      excluded.add(registry.byOrdinal(o).id());
     }
     String failed = lastFailedTarget.get(handle);
     List<NodeView> candidates = new ArrayList<>();

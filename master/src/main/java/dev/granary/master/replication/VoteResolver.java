@@ -6,7 +6,6 @@ import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.voting.MajorityVote;
 import dev.granary.wire.ChunkHandles;
-import dev.granary.wire.msg.ChunkCommand;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,11 +31,13 @@ final class VoteResolver {
   private final ReplicationScheduler scheduler;
   private final Set<Long> corrupt;
   private final DigestLog digestLog;
+  private final DeletionGuard deletions;
   private long decisions;
 
   VoteResolver(String nodeId, Namespace namespace, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, ReplicationScheduler scheduler, Set<Long> corrupt,
-      DigestLog digestLog) {
+      DigestLog digestLog, DeletionGuard deletions) {
+    this.deletions = deletions;
     this.nodeId = nodeId;
     this.namespace = namespace;
     this.registry = registry;
@@ -114,14 +115,16 @@ final class VoteResolver {
           n.chunkRemoved();
         }
         suspects.remove(handle, n.ordinal());
-        n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, f.version(index), null));
+        // Out of the locations now; off the disk once the chunk is back at its goal (GFS §5.2).
+        deletions.deferDelete(handle, n.ordinal(), f.version(index));
         losers.add(n.id());
       }
     }
     if (!losers.isEmpty()) {
       corrupt.add(handle);
     }
-    log.info("{}: vote on chunk {} of {} replicas: {} wins ({}); deleting and replacing {}",
+    log.info("{}: vote on chunk {} of {} replicas: {} wins ({}); replacing {} (deleted once "
+        + "the chunk is back at its goal)",
         nodeId, ChunkHandles.format(handle), votes.size(),
         Long.toHexString(d.winner().digest()),
         d.strictMajority() ? "strict majority" : "no majority, committed digest decides",

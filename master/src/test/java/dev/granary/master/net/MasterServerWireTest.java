@@ -124,7 +124,8 @@ class MasterServerWireTest {
       throws Exception {
     Connection c = connect(m, Role.CHUNKSERVER, id);
     RegisterResponse r = call(c, new RegisterRequest(id, 9000 + id.hashCode() % 100, 1L << 40, 0,
-        1L << 40));
+        1L << 40, ""));
+    assertEquals(m.clusterId(), r.clusterId());
     assertEquals(m.masterId(), r.masterId());
     assertEquals("127.0.0.1", r.observedHost());
     assertEquals(100, r.pulseIntervalMillis());

@@ -38,7 +38,7 @@ class ChunkManagerTest {
   private final List<long[]> digestRecords = new ArrayList<>();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
-      Duration.ofMinutes(10));
+      Duration.ofMinutes(10), Duration.ofSeconds(30));
   private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
       ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
@@ -47,7 +47,7 @@ class ChunkManagerTest {
 
   private void register(String... ids) {
     for (String id : ids) {
-      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
       cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
     }
   }
@@ -313,19 +313,28 @@ class ChunkManagerTest {
   }
 
   @Test
-  void voteDeletesTheMinorityReplica() {
+  void voteDeletesTheMinorityReplicaOnceTheGoalIsMetElsewhere() {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     report("n3", 1, 1, LENGTH, 999);
     cm.tick();
-    List<ChunkCommand> cmds = pulse("n3");
-    assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
     assertEquals(List.of("n1", "n2"), cm.holders(1));
     FsckResponse f = cm.fsck("/");
     assertEquals(1, f.votes());
     assertEquals(1, f.corrupt());
     assertEquals("DEGRADED", f.status());
     assertTrue(digestRecords.isEmpty());
+    // The loser stays on disk (GFS 5.2) until a verified copy brings the chunk back to 3.
+    assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE));
+    ChunkCommand copy = firstCopy();
+    assertEquals("n4", copy.target().id());
+    cm.tick();
+    assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE),
+        "not while the copy is in flight");
+    report("n4", 1, 1, LENGTH, DIGEST);
+    cm.tick();
+    assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.DELETE, 1, 1, null)), pulse("n3"));
+    assertEquals("HEALTHY", cm.fsck("/").status());
   }
 
   @Test
@@ -352,6 +361,9 @@ class ChunkManagerTest {
     cm.tick();
     assertEquals(1, digestRecords.size());
     assertEquals(555, ns.fileOf(1).digest(0));
+    // Three nodes, two good replicas: the loser's node is the only place for the third copy, so
+    // the loser goes now (two verified replicas remain).
+    cm.tick();
     assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
     assertEquals(List.of("n2", "n3"), cm.holders(1).stream().sorted()
         .collect(Collectors.toList()));
@@ -385,13 +397,14 @@ class ChunkManagerTest {
   }
 
   @Test
-  void badReplicaIsDroppedDeletedAndReplaced() {
+  void aReplicaItsHolderFoundBadIsDroppedAndReplaced() {
     register("n1", "n2", "n3");
     file("/a", 1, 2, "n1", "n2");
     cm.tick();
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"));
+    // The holder quarantined it already: the master drops the location, sends no DELETE.
+    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), true, "n1");
     assertEquals(List.of("n2"), cm.holders(1));
-    assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
+    assertEquals(List.of(), pulse("n1"));
     assertEquals(1, cm.fsck("/").corrupt());
     cm.tick();
     ChunkCommand copy = pulse("n2").get(0);
@@ -404,6 +417,57 @@ class ChunkManagerTest {
   }
 
   @Test
+  void aReadersReportOnlyAsksTheHolderToVerify() {
+    register("n1", "n2", "n3");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    cm.tick();
+    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    assertEquals(List.of("n1", "n2", "n3"), cm.holders(1), "nothing removed on a claim");
+    List<ChunkCommand> cmds = pulse("n1");
+    assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.VERIFY, 1, 1, null)), cmds,
+        "one verification, however often it is reported meanwhile");
+    // The holder found it good: the claim was wrong, nothing changes.
+    cm.commandResult(new CommandResultRequest("n1", cmds.get(0), true, "verified"));
+    cm.tick();
+    assertEquals(List.of("n1", "n2", "n3"), cm.holders(1));
+    assertEquals("HEALTHY", cm.fsck("/").status());
+  }
+
+  @Test
+  void aFloodOfFalseReportsCostsNoReplica() {
+    register("n1", "n2", "n3");
+    for (int h = 1; h <= 3; h++) {
+      file("/f" + h, h, 3, "n1", "n2", "n3");
+    }
+    cm.tick();
+    int verifications = 0;
+    for (int round = 0; round < 50; round++) {
+      for (int h = 1; h <= 3; h++) {
+        for (String n : List.of("n1", "n2", "n3")) {
+          cm.reportBad(new ReportBadReplicaRequest(h, 1, n, "lies"), false, "liar");
+        }
+      }
+      for (String n : List.of("n1", "n2", "n3")) {
+        for (ChunkCommand c : pulse(n)) {
+          assertEquals(ChunkCommand.Kind.VERIFY, c.kind(), "only verifications: " + c);
+          verifications++;
+          cm.commandResult(new CommandResultRequest(n, c, true, "verified"));
+        }
+      }
+      cm.tick();
+    }
+    assertTrue(verifications <= BadReplicaReports.BURST + 1,
+        "the liar is rate limited: " + verifications + " verifications");
+    for (int h = 1; h <= 3; h++) {
+      assertEquals(List.of("n1", "n2", "n3"), cm.holders(h));
+    }
+    // Another reporter is not starved by the liar.
+    cm.reportBad(new ReportBadReplicaRequest(2, 1, "n2", "really bad"), false, "honest");
+    assertEquals(ChunkCommand.Kind.VERIFY, pulse("n2").get(0).kind());
+  }
+
+  @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
     ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
     ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
@@ -412,7 +476,7 @@ class ChunkManagerTest {
     fresh.tick();
     assertFalse(fresh.locationsComplete());
     assertEquals("DEGRADED", fresh.fsck("/").status());
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
     fresh.report(new ReplicaReportRequest("n1", true, 0, true,
         List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
     fresh.tick();
@@ -425,7 +489,7 @@ class ChunkManagerTest {
     ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
     ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
+    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
     fresh.report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
     fresh.tick();
     assertFalse(fresh.locationsComplete());
@@ -436,5 +500,125 @@ class ChunkManagerTest {
     FsckResponse f = fresh.fsck("/");
     assertEquals(1, f.missing());
     assertEquals("CORRUPT", f.status());
+  }
+
+  private List<Long> deletesOn(String id) {
+    return pulse(id).stream().filter(c -> c.kind() == ChunkCommand.Kind.DELETE)
+        .map(ChunkCommand::handle).sorted().collect(Collectors.toList());
+  }
+
+  @Test
+  void nothingIsCollectedBeforeTheStartUpDelay() {
+    // Locations are complete at once (no chunks), the grace of an unknown replica is 30 s, the
+    // start-up delay 30 s as well: a replica first seen at 20 s goes at 50 s, not before.
+    register("n1");
+    cm.inherit(100, new long[0]);
+    ticker.advance(Duration.ofSeconds(20));
+    report("n1", 7, 1, 10, 1);
+    ticker.advance(Duration.ofMinutes(10).minusSeconds(20));
+    pulseAll("n1");
+    cm.tick();
+    assertEquals(List.of(7L), deletesOn("n1"), "after both the delay and the grace");
+  }
+
+  @Test
+  void mostOfANodesReplicasTurningGarbageAtOnceIsHeldUntilAnOperatorActs() {
+    // A master on an old copy of its namespace: n1 holds /old's chunk and five chunks of files
+    // the old namespace never heard of (handles it did reserve).
+    cm.inherit(100, new long[0]);
+    register("n1", "n2");
+    file("/old", 1, 2, "n1", "n2");
+    for (long h = 10; h < 15; h++) {
+      report("n1", h, 1, LENGTH, DIGEST);
+    }
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), deletesOn("n1"), "held, not deleted");
+    assertEquals(5, cm.clusterStatus("m", "c", 0).deletionsHeld());
+    FsckResponse f = cm.fsck("/");
+    assertEquals(5, f.deletionsHeld());
+    assertTrue(f.problems().get(0).contains("5 replica deletions held"), f.problems().toString());
+    // Later ticks do not carry them out either.
+    ticker.advance(Duration.ofMinutes(5));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), deletesOn("n1"));
+    // The operator discards two by node (nothing deleted), then releases the rest.
+    assertThrows(MetadataException.class, () -> cm.actOnHeldDeletions(false, "nope"));
+    assertEquals(0, cm.actOnHeldDeletions(true, "n2"));
+    assertEquals(5, cm.actOnHeldDeletions(true, "n1"));
+    assertEquals(List.of(10L, 11L, 12L, 13L, 14L), deletesOn("n1"));
+    assertEquals(0, cm.clusterStatus("m", "c", 0).deletionsHeld());
+  }
+
+  @Test
+  void discardedHoldsKeepTheReplicasForGood() {
+    cm.inherit(100, new long[0]);
+    register("n1");
+    for (long h = 10; h < 14; h++) {
+      report("n1", h, 1, LENGTH, DIGEST);
+    }
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1");
+    cm.tick();
+    assertEquals(4, cm.actOnHeldDeletions(false, ""));
+    // Reported again (a new full report): never proposed again by this master.
+    cm.report(new ReplicaReportRequest("n1", true, 0, true, List.of(
+        new ReplicaInfo(10, 1, LENGTH, DIGEST), new ReplicaInfo(11, 1, LENGTH, DIGEST)),
+        List.of()));
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1");
+    cm.tick();
+    assertEquals(List.of(), deletesOn("n1"));
+    assertEquals(0, cm.fsck("/").deletionsHeld());
+  }
+
+  @Test
+  void aHandleThisMasterNeverHandedOutIsHeldEvenAlone() {
+    // Reserved up to 100 before the restart; the node has handle 5000: the namespace is older.
+    cm.inherit(100, new long[0]);
+    register("n1", "n2");
+    file("/a", 1, 2, "n1", "n2");
+    file("/b", 2, 2, "n1", "n2");
+    file("/c", 3, 2, "n1", "n2");
+    report("n1", 5000, 1, LENGTH, DIGEST);
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(List.of(), deletesOn("n1"));
+    assertEquals(1, cm.fsck("/").deletionsHeld());
+  }
+
+  @Test
+  void replicasOfWritesThisMasterSawAbandonedAreNotHeld() {
+    register("n1");
+    for (long h = 1; h <= 4; h++) {
+      cm.allocated(h);
+      report("n1", h, 1, LENGTH, DIGEST);
+    }
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1");
+    cm.tick();
+    assertEquals(List.of(1L, 2L, 3L, 4L), deletesOn("n1"), "all of n1's replicas, yet not held");
+    assertEquals(0, cm.fsck("/").deletionsHeld());
+  }
+
+  @Test
+  void aDeadNodesHoldsAreDroppedAndDerivedAgainWhenItReturns() {
+    cm.inherit(100, new long[0]);
+    register("n1", "n2");
+    for (long h = 10; h < 14; h++) {
+      report("n1", h, 1, LENGTH, DIGEST);
+    }
+    ticker.advance(Duration.ofMinutes(11));
+    pulseAll("n1", "n2");
+    cm.tick();
+    assertEquals(4, cm.fsck("/").deletionsHeld());
+    ticker.advance(Duration.ofSeconds(11));
+    pulseAll("n2");
+    cm.tick();
+    assertEquals(NodeState.DEAD, cm.node("n1").state());
+    assertEquals(0, cm.fsck("/").deletionsHeld());
   }
 }

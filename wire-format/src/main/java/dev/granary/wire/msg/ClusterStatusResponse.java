@@ -5,8 +5,8 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** The cluster as the master sees it. {@code locationsComplete} is false until chunkserver reports cover the namespace after a restart. */
-public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis) implements Message {
+/** The cluster as the master sees it. {@code locationsComplete} is false until chunkserver reports cover the namespace after a restart; {@code deletionsHeld} counts replicas whose deletion waits for an operator. */
+public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis, String clusterId, long deletionsHeld) implements Message {
   public ClusterStatusResponse {
     nodes = List.copyOf(nodes);
   }
@@ -31,6 +31,8 @@ public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, lon
     out.writeLong(replicationsInFlight);
     Codec.writeBoolean(out, locationsComplete);
     out.writeLong(uptimeMillis);
+    Codec.writeString(out, clusterId);
+    out.writeLong(deletionsHeld);
   }
 
   public static ClusterStatusResponse decode(ByteBuf in) {
@@ -38,6 +40,6 @@ public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, lon
         Codec.readList(in, NodeStatus.MIN_BYTES, NodeStatus::decode), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
-        Codec.readBoolean(in), Codec.readLong(in));
+        Codec.readBoolean(in), Codec.readLong(in), Codec.readString(in), Codec.readLong(in));
   }
 }

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.List;
 
 /** Health of the chunks under a path. {@code status} is HEALTHY, DEGRADED or CORRUPT; {@code votes} counts majority-vote decisions since the master started; {@code problems} lists (a bounded number of) one-line findings. */
-public record FsckResponse(long files, long chunks, long healthy, long underReplicated, long overReplicated, long corrupt, long missing, long votes, long replicationQueue, boolean locationsComplete, String status, List<String> problems) implements Message {
+public record FsckResponse(long files, long chunks, long healthy, long underReplicated, long overReplicated, long corrupt, long missing, long votes, long replicationQueue, boolean locationsComplete, String status, List<String> problems, long deletionsHeld) implements Message {
   public FsckResponse {
     problems = List.copyOf(problems);
   }
@@ -30,12 +30,13 @@ public record FsckResponse(long files, long chunks, long healthy, long underRepl
     Codec.writeBoolean(out, locationsComplete);
     Codec.writeString(out, status);
     Codec.writeStrings(out, problems);
+    out.writeLong(deletionsHeld);
   }
 
   public static FsckResponse decode(ByteBuf in) {
     return new FsckResponse(Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readBoolean(in), Codec.readString(in),
-        Codec.readStrings(in));
+        Codec.readStrings(in), Codec.readLong(in));
   }
 }

@@ -1,0 +1,107 @@
+package dev.granary.it.faults;
+
+import static dev.granary.it.faults.Faults.CHUNK;
+import static dev.granary.it.faults.Faults.CLIENT_TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.client.ClusterStatus;
+import dev.granary.client.GranaryClient;
+import dev.granary.config.ClientConfig;
+import dev.granary.it.Cli;
+import dev.granary.it.ProcessCluster;
+import dev.granary.it.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A master started on the wrong data dir (a typo in {@code --data-dir}, another working directory,
+ * another cluster's dir) must not take over the chunkservers and garbage-collect what they hold:
+ * the cluster id kept on both sides makes them refuse each other, and no replica file goes.
+ */
+class ClusterIdentityTest {
+  /** Longer than the master's start-up delay (deadAfter 3 s) plus a GC interval and grace. */
+  private static final Duration WATCH = Duration.ofSeconds(10);
+
+  @TempDir
+  Path tmp;
+
+  @RegisterExtension
+  final FaultCluster fault = new FaultCluster();
+
+  @Test
+  void aMasterOnAnEmptyOrAnotherClustersDataDirTakesNoReplica() throws Exception {
+    ProcessCluster cluster = fault.start(tmp.resolve("cluster"), 3);
+    byte[] data = Faults.data(3 * CHUNK, 41);
+    String original;
+    try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      Faults.write(c, "/keep/f", data, false);
+      original = c.clusterStatus().clusterId();
+    }
+    cluster.awaitHealthy(Duration.ofSeconds(30));
+    List<Path> before = cluster.allReplicaFiles();
+    assertEquals(9, before.size(), "3 chunks x 3 replicas");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(original, Files.readString(cluster.chunkserverDir(i).resolve("cluster-id"))
+          .strip(), "chunkserver " + i + " keeps the cluster it joined");
+    }
+
+    // An empty data dir (a typo), then the same dir again once it holds another namespace.
+    Path typo = tmp.resolve("typo");
+    for (int attempt = 0; attempt < 2; attempt++) {
+      cluster.killMaster();
+      cluster.startMaster(typo);
+      String other = awaitClusterId(cluster);
+      assertNotEquals(original, other, "a new data dir is a new cluster");
+      Wait.until("the chunkservers and the master refusing each other", Duration.ofSeconds(20),
+          () -> cluster.logs().contains("belongs to cluster " + original + ", this master")
+              && cluster.logs().contains("refused by master"), cluster::logs);
+      Wait.holds("every replica file stays", WATCH, () -> {
+        ClusterStatus st = status(cluster);
+        assertEquals(0, st.nodes().size(), "no chunkserver joins another cluster");
+        return cluster.allReplicaFiles().equals(before);
+      }, cluster::logs);
+      if (attempt == 0) {
+        Cli.Result mkdir = Cli.run(cluster.masterAddress().toString(), null, "mkdir", "/other");
+        assertEquals(0, mkdir.code(), mkdir::toString);
+      }
+    }
+
+    // Back on its own data dir: the chunkservers rejoin by themselves and the file is whole.
+    cluster.killMaster();
+    cluster.startMaster();
+    cluster.awaitLive(3, Duration.ofSeconds(60));
+    cluster.awaitHealthy(Duration.ofSeconds(30));
+    try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      assertArrayEquals(data, Faults.read(c, "/keep/f"));
+      assertEquals(original, c.clusterStatus().clusterId());
+    }
+    assertEquals(before, cluster.allReplicaFiles());
+    Cli.Result json = Cli.run(cluster.masterAddress().toString(), null, "cluster", "--json");
+    assertTrue(json.out().contains("\"clusterId\":\"" + original + "\""), json::toString);
+    assertTrue(json.out().contains("\"deletionsHeld\":0"), json::toString);
+  }
+
+  private static ClusterStatus status(ProcessCluster cluster) throws Exception {
+    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
+        Duration.ofSeconds(5)))) {
+      return c.clusterStatus();
+    }
+  }
+
+  private static String awaitClusterId(ProcessCluster cluster) {
+    String[] id = {null};
+    Wait.until("the master to serve", Duration.ofSeconds(30), () -> {
+      id[0] = status(cluster).clusterId();
+      return true;
+    }, cluster::logs);
+    return id[0];
+  }
+}
