@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds. A stream reserves the length its request announces, at most the store's
  * {@link dev.granary.chunkserver.storage.ReplicaStore#MAX_REPLICA_LENGTH}, and a packet reaching
- * past that length fails it with TOO_LARGE before it is forwarded or written. A stream whose sender
+ * past the announced length fails it with TOO_LARGE before it is forwarded or written. A stream whose sender
  * goes quiet is aborted: no data packet for {@link ChunkServices#writeIdleTimeout} while this node
  * owes the sender nothing (every packet received is written and acknowledged downstream, and the
  * connection is being read) fails it with UNAVAILABLE, releasing its slot, its reservation and its
