@@ -123,28 +123,32 @@ public final class ChunkServer implements AutoCloseable {
     downstreams = new DownstreamPool(Transports.clientBootstrap(workers, PROGRESS_TIMEOUT), nodeId,
         SOFTWARE, PROGRESS_TIMEOUT, idleAfter, Ticker.systemTicker());
     long sweep = Math.max(100, idleAfter.toMillis() / 2);
-    workers.next().scheduleAtFixedRate(downstreams::closeIdle, sweep, sweep,
-        TimeUnit.MILLISECONDS);
+    // A periodic task that throws is never run again: each is guarded (see carryOn).
+    workers.next().scheduleAtFixedRate(carryOn("closing idle downstream connections",
+        downstreams::closeIdle), sweep, sweep, TimeUnit.MILLISECONDS);
     openReplicas = new OpenReplicas(store, OpenReplicas.DEFAULT_CAPACITY, Ticker.systemTicker());
     // Closing a file can free a deleted replica's blocks: done on the I/O pool, not a loop.
-    workers.next().scheduleAtFixedRate(() -> {
+    Runnable sweepOpen = carryOn("closing idle replicas", openReplicas::sweep);
+    workers.next().scheduleAtFixedRate(carryOn("scheduling the sweep of open replicas", () -> {
       try {
-        ioPool.execute(openReplicas::sweep);
+        ioPool.execute(sweepOpen);
       } catch (RejectedExecutionException e) {
         // Shutting down: close() drops every kept replica itself.
       }
-    }, 1, 1, TimeUnit.SECONDS);
+    }), 1, 1, TimeUnit.SECONDS);
     // Small replicas are durable in the journal; this forces their own files once the kernel has
     // written them back, and drops the journal segments that are then no longer needed.
-    workers.next().scheduleAtFixedRate(() -> {
+    workers.next().scheduleAtFixedRate(carryOn("scheduling the journal checkpoint", () -> {
       try {
         ioPool.execute(this::checkpoint);
       } catch (RejectedExecutionException e) {
         // Shutting down: close() checkpoints everything itself.
       }
-    }, 1, 1, TimeUnit.SECONDS);
+    }), 1, 1, TimeUnit.SECONDS);
+    // A write stream is held to the connection's idle timeout, counting only its data packets.
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
-        PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas);
+        PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas,
+        config.idleTimeout());
     CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
     session.onCommands(commands::submit);
 
@@ -162,9 +166,24 @@ public final class ChunkServer implements AutoCloseable {
   private void checkpoint() {
     try {
       store.checkpoint(false);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       log.warn("{}: journal checkpoint failed (retried in a second): {}", nodeId, e.toString());
     }
+  }
+
+  /**
+   * {@code task} made safe to run periodically: any throwable is logged (one line naming
+   * {@code what}) instead of cancelling the schedule or killing the thread, and the next run
+   * happens as planned.
+   */
+  private Runnable carryOn(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        log.error("{}: {} failed, continuing: {}", nodeId, what, t.toString(), t);
+      }
+    };
   }
 
   private static void prepareDataDir(Path dir) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * A command already running (same kind and handle, as a master may repeat it in later pulses) is
- * not started twice.
+ * not started twice. A command that fails with anything unexpected (any throwable) is logged and
+ * reported failed, and the runner carries on with the next.
  */
 public final class CommandRunner {
   private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
@@ -81,12 +82,26 @@ public final class CommandRunner {
       executor.execute(() -> {
         try {
           run(command);
+        } catch (Throwable t) {
+          unexpected(command, t);
         } finally {
           running.remove(command);
         }
       });
     } catch (RejectedExecutionException e) {
       running.remove(command); // shutting down
+    }
+  }
+
+  /** The top of a command's task: one line, a failed result for the master, and carry on. */
+  private void unexpected(ChunkCommand command, Throwable t) {
+    log.error("{}: {} {} failed, continuing: {}", nodeId, command.kind(),
+        ChunkHandles.format(command.handle()), t.toString(), t);
+    try {
+      results.commandDone(command, false, nodeId + ": " + t);
+    } catch (Throwable again) {
+      // Shutting down, or the session cannot take it: the master's copy timeout covers it.
+      log.debug("{}: result of {} not reported: {}", nodeId, command, again.toString());
     }
   }
 

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * while registered. Before a full report the queue is emptied first and the store snapshot taken
  * second, so every change is in the snapshot or in a later incremental report (maybe both: the
  * master treats reports as idempotent). All session state lives on one event loop.
+ *
+ * <p>Every task the session runs on its loop is guarded ({@link #guarded}): a throwable (a disk
+ * whose free space cannot be read, a command the runner cannot take) is logged with what was being
+ * done, and the session carries on; a failed pulse is scheduled again, a failed registration
+ * reconnects.
  */
 public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterSession.class);
@@ -105,7 +110,18 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   /** Starts connecting in the background; never blocks on the master being up. */
   public void start() {
-    loop.execute(this::connect);
+    loop.execute(guarded("connecting to the master", this::connect));
+  }
+
+  /** {@code task} for the session's loop: any throwable is logged (naming {@code what}), not lost. */
+  private Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        log.error("{}: {} failed, continuing: {}", nodeId, what, t.toString(), t);
+      }
+    };
   }
 
   /** True while registered with a master (for tests and status). */
@@ -117,8 +133,15 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     if (closed) {
       return;
     }
-    Connection.connect(bootstrap, master.host(), master.port(), Role.CHUNKSERVER, nodeId,
-        software, rpcTimeout).whenComplete((c, e) -> loop.execute(() -> connected(c, e)));
+    try {
+      Connection.connect(bootstrap, master.host(), master.port(), Role.CHUNKSERVER, nodeId,
+          software, rpcTimeout).whenComplete((c, e) -> loop.execute(
+              guarded("handling the connection to the master", () -> connected(c, e))));
+    } catch (Throwable t) {
+      log.error("{}: connecting to master {} failed, continuing: {}", nodeId, master,
+          t.toString(), t);
+      scheduleReconnect();
+    }
   }
 
   private void connected(Connection c, Throwable e) {
@@ -138,12 +161,22 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
       return;
     }
     conn = c;
-    c.channel().closeFuture().addListener(f -> loop.execute(() -> disconnected(c)));
+    c.channel().closeFuture().addListener(f -> loop.execute(
+        guarded("handling the loss of the master connection", () -> disconnected(c))));
     register(c);
   }
 
   private void register(Connection c) {
-    ReplicaStore.Space s = store.space();
+    ReplicaStore.Space s;
+    try {
+      s = store.space();
+    } catch (Throwable t) {
+      // Closing reconnects with backoff, and registration is tried again then.
+      log.error("{}: registering with master {} failed, continuing: {}", nodeId, master,
+          t.toString(), t);
+      c.close();
+      return;
+    }
     call(c, new RegisterRequest(nodeId, port.getAsInt(), s.capacityBytes(), s.usedBytes(),
         s.freeBytes(), membership.clusterId()), reply -> {
           if (!(reply instanceof RegisterResponse r)) {
@@ -233,23 +266,41 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   }
 
   private void schedulePulse(Connection c) {
-    pulseTask = loop.schedule(() -> pulse(c), pulseMillis, TimeUnit.MILLISECONDS);
+    pulseTask = loop.schedule(guarded("pulsing the master", () -> pulse(c)), pulseMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private void pulse(Connection c) {
     if (c != conn || !registered) {
       return;
     }
-    ReplicaStore.Space s = store.space();
-    call(c, new PulseRequest(nodeId, s.capacityBytes(), s.usedBytes(), s.freeBytes(),
-        slots.active()), reply -> {
-          if (reply instanceof PulseResponse p) {
-            for (ChunkCommand cmd : p.commands()) {
+    PulseRequest request;
+    try {
+      ReplicaStore.Space s = store.space();
+      request = new PulseRequest(nodeId, s.capacityBytes(), s.usedBytes(), s.freeBytes(),
+          slots.active());
+    } catch (Throwable t) {
+      // The next pulse is never lost: a node that stops pulsing is declared dead.
+      log.error("{}: pulse to master {} failed, continuing: {}", nodeId, master, t.toString(), t);
+      schedulePulse(c);
+      return;
+    }
+    call(c, request, reply -> {
+      try {
+        if (reply instanceof PulseResponse p) {
+          for (ChunkCommand cmd : p.commands()) {
+            try {
               commandSink.accept(cmd);
+            } catch (Throwable t) {
+              log.error("{}: taking command {} from master {} failed, continuing: {}", nodeId,
+                  cmd, master, t.toString(), t);
             }
           }
-          schedulePulse(c);
-        });
+        }
+      } finally {
+        schedulePulse(c);
+      }
+    });
   }
 
   /**
@@ -257,7 +308,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
    * NOT_REGISTERED reply re-registers; any other failure drops the connection (and reconnects).
    */
   private void call(Connection c, Message request, Consumer<Message> then) {
-    c.call(request, rpcTimeout).whenComplete((reply, err) -> loop.execute(() -> {
+    c.call(request, rpcTimeout).whenComplete((reply, err) -> loop.execute(guarded(
+        "handling the master's answer to " + request.type(), () -> {
       if (c != conn || closed) {
         return;
       }
@@ -290,7 +342,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
       log.warn("{}: {} to master {} failed: {}; reconnecting", nodeId, request.type(), master,
           describe(e));
       c.close();
-    }));
+    })));
   }
 
   private static boolean partOfRegistration(Message request) {
@@ -317,7 +369,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   private void scheduleReconnect() {
     if (!closed) {
-      loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+      loop.schedule(guarded("connecting to the master", this::connect),
+          backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -352,14 +405,14 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   }
 
   private void send(Message m) {
-    loop.execute(() -> {
+    loop.execute(guarded("sending " + m.type(), () -> {
       if (conn != null && registered) {
         call(conn, m, reply -> {});
       } else {
         log.debug("{}: not registered; {} not sent (the next full report covers it)", nodeId,
             m.type());
       }
-    });
+    }));
   }
 
   private void queue(long handle, ReplicaInfo info) {
@@ -377,7 +430,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
       }
       flushScheduled = true;
     }
-    loop.schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+    loop.schedule(guarded("sending a replica report", this::flush), BATCH_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   private void flush() {

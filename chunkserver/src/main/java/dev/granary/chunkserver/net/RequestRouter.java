@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes the frames of one accepted connection to its streams by request id: a WRITE request
  * starts a {@link WriteTransfer} that receives the packets that follow, a READ request a
- * {@link ReadStream}; PING is answered here. Owns the connection's read switch: auto-read is off
+ * {@link ReadStream}; PING is answered here (it keeps the connection open, not a quiet write
+ * stream on it: see {@link WriteTransfer}). Owns the connection's read switch: auto-read is off
  * while any of its write transfers asks for a pause. All state is confined to the event loop.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteTransfer.Owner {
@@ -146,5 +147,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
   @Override
   public void finished(long requestId) {
     writes.remove(requestId);
+  }
+
+  @Override
+  public boolean readingPaused() {
+    return !pausers.isEmpty();
   }
 }

@@ -55,6 +55,15 @@ import org.slf4j.LoggerFactory;
  * bounded: the upstream channel stops reading when more than {@link #MAX_QUEUED} packets wait for
  * the disk or the downstream lags ({@link DownstreamLink#lagging()}), so at most a few MiB per
  * transfer are in flight whatever the chunk size.
+ *
+ * <p>Bounds. A stream reserves the length its request announces, at most the store's
+ * {@link dev.granary.chunkserver.storage.ReplicaStore#MAX_REPLICA_LENGTH}, and a packet reaching
+ * past the announced length fails it with TOO_LARGE before it is forwarded or written. A stream whose sender
+ * goes quiet is aborted: no data packet for {@link ChunkServices#writeIdleTimeout} while this node
+ * owes the sender nothing (every packet received is written and acknowledged downstream, and the
+ * connection is being read) fails it with UNAVAILABLE, releasing its slot, its reservation and its
+ * temporary file. PINGs, and other streams on the same connection, keep a connection open but do
+ * not keep a stream alive.
  */
 final class WriteTransfer implements DownstreamLink.Events {
   private static final Logger log = LoggerFactory.getLogger(WriteTransfer.class);
@@ -72,6 +81,9 @@ final class WriteTransfer implements DownstreamLink.Events {
     void resumeReading(Object who);
 
     void finished(long requestId);
+
+    /** Whether the connection is not being read now (some transfer asked for a pause). */
+    boolean readingPaused();
   }
 
   private final ChunkServices svc;
@@ -96,6 +108,8 @@ final class WriteTransfer implements DownstreamLink.Events {
   private ReplicaMeta committed;
   private WriteDone downstreamDone;
   private long lastProgressNanos;
+  /** When the sender last sent a data packet, or this node last stopped owing it anything. */
+  private long lastHeardNanos;
   private ScheduledFuture<?> watchdog;
 
   WriteTransfer(ChunkServices svc, Channel upstream, long requestId, WriteChunkRequest request,
@@ -130,13 +144,14 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
     log.debug("{}: write of {} from {} ({} downstream)", svc.nodeId(), name,
         request.clientId(), request.downstream().size());
+    lastHeardNanos = svc.ticker().read();
+    lastProgressNanos = lastHeardNanos;
+    long period = Math.max(10, Math.min(svc.progressTimeout().toMillis(),
+        svc.writeIdleTimeout().toMillis()) / 10);
+    watchdog = loop.scheduleAtFixedRate(this::watch, period, period, TimeUnit.MILLISECONDS);
     List<NodeAddress> chain = request.downstream();
     if (!chain.isEmpty()) {
       downstream = new DownstreamLink(chain.get(0), loop, svc.downstreams(), this);
-      lastProgressNanos = svc.ticker().read();
-      long period = Math.max(10, svc.progressTimeout().toMillis() / 10);
-      watchdog = loop.scheduleAtFixedRate(this::checkProgress, period, period,
-          TimeUnit.MILLISECONDS);
       downstream.open(new WriteChunkRequest(request.handle(), request.version(),
           request.maxLength(), chain.subList(1, chain.size()), request.clientId(), false));
     }
@@ -169,6 +184,15 @@ final class WriteTransfer implements DownstreamLink.Events {
       fail(Status.INTEGRITY, why, svc.nodeId());
       return;
     }
+    long end = p.offset() + p.data().readableBytes();
+    if (end > request.maxLength()) {
+      String why = svc.nodeId() + ": packet " + p.seq() + " of " + name + " ends at byte " + end
+          + ", past the " + request.maxLength() + " bytes the stream announced";
+      p.release();
+      fail(Status.TOO_LARGE, why, "");
+      return;
+    }
+    lastHeardNanos = svc.ticker().read();
     nextSeq++;
     lastReceived = p.last();
     if (downstream != null) {
@@ -255,7 +279,7 @@ final class WriteTransfer implements DownstreamLink.Events {
       // only wake the writer once more (for a one-packet chunk, as often as the WriteDone).
       return;
     }
-    int ackable = downstream == null ? localWritten : Math.min(localWritten, downstreamAcked);
+    int ackable = ackable();
     // Coalesced: every ACK_EVERY packets, or at once when this node has caught up with everything
     // received (so a writer with a small window never waits on us).
     if (ackable > ackedUp && (ackable - ackedUp >= ACK_EVERY || ackable == nextSeq - 1)) {
@@ -289,6 +313,11 @@ final class WriteTransfer implements DownstreamLink.Events {
     release();
   }
 
+  /** The highest packet written here and, with a downstream, acknowledged by it. */
+  private int ackable() {
+    return downstream == null ? localWritten : Math.min(localWritten, downstreamAcked);
+  }
+
   private void updateFlow() {
     int queued = (nextSeq - 1) - localWritten;
     boolean lag = queued > MAX_QUEUED || (downstream != null && downstream.lagging());
@@ -299,8 +328,26 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
   }
 
+  /** Periodic, while the stream is open: a quiet sender, then a stuck downstream. */
+  private void watch() {
+    if (state != State.OPEN) {
+      return;
+    }
+    long now = svc.ticker().read();
+    if (lastReceived || ackable() < nextSeq - 1 || owner.readingPaused()) {
+      // The sender has sent everything, or waits for this node: its silence is ours.
+      lastHeardNanos = now;
+    } else if (now - lastHeardNanos > svc.writeIdleTimeout().toNanos()) {
+      fail(Status.UNAVAILABLE, svc.nodeId() + ": write of " + name + " received no data packet "
+          + "for " + svc.writeIdleTimeout().toMillis() + " ms (chunkserver.idleTimeout); aborted",
+          "");
+      return;
+    }
+    checkProgress();
+  }
+
   private void checkProgress() {
-    if (state != State.OPEN || downstream == null) {
+    if (downstream == null) {
       return;
     }
     boolean waiting = downstreamAcked < nextSeq - 1 || (lastReceived && downstreamDone == null);

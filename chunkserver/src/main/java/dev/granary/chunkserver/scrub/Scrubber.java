@@ -20,14 +20,25 @@ import org.slf4j.LoggerFactory;
  * contents of inactive chunks"). A replica that fails is quarantined and the listener told, so the
  * master replaces it from a good copy before a reader ever needs it.
  *
+ * <p>Each pass starts by making the store's memory agree with its disk
+ * ({@link ReplicaStore#reconcile()}, a {@code stat} per replica and no reads), so a replica file
+ * deleted or truncated by hand is noticed within one interval however long the reading part of
+ * the pass takes; a replica found gone in the middle of a pass is reconciled on the spot. Either
+ * way the listener hears of it at once. (At start-up the store's recovery builds its memory from
+ * the disk, so the two agree from the start.)
+ *
  * <p>{@link #scrubOnce()} is one full pass; {@link #run()} loops passes on a dedicated thread until
- * interrupted, waiting out the rest of each interval with the injected {@link Sleeper}.
+ * interrupted, waiting out the rest of each interval with the injected {@link Sleeper}. A pass that
+ * fails (any throwable) is logged and the next one runs an interval later.
  */
 public final class Scrubber implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Scrubber.class);
 
-  /** Outcome of one pass. */
-  public record Pass(int verified, int corrupt, long bytes) {}
+  /**
+   * Outcome of one pass: replicas verified, found corrupt, found dropped by the reconciliation
+   * with the disk, and bytes verified.
+   */
+  public record Pass(int verified, int corrupt, int lost, long bytes) {}
 
   private final String nodeId;
   private final ReplicaStore store;
@@ -50,32 +61,38 @@ public final class Scrubber implements Runnable {
 
   @Override
   public void run() {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
         // Wait first: a fresh start-up should not compete with clients for the disk.
         Instant start = clock.instant();
         sleeper.sleep(interval);
         Pass p = scrubOnce();
-        log.info("{}: scrub pass verified {} replicas ({} bytes), {} corrupt, in {} ms", nodeId,
-            p.verified(), p.bytes(), p.corrupt(),
+        log.info("{}: scrub pass verified {} replicas ({} bytes), {} corrupt, {} lost, in {} ms",
+            nodeId, p.verified(), p.bytes(), p.corrupt(), p.lost(),
             Duration.between(start, clock.instant()).minus(interval).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        // The top of the scrubber's thread: one line, and the next pass an interval later.
+        log.error("{}: scrub pass failed, continuing: {}", nodeId, t.toString(), t);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("{}: scrubber stopped by an unexpected error", nodeId, e);
     }
   }
 
   /**
-   * Verifies every replica present when the pass starts.
+   * Reconciles the store with its disk, then verifies every replica present after that.
    *
    * @throws InterruptedException if interrupted (shutdown); the pass stops where it was
    */
   public Pass scrubOnce() throws InterruptedException {
     int verified = 0;
     int corrupt = 0;
+    int lost = 0;
     long bytes = 0;
+    for (ReplicaStore.Dropped d : store.reconcile()) {
+      report(d);
+      lost++;
+    }
     for (ReplicaMeta r : store.replicas()) {
       try {
         store.verify(r.handle(), throttle);
@@ -91,10 +108,24 @@ public final class Scrubber implements Runnable {
         if (e.status() != Status.NO_SUCH_REPLICA) {
           log.warn("{}: scrubber could not verify replica {}: {}", nodeId,
               ChunkHandles.format(r.handle()), e.getMessage());
+          continue;
         }
-        // NO_SUCH_REPLICA: deleted since the pass started.
+        // Deleted since the pass started (nothing to do), or a file vanished under the store.
+        ReplicaStore.Dropped d = store.reconcile(r.handle());
+        if (d != null) {
+          report(d);
+          lost++;
+        }
       }
     }
-    return new Pass(verified, corrupt, bytes);
+    return new Pass(verified, corrupt, lost, bytes);
+  }
+
+  private void report(ReplicaStore.Dropped d) {
+    if (d.vanished()) {
+      listener.vanished(d.meta(), d.reason());
+    } else {
+      listener.quarantined(d.meta(), d.reason());
+    }
   }
 }

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * read from the meta file when a replica is opened. {@link #open(StoreLayout, long, LongSupplier,
  * String, CommitStep.Hook)} repairs what a crash can leave behind: it empties tmp/, removes a data
  * file without a meta file or a meta file without data (a commit or delete cut short), and
- * quarantines a replica whose meta file is corrupt or disagrees with its data file's size.
+ * quarantines a replica whose meta file is corrupt or disagrees with its data file's size. While
+ * running, {@link #reconcile()} (the scrubber calls it at the start of every pass) drops a replica
+ * whose files were removed or truncated behind the store's back.
  */
 public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
@@ -411,6 +413,10 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   public ReplicaWriter create(long handle, long version, long maxLength, boolean keepCached)
       throws StoreException {
     String name = ChunkHandles.format(handle);
+    if (maxLength > MAX_REPLICA_LENGTH) {
+      throw new StoreException(Status.TOO_LARGE, nodeId + " refuses replica " + name + " of up to "
+          + maxLength + " bytes: at most " + MAX_REPLICA_LENGTH + " (the largest chunk size)");
+    }
     synchronized (this) {
       if (replicas.containsKey(handle) || inProgress.contains(handle)) {
         throw new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name
@@ -588,9 +594,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
             + ChunkHandles.format(handle) + " at version " + meta.version()
             + ", newer than version " + maxVersion + " to delete");
       }
-      replicas.remove(handle);
-      unwrittenMeta.remove(handle);
-      used.addAndGet(-meta.length());
+      dropLocked(meta);
     }
     journal.appendRemoved(handle, meta.version());
     try {
@@ -609,18 +613,99 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   public ReplicaMeta quarantine(long handle, String reason) {
     ReplicaMeta meta;
     synchronized (this) {
-      meta = replicas.remove(handle);
+      meta = replicas.get(handle);
       if (meta == null) {
         return null;
       }
-      unwrittenMeta.remove(handle);
-      used.addAndGet(-meta.length());
+      dropLocked(meta);
     }
     log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
         meta.version(), reason);
-    journal.appendRemoved(handle, meta.version());
-    moveToQuarantine(handle);
+    forget(meta);
     return meta;
+  }
+
+  /** Drops a stored replica from memory; its files are the caller's ({@link #forget}). */
+  private void dropLocked(ReplicaMeta meta) {
+    replicas.remove(meta.handle());
+    unwrittenMeta.remove(meta.handle());
+    used.addAndGet(-meta.length());
+  }
+
+  /** After {@link #dropLocked}: a replay must not bring the replica back; its files go aside. */
+  private void forget(ReplicaMeta meta) {
+    journal.appendRemoved(meta.handle(), meta.version());
+    moveToQuarantine(meta.handle());
+  }
+
+  @Override
+  public List<Dropped> reconcile() {
+    List<Dropped> dropped = new ArrayList<>();
+    for (ReplicaMeta meta : replicas.values()) {
+      Dropped d = reconcile(meta);
+      if (d != null) {
+        dropped.add(d);
+      }
+    }
+    return dropped;
+  }
+
+  @Override
+  public Dropped reconcile(long handle) {
+    ReplicaMeta meta = replicas.get(handle);
+    return meta == null ? null : reconcile(meta);
+  }
+
+  /**
+   * Drops {@code meta} if its files disagree with it. A replica is in the map only once both its
+   * files are renamed into replicas/ (a journaled one's meta file comes later, with the
+   * checkpoint, and its block CRCs stay in {@link #unwrittenMeta} until then), and a delete or
+   * quarantine takes it out of the map before touching its files; so a mismatch seen under the
+   * lock for the very object still in the map is a loss, not a write or delete in progress.
+   */
+  private Dropped reconcile(ReplicaMeta meta) {
+    if (mismatch(meta) == null) {
+      return null; // the common case, without the lock
+    }
+    Dropped d;
+    synchronized (this) {
+      if (replicas.get(meta.handle()) != meta) {
+        return null; // deleted, quarantined or replaced since the snapshot
+      }
+      d = mismatch(meta);
+      if (d == null) {
+        return null; // the checkpoint wrote its meta file meanwhile
+      }
+      dropLocked(meta);
+    }
+    log.warn("{}: replica {} v{} no longer matches its files ({}): dropped, what is left of it "
+        + "moved to {}", nodeId, ChunkHandles.format(meta.handle()), meta.version(), d.reason(),
+        layout.quarantine());
+    forget(meta);
+    return d;
+  }
+
+  /** What is wrong with a stored replica's files, found with a stat of each; null if nothing. */
+  private Dropped mismatch(ReplicaMeta meta) {
+    long h = meta.handle();
+    Path data = layout.chunkFile(h);
+    long size;
+    try {
+      size = Files.size(data);
+    } catch (NoSuchFileException e) {
+      return new Dropped(meta, true, "data file " + data + " is missing");
+    } catch (IOException e) {
+      // Unreadable rather than absent: the scrubber's read of it decides.
+      return null;
+    }
+    if (size != meta.length()) {
+      return new Dropped(meta, false, "data file " + data + " has " + size + " bytes, expected "
+          + meta.length());
+    }
+    if (!unwrittenMeta.containsKey(h) && Files.notExists(layout.metaFile(h))) {
+      return new Dropped(meta, true, "meta file " + layout.metaFile(h) + " is missing");
+    }
+    return null;
   }
 
   private void moveToQuarantine(long handle) {

@@ -22,6 +22,19 @@ public interface ReplicaStore {
   /** Space as reported to the master and checked before a write is accepted. */
   record Space(long capacityBytes, long usedBytes, long freeBytes) {}
 
+  /**
+   * The longest replica a store accepts, and so the most one write can reserve: the largest chunk
+   * size a master can be configured with ({@code master.chunkSize}, at most 1 GiB).
+   */
+  long MAX_REPLICA_LENGTH = 1L << 30;
+
+  /**
+   * A replica {@link #reconcile} dropped because its files on disk no longer match it: its data
+   * or meta file is missing ({@code vanished}), or its data file is not the recorded length
+   * (damaged). What was left of its files is in the quarantine folder.
+   */
+  record Dropped(ReplicaMeta meta, boolean vanished, String reason) {}
+
   /** The committed replica of {@code handle}, or null if there is none. */
   ReplicaMeta get(long handle);
 
@@ -34,8 +47,9 @@ public interface ReplicaStore {
    * {@code keepCached} false asks for the replica's bytes to bypass the page cache (a downstream
    * replica or a re-replication copy, which readers are not sent to first); a store may ignore it.
    *
-   * @throws StoreException ALREADY_EXISTS if the handle is stored or being written; NO_SPACE if
-   *     {@code maxLength} exceeds the free space
+   * @throws StoreException ALREADY_EXISTS if the handle is stored or being written; TOO_LARGE if
+   *     {@code maxLength} exceeds {@link #MAX_REPLICA_LENGTH}; NO_SPACE if it exceeds the free
+   *     space
    */
   ReplicaWriter create(long handle, long version, long maxLength, boolean keepCached)
       throws StoreException;
@@ -88,6 +102,20 @@ public interface ReplicaStore {
    * @return the quarantined replica, or null if it was already gone
    */
   ReplicaMeta quarantine(long handle, String reason);
+
+  /**
+   * Makes memory agree with the disk: checks every committed replica against its files with a
+   * {@code stat} each (no data is read) and drops those whose data file or meta file is missing or
+   * whose data file is not the recorded length (a faulty disk, a mistaken cleanup, a restored
+   * backup). A dropped replica is never served again; what is left of its files is moved to the
+   * quarantine folder. Replicas being written or committed meanwhile are never dropped.
+   *
+   * @return the dropped replicas, for the master to be told
+   */
+  List<Dropped> reconcile();
+
+  /** {@link #reconcile()} of one replica: the dropped replica, or null if it is fine or gone. */
+  Dropped reconcile(long handle);
 
   Space space();
 }

@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
  *  replicas/HHHHHHHHHHHHHHHH.meta    version, length, digest, block CRC32Cs (see MetaFile)
  *  tmp/                         replicas being written; emptied at start-up
  *  journal/journal-SSSS.log     small replicas not yet forced in their own files (ReplicaJournal)
- *  quarantine/                  replicas that failed their checksums, kept for inspection
+ *  quarantine/                  replicas that failed their checksums or were found damaged or
+ *                               incomplete on disk, kept for inspection
  * </pre>
  */
 public final class StoreLayout {
