@@ -73,6 +73,7 @@ final class ClusterCommand implements Callable<Integer> {
     m.put("replicationsInFlight", st.replicationsInFlight());
     m.put("locationsComplete", st.locationsComplete());
     m.put("uptimeMillis", st.uptimeMillis());
+    m.put("readOnly", st.readOnly());
     return m;
   }
 
@@ -91,6 +92,10 @@ final class ClusterCommand implements Callable<Integer> {
         st.missing(), st.corrupt(), st.replicationQueue(), st.replicationsInFlight());
     if (!st.locationsComplete()) {
       out.println("replica locations are still being rebuilt from chunkserver reports");
+    }
+    if (st.readOnly()) {
+      out.println("the master is READ-ONLY: it cannot write its operation log (see its log); "
+          + "reads are served, mutations refused until it can");
     }
   }
 }

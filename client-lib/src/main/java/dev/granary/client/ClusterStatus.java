@@ -4,12 +4,13 @@ import java.util.List;
 
 /**
  * The cluster as the master sees it. {@code locationsComplete} is false while a restarted master is
- * still collecting replica reports.
+ * still collecting replica reports; {@code readOnly} is true while the master cannot write its
+ * operation log and refuses mutations.
  */
 public record ClusterStatus(String masterId, List<NodeStatus> nodes, long files, long directories,
     long chunks, long underReplicated, long overReplicated, long missing, long corrupt,
     long replicationQueue, long replicationsInFlight, boolean locationsComplete,
-    long uptimeMillis) {
+    long uptimeMillis, boolean readOnly) {
   public ClusterStatus {
     nodes = List.copyOf(nodes);
   }

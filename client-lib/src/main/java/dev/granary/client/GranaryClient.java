@@ -460,7 +460,7 @@ public final class GranaryClient implements AutoCloseable {
     }
     return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
         r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
-        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis());
+        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis(), r.readOnly());
   }
 
   /** Health of the chunks of the files under {@code path}. */
@@ -469,7 +469,7 @@ public final class GranaryClient implements AutoCloseable {
     FsckResponse r = ctx.master().call(new FsckRequest(p), FsckResponse.class, p);
     return new FsckReport(r.files(), r.chunks(), r.healthy(), r.underReplicated(),
         r.overReplicated(), r.corrupt(), r.missing(), r.votes(), r.replicationQueue(),
-        r.locationsComplete(), r.status(), r.problems());
+        r.locationsComplete(), r.status(), r.problems(), r.readOnly());
   }
 
   /** Counters of the block and location caches since this client was opened. */

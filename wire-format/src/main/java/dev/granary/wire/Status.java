@@ -36,7 +36,12 @@ public enum Status {
   /** The master has not yet heard from enough chunkservers to answer for replica locations. */
   LOCATIONS_INCOMPLETE(18, 4),
   /** A request exceeds a protocol or configured limit. */
-  TOO_LARGE(19, 2);
+  TOO_LARGE(19, 2),
+  /**
+   * The master cannot write its operation log (disk full, I/O error): it refuses every mutation
+   * until the log is writable again, and serves reads meanwhile.
+   */
+  READ_ONLY(20, 4);
 
   private static final Status[] BY_CODE = new Status[32];
 

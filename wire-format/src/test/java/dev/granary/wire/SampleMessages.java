@@ -98,11 +98,11 @@ final class SampleMessages {
       case CLUSTER_STATUS_REQUEST -> new ClusterStatusRequest();
       case CLUSTER_STATUS_RESPONSE -> new ClusterStatusResponse(str(r), list(r, () -> nodeStatus(r)),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong());
+          r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong(), r.nextBoolean());
       case FSCK_REQUEST -> new FsckRequest(path(r));
       case FSCK_RESPONSE -> new FsckResponse(r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextBoolean(), str(r), list(r, () -> str(r)));
+          r.nextBoolean(), str(r), list(r, () -> str(r)), r.nextBoolean());
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));

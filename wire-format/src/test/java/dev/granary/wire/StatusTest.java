@@ -36,6 +36,7 @@ class StatusTest {
     put(Status.NOT_REGISTERED, 17, 4);
     put(Status.LOCATIONS_INCOMPLETE, 18, 4);
     put(Status.TOO_LARGE, 19, 2);
+    put(Status.READ_ONLY, 20, 4);
   }
 
   private static void put(Status s, int code, int exit) {
@@ -75,7 +76,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 20, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 21, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }

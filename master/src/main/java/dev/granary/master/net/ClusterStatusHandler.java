@@ -1,20 +1,27 @@
 package dev.granary.master.net;
 
 import com.google.common.base.Ticker;
+import dev.granary.master.MetadataService;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.Message;
 import java.util.concurrent.CompletableFuture;
 
-/** CLUSTER_STATUS: chunkservers, totals, recovery progress. */
+/**
+ * CLUSTER_STATUS: chunkservers, totals, recovery progress, read-only mode; answered once the
+ * counts it shows are durable.
+ */
 public final class ClusterStatusHandler implements RequestHandler<ClusterStatusRequest> {
   private final ChunkManager chunks;
+  private final MetadataService service;
   private final String masterId;
   private final Ticker ticker;
   private final long startNanos;
 
-  public ClusterStatusHandler(ChunkManager chunks, String masterId, Ticker ticker) {
+  public ClusterStatusHandler(ChunkManager chunks, MetadataService service, String masterId,
+      Ticker ticker) {
     this.chunks = chunks;
+    this.service = service;
     this.masterId = masterId;
     this.ticker = ticker;
     this.startNanos = ticker.read();
@@ -27,7 +34,7 @@ public final class ClusterStatusHandler implements RequestHandler<ClusterStatusR
 
   @Override
   public CompletableFuture<? extends Message> handle(ClusterStatusRequest r, PeerContext peer) {
-    return CompletableFuture.completedFuture(
-        chunks.clusterStatus(masterId, Math.max(0, (ticker.read() - startNanos) / 1_000_000)));
+    return service.read(() -> chunks.clusterStatus(masterId,
+        Math.max(0, (ticker.read() - startNanos) / 1_000_000)).withReadOnly(service.readOnly()));
   }
 }

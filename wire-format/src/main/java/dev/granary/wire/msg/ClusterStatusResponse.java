@@ -5,10 +5,20 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** The cluster as the master sees it. {@code locationsComplete} is false until chunkserver reports cover the namespace after a restart. */
-public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis) implements Message {
+/** The cluster as the master sees it. {@code locationsComplete} is false until chunkserver reports cover the namespace after a restart. {@code readOnly}: the master cannot write its operation log and refuses mutations. */
+public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis, boolean readOnly) implements Message {
   public ClusterStatusResponse {
     nodes = List.copyOf(nodes);
+  }
+
+  /** A writable master's status (readOnly false). */
+  public ClusterStatusResponse(String masterId, List<NodeStatus> nodes, long files, long directories, long chunks, long underReplicated, long overReplicated, long missing, long corrupt, long replicationQueue, long replicationsInFlight, boolean locationsComplete, long uptimeMillis) {
+    this(masterId, nodes, files, directories, chunks, underReplicated, overReplicated, missing, corrupt, replicationQueue, replicationsInFlight, locationsComplete, uptimeMillis, false);
+  }
+
+  /** This status with {@code readOnly} set as given. */
+  public ClusterStatusResponse withReadOnly(boolean readOnly) {
+    return new ClusterStatusResponse(masterId, nodes, files, directories, chunks, underReplicated, overReplicated, missing, corrupt, replicationQueue, replicationsInFlight, locationsComplete, uptimeMillis, readOnly);
   }
 
   @Override
@@ -31,6 +41,7 @@ public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, lon
     out.writeLong(replicationsInFlight);
     Codec.writeBoolean(out, locationsComplete);
     out.writeLong(uptimeMillis);
+    Codec.writeBoolean(out, readOnly);
   }
 
   public static ClusterStatusResponse decode(ByteBuf in) {
@@ -38,6 +49,6 @@ public record ClusterStatusResponse(String masterId, List<NodeStatus> nodes, lon
         Codec.readList(in, NodeStatus.MIN_BYTES, NodeStatus::decode), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
         Codec.readLong(in), Codec.readLong(in), Codec.readLong(in), Codec.readLong(in),
-        Codec.readBoolean(in), Codec.readLong(in));
+        Codec.readBoolean(in), Codec.readLong(in), Codec.readBoolean(in));
   }
 }
