@@ -177,6 +177,7 @@ public final class MetadataService {
 
   private CompletableFuture<AllocateChunkResponse> allocate(int replication,
       List<String> exclude) {
+    store.checkWritable();
     List<NodeAddress> pipeline = chunks.choosePipeline(replication, exclude);
     CompletableFuture<Void> durable;
     long handle;

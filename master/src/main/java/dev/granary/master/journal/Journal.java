@@ -338,16 +338,15 @@ public final class Journal implements AutoCloseable {
       RuntimeException r;
       synchronized (this) {
         r = refusal;
+        if (lastAppended.isDone() || lastAppended == refused.get(refused.size() - 1).durable()) {
+          // Nothing else is pending and what failed was undone: the image is what the disk
+          // holds. Reads asked again when the futures below fail must find the fast path.
+          lastAppended = DURABLE;
+        }
       }
       for (Pending p : refused) {
         p.durable().completeExceptionally(r != null ? r
             : new IllegalStateException("the operation log failed before this record was written"));
-      }
-      synchronized (this) {
-        if (lastAppended.isDone()) {
-          // Everything appended is settled, and what failed was undone: the image is durable.
-          lastAppended = DURABLE;
-        }
       }
     }
   }

@@ -32,6 +32,7 @@ public final class LogDiskMonitor implements Runnable {
   private long lastWarn;
   private boolean warned;
   private long lastCheckpointRetry;
+  private long warnings;
 
   public LogDiskMonitor(MetadataStore store, LogStorage storage, Ticker ticker, String nodeId) {
     this.store = store;
@@ -44,6 +45,11 @@ public final class LogDiskMonitor implements Runnable {
   /** Free space below which the WARN line is logged, for a file system of {@code total} bytes. */
   public static long warnThreshold(long total) {
     return Math.min(total / 100 * WARN_FRACTION_PERCENT, WARN_BYTES);
+  }
+
+  /** How many low-space WARN lines were logged. */
+  public long warnings() {
+    return warnings;
   }
 
   @Override
@@ -85,6 +91,7 @@ public final class LogDiskMonitor implements Runnable {
     if (!warned || now - lastWarn >= WARN_EVERY.toNanos()) {
       warned = true;
       lastWarn = now;
+      warnings++;
       log.warn("{}: the master's data dir {} has {} bytes free of {} (under the warning "
           + "threshold of {}: 5% or 1 GiB, whichever is smaller); when it is full the master "
           + "turns read-only", nodeId, store.dir(), free, total, threshold);
