@@ -318,8 +318,8 @@ public final class MetadataStore implements AutoCloseable {
     try {
       long free = storage.usableSpace(dir);
       if (free < MIN_FREE_TO_WRITE) {
-        return "No space left on device (" + free + " bytes free, at least " + MIN_FREE_TO_WRITE
-            + " needed to write again)";
+        // The words the OS uses for a full disk, so the refusal reads the same from start to end.
+        return "No space left on device";
       }
       try (FileChannel ch = storage.open(p, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
