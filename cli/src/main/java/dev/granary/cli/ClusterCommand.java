@@ -76,6 +76,7 @@ final class ClusterCommand implements Callable<Integer> {
     m.put("locationsComplete", st.locationsComplete());
     m.put("uptimeMillis", st.uptimeMillis());
     m.put("deletionsHeld", st.deletionsHeld());
+    m.put("readOnly", st.readOnly());
     return m;
   }
 
@@ -99,6 +100,10 @@ final class ClusterCommand implements Callable<Integer> {
       out.printf("%d replica deletions HELD: most of a chunkserver's replicas looked like garbage "
           + "at once. Check the master's data dir, then 'granary cluster release-deletions' or "
           + "'granary cluster discard-deletions'%n", st.deletionsHeld());
+    }
+    if (st.readOnly()) {
+      out.println("the master is READ-ONLY: it cannot write its operation log (see its log); "
+          + "reads are served, mutations refused until it can");
     }
   }
 }

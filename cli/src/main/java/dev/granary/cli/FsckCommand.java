@@ -62,6 +62,7 @@ final class FsckCommand implements Callable<Integer> {
     m.put("locationsComplete", r.locationsComplete());
     m.put("deletionsHeld", r.deletionsHeld());
     m.put("problems", r.problems());
+    m.put("readOnly", r.readOnly());
     return m;
   }
 
@@ -72,6 +73,10 @@ final class FsckCommand implements Callable<Integer> {
         r.overReplicated(), r.corrupt(), r.missing());
     out.printf("  majority votes %d, re-replication queue %d%s%n", r.votes(),
         r.replicationQueue(), r.locationsComplete() ? "" : ", locations still being reported");
+    if (r.readOnly()) {
+      out.println("  the master is READ-ONLY: it cannot write its operation log; mutations are "
+          + "refused until it can");
+    }
     for (String p : r.problems()) {
       out.println("  " + p);
     }

@@ -463,7 +463,7 @@ public final class GranaryClient implements AutoCloseable {
     return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
         r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
         r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis(), r.clusterId(),
-        r.deletionsHeld());
+        r.deletionsHeld(), r.readOnly());
   }
 
   /**
@@ -487,7 +487,7 @@ public final class GranaryClient implements AutoCloseable {
     FsckResponse r = ctx.master().call(new FsckRequest(p), FsckResponse.class, p);
     return new FsckReport(r.files(), r.chunks(), r.healthy(), r.underReplicated(),
         r.overReplicated(), r.corrupt(), r.missing(), r.votes(), r.replicationQueue(),
-        r.locationsComplete(), r.status(), r.problems(), r.deletionsHeld());
+        r.locationsComplete(), r.status(), r.problems(), r.deletionsHeld(), r.readOnly());
   }
 
   /** Counters of the block and location caches since this client was opened. */

@@ -5,6 +5,8 @@ import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.journal.CorruptJournalException;
 import dev.granary.master.journal.JournalFiles;
+import dev.granary.master.journal.LogDiskMonitor;
+import dev.granary.master.journal.LogStorage;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.net.AllocateChunkHandler;
@@ -36,6 +38,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,6 +76,7 @@ public final class MasterServer implements AutoCloseable {
   private final MasterConfig config;
   private final Clock clock;
   private final Ticker ticker;
+  private final LogStorage storage;
   private String masterId = "";
   private String clusterId = "";
   private MetadataStore store;
@@ -82,6 +86,7 @@ public final class MasterServer implements AutoCloseable {
   private EventLoopGroup workers;
   private Channel serverChannel;
   private ScheduledExecutorService tickExecutor;
+  private ScheduledExecutorService diskExecutor;
   private int port;
   private boolean closed;
 
@@ -96,16 +101,23 @@ public final class MasterServer implements AutoCloseable {
    * step of the wall clock changes no timeout. Tests drive both by hand.
    */
   public MasterServer(MasterConfig config, Clock clock, Ticker ticker) {
+    this(config, clock, ticker, LogStorage.DEFAULT);
+  }
+
+  /** A master whose operation log reaches the disk through {@code storage} (fault tests). */
+  public MasterServer(MasterConfig config, Clock clock, Ticker ticker, LogStorage storage) {
     this.config = config;
     this.clock = clock;
     this.ticker = ticker;
+    this.storage = storage;
   }
 
   /**
    * Loads the metadata and starts serving.
    *
    * @throws ConfigException one line naming the key and value if the port is taken or the data
-   *     directory cannot be created, written or read
+   *     directory cannot be created, written (permissions, a read-only mount) or read; a data dir
+   *     on a full disk is not one: the master starts read-only
    * @throws CorruptJournalException if the operation log or checkpoint is corrupt (not just a torn
    *     last line); its message names the file and line
    * @throws IOException for other I/O failures while loading
@@ -119,8 +131,9 @@ public final class MasterServer implements AutoCloseable {
     clusterId = loadOrCreate(dataDir, CLUSTER_ID_FILE, () -> UUID.randomUUID().toString());
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
+    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     try {
-      store = MetadataStore.open(dataDir, config.checkpointOps(), masterId);
+      store = MetadataStore.open(dataDir, config.checkpointOps(), masterId, storage, lock);
     } catch (CorruptJournalException e) {
       throw e;
     } catch (AccessDeniedException e) {
@@ -128,22 +141,22 @@ public final class MasterServer implements AutoCloseable {
           + e.getFile() + " (permission denied)", e);
     }
     MetadataImage image = store.image();
-    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL,
         startupDeletionDelay(config));
     chunks = new ChunkManager(masterId, settings, image.namespace(),
         PlacementPolicy.forName(config.placement()), ticker, lock,
-        new JournaledDigestLog(image, store.journal(), clock));
+        new JournaledDigestLog(store, clock));
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
-    service = new MetadataService(image, store.journal(), chunks, clock, lock);
+    service = new MetadataService(store, chunks, clock);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
-        new ClusterStatusHandler(chunks, masterId, clusterId, ticker), new FsckHandler(chunks),
+        new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
+        new FsckHandler(chunks, service),
         new ReportBadReplicaHandler(chunks), new DeletionHoldHandler(chunks),
         new RegisterHandler(chunks, masterId, clusterId, config.pulseInterval()),
         new PulseHandler(chunks),
@@ -172,9 +185,17 @@ public final class MasterServer implements AutoCloseable {
       return t;
     });
     tickExecutor.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
-    log.info("{}: serving on {}:{} ({} files, {} directories, {} chunks)", masterId,
+    diskExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, masterId + "-disk");
+      t.setDaemon(true);
+      return t;
+    });
+    long diskPeriod = LogDiskMonitor.PERIOD.toMillis();
+    diskExecutor.scheduleWithFixedDelay(new LogDiskMonitor(store, storage, ticker, masterId),
+        0, diskPeriod, TimeUnit.MILLISECONDS);
+    log.info("{}: serving on {}:{} ({} files, {} directories, {} chunks{})", masterId,
         config.host(), port, image.namespace().fileCount(), image.namespace().directoryCount(),
-        image.namespace().chunkCount());
+        image.namespace().chunkCount(), store.readOnly() ? "; READ-ONLY" : "");
   }
 
   private void tick() {
@@ -196,8 +217,27 @@ public final class MasterServer implements AutoCloseable {
     try {
       Files.write(probe, new byte[] {1});
       Files.delete(probe);
+    } catch (AccessDeniedException e) {
+      throw new ConfigException("master.dataDir " + dir + ": not writable (permission denied)", e);
+    } catch (FileSystemException e) {
+      if (e.getReason() != null && e.getReason().contains("Read-only file system")) {
+        throw new ConfigException("master.dataDir " + dir + ": not writable (read-only file "
+            + "system)", e);
+      }
+      writeProbeFailed(dir, probe, e);
     } catch (IOException e) {
-      throw new ConfigException("master.dataDir " + dir + ": not writable", e);
+      // A full disk: the metadata still loads and the master starts read-only.
+      writeProbeFailed(dir, probe, e);
+    }
+  }
+
+  private static void writeProbeFailed(Path dir, Path probe, IOException e) {
+    log.warn("master.dataDir {} cannot be written now ({}); starting anyway, read-only until the "
+        + "operation log can be written", dir, e.getMessage());
+    try {
+      Files.deleteIfExists(probe);
+    } catch (IOException ignored) {
+      // Removed at the next start; it holds at most one byte.
     }
   }
 
@@ -249,6 +289,11 @@ public final class MasterServer implements AutoCloseable {
     return masterId;
   }
 
+  /** Whether the master refuses mutations because it cannot write its operation log. */
+  public synchronized boolean readOnly() {
+    return store != null && store.readOnly();
+  }
+
   /** The soft-state manager (tests and the in-process cluster inspect it). */
   public synchronized ChunkManager chunks() {
     return chunks;
@@ -274,6 +319,14 @@ public final class MasterServer implements AutoCloseable {
     }
     if (tickExecutor != null) {
       tickExecutor.shutdownNow();
+    }
+    if (diskExecutor != null) {
+      diskExecutor.shutdownNow();
+      try {
+        diskExecutor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

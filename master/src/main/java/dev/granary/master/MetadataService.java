@@ -1,6 +1,7 @@
 package dev.granary.master;
 
 import dev.granary.master.journal.Journal;
+import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.journal.Op;
 import dev.granary.master.journal.OpApplier;
 import dev.granary.master.namespace.FileNode;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * Executes the namespace requests: validates, applies the operation to the in-memory image,
@@ -41,12 +43,24 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * mutation made garbage are deleted only after that mutation is durable, so a crash can never leave
  * a file whose replicas were already removed.
  *
+ * <p>Design note: durable before visible. The image runs ahead of the disk by the records not yet
+ * forced, so a read computes its answer under the read lock and sends it only once the journal's
+ * {@link Journal#barrier barrier} taken at the same moment completes: once every record it could
+ * have seen is durable. Refusals (NOT_FOUND after a pending delete) wait the same way. With nothing
+ * pending the barrier is null and the read answers at once (meta_stat's fast path: one more
+ * volatile load). If the log fails instead, {@link MetadataStore} undoes the records that were not
+ * made durable before the barrier fails, and the read is asked again of the restored image; so a
+ * mutation refused with "master is read-only" leaves no trace, before or after a restart. While
+ * read-only every mutation, chunk allocation included, is refused under the write lock (the same
+ * lock the undo takes), and a retried mutation whose record was undone runs anew.
+ *
  * <p>Thread-safe: mutations take the shared metadata write lock, reads the read lock.
  */
 public final class MetadataService {
   /** Handles reserved per log record, so allocation is not an fsync per chunk. */
   static final long RESERVE_BLOCK = 10_000;
 
+  private final MetadataStore store;
   private final MetadataImage image;
   private final Journal journal;
   private final ChunkManager chunks;
@@ -56,13 +70,13 @@ public final class MetadataService {
   /** Completes when the newest handle reservation is on disk; handles in it wait for it. */
   private CompletableFuture<Void> reservationDurable = CompletableFuture.completedFuture(null);
 
-  public MetadataService(MetadataImage image, Journal journal, ChunkManager chunks, Clock clock,
-      ReentrantReadWriteLock lock) {
-    this.image = image;
-    this.journal = journal;
+  public MetadataService(MetadataStore store, ChunkManager chunks, Clock clock) {
+    this.store = store;
+    this.image = store.image();
+    this.journal = store.journal();
     this.chunks = chunks;
     this.clock = clock;
-    this.lock = lock;
+    this.lock = store.lock();
     // Handles up to the reservation may have been handed out before a crash: skip them all.
     this.nextHandle = image.reservedUpTo() + 1;
   }
@@ -73,28 +87,19 @@ public final class MetadataService {
 
   // ------------------------------------------------------------------ reads
 
-  public StatResponse stat(String path) {
-    lock.readLock().lock();
-    try {
-      return new StatResponse(ns().stat(path));
-    } finally {
-      lock.readLock().unlock();
-    }
+  public CompletableFuture<Message> stat(String path) {
+    return read(() -> new StatResponse(ns().stat(path)));
   }
 
-  public ListResponse list(String path, String startAfter, int limit) {
-    lock.readLock().lock();
-    try {
+  public CompletableFuture<Message> list(String path, String startAfter, int limit) {
+    return read(() -> {
       Namespace.Listing l = ns().list(path, startAfter, limit);
       return new ListResponse(l.entries(), l.more());
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
-  public LookupResponse lookup(String path, int firstChunk, int maxChunks) {
-    lock.readLock().lock();
-    try {
+  public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks) {
+    return read(() -> {
       Namespace.ResolvedFile r = ns().file(path);
       FileNode f = r.file();
       int end = (int) Math.min(f.chunkCount(),
@@ -107,9 +112,55 @@ public final class MetadataService {
       return new LookupResponse(new dev.granary.wire.msg.FileEntry(r.path(), false, f.size(),
           f.modified(), f.replication(), f.chunkSize(), f.chunkCount()), out,
           chunks.locationsComplete());
+    });
+  }
+
+  /** Whether the master refuses mutations because it cannot write its operation log. */
+  public boolean readOnly() {
+    return store.readOnly();
+  }
+
+  /**
+   * Answers {@code query} (run under the metadata read lock; it may take the lock again) once
+   * every record applied before it is durable: for any answer drawn from the namespace.
+   *
+   * @throws MetadataException what {@code query} throws, at once when nothing is pending
+   */
+  public CompletableFuture<Message> read(Supplier<Message> query) {
+    return read(query, true);
+  }
+
+  private CompletableFuture<Message> read(Supplier<Message> query, boolean again) {
+    store.checkReadable();
+    Message reply = null;
+    RuntimeException refused = null;
+    CompletableFuture<Void> barrier;
+    lock.readLock().lock();
+    try {
+      try {
+        reply = query.get();
+      } catch (RuntimeException e) {
+        refused = e;
+      }
+      barrier = journal.barrier();
     } finally {
       lock.readLock().unlock();
     }
+    if (barrier == null) {
+      if (refused != null) {
+        throw refused;
+      }
+      return CompletableFuture.completedFuture(reply);
+    }
+    Message r = reply;
+    RuntimeException x = refused;
+    return barrier.handle((v, t) -> t).thenCompose(t -> {
+      if (t == null) {
+        return x == null ? CompletableFuture.completedFuture(r) : CompletableFuture.failedFuture(x);
+      }
+      // The log failed first and what the answer saw is undone now: ask the restored image.
+      return again ? read(query, false) : CompletableFuture.failedFuture(store.refusal());
+    });
   }
 
   // ------------------------------------------------------------------ chunk allocation
@@ -126,14 +177,18 @@ public final class MetadataService {
 
   private CompletableFuture<AllocateChunkResponse> allocate(int replication,
       List<String> exclude) {
+    store.checkWritable();
     List<NodeAddress> pipeline = chunks.choosePipeline(replication, exclude);
     CompletableFuture<Void> durable;
     long handle;
     lock.writeLock().lock();
     try {
+      store.checkWritable();
       handle = nextHandle++;
       if (handle > image.reservedUpTo()) {
-        Op op = new Op.Reserve(clock.millis(), image.reservedUpTo() + RESERVE_BLOCK);
+        // Past an undone reservation, nextHandle may be beyond the durable one's block.
+        Op op = new Op.Reserve(clock.millis(),
+            Math.max(image.reservedUpTo(), handle - 1) + RESERVE_BLOCK);
         OpApplier.apply(image, op);
         reservationDurable = journal.append(op);
       }
@@ -177,6 +232,7 @@ public final class MetadataService {
       if (cached != null) {
         return cached;
       }
+      store.checkWritable();
       if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
         throw new MetadataException(Status.INVALID_ARGUMENT, "chunk size " + r.chunkSize()
             + " of '" + r.path() + "' must be positive");
@@ -230,16 +286,20 @@ public final class MetadataService {
       if (cached != null) {
         return cached;
       }
+      store.checkWritable();
       return execute(op, kind, applied -> {});
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  /** Answers a retried mutation as the original was answered, once that answer is durable. */
+  /**
+   * Answers a retried mutation as the original was answered, once that answer is durable; null if
+   * there was no original, or its record was undone because the log failed (it runs anew).
+   */
   private CompletableFuture<Message> cached(String clientId, long opId) {
     RetryCache.Entry e = image.retryCache().get(clientId, opId);
-    if (e == null) {
+    if (e == null || e.durable() != null && e.durable().isCompletedExceptionally()) {
       return null;
     }
     CompletableFuture<Void> durable = e.durable() == null

@@ -38,7 +38,12 @@ public enum Status {
   /** A request exceeds a protocol or configured limit. */
   TOO_LARGE(19, 2),
   /** A chunkserver and a master belong to different clusters (their cluster ids differ). */
-  WRONG_CLUSTER(20, 2);
+  WRONG_CLUSTER(20, 2),
+  /**
+   * The master cannot write its operation log (disk full, I/O error): it refuses every mutation
+   * until the log is writable again, and serves reads meanwhile.
+   */
+  READ_ONLY(21, 4);
 
   private static final Status[] BY_CODE = new Status[32];
 

@@ -92,6 +92,7 @@ class RoundTripTest {
     // 2730 three-byte characters: 8190 bytes of UTF-8, just inside the limit.
     roundTrip(2, 0, new StatRequest("\u4e2d".repeat(Limits.MAX_STRING_BYTES / 3)));
     roundTrip(3, Frames.FLAG_RESPONSE, new ErrorReply(Status.TOO_LARGE, "", ""));
+    roundTrip(4, Frames.FLAG_RESPONSE, new ErrorReply(Status.READ_ONLY, "master is read-only", ""));
     List<FileEntry> many = new ArrayList<>();
     for (int i = 0; i < Limits.MAX_LIST_ENTRIES; i++) {
       many.add(new FileEntry("/d/f" + i, false, i, Long.MIN_VALUE, 255, Long.MAX_VALUE,

@@ -101,11 +101,11 @@ final class SampleMessages {
       case CLUSTER_STATUS_RESPONSE -> new ClusterStatusResponse(str(r), list(r, () -> nodeStatus(r)),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextBoolean(), r.nextLong(), str(r),
-          nonNegative(r));
+          nonNegative(r), r.nextBoolean());
       case FSCK_REQUEST -> new FsckRequest(path(r));
       case FSCK_RESPONSE -> new FsckResponse(r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextBoolean(), str(r), list(r, () -> str(r)), nonNegative(r));
+          r.nextBoolean(), str(r), list(r, () -> str(r)), nonNegative(r), r.nextBoolean());
       case DELETION_HOLD_REQUEST -> new DeletionHoldRequest(
           DeletionHoldRequest.Action.values()[r.nextInt(2)], str(r));
       case DELETION_HOLD_RESPONSE -> new DeletionHoldResponse(nonNegative(r));

@@ -37,6 +37,7 @@ class StatusTest {
     put(Status.LOCATIONS_INCOMPLETE, 18, 4);
     put(Status.TOO_LARGE, 19, 2);
     put(Status.WRONG_CLUSTER, 20, 2);
+    put(Status.READ_ONLY, 21, 4);
   }
 
   private static void put(Status s, int code, int exit) {
@@ -76,7 +77,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 21, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 22, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }

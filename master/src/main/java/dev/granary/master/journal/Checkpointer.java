@@ -1,11 +1,14 @@
 package dev.granary.master.journal;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,11 +27,15 @@ import org.slf4j.LoggerFactory;
  * the directory, and only then deletes the segments and checkpoint it supersedes. A crash at any
  * point leaves either the old checkpoint with its segments or the new one: both load. The price is
  * memory for a second image while the checkpoint is built.
+ *
+ * <p>A checkpoint that fails (a full disk) removes its temporary file and changes nothing else; the
+ * log keeps its segments and {@link #retry} (called periodically) tries again.
  */
 public final class Checkpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
 
   private final Path dir;
+  private final LogStorage storage;
   private final Recovery recovery;
   private final CheckpointFormat format;
   private final String nodeId;
@@ -36,9 +43,12 @@ public final class Checkpointer implements AutoCloseable {
   private long requested;
   private boolean running;
   private long completed;
+  private boolean failed;
 
-  public Checkpointer(Path dir, OpCodec codec, JsonFactory factory, String nodeId) {
+  public Checkpointer(Path dir, OpCodec codec, JsonFactory factory, String nodeId,
+      LogStorage storage) {
     this.dir = dir;
+    this.storage = storage;
     this.recovery = new Recovery(codec, factory, nodeId);
     this.format = new CheckpointFormat(factory);
     this.nodeId = nodeId;
@@ -52,7 +62,25 @@ public final class Checkpointer implements AutoCloseable {
   /** Asks for a checkpoint including everything up to {@code seq} (a closed segment boundary). */
   public synchronized void request(long seq) {
     requested = Math.max(requested, seq);
-    if (!running) {
+    failed = false;
+    start();
+  }
+
+  /** Tries a failed checkpoint again; does nothing if none failed or one is being written. */
+  public synchronized void retry() {
+    if (failed) {
+      failed = false;
+      start();
+    }
+  }
+
+  /** Whether the newest checkpoint asked for failed and waits for {@link #retry}. */
+  public synchronized boolean failed() {
+    return failed;
+  }
+
+  private void start() {
+    if (!running && requested > completed) {
       running = true;
       executor.execute(this::run);
     }
@@ -77,8 +105,14 @@ public final class Checkpointer implements AutoCloseable {
       try {
         write(seq);
       } catch (IOException | RuntimeException e) {
-        log.error("{}: checkpoint at seq {} failed ({}); the log keeps growing until one succeeds",
-            nodeId, seq, e.toString());
+        log.error("{}: checkpoint at seq {} failed ({}); nothing was changed, the log keeps its "
+            + "segments and the checkpoint is tried again later", nodeId, seq, e.toString());
+        synchronized (this) {
+          failed = true;
+          running = false;
+          notifyAll();
+        }
+        return;
       }
       synchronized (this) {
         completed = Math.max(completed, seq);
@@ -92,9 +126,14 @@ public final class Checkpointer implements AutoCloseable {
     Recovery.Result r = recovery.recover(dir, seq, false);
     Path target = JournalFiles.checkpoint(dir, seq);
     Path tmp = target.resolveSibling(target.getFileName() + JournalFiles.TMP_SUFFIX);
-    try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+    try (FileChannel ch = storage.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      OutputStream out = Channels.newOutputStream(ch);
       format.write(r.image(), out);
-      out.getChannel().force(true);
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     JournalFiles.fsyncDirectory(dir);

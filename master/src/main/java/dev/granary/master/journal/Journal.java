@@ -3,6 +3,7 @@ package dev.granary.master.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +28,22 @@ import org.slf4j.LoggerFactory;
  * one write plus one fsync. Handlers never wait on the future on an event loop thread: they attach
  * the reply to it.
  *
+ * <p>Durable before visible. A record is applied to the in-memory image before it is durable, so
+ * readers must not see it early: {@link #barrier} is the future of the newest record appended
+ * (futures complete in sequence order), and a read answers only once it completes; when nothing is
+ * pending it is null and the read costs one volatile load more.
+ *
+ * <p>Failure. When a write or fsync fails (disk full, I/O error), the writer cuts the segment back
+ * to the end of its last forced record and tells the {@link FailureListener} on its own thread,
+ * before any waiting record learns of it; the listener undoes what was applied but never made
+ * durable (see {@link MetadataStore}) and returns the exception those records fail with. Until
+ * {@link #reopen} every append fails the same way, after that rollback. {@link #reopen} starts a
+ * new segment after the last durable record; records of the failed generation still queued then are
+ * failed, never written.
+ *
  * <p>Every {@code checkpointOps} records the writer closes the segment at a batch boundary, starts
  * {@code oplog-<next seq>.jsonl} (fsyncing the directory so the new name is durable) and asks the
- * {@link Checkpointer} for a checkpoint of everything before it. A failed write or fsync is fatal to
- * the log: the failing batch and every later append complete exceptionally (nothing further can be
- * acknowledged) and an ERROR is logged.
+ * {@link Checkpointer} for a checkpoint of everything before it.
  *
  * <p>The active segment is preallocated with zeros a megabyte at a time (see {@link #preallocate});
  * a finished segment is truncated to its last record. Recovery treats trailing zeros of the last
@@ -39,48 +52,80 @@ import org.slf4j.LoggerFactory;
 public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
-  private record Pending(long seq, byte[] line, CompletableFuture<Void> durable) {}
+  /** Told that the log cannot be written; see the class comment. */
+  public interface FailureListener {
+    /**
+     * Called on the writer thread after a failed write or fsync, before any waiting record fails.
+     * Records after {@code durableSeq} were not made durable. Returns the exception that every
+     * record not written fails with, until the log is reopened.
+     */
+    RuntimeException logFailed(IOException cause, long durableSeq);
+  }
+
+  /** {@code line} is null for a record appended while the log was failed: it is never written. */
+  private record Pending(long seq, byte[] line, long generation,
+      CompletableFuture<Void> durable) {}
+
+  private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
+  /** Bytes of zeros added at a time ahead of the log's end. */
+  static final int PREALLOCATE = 1 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
 
   private final Path dir;
   private final OpCodec codec;
   private final long checkpointOps;
   private final Checkpointer checkpointer;
   private final String nodeId;
+  private final LogStorage storage;
+  private final FailureListener listener;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
-  /** Bytes of zeros added at a time ahead of the log's end. */
-  static final int PREALLOCATE = 1 << 20;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
+  private final AtomicLong syncs = new AtomicLong();
+  // Written by the writer thread, and by reopen() while nothing of the current generation is queued.
   private FileChannel channel;
-  /** Logical end of the current segment (the file is preallocated with zeros beyond it). */
+  /** End of the last forced record of the current segment (zeros may follow it). */
   private long position;
   private long allocated;
   private long opsInSegment;
+  // Guarded by this.
   private long nextSeq;
+  private long generation;
+  private IOException failure;
+  private RuntimeException refusal;
   private volatile boolean closing;
-  private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
-  private volatile IOException failure;
+  private volatile long durableSeq;
+  private volatile CompletableFuture<Void> lastAppended = DURABLE;
 
   /**
    * Opens the log for appending after {@code lastSeq}: continues {@code lastSegment} if given
-   * (its first sequence number {@code lastSegmentFirstSeq}), else starts a new segment.
+   * (its first sequence number {@code lastSegmentFirstSeq}), else starts a new segment. If that
+   * segment cannot be created the log starts failed ({@link #failure}), to be {@link #reopen}ed.
+   *
+   * @throws IOException if {@code lastSegment} cannot be opened
    */
   public Journal(Path dir, long lastSeq, Path lastSegment, long lastSegmentFirstSeq,
-      OpCodec codec, long checkpointOps, Checkpointer checkpointer, String nodeId)
-      throws IOException {
+      OpCodec codec, long checkpointOps, Checkpointer checkpointer, String nodeId,
+      LogStorage storage, FailureListener listener) throws IOException {
     this.dir = dir;
     this.codec = codec;
     this.checkpointOps = Math.max(1, checkpointOps);
     this.checkpointer = checkpointer;
     this.nodeId = nodeId;
+    this.storage = storage;
+    this.listener = listener;
     this.nextSeq = lastSeq + 1;
+    this.durableSeq = lastSeq;
     if (lastSegment != null) {
-      channel = FileChannel.open(lastSegment, StandardOpenOption.WRITE);
+      channel = storage.open(lastSegment, StandardOpenOption.WRITE);
       position = channel.size();
       allocated = position;
       opsInSegment = Math.max(0, lastSeq - lastSegmentFirstSeq + 1);
     } else {
-      openSegment(nextSeq);
+      try {
+        openSegment(nextSeq);
+      } catch (IOException e) {
+        failure = e;
+      }
     }
     writer = new Thread(this::writeLoop, nodeId + "-journal");
     writer.setDaemon(true);
@@ -88,9 +133,16 @@ public final class Journal implements AutoCloseable {
   }
 
   private void openSegment(long firstSeq) throws IOException {
-    channel = FileChannel.open(JournalFiles.segment(dir, firstSeq), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
-    JournalFiles.fsyncDirectory(dir);
+    Path file = JournalFiles.segment(dir, firstSeq);
+    FileChannel ch = storage.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      JournalFiles.fsyncDirectory(dir);
+    } catch (IOException e) {
+      ch.close();
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    channel = ch;
     position = 0;
     allocated = 0;
     opsInSegment = 0;
@@ -99,17 +151,24 @@ public final class Journal implements AutoCloseable {
   /**
    * Writes zeros ahead of the end so that appends overwrite allocated blocks: an fdatasync of an
    * overwrite need not also commit a file size change, which makes it several times cheaper
-   * (HDFS preallocates its edit log the same way). Recovery drops the trailing zeros.
+   * (HDFS preallocates its edit log the same way). Recovery drops the trailing zeros. On a nearly
+   * full disk a whole megabyte may not fit: what fits for this batch is enough.
    */
   private void preallocate(long needed) throws IOException {
     if (position + needed <= allocated) {
       return;
     }
     long target = position + Math.max(needed, PREALLOCATE);
-    while (allocated < target) {
-      ByteBuffer z = ZEROS.duplicate();
-      z.limit((int) Math.min(z.capacity(), target - allocated));
-      allocated += channel.write(z, allocated);
+    try {
+      while (allocated < target) {
+        ByteBuffer z = ZEROS.duplicate();
+        z.limit((int) Math.min(z.capacity(), target - allocated));
+        allocated += channel.write(z, allocated);
+      }
+    } catch (IOException e) {
+      if (position + needed > allocated) {
+        throw e;
+      }
     }
   }
 
@@ -122,18 +181,27 @@ public final class Journal implements AutoCloseable {
 
   /**
    * Queues {@code op} as the next record. The future completes when the record (and every record
-   * before it) is on disk, or exceptionally if the log failed or is closed.
+   * before it) is on disk, or exceptionally if the log failed (after the rollback) or is closed.
    */
   public synchronized CompletableFuture<Void> append(Op op) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    if (failure != null || closing) {
-      f.completeExceptionally(failure != null ? failure
-          : new IOException("the operation log is closed"));
+    if (closing) {
+      f.completeExceptionally(new IOException("the operation log is closed"));
       return f;
     }
     long seq = nextSeq++;
-    queue.add(new Pending(seq, codec.encode(seq, op), f));
+    queue.add(new Pending(seq, failure == null ? codec.encode(seq, op) : null, generation, f));
+    lastAppended = f;
     return f;
+  }
+
+  /**
+   * Null if every record appended so far is durable; else a future that completes when they are,
+   * or fails (once the records that were not made durable are undone) if the log fails first.
+   */
+  public CompletableFuture<Void> barrier() {
+    CompletableFuture<Void> f = lastAppended;
+    return f.isDone() && !f.isCompletedExceptionally() ? null : f;
   }
 
   /** How many times the log has been forced to disk (one per group-commit batch). */
@@ -144,6 +212,53 @@ public final class Journal implements AutoCloseable {
   /** Sequence number of the last record appended (queued or written). */
   public synchronized long lastSeq() {
     return nextSeq - 1;
+  }
+
+  /** Sequence number of the last record forced to disk. */
+  public long durableSeq() {
+    return durableSeq;
+  }
+
+  /** Why the log cannot be written now, or null if it can. */
+  public synchronized IOException failure() {
+    return failure;
+  }
+
+  /**
+   * Marks the log failed without a failed write (a start-up probe found the disk full): appends
+   * fail with {@code refusal} until {@link #reopen}. Nothing may be pending.
+   */
+  public synchronized void refuseUntilReopened(IOException cause, RuntimeException refusal) {
+    if (failure == null) {
+      failure = cause;
+    }
+    this.refusal = refusal;
+  }
+
+  /**
+   * Makes a failed log writable again: cuts the failed segment back to its last forced record,
+   * closes it and starts a new segment after the last durable record. Does nothing if the log is
+   * not failed.
+   *
+   * @throws IOException if that cannot be done; the log stays failed
+   */
+  public synchronized void reopen() throws IOException {
+    if (failure == null || closing) {
+      return;
+    }
+    if (channel != null && channel.isOpen()) {
+      finishSegment();
+    }
+    // A segment starting after the durable end holds only records that were never durable.
+    Path next = JournalFiles.segment(dir, durableSeq + 1);
+    if (Files.deleteIfExists(next)) {
+      JournalFiles.fsyncDirectory(dir);
+    }
+    openSegment(durableSeq + 1);
+    nextSeq = durableSeq + 1;
+    generation++;
+    failure = null;
+    lastAppended = DURABLE;
   }
 
   private void writeLoop() {
@@ -170,51 +285,98 @@ public final class Journal implements AutoCloseable {
   }
 
   private void writeBatch(List<Pending> batch) {
-    if (failure == null) {
+    List<Pending> live = new ArrayList<>(batch.size());
+    List<Pending> refused = new ArrayList<>();
+    synchronized (this) {
+      for (Pending p : batch) {
+        (failure == null && p.line() != null && p.generation() == generation ? live : refused)
+            .add(p);
+      }
+    }
+    if (!live.isEmpty()) {
+      long start = position;
       try {
-        ByteBuffer[] bufs = new ByteBuffer[batch.size()];
+        ByteBuffer[] bufs = new ByteBuffer[live.size()];
         long total = 0;
         for (int i = 0; i < bufs.length; i++) {
-          bufs[i] = ByteBuffer.wrap(batch.get(i).line());
+          bufs[i] = ByteBuffer.wrap(live.get(i).line());
           total += bufs[i].remaining();
         }
         preallocate(total);
-        channel.position(position);
+        channel.position(start);
         long written = 0;
         while (written < total) {
           written += channel.write(bufs);
         }
-        position += total;
         channel.force(false);
+        position = start + total;
         syncs.incrementAndGet();
       } catch (IOException e) {
-        failure = e;
-        log.error("{}: the operation log cannot be written ({}); no further mutation can be "
-            + "acknowledged", nodeId, e.toString());
+        fail(e, start);
+        refused.addAll(live);
+        live.clear();
       }
     }
-    for (Pending p : batch) {
-      if (failure == null) {
+    if (!live.isEmpty()) {
+      long last = live.get(live.size() - 1).seq();
+      durableSeq = last;
+      for (Pending p : live) {
         p.durable().complete(null);
-      } else {
-        p.durable().completeExceptionally(failure);
+      }
+      opsInSegment += live.size();
+      if (opsInSegment >= checkpointOps) {
+        try {
+          finishSegment();
+          openSegment(last + 1);
+          checkpointer.request(last);
+        } catch (IOException e) {
+          fail(e, position);
+        }
       }
     }
-    if (failure != null) {
-      return;
+    if (!refused.isEmpty()) {
+      RuntimeException r;
+      synchronized (this) {
+        r = refusal;
+        if (lastAppended.isDone() || lastAppended == refused.get(refused.size() - 1).durable()) {
+          // Nothing else is pending and what failed was undone: the image is what the disk
+          // holds. Reads asked again when the futures below fail must find the fast path.
+          lastAppended = DURABLE;
+        }
+      }
+      for (Pending p : refused) {
+        p.durable().completeExceptionally(r != null ? r
+            : new IllegalStateException("the operation log failed before this record was written"));
+      }
     }
-    opsInSegment += batch.size();
-    long last = batch.get(batch.size() - 1).seq();
-    if (opsInSegment >= checkpointOps) {
+  }
+
+  /** Enters the failed state after a failed write or fsync; the segment is cut at {@code end}. */
+  private void fail(IOException e, long end) {
+    synchronized (this) {
+      failure = e;
+    }
+    position = end;
+    log.error("{}: the operation log in {} cannot be written ({}); records after seq {} were not "
+        + "made durable", nodeId, dir, e.toString(), durableSeq);
+    if (channel != null && channel.isOpen()) {
       try {
-        finishSegment();
-        openSegment(last + 1);
-        checkpointer.request(last);
-      } catch (IOException e) {
-        failure = e;
-        log.error("{}: cannot start a new log segment after seq {} ({})", nodeId, last,
-            e.toString());
+        channel.truncate(end);
+        channel.force(true);
+      } catch (IOException t) {
+        log.warn("{}: cannot cut the log back to its last forced record at byte {} yet ({}); "
+            + "it is cut before the log is written again", nodeId, end, t.toString());
       }
+    }
+    RuntimeException r;
+    try {
+      r = listener.logFailed(e, durableSeq);
+    } catch (RuntimeException t) {
+      log.error("{}: handling the operation log failure failed", nodeId, t);
+      r = new IllegalStateException("the operation log cannot be written: " + e.getMessage(), e);
+    }
+    synchronized (this) {
+      refusal = r;
     }
   }
 
@@ -229,16 +391,22 @@ public final class Journal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      if (channel.isOpen()) {
-        if (failure == null) {
-          finishSegment();
-        } else {
-          channel.close();
+    synchronized (this) {
+      try {
+        if (channel != null && channel.isOpen()) {
+          if (failure == null) {
+            finishSegment();
+          } else {
+            try {
+              channel.truncate(position);
+            } finally {
+              channel.close();
+            }
+          }
         }
+      } catch (IOException e) {
+        log.warn("{}: closing the operation log: {}", nodeId, e.toString());
       }
-    } catch (IOException e) {
-      log.warn("{}: closing the operation log: {}", nodeId, e.toString());
     }
   }
 }

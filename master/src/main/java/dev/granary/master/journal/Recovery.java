@@ -52,8 +52,9 @@ public final class Recovery {
   }
 
   /**
-   * Recovers the state as of sequence number {@code upToSeq} (for background checkpoints, which
-   * read only closed segments and repair nothing).
+   * Recovers the state as of sequence number {@code upToSeq}, repairing nothing: for background
+   * checkpoints (closed segments) and for undoing the records after the last durable one (the
+   * active segment: reading stops at {@code upToSeq}, before whatever follows it).
    */
   Result recover(Path dir, long upToSeq, boolean repair) throws IOException {
     TreeMap<Long, Path> cps = JournalFiles.checkpoints(dir);
@@ -130,7 +131,7 @@ public final class Recovery {
     int pos = 0;
     long lineNo = 0;
     long replayed = 0;
-    while (pos < buf.length) {
+    while (pos < buf.length && image.lastSeq() < upToSeq) {
       lineNo++;
       int nl = indexOf(buf, (byte) '\n', pos);
       boolean complete = nl >= 0;

@@ -38,6 +38,16 @@ public final class MetadataImage {
     this.reservedUpTo = Math.max(this.reservedUpTo, reservedUpTo);
   }
 
+  /**
+   * Takes {@code durable}'s reservation, sequence number and log time, even where they are lower:
+   * for undoing records that were applied but never made durable.
+   */
+  public void restoreCounters(MetadataImage durable) {
+    this.reservedUpTo = durable.reservedUpTo;
+    this.lastSeq = durable.lastSeq;
+    this.lastTime = durable.lastTime;
+  }
+
   public long lastSeq() {
     return lastSeq;
   }

@@ -1,22 +1,28 @@
 package dev.granary.master.net;
 
 import com.google.common.base.Ticker;
+import dev.granary.master.MetadataService;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.Message;
 import java.util.concurrent.CompletableFuture;
 
-/** CLUSTER_STATUS: chunkservers, totals, recovery progress. */
+/**
+ * CLUSTER_STATUS: chunkservers, totals, recovery progress, read-only mode; answered once the
+ * counts it shows are durable.
+ */
 public final class ClusterStatusHandler implements RequestHandler<ClusterStatusRequest> {
   private final ChunkManager chunks;
+  private final MetadataService service;
   private final String masterId;
   private final String clusterId;
   private final Ticker ticker;
   private final long startNanos;
 
-  public ClusterStatusHandler(ChunkManager chunks, String masterId, String clusterId,
-      Ticker ticker) {
+  public ClusterStatusHandler(ChunkManager chunks, MetadataService service, String masterId,
+      String clusterId, Ticker ticker) {
     this.chunks = chunks;
+    this.service = service;
     this.masterId = masterId;
     this.clusterId = clusterId;
     this.ticker = ticker;
@@ -30,7 +36,7 @@ public final class ClusterStatusHandler implements RequestHandler<ClusterStatusR
 
   @Override
   public CompletableFuture<? extends Message> handle(ClusterStatusRequest r, PeerContext peer) {
-    return CompletableFuture.completedFuture(
-        chunks.clusterStatus(masterId, clusterId, Math.max(0, (ticker.read() - startNanos) / 1_000_000)));
+    return service.read(() -> chunks.clusterStatus(masterId, clusterId,
+        Math.max(0, (ticker.read() - startNanos) / 1_000_000)).withReadOnly(service.readOnly()));
   }
 }

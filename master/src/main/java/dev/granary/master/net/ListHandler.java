@@ -19,6 +19,6 @@ public final class ListHandler implements RequestHandler<dev.granary.wire.msg.Li
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.ListRequest r, PeerContext peer) {
-    return CompletableFuture.completedFuture(service.list(r.path(), r.startAfter(), r.limit()));
+    return service.list(r.path(), r.startAfter(), r.limit());
   }
 }

@@ -19,6 +19,6 @@ public final class StatHandler implements RequestHandler<dev.granary.wire.msg.St
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.StatRequest r, PeerContext peer) {
-    return CompletableFuture.completedFuture(service.stat(r.path()));
+    return service.stat(r.path());
   }
 }
