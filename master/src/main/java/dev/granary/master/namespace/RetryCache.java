@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Bounded three ways, the oldest entry evicted first: by age in log time, by count, and by the
  * bytes the entries keep on the heap ({@link #estimateBytes}). A count alone does not bound memory:
- * an answer quotes paths and messages of up to 8 KiB, so 100,000 of them could hold over a GiB.
- * Eviction is a function of the operations alone (their order, log times and answers), so a replay
+ * an entry holds a client id of up to 8 KiB and an answer quoting a path of up to 4 KiB, so
+ * 100,000 of them could hold over a GiB. Eviction is a function of the operations alone (their order, log times and answers), so a replay
  * rebuilds exactly the cache the live master had. Not thread-safe.
  */
 public final class RetryCache {
@@ -31,10 +31,10 @@ public final class RetryCache {
   /**
    * Default byte bound, 64 MiB. A typical entry (a client id and a path of a few dozen characters)
    * is estimated at ~450 bytes, so 100,000 of them (the count bound) take ~45 MiB and the count and
-   * age bounds decide as before. Entries quoting 4 KiB paths or 8 KiB messages (~8-17 KiB
-   * estimated each) are held to ~4,000-8,000: still thousands of mutations more than a client has
-   * in flight within its timeout (30 s by default), while a peer sending such mutations can no
-   * longer make the cache hold more than this.
+   * age bounds decide as before. Entries quoting 4 KiB paths (~8.5 KiB estimated each; ~25 KiB
+   * with an 8 KiB client id) are held to ~2,700-7,900: still thousands of mutations more than a
+   * client has in flight within its timeout (30 s by default), while a peer sending such
+   * mutations can no longer make the cache hold more than this.
    */
   public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
