@@ -29,18 +29,34 @@ public final class NamespaceLoader {
   }
 
   public void directory(String path, long modified) {
-    String[] parts = Paths.parseStored(path);
-    DirNode parent = parent(parts, path);
-    DirNode d = new DirNode(Namespace.bytes(parts[parts.length - 1]), modified);
-    add(parent, d, path);
-    push(parts.length, d, Paths.join(parts, parts.length));
+    Located at = locate(path);
+    DirNode d = new DirNode(Namespace.bytes(at.name()), modified);
+    add(at.parent(), d, path);
+    push(at.depth(), d, at.path());
   }
 
   public void file(String path, long modified, int replication, long chunkSize, long[] chunks) {
+    Located at = locate(path);
+    add(at.parent(), new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
+        chunks), path);
+  }
+
+  /** Where an entry goes: its parent, its name, its depth and its normalized path. */
+  private record Located(DirNode parent, String name, int depth, String path) {}
+
+  private Located locate(String path) {
+    // The common case, a child of the open directory, is found without splitting the path: a
+    // deep tree's paths are long, and splitting each would cost a string per ancestor.
+    int slash = path.lastIndexOf('/');
+    if (slash == open.length() && path.startsWith(open)) {
+      String name = path.substring(slash + 1);
+      if (!name.isEmpty() && !name.equals(".") && !name.equals("..")) {
+        return new Located(dirs[depth], name, depth + 1, path);
+      }
+    }
     String[] parts = Paths.parseStored(path);
-    DirNode parent = parent(parts, path);
-    add(parent, new FileNode(Namespace.bytes(parts[parts.length - 1]), modified, replication,
-        chunkSize, chunks), path);
+    return new Located(parent(parts, path), parts[parts.length - 1], parts.length,
+        Paths.join(parts, parts.length));
   }
 
   private void add(DirNode parent, Inode node, String path) {
