@@ -46,4 +46,16 @@ class MainTest {
     assertEquals(2, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
+
+  @Test
+  void clientCommandsLogNothingUnlessVerboseServersKeepTheirLevels() {
+    assertEquals("off", Main.logLevel(new String[] {"get", "/a", "b", "--master", "h:1"}));
+    assertEquals("off", Main.logLevel(new String[] {"ls", "/"}));
+    assertEquals("debug", Main.logLevel(new String[] {"get", "/a", "b", "-v"}));
+    assertEquals("debug", Main.logLevel(new String[] {"--verbose", "ls", "/"}));
+    assertEquals("info", Main.logLevel(new String[] {"master", "--data-dir", "d"}));
+    assertEquals("info", Main.logLevel(new String[] {"chunkserver", "--port", "7071"}));
+    assertEquals("warn", Main.logLevel(new String[] {"demo", "--size", "1MiB"}));
+    assertEquals("debug", Main.logLevel(new String[] {"master", "-v"}));
+  }
 }

@@ -17,6 +17,7 @@ import dev.granary.client.internal.SpareAllocation;
 import dev.granary.config.ClientConfig;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
+import dev.granary.wire.PathLimits;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
@@ -508,10 +509,18 @@ public final class GranaryClient implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Checks that a remote path is absolute and drops a trailing slash. */
+  /**
+   * Checks that a remote path is absolute and within the namespace limits ({@link PathLimits},
+   * the master's rules: checked here too so that a path too long to send fails the same way), and
+   * drops a trailing slash.
+   */
   private static String remote(String path) throws InvalidArgumentException {
     if (path == null || !path.startsWith("/")) {
       throw new InvalidArgumentException(path + ": remote paths are absolute (start with /)");
+    }
+    String problem = PathLimits.problem(path);
+    if (problem != null) {
+      throw new InvalidArgumentException(problem);
     }
     String p = path;
     while (p.length() > 1 && p.endsWith("/")) {

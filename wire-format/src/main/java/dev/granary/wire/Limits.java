@@ -12,8 +12,15 @@ public final class Limits {
   public static final int READ_PACKET_BLOCKS = 16;
   /** Largest payload of a read packet frame: its blocks plus the fields (one CRC32C per block). */
   public static final int MAX_READ_PACKET_PAYLOAD = READ_PACKET_BLOCKS * BLOCK_SIZE + 128;
-  /** Largest encoded string (paths, names, messages), in UTF-8 bytes. */
+  /**
+   * Largest encoded string (paths, names, messages), in UTF-8 bytes: twice {@link #MAX_PATH_BYTES},
+   * so every path the namespace accepts travels, and an error message can quote one.
+   */
   public static final int MAX_STRING_BYTES = 8192;
+  /** Longest name component of a namespace path, in UTF-8 bytes (as ext4's NAME_MAX). */
+  public static final int MAX_NAME_BYTES = 255;
+  /** Longest namespace path, in UTF-8 bytes (as Linux's PATH_MAX); see {@link PathLimits}. */
+  public static final int MAX_PATH_BYTES = 4096;
   /** Largest number of entries a LIST reply carries; clients page with {@code startAfter}. */
   public static final int MAX_LIST_ENTRIES = 10_000;
   /** Largest number of chunk locations in one LOOKUP reply. */

@@ -63,6 +63,8 @@ class ProtocolDocTest {
     assertTrue(doc.contains("| `READ_PACKET_BLOCKS` | " + Limits.READ_PACKET_BLOCKS + " |"));
     assertTrue(doc.contains("| `BLOCK_SIZE` | 64 KiB (" + Limits.BLOCK_SIZE + ")"));
     assertTrue(doc.contains("| `MAX_STRING_BYTES` | " + Limits.MAX_STRING_BYTES + " |"));
+    assertTrue(doc.contains("| `MAX_NAME_BYTES` | " + Limits.MAX_NAME_BYTES + " |"));
+    assertTrue(doc.contains("| `MAX_PATH_BYTES` | " + Limits.MAX_PATH_BYTES + " |"));
     assertTrue(doc.contains("| `MAX_LIST_ENTRIES` | " + Limits.MAX_LIST_ENTRIES + " |"));
     assertTrue(doc.contains("| `MAX_LOOKUP_CHUNKS` | " + Limits.MAX_LOOKUP_CHUNKS + " |"));
   }

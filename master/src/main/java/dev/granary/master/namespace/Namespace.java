@@ -1,11 +1,13 @@
 package dev.granary.master.namespace;
 
 import dev.granary.wire.Limits;
+import dev.granary.wire.PathLimits;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.FileEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -142,8 +144,8 @@ public final class Namespace {
     chunkTable.forEach(visitor);
   }
 
-  /** Calls {@code visitor} for every file at or under {@code path}. */
-  public void forEachFile(String path, java.util.function.BiConsumer<String, FileNode> visitor) {
+  /** Calls {@code visitor} for every file at or under {@code path}, in pre-order. */
+  public void forEachFile(String path, BiConsumer<String, FileNode> visitor) {
     String[] parts = Paths.parse(path);
     Inode node = resolve(parts, parts.length, path);
     if (node == null) {
@@ -162,12 +164,11 @@ public final class Namespace {
 
   /** The whole tree in pre-order, root excluded (for checkpoints). */
   public void forEachEntry(EntryVisitor visitor) {
-    for (Inode child : root.childrenAfter(null)) {
-      walk("/" + child.nameString(), child, visitor);
-    }
+    walk("/", root, visitor);
   }
 
-  private void walk(String path, Inode node, EntryVisitor visitor) {
+  /** {@code node} (unless it is the root) and everything below it, in pre-order, iteratively. */
+  private static void walk(String path, Inode node, EntryVisitor visitor) {
     if (node instanceof FileNode f) {
       visitor.file(path, f);
       return;
@@ -175,10 +176,16 @@ public final class Namespace {
     if (!path.equals("/")) {
       visitor.directory(path, node.modified);
     }
-    String prefix = path.equals("/") ? "/" : path + "/";
-    for (Inode child : ((DirNode) node).childrenAfter(null)) {
-      walk(prefix + child.nameString(), child, visitor);
-    }
+    TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer(path);
+    TreeWalk.preOrder((DirNode) node, (child, depth) -> {
+      String p = paths.enter(child, depth);
+      if (child instanceof FileNode f) {
+        visitor.file(p, f);
+      } else {
+        visitor.directory(p, child.modified);
+      }
+      return true;
+    });
   }
 
   // ---------------------------------------------------------------- mutations
@@ -331,6 +338,17 @@ public final class Namespace {
   }
 
   private void removeSubtree(Inode node, long[] counts, LongList garbage) {
+    removeOne(node, counts, garbage);
+    if (node instanceof DirNode d) {
+      TreeWalk.preOrder(d, (child, depth) -> {
+        removeOne(child, counts, garbage);
+        return true;
+      });
+    }
+  }
+
+  /** Counts a removed node; a file's chunks leave the chunk table and become garbage. */
+  private void removeOne(Inode node, long[] counts, LongList garbage) {
     if (node instanceof FileNode f) {
       counts[0]++;
       for (int i = 0; i < f.chunkCount(); i++) {
@@ -338,11 +356,8 @@ public final class Namespace {
         garbage.add(f.handle(i));
         garbage.add(f.version(i));
       }
-      return;
-    }
-    counts[1]++;
-    for (Inode child : ((DirNode) node).childrenAfter(null)) {
-      removeSubtree(child, counts, garbage);
+    } else {
+      counts[1]++;
     }
   }
 
@@ -388,12 +403,58 @@ public final class Namespace {
       throw new MetadataException(Status.ALREADY_EXISTS, "cannot move '" + srcPath + "' to '"
           + finPath + "': it already exists");
     }
+    checkMovedPaths(srcPath, finPath, node);
     srcParent.remove(node.name);
     srcParent.modified = time;
     node.name = finName;
     finParent.put(node);
     finParent.modified = time;
     return entry(finPath, node);
+  }
+
+  /**
+   * Refuses a move that would give {@code node} or anything below it a path over {@link
+   * Limits#MAX_PATH_BYTES}: the limit holds for every path in the tree, not only for the paths
+   * clients send, so every entry stays addressable and every path a reply or a checkpoint line
+   * carries stays bounded. Walks the moved subtree only when its path gets longer.
+   */
+  private static void checkMovedPaths(String srcPath, String finPath, Inode node) {
+    int finBytes = PathLimits.utf8Length(finPath);
+    if (finBytes > Limits.MAX_PATH_BYTES) {
+      throw movedPathTooLong(srcPath, finPath, finPath, finBytes);
+    }
+    if (node instanceof DirNode dir && finBytes > PathLimits.utf8Length(srcPath)) {
+      TreeWalk.preOrder(dir, new TreeWalk.Visitor() {
+        private int[] bytes = {finBytes};
+        private Inode[] chain = new Inode[1];
+
+        @Override
+        public boolean visit(Inode child, int depth) {
+          if (depth >= bytes.length) {
+            bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            chain = java.util.Arrays.copyOf(chain, bytes.length);
+          }
+          chain[depth] = child;
+          bytes[depth] = bytes[depth - 1] + 1 + child.name.length;
+          if (bytes[depth] > Limits.MAX_PATH_BYTES) {
+            StringBuilder deep = new StringBuilder(finPath);
+            for (int i = 1; i <= depth; i++) {
+              deep.append('/').append(chain[i].nameString());
+            }
+            throw movedPathTooLong(srcPath, finPath, deep.toString(), bytes[depth]);
+          }
+          return true;
+        }
+      });
+    }
+  }
+
+  private static MetadataException movedPathTooLong(String srcPath, String finPath, String path,
+      int bytes) {
+    return new MetadataException(Status.INVALID_ARGUMENT, "cannot move "
+        + PathLimits.quote(srcPath) + " to " + PathLimits.quote(finPath) + ": "
+        + (path.equals(finPath) ? "it" : PathLimits.quote(path)) + " would be " + bytes
+        + " bytes of UTF-8, over the path limit of " + Limits.MAX_PATH_BYTES);
   }
 
   private Inode resolveForRename(String[] fin, String finPath) {

@@ -1,30 +1,45 @@
 package dev.granary.master.namespace;
 
+import dev.granary.wire.PathLimits;
 import dev.granary.wire.Status;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Parses and normalizes namespace paths: absolute, '/'-separated, UTF-8. Empty components (other
- * than one trailing '/'), '.', '..' and NUL are rejected.
+ * than one trailing '/'), '.' and '..' are rejected, and so is a path beyond the contract's limits
+ * ({@link PathLimits}: names of at most 255 bytes, paths of at most 4,096, no control characters).
  */
 public final class Paths {
   private Paths() {}
 
   /**
-   * The components of {@code path}; an empty array for the root.
+   * The components of {@code path}, a path a client sent; an empty array for the root.
    *
-   * @throws MetadataException INVALID_ARGUMENT naming the path and the problem
+   * @throws MetadataException INVALID_ARGUMENT naming the path and the problem, or the broken
+   *     limit
    */
   public static String[] parse(String path) {
     if (path == null || path.isEmpty()) {
       throw invalid(path, "empty path");
     }
+    String problem = PathLimits.problem(path);
+    if (problem != null) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, problem);
+    }
+    return parseStored(path);
+  }
+
+  /**
+   * The components of a path read back from the master's own checkpoint: the structure is checked
+   * but not the limits, so a namespace written before a limit existed still loads.
+   */
+  static String[] parseStored(String path) {
+    if (path == null || path.isEmpty()) {
+      throw invalid(path, "empty path");
+    }
     if (path.charAt(0) != '/') {
       throw invalid(path, "expected an absolute path starting with '/'");
-    }
-    if (path.indexOf('\0') >= 0) {
-      throw invalid(path, "contains a NUL character");
     }
     String p = path;
     if (p.length() > 1 && p.endsWith("/")) {
@@ -79,6 +94,7 @@ public final class Paths {
   }
 
   private static MetadataException invalid(String path, String why) {
-    return new MetadataException(Status.INVALID_ARGUMENT, "invalid path '" + path + "': " + why);
+    return new MetadataException(Status.INVALID_ARGUMENT, "invalid path "
+        + (path == null ? "''" : PathLimits.quote(path)) + ": " + why);
   }
 }
