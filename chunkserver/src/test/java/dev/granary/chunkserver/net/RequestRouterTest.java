@@ -29,6 +29,7 @@ import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
+import dev.granary.wire.net.Backpressure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -79,7 +80,13 @@ class RequestRouterTest {
     };
     ChunkServices svc = new ChunkServices("cs-e", "test", store, MoreExecutors.directExecutor(),
         slots, reporter, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
-    ch = new EmbeddedChannel(new RequestRouter(svc));
+    ch = router(svc);
+  }
+
+  /** A router on an EmbeddedChannel, below it the read switch its server pipeline gives it. */
+  static EmbeddedChannel router(ChunkServices svc) {
+    Backpressure backpressure = new Backpressure(ChunkChannelInitializer.MAX_READS_IN_FLIGHT);
+    return new EmbeddedChannel(backpressure, new RequestRouter(svc, backpressure));
   }
 
   /** These streams have no next hop: a pool that never connects. */
@@ -158,7 +165,7 @@ class RequestRouterTest {
           @Override
           public void quarantined(ReplicaMeta r, String reason) {}
         }, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
-    EmbeddedChannel slow = new EmbeddedChannel(new RequestRouter(svc));
+    EmbeddedChannel slow = router(svc);
     try {
       byte[] data = data(40 * Limits.BLOCK_SIZE);
       slow.writeInbound(Frame.request(1, new WriteChunkRequest(110, 1, data.length, List.of(),
