@@ -73,9 +73,9 @@ public final class ConnectionCap {
   }
 
   private void refuse(Channel ch) {
-    ch.close();
     refused.incrementAndGet();
     unreported.incrementAndGet();
+    ch.close();
     long now = nanoTime.getAsLong();
     long next = nextWarnNanos.get();
     if (now - next >= 0 && nextWarnNanos.compareAndSet(next, now + WARN_EVERY.toNanos())) {
