@@ -326,4 +326,50 @@ class RequestRouterTest {
     empty.release();
     assertFalse(ch.outboundMessages().size() > 0, () -> ch.outboundMessages().toString());
   }
+
+  @Test
+  void pipelinedReadsPauseTheConnectionAtTheCapAndAllAreAnswered() {
+    ForwardingTest.GatedExecutor disk = new ForwardingTest.GatedExecutor(
+        MoreExecutors.directExecutor());
+    ChunkServices svc = new ChunkServices("cs-e", "test", store, disk, slots,
+        new ReplicaReporter() {
+          @Override
+          public void added(ReplicaMeta r) {}
+
+          @Override
+          public void removed(long handle) {}
+
+          @Override
+          public void quarantined(ReplicaMeta r, String reason) {}
+        }, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
+    EmbeddedChannel reads = router(svc);
+    try {
+      int cap = ChunkChannelInitializer.MAX_READS_IN_FLIGHT;
+      // Each read waits for the disk (closed) to open its replica: none finishes yet.
+      for (long id = 1; id <= cap + 10; id++) {
+        reads.writeInbound(Frame.request(id, new ReadChunkRequest(999, 1, 0, 1)));
+      }
+      Backpressure backpressure = reads.pipeline().get(Backpressure.class);
+      assertEquals(cap, backpressure.inFlight(), "no more than the cap of reads started");
+      assertEquals(10, backpressure.held());
+      assertFalse(reads.config().isAutoRead(), "reading paused at the cap");
+
+      disk.open();
+      List<Long> answered = new ArrayList<>();
+      for (int round = 0; round < 10 && answered.size() < cap + 10; round++) {
+        reads.runPendingTasks();
+        for (Object o; (o = reads.readOutbound()) != null; ) {
+          Frame f = (Frame) o;
+          assertEquals(Status.NO_SUCH_REPLICA, ((ErrorReply) f.message()).status());
+          answered.add(f.requestId());
+          ReferenceCountUtil.release(f);
+        }
+      }
+      assertEquals(cap + 10, answered.size(), "every read answered, the held ones too");
+      assertEquals(0, backpressure.inFlight());
+      assertTrue(reads.config().isAutoRead(), "reading resumes once the reads finished");
+    } finally {
+      reads.finishAndReleaseAll();
+    }
+  }
 }
