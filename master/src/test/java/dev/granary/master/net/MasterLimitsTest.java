@@ -17,6 +17,7 @@ import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
 import dev.granary.wire.msg.ListRequest;
 import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.Ping;
 import dev.granary.wire.msg.Pong;
@@ -92,8 +93,8 @@ class MasterLimitsTest {
     return c;
   }
 
-  private static Object call(Connection c, Object m) throws Exception {
-    return c.call((dev.granary.wire.msg.Message) m, T).get(10, TimeUnit.SECONDS);
+  private static Message call(Connection c, Message m) throws Exception {
+    return c.call(m, T).get(10, TimeUnit.SECONDS);
   }
 
   private static byte[] encode(Frame f) {
