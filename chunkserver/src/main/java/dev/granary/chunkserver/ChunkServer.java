@@ -203,7 +203,8 @@ public final class ChunkServer implements AutoCloseable {
         // Read up to 1 MiB per syscall instead of Netty's default 64 KiB cap: a stream of 64 KiB
         // packets otherwise costs one read per packet, and a packet straddling two reads a copy.
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
-        .childHandler(new ChunkChannelInitializer(svc, config.idleTimeout(), children));
+        .childHandler(new ChunkChannelInitializer(svc, config.idleTimeout(), children,
+            config.maxConnections()));
     var f = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable cause = f.cause();

@@ -53,12 +53,17 @@ final class ChunkserverCommand implements Callable<Integer> {
       description = "Close connections idle this long (default 1m).")
   String idleTimeout;
 
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections held open at once; one more is closed (default 4096).")
+  String maxConnections;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
         .put("host", host).put("port", port).put("master", master).put("dataDir", dataDir)
         .put("capacity", capacity).put("scrubInterval", scrubInterval).put("scrubRate", scrubRate)
-        .put("maxTransfers", maxTransfers).put("idleTimeout", idleTimeout);
+        .put("maxTransfers", maxTransfers).put("idleTimeout", idleTimeout)
+        .put("maxConnections", maxConnections);
     ChunkserverConfig cfg = ConfigLoader.loadChunkserver(config, flags.map());
     ChunkServer server = new ChunkServer(cfg);
     server.start();

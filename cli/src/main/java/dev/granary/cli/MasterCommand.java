@@ -62,6 +62,10 @@ final class MasterCommand implements Callable<Integer> {
       description = "Concurrent re-replication copies per node (default 2).")
   String maxCopiesPerNode;
 
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections held open at once; one more is closed (default 4096).")
+  String maxConnections;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
@@ -69,7 +73,8 @@ final class MasterCommand implements Callable<Integer> {
         .put("replication", replication).put("minReplicas", minReplicas)
         .put("pulseInterval", pulseInterval).put("deadAfter", deadAfter)
         .put("gcInterval", gcInterval).put("placement", placement)
-        .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode);
+        .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
+        .put("maxConnections", maxConnections);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

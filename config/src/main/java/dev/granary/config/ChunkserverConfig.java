@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB (default 64MiB)
  * @param maxTransfers concurrent chunk transfers served, 1..4096 (default 64)
  * @param idleTimeout how long an idle connection stays open, at least 1s (default 60s)
+ * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
+ *     closed at once
  */
 public record ChunkserverConfig(
     String host,
@@ -29,7 +31,8 @@ public record ChunkserverConfig(
     Duration scrubInterval,
     long scrubRate,
     int maxTransfers,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    int maxConnections) {
 
   /**
    * Validates every component against the rules above.
@@ -47,6 +50,19 @@ public record ChunkserverConfig(
     ChunkserverSchema.SCRUB_RATE.require(scrubRate);
     ChunkserverSchema.MAX_TRANSFERS.require(maxTransfers);
     ChunkserverSchema.IDLE_TIMEOUT.require(idleTimeout);
+    ChunkserverSchema.MAX_CONNECTIONS.require(maxConnections);
+  }
+
+  /**
+   * The same configuration with the default {@code maxConnections}: for code that sets the keys of
+   * 0.1 only.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public ChunkserverConfig(String host, int port, HostPort master, Path dataDir, long capacity,
+      Duration scrubInterval, long scrubRate, int maxTransfers, Duration idleTimeout) {
+    this(host, port, master, dataDir, capacity, scrubInterval, scrubRate, maxTransfers,
+        idleTimeout, ChunkserverSchema.MAX_CONNECTIONS.defaultValue());
   }
 
   /** The documented defaults, as used when neither file nor flags set a key. */
@@ -69,6 +85,7 @@ public record ChunkserverConfig(
         + ", scrubRate=" + Sizes.format(scrubRate)
         + ", maxTransfers=" + maxTransfers
         + ", idleTimeout=" + Durations.format(idleTimeout)
+        + ", maxConnections=" + maxConnections
         + "}";
   }
 }

@@ -36,6 +36,8 @@ final class ChunkserverSchema {
   static final Key<Integer> MAX_TRANSFERS = Key.integer(SECTION, "maxTransfers", 64, 1, 4096);
   static final Key<Duration> IDLE_TIMEOUT =
       Key.duration(SECTION, "idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
+  static final Key<Integer> MAX_CONNECTIONS =
+      Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000);
 
   static final Schema<ChunkserverConfig> SCHEMA =
       new Schema<>(
@@ -49,7 +51,8 @@ final class ChunkserverSchema {
               SCRUB_INTERVAL,
               SCRUB_RATE,
               MAX_TRANSFERS,
-              IDLE_TIMEOUT),
+              IDLE_TIMEOUT,
+              MAX_CONNECTIONS),
           List.of(),
           Map.of(),
           values ->
@@ -62,7 +65,8 @@ final class ChunkserverSchema {
                   values.get(SCRUB_INTERVAL),
                   values.get(SCRUB_RATE),
                   values.get(MAX_TRANSFERS),
-                  values.get(IDLE_TIMEOUT)));
+                  values.get(IDLE_TIMEOUT),
+                  values.get(MAX_CONNECTIONS)));
 
   private ChunkserverSchema() {}
 }

@@ -25,6 +25,8 @@ import java.util.List;
  *     most-free-space}
  * @param checkpointOps operations logged between checkpoints, at least 1 (default 100000)
  * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
+ * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
+ *     closed at once
  */
 public record MasterConfig(
     String host,
@@ -38,7 +40,8 @@ public record MasterConfig(
     Duration gcInterval,
     String placement,
     long checkpointOps,
-    int maxCopiesPerNode) {
+    int maxCopiesPerNode,
+    int maxConnections) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -68,8 +71,23 @@ public record MasterConfig(
     MasterSchema.PLACEMENT.require(placement);
     MasterSchema.CHECKPOINT_OPS.require(checkpointOps);
     MasterSchema.MAX_COPIES_PER_NODE.require(maxCopiesPerNode);
+    MasterSchema.MAX_CONNECTIONS.require(maxConnections);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
+  }
+
+  /**
+   * The same configuration with the default {@code maxConnections}: for code that sets the keys of
+   * 0.1 only.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        MasterSchema.MAX_CONNECTIONS.defaultValue());
   }
 
   /** The documented defaults, as used when neither file nor flags set a key. */
@@ -95,6 +113,7 @@ public record MasterConfig(
         + ", placement=" + placement
         + ", checkpointOps=" + checkpointOps
         + ", maxCopiesPerNode=" + maxCopiesPerNode
+        + ", maxConnections=" + maxConnections
         + "}";
   }
 }

@@ -17,6 +17,7 @@ class ConfigKeysTest {
     "port, --port",
     "dataDir, --data-dir",
     "maxCopiesPerNode, --max-copies-per-node",
+    "maxConnections, --max-connections",
     "minReplicas, --min-replicas",
     "deadAfter, --dead-after",
     "ipv6Only, --ipv6-only",
@@ -54,11 +55,11 @@ class ConfigKeysTest {
     assertEquals(
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
-            "maxCopiesPerNode"),
+            "maxCopiesPerNode", "maxConnections"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",
-            "maxTransfers", "idleTimeout"),
+            "maxTransfers", "idleTimeout", "maxConnections"),
         ConfigKeys.chunkserverKeys());
     assertEquals(
         List.of("master", "cacheSize", "parallelism", "timeout"), ConfigKeys.clientKeys());

@@ -41,12 +41,13 @@ class ConfigLoaderTest {
                 Map.entry("gcInterval", "1m"),
                 Map.entry("placement", "most-free-space"),
                 Map.entry("checkpointOps", "500"),
-                Map.entry("maxCopiesPerNode", "8")));
+                Map.entry("maxCopiesPerNode", "8"),
+                Map.entry("maxConnections", "100")));
     assertEquals(
         new MasterConfig(
             "127.0.0.1", 0, Path.of("/var/lib/granary/master"), 1L << 20, 5, 3,
             Duration.ofMillis(250), Duration.ofMillis(1500), Duration.ofMinutes(1),
-            "most-free-space", 500, 8),
+            "most-free-space", 500, 8, 100),
         config);
   }
 
@@ -55,20 +56,21 @@ class ConfigLoaderTest {
     ChunkserverConfig config =
         ConfigLoader.loadChunkserver(
             null,
-            Map.of(
-                "host", "10.0.0.5",
-                "port", "7171",
-                "master", "10.0.0.1:7000",
-                "dataDir", "cs1",
-                "capacity", "10GiB",
-                "scrubInterval", "6h",
-                "scrubRate", "10MB",
-                "maxTransfers", "128",
-                "idleTimeout", "2m"));
+            Map.ofEntries(
+                Map.entry("host", "10.0.0.5"),
+                Map.entry("port", "7171"),
+                Map.entry("master", "10.0.0.1:7000"),
+                Map.entry("dataDir", "cs1"),
+                Map.entry("capacity", "10GiB"),
+                Map.entry("scrubInterval", "6h"),
+                Map.entry("scrubRate", "10MB"),
+                Map.entry("maxTransfers", "128"),
+                Map.entry("idleTimeout", "2m"),
+                Map.entry("maxConnections", "20000")));
     assertEquals(
         new ChunkserverConfig(
             "10.0.0.5", 7171, new HostPort("10.0.0.1", 7000), Path.of("cs1"), 10L << 30,
-            Duration.ofHours(6), 10_000_000, 128, Duration.ofMinutes(2)),
+            Duration.ofHours(6), 10_000_000, 128, Duration.ofMinutes(2), 20_000),
         config);
   }
 
@@ -144,6 +146,10 @@ class ConfigLoaderTest {
             + " between 1 and 64",
         "maxCopiesPerNode | 65      | invalid --max-copies-per-node \"65\": expected an integer"
             + " between 1 and 64",
+        "maxConnections   | 0       | invalid --max-connections \"0\": expected an integer"
+            + " between 1 and 1000000",
+        "maxConnections   | 1000001 | invalid --max-connections \"1000001\": expected an"
+            + " integer between 1 and 1000000",
       })
   void rejectsBadMasterFlags(String key, String value, String message) {
     ConfigException e =
@@ -169,6 +175,8 @@ class ConfigLoaderTest {
     "checkpointOps, 9223372036854775807",
     "maxCopiesPerNode, 1",
     "maxCopiesPerNode, 64",
+    "maxConnections, 1",
+    "maxConnections, 1000000",
   })
   void acceptsMasterBoundaryValues(String key, String value) {
     MasterConfig config = ConfigLoader.loadMaster(null, Map.of(key, value));
@@ -185,6 +193,7 @@ class ConfigLoaderTest {
           case "gcInterval" -> Durations.format(config.gcInterval());
           case "placement" -> config.placement();
           case "checkpointOps" -> String.valueOf(config.checkpointOps());
+          case "maxConnections" -> String.valueOf(config.maxConnections());
           default -> String.valueOf(config.maxCopiesPerNode());
         });
   }
@@ -222,6 +231,10 @@ class ConfigLoaderTest {
             + " 1 and 4096",
         "idleTimeout   | 999ms    | invalid --idle-timeout \"999ms\": expected a duration of at"
             + " least 1s",
+        "maxConnections | 0       | invalid --max-connections \"0\": expected an integer"
+            + " between 1 and 1000000",
+        "maxConnections | 4k      | invalid --max-connections \"4k\": expected an integer"
+            + " between 1 and 1000000",
         "dataDir       | ''       | --data-dir has no value; expected a non-empty path",
       })
   void rejectsBadChunkserverFlags(String key, String value, String message) {
@@ -251,6 +264,10 @@ class ConfigLoaderTest {
     assertEquals(new HostPort("h", 65535), config.master());
     assertEquals(
         1, ConfigLoader.loadChunkserver(null, Map.of("maxTransfers", "1")).maxTransfers());
+    assertEquals(1,
+        ConfigLoader.loadChunkserver(null, Map.of("maxConnections", "1")).maxConnections());
+    assertEquals(1_000_000,
+        ConfigLoader.loadChunkserver(null, Map.of("maxConnections", "1000000")).maxConnections());
   }
 
   @ParameterizedTest(name = "--{0} {1}")
@@ -310,7 +327,7 @@ class ConfigLoaderTest {
     assertEquals(
         "unknown flag --capacity; expected one of --host, --port, --data-dir, --chunk-size,"
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
-            + " --placement, --checkpoint-ops, --max-copies-per-node",
+            + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

@@ -27,6 +27,7 @@ class ConfigRecordsTest {
     assertEquals("round-robin", config.placement());
     assertEquals(100_000L, config.checkpointOps());
     assertEquals(2, config.maxCopiesPerNode());
+    assertEquals(4096, config.maxConnections());
   }
 
   @Test
@@ -41,6 +42,7 @@ class ConfigRecordsTest {
     assertEquals(64L << 20, config.scrubRate());
     assertEquals(64, config.maxTransfers());
     assertEquals(Duration.ofSeconds(60), config.idleTimeout());
+    assertEquals(4096, config.maxConnections());
   }
 
   @Test
@@ -57,12 +59,13 @@ class ConfigRecordsTest {
     assertEquals(
         "MasterConfig{host=0.0.0.0, port=7070, dataDir=data/master, chunkSize=64MiB,"
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
-            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=2}",
+            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=2,"
+            + " maxConnections=4096}",
         MasterConfig.defaults().toString());
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"
             + " dataDir=data/chunkserver, capacity=0B, scrubInterval=1h, scrubRate=64MiB,"
-            + " maxTransfers=64, idleTimeout=1m}",
+            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096}",
         ChunkserverConfig.defaults().toString());
     assertEquals(
         "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s}",
@@ -152,6 +155,20 @@ class ConfigRecordsTest {
     assertRejected(
         "invalid master.maxCopiesPerNode \"65\": expected an integer between 1 and 64",
         () -> master(b -> b.maxCopiesPerNode = 65));
+    assertRejected(
+        "invalid master.maxConnections \"0\": expected an integer between 1 and 1000000",
+        () -> master(b -> b.maxConnections = 0));
+  }
+
+  @Test
+  void theConstructorOfTheOlderKeysTakesTheDefaultMaxConnections() {
+    MasterConfig d = MasterConfig.defaults();
+    assertEquals(d, new MasterConfig(d.host(), d.port(), d.dataDir(), d.chunkSize(),
+        d.replication(), d.minReplicas(), d.pulseInterval(), d.deadAfter(), d.gcInterval(),
+        d.placement(), d.checkpointOps(), d.maxCopiesPerNode()));
+    ChunkserverConfig c = ChunkserverConfig.defaults();
+    assertEquals(c, new ChunkserverConfig(c.host(), c.port(), c.master(), c.dataDir(),
+        c.capacity(), c.scrubInterval(), c.scrubRate(), c.maxTransfers(), c.idleTimeout()));
   }
 
   @Test
@@ -176,6 +193,11 @@ class ConfigRecordsTest {
     assertRejected(
         "invalid chunkserver.idleTimeout \"999ms\": expected a duration of at least 1s",
         () -> chunkserver(0, 0, Duration.ofHours(1), 1L << 20, 1, Duration.ofMillis(999)));
+    assertRejected(
+        "invalid chunkserver.maxConnections \"1000001\": expected an integer between 1 and"
+            + " 1000000",
+        () -> new ChunkserverConfig("0.0.0.0", 0, LOCAL_MASTER, Path.of("d"), 0,
+            Duration.ofHours(1), 1L << 20, 1, Duration.ofSeconds(1), 1_000_001));
     assertRejected(
         "chunkserver.master has no value; expected host:port, e.g. 127.0.0.1:7070",
         () ->
@@ -244,11 +266,12 @@ class ConfigRecordsTest {
     String placement = "round-robin";
     long checkpointOps = 100_000;
     int maxCopiesPerNode = 2;
+    int maxConnections = 4096;
 
     MasterConfig build() {
       return new MasterConfig(
           host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, placement, checkpointOps, maxCopiesPerNode);
+          gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections);
     }
   }
 }

@@ -166,7 +166,8 @@ public final class MasterServer implements AutoCloseable {
         masterId + "-io");
     try {
       serverChannel = Transports.serverBootstrap(boss, workers)
-          .childHandler(new MasterChannelInitializer(masterId, SOFTWARE, IDLE_TIMEOUT, dispatcher))
+          .childHandler(new MasterChannelInitializer(masterId, SOFTWARE, IDLE_TIMEOUT, dispatcher,
+              config.maxConnections()))
           .bind(config.host(), config.port()).syncUninterruptibly().channel();
     } catch (Exception e) { // Netty rethrows the checked BindException unchecked
       closeQuietly();

@@ -9,14 +9,13 @@ import dev.granary.wire.msg.Pong;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WritePacket;
+import dev.granary.wire.net.Backpressure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Routes the frames of one accepted connection to its streams by request id: a WRITE request
  * starts a {@link WriteTransfer} that receives the packets that follow, a READ request a
  * {@link ReadStream}; PING is answered here (it keeps the connection open, not a quiet write
- * stream on it: see {@link WriteTransfer}). Owns the connection's read switch: auto-read is off
- * while any of its write transfers asks for a pause. All state is confined to the event loop.
+ * stream on it: see {@link WriteTransfer}). Its write transfers pause and resume reading through
+ * the connection's {@link Backpressure}, and each read stream counts as a request in flight there
+ * until it finishes. All state is confined to the event loop.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteTransfer.Owner {
   private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
@@ -33,11 +33,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
   private final ChunkServices svc;
   private final Map<Long, WriteTransfer> writes = new HashMap<>();
   private final Map<Long, ReadStream> reads = new HashMap<>();
-  private final Set<Object> pausers = new HashSet<>();
+  private final Backpressure backpressure;
   private ChannelHandlerContext ctx;
 
-  RequestRouter(ChunkServices svc) {
+  /** @param backpressure the read switch of this router's channel, below it in the pipeline */
+  RequestRouter(ChunkServices svc, Backpressure backpressure) {
     this.svc = svc;
+    this.backpressure = backpressure;
   }
 
   @Override
@@ -84,8 +86,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
             + " is already in use on this connection", ""));
         return;
       }
-      ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> reads.remove(id));
+      ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> {
+        reads.remove(id);
+        backpressure.requestFinished();
+      });
       reads.put(id, s);
+      backpressure.requestStarted();
       s.start();
     } else if (m instanceof Ping) {
       reply(id, new Pong());
@@ -131,17 +137,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
 
   @Override
   public void pauseReading(Object who) {
-    if (pausers.add(who) && pausers.size() == 1) {
-      ctx.channel().config().setAutoRead(false);
-    }
+    backpressure.pause(who);
   }
 
   @Override
   public void resumeReading(Object who) {
-    if (pausers.remove(who) && pausers.isEmpty()) {
-      // Turning auto-read back on also issues the next read.
-      ctx.channel().config().setAutoRead(true);
-    }
+    backpressure.resume(who);
   }
 
   @Override
@@ -151,6 +152,6 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
 
   @Override
   public boolean readingPaused() {
-    return !pausers.isEmpty();
+    return !backpressure.isReading();
   }
 }

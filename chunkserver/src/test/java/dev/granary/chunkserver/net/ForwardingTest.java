@@ -178,7 +178,7 @@ class ForwardingTest {
           reporter, Duration.ofSeconds(20), Ticker.systemTicker(), downstreams);
       Channel head = Transports.serverBootstrap(group, group)
           .childHandler(new ChunkChannelInitializer(svc, Duration.ofSeconds(60),
-              new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)))
+              new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 16))
           .bind("127.0.0.1", 0).syncUninterruptibly().channel();
       try (StalledRelay relay = new StalledRelay(tail.port());
           TestChunkClient client = TestChunkClient.connect(group,

@@ -29,6 +29,7 @@ import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
+import dev.granary.wire.net.Backpressure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -79,7 +80,13 @@ class RequestRouterTest {
     };
     ChunkServices svc = new ChunkServices("cs-e", "test", store, MoreExecutors.directExecutor(),
         slots, reporter, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
-    ch = new EmbeddedChannel(new RequestRouter(svc));
+    ch = router(svc);
+  }
+
+  /** A router on an EmbeddedChannel, below it the read switch its server pipeline gives it. */
+  static EmbeddedChannel router(ChunkServices svc) {
+    Backpressure backpressure = new Backpressure(ChunkChannelInitializer.MAX_READS_IN_FLIGHT);
+    return new EmbeddedChannel(backpressure, new RequestRouter(svc, backpressure));
   }
 
   /** These streams have no next hop: a pool that never connects. */
@@ -158,7 +165,7 @@ class RequestRouterTest {
           @Override
           public void quarantined(ReplicaMeta r, String reason) {}
         }, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
-    EmbeddedChannel slow = new EmbeddedChannel(new RequestRouter(svc));
+    EmbeddedChannel slow = router(svc);
     try {
       byte[] data = data(40 * Limits.BLOCK_SIZE);
       slow.writeInbound(Frame.request(1, new WriteChunkRequest(110, 1, data.length, List.of(),
@@ -318,5 +325,51 @@ class RequestRouterTest {
     assertEquals(0, empty.getByte(Frames.HEADER_LENGTH + 9), "no blocks");
     empty.release();
     assertFalse(ch.outboundMessages().size() > 0, () -> ch.outboundMessages().toString());
+  }
+
+  @Test
+  void pipelinedReadsPauseTheConnectionAtTheCapAndAllAreAnswered() {
+    ForwardingTest.GatedExecutor disk = new ForwardingTest.GatedExecutor(
+        MoreExecutors.directExecutor());
+    ChunkServices svc = new ChunkServices("cs-e", "test", store, disk, slots,
+        new ReplicaReporter() {
+          @Override
+          public void added(ReplicaMeta r) {}
+
+          @Override
+          public void removed(long handle) {}
+
+          @Override
+          public void quarantined(ReplicaMeta r, String reason) {}
+        }, Duration.ofSeconds(10), Ticker.systemTicker(), noDownstreams());
+    EmbeddedChannel reads = router(svc);
+    try {
+      int cap = ChunkChannelInitializer.MAX_READS_IN_FLIGHT;
+      // Each read waits for the disk (closed) to open its replica: none finishes yet.
+      for (long id = 1; id <= cap + 10; id++) {
+        reads.writeInbound(Frame.request(id, new ReadChunkRequest(999, 1, 0, 1)));
+      }
+      Backpressure backpressure = reads.pipeline().get(Backpressure.class);
+      assertEquals(cap, backpressure.inFlight(), "no more than the cap of reads started");
+      assertEquals(10, backpressure.held());
+      assertFalse(reads.config().isAutoRead(), "reading paused at the cap");
+
+      disk.open();
+      List<Long> answered = new ArrayList<>();
+      for (int round = 0; round < 10 && answered.size() < cap + 10; round++) {
+        reads.runPendingTasks();
+        for (Object o; (o = reads.readOutbound()) != null; ) {
+          Frame f = (Frame) o;
+          assertEquals(Status.NO_SUCH_REPLICA, ((ErrorReply) f.message()).status());
+          answered.add(f.requestId());
+          ReferenceCountUtil.release(f);
+        }
+      }
+      assertEquals(cap + 10, answered.size(), "every read answered, the held ones too");
+      assertEquals(0, backpressure.inFlight());
+      assertTrue(reads.config().isAutoRead(), "reading resumes once the reads finished");
+    } finally {
+      reads.finishAndReleaseAll();
+    }
   }
 }

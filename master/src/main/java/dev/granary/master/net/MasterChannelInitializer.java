@@ -1,6 +1,8 @@
 package dev.granary.master.net;
 
 import dev.granary.wire.Role;
+import dev.granary.wire.net.Backpressure;
+import dev.granary.wire.net.ConnectionCap;
 import dev.granary.wire.net.ProtocolErrorHandler;
 import dev.granary.wire.net.ServerHandshakeHandler;
 import dev.granary.wire.net.Transports;
@@ -12,30 +14,45 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The master's pipeline: frame codec, idle timeout, HELLO handshake (clients and chunkservers),
- * the request dispatcher, and the protocol error handler last.
+ * The master's pipeline: connection cap, frame codec, idle timeout, back-pressure, HELLO handshake
+ * (clients and chunkservers), the request dispatcher, and the protocol error handler last.
  */
 public final class MasterChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /**
+   * Requests of one connection being served at once before the master stops reading from it. The
+   * client library keeps one master connection per client and calls it from many threads; 1,024
+   * lets a bench's worth of them (and a journal group commit's batch) through, while a peer that
+   * pipelines without end gets no more.
+   */
+  static final int MAX_IN_FLIGHT = 1024;
+
   private final String masterId;
   private final String software;
   private final Duration idleTimeout;
   private final RequestDispatcher dispatcher;
   private final ProtocolErrorHandler errors;
+  private final ConnectionCap cap;
 
+  /** @param maxConnections connections held open at once ({@code master.maxConnections}) */
   public MasterChannelInitializer(String masterId, String software, Duration idleTimeout,
-      RequestDispatcher dispatcher) {
+      RequestDispatcher dispatcher, int maxConnections) {
     this.masterId = masterId;
     this.software = software;
     this.idleTimeout = idleTimeout;
     this.dispatcher = dispatcher;
     this.errors = new ProtocolErrorHandler(masterId);
+    this.cap = new ConnectionCap(masterId, "master.maxConnections", maxConnections);
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (!cap.admit(ch)) {
+      return;
+    }
     Transports.addCodec(ch.pipeline());
     ch.pipeline().addLast("idle",
         new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    ch.pipeline().addLast("backpressure", new Backpressure(MAX_IN_FLIGHT));
     ch.pipeline().addLast("handshake", new ServerHandshakeHandler(Role.MASTER, masterId, software,
         Set.of(Role.CLIENT, Role.CHUNKSERVER)));
     ch.pipeline().addLast("dispatcher", dispatcher);

@@ -5,6 +5,7 @@ import dev.granary.wire.Frame;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.net.Backpressure;
 import dev.granary.wire.net.ServerHandshakeHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes each request frame to the handler for its message type and writes the reply with the
  * request's id. Refusals become {@code ERROR} replies with their status; an unexpected failure is
- * logged once and answered with INTERNAL. The frame is released here, exactly once.
+ * logged once and answered with INTERNAL. The frame is released here, exactly once. Each request
+ * counts against its connection's {@link Backpressure} from dispatch until its reply is written,
+ * so a peer cannot have more than that many answered later (off the event loop) at once.
  */
 @Sharable
 public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
@@ -79,14 +82,20 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     log.debug("{}: {} #{} from {}", nodeId, m.type(), requestId, ctx.channel().remoteAddress());
+    Backpressure inFlight = Backpressure.of(ctx.channel());
+    inFlight.requestStarted();
     CompletableFuture<? extends Message> f;
     try {
       f = h.handle(m, peer(ctx));
     } catch (RuntimeException e) {
       reply(ctx, requestId, failure(m, e));
+      inFlight.requestFinished();
       return;
     }
-    f.whenComplete((reply, err) -> reply(ctx, requestId, err == null ? reply : failure(m, err)));
+    f.whenComplete((reply, err) -> {
+      reply(ctx, requestId, err == null ? reply : failure(m, err));
+      inFlight.requestFinished();
+    });
   }
 
   private PeerContext peer(ChannelHandlerContext ctx) {

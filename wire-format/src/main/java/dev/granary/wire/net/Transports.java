@@ -39,7 +39,11 @@ public final class Transports {
    * {@code net.core.wmem_max} / {@code rmem_max} (4 MiB on common distributions).
    */
   public static final int SOCKET_BUFFER = 4 << 20;
-  /** Outbound bytes queued before a channel reports itself unwritable (back-pressure). */
+  /**
+   * Outbound bytes queued before a channel reports itself unwritable (2 MiB) and again writable
+   * (512 KiB). A server stops reading from a connection in between ({@link Backpressure}), so a
+   * peer that does not read its replies holds about this much of the server's memory.
+   */
   public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024,
       2 * 1024 * 1024);
 
