@@ -83,7 +83,7 @@ class WriteStreamBoundsTest {
     ChunkServices svc = new ChunkServices("cs-b", "test", store, disk, slots, reporter,
         Duration.ofSeconds(10), ticker, RequestRouterTest.noDownstreams(),
         new OpenReplicas(store, 0, ticker), IDLE);
-    ch = new EmbeddedChannel(new RequestRouter(svc));
+    ch = RequestRouterTest.router(svc);
   }
 
   @AfterEach
