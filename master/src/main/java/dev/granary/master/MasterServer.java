@@ -86,6 +86,8 @@ public final class MasterServer implements AutoCloseable {
   private EventLoopGroup workers;
   private Channel serverChannel;
   private ScheduledExecutorService tickExecutor;
+  /** Namespace-wide scans (fsck) run here, off the event loops. */
+  private java.util.concurrent.ExecutorService scanExecutor;
   private ScheduledExecutorService diskExecutor;
   private int port;
   private boolean closed;
@@ -150,13 +152,18 @@ public final class MasterServer implements AutoCloseable {
         new JournaledDigestLog(store, clock));
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
     service = new MetadataService(store, chunks, clock);
+    scanExecutor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, masterId + "-scan");
+      t.setDaemon(true);
+      return t;
+    });
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
-        new FsckHandler(chunks, service),
+        new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(chunks), new DeletionHoldHandler(chunks),
         new RegisterHandler(chunks, masterId, clusterId, config.pulseInterval()),
         new PulseHandler(chunks),
@@ -202,8 +209,9 @@ public final class MasterServer implements AutoCloseable {
   private void tick() {
     try {
       chunks.tick();
-    } catch (RuntimeException e) {
-      log.error("{}: periodic tick failed", masterId, e);
+    } catch (Throwable t) {
+      // A scheduled task that throws is never run again: the tick must outlive any failure.
+      log.error("{}: periodic tick failed, continuing at the next one", masterId, t);
     }
   }
 
@@ -317,6 +325,9 @@ public final class MasterServer implements AutoCloseable {
   private void closeQuietly() {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
+    }
+    if (scanExecutor != null) {
+      scanExecutor.shutdownNow();
     }
     if (tickExecutor != null) {
       tickExecutor.shutdownNow();

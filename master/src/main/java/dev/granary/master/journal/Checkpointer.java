@@ -104,7 +104,7 @@ public final class Checkpointer implements AutoCloseable {
       }
       try {
         write(seq);
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) { // a deep tree once overflowed the stack here: outlive anything
         log.error("{}: checkpoint at seq {} failed ({}); nothing was changed, the log keeps its "
             + "segments and the checkpoint is tried again later", nodeId, seq, e.toString());
         synchronized (this) {

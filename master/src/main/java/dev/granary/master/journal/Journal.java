@@ -280,7 +280,17 @@ public final class Journal implements AutoCloseable {
       batch.clear();
       batch.add(first);
       queue.drainTo(batch);
-      writeBatch(batch);
+      try {
+        writeBatch(batch);
+      } catch (Throwable t) {
+        // The writer must outlive anything: a dead writer would leave every mutation hanging.
+        // What this batch's records became is unknown, so treat it as a failed write.
+        log.error("{}: writing the operation log failed unexpectedly, continuing", nodeId, t);
+        fail(new IOException("unexpected failure writing the operation log: " + t, t), position);
+        for (Pending p : batch) {
+          p.durable().completeExceptionally(t);
+        }
+      }
     }
   }
 

@@ -3,15 +3,21 @@ package dev.granary.master.net;
 import dev.granary.master.MetadataService;
 import dev.granary.master.replication.ChunkManager;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
-/** FSCK: health of the chunks under a path, and read-only mode; answered once durable. */
+/**
+ * FSCK: health of the chunks under a path, and read-only mode; answered once durable. The scan
+ * walks every file under the path, so it runs on {@code scans}, never on an event loop.
+ */
 public final class FsckHandler implements RequestHandler<dev.granary.wire.msg.FsckRequest> {
   private final ChunkManager chunks;
   private final MetadataService service;
+  private final Executor scans;
 
-  public FsckHandler(ChunkManager chunks, MetadataService service) {
+  public FsckHandler(ChunkManager chunks, MetadataService service, Executor scans) {
     this.chunks = chunks;
     this.service = service;
+    this.scans = scans;
   }
 
   @Override
@@ -23,6 +29,8 @@ public final class FsckHandler implements RequestHandler<dev.granary.wire.msg.Fs
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.FsckRequest r, PeerContext peer) {
     dev.granary.master.namespace.Paths.parse(r.path());
-    return service.read(() -> chunks.fsck(r.path()).withReadOnly(service.readOnly()));
+    return CompletableFuture.supplyAsync(() -> service.read(
+        () -> chunks.fsck(r.path()).withReadOnly(service.readOnly())), scans)
+        .thenCompose(f -> f);
   }
 }

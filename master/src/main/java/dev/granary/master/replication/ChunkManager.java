@@ -73,6 +73,10 @@ public final class ChunkManager {
   private final DeletionGuard deletions;
   private final BadReplicaReports badReports = new BadReplicaReports();
   private final long startMillis;
+  /** How stale the health summary {@code cluster} shows may get. */
+  static final long HEALTH_PERIOD_MILLIS = 1000;
+  private volatile HealthScanner.Health rootHealth;
+  private long rootHealthAt;
   private volatile boolean locationsComplete;
 
   public ChunkManager(String nodeId, Settings settings, Namespace namespace,
@@ -382,44 +386,82 @@ public final class ChunkManager {
 
   // ------------------------------------------------------------------ periodic work
 
-  /** Liveness, location completeness, votes, garbage collection, re-replication. */
+  /**
+   * The periodic work, as named steps: liveness, location completeness, votes, garbage
+   * collection, re-replication, deferred deletions; then the health summary {@code cluster}
+   * answers from, refreshed under the read lock at most every {@link #HEALTH_PERIOD_MILLIS}.
+   */
   public void tick() {
     lock.writeLock().lock();
     try {
-      long now = now();
-      for (ChunkserverNode dead : liveness.check(now)) {
-        long[] held = replicas.handlesOf(dead.ordinal());
-        log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
-            + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
-        scheduler.onNodeDead(dead);
-        deletions.forgetNode(dead.ordinal());
-        badReports.forgetNode(dead.ordinal());
-        for (long h : held) {
-          reconciler.removeLocation(h, dead);
-        }
-      }
-      if (!locationsComplete) {
-        updateLocationsComplete(now);
-      }
-      if (!locationsComplete) {
-        return;
-      }
-      votes.resolveAll();
-      collectGarbage(now);
-      scheduler.schedule(now);
-      int liveNodes = registry.live().size();
-      deletions.releaseDeferred((h, badHolders) -> {
-        FileNode f = namespace.fileOf(h);
-        int live = scheduler.liveReplicas(h);
-        return f == null
-            || (live > 0 && live >= Math.min(f.replication(), liveNodes - badHolders));
-      }, registry::byOrdinal);
-      corrupt.removeIf(h -> {
-        FileNode f = namespace.fileOf(h);
-        return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
-      });
+      tickLocked(now());
     } finally {
       lock.writeLock().unlock();
+    }
+    refreshHealth();
+  }
+
+  private void tickLocked(long now) {
+    checkLiveness(now);
+    if (!locationsComplete) {
+      updateLocationsComplete(now);
+    }
+    if (!locationsComplete) {
+      return; // nothing is voted, deleted or copied on the strength of partial reports
+    }
+    votes.resolveAll();
+    collectGarbage(now);
+    scheduler.schedule(now);
+    releaseDeferredDeletions();
+    forgetRepairedCorruption();
+  }
+
+  /** Nodes silent for deadAfter go DEAD; their chunks are queued for re-replication. */
+  private void checkLiveness(long now) {
+    for (ChunkserverNode dead : liveness.check(now)) {
+      long[] held = replicas.handlesOf(dead.ordinal());
+      log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
+          + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
+      scheduler.onNodeDead(dead);
+      deletions.forgetNode(dead.ordinal());
+      badReports.forgetNode(dead.ordinal());
+      for (long h : held) {
+        reconciler.removeLocation(h, dead);
+      }
+    }
+  }
+
+  /** Bad replicas whose chunks are back at their goal (or gone) are deleted now. */
+  private void releaseDeferredDeletions() {
+    int liveNodes = registry.live().size();
+    deletions.releaseDeferred((h, badHolders) -> {
+      FileNode f = namespace.fileOf(h);
+      int live = scheduler.liveReplicas(h);
+      return f == null
+          || (live > 0 && live >= Math.min(f.replication(), liveNodes - badHolders));
+    }, registry::byOrdinal);
+  }
+
+  /** A chunk stops counting as corrupt once no suspect is left and its goal is met. */
+  private void forgetRepairedCorruption() {
+    corrupt.removeIf(h -> {
+      FileNode f = namespace.fileOf(h);
+      return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
+    });
+  }
+
+  /** Recomputes the whole-namespace health summary if it is older than its period. */
+  private void refreshHealth() {
+    long now = now();
+    if (rootHealth != null && now - rootHealthAt < HEALTH_PERIOD_MILLIS) {
+      return;
+    }
+    lock.readLock().lock();
+    try {
+      rootHealth = health.scan("/");
+      rootHealthAt = now;
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -549,7 +591,8 @@ public final class ChunkManager {
             n.capacity(), n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()),
             n.copiesInFlight()));
       }
-      HealthScanner.Health h = health.scan("/");
+      // The tick keeps this summary current; no scan of the namespace per request.
+      HealthScanner.Health h = rootHealth != null ? rootHealth : health.scan("/");
       return new ClusterStatusResponse(masterId, nodes, namespace.fileCount(),
           namespace.directoryCount(), namespace.chunkCount(), h.underReplicated(),
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
