@@ -62,6 +62,11 @@ final class MasterCommand implements Callable<Integer> {
       description = "Concurrent re-replication copies per node (default 2).")
   String maxCopiesPerNode;
 
+  @Option(names = "--lease-timeout", paramLabel = "DUR",
+      description = "An upload's unrenewed lease lasts this long; then its uncommitted chunks are"
+          + " collected (default 2m).")
+  String leaseTimeout;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
@@ -69,7 +74,8 @@ final class MasterCommand implements Callable<Integer> {
         .put("replication", replication).put("minReplicas", minReplicas)
         .put("pulseInterval", pulseInterval).put("deadAfter", deadAfter)
         .put("gcInterval", gcInterval).put("placement", placement)
-        .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode);
+        .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
+        .put("leaseTimeout", leaseTimeout);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

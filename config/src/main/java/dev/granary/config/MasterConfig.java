@@ -25,6 +25,9 @@ import java.util.List;
  *     most-free-space}
  * @param checkpointOps operations logged between checkpoints, at least 1 (default 100000)
  * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
+ * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s (default 2m): an
+ *     upload's uncommitted chunks are kept while its client renews (every quarter of this), and
+ *     released for garbage collection this long after the client was last heard from
  */
 public record MasterConfig(
     String host,
@@ -38,13 +41,21 @@ public record MasterConfig(
     Duration gcInterval,
     String placement,
     long checkpointOps,
-    int maxCopiesPerNode) {
+    int maxCopiesPerNode,
+    Duration leaseTimeout) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
 
   /** The placement policy that prefers the chunkservers with the most free space. */
   public static final String MOST_FREE_SPACE = "most-free-space";
+
+  /**
+   * The default {@link #leaseTimeout()}: a writer survives a minute-long stall (a long GC pause, a
+   * master restart, a network blip) with renewals to spare, and a dead writer's space comes back
+   * within minutes (HDFS's soft limit is 1 minute; GFS's leases 60 s).
+   */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(2);
 
   /** Every valid {@link #placement()}. */
   public static final List<String> PLACEMENTS = List.of(ROUND_ROBIN, MOST_FREE_SPACE);
@@ -68,8 +79,17 @@ public record MasterConfig(
     MasterSchema.PLACEMENT.require(placement);
     MasterSchema.CHECKPOINT_OPS.require(checkpointOps);
     MasterSchema.MAX_COPIES_PER_NODE.require(maxCopiesPerNode);
+    MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
+  }
+
+  /** A configuration with the default {@link #leaseTimeout()}. */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, DEFAULT_LEASE_TIMEOUT);
   }
 
   /** The documented defaults, as used when neither file nor flags set a key. */
@@ -95,6 +115,7 @@ public record MasterConfig(
         + ", placement=" + placement
         + ", checkpointOps=" + checkpointOps
         + ", maxCopiesPerNode=" + maxCopiesPerNode
+        + ", leaseTimeout=" + Durations.format(leaseTimeout)
         + "}";
   }
 }

@@ -42,6 +42,9 @@ final class MasterSchema {
   static final Key<Long> CHECKPOINT_OPS = Key.atLeast(SECTION, "checkpointOps", 100_000, 1);
   static final Key<Integer> MAX_COPIES_PER_NODE =
       Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64);
+  static final Key<Duration> LEASE_TIMEOUT =
+      Key.duration(SECTION, "leaseTimeout", MasterConfig.DEFAULT_LEASE_TIMEOUT,
+          Duration.ofSeconds(1));
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -75,7 +78,8 @@ final class MasterSchema {
               GC_INTERVAL,
               PLACEMENT,
               CHECKPOINT_OPS,
-              MAX_COPIES_PER_NODE),
+              MAX_COPIES_PER_NODE,
+              LEASE_TIMEOUT),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -91,7 +95,8 @@ final class MasterSchema {
                   values.get(GC_INTERVAL),
                   values.get(PLACEMENT),
                   values.get(CHECKPOINT_OPS),
-                  values.get(MAX_COPIES_PER_NODE)));
+                  values.get(MAX_COPIES_PER_NODE),
+                  values.get(LEASE_TIMEOUT)));
 
   private MasterSchema() {}
 }

@@ -54,7 +54,7 @@ class ConfigKeysTest {
     assertEquals(
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
-            "maxCopiesPerNode"),
+            "maxCopiesPerNode", "leaseTimeout"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",

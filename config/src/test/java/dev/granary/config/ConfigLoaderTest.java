@@ -41,12 +41,13 @@ class ConfigLoaderTest {
                 Map.entry("gcInterval", "1m"),
                 Map.entry("placement", "most-free-space"),
                 Map.entry("checkpointOps", "500"),
-                Map.entry("maxCopiesPerNode", "8")));
+                Map.entry("maxCopiesPerNode", "8"),
+                Map.entry("leaseTimeout", "3s")));
     assertEquals(
         new MasterConfig(
             "127.0.0.1", 0, Path.of("/var/lib/granary/master"), 1L << 20, 5, 3,
             Duration.ofMillis(250), Duration.ofMillis(1500), Duration.ofMinutes(1),
-            "most-free-space", 500, 8),
+            "most-free-space", 500, 8, Duration.ofSeconds(3)),
         config);
   }
 
@@ -144,6 +145,8 @@ class ConfigLoaderTest {
             + " between 1 and 64",
         "maxCopiesPerNode | 65      | invalid --max-copies-per-node \"65\": expected an integer"
             + " between 1 and 64",
+        "leaseTimeout     | 999ms   | invalid --lease-timeout \"999ms\": expected a duration of at"
+            + " least 1s",
       })
   void rejectsBadMasterFlags(String key, String value, String message) {
     ConfigException e =
@@ -169,6 +172,7 @@ class ConfigLoaderTest {
     "checkpointOps, 9223372036854775807",
     "maxCopiesPerNode, 1",
     "maxCopiesPerNode, 64",
+    "leaseTimeout, 1s",
   })
   void acceptsMasterBoundaryValues(String key, String value) {
     MasterConfig config = ConfigLoader.loadMaster(null, Map.of(key, value));

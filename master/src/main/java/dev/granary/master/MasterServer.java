@@ -20,6 +20,7 @@ import dev.granary.master.net.PingHandler;
 import dev.granary.master.net.PulseHandler;
 import dev.granary.master.net.RegisterHandler;
 import dev.granary.master.net.RenameHandler;
+import dev.granary.master.net.RenewLeaseHandler;
 import dev.granary.master.net.ReplicaReportHandler;
 import dev.granary.master.net.ReportBadReplicaHandler;
 import dev.granary.master.net.RequestDispatcher;
@@ -62,7 +63,6 @@ public final class MasterServer implements AutoCloseable {
   public static final String SOFTWARE = "granary-master/0.1.0";
   private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration COPY_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration PENDING_TTL = Duration.ofMinutes(10);
   private static final String ID_FILE = "master-id";
 
   private final MasterConfig config;
@@ -121,7 +121,7 @@ public final class MasterServer implements AutoCloseable {
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
-        config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL);
+        config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout());
     chunks = new ChunkManager(masterId, settings, image.namespace(),
         PlacementPolicy.forName(config.placement()), ticker, lock,
         new JournaledDigestLog(image, store.journal(), clock));
@@ -130,6 +130,7 @@ public final class MasterServer implements AutoCloseable {
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
+        new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
         new ClusterStatusHandler(chunks, masterId, ticker), new FsckHandler(chunks),
@@ -168,6 +169,7 @@ public final class MasterServer implements AutoCloseable {
   private void tick() {
     try {
       chunks.tick();
+      chunks.expireCommitWaits();
     } catch (RuntimeException e) {
       log.error("{}: periodic tick failed", masterId, e);
     }

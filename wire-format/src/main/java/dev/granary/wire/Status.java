@@ -36,7 +36,12 @@ public enum Status {
   /** The master has not yet heard from enough chunkservers to answer for replica locations. */
   LOCATIONS_INCOMPLETE(18, 4),
   /** A request exceeds a protocol or configured limit. */
-  TOO_LARGE(19, 2);
+  TOO_LARGE(19, 2),
+  /**
+   * A chunk's writer let its lease expire and the master released the chunk for garbage
+   * collection; the upload cannot commit and must be written again.
+   */
+  LEASE_EXPIRED(20, 4);
 
   private static final Status[] BY_CODE = new Status[32];
 

@@ -36,6 +36,7 @@ class StatusTest {
     put(Status.NOT_REGISTERED, 17, 4);
     put(Status.LOCATIONS_INCOMPLETE, 18, 4);
     put(Status.TOO_LARGE, 19, 2);
+    put(Status.LEASE_EXPIRED, 20, 4);
   }
 
   private static void put(Status s, int code, int exit) {

@@ -13,7 +13,7 @@ public sealed interface Message permits
     LookupRequest, LookupResponse, ListRequest, ListResponse, StatRequest, StatResponse,
     MkdirRequest, DeleteRequest, DeleteResponse, RenameRequest,
     ClusterStatusRequest, ClusterStatusResponse, FsckRequest, FsckResponse, ReportBadReplicaRequest,
-    ServerDefaultsRequest, ServerDefaultsResponse,
+    ServerDefaultsRequest, ServerDefaultsResponse, RenewLeaseRequest, RenewLeaseResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket {
