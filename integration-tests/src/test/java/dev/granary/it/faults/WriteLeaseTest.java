@@ -114,8 +114,8 @@ class WriteLeaseTest {
       OutputStream in = put.getOutputStream();
       in.write(data);
       in.flush();
-      Wait.until("chunk 0 stored on its replicas", Duration.ofSeconds(30),
-          () -> replicaFiles(cluster).size() >= 2);
+      Wait.until("chunk 0 stored on its three replicas", Duration.ofSeconds(30),
+          () -> replicaFiles(cluster).size() == 3);
       List<Path> orphans = replicaFiles(cluster);
       put.destroyForcibly(); // SIGKILL: no abort, no goodbye
       put.waitFor(10, TimeUnit.SECONDS);
@@ -124,7 +124,7 @@ class WriteLeaseTest {
       Duration bound = LEASE.plus(GC_INTERVAL.multipliedBy(2)).plus(PULSE.multipliedBy(2))
           .plus(MARGIN.multipliedBy(5));
       Wait.until("the killed writer's replica files are deleted", bound,
-          () -> orphans.stream().noneMatch(Files::exists), () -> orphans + "\n" + cluster.logs());
+          () -> replicaFiles(cluster).isEmpty(), () -> orphans + "\n" + cluster.logs());
       System.out.printf("killed writer: %d replica files gone %d ms after kill -9 (lease %d ms)%n",
           orphans.size(), (System.nanoTime() - t0) / 1_000_000, LEASE.toMillis());
     }
