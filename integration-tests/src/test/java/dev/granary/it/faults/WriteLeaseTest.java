@@ -72,6 +72,19 @@ class WriteLeaseTest {
     return out;
   }
 
+  /**
+   * Feeds a put's input 1.5 chunks of {@code data} and waits until chunk 0 is on its three
+   * replicas (chunk 1 is still filling: nothing of it is sent); returns their files.
+   */
+  private static List<Path> feedAChunkAndAHalf(ProcessCluster cluster, OutputStream in,
+      byte[] data) throws IOException {
+    in.write(data, 0, CHUNK * 3 / 2);
+    in.flush();
+    Wait.until("chunk 0 stored on its three replicas", Duration.ofSeconds(30),
+        () -> replicaFiles(cluster).size() == 3);
+    return replicaFiles(cluster);
+  }
+
   private static String putLog(ProcessCluster cluster, String path) throws IOException {
     Path log = cluster.dir().resolve("put" + path.replace('/', '-') + ".log");
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -83,11 +96,7 @@ class WriteLeaseTest {
       byte[] data = Faults.data(CHUNK * 5 / 2, 71);
       Process put = put(cluster, "/slow");
       OutputStream in = put.getOutputStream();
-      in.write(data, 0, CHUNK * 3 / 2);
-      in.flush();
-      Wait.until("chunk 0 stored on its replicas", Duration.ofSeconds(30),
-          () -> replicaFiles(cluster).size() >= 2);
-      List<Path> chunk0 = replicaFiles(cluster);
+      List<Path> chunk0 = feedAChunkAndAHalf(cluster, in, data);
       // The writer pauses for five lease timeouts: its client renews, nothing is collected.
       Wait.holds("chunk 0's replicas stay on disk while the writer pauses", PAUSE,
           () -> Stream.of(chunk0.toArray(Path[]::new)).allMatch(Files::exists),
@@ -111,12 +120,7 @@ class WriteLeaseTest {
     try (ProcessCluster cluster = start()) {
       byte[] data = Faults.data(CHUNK * 3 / 2, 72);
       Process put = put(cluster, "/killed");
-      OutputStream in = put.getOutputStream();
-      in.write(data);
-      in.flush();
-      Wait.until("chunk 0 stored on its three replicas", Duration.ofSeconds(30),
-          () -> replicaFiles(cluster).size() == 3);
-      List<Path> orphans = replicaFiles(cluster);
+      List<Path> orphans = feedAChunkAndAHalf(cluster, put.getOutputStream(), data);
       put.destroyForcibly(); // SIGKILL: no abort, no goodbye
       put.waitFor(10, TimeUnit.SECONDS);
       long t0 = System.nanoTime();

@@ -58,6 +58,14 @@ class WriteLeaseTest {
         List.of(new ReplicaInfo(handle, 1, LENGTH, digest)), List.of()));
   }
 
+  /** {@code client} allocated {@code handle} and wrote it to {@code nodes}, which reported it. */
+  private void written(String client, long handle, String... nodes) {
+    cm.allocated(client, handle);
+    for (String n : nodes) {
+      report(n, handle, DIGEST);
+    }
+  }
+
   private List<Long> deletes(String id) {
     return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands().stream()
         .filter(c -> c.kind() == ChunkCommand.Kind.DELETE).map(ChunkCommand::handle)
@@ -90,9 +98,7 @@ class WriteLeaseTest {
   @Test
   void aRenewedLeaseKeepsAThirtyMinuteUploadsChunks() {
     register("n1", "n2");
-    cm.allocated("slow", 10);
-    report("n1", 10, DIGEST);
-    report("n2", 10, DIGEST);
+    written("slow", 10, "n1", "n2");
     // Far past the lease timeout and the old 10-minute pending lifetime; renewed every 30 s.
     pass(Duration.ofMinutes(30), Duration.ofSeconds(30),
         () -> assertEquals(List.of(), cm.renewLease("slow", List.of(10L))), "n1", "n2");
@@ -129,9 +135,7 @@ class WriteLeaseTest {
   @Test
   void aLeaseNoticedExpiredOnlyAtTheNextContactIsReleasedToo() {
     register("n1", "n2");
-    cm.allocated("c", 30);
-    report("n1", 30, DIGEST);
-    report("n2", 30, DIGEST);
+    written("c", 30, "n1", "n2");
     ticker.advance(LEASE);
     // No tick ran: the renewal itself finds the lease expired.
     assertEquals(List.of(30L), cm.renewLease("c", List.of(30L)));
@@ -180,9 +184,7 @@ class WriteLeaseTest {
   @Test
   void aReplicaForgottenByItsNodesFullReportNoLongerCounts() {
     register("n1", "n2");
-    cm.allocated("c", 60);
-    report("n1", 60, DIGEST);
-    report("n2", 60, DIGEST);
+    written("c", 60, "n1", "n2");
     // n2 restarts with a wiped disk: its new full report does not list the replica.
     cm.register(new RegisterRequest("n2", 7000, 1L << 40, 0, 1L << 40), "10.0.0.1");
     cm.report(new ReplicaReportRequest("n2", true, 0, true, List.of(), List.of()));
