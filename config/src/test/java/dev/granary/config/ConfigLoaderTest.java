@@ -189,6 +189,7 @@ class ConfigLoaderTest {
           case "gcInterval" -> Durations.format(config.gcInterval());
           case "placement" -> config.placement();
           case "checkpointOps" -> String.valueOf(config.checkpointOps());
+          case "leaseTimeout" -> Durations.format(config.leaseTimeout());
           default -> String.valueOf(config.maxCopiesPerNode());
         });
   }
@@ -314,7 +315,7 @@ class ConfigLoaderTest {
     assertEquals(
         "unknown flag --capacity; expected one of --host, --port, --data-dir, --chunk-size,"
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
-            + " --placement, --checkpoint-ops, --max-copies-per-node",
+            + " --placement, --checkpoint-ops, --max-copies-per-node, --lease-timeout",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

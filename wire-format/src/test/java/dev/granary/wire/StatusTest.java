@@ -76,7 +76,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 20, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 21, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }
