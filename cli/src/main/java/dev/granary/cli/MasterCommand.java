@@ -66,6 +66,11 @@ final class MasterCommand implements Callable<Integer> {
       description = "Connections held open at once; one more is closed (default 4096).")
   String maxConnections;
 
+  @Option(names = "--lease-timeout", paramLabel = "DUR",
+      description = "An upload's unrenewed lease lasts this long; then its uncommitted chunks are"
+          + " collected (default 2m).")
+  String leaseTimeout;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
@@ -74,7 +79,8 @@ final class MasterCommand implements Callable<Integer> {
         .put("pulseInterval", pulseInterval).put("deadAfter", deadAfter)
         .put("gcInterval", gcInterval).put("placement", placement)
         .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
-        .put("maxConnections", maxConnections);
+        .put("maxConnections", maxConnections)
+        .put("leaseTimeout", leaseTimeout);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

@@ -8,6 +8,7 @@ import dev.granary.client.internal.DirectPool;
 import dev.granary.client.internal.FileReader;
 import dev.granary.client.internal.FileRegionSource;
 import dev.granary.client.internal.FileUpload;
+import dev.granary.client.internal.LeaseRenewer;
 import dev.granary.client.internal.LoadTracker;
 import dev.granary.client.internal.LocationCache;
 import dev.granary.client.internal.MasterClient;
@@ -131,7 +132,8 @@ public final class GranaryClient implements AutoCloseable {
     this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
         new AtomicLong(), new BlockCache(config.cacheSize()),
         new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
-        new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime));
+        new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
+        new LeaseRenewer(master, clientId, System::nanoTime));
     this.fetcher = new BlockFetcher(ctx);
     this.cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");
@@ -501,6 +503,7 @@ public final class GranaryClient implements AutoCloseable {
   /** Closes every connection and stops the client's threads; in-flight operations fail. */
   @Override
   public void close() {
+    ctx.leases().close();
     ctx.pool().close();
     ctx.direct().close();
     workers.shutdownNow();

@@ -255,4 +255,26 @@ class WriteTest {
       wide.close();
     }
   }
+
+  @Test
+  void aPausedUploadRenewsItsLeaseWithItsUncommittedHandles() throws Exception {
+    cluster.master.renewPeriodMillis = 50;
+    byte[] data = TestData.random((int) (CHUNK * 3 / 2), 21);
+    try (OutputStream out = client.create("/paused", OPTIONS)) {
+      out.write(data, 0, (int) CHUNK + 10); // chunk 0 is stored, chunk 1 is being filled
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      // The writer pauses: the client renews on its own, naming chunk 0's handle.
+      while (cluster.master.renewals.size() < 3 || cluster.master.renewals.get(
+          cluster.master.renewals.size() - 1).handles().isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "no renewals while paused: "
+            + cluster.master.renewals);
+        Thread.onSpinWait();
+      }
+      out.write(data, (int) CHUNK + 10, data.length - (int) CHUNK - 10);
+    }
+    long chunk0 = cluster.master.handles("/paused").get(0);
+    assertTrue(cluster.master.renewals.stream().allMatch(r -> r.handles().contains(chunk0)
+        && r.clientId().equals(client.clientId())), cluster.master.renewals.toString());
+    assertArrayEquals(data, read("/paused"));
+  }
 }

@@ -27,6 +27,9 @@ import java.util.List;
  * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
  * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
  *     closed at once
+ * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s (default 2m): an
+ *     upload's uncommitted chunks are kept while its client renews (every quarter of this), and
+ *     released for garbage collection this long after the client was last heard from
  */
 public record MasterConfig(
     String host,
@@ -41,13 +44,21 @@ public record MasterConfig(
     String placement,
     long checkpointOps,
     int maxCopiesPerNode,
-    int maxConnections) {
+    int maxConnections,
+    Duration leaseTimeout) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
 
   /** The placement policy that prefers the chunkservers with the most free space. */
   public static final String MOST_FREE_SPACE = "most-free-space";
+
+  /**
+   * The default {@link #leaseTimeout()}: a writer survives a minute-long stall (a long GC pause, a
+   * master restart, a network blip) with renewals to spare, and a dead writer's space comes back
+   * within minutes (HDFS's soft limit is 1 minute; GFS's leases 60 s).
+   */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(2);
 
   /** Every valid {@link #placement()}. */
   public static final List<String> PLACEMENTS = List.of(ROUND_ROBIN, MOST_FREE_SPACE);
@@ -72,13 +83,14 @@ public record MasterConfig(
     MasterSchema.CHECKPOINT_OPS.require(checkpointOps);
     MasterSchema.MAX_COPIES_PER_NODE.require(maxCopiesPerNode);
     MasterSchema.MAX_CONNECTIONS.require(maxConnections);
+    MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
 
   /**
-   * The same configuration with the default {@code maxConnections}: for code that sets the keys of
-   * 0.1 only.
+   * The same configuration with the default {@code maxConnections} and {@link #leaseTimeout()}:
+   * for code that sets the keys of 0.1 only.
    *
    * @throws ConfigException as the canonical constructor
    */
@@ -87,7 +99,7 @@ public record MasterConfig(
       String placement, long checkpointOps, int maxCopiesPerNode) {
     this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
         gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        MasterSchema.MAX_CONNECTIONS.defaultValue());
+        MasterSchema.MAX_CONNECTIONS.defaultValue(), DEFAULT_LEASE_TIMEOUT);
   }
 
   /** The documented defaults, as used when neither file nor flags set a key. */
@@ -114,6 +126,7 @@ public record MasterConfig(
         + ", checkpointOps=" + checkpointOps
         + ", maxCopiesPerNode=" + maxCopiesPerNode
         + ", maxConnections=" + maxConnections
+        + ", leaseTimeout=" + Durations.format(leaseTimeout)
         + "}";
   }
 }

@@ -44,6 +44,9 @@ final class MasterSchema {
       Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64);
   static final Key<Integer> MAX_CONNECTIONS =
       Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000);
+  static final Key<Duration> LEASE_TIMEOUT =
+      Key.duration(SECTION, "leaseTimeout", MasterConfig.DEFAULT_LEASE_TIMEOUT,
+          Duration.ofSeconds(1));
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -78,7 +81,8 @@ final class MasterSchema {
               PLACEMENT,
               CHECKPOINT_OPS,
               MAX_COPIES_PER_NODE,
-              MAX_CONNECTIONS),
+              MAX_CONNECTIONS,
+              LEASE_TIMEOUT),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -95,7 +99,8 @@ final class MasterSchema {
                   values.get(PLACEMENT),
                   values.get(CHECKPOINT_OPS),
                   values.get(MAX_COPIES_PER_NODE),
-                  values.get(MAX_CONNECTIONS)));
+                  values.get(MAX_CONNECTIONS),
+                  values.get(LEASE_TIMEOUT)));
 
   private MasterSchema() {}
 }

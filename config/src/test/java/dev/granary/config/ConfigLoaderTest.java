@@ -42,12 +42,13 @@ class ConfigLoaderTest {
                 Map.entry("placement", "most-free-space"),
                 Map.entry("checkpointOps", "500"),
                 Map.entry("maxCopiesPerNode", "8"),
-                Map.entry("maxConnections", "100")));
+                Map.entry("maxConnections", "100"),
+                Map.entry("leaseTimeout", "3s")));
     assertEquals(
         new MasterConfig(
             "127.0.0.1", 0, Path.of("/var/lib/granary/master"), 1L << 20, 5, 3,
             Duration.ofMillis(250), Duration.ofMillis(1500), Duration.ofMinutes(1),
-            "most-free-space", 500, 8, 100),
+            "most-free-space", 500, 8, 100, Duration.ofSeconds(3)),
         config);
   }
 
@@ -150,6 +151,8 @@ class ConfigLoaderTest {
             + " between 1 and 1000000",
         "maxConnections   | 1000001 | invalid --max-connections \"1000001\": expected an"
             + " integer between 1 and 1000000",
+        "leaseTimeout     | 999ms   | invalid --lease-timeout \"999ms\": expected a duration of at"
+            + " least 1s",
       })
   void rejectsBadMasterFlags(String key, String value, String message) {
     ConfigException e =
@@ -177,6 +180,7 @@ class ConfigLoaderTest {
     "maxCopiesPerNode, 64",
     "maxConnections, 1",
     "maxConnections, 1000000",
+    "leaseTimeout, 1s",
   })
   void acceptsMasterBoundaryValues(String key, String value) {
     MasterConfig config = ConfigLoader.loadMaster(null, Map.of(key, value));
@@ -194,6 +198,7 @@ class ConfigLoaderTest {
           case "placement" -> config.placement();
           case "checkpointOps" -> String.valueOf(config.checkpointOps());
           case "maxConnections" -> String.valueOf(config.maxConnections());
+          case "leaseTimeout" -> Durations.format(config.leaseTimeout());
           default -> String.valueOf(config.maxCopiesPerNode());
         });
   }
@@ -327,7 +332,8 @@ class ConfigLoaderTest {
     assertEquals(
         "unknown flag --capacity; expected one of --host, --port, --data-dir, --chunk-size,"
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
-            + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections",
+            + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections,"
+            + " --lease-timeout",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

@@ -24,6 +24,7 @@ import dev.granary.master.net.PingHandler;
 import dev.granary.master.net.PulseHandler;
 import dev.granary.master.net.RegisterHandler;
 import dev.granary.master.net.RenameHandler;
+import dev.granary.master.net.RenewLeaseHandler;
 import dev.granary.master.net.ReplicaReportHandler;
 import dev.granary.master.net.ReportBadReplicaHandler;
 import dev.granary.master.net.RequestDispatcher;
@@ -68,7 +69,6 @@ public final class MasterServer implements AutoCloseable {
   public static final String SOFTWARE = "granary-master/0.1.0";
   private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration COPY_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration PENDING_TTL = Duration.ofMinutes(10);
   private static final String ID_FILE = "master-id";
   /** The cluster's id, created with a new data dir; chunkservers keep the id they joined. */
   static final String CLUSTER_ID_FILE = "cluster-id";
@@ -145,7 +145,7 @@ public final class MasterServer implements AutoCloseable {
     MetadataImage image = store.image();
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
-        config.maxCopiesPerNode(), COPY_TIMEOUT, PENDING_TTL,
+        config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
         startupDeletionDelay(config));
     chunks = new ChunkManager(masterId, settings, image.namespace(),
         PlacementPolicy.forName(config.placement()), ticker, lock,
@@ -160,6 +160,7 @@ public final class MasterServer implements AutoCloseable {
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
+        new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
@@ -209,6 +210,7 @@ public final class MasterServer implements AutoCloseable {
   private void tick() {
     try {
       chunks.tick();
+      chunks.expireCommitWaits();
     } catch (Throwable t) {
       // A scheduled task that throws is never run again: the tick must outlive any failure.
       log.error("{}: periodic tick failed, continuing at the next one", masterId, t);

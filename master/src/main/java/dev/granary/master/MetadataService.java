@@ -27,8 +27,11 @@ import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.StatResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +62,11 @@ import java.util.function.Supplier;
 public final class MetadataService {
   /** Handles reserved per log record, so allocation is not an fsync per chunk. */
   static final long RESERVE_BLOCK = 10_000;
+  /**
+   * How long a commit waits for chunkserver reports of its replicas: they are sent as each replica
+   * is stored, so this only covers a report delayed by a busy or reconnecting chunkserver.
+   */
+  static final Duration REPORT_WAIT = Duration.ofSeconds(5);
 
   private final MetadataStore store;
   private final MetadataImage image;
@@ -172,10 +180,11 @@ public final class MetadataService {
    */
   public CompletableFuture<Message> allocate(AllocateChunkRequest r) {
     Paths.parse(r.path());
-    return allocate(r.replication(), r.excludeNodeIds()).thenApply(Message.class::cast);
+    return allocate(r.clientId(), r.replication(), r.excludeNodeIds())
+        .thenApply(Message.class::cast);
   }
 
-  private CompletableFuture<AllocateChunkResponse> allocate(int replication,
+  private CompletableFuture<AllocateChunkResponse> allocate(String clientId, int replication,
       List<String> exclude) {
     store.checkWritable();
     List<NodeAddress> pipeline = chunks.choosePipeline(replication, exclude);
@@ -194,7 +203,7 @@ public final class MetadataService {
       }
       // Even a handle inside the block must not be handed out before the block is durable.
       durable = reservationDurable;
-      chunks.allocated(handle);
+      chunks.allocated(clientId, handle);
     } finally {
       lock.writeLock().unlock();
     }
@@ -210,10 +219,10 @@ public final class MetadataService {
    * its pending protection simply expires.
    */
   private CompletableFuture<Message> withSpare(CompletableFuture<Message> commit,
-      int replication) {
+      String clientId, int replication) {
     CompletableFuture<AllocateChunkResponse> spare;
     try {
-      spare = allocate(replication, List.of());
+      spare = allocate(clientId, replication, List.of());
     } catch (MetadataException e) {
       return commit;
     }
@@ -224,8 +233,14 @@ public final class MetadataService {
 
   // ------------------------------------------------------------------ mutations
 
+  /**
+   * Commits a file. Its chunks' locations are the replicas chunkservers have reported, never the
+   * request's word alone: if reports have not yet confirmed enough replicas of every chunk, the
+   * commit waits for them (asynchronously, without the lock) up to {@link #REPORT_WAIT}, then
+   * fails UNAVAILABLE naming the chunk. A chunk whose writer's lease expired fails LEASE_EXPIRED.
+   */
   public CompletableFuture<Message> commit(CommitFileRequest r) {
-    CompletableFuture<Message> done;
+    CompletableFuture<Void> confirmed;
     lock.writeLock().lock();
     try {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
@@ -233,19 +248,44 @@ public final class MetadataService {
         return cached;
       }
       store.checkWritable();
-      if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
-        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk size " + r.chunkSize()
-            + " of '" + r.path() + "' must be positive");
+      validate(r);
+      confirmed = chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(), r.replication(),
+          REPORT_WAIT);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r)
+        : confirmed.thenCompose(v -> commitConfirmed(r));
+    return r.spareReplication() > 0 ? withSpare(done, r.clientId(), r.spareReplication()) : done;
+  }
+
+  private void validate(CommitFileRequest r) {
+    if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "chunk size " + r.chunkSize()
+          + " of '" + r.path() + "' must be positive");
+    }
+    for (CommitChunk c : r.chunks()) {
+      if (c.handle() <= 0 || c.handle() >= nextHandle) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk "
+            + ChunkHandles.format(c.handle()) + " of '" + r.path()
+            + "' was not allocated by this master");
       }
+    }
+  }
+
+  /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
+  private CompletableFuture<Message> commitConfirmed(CommitFileRequest r) {
+    lock.writeLock().lock();
+    try {
+      CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
+      if (cached != null) {
+        return cached;
+      }
+      store.checkWritable(); // the log may have failed while the commit waited for reports
       long[] packed = new long[r.chunks().size() * 4];
       int i = 0;
       for (CommitChunk c : r.chunks()) {
-        if (c.handle() <= 0 || c.handle() >= nextHandle) {
-          throw new MetadataException(Status.INVALID_ARGUMENT, "chunk "
-              + ChunkHandles.format(c.handle()) + " of '" + r.path()
-              + "' was not allocated by this master");
-        }
-        chunks.validateReplicas(r.path(), c.handle(), r.replication(), c.replicaIds());
+        chunks.confirm(r.path(), c, r.replication());
         packed[i++] = c.handle();
         packed[i++] = c.version();
         packed[i++] = c.length();
@@ -253,15 +293,32 @@ public final class MetadataService {
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
           r.overwrite(), r.replication(), r.chunkSize(), packed);
-      done = execute(op, "commit", applied -> {
+      return execute(op, "commit", applied -> {
         for (CommitChunk c : r.chunks()) {
-          chunks.committed(c.handle(), c.replicaIds());
+          chunks.committed(r.path(), c);
         }
       });
     } finally {
       lock.writeLock().unlock();
     }
-    return r.spareReplication() > 0 ? withSpare(done, r.spareReplication()) : done;
+  }
+
+  /**
+   * A write-lease renewal: renews the client's lease and re-learns its uncommitted handles
+   * (GFS §3.1). The answer tells how often to renew and which handles are no longer kept.
+   */
+  public RenewLeaseResponse renewLease(RenewLeaseRequest r) {
+    List<Long> released = chunks.renewLease(r.clientId(), r.handles());
+    long timeout = chunks.leaseTimeout().toMillis();
+    return new RenewLeaseResponse(renewPeriodMillis(timeout), timeout, released);
+  }
+
+  /**
+   * How often a writer renews: a quarter of the lease timeout, so three renewals in a row may be
+   * lost or late before the lease runs out.
+   */
+  static long renewPeriodMillis(long leaseTimeoutMillis) {
+    return Math.max(1, leaseTimeoutMillis / 4);
   }
 
   public CompletableFuture<Message> mkdir(MkdirRequest r) {

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadOnlyModeTest {
   private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
-      Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(30));
+      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30));
 
   @TempDir
   Path dir;

@@ -32,6 +32,8 @@ import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
@@ -78,6 +80,8 @@ public enum MessageType {
   REPORT_BAD_REPLICA_REQUEST(36, ReportBadReplicaRequest::decode),
   SERVER_DEFAULTS_REQUEST(38, ServerDefaultsRequest::decode),
   SERVER_DEFAULTS_RESPONSE(39, ServerDefaultsResponse::decode),
+  RENEW_LEASE_REQUEST(40, RenewLeaseRequest::decode),
+  RENEW_LEASE_RESPONSE(41, RenewLeaseResponse::decode),
   DELETION_HOLD_REQUEST(44, DeletionHoldRequest::decode),
   DELETION_HOLD_RESPONSE(45, DeletionHoldResponse::decode),
 

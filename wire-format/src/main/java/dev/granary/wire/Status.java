@@ -43,7 +43,12 @@ public enum Status {
    * The master cannot write its operation log (disk full, I/O error): it refuses every mutation
    * until the log is writable again, and serves reads meanwhile.
    */
-  READ_ONLY(21, 4);
+  READ_ONLY(21, 4),
+  /**
+   * A chunk's writer let its lease expire and the master released the chunk for garbage
+   * collection; the upload cannot commit and must be written again.
+   */
+  LEASE_EXPIRED(22, 4);
 
   private static final Status[] BY_CODE = new Status[32];
 

@@ -11,6 +11,8 @@ import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.Ping;
 import dev.granary.wire.msg.PulseResponse;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteDone;
@@ -99,6 +101,20 @@ class GoldenBytesTest {
     } finally {
       f.release();
     }
+  }
+
+  @Test
+  void renewLeaseRequestWithItsHandles() {
+    String golden = "47524e59 01 00 0028 000000000000000a 00000018"
+        + "| 0002 6331 | 00000002 | 0000000000000005 | 0000000000000006";
+    assertGolden(golden, Frame.request(10, new RenewLeaseRequest("c1", List.of(5L, 6L))));
+  }
+
+  @Test
+  void renewLeaseResponseWithAReleasedHandle() {
+    String golden = "47524e59 01 01 0029 000000000000000b 0000001c"
+        + "| 00000000000003e8 | 0000000000000fa0 | 00000001 | 0000000000000007";
+    assertGolden(golden, Frame.response(11, new RenewLeaseResponse(1000, 4000, List.of(7L))));
   }
 
   /** Encoding gives exactly the golden bytes, and the golden bytes decode to the same frame. */

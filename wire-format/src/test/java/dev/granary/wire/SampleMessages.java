@@ -38,6 +38,8 @@ import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
 import dev.granary.wire.msg.ReplicaInfo;
@@ -112,6 +114,9 @@ final class SampleMessages {
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));
+      case RENEW_LEASE_REQUEST -> new RenewLeaseRequest(str(r), list(r, r::nextLong));
+      case RENEW_LEASE_RESPONSE -> new RenewLeaseResponse(nonNegative(r), nonNegative(r),
+          list(r, r::nextLong));
       case REPORT_BAD_REPLICA_REQUEST -> new ReportBadReplicaRequest(r.nextLong(), r.nextLong(),
           str(r), str(r));
       case REGISTER_REQUEST -> new RegisterRequest(str(r), r.nextInt(65536), r.nextLong(),

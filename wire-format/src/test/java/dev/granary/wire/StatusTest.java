@@ -38,6 +38,7 @@ class StatusTest {
     put(Status.TOO_LARGE, 19, 2);
     put(Status.WRONG_CLUSTER, 20, 2);
     put(Status.READ_ONLY, 21, 4);
+    put(Status.LEASE_EXPIRED, 22, 4);
   }
 
   private static void put(Status s, int code, int exit) {
@@ -77,7 +78,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 22, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 23, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }

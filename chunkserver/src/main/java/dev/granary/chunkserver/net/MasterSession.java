@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * back to DISCONNECTED and reconnects with {@link Backoff}; ERROR NOT_REGISTERED to a pulse (the
  * master restarted) re-registers on the same connection. One log line per state change.
  *
- * <p>Replica changes are queued and sent as incremental reports within {@link #BATCH_MILLIS}, only
- * while registered. Before a full report the queue is emptied first and the store snapshot taken
+ * <p>Replica changes are queued and sent as incremental reports, only while registered: a new
+ * replica at once (the writer's commit waits at the master for these reports, which it sends
+ * before its WRITE_DONE), removals within {@link #BATCH_MILLIS}; changes queued meanwhile go in
+ * the same report. Before a full report the queue is emptied first and the store snapshot taken
  * second, so every change is in the snapshot or in a later incremental report (maybe both: the
  * master treats reports as idempotent). All session state lives on one event loop.
  *
@@ -73,6 +75,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   // handle -> the added replica, or null for a removal; guarded by pendingLock.
   private final LinkedHashMap<Long, ReplicaInfo> pending = new LinkedHashMap<>();
   private boolean flushScheduled; // guarded by pendingLock
+  private boolean flushImmediate; // guarded by pendingLock
   private Consumer<ChunkCommand> commandSink = c -> {};
   private Connection conn;
   private volatile boolean registered;
@@ -420,7 +423,11 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
       pending.remove(handle);
       pending.put(handle, info);
     }
-    scheduleFlush();
+    if (info != null) {
+      flushNow();
+    } else {
+      scheduleFlush();
+    }
   }
 
   private void scheduleFlush() {
@@ -434,11 +441,23 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Sends what is queued on the next turn of the loop, even if a batched flush is scheduled. */
+  private void flushNow() {
+    synchronized (pendingLock) {
+      if (flushImmediate) {
+        return;
+      }
+      flushImmediate = true;
+    }
+    loop.execute(this::flush);
+  }
+
   private void flush() {
     List<ReplicaInfo> adds = new ArrayList<>();
     List<Long> removes = new ArrayList<>();
     synchronized (pendingLock) {
       flushScheduled = false;
+      flushImmediate = false;
       if (conn == null || !registered) {
         return; // kept until the next full report, which supersedes them
       }

@@ -10,10 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param clientId random id of this client, sent with every mutation
  * @param parallelism chunks transferred concurrently per file
  * @param spare the allocation the last commit brought back for the next file
+ * @param leases renews this client's write lease while an upload is open
  */
 public record ClientContext(String clientId, MasterClient master, ConnectionPool pool,
     DirectPool direct, RetryPolicy retry, ExecutorService workers, int parallelism, AtomicLong opIds,
-    BlockCache blocks, LocationCache locations, LoadTracker load, SpareAllocation spare) {
+    BlockCache blocks, LocationCache locations, LoadTracker load, SpareAllocation spare,
+    LeaseRenewer leases) {
 
   /** A fresh operation id; every retry of one logical operation reuses the id it was given. */
   public long nextOpId() {

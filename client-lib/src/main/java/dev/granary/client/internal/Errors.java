@@ -53,7 +53,8 @@ public final class Errors {
       case IS_A_DIRECTORY -> new InvalidArgumentException(Kind.IS_A_DIRECTORY, m, cause);
       case TOO_LARGE -> new InvalidArgumentException(Kind.TOO_LARGE, m, cause);
       case UNAVAILABLE, NO_SPACE, STALE_VERSION, NO_SUCH_REPLICA, PIPELINE_FAILED, PROTOCOL, BUSY,
-          NOT_REGISTERED, LOCATIONS_INCOMPLETE, READ_ONLY -> new UnavailableException(m, cause);
+          NOT_REGISTERED, LOCATIONS_INCOMPLETE, READ_ONLY, LEASE_EXPIRED
+          -> new UnavailableException(m, cause);
       case OK, INTERNAL -> new InternalException(m, cause);
     };
   }

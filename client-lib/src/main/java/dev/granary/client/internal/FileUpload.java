@@ -5,6 +5,7 @@ import dev.granary.client.InternalException;
 import dev.granary.client.NotFoundException;
 import dev.granary.client.UnavailableException;
 import dev.granary.client.WriteOptions;
+import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * with data asks the master for a spare allocation, which the client's next chunk takes instead of
  * asking for its own ({@link SpareAllocation}): a writer of many small files then pays one master
  * round trip per file.
+ *
+ * <p>From its first allocation until it commits or gives up, the upload holds its chunks under the
+ * client's write lease ({@link LeaseRenewer}), which is renewed however long the upload pauses: the
+ * master keeps uncommitted chunks only while their writer's lease is live. The commit is accepted
+ * only for replicas the chunkservers have reported; the master waits a few seconds for late reports
+ * and answers UNAVAILABLE if they do not come, which is retried like any transient failure until
+ * the client timeout (the chunk data is no longer held, so it cannot be rewritten elsewhere).
  */
-public final class FileUpload {
+public final class FileUpload implements LeaseRenewer.Holder {
   private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
 
   /** Allocation answers that may only mean "too many nodes excluded". */
@@ -61,6 +70,8 @@ public final class FileUpload {
   private final Semaphore slots;
   private final ConcurrentSkipListMap<Integer, CommitChunk> stored = new ConcurrentSkipListMap<>();
   private final AtomicReference<GranaryException> failure = new AtomicReference<>();
+  /** Handles allocated to this upload and not yet committed (or abandoned). */
+  private final Set<Long> handles = ConcurrentHashMap.newKeySet();
   private volatile boolean aborted;
 
   public FileUpload(ClientContext ctx, String path, WriteOptions options, Progress progress) {
@@ -148,11 +159,12 @@ public final class FileUpload {
   /** Stops chunks not yet started; chunks already stored become garbage for the master. */
   public void abort() {
     aborted = true;
+    ctx.leases().release(this);
   }
 
   /** Aborts and waits until no chunk transfer runs any more (their sources are then free). */
   public void abortAndWait() {
-    aborted = true;
+    abort();
     int n = Math.max(1, ctx.parallelism());
     slots.acquireUninterruptibly(n);
     slots.release(n);
@@ -164,6 +176,27 @@ public final class FileUpload {
    * them absent.
    */
   public FileEntry commit(int chunkCount) throws GranaryException {
+    try {
+      return drainAndCommit(chunkCount);
+    } finally {
+      ctx.leases().release(this);
+    }
+  }
+
+  @Override
+  public Set<Long> uncommittedHandles() {
+    return Set.copyOf(handles);
+  }
+
+  @Override
+  public void leaseLost(List<Long> released) {
+    failure.compareAndSet(null, new UnavailableException(path + ": the master released chunk "
+        + ChunkHandles.format(released.get(0)) + (released.size() > 1 ? " and "
+        + (released.size() - 1) + " more" : "") + ": this client's write lease expired (it was"
+        + " not renewed in time); write the file again"));
+  }
+
+  private FileEntry drainAndCommit(int chunkCount) throws GranaryException {
     drain();
     if (stored.size() != chunkCount) {
       throw new InternalException(path + ": " + stored.size() + " of " + chunkCount
@@ -191,7 +224,10 @@ public final class FileUpload {
     CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
         options.overwrite(), options.replication(), options.chunkSize(), chunks,
         chunks.isEmpty() ? 0 : options.replication());
+    long sent = System.nanoTime();
     CommitFileResponse r = ctx.master().call(req, CommitFileResponse.class, path);
+    ctx.leases().contacted(sent);
+    handles.clear();
     ctx.spare().offer(r.spare(), options.replication());
     ctx.locations().invalidate(path);
     return r.file();
@@ -212,9 +248,11 @@ public final class FileUpload {
           : null;
       try {
         if (alloc == null) {
+          long sent = System.nanoTime();
           alloc = ctx.master().call(new AllocateChunkRequest(ctx.clientId(), path,
               options.replication(), List.copyOf(excluded)), AllocateChunkResponse.class, path,
               excluded.isEmpty() ? Set.of() : SHORT_OF_NODES);
+          ctx.leases().contacted(sent);
         }
       } catch (UnavailableException e) {
         if (excluded.isEmpty() || attempts.expired()) {
@@ -232,6 +270,8 @@ public final class FileUpload {
       if (alloc.pipeline().isEmpty()) {
         throw new InternalException(what + ": master allocated an empty pipeline");
       }
+      handles.add(alloc.handle());
+      ctx.leases().hold(this);
       NodeAddress first = alloc.pipeline().get(0);
       AtomicLong sent = new AtomicLong();
       Connection conn = null;
@@ -263,6 +303,7 @@ public final class FileUpload {
         last = Errors.unwrap(e);
       }
       progress.add(-sent.get());
+      handles.remove(alloc.handle()); // abandoned: what reached the chunkservers is garbage
       if (!Errors.isTransient(last) && Errors.statusOf(last) != Status.INTEGRITY) {
         throw Errors.map(last, what);
       }

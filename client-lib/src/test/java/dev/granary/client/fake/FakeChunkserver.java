@@ -94,6 +94,16 @@ public final class FakeChunkserver extends FakeServer {
     return replicas.containsKey(handle);
   }
 
+  /**
+   * Whether this node holds {@code handle} with exactly this content: what a real chunkserver
+   * reports to the master as soon as it stores a replica (the fake master asks instead).
+   */
+  public boolean reports(long handle, long version, long length, long digest) {
+    Replica r = replicas.get(handle);
+    return r != null && r.version == version && r.data.length == length
+        && Checksums.digest(r.data.length, r.crcs, r.crcs.length) == digest;
+  }
+
   public int replicaCount() {
     return replicas.size();
   }

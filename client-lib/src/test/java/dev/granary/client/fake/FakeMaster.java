@@ -28,6 +28,8 @@ import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.NodeStatus;
 import dev.granary.wire.msg.Ok;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
@@ -53,6 +55,7 @@ public final class FakeMaster extends FakeServer {
   private record Node(FileEntry entry, List<Chunk> chunks) {}
 
   private final List<FakeChunkserver> chunkservers;
+  private static final int MIN_REPLICAS = 2;
   private final TreeMap<String, Node> namespace = new TreeMap<>();
   private final Map<String, Message> retryCache = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(0x1000);
@@ -71,6 +74,10 @@ public final class FakeMaster extends FakeServer {
   public final Map<String, Status> statErrors = new ConcurrentHashMap<>();
   private final AtomicInteger dropCommitReplies = new AtomicInteger();
   private final AtomicInteger serverDefaultsRequests = new AtomicInteger();
+  /** Every lease renewal, in order. */
+  public final List<RenewLeaseRequest> renewals = new CopyOnWriteArrayList<>();
+  /** The renew period the fake master tells clients. */
+  public volatile long renewPeriodMillis = 30_000;
   private volatile int listPageSize = 1000;
 
   public FakeMaster(EventLoopGroup group, List<FakeChunkserver> chunkservers) {
@@ -249,9 +256,13 @@ public final class FakeMaster extends FakeServer {
       badReplicas.add(b);
       return new Ok();
     }
+    if (m instanceof RenewLeaseRequest r) {
+      renewals.add(r);
+      return new RenewLeaseResponse(renewPeriodMillis, renewPeriodMillis * 4, List.of());
+    }
     if (m instanceof ServerDefaultsRequest) {
       serverDefaultsRequests.incrementAndGet();
-      return new ServerDefaultsResponse(64L << 20, 3, 2);
+      return new ServerDefaultsResponse(64L << 20, 3, MIN_REPLICAS);
     }
     if (m instanceof ClusterStatusRequest) {
       List<NodeStatus> nodes = new ArrayList<>();
@@ -284,13 +295,41 @@ public final class FakeMaster extends FakeServer {
     long size = 0;
     List<Chunk> chunks = new ArrayList<>();
     for (CommitChunk cc : c.chunks()) {
+      // As the real master: locations are the replicas chunkservers report, never the commit's
+      // word alone (the named ones first, in the commit's order).
+      List<String> confirmed = new ArrayList<>();
+      for (String id : cc.replicaIds()) {
+        if (reported(id, cc)) {
+          confirmed.add(id);
+        }
+      }
+      for (FakeChunkserver cs : chunkservers) {
+        if (!confirmed.contains(cs.id()) && reported(cs.id(), cc)) {
+          confirmed.add(cs.id());
+        }
+      }
+      int need = Math.min(MIN_REPLICAS, c.replication());
+      if (confirmed.size() < need) {
+        return error(Status.UNAVAILABLE, "chunk " + cc.handle() + " of '" + c.path() + "' has "
+            + confirmed.size() + " replicas confirmed by chunkserver reports (need at least "
+            + need + ")");
+      }
       size += cc.length();
-      chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), cc.replicaIds()));
+      chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), confirmed));
     }
     FileEntry e = new FileEntry(c.path(), false, size, System.currentTimeMillis(),
         c.replication(), c.chunkSize(), chunks.size());
     namespace.put(c.path(), new Node(e, chunks));
     return new CommitFileResponse(e);
+  }
+
+  private boolean reported(String id, CommitChunk cc) {
+    for (FakeChunkserver cs : chunkservers) {
+      if (cs.id().equals(id)) {
+        return cs.reports(cc.handle(), cc.version(), cc.length(), cc.digest());
+      }
+    }
+    return false;
   }
 
   private Message mkdir(String path, boolean parents) {

@@ -14,12 +14,14 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.NodeStatus;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.RegisterRequest;
+import dev.granary.wire.msg.ReplicaInfo;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -52,7 +55,7 @@ public final class ChunkManager {
   /** Tunables, most from the master config. */
   public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
       long chunkSize, int minReplicas, int maxCopiesPerNode, Duration copyTimeout,
-      Duration pendingTtl, Duration startupDeletionDelay) {}
+      Duration leaseTimeout, Duration startupDeletionDelay) {}
 
   private final String nodeId;
   private final Settings settings;
@@ -72,6 +75,7 @@ public final class ChunkManager {
   private final ReportReconciler reconciler;
   private final DeletionGuard deletions;
   private final BadReplicaReports badReports = new BadReplicaReports();
+  private final ReportWaiters waiters = new ReportWaiters();
   private final long startMillis;
   /** How stale the health summary {@code cluster} shows may get. */
   static final long HEALTH_PERIOD_MILLIS = 1000;
@@ -88,7 +92,7 @@ public final class ChunkManager {
     this.ticker = ticker;
     this.lock = lock;
     this.liveness = new LivenessMonitor(registry, settings.deadAfter());
-    this.garbage = new GarbageTracker(settings.pendingTtl().toMillis(),
+    this.garbage = new GarbageTracker(settings.leaseTimeout().toMillis(),
         settings.gcInterval().toMillis());
     this.startMillis = now();
     this.deletions = new DeletionGuard(nodeId, startMillis,
@@ -166,63 +170,172 @@ public final class ChunkManager {
     }
   }
 
-  /** Protects a freshly allocated handle from garbage collection while it is written. */
-  public void allocated(long handle) {
+  /**
+   * Protects a freshly allocated handle from garbage collection while it is written: it is held
+   * under {@code clientId}'s write lease, which this renews.
+   */
+  public void allocated(String clientId, long handle) {
     lock.writeLock().lock();
     try {
-      garbage.allocated(handle, now());
+      garbage.allocated(clientId, handle, now());
     } finally {
       lock.writeLock().unlock();
     }
   }
 
   /**
-   * Checks that a committed chunk is on enough distinct known chunkservers: minReplicas, or the
-   * file's replication if that is lower (a file asked to have fewer replicas than minReplicas).
-   *
-   * @throws MetadataException UNAVAILABLE if fewer
+   * A lease renewal (see {@link GarbageTracker#renew}): renews {@code clientId}'s lease, re-learns
+   * the uncommitted handles it lists, and returns those the master no longer keeps for it.
    */
-  public void validateReplicas(String path, long handle, int replication,
-      List<String> replicaIds) {
-    lock.readLock().lock();
+  public List<Long> renewLease(String clientId, List<Long> handles) {
+    lock.writeLock().lock();
     try {
-      Set<String> known = new HashSet<>();
-      for (String id : replicaIds) {
-        if (registry.get(id) != null) {
-          known.add(id);
+      return garbage.renew(clientId, handles, h -> namespace.fileOf(h) != null, now());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** How long a write lease lasts unrenewed. */
+  public Duration leaseTimeout() {
+    return settings.leaseTimeout();
+  }
+
+  /** The fewest confirmed replicas a chunk of a file of {@code replication} needs to commit. */
+  private int replicasNeeded(int replication) {
+    return Math.min(settings.minReplicas(), replication);
+  }
+
+  /**
+   * Whether every chunk of a commit by {@code clientId} could be recorded now; if not, a future
+   * that completes (normally) when reports make them so or after {@code wait}, whichever is first:
+   * the caller then commits with {@link #confirm}, which has the final word. Never blocks. Renews
+   * the client's lease.
+   *
+   * @throws MetadataException LEASE_EXPIRED if a chunk's writer let its lease expire
+   */
+  public CompletableFuture<Void> awaitConfirmed(String clientId, String path,
+      List<CommitChunk> chunks, int replication, Duration wait) {
+    lock.writeLock().lock();
+    try {
+      long now = now();
+      garbage.touch(clientId, now);
+      int need = replicasNeeded(replication);
+      List<CommitChunk> unconfirmed = new ArrayList<>();
+      for (CommitChunk c : chunks) {
+        if (confirmedOrdinals(path, c, now).size() < need) {
+          unconfirmed.add(c);
         }
       }
-      int need = Math.min(settings.minReplicas(), replication);
-      if (known.size() < need) {
-        throw new MetadataException(Status.UNAVAILABLE, "chunk " + ChunkHandles.format(handle)
-            + " of '" + path + "' is on " + known.size() + " known chunkservers (need at least "
-            + need + ")");
+      return unconfirmed.isEmpty() ? CompletableFuture.completedFuture(null)
+          : waiters.add(path, unconfirmed, need, now + wait.toMillis());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * The replicas a commit may record for chunk {@code c}: the live chunkservers that reported the
+   * handle with the chunk's version, length and digest, those the commit names first in its order
+   * (the pipeline's head first), then any other. The commit's list of replicas on its own proves
+   * nothing: it only orders them.
+   *
+   * @throws MetadataException LEASE_EXPIRED if the handle's writer let its lease expire (or it is
+   *     not pending at all), UNAVAILABLE if fewer than minReplicas (or the file's replication, if
+   *     lower) chunkservers confirmed it
+   */
+  public List<String> confirm(String path, CommitChunk c, int replication) {
+    lock.readLock().lock();
+    try {
+      List<Integer> ordinals = confirmedOrdinals(path, c, now());
+      int need = replicasNeeded(replication);
+      if (ordinals.size() < need) {
+        throw new MetadataException(Status.UNAVAILABLE, "chunk " + ChunkHandles.format(c.handle())
+            + " of '" + path + "' has " + ordinals.size() + " replicas confirmed by chunkserver"
+            + " reports (need at least " + need + "; the writer named " + c.replicaIds()
+            + "): reports did not arrive in time or the replicas are gone");
       }
+      List<String> out = new ArrayList<>(ordinals.size());
+      for (int o : ordinals) {
+        out.add(registry.byOrdinal(o).id());
+      }
+      return out;
     } finally {
       lock.readLock().unlock();
     }
   }
 
+  /** For a waiting commit: how many confirmed {@code c}; "enough" if it can never commit. */
+  private int confirmations(String path, CommitChunk c, long now) {
+    try {
+      return confirmedOrdinals(path, c, now).size();
+    } catch (MetadataException e) {
+      return Integer.MAX_VALUE; // the commit's own check reports why
+    }
+  }
+
+  /** Live confirming nodes of {@code c}, in the commit's order, then the others. */
+  private List<Integer> confirmedOrdinals(String path, CommitChunk c, long now) {
+    GarbageTracker.Standing standing = garbage.standing(c.handle(), now);
+    if (standing != GarbageTracker.Standing.PROTECTED) {
+      throw new MetadataException(Status.LEASE_EXPIRED, "chunk "
+          + ChunkHandles.format(c.handle()) + " of '" + path + "' was released: "
+          + (standing == GarbageTracker.Standing.LEASE_EXPIRED
+              ? "its writer's lease expired (not renewed for " + settings.leaseTimeout().toMillis()
+                  + " ms)"
+              : "it is not an upload in progress on this master")
+          + "; write the file again");
+    }
+    List<Integer> reported = garbage.reportedWith(c.handle(), c.version(), c.length(),
+        c.digest());
+    List<Integer> out = new ArrayList<>(reported.size());
+    for (String id : c.replicaIds()) {
+      ChunkserverNode n = registry.get(id);
+      if (n != null && n.isLive() && reported.contains(n.ordinal()) && !out.contains(n.ordinal())) {
+        out.add(n.ordinal());
+      }
+    }
+    for (int o : reported) {
+      if (registry.byOrdinal(o).isLive() && !out.contains(o)) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
   /**
-   * Records the replicas named by a commit as locations, in the commit's order: the pipeline's
-   * head first. It is the one replica kept in its chunkserver's page cache (the others are written
-   * around it), so readers, who try the first location first, find the chunk in memory. (Reports
-   * of a chunk arriving before its commit are not locations yet, so they cannot reorder it.)
+   * Records chunk {@code c} as committed: its locations are the replicas chunkservers reported
+   * with its content ({@link #confirm}), in that order, the pipeline's head first. It is the one
+   * replica kept in its chunkserver's page cache (the others are written around it), so readers,
+   * who try the first location first, find the chunk in memory.
    */
-  public void committed(long handle, List<String> replicaIds) {
+  public void committed(String path, CommitChunk c) {
     lock.writeLock().lock();
     try {
-      garbage.committed(handle);
-      for (String id : replicaIds) {
-        ChunkserverNode n = registry.get(id);
-        if (n != null && replicas.add(handle, n.ordinal())) {
-          n.chunkAdded();
+      List<Integer> ordinals = garbage.standing(c.handle(), now())
+          == GarbageTracker.Standing.PROTECTED ? confirmedOrdinals(path, c, now()) : List.of();
+      garbage.committed(c.handle());
+      for (int o : ordinals) {
+        if (replicas.add(c.handle(), o)) {
+          registry.byOrdinal(o).chunkAdded();
         }
       }
-      scheduler.check(handle);
+      scheduler.check(c.handle());
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Ends the waits for reports that have run out (called periodically). */
+  public void expireCommitWaits() {
+    List<CompletableFuture<Void>> due;
+    lock.writeLock().lock();
+    try {
+      due = waiters.due(now());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    due.forEach(f -> f.complete(null));
   }
 
   /** Chunks no file references any more, as (handle, version) pairs: delete every replica. */
@@ -290,14 +403,33 @@ public final class ChunkManager {
     return n;
   }
 
-  /** A replica report, full (possibly in parts) or incremental. */
+  /**
+   * A replica report, full (possibly in parts) or incremental. Replicas of chunks not yet
+   * committed are recorded with their content, for the commit to count; a commit waiting for them
+   * is woken (after the lock is released).
+   */
   public void report(ReplicaReportRequest r) {
+    List<CompletableFuture<Void>> ready;
     lock.writeLock().lock();
     try {
-      reconciler.report(registered(r.nodeId()), r, now());
+      ChunkserverNode n = registered(r.nodeId());
+      long now = now();
+      if (r.full() && r.part() == 0) {
+        // What the node held before may be gone (a wiped disk): only this report's content counts.
+        garbage.unconfirmAll(n.ordinal());
+      }
+      for (ReplicaInfo info : r.replicas()) {
+        if (namespace.fileOf(info.handle()) == null) {
+          garbage.replicaReported(info.handle(), n.ordinal(), info, now);
+        }
+      }
+      reconciler.report(n, r, now);
+      ready = waiters.isEmpty() ? List.of()
+          : waiters.ready(r.replicas(), (path, c) -> confirmations(path, c, now));
     } finally {
       lock.writeLock().unlock();
     }
+    ready.forEach(f -> f.complete(null));
   }
 
   /** The outcome of a command: frees copy slots; a failed copy is retried elsewhere. */

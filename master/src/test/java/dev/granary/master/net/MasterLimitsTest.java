@@ -80,7 +80,7 @@ class MasterLimitsTest {
   private MasterServer start(int maxConnections) throws IOException {
     MasterServer m = new MasterServer(new MasterConfig("127.0.0.1", 0, tmp.resolve("master"),
         1 << 20, 3, 2, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30),
-        "round-robin", 100_000, 2, maxConnections));
+        "round-robin", 100_000, 2, maxConnections, Duration.ofMinutes(2)));
     open.add(m);
     m.start();
     return m;

@@ -12,6 +12,8 @@ import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.journal.CorruptJournalException;
 import dev.granary.master.testing.MutableClock;
+import dev.granary.master.testing.MutableTicker;
+import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
@@ -39,6 +41,8 @@ import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
 import dev.granary.wire.msg.RenameRequest;
 import dev.granary.wire.msg.ReplicaInfo;
+import dev.granary.wire.msg.RenewLeaseRequest;
+import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
@@ -50,9 +54,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -133,6 +139,21 @@ class MasterServerWireTest {
     return c;
   }
 
+  /** A chunkserver's incremental report of a replica it stored, as it sends before WRITE_DONE. */
+  private static void stored(Connection cs, String id, long handle, long length, long digest)
+      throws Exception {
+    call(cs, new ReplicaReportRequest(id, false, 0, false,
+        List.of(new ReplicaInfo(handle, 1, length, digest)), List.of()));
+  }
+
+  private static void storedOnPipeline(List<Connection> cs, AllocateChunkResponse a, long length,
+      long digest) throws Exception {
+    for (NodeAddress n : a.pipeline()) {
+      stored(cs.get(Integer.parseInt(n.id().substring(2)) - 1), n.id(), a.handle(), length,
+          digest);
+    }
+  }
+
   private static void await(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -165,6 +186,7 @@ class MasterServerWireTest {
       assertEquals("LIVE", st.nodes().get(0).state(), "after a step of " + step);
     }
     // The allocation made before the steps is still protected: its commit is accepted.
+    stored(cs, "cs1", a.handle(), 5, 7);
     CommitFileResponse done = call(client, new CommitFileRequest("c1", 1, "/f", false, 1,
         1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 7, List.of("cs1")))));
     assertEquals(5, done.file().size());
@@ -178,6 +200,7 @@ class MasterServerWireTest {
     Connection client = connect(m, Role.CLIENT, "c1");
     AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/f", 3, List.of()));
     List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
+    storedOnPipeline(cs, a, 5, 1234);
     CommitFileRequest commit = new CommitFileRequest("c1", 1, "/f", false, 3, 1 << 20,
         List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)), 3);
     CommitFileResponse first = call(client, commit);
@@ -191,6 +214,7 @@ class MasterServerWireTest {
     // The spare is a real allocation: the next file commits with it.
     List<String> spareIds = spare.pipeline().stream().map(NodeAddress::id)
         .collect(Collectors.toList());
+    storedOnPipeline(cs, spare, 5, 99);
     CommitFileResponse second = call(client, new CommitFileRequest("c1", 2, "/g", false, 3,
         1 << 20, List.of(new CommitChunk(spare.handle(), 1, 5, 99, spareIds))));
     assertNull(second.spare(), "none asked for");
@@ -217,6 +241,7 @@ class MasterServerWireTest {
     assertEquals(3, a.pipeline().size());
     assertEquals(3, a.pipeline().stream().map(NodeAddress::id).distinct().count());
     List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
+    storedOnPipeline(cs, a, 5, 1234);
     CommitFileRequest commit = new CommitFileRequest("c1", 2, "/dir/f", false, 3, 1 << 20,
         List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)));
     CommitFileResponse committed = call(client, commit);
@@ -228,8 +253,9 @@ class MasterServerWireTest {
         false, 3, 1 << 20, List.of())));
     assertEquals(Status.INVALID_ARGUMENT, error(client, new CommitFileRequest("c1", 4, "/dir/g",
         false, 3, 1 << 20, List.of(new CommitChunk(a.handle() + 999_999, 1, 5, 1, ids)))));
-    assertEquals(Status.UNAVAILABLE, error(client, new CommitFileRequest("c1", 5, "/dir/g",
-        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 1, List.of("cs1"))))));
+    // A committed chunk is no upload in progress: it cannot be committed into another file.
+    assertEquals(Status.LEASE_EXPIRED, error(client, new CommitFileRequest("c1", 5, "/dir/g",
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)))));
 
     LookupResponse lookup = call(client, new LookupRequest("/dir/f", 0, 10));
     assertEquals(1, lookup.chunks().size());
@@ -370,5 +396,76 @@ class MasterServerWireTest {
     open.add(broken);
     CorruptJournalException e = assertThrows(CorruptJournalException.class, broken::start);
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+  }
+
+  @Test
+  void aCommitWaitsForALateReportAndRecordsOnlyReportedReplicas() throws Exception {
+    MasterServer m = start(tmp.resolve("master"));
+    List<Connection> cs = List.of(chunkserver(m, "cs1"), chunkserver(m, "cs2"),
+        chunkserver(m, "cs3"));
+    Connection client = connect(m, Role.CLIENT, "c1");
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/late", 3, List.of()));
+    List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
+    // Only the head has reported when the commit arrives; it names all three.
+    stored(cs.get(Integer.parseInt(ids.get(0).substring(2)) - 1), ids.get(0), a.handle(), 5, 42);
+    CompletableFuture<Message> commit = client.call(new CommitFileRequest("c1", 1, "/late",
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, ids))), T);
+    // The second replica's report arrives later; the third node never reports (or reports
+    // different content): neither the commit's word nor a mismatched report makes a location.
+    String second = ids.get(1);
+    String third = ids.get(2);
+    stored(cs.get(Integer.parseInt(third.substring(2)) - 1), third, a.handle(), 5, 999);
+    stored(cs.get(Integer.parseInt(second.substring(2)) - 1), second, a.handle(), 5, 42);
+    CommitFileResponse done = (CommitFileResponse) commit.get(10, TimeUnit.SECONDS);
+    assertEquals(5, done.file().size());
+    LookupResponse l = call(client, new LookupRequest("/late", 0, 1));
+    assertEquals(List.of(ids.get(0), second), l.chunks().get(0).replicas().stream()
+        .map(NodeAddress::id).collect(Collectors.toList()), "the head first, then reported");
+    FsckResponse fsck = call(client, new FsckRequest("/"));
+    assertEquals("DEGRADED", fsck.status(), "2 confirmed of 3 wanted is not healthy: " + fsck);
+    assertEquals(1, fsck.underReplicated());
+  }
+
+  @Test
+  void aCommitWhoseReplicasAreNeverReportedFailsUnavailableNamingTheChunk() throws Exception {
+    MutableTicker ticker = new MutableTicker();
+    MasterServer m = start(new MasterServer(config(tmp.resolve("master"), 0), Clock.systemUTC(),
+        ticker));
+    Connection cs1 = chunkserver(m, "cs1");
+    chunkserver(m, "cs2");
+    Connection client = connect(m, Role.CLIENT, "c1");
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/never", 2,
+        List.of()));
+    stored(cs1, "cs1", a.handle(), 5, 42);
+    CompletableFuture<Message> commit = client.call(new CommitFileRequest("c1", 1, "/never",
+        false, 2, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, List.of("cs1", "cs2")))),
+        T);
+    // It waits for the reports on the master's ticker, however long the wall clock runs.
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (System.nanoTime() < until) {
+      assertFalse(commit.isDone(), "answered before the wait for reports ran out: " + commit);
+      Thread.onSpinWait();
+    }
+    ticker.advance(Duration.ofSeconds(6));
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> commit.get(10, TimeUnit.SECONDS));
+    RemoteException r = (RemoteException) e.getCause();
+    assertEquals(Status.UNAVAILABLE, r.status());
+    assertTrue(r.getMessage().contains("chunk " + ChunkHandles.format(a.handle())
+        + " of '/never'"), r.getMessage());
+    assertEquals(Status.NOT_FOUND, error(client, new StatRequest("/never")));
+  }
+
+  @Test
+  void aRenewalTellsThePeriodAndWhichHandlesAreGone() throws Exception {
+    MasterServer m = start(tmp.resolve("master"));
+    chunkserver(m, "cs1");
+    Connection client = connect(m, Role.CLIENT, "c1");
+    AllocateChunkResponse a = call(client, new AllocateChunkRequest("c1", "/r", 1, List.of()));
+    RenewLeaseResponse r = call(client, new RenewLeaseRequest("c1",
+        List.of(a.handle(), a.handle() + 1000)));
+    assertEquals(30_000, r.renewPeriodMillis(), "a quarter of the default 2m lease");
+    assertEquals(120_000, r.leaseTimeoutMillis());
+    assertEquals(List.of(a.handle() + 1000), r.releasedHandles(), "never allocated to c1");
   }
 }

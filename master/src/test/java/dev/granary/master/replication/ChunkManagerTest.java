@@ -14,6 +14,7 @@ import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
@@ -38,7 +39,7 @@ class ChunkManagerTest {
   private final List<long[]> digestRecords = new ArrayList<>();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
-      Duration.ofMinutes(10), Duration.ofSeconds(30));
+      Duration.ofMinutes(2), Duration.ofSeconds(30));
   private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
       ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
@@ -52,9 +53,24 @@ class ChunkManagerTest {
     }
   }
 
+  /** A file written as a real client does: allocate, each holder reports, commit. */
   private void file(String path, long handle, int goal, String... holders) {
-    ns.commit(path, false, goal, 1 << 20, new long[] {handle, 1, LENGTH, DIGEST}, clock.millis());
-    cm.committed(handle, List.of(holders));
+    commit(path, handle, 1, goal, holders);
+  }
+
+  private void commit(String path, long handle, long version, int goal, String... holders) {
+    cm.allocated("client", handle);
+    for (String id : holders) {
+      report(id, handle, version, LENGTH, DIGEST);
+    }
+    committed(path, handle, version, goal, holders);
+  }
+
+  /** The commit itself, of replicas already reported. */
+  private void committed(String path, long handle, long version, int goal, String... holders) {
+    ns.commit(path, false, goal, 1 << 20, new long[] {handle, version, LENGTH, DIGEST},
+        clock.millis());
+    cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
   }
 
   private List<ChunkCommand> pulse(String id) {
@@ -213,7 +229,7 @@ class ChunkManagerTest {
   @Test
   void unknownReplicasAreCollectedAfterGraceButPendingOnesAreProtected() {
     register("n1", "n2");
-    cm.allocated(42);
+    cm.allocated("client", 42);
     report("n1", 41, 1, 10, 1);
     report("n1", 42, 1, 10, 1);
     cm.tick();
@@ -225,8 +241,8 @@ class ChunkManagerTest {
     assertEquals(List.of(41L), cmds.stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "only the abandoned, non-pending handle");
     assertEquals(ChunkCommand.Kind.DELETE, cmds.get(0).kind());
-    // The writer never commits: once the allocation expires its replica is garbage too.
-    ticker.advance(Duration.ofMinutes(10));
+    // The writer never commits nor renews: once its lease expires its replica is garbage too.
+    ticker.advance(Duration.ofMinutes(2));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(42L), pulse("n1").stream().map(ChunkCommand::handle)
@@ -248,7 +264,10 @@ class ChunkManagerTest {
     cm.tick();
     assertEquals(List.of(), pulse("n1"), "a write of the previous incarnation may still commit");
     // It commits against the new master: kept for good.
-    file("/late", 70, 2, "n1", "n2");
+    assertEquals(List.of(), cm.renewLease("client", List.of(70L)), "its writer renews");
+    report("n1", 70, 1, LENGTH, DIGEST);
+    report("n2", 70, 1, LENGTH, DIGEST);
+    committed("/late", 70, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
     cm.tick();
@@ -261,11 +280,11 @@ class ChunkManagerTest {
     cm.inherit(100, new long[0]);
     register("n1", "n2");
     report("n1", 80, 1, 10, 1);
-    ticker.advance(Duration.ofMinutes(9));
+    ticker.advance(Duration.ofSeconds(100));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(), pulse("n1"));
-    ticker.advance(Duration.ofMinutes(2));
+    ticker.advance(Duration.ofSeconds(21));
     pulseAll("n1", "n2");
     cm.tick();
     assertEquals(List.of(80L), pulse("n1").stream().map(ChunkCommand::handle)
@@ -275,9 +294,10 @@ class ChunkManagerTest {
   @Test
   void committedPendingReplicaIsKept() {
     register("n1", "n2");
-    cm.allocated(50);
+    cm.allocated("client", 50);
     report("n1", 50, 1, LENGTH, DIGEST);
-    file("/p", 50, 2, "n1", "n2");
+    report("n2", 50, 1, LENGTH, DIGEST);
+    committed("/p", 50, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
     cm.tick();
@@ -289,11 +309,12 @@ class ChunkManagerTest {
   void thePipelineHeadIsListedFirstForReadersWhateverTheReportOrder() {
     // Readers try the first location: the head, the one replica kept in a page cache.
     register("n1", "n2", "n3");
-    cm.allocated(60);
-    // The downstream hops' reports reach the master before the client's commit.
+    cm.allocated("client", 60);
+    // The downstream hops' reports reach the master before the head's.
     report("n3", 60, 1, LENGTH, DIGEST);
     report("n2", 60, 1, LENGTH, DIGEST);
-    file("/h", 60, 3, "n1", "n2", "n3");
+    report("n1", 60, 1, LENGTH, DIGEST);
+    committed("/h", 60, 1, 3, "n1", "n2", "n3");
     List<String> listed = cm.liveLocations(60).stream().map(a -> a.id()).toList();
     assertEquals("n1", listed.get(0), "the head, whose page cache holds the chunk, first");
     assertEquals(3, listed.size());
@@ -302,8 +323,7 @@ class ChunkManagerTest {
   @Test
   void staleVersionIsDeleted() {
     register("n1", "n2", "n3");
-    ns.commit("/v", false, 2, 1 << 20, new long[] {7, 3, LENGTH, DIGEST}, 1);
-    cm.committed(7, List.of("n1", "n2"));
+    commit("/v", 7, 3, 2, "n1", "n2");
     report("n3", 7, 2, LENGTH, DIGEST);
     List<ChunkCommand> cmds = pulse("n3");
     assertEquals(1, cmds.size());
@@ -340,8 +360,7 @@ class ChunkManagerTest {
   @Test
   void staleReplicasDoNotVote() {
     register("n1", "n2", "n3");
-    ns.commit("/s", false, 3, 1 << 20, new long[] {9, 2, LENGTH, DIGEST}, 1);
-    cm.committed(9, List.of("n1"));
+    commit("/s", 9, 2, 3, "n1");
     report("n2", 9, 1, LENGTH, 555);
     report("n3", 9, 1, LENGTH, 555);
     cm.tick();
@@ -594,7 +613,7 @@ class ChunkManagerTest {
   void replicasOfWritesThisMasterSawAbandonedAreNotHeld() {
     register("n1");
     for (long h = 1; h <= 4; h++) {
-      cm.allocated(h);
+      cm.allocated("client", h);
       report("n1", h, 1, LENGTH, DIGEST);
     }
     ticker.advance(Duration.ofMinutes(11));

@@ -13,7 +13,8 @@ public sealed interface Message permits
     LookupRequest, LookupResponse, ListRequest, ListResponse, StatRequest, StatResponse,
     MkdirRequest, DeleteRequest, DeleteResponse, RenameRequest,
     ClusterStatusRequest, ClusterStatusResponse, FsckRequest, FsckResponse, ReportBadReplicaRequest,
-    ServerDefaultsRequest, ServerDefaultsResponse, DeletionHoldRequest, DeletionHoldResponse,
+    ServerDefaultsRequest, ServerDefaultsResponse, RenewLeaseRequest, RenewLeaseResponse,
+    DeletionHoldRequest, DeletionHoldResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket {
