@@ -89,6 +89,79 @@ class ClusterIdentityTest {
     assertTrue(json.out().contains("\"deletionsHeld\":0"), json::toString);
   }
 
+  @Test
+  void aMasterOnAnOldCopyOfItsDataDirHoldsTheDeletionsForAnOperator() throws Exception {
+    // A short lease, so the protection of handles a previous incarnation may have handed out
+    // (one lease timeout after start-up) does not outlast the test.
+    List<String> flags = new java.util.ArrayList<>(Faults.masterFlags());
+    flags.addAll(List.of("--lease-timeout", "3s"));
+    ProcessCluster cluster = fault.adopt(new ProcessCluster(tmp.resolve("cluster"), flags));
+    cluster.startMaster();
+    cluster.startChunkservers(3);
+    cluster.awaitLive(3, Duration.ofSeconds(60));
+    byte[] old = Faults.data(CHUNK / 2, 42);
+    byte[] newer = Faults.data(6 * CHUNK, 43);
+    try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      Faults.write(c, "/old", old, false);
+    }
+    // The operator's backup of the master's data dir, taken with the master stopped.
+    Path master = cluster.dir().resolve("master");
+    Path backup = tmp.resolve("backup");
+    cluster.killMaster();
+    copyTree(master, backup);
+    cluster.startMaster();
+    cluster.awaitLive(3, Duration.ofSeconds(60));
+    try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      Faults.write(c, "/newer", newer, false);
+    }
+    cluster.awaitHealthy(Duration.ofSeconds(30));
+    List<Path> before = cluster.allReplicaFiles();
+    assertEquals(21, before.size(), "(1 + 6 chunks) x 3 replicas");
+
+    // The master comes back on the backup: it has never heard of /newer.
+    cluster.killMaster();
+    deleteTree(master);
+    copyTree(backup, master);
+    cluster.startMaster();
+    Wait.until("the deletion of /newer's replicas held", Duration.ofSeconds(40), () -> {
+      Cli.Result r = Cli.run(cluster.masterAddress().toString(), null, "fsck", "--json");
+      return r.code() == 0 && r.out().contains("\"deletionsHeld\":18");
+    }, cluster::logs);
+    Wait.holds("every replica file stays while held", WATCH,
+        () -> cluster.allReplicaFiles().equals(before), cluster::logs);
+    Cli.Result json = Cli.run(cluster.masterAddress().toString(), null, "cluster", "--json");
+    assertTrue(json.out().contains("\"deletionsHeld\":18"), json::toString);
+
+    // The operator keeps them (they restore the right dir next): nothing is deleted, ever.
+    Cli.Result discard = Cli.run(cluster.masterAddress().toString(), null, "cluster",
+        "discard-deletions");
+    assertEquals(0, discard.code(), discard::toString);
+    assertTrue(discard.out().contains("discarded 18"), discard::toString);
+    Wait.holds("every replica file stays after the discard", WATCH,
+        () -> cluster.allReplicaFiles().equals(before), cluster::logs);
+    try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      assertEquals(0, c.fsck("/").deletionsHeld());
+      assertArrayEquals(old, Faults.read(c, "/old"));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   private static ClusterStatus status(ProcessCluster cluster) throws Exception {
     try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
         Duration.ofSeconds(5)))) {
