@@ -109,8 +109,8 @@ public final class LeaseRenewer implements AutoCloseable {
     } catch (GranaryException e) {
       log.warn("{}: renewing the write lease with master {} failed: {} (retrying)", clientId,
           master.address(), e.getMessage());
-    } catch (RuntimeException e) {
-      log.warn("{}: renewing the write lease failed unexpectedly", clientId, e);
+    } catch (Throwable e) { // the top of a periodic task: one that throws is never run again
+      log.warn("{}: renewing the write lease failed unexpectedly, continuing", clientId, e);
     }
   }
 
