@@ -4,6 +4,7 @@ import dev.granary.master.journal.Journal;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.journal.Op;
 import dev.granary.master.journal.OpApplier;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
@@ -282,17 +283,13 @@ public final class MetadataService {
         return cached;
       }
       store.checkWritable(); // the log may have failed while the commit waited for reports
-      long[] packed = new long[r.chunks().size() * 4];
-      int i = 0;
+      List<ChunkRecord> records = new ArrayList<>(r.chunks().size());
       for (CommitChunk c : r.chunks()) {
         chunks.confirm(r.path(), c, r.replication());
-        packed[i++] = c.handle();
-        packed[i++] = c.version();
-        packed[i++] = c.length();
-        packed[i++] = c.digest();
+        records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest()));
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
-          r.overwrite(), r.replication(), r.chunkSize(), packed);
+          r.overwrite(), r.replication(), r.chunkSize(), records);
       return execute(op, "commit", applied -> {
         for (CommitChunk c : r.chunks()) {
           chunks.committed(r.path(), c);

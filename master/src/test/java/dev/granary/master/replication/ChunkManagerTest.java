@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.master.liveness.NodeState;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
@@ -14,8 +15,8 @@ import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
-import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.RegisterRequest;
@@ -68,7 +69,7 @@ class ChunkManagerTest {
 
   /** The commit itself, of replicas already reported. */
   private void committed(String path, long handle, long version, int goal, String... holders) {
-    ns.commit(path, false, goal, 1 << 20, new long[] {handle, version, LENGTH, DIGEST},
+    ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
         clock.millis());
     cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
   }
@@ -488,7 +489,7 @@ class ChunkManagerTest {
 
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
-    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
     ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
     assertFalse(fresh.locationsComplete());
@@ -505,7 +506,7 @@ class ChunkManagerTest {
 
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
-    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
     ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
     fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
@@ -90,7 +91,7 @@ class WriteLeaseTest {
 
   private void commit(String path, CommitChunk c) {
     List<String> confirmed = cm.confirm(path, c, 2);
-    ns.commit(path, false, 2, 1 << 20, new long[] {c.handle(), 1, LENGTH, DIGEST}, 0);
+    ns.commit(path, false, 2, 1 << 20, List.of(new ChunkRecord(c.handle(), 1, LENGTH, DIGEST)), 0);
     cm.committed(path, c);
     assertEquals(confirmed, cm.holders(c.handle()));
   }
