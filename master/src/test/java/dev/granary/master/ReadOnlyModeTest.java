@@ -11,6 +11,7 @@ import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
@@ -71,8 +72,8 @@ class ReadOnlyModeTest {
   private void open() throws IOException {
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     store = MetadataStore.open(dir, 1_000_000, "t", storage, lock);
-    ChunkManager chunks = new ChunkManager("t", SETTINGS, store.image().namespace(),
-        new RoundRobinPlacement(), ticker, lock, new JournaledDigestLog(store, clock));
+    ChunkManager chunks = new ChunkParts("t", SETTINGS, store.image().namespace(),
+        new RoundRobinPlacement(), ticker, lock, new JournaledDigestLog(store, clock)).manager();
     service = new MetadataService(store, chunks, clock);
     monitor = new LogDiskMonitor(store, storage, ticker, "t");
   }

@@ -41,16 +41,19 @@ class ChunkManagerTest {
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       Duration.ofMinutes(2), Duration.ofSeconds(30));
-  private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
+  private final ChunkParts parts = new ChunkParts("m", settings, ns, new RoundRobinPlacement(),
       ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
         ns.setChunkDigest(h, l, d);
       });
+  private final ChunkManager cm = parts.manager();
+  private final ChunkserverProtocol protocol = parts.protocol();
+  private final Tick tick = parts.tick();
 
   private void register(String... ids) {
     for (String id : ids) {
-      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
+      protocol.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+      protocol.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
     }
   }
 
@@ -75,7 +78,7 @@ class ChunkManagerTest {
   }
 
   private List<ChunkCommand> pulse(String id) {
-    return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
+    return protocol.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
   }
 
   private void pulseAll(String... ids) {
@@ -85,7 +88,7 @@ class ChunkManagerTest {
   }
 
   private void report(String id, long handle, long version, long length, long digest) {
-    cm.report(new ReplicaReportRequest(id, false, 0, false,
+    protocol.report(new ReplicaReportRequest(id, false, 0, false,
         List.of(new ReplicaInfo(handle, version, length, digest)), List.of()));
   }
 
@@ -94,10 +97,10 @@ class ChunkManagerTest {
     register("n1", "n2");
     ticker.advance(Duration.ofSeconds(9));
     pulse("n2");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.LIVE, cm.node("n1").state());
     ticker.advance(Duration.ofSeconds(1));
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n1").state());
     assertEquals(NodeState.LIVE, cm.node("n2").state());
     MetadataException e = assertThrows(MetadataException.class, () -> pulse("n1"));
@@ -129,7 +132,7 @@ class ChunkManagerTest {
     file("/c", 3, 3, "n3", "n4", "n5");
     ticker.advance(Duration.ofSeconds(10));
     pulseAll("n1", "n2", "n4", "n5");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n3").state());
     // With a copy slot per node, only some copies start; the chunk with one live replica first.
     List<ChunkCommand> copies = new ArrayList<>();
@@ -150,7 +153,7 @@ class ChunkManagerTest {
       for (ChunkCommand c : copies) {
         report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
       }
-      cm.tick();
+      tick.run();
       copies.clear();
       for (String id : List.of("n1", "n2", "n4", "n5")) {
         copies.addAll(pulse(id));
@@ -159,7 +162,7 @@ class ChunkManagerTest {
     for (ChunkCommand c : copies) {
       report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
     }
-    cm.tick();
+    tick.run();
     FsckResponse f = cm.fsck("/");
     assertEquals(3, f.healthy(), f.problems().toString());
     assertEquals("HEALTHY", f.status());
@@ -178,16 +181,16 @@ class ChunkManagerTest {
   void failedAndTimedOutCopiesAreRetried() {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2");
-    cm.tick();
+    tick.run();
     ChunkCommand first = firstCopy();
-    cm.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
+    protocol.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
     assertEquals(0, cm.node(first.target().id()).copiesInFlight());
-    cm.tick();
+    tick.run();
     ChunkCommand second = firstCopy();
     assertNotEquals(first.target().id(), second.target().id(), "another target");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2", "n3", "n4");
-    cm.tick();
+    tick.run();
     ChunkCommand third = firstCopy();
     assertEquals(1, third.handle());
   }
@@ -233,11 +236,11 @@ class ChunkManagerTest {
     cm.allocated("client", 42);
     report("n1", 41, 1, 10, 1);
     report("n1", 42, 1, 10, 1);
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     List<ChunkCommand> cmds = pulse("n1");
     assertEquals(List.of(41L), cmds.stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "only the abandoned, non-pending handle");
@@ -245,7 +248,7 @@ class ChunkManagerTest {
     // The writer never commits nor renews: once its lease expires its replica is garbage too.
     ticker.advance(Duration.ofMinutes(2));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(42L), pulse("n1").stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()));
   }
@@ -262,7 +265,7 @@ class ChunkManagerTest {
         .collect(Collectors.toList()), "replayed garbage goes at once");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"), "a write of the previous incarnation may still commit");
     // It commits against the new master: kept for good.
     assertEquals(List.of(), cm.renewLease("client", List.of(70L)), "its writer renews");
@@ -271,7 +274,7 @@ class ChunkManagerTest {
     committed("/late", 70, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     assertEquals(List.of("n1", "n2"), cm.holders(70));
   }
@@ -283,11 +286,11 @@ class ChunkManagerTest {
     report("n1", 80, 1, 10, 1);
     ticker.advance(Duration.ofSeconds(100));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     ticker.advance(Duration.ofSeconds(21));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(80L), pulse("n1").stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "an abandoned write of the old incarnation is collected");
   }
@@ -301,7 +304,7 @@ class ChunkManagerTest {
     committed("/p", 50, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     assertEquals(List.of("n1", "n2"), cm.holders(50));
   }
@@ -338,7 +341,7 @@ class ChunkManagerTest {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     report("n3", 1, 1, LENGTH, 999);
-    cm.tick();
+    tick.run();
     assertEquals(List.of("n1", "n2"), cm.holders(1));
     FsckResponse f = cm.fsck("/");
     assertEquals(1, f.votes());
@@ -349,11 +352,11 @@ class ChunkManagerTest {
     assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE));
     ChunkCommand copy = firstCopy();
     assertEquals("n4", copy.target().id());
-    cm.tick();
+    tick.run();
     assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE),
         "not while the copy is in flight");
     report("n4", 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.DELETE, 1, 1, null)), pulse("n3"));
     assertEquals("HEALTHY", cm.fsck("/").status());
   }
@@ -364,7 +367,7 @@ class ChunkManagerTest {
     commit("/s", 9, 2, 3, "n1");
     report("n2", 9, 1, LENGTH, 555);
     report("n3", 9, 1, LENGTH, 555);
-    cm.tick();
+    tick.run();
     assertEquals(0, cm.fsck("/").votes(), "two stale replicas must not outvote the current one");
     assertEquals(DIGEST, ns.fileOf(9).digest(0));
     assertTrue(digestRecords.isEmpty());
@@ -378,12 +381,12 @@ class ChunkManagerTest {
     file("/a", 1, 3, "n1");
     report("n2", 1, 1, LENGTH, 555);
     report("n3", 1, 1, LENGTH, 555);
-    cm.tick();
+    tick.run();
     assertEquals(1, digestRecords.size());
     assertEquals(555, ns.fileOf(1).digest(0));
     // Three nodes, two good replicas: the loser's node is the only place for the third copy, so
     // the loser goes now (two verified replicas remain).
-    cm.tick();
+    tick.run();
     assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
     assertEquals(List.of("n2", "n3"), cm.holders(1).stream().sorted()
         .collect(Collectors.toList()));
@@ -394,7 +397,7 @@ class ChunkManagerTest {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     report("n4", 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     int deletes = 0;
     for (String id : List.of("n1", "n2", "n3", "n4")) {
       deletes += (int) pulse(id).stream().filter(c -> c.kind() == ChunkCommand.Kind.DELETE)
@@ -409,9 +412,9 @@ class ChunkManagerTest {
     register("n1", "n2", "n3");
     file("/a", 1, 2, "n1", "n2");
     file("/b", 2, 2, "n1", "n2");
-    cm.report(new ReplicaReportRequest("n1", true, 0, false,
+    protocol.report(new ReplicaReportRequest("n1", true, 0, false,
         List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
-    cm.report(new ReplicaReportRequest("n1", true, 1, true, List.of(), List.of()));
+    protocol.report(new ReplicaReportRequest("n1", true, 1, true, List.of(), List.of()));
     assertEquals(List.of("n2"), cm.holders(2));
     assertEquals(List.of("n1", "n2"), cm.holders(1));
   }
@@ -420,17 +423,17 @@ class ChunkManagerTest {
   void aReplicaItsHolderFoundBadIsDroppedAndReplaced() {
     register("n1", "n2", "n3");
     file("/a", 1, 2, "n1", "n2");
-    cm.tick();
+    tick.run();
     // The holder quarantined it already: the master drops the location, sends no DELETE.
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), true, "n1");
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), true, "n1");
     assertEquals(List.of("n2"), cm.holders(1));
     assertEquals(List.of(), pulse("n1"));
     assertEquals(1, cm.fsck("/").corrupt());
-    cm.tick();
+    tick.run();
     ChunkCommand copy = pulse("n2").get(0);
     assertEquals(ChunkCommand.Kind.COPY, copy.kind());
     report(copy.target().id(), 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     FsckResponse f = cm.fsck("/");
     assertEquals(0, f.corrupt());
     assertEquals("HEALTHY", f.status());
@@ -440,16 +443,16 @@ class ChunkManagerTest {
   void aReadersReportOnlyAsksTheHolderToVerify() {
     register("n1", "n2", "n3");
     file("/a", 1, 3, "n1", "n2", "n3");
-    cm.tick();
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    tick.run();
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
     assertEquals(List.of("n1", "n2", "n3"), cm.holders(1), "nothing removed on a claim");
     List<ChunkCommand> cmds = pulse("n1");
     assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.VERIFY, 1, 1, null)), cmds,
         "one verification, however often it is reported meanwhile");
     // The holder found it good: the claim was wrong, nothing changes.
-    cm.commandResult(new CommandResultRequest("n1", cmds.get(0), true, "verified"));
-    cm.tick();
+    protocol.commandResult(new CommandResultRequest("n1", cmds.get(0), true, "verified"));
+    tick.run();
     assertEquals(List.of("n1", "n2", "n3"), cm.holders(1));
     assertEquals("HEALTHY", cm.fsck("/").status());
   }
@@ -460,22 +463,22 @@ class ChunkManagerTest {
     for (int h = 1; h <= 3; h++) {
       file("/f" + h, h, 3, "n1", "n2", "n3");
     }
-    cm.tick();
+    tick.run();
     int verifications = 0;
     for (int round = 0; round < 50; round++) {
       for (int h = 1; h <= 3; h++) {
         for (String n : List.of("n1", "n2", "n3")) {
-          cm.reportBad(new ReportBadReplicaRequest(h, 1, n, "lies"), false, "liar");
+          protocol.reportBad(new ReportBadReplicaRequest(h, 1, n, "lies"), false, "liar");
         }
       }
       for (String n : List.of("n1", "n2", "n3")) {
         for (ChunkCommand c : pulse(n)) {
           assertEquals(ChunkCommand.Kind.VERIFY, c.kind(), "only verifications: " + c);
           verifications++;
-          cm.commandResult(new CommandResultRequest(n, c, true, "verified"));
+          protocol.commandResult(new CommandResultRequest(n, c, true, "verified"));
         }
       }
-      cm.tick();
+      tick.run();
     }
     assertTrue(verifications <= BadReplicaReports.BURST + 1,
         "the liar is rate limited: " + verifications + " verifications");
@@ -483,41 +486,41 @@ class ChunkManagerTest {
       assertEquals(List.of("n1", "n2", "n3"), cm.holders(h));
     }
     // Another reporter is not starved by the liar.
-    cm.reportBad(new ReportBadReplicaRequest(2, 1, "n2", "really bad"), false, "honest");
+    protocol.reportBad(new ReportBadReplicaRequest(2, 1, "n2", "really bad"), false, "honest");
     assertEquals(ChunkCommand.Kind.VERIFY, pulse("n2").get(0).kind());
   }
 
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
     ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
+    ChunkParts fresh = new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
-    assertFalse(fresh.locationsComplete());
-    fresh.tick();
-    assertFalse(fresh.locationsComplete());
-    assertEquals("DEGRADED", fresh.fsck("/").status());
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    fresh.report(new ReplicaReportRequest("n1", true, 0, true,
+    assertFalse(fresh.manager().locationsComplete());
+    fresh.tick().run();
+    assertFalse(fresh.manager().locationsComplete());
+    assertEquals("DEGRADED", fresh.manager().fsck("/").status());
+    fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    fresh.protocol().report(new ReplicaReportRequest("n1", true, 0, true,
         List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
-    fresh.tick();
-    assertTrue(fresh.locationsComplete());
-    assertEquals("HEALTHY", fresh.fsck("/").status());
+    fresh.tick().run();
+    assertTrue(fresh.manager().locationsComplete());
+    assertEquals("HEALTHY", fresh.manager().fsck("/").status());
   }
 
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
     ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
+    ChunkParts fresh = new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> { });
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    fresh.report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
-    fresh.tick();
-    assertFalse(fresh.locationsComplete());
+    fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    fresh.protocol().report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
+    fresh.tick().run();
+    assertFalse(fresh.manager().locationsComplete());
     ticker.advance(Duration.ofSeconds(10));
-    fresh.pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
-    fresh.tick();
-    assertTrue(fresh.locationsComplete());
-    FsckResponse f = fresh.fsck("/");
+    fresh.protocol().pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
+    fresh.tick().run();
+    assertTrue(fresh.manager().locationsComplete());
+    FsckResponse f = fresh.manager().fsck("/");
     assertEquals(1, f.missing());
     assertEquals("CORRUPT", f.status());
   }
@@ -537,7 +540,7 @@ class ChunkManagerTest {
     report("n1", 7, 1, 10, 1);
     ticker.advance(Duration.ofMinutes(10).minusSeconds(20));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(7L), deletesOn("n1"), "after both the delay and the grace");
   }
 
@@ -553,7 +556,7 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"), "held, not deleted");
     assertEquals(5, cm.clusterStatus("m", "c", 0).deletionsHeld());
     FsckResponse f = cm.fsck("/");
@@ -562,7 +565,7 @@ class ChunkManagerTest {
     // Later ticks do not carry them out either.
     ticker.advance(Duration.ofMinutes(5));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     // The operator discards two by node (nothing deleted), then releases the rest.
     assertThrows(MetadataException.class, () -> cm.actOnHeldDeletions(false, "nope"));
@@ -581,15 +584,15 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(4, cm.actOnHeldDeletions(false, ""));
     // Reported again (a new full report): never proposed again by this master.
-    cm.report(new ReplicaReportRequest("n1", true, 0, true, List.of(
+    protocol.report(new ReplicaReportRequest("n1", true, 0, true, List.of(
         new ReplicaInfo(10, 1, LENGTH, DIGEST), new ReplicaInfo(11, 1, LENGTH, DIGEST)),
         List.of()));
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }
@@ -605,7 +608,7 @@ class ChunkManagerTest {
     report("n1", 5000, 1, LENGTH, DIGEST);
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     assertEquals(1, cm.fsck("/").deletionsHeld());
   }
@@ -619,7 +622,7 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(1L, 2L, 3L, 4L), deletesOn("n1"), "all of n1's replicas, yet not held");
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }
@@ -633,11 +636,11 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(4, cm.fsck("/").deletionsHeld());
     ticker.advance(Duration.ofSeconds(11));
     pulseAll("n2");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n1").state());
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }

@@ -40,22 +40,23 @@ class WriteLeaseTest {
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofMinutes(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       LEASE, Duration.ofSeconds(30));
-  private ChunkManager cm = manager();
+  private ChunkParts parts = parts();
+  private ChunkManager cm = parts.manager();
 
-  private ChunkManager manager() {
-    return new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
+  private ChunkParts parts() {
+    return new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
         new ReentrantReadWriteLock(), (h, l, d) -> ns.setChunkDigest(h, l, d));
   }
 
   private void register(String... ids) {
     for (String id : ids) {
-      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
+      parts.protocol().register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+      parts.protocol().report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
     }
   }
 
   private void report(String id, long handle, long digest) {
-    cm.report(new ReplicaReportRequest(id, false, 0, false,
+    parts.protocol().report(new ReplicaReportRequest(id, false, 0, false,
         List.of(new ReplicaInfo(handle, 1, LENGTH, digest)), List.of()));
   }
 
@@ -68,7 +69,7 @@ class WriteLeaseTest {
   }
 
   private List<Long> deletes(String id) {
-    return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands().stream()
+    return parts.protocol().pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands().stream()
         .filter(c -> c.kind() == ChunkCommand.Kind.DELETE).map(ChunkCommand::handle)
         .collect(Collectors.toList());
   }
@@ -81,7 +82,7 @@ class WriteLeaseTest {
       for (String n : nodes) {
         assertEquals(List.of(), deletes(n), "nothing deleted on " + n + " at " + t.plus(step));
       }
-      cm.tick();
+      parts.tick().run();
     }
   }
 
@@ -121,7 +122,7 @@ class WriteLeaseTest {
         () -> cm.renewLease("alive", List.of(21L)), "n1", "n2");
     ticker.advance(Duration.ofSeconds(30));
     cm.renewLease("alive", List.of(21L));
-    cm.tick();
+    parts.tick().run();
     assertEquals(List.of(20L), deletes("n1"), "the dead writer's replica, not the live one's");
     assertEquals(List.of(20L), deletes("n2"));
     MetadataException e = assertThrows(MetadataException.class,
@@ -187,16 +188,16 @@ class WriteLeaseTest {
     register("n1", "n2");
     written("c", 60, "n1", "n2");
     // n2 restarts with a wiped disk: its new full report does not list the replica.
-    cm.register(new RegisterRequest("n2", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    cm.report(new ReplicaReportRequest("n2", true, 0, true, List.of(), List.of()));
+    parts.protocol().register(new RegisterRequest("n2", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    parts.protocol().report(new ReplicaReportRequest("n2", true, 0, true, List.of(), List.of()));
     assertThrows(MetadataException.class, () -> cm.confirm("/f", chunk(60, "n1", "n2"), 2));
   }
 
   @Test
   void aRestartedMasterReLearnsHandlesFromRenewals() {
     // The previous incarnation reserved handles up to 100; "writer" holds 70, nobody holds 80.
-    ChunkManager restarted = manager();
-    cm = restarted;
+    parts = parts();
+    cm = parts.manager();
     cm.inherit(100, new long[0]);
     register("n1", "n2");
     report("n1", 70, DIGEST);
@@ -209,7 +210,7 @@ class WriteLeaseTest {
         () -> cm.renewLease("writer", List.of(70L)), "n1", "n2");
     ticker.advance(Duration.ofSeconds(30));
     cm.renewLease("writer", List.of(70L));
-    cm.tick();
+    parts.tick().run();
     assertEquals(List.of(80L), deletes("n1"), "the unclaimed write is collected, 70 kept");
     pass(Duration.ofMinutes(10), Duration.ofSeconds(30),
         () -> cm.renewLease("writer", List.of(70L)), "n1", "n2");
