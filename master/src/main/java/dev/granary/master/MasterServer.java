@@ -35,6 +35,7 @@ import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.master.replication.Tick;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -53,7 +54,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,9 +137,12 @@ public final class MasterServer implements AutoCloseable {
     clusterId = loadOrCreate(dataDir, CLUSTER_ID_FILE, () -> UUID.randomUUID().toString());
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
-    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    MasterState state;
     try {
-      store = MetadataStore.open(dataDir, config.checkpointOps(), masterId, storage, lock);
+      MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dataDir,
+          config.checkpointOps(), masterId, storage, lock));
+      state = opened.state();
+      store = opened.store();
     } catch (CorruptJournalException e) {
       throw e;
     } catch (AccessDeniedException e) {
@@ -151,14 +154,13 @@ public final class MasterServer implements AutoCloseable {
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
         startupDeletionDelay(config));
-    ChunkParts parts = new ChunkParts(masterId, settings, image.namespace(),
-        PlacementPolicy.forName(config.placement()), ticker, lock,
-        new JournaledDigestLog(store, clock));
+    ChunkParts parts = new ChunkParts(masterId, settings, state,
+        PlacementPolicy.forName(config.placement()), ticker, new JournaledDigestLog(store, clock));
     chunks = parts.manager();
     periodic = parts.tick();
     ChunkserverProtocol protocol = parts.protocol();
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
-    service = new MetadataService(store, chunks, clock);
+    service = new MetadataService(state, store, chunks, clock);
     scanExecutor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, masterId + "-scan");
       t.setDaemon(true);

@@ -12,6 +12,7 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.Paths;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
@@ -36,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +58,7 @@ import java.util.function.Supplier;
  * read-only every mutation, chunk allocation included, is refused under the write lock (the same
  * lock the undo takes), and a retried mutation whose record was undone runs anew.
  *
- * <p>Thread-safe: mutations take the shared metadata write lock, reads the read lock.
+ * <p>Thread-safe: mutations run under {@link MasterState#write}, reads under {@link MasterState#read}.
  */
 public final class MetadataService {
   /** Handles reserved per log record, so allocation is not an fsync per chunk. */
@@ -74,18 +74,19 @@ public final class MetadataService {
   private final Journal journal;
   private final ChunkManager chunks;
   private final Clock clock;
-  private final ReentrantReadWriteLock lock;
+  private final MasterState state;
   private long nextHandle;
   /** Completes when the newest handle reservation is on disk; handles in it wait for it. */
   private CompletableFuture<Void> reservationDurable = CompletableFuture.completedFuture(null);
 
-  public MetadataService(MetadataStore store, ChunkManager chunks, Clock clock) {
+  public MetadataService(MasterState state, MetadataStore store, ChunkManager chunks,
+      Clock clock) {
+    this.state = state;
     this.store = store;
-    this.image = store.image();
+    this.image = state.image();
     this.journal = store.journal();
     this.chunks = chunks;
     this.clock = clock;
-    this.lock = store.lock();
     // Handles up to the reservation may have been handed out before a crash: skip them all.
     this.nextHandle = image.reservedUpTo() + 1;
   }
@@ -139,30 +140,30 @@ public final class MetadataService {
     return read(query, true);
   }
 
+  /** A read's answer or refusal, and the barrier it waits for (null: nothing pending). */
+  private record Answer(Message reply, RuntimeException refused, CompletableFuture<Void> barrier) {}
+
   private CompletableFuture<Message> read(Supplier<Message> query, boolean again) {
     store.checkReadable();
-    Message reply = null;
-    RuntimeException refused = null;
-    CompletableFuture<Void> barrier;
-    lock.readLock().lock();
-    try {
+    Answer answer = state.read(() -> {
+      Message reply = null;
+      RuntimeException refused = null;
       try {
         reply = query.get();
       } catch (RuntimeException e) {
         refused = e;
       }
-      barrier = journal.barrier();
-    } finally {
-      lock.readLock().unlock();
-    }
+      return new Answer(reply, refused, journal.barrier());
+    });
+    CompletableFuture<Void> barrier = answer.barrier();
+    Message r = answer.reply();
+    RuntimeException x = answer.refused();
     if (barrier == null) {
-      if (refused != null) {
-        throw refused;
+      if (x != null) {
+        throw x;
       }
-      return CompletableFuture.completedFuture(reply);
+      return CompletableFuture.completedFuture(r);
     }
-    Message r = reply;
-    RuntimeException x = refused;
     return barrier.handle((v, t) -> t).thenCompose(t -> {
       if (t == null) {
         return x == null ? CompletableFuture.completedFuture(r) : CompletableFuture.failedFuture(x);
@@ -189,12 +190,9 @@ public final class MetadataService {
       List<String> exclude) {
     store.checkWritable();
     List<NodeAddress> pipeline = chunks.choosePipeline(replication, exclude);
-    CompletableFuture<Void> durable;
-    long handle;
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       store.checkWritable();
-      handle = nextHandle++;
+      long handle = nextHandle++;
       if (handle > image.reservedUpTo()) {
         // Past an undone reservation, nextHandle may be beyond the durable one's block.
         Op op = new Op.Reserve(clock.millis(),
@@ -203,13 +201,10 @@ public final class MetadataService {
         reservationDurable = journal.append(op);
       }
       // Even a handle inside the block must not be handed out before the block is durable.
-      durable = reservationDurable;
+      CompletableFuture<Void> durable = reservationDurable;
       chunks.allocated(clientId, handle);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    long h = handle;
-    return durable.thenApply(v -> new AllocateChunkResponse(h, 1, pipeline));
+      return durable.thenApply(v -> new AllocateChunkResponse(handle, 1, pipeline));
+    });
   }
 
   /**
@@ -241,24 +236,28 @@ public final class MetadataService {
    * fails UNAVAILABLE naming the chunk. A chunk whose writer's lease expired fails LEASE_EXPIRED.
    */
   public CompletableFuture<Message> commit(CommitFileRequest r) {
-    CompletableFuture<Void> confirmed;
-    lock.writeLock().lock();
-    try {
+    // Either the answer to a retry or the wait for reports, decided under one write lock.
+    Admitted admitted = state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
-        return cached;
+        return new Admitted(cached, null);
       }
       store.checkWritable();
       validate(r);
-      confirmed = chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(), r.replication(),
-          REPORT_WAIT);
-    } finally {
-      lock.writeLock().unlock();
+      return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(),
+          r.replication(), REPORT_WAIT));
+    });
+    if (admitted.cached() != null) {
+      return admitted.cached();
     }
+    CompletableFuture<Void> confirmed = admitted.confirmed();
     CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r)
         : confirmed.thenCompose(v -> commitConfirmed(r));
     return r.spareReplication() > 0 ? withSpare(done, r.clientId(), r.spareReplication()) : done;
   }
+
+  /** A commit admitted: the answer to a retry, or the wait for its chunks' reports. */
+  private record Admitted(CompletableFuture<Message> cached, CompletableFuture<Void> confirmed) {}
 
   private void validate(CommitFileRequest r) {
     if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
@@ -276,8 +275,7 @@ public final class MetadataService {
 
   /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
   private CompletableFuture<Message> commitConfirmed(CommitFileRequest r) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
         return cached;
@@ -295,9 +293,7 @@ public final class MetadataService {
           chunks.committed(r.path(), c);
         }
       });
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -334,17 +330,14 @@ public final class MetadataService {
   }
 
   private CompletableFuture<Message> mutate(String clientId, long opId, String kind, Op op) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       CompletableFuture<Message> cached = cached(clientId, opId);
       if (cached != null) {
         return cached;
       }
       store.checkWritable();
       return execute(op, kind, applied -> {});
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**

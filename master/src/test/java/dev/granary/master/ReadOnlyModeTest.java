@@ -12,6 +12,7 @@ import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -70,11 +70,12 @@ class ReadOnlyModeTest {
   }
 
   private void open() throws IOException {
-    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    store = MetadataStore.open(dir, 1_000_000, "t", storage, lock);
-    ChunkManager chunks = new ChunkParts("t", SETTINGS, store.image().namespace(),
-        new RoundRobinPlacement(), ticker, lock, new JournaledDigestLog(store, clock)).manager();
-    service = new MetadataService(store, chunks, clock);
+    MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dir, 1_000_000, "t",
+        storage, lock));
+    store = opened.store();
+    ChunkManager chunks = new ChunkParts("t", SETTINGS, opened.state(), new RoundRobinPlacement(),
+        ticker, new JournaledDigestLog(store, clock)).manager();
+    service = new MetadataService(opened.state(), store, chunks, clock);
     monitor = new LogDiskMonitor(store, storage, ticker, "t");
   }
 

@@ -8,6 +8,7 @@ import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.NodeView;
 import dev.granary.master.placement.PlacementPolicy;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * those cover the namespace {@link #locationsComplete()} is false and nothing is deleted or copied
  * on its account.
  *
- * <p>Thread-safe: every method takes the shared metadata lock (write for changes, read for
- * queries), the same lock the namespace service uses, so a commit and a report never interleave.
+ * <p>Thread-safe: every method runs under {@link MasterState#write} (changes) or
+ * {@link MasterState#read} (queries), the one lock the namespace service uses too, so a commit and
+ * a report never interleave.
  */
 public final class ChunkManager {
   private static final Logger log = LoggerFactory.getLogger(ChunkManager.class);
@@ -62,7 +63,7 @@ public final class ChunkManager {
   private final Namespace namespace;
   private final PlacementPolicy placement;
   private final Ticker ticker;
-  private final ReentrantReadWriteLock lock;
+  private final MasterState state;
   private final NodeRegistry registry;
   private final ReplicaMap replicas;
   private final SuspectReplicas suspects;
@@ -78,7 +79,7 @@ public final class ChunkManager {
   private final HealthSummaryTask healthSummary;
 
   ChunkManager(String nodeId, Settings settings, Namespace namespace, PlacementPolicy placement,
-      Ticker ticker, ReentrantReadWriteLock lock, NodeRegistry registry, ReplicaMap replicas,
+      Ticker ticker, MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, VoteResolver votes, HealthScanner health,
       DeletionGuard deletions, ReportWaiters waiters, CommitConfirmations confirmations,
@@ -88,7 +89,7 @@ public final class ChunkManager {
     this.namespace = namespace;
     this.placement = placement;
     this.ticker = ticker;
-    this.lock = lock;
+    this.state = state;
     this.registry = registry;
     this.replicas = replicas;
     this.suspects = suspects;
@@ -116,8 +117,7 @@ public final class ChunkManager {
    * @throws MetadataException UNAVAILABLE if fewer than minReplicas nodes are eligible
    */
   public List<NodeAddress> choosePipeline(int replication, List<String> exclude) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       List<NodeView> views = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
         views.add(n.view());
@@ -136,9 +136,7 @@ public final class ChunkManager {
         out.add(n.address());
       }
       return out;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -147,8 +145,7 @@ public final class ChunkManager {
    * a write an earlier incarnation allocated and is protected like a pending allocation.
    */
   public void inherit(long reservedUpTo, long[] releasedByReplay) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       long now = now();
       garbage.inheritAllocations(reservedUpTo, now);
       for (long h : releasedByReplay) {
@@ -156,9 +153,7 @@ public final class ChunkManager {
           garbage.garbage(h, now);
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -166,12 +161,9 @@ public final class ChunkManager {
    * under {@code clientId}'s write lease, which this renews.
    */
   public void allocated(String clientId, long handle) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       garbage.allocated(clientId, handle, now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -179,12 +171,9 @@ public final class ChunkManager {
    * the uncommitted handles it lists, and returns those the master no longer keeps for it.
    */
   public List<Long> renewLease(String clientId, List<Long> handles) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       return garbage.renew(clientId, handles, h -> namespace.fileOf(h) != null, now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /** How long a write lease lasts unrenewed. */
@@ -202,8 +191,7 @@ public final class ChunkManager {
    */
   public CompletableFuture<Void> awaitConfirmed(String clientId, String path,
       List<CommitChunk> chunks, int replication, Duration wait) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       long now = now();
       garbage.touch(clientId, now);
       int need = confirmations.needed(replication);
@@ -215,9 +203,7 @@ public final class ChunkManager {
       }
       return unconfirmed.isEmpty() ? CompletableFuture.completedFuture(null)
           : waiters.add(path, unconfirmed, need, now + wait.toMillis());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -231,8 +217,7 @@ public final class ChunkManager {
    *     lower) chunkservers confirmed it
    */
   public List<String> confirm(String path, CommitChunk c, int replication) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       List<Integer> ordinals = confirmations.ordinals(path, c, now());
       int need = confirmations.needed(replication);
       if (ordinals.size() < need) {
@@ -246,9 +231,7 @@ public final class ChunkManager {
         out.add(registry.byOrdinal(o).id());
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /**
@@ -258,8 +241,7 @@ public final class ChunkManager {
    * who try the first location first, find the chunk in memory.
    */
   public void committed(String path, CommitChunk c) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       List<Integer> ordinals = garbage.standing(c.handle(), now())
           == GarbageTracker.Standing.PROTECTED ? confirmations.ordinals(path, c, now()) : List.of();
       garbage.committed(c.handle());
@@ -269,20 +251,12 @@ public final class ChunkManager {
         }
       }
       scheduler.check(c.handle());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /** Ends the waits for reports that have run out (called periodically). */
   public void expireCommitWaits() {
-    List<CompletableFuture<Void>> due;
-    lock.writeLock().lock();
-    try {
-      due = waiters.due(now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    List<CompletableFuture<Void>> due = state.write(() -> waiters.due(now()));
     due.forEach(f -> f.complete(null));
   }
 
@@ -291,8 +265,7 @@ public final class ChunkManager {
     if (pairs.length == 0) {
       return;
     }
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       long now = now();
       for (int i = 0; i < pairs.length; i += 2) {
         long h = pairs[i];
@@ -306,9 +279,7 @@ public final class ChunkManager {
           n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, pairs[i + 1], null));
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -319,8 +290,7 @@ public final class ChunkManager {
    * @throws MetadataException NOT_FOUND if no chunkserver is called {@code node}
    */
   public long actOnHeldDeletions(boolean release, String node) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       java.util.function.IntPredicate select;
       if (node.isEmpty()) {
         select = o -> true;
@@ -349,9 +319,7 @@ public final class ChunkManager {
       log.warn("{}: an operator {} {} held replica deletions{}", nodeId,
           release ? "released" : "discarded", n, node.isEmpty() ? "" : " on " + node);
       return n;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   // ------------------------------------------------------------------ queries
@@ -363,8 +331,7 @@ public final class ChunkManager {
 
   /** Live replicas of {@code handle}, for readers. */
   public List<NodeAddress> liveLocations(long handle) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       int[] holders = replicas.holders(handle);
       List<NodeAddress> out = new ArrayList<>(holders.length);
       for (int o : holders) {
@@ -374,15 +341,12 @@ public final class ChunkManager {
         }
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   public ClusterStatusResponse clusterStatus(String masterId, String clusterId,
       long uptimeMillis) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       long now = now();
       List<NodeStatus> nodes = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
@@ -397,14 +361,11 @@ public final class ChunkManager {
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
           scheduler.inFlight(), locations.complete(), uptimeMillis, clusterId,
           deletions.heldCount());
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   public FsckResponse fsck(String path) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       HealthScanner.Health h = health.scan(path);
       boolean locationsComplete = locations.complete();
       // Until reports cover the namespace a chunk without a location may just be unreported:
@@ -424,42 +385,31 @@ public final class ChunkManager {
       return new FsckResponse(h.files(), h.chunks(), h.healthy(), h.underReplicated(),
           h.overReplicated(), h.corrupt(), h.missing(), votes.decisions(), scheduler.queueSize(),
           locationsComplete, status, problems, held);
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** Re-replication queue in scheduling order (for tests and diagnostics). */
   public List<Long> replicationQueue() {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       return scheduler.queueInPriorityOrder();
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** A node's state, or null (for tests and diagnostics). */
   public ChunkserverNode node(String id) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       return registry.get(id);
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** Ids of the nodes holding {@code handle} (live or not). */
   public List<String> holders(long handle) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       List<String> out = new ArrayList<>();
       for (int o : replicas.holders(handle)) {
         out.add(registry.byOrdinal(o).id());
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 }

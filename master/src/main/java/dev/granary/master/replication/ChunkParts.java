@@ -5,10 +5,10 @@ import dev.granary.master.liveness.LivenessMonitor;
 import dev.granary.master.liveness.NodeRegistry;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.PlacementPolicy;
+import dev.granary.master.state.MasterState;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Builds the chunk side of the master once: the soft state (registry, replica map, suspects,
@@ -21,8 +21,9 @@ public final class ChunkParts {
   private final ChunkserverProtocol protocol;
   private final Tick tick;
 
-  public ChunkParts(String nodeId, ChunkManager.Settings settings, Namespace namespace,
-      PlacementPolicy placement, Ticker ticker, ReentrantReadWriteLock lock, DigestLog digestLog) {
+  public ChunkParts(String nodeId, ChunkManager.Settings settings, MasterState state,
+      PlacementPolicy placement, Ticker ticker, DigestLog digestLog) {
+    Namespace namespace = state.namespace();
     NodeRegistry registry = new NodeRegistry();
     ReplicaMap replicas = new ReplicaMap();
     SuspectReplicas suspects = new SuspectReplicas();
@@ -49,12 +50,12 @@ public final class ChunkParts {
         scheduler, startMillis, settings.deadAfter().toMillis());
     HealthSummaryTask healthSummary = new HealthSummaryTask(health);
 
-    this.manager = new ChunkManager(nodeId, settings, namespace, placement, ticker, lock,
+    this.manager = new ChunkManager(nodeId, settings, namespace, placement, ticker, state,
         registry, replicas, suspects, corrupt, garbage, scheduler, votes, health, deletions,
         waiters, confirmations, locations, healthSummary);
-    this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, lock, registry, replicas,
+    this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, state, registry, replicas,
         suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations);
-    this.tick = new Tick(ticker, lock,
+    this.tick = new Tick(ticker, state,
         new LivenessTask(nodeId, liveness, replicas, scheduler, deletions, badReports,
             reconciler),
         locations,

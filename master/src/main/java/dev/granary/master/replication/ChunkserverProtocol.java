@@ -5,6 +5,7 @@ import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.NodeRegistry;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
@@ -18,14 +19,13 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The master's side of the chunkserver protocol (GFS §2.6.2, §4.5): registration, pulses (space,
  * liveness, commands handed out), replica reports, command results and bad-replica reports. Each
- * message is one method; each takes the metadata write lock for its whole step.
+ * message is one method; each runs its whole step under {@link MasterState#write}.
  */
 public final class ChunkserverProtocol {
   private static final Logger log = LoggerFactory.getLogger(ChunkserverProtocol.class);
@@ -33,7 +33,7 @@ public final class ChunkserverProtocol {
   private final String nodeId;
   private final Namespace namespace;
   private final Ticker ticker;
-  private final ReentrantReadWriteLock lock;
+  private final MasterState state;
   private final NodeRegistry registry;
   private final ReplicaMap replicas;
   private final SuspectReplicas suspects;
@@ -46,14 +46,14 @@ public final class ChunkserverProtocol {
   private final CommitConfirmations confirmations;
 
   ChunkserverProtocol(String nodeId, Namespace namespace, Ticker ticker,
-      ReentrantReadWriteLock lock, NodeRegistry registry, ReplicaMap replicas,
+      MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, ReportReconciler reconciler, BadReplicaReports badReports,
       ReportWaiters waiters, CommitConfirmations confirmations) {
     this.nodeId = nodeId;
     this.namespace = namespace;
     this.ticker = ticker;
-    this.lock = lock;
+    this.state = state;
     this.registry = registry;
     this.replicas = replicas;
     this.suspects = suspects;
@@ -68,15 +68,12 @@ public final class ChunkserverProtocol {
 
   /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
   public void register(RegisterRequest r, String observedHost) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
           r.freeBytes(), Ticks.millis(ticker));
       log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
           r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -85,14 +82,11 @@ public final class ChunkserverProtocol {
    * @throws MetadataException NOT_REGISTERED for an unknown or DEAD node (it must re-register)
    */
   public PulseResponse pulse(PulseRequest p) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       ChunkserverNode n = registered(p.nodeId());
       n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), Ticks.millis(ticker));
       return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   private ChunkserverNode registered(String id) {
@@ -110,9 +104,7 @@ public final class ChunkserverProtocol {
    * is woken (after the lock is released).
    */
   public void report(ReplicaReportRequest r) {
-    List<CompletableFuture<Void>> ready;
-    lock.writeLock().lock();
-    try {
+    List<CompletableFuture<Void>> ready = state.write(() -> {
       ChunkserverNode n = registered(r.nodeId());
       long now = Ticks.millis(ticker);
       if (r.full() && r.part() == 0) {
@@ -125,18 +117,15 @@ public final class ChunkserverProtocol {
         }
       }
       reconciler.report(n, r, now);
-      ready = waiters.isEmpty() ? List.of()
+      return waiters.isEmpty() ? List.<CompletableFuture<Void>>of()
           : waiters.ready(r.replicas(), (path, c) -> confirmations.count(path, c, now));
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
     ready.forEach(f -> f.complete(null));
   }
 
   /** The outcome of a command: frees copy slots; a failed copy is retried elsewhere. */
   public void commandResult(CommandResultRequest r) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       ChunkserverNode n = registered(r.nodeId());
       ChunkCommand c = r.command();
       if (c.kind() == ChunkCommand.Kind.COPY) {
@@ -154,9 +143,7 @@ public final class ChunkserverProtocol {
         log.warn("{}: {} of chunk {} on {} failed: {}", nodeId, c.kind(),
             ChunkHandles.format(c.handle()), n.id(), r.message());
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -167,8 +154,7 @@ public final class ChunkserverProtocol {
    * such claims are rate limited per {@code reporter}.
    */
   public void reportBad(ReportBadReplicaRequest r, boolean fromHolder, String reporter) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       ChunkserverNode n = registry.get(r.nodeId());
       if (n == null) {
         log.debug("{}: bad replica report from {} names unknown chunkserver {}", nodeId,
@@ -212,8 +198,6 @@ public final class ChunkserverProtocol {
         }
         default -> throw new IllegalStateException();
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 }

@@ -1,8 +1,8 @@
 package dev.granary.master.replication;
 
 import com.google.common.base.Ticker;
+import dev.granary.master.state.MasterState;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The master's periodic work as named tasks run in order (GFS §4.3–4.5): liveness, location
@@ -13,16 +13,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class Tick {
   private final Ticker ticker;
-  private final ReentrantReadWriteLock lock;
+  private final MasterState state;
   private final LivenessTask liveness;
   private final LocationsTask locations;
   private final List<TickTask> onceLocated;
   private final HealthSummaryTask healthSummary;
 
-  Tick(Ticker ticker, ReentrantReadWriteLock lock, LivenessTask liveness, LocationsTask locations,
+  Tick(Ticker ticker, MasterState state, LivenessTask liveness, LocationsTask locations,
       List<TickTask> onceLocated, HealthSummaryTask healthSummary) {
     this.ticker = ticker;
-    this.lock = lock;
+    this.state = state;
     this.liveness = liveness;
     this.locations = locations;
     this.onceLocated = List.copyOf(onceLocated);
@@ -31,8 +31,7 @@ public final class Tick {
 
   /** Runs every task once. */
   public void run() {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       long now = Ticks.millis(ticker);
       liveness.run(now);
       locations.run(now);
@@ -41,17 +40,10 @@ public final class Tick {
           t.run(now);
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
     long now = Ticks.millis(ticker);
     if (healthSummary.due(now)) {
-      lock.readLock().lock();
-      try {
-        healthSummary.run(now);
-      } finally {
-        lock.readLock().unlock();
-      }
+      state.read(() -> healthSummary.run(now));
     }
   }
 }

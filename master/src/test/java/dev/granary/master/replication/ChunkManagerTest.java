@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.master.liveness.NodeState;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
@@ -26,7 +28,6 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +37,14 @@ class ChunkManagerTest {
   private static final long LENGTH = 1000;
   private final MutableClock clock = new MutableClock(1_000_000);
   private final MutableTicker ticker = new MutableTicker();
-  private final Namespace ns = new Namespace();
+  private final MasterState state = new MasterState(new MetadataImage());
+  private final Namespace ns = state.namespace();
   private final List<long[]> digestRecords = new ArrayList<>();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       Duration.ofMinutes(2), Duration.ofSeconds(30));
-  private final ChunkParts parts = new ChunkParts("m", settings, ns, new RoundRobinPlacement(),
-      ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
+  private final ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(),
+      ticker, (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
         ns.setChunkDigest(h, l, d);
       });
@@ -493,8 +495,8 @@ class ChunkManagerTest {
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
     ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
-    ChunkParts fresh = new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> { });
+    ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> { });
     assertFalse(fresh.manager().locationsComplete());
     fresh.tick().run();
     assertFalse(fresh.manager().locationsComplete());
@@ -510,8 +512,8 @@ class ChunkManagerTest {
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
     ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
-    ChunkParts fresh = new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> { });
+    ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> { });
     fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
     fresh.protocol().report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
     fresh.tick().run();

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
@@ -22,7 +24,6 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,8 @@ class WriteLeaseTest {
   private static final Duration LEASE = Duration.ofMinutes(2);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final MutableTicker ticker = new MutableTicker();
-  private final Namespace ns = new Namespace();
+  private final MasterState state = new MasterState(new MetadataImage());
+  private final Namespace ns = state.namespace();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofMinutes(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       LEASE, Duration.ofSeconds(30));
@@ -44,8 +46,8 @@ class WriteLeaseTest {
   private ChunkManager cm = parts.manager();
 
   private ChunkParts parts() {
-    return new ChunkParts("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> ns.setChunkDigest(h, l, d));
+    return new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> ns.setChunkDigest(h, l, d));
   }
 
   private void register(String... ids) {
