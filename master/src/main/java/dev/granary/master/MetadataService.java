@@ -22,21 +22,17 @@ import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
-import dev.granary.wire.msg.DeleteRequest;
-import dev.granary.wire.msg.ListResponse;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.Message;
-import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.NodeAddress;
-import dev.granary.wire.msg.RenameRequest;
 import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
-import dev.granary.wire.msg.StatResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -97,17 +93,6 @@ public final class MetadataService {
 
   // ------------------------------------------------------------------ reads
 
-  public CompletableFuture<Message> stat(String path) {
-    return read(() -> new StatResponse(ns().stat(path)));
-  }
-
-  public CompletableFuture<Message> list(String path, String startAfter, int limit) {
-    return read(() -> {
-      Namespace.Listing l = ns().list(path, startAfter, limit);
-      return new ListResponse(l.entries(), l.more());
-    });
-  }
-
   public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks) {
     return read(() -> {
       Namespace.ResolvedFile r = ns().file(path);
@@ -138,6 +123,11 @@ public final class MetadataService {
    */
   public CompletableFuture<Message> read(Supplier<Message> query) {
     return read(query, true);
+  }
+
+  /** {@link #read(Supplier)} of a query of the namespace. */
+  public CompletableFuture<Message> read(Function<Namespace, Message> query) {
+    return read(() -> query.apply(ns()), true);
   }
 
   /** A read's answer or refusal, and the barrier it waits for (null: nothing pending). */
@@ -314,22 +304,15 @@ public final class MetadataService {
     return Math.max(1, leaseTimeoutMillis / 4);
   }
 
-  public CompletableFuture<Message> mkdir(MkdirRequest r) {
-    return mutate(r.clientId(), r.opId(), "mkdir",
-        new Op.Mkdir(r.clientId(), r.opId(), clock.millis(), r.path(), r.parents()));
-  }
-
-  public CompletableFuture<Message> delete(DeleteRequest r) {
-    return mutate(r.clientId(), r.opId(), "delete",
-        new Op.Delete(r.clientId(), r.opId(), clock.millis(), r.path(), r.recursive()));
-  }
-
-  public CompletableFuture<Message> rename(RenameRequest r) {
-    return mutate(r.clientId(), r.opId(), "rename",
-        new Op.Rename(r.clientId(), r.opId(), clock.millis(), r.source(), r.destination()));
-  }
-
-  private CompletableFuture<Message> mutate(String clientId, long opId, String kind, Op op) {
+  /**
+   * Executes a client's mutation {@code op} ({@code kind} names it in a failure record): answered
+   * from the retry cache for a retry, else applied and logged, answered once durable.
+   *
+   * @throws MetadataException READ_ONLY while the log cannot be written
+   */
+  public CompletableFuture<Message> mutate(Op.Mutation op, String kind) {
+    String clientId = op.clientId();
+    long opId = op.opId();
     return state.write(() -> {
       CompletableFuture<Message> cached = cached(clientId, opId);
       if (cached != null) {
