@@ -32,6 +32,10 @@ import dev.granary.master.net.ServerDefaultsHandler;
 import dev.granary.master.net.StatHandler;
 import dev.granary.master.placement.PlacementPolicy;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkParts;
+import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.master.replication.Tick;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -47,11 +51,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +84,7 @@ public final class MasterServer implements AutoCloseable {
   private String clusterId = "";
   private MetadataStore store;
   private ChunkManager chunks;
+  private Tick periodic;
   private MetadataService service;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -133,9 +137,12 @@ public final class MasterServer implements AutoCloseable {
     clusterId = loadOrCreate(dataDir, CLUSTER_ID_FILE, () -> UUID.randomUUID().toString());
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
-    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    MasterState state;
     try {
-      store = MetadataStore.open(dataDir, config.checkpointOps(), masterId, storage, lock);
+      MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dataDir,
+          config.checkpointOps(), masterId, storage, lock));
+      state = opened.state();
+      store = opened.store();
     } catch (CorruptJournalException e) {
       throw e;
     } catch (AccessDeniedException e) {
@@ -147,11 +154,13 @@ public final class MasterServer implements AutoCloseable {
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
         startupDeletionDelay(config));
-    chunks = new ChunkManager(masterId, settings, image.namespace(),
-        PlacementPolicy.forName(config.placement()), ticker, lock,
-        new JournaledDigestLog(store, clock));
+    ChunkParts parts = new ChunkParts(masterId, settings, state,
+        PlacementPolicy.forName(config.placement()), ticker, new JournaledDigestLog(store, clock));
+    chunks = parts.manager();
+    periodic = parts.tick();
+    ChunkserverProtocol protocol = parts.protocol();
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
-    service = new MetadataService(store, chunks, clock);
+    service = new MetadataService(state, store, chunks, clock);
     scanExecutor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, masterId + "-scan");
       t.setDaemon(true);
@@ -162,13 +171,14 @@ public final class MasterServer implements AutoCloseable {
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
-        new MkdirHandler(service), new DeleteHandler(service), new RenameHandler(service),
+        new MkdirHandler(service, clock), new DeleteHandler(service, clock),
+        new RenameHandler(service, clock),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
-        new ReportBadReplicaHandler(chunks), new DeletionHoldHandler(chunks),
-        new RegisterHandler(chunks, masterId, clusterId, config.pulseInterval()),
-        new PulseHandler(chunks),
-        new ReplicaReportHandler(chunks), new CommandResultHandler(chunks)));
+        new ReportBadReplicaHandler(protocol), new DeletionHoldHandler(chunks),
+        new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval()),
+        new PulseHandler(protocol),
+        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         masterId + "-io");
@@ -209,7 +219,7 @@ public final class MasterServer implements AutoCloseable {
 
   private void tick() {
     try {
-      chunks.tick();
+      periodic.run();
       chunks.expireCommitWaits();
     } catch (Throwable t) {
       // A scheduled task that throws is never run again: the tick must outlive any failure.

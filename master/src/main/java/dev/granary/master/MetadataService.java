@@ -4,6 +4,7 @@ import dev.granary.master.journal.Journal;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.journal.Op;
 import dev.granary.master.journal.OpApplier;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
@@ -11,6 +12,7 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.Paths;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
@@ -20,22 +22,17 @@ import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
-import dev.granary.wire.msg.DeleteRequest;
-import dev.granary.wire.msg.ListResponse;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.Message;
-import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.NodeAddress;
-import dev.granary.wire.msg.RenameRequest;
 import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
-import dev.granary.wire.msg.StatResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +54,7 @@ import java.util.function.Supplier;
  * read-only every mutation, chunk allocation included, is refused under the write lock (the same
  * lock the undo takes), and a retried mutation whose record was undone runs anew.
  *
- * <p>Thread-safe: mutations take the shared metadata write lock, reads the read lock.
+ * <p>Thread-safe: mutations run under {@link MasterState#write}, reads under {@link MasterState#read}.
  */
 public final class MetadataService {
   /** Handles reserved per log record, so allocation is not an fsync per chunk. */
@@ -73,18 +70,19 @@ public final class MetadataService {
   private final Journal journal;
   private final ChunkManager chunks;
   private final Clock clock;
-  private final ReentrantReadWriteLock lock;
+  private final MasterState state;
   private long nextHandle;
   /** Completes when the newest handle reservation is on disk; handles in it wait for it. */
   private CompletableFuture<Void> reservationDurable = CompletableFuture.completedFuture(null);
 
-  public MetadataService(MetadataStore store, ChunkManager chunks, Clock clock) {
+  public MetadataService(MasterState state, MetadataStore store, ChunkManager chunks,
+      Clock clock) {
+    this.state = state;
     this.store = store;
-    this.image = store.image();
+    this.image = state.image();
     this.journal = store.journal();
     this.chunks = chunks;
     this.clock = clock;
-    this.lock = store.lock();
     // Handles up to the reservation may have been handed out before a crash: skip them all.
     this.nextHandle = image.reservedUpTo() + 1;
   }
@@ -94,17 +92,6 @@ public final class MetadataService {
   }
 
   // ------------------------------------------------------------------ reads
-
-  public CompletableFuture<Message> stat(String path) {
-    return read(() -> new StatResponse(ns().stat(path)));
-  }
-
-  public CompletableFuture<Message> list(String path, String startAfter, int limit) {
-    return read(() -> {
-      Namespace.Listing l = ns().list(path, startAfter, limit);
-      return new ListResponse(l.entries(), l.more());
-    });
-  }
 
   public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks) {
     return read(() -> {
@@ -138,30 +125,35 @@ public final class MetadataService {
     return read(query, true);
   }
 
+  /** {@link #read(Supplier)} of a query of the namespace. */
+  public CompletableFuture<Message> read(Function<Namespace, Message> query) {
+    return read(() -> query.apply(ns()), true);
+  }
+
+  /** A read's answer or refusal, and the barrier it waits for (null: nothing pending). */
+  private record Answer(Message reply, RuntimeException refused, CompletableFuture<Void> barrier) {}
+
   private CompletableFuture<Message> read(Supplier<Message> query, boolean again) {
     store.checkReadable();
-    Message reply = null;
-    RuntimeException refused = null;
-    CompletableFuture<Void> barrier;
-    lock.readLock().lock();
-    try {
+    Answer answer = state.read(() -> {
+      Message reply = null;
+      RuntimeException refused = null;
       try {
         reply = query.get();
       } catch (RuntimeException e) {
         refused = e;
       }
-      barrier = journal.barrier();
-    } finally {
-      lock.readLock().unlock();
-    }
+      return new Answer(reply, refused, journal.barrier());
+    });
+    CompletableFuture<Void> barrier = answer.barrier();
+    Message r = answer.reply();
+    RuntimeException x = answer.refused();
     if (barrier == null) {
-      if (refused != null) {
-        throw refused;
+      if (x != null) {
+        throw x;
       }
-      return CompletableFuture.completedFuture(reply);
+      return CompletableFuture.completedFuture(r);
     }
-    Message r = reply;
-    RuntimeException x = refused;
     return barrier.handle((v, t) -> t).thenCompose(t -> {
       if (t == null) {
         return x == null ? CompletableFuture.completedFuture(r) : CompletableFuture.failedFuture(x);
@@ -188,12 +180,9 @@ public final class MetadataService {
       List<String> exclude) {
     store.checkWritable();
     List<NodeAddress> pipeline = chunks.choosePipeline(replication, exclude);
-    CompletableFuture<Void> durable;
-    long handle;
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       store.checkWritable();
-      handle = nextHandle++;
+      long handle = nextHandle++;
       if (handle > image.reservedUpTo()) {
         // Past an undone reservation, nextHandle may be beyond the durable one's block.
         Op op = new Op.Reserve(clock.millis(),
@@ -202,13 +191,10 @@ public final class MetadataService {
         reservationDurable = journal.append(op);
       }
       // Even a handle inside the block must not be handed out before the block is durable.
-      durable = reservationDurable;
+      CompletableFuture<Void> durable = reservationDurable;
       chunks.allocated(clientId, handle);
-    } finally {
-      lock.writeLock().unlock();
-    }
-    long h = handle;
-    return durable.thenApply(v -> new AllocateChunkResponse(h, 1, pipeline));
+      return durable.thenApply(v -> new AllocateChunkResponse(handle, 1, pipeline));
+    });
   }
 
   /**
@@ -240,24 +226,28 @@ public final class MetadataService {
    * fails UNAVAILABLE naming the chunk. A chunk whose writer's lease expired fails LEASE_EXPIRED.
    */
   public CompletableFuture<Message> commit(CommitFileRequest r) {
-    CompletableFuture<Void> confirmed;
-    lock.writeLock().lock();
-    try {
+    // Either the answer to a retry or the wait for reports, decided under one write lock.
+    Admitted admitted = state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
-        return cached;
+        return new Admitted(cached, null);
       }
       store.checkWritable();
       validate(r);
-      confirmed = chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(), r.replication(),
-          REPORT_WAIT);
-    } finally {
-      lock.writeLock().unlock();
+      return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(),
+          r.replication(), REPORT_WAIT));
+    });
+    if (admitted.cached() != null) {
+      return admitted.cached();
     }
+    CompletableFuture<Void> confirmed = admitted.confirmed();
     CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r)
         : confirmed.thenCompose(v -> commitConfirmed(r));
     return r.spareReplication() > 0 ? withSpare(done, r.clientId(), r.spareReplication()) : done;
   }
+
+  /** A commit admitted: the answer to a retry, or the wait for its chunks' reports. */
+  private record Admitted(CompletableFuture<Message> cached, CompletableFuture<Void> confirmed) {}
 
   private void validate(CommitFileRequest r) {
     if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
@@ -275,32 +265,25 @@ public final class MetadataService {
 
   /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
   private CompletableFuture<Message> commitConfirmed(CommitFileRequest r) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
         return cached;
       }
       store.checkWritable(); // the log may have failed while the commit waited for reports
-      long[] packed = new long[r.chunks().size() * 4];
-      int i = 0;
+      List<ChunkRecord> records = new ArrayList<>(r.chunks().size());
       for (CommitChunk c : r.chunks()) {
         chunks.confirm(r.path(), c, r.replication());
-        packed[i++] = c.handle();
-        packed[i++] = c.version();
-        packed[i++] = c.length();
-        packed[i++] = c.digest();
+        records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest()));
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
-          r.overwrite(), r.replication(), r.chunkSize(), packed);
+          r.overwrite(), r.replication(), r.chunkSize(), records);
       return execute(op, "commit", applied -> {
         for (CommitChunk c : r.chunks()) {
           chunks.committed(r.path(), c);
         }
       });
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -321,33 +304,23 @@ public final class MetadataService {
     return Math.max(1, leaseTimeoutMillis / 4);
   }
 
-  public CompletableFuture<Message> mkdir(MkdirRequest r) {
-    return mutate(r.clientId(), r.opId(), "mkdir",
-        new Op.Mkdir(r.clientId(), r.opId(), clock.millis(), r.path(), r.parents()));
-  }
-
-  public CompletableFuture<Message> delete(DeleteRequest r) {
-    return mutate(r.clientId(), r.opId(), "delete",
-        new Op.Delete(r.clientId(), r.opId(), clock.millis(), r.path(), r.recursive()));
-  }
-
-  public CompletableFuture<Message> rename(RenameRequest r) {
-    return mutate(r.clientId(), r.opId(), "rename",
-        new Op.Rename(r.clientId(), r.opId(), clock.millis(), r.source(), r.destination()));
-  }
-
-  private CompletableFuture<Message> mutate(String clientId, long opId, String kind, Op op) {
-    lock.writeLock().lock();
-    try {
+  /**
+   * Executes a client's mutation {@code op} ({@code kind} names it in a failure record): answered
+   * from the retry cache for a retry, else applied and logged, answered once durable.
+   *
+   * @throws MetadataException READ_ONLY while the log cannot be written
+   */
+  public CompletableFuture<Message> mutate(Op.Mutation op, String kind) {
+    String clientId = op.clientId();
+    long opId = op.opId();
+    return state.write(() -> {
       CompletableFuture<Message> cached = cached(clientId, opId);
       if (cached != null) {
         return cached;
       }
       store.checkWritable();
       return execute(op, kind, applied -> {});
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**

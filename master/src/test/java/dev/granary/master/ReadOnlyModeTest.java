@@ -9,8 +9,16 @@ import dev.granary.master.journal.FaultyStorage;
 import dev.granary.master.journal.LogDiskMonitor;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.net.DeleteHandler;
+import dev.granary.master.net.ListHandler;
+import dev.granary.master.net.MkdirHandler;
+import dev.granary.master.net.PeerContext;
+import dev.granary.master.net.RenameHandler;
+import dev.granary.master.net.StatHandler;
 import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkParts;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
@@ -18,10 +26,12 @@ import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.ListRequest;
 import dev.granary.wire.msg.ListResponse;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.RenameRequest;
+import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +42,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -46,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what a client was told failed is nowhere, before or after a restart; what it reads was durable.
  */
 class ReadOnlyModeTest {
+  private static final PeerContext PEER = new PeerContext("127.0.0.1", null, "");
   private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
       Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30));
@@ -57,6 +67,12 @@ class ReadOnlyModeTest {
   private final MutableClock clock = new MutableClock(1_000_000);
   private MetadataStore store;
   private MetadataService service;
+  /** The handlers under test, as the dispatcher calls them. */
+  private MkdirHandler mkdirs;
+  private DeleteHandler deletes;
+  private RenameHandler renames;
+  private StatHandler stats;
+  private ListHandler lists;
   private LogDiskMonitor monitor;
   private long opId;
 
@@ -69,11 +85,17 @@ class ReadOnlyModeTest {
   }
 
   private void open() throws IOException {
-    ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    store = MetadataStore.open(dir, 1_000_000, "t", storage, lock);
-    ChunkManager chunks = new ChunkManager("t", SETTINGS, store.image().namespace(),
-        new RoundRobinPlacement(), ticker, lock, new JournaledDigestLog(store, clock));
-    service = new MetadataService(store, chunks, clock);
+    MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dir, 1_000_000, "t",
+        storage, lock));
+    store = opened.store();
+    ChunkManager chunks = new ChunkParts("t", SETTINGS, opened.state(), new RoundRobinPlacement(),
+        ticker, new JournaledDigestLog(store, clock)).manager();
+    service = new MetadataService(opened.state(), store, chunks, clock);
+    mkdirs = new MkdirHandler(service, clock);
+    deletes = new DeleteHandler(service, clock);
+    renames = new RenameHandler(service, clock);
+    stats = new StatHandler(service);
+    lists = new ListHandler(service);
     monitor = new LogDiskMonitor(store, storage, ticker, "t");
   }
 
@@ -84,7 +106,7 @@ class ReadOnlyModeTest {
   }
 
   private CompletableFuture<Message> mkdir(String path) {
-    return service.mkdir(new MkdirRequest("c", ++opId, path, true));
+    return mkdirs.handle(new MkdirRequest("c", ++opId, path, true), PEER);
   }
 
   /** The status a future or call failed with. */
@@ -106,7 +128,7 @@ class ReadOnlyModeTest {
 
   private boolean exists(String path) {
     try {
-      service.stat(path).join();
+      stats.handle(new StatRequest(path), PEER).join();
       return true;
     } catch (MetadataException e) {
       assertEquals(Status.NOT_FOUND, e.status(), e.getMessage());
@@ -119,7 +141,7 @@ class ReadOnlyModeTest {
   }
 
   private List<String> ls(String path) {
-    ListResponse r = (ListResponse) service.list(path, "", 1000).join();
+    ListResponse r = (ListResponse) lists.handle(new ListRequest(path, "", 1000), PEER).join();
     return r.entries().stream().map(FileEntry::path).collect(Collectors.toList());
   }
 
@@ -153,8 +175,8 @@ class ReadOnlyModeTest {
     // Refused at once now, every kind of mutation, allocation included.
     for (Supplier<CompletableFuture<Message>> m : List.<Supplier<CompletableFuture<Message>>>of(
         () -> mkdir("/y"),
-        () -> service.delete(new DeleteRequest("c", ++opId, "/a", true)),
-        () -> service.rename(new RenameRequest("c", ++opId, "/a", "/z")),
+        () -> deletes.handle(new DeleteRequest("c", ++opId, "/a", true), PEER),
+        () -> renames.handle(new RenameRequest("c", ++opId, "/a", "/z"), PEER),
         () -> service.allocate(new AllocateChunkRequest("c", "/f", 1, List.of())),
         () -> service.commit(new CommitFileRequest("c", ++opId, "/f", false, 1, 0, List.of(), 0)))) {
       MetadataException r = assertThrows(MetadataException.class, m::get);
@@ -174,8 +196,8 @@ class ReadOnlyModeTest {
     mkdir("/d/e/f").join();
     mkdir("/d/g").join();
     storage.failForces();
-    MetadataException e = failure(() -> service.delete(new DeleteRequest("c", ++opId, "/d",
-        true)));
+    MetadataException e = failure(() -> deletes.handle(new DeleteRequest("c", ++opId, "/d",
+        true), PEER));
     assertEquals(Status.READ_ONLY, e.status());
     assertEquals("master is read-only: cannot write its operation log in " + dir
         + ": Input/output error; it resumes by itself once the log can be written again",
@@ -186,7 +208,7 @@ class ReadOnlyModeTest {
     monitor.run();
     assertFalse(store.readOnly());
     storage.failForces();
-    failure(() -> service.rename(new RenameRequest("c", ++opId, "/d", "/moved")));
+    failure(() -> renames.handle(new RenameRequest("c", ++opId, "/d", "/moved"), PEER));
     assertEquals(List.of("/d"), ls("/"));
     assertTrue(exists("/d/e/f"));
     restart();
@@ -198,13 +220,14 @@ class ReadOnlyModeTest {
   void aReadAnswersOnlyOnceWhatItSawIsDurable() throws Exception {
     open();
     mkdir("/a").join();
-    assertTrue(service.stat("/a").isDone(), "nothing pending: answered at once");
+    assertTrue(stats.handle(new StatRequest("/a"), PEER).isDone(),
+        "nothing pending: answered at once");
     storage.holdForces();
     CompletableFuture<Message> m = mkdir("/p");
     await(() -> storage.forcesHeld() == 1, "the mkdir's fsync is held");
-    CompletableFuture<Message> stat = service.stat("/p");
-    CompletableFuture<Message> list = service.list("/", "", 100);
-    CompletableFuture<Message> missing = service.stat("/q");
+    CompletableFuture<Message> stat = stats.handle(new StatRequest("/p"), PEER);
+    CompletableFuture<Message> list = lists.handle(new ListRequest("/", "", 100), PEER);
+    CompletableFuture<Message> missing = stats.handle(new StatRequest("/q"), PEER);
     assertFalse(stat.isDone());
     assertFalse(list.isDone());
     assertFalse(missing.isDone(), "a NOT_FOUND waits too");
@@ -224,8 +247,8 @@ class ReadOnlyModeTest {
     storage.failForces();
     CompletableFuture<Message> m = mkdir("/x");
     await(() -> storage.forcesHeld() == 1, "the mkdir's fsync is held");
-    CompletableFuture<Message> stat = service.stat("/x");
-    CompletableFuture<Message> list = service.list("/", "", 100);
+    CompletableFuture<Message> stat = stats.handle(new StatRequest("/x"), PEER);
+    CompletableFuture<Message> list = lists.handle(new ListRequest("/", "", 100), PEER);
     storage.releaseForces();
     assertEquals(Status.READ_ONLY, failure(() -> m).status());
     assertEquals(Status.NOT_FOUND, failure(() -> stat).status());
@@ -239,7 +262,7 @@ class ReadOnlyModeTest {
     mkdir("/a").join();
     storage.fill();
     MkdirRequest x = new MkdirRequest("c", ++opId, "/x", false);
-    assertEquals(Status.READ_ONLY, failure(() -> service.mkdir(x)).status());
+    assertEquals(Status.READ_ONLY, failure(() -> mkdirs.handle(x, PEER)).status());
     monitor.run();
     assertTrue(store.readOnly(), "still full");
     storage.heal();
@@ -250,7 +273,7 @@ class ReadOnlyModeTest {
     monitor.run();
     assertFalse(store.readOnly());
     // The client's retry of the refused mkdir: executed, not answered with the old refusal.
-    StatResponse r = (StatResponse) service.mkdir(x).get(10, TimeUnit.SECONDS);
+    StatResponse r = (StatResponse) mkdirs.handle(x, PEER).get(10, TimeUnit.SECONDS);
     assertEquals("/x", r.entry().path());
     mkdir("/y").get(10, TimeUnit.SECONDS);
     restart();

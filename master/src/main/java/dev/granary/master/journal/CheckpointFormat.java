@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
@@ -25,6 +26,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The checkpoint file: the whole metadata image as JSON, one object per line, streamed so that
@@ -265,7 +267,7 @@ final class CheckpointFormat {
       if (chunks.length % 4 != 0) {
         throw new IllegalArgumentException("chunk array of " + f + " is not a multiple of 4");
       }
-      loader.file(f, m, (int) r, s, chunks);
+      loader.file(f, m, (int) r, s, records(chunks));
     } else if (rc != null) {
       image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
     } else if (end >= 0) {
@@ -330,6 +332,15 @@ final class CheckpointFormat {
       throw new IllegalArgumentException("file entry without a path");
     }
     return new FileEntry(path, dir, size, mod, (int) rep, cs, (int) cc);
+  }
+
+  /** The compact "c" array (handle, version, length, digest per chunk) as named records. */
+  private static List<ChunkRecord> records(long[] c) {
+    ChunkRecord[] out = new ChunkRecord[c.length / 4];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new ChunkRecord(c[i * 4], c[i * 4 + 1], c[i * 4 + 2], c[i * 4 + 3]);
+    }
+    return List.of(out);
   }
 
   private static long[] readLongs(JsonParser p, JsonToken start) throws IOException {

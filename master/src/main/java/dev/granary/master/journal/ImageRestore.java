@@ -35,14 +35,7 @@ final class ImageRestore {
 
       @Override
       public void file(String path, FileNode f) {
-        long[] chunks = new long[f.chunkCount() * 4];
-        for (int i = 0; i < f.chunkCount(); i++) {
-          chunks[i * 4] = f.handle(i);
-          chunks[i * 4 + 1] = f.version(i);
-          chunks[i * 4 + 2] = f.length(i);
-          chunks[i * 4 + 3] = f.digest(i);
-        }
-        loader.file(path, f.modified(), f.replication(), f.chunkSize(), chunks);
+        loader.file(path, f.modified(), f.replication(), f.chunkSize(), f.chunkRecords());
       }
     });
     ns.setRootModified(durable.namespace().rootModified());

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * opened on such a disk starts read-only the same way. The hysteresis (the log fails at 0 bytes
  * free, resumes at 1 MiB) keeps a nearly full disk from flapping.
  *
- * <p>Lock: the metadata lock is shared with the metadata service and the chunk manager; this class
- * takes its write lock only to check for and undo records that were not made durable.
+ * <p>Lock: the metadata lock is owned by {@code MasterState}, which lends it to this class when it
+ * opens it; this class takes its write lock only to check for and undo records that were not made
+ * durable.
  */
 public final class MetadataStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetadataStore.class);
@@ -146,8 +147,8 @@ public final class MetadataStore implements AutoCloseable {
     return checkpointer;
   }
 
-  /** The metadata lock (shared with the service and the chunk manager). */
-  public ReentrantReadWriteLock lock() {
+  /** The metadata lock lent to this store (its tests). */
+  ReentrantReadWriteLock lock() {
     return lock;
   }
 

@@ -1,6 +1,8 @@
 package dev.granary.master.journal;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.wire.Status;
+import java.util.List;
 
 /**
  * One record of the operation log. Mutations carry the client id and operation id that key the
@@ -20,9 +22,13 @@ public sealed interface Op {
   record Mkdir(String clientId, long opId, long time, String path, boolean parents)
       implements Mutation {}
 
-  /** {@code chunks}: four longs per chunk (handle, version, length, digest). */
+  /** {@code chunks}: the file's chunks in order. */
   record Commit(String clientId, long opId, long time, String path, boolean overwrite,
-      int replication, long chunkSize, long[] chunks) implements Mutation {}
+      int replication, long chunkSize, List<ChunkRecord> chunks) implements Mutation {
+    public Commit {
+      chunks = List.copyOf(chunks);
+    }
+  }
 
   record Delete(String clientId, long opId, long time, String path, boolean recursive)
       implements Mutation {}

@@ -1,5 +1,6 @@
 package dev.granary.master.journal;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
@@ -35,8 +36,8 @@ public final class OpApplier {
     if (op instanceof Op.Mkdir m) {
       result = new Applied(new StatResponse(ns.mkdir(m.path(), m.parents(), m.time())), NONE);
     } else if (op instanceof Op.Commit c) {
-      for (int i = 0; i < c.chunks().length; i += 4) {
-        long h = c.chunks()[i];
+      for (ChunkRecord chunk : c.chunks()) {
+        long h = chunk.handle();
         if (h <= 0 || h > image.reservedUpTo()) {
           throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + ChunkHandles.format(h)
               + " of '" + c.path() + "' was not allocated by this master");

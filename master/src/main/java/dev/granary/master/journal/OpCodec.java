@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON form of one log record, one object per line, for example:
@@ -55,13 +58,12 @@ public final class OpCodec {
         g.writeNumberField("replication", c.replication());
         g.writeNumberField("chunkSize", c.chunkSize());
         g.writeArrayFieldStart("chunks");
-        long[] ch = c.chunks();
-        for (int i = 0; i < ch.length; i += 4) {
+        for (ChunkRecord ch : c.chunks()) {
           g.writeStartObject();
-          g.writeStringField("handle", ChunkHandles.format(ch[i]));
-          g.writeNumberField("version", ch[i + 1]);
-          g.writeNumberField("length", ch[i + 2]);
-          g.writeNumberField("digest", ch[i + 3]);
+          g.writeStringField("handle", ChunkHandles.format(ch.handle()));
+          g.writeNumberField("version", ch.version());
+          g.writeNumberField("length", ch.length());
+          g.writeNumberField("digest", ch.digest());
           g.writeEndObject();
         }
         g.writeEndArray();
@@ -144,18 +146,15 @@ public final class OpCodec {
     return "digest";
   }
 
-  private static long[] chunks(JsonNode n) {
+  private static List<ChunkRecord> chunks(JsonNode n) {
     JsonNode arr = n.get("chunks");
     if (arr == null || !arr.isArray()) {
       throw new IllegalArgumentException("field 'chunks' missing or not an array");
     }
-    long[] out = new long[arr.size() * 4];
-    int i = 0;
+    List<ChunkRecord> out = new ArrayList<>(arr.size());
     for (JsonNode c : arr) {
-      out[i++] = handle(text(c, "handle"));
-      out[i++] = num(c, "version");
-      out[i++] = num(c, "length");
-      out[i++] = num(c, "digest");
+      out.add(new ChunkRecord(handle(text(c, "handle")), num(c, "version"), num(c, "length"),
+          num(c, "digest")));
     }
     return out;
   }

@@ -6,7 +6,7 @@ package dev.granary.master.namespace;
  * lengths, computed on demand rather than stored.
  */
 public final class FileNode extends Inode {
-  static final int STRIDE = 4;
+  static final int STRIDE = ChunkRecord.STRIDE;
   static final long[] NO_CHUNKS = new long[0];
   private final byte replication;
   private final long chunkSize;
@@ -50,6 +50,21 @@ public final class FileNode extends Inode {
 
   public long digest(int i) {
     return chunks[i * STRIDE + 3];
+  }
+
+  /** Chunk {@code i} in its named form. */
+  public ChunkRecord chunk(int i) {
+    int at = i * STRIDE;
+    return new ChunkRecord(chunks[at], chunks[at + 1], chunks[at + 2], chunks[at + 3]);
+  }
+
+  /** All chunks in their named form, in file order. */
+  public java.util.List<ChunkRecord> chunkRecords() {
+    ChunkRecord[] out = new ChunkRecord[chunkCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = chunk(i);
+    }
+    return java.util.List.of(out);
   }
 
   public long size() {

@@ -230,18 +230,15 @@ public final class Namespace {
 
   /**
    * Creates the file at {@code path} (and missing parent directories) or, with {@code overwrite},
-   * replaces an existing file. {@code chunks} holds four longs per chunk: handle, version, length,
-   * digest. The array is kept, not copied.
+   * replaces an existing file with {@code chunks}, in file order.
    */
   public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
-      long[] chunks, long time) {
+      List<ChunkRecord> chunkList, long time) {
+    long[] chunks = ChunkRecord.pack(chunkList);
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     if (parts.length == 0) {
       throw new MetadataException(Status.IS_A_DIRECTORY, "'/' is a directory");
-    }
-    if (chunks.length % FileNode.STRIDE != 0) {
-      throw new IllegalArgumentException("chunk array length " + chunks.length);
     }
     // Validate everything first: a refused commit must change nothing.
     DirNode dir = root;

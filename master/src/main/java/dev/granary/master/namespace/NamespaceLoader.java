@@ -1,6 +1,7 @@
 package dev.granary.master.namespace;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rebuilds a namespace from a checkpoint's entries, which come in pre-order (a directory before
@@ -35,10 +36,11 @@ public final class NamespaceLoader {
     push(at.depth(), d, at.path());
   }
 
-  public void file(String path, long modified, int replication, long chunkSize, long[] chunks) {
+  public void file(String path, long modified, int replication, long chunkSize,
+      List<ChunkRecord> chunks) {
     Located at = locate(path);
     add(at.parent(), new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
-        chunks), path);
+        ChunkRecord.pack(chunks)), path);
   }
 
   /** Where an entry goes: its parent, its name, its depth and its normalized path. */

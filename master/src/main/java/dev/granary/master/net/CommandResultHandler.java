@@ -1,14 +1,14 @@
 package dev.granary.master.net;
 
-import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkserverProtocol;
 import java.util.concurrent.CompletableFuture;
 
 /** COMMAND_RESULT: the outcome of a command; frees copy slots, retries failed copies elsewhere. */
 public final class CommandResultHandler implements RequestHandler<dev.granary.wire.msg.CommandResultRequest> {
-  private final ChunkManager chunks;
+  private final ChunkserverProtocol protocol;
 
-  public CommandResultHandler(ChunkManager chunks) {
-    this.chunks = chunks;
+  public CommandResultHandler(ChunkserverProtocol protocol) {
+    this.protocol = protocol;
   }
 
   @Override
@@ -19,7 +19,7 @@ public final class CommandResultHandler implements RequestHandler<dev.granary.wi
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.CommandResultRequest r, PeerContext peer) {
-    chunks.commandResult(r);
+    protocol.commandResult(r);
     return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
   }
 }

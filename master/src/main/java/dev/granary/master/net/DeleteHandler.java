@@ -1,24 +1,30 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.journal.Op;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.Message;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** DELETE: removes a file or tree atomically; answered once durable. */
-public final class DeleteHandler implements RequestHandler<dev.granary.wire.msg.DeleteRequest> {
+public final class DeleteHandler implements RequestHandler<DeleteRequest> {
   private final MetadataService service;
+  private final Clock clock;
 
-  public DeleteHandler(MetadataService service) {
+  public DeleteHandler(MetadataService service, Clock clock) {
     this.service = service;
+    this.clock = clock;
   }
 
   @Override
-  public Class<dev.granary.wire.msg.DeleteRequest> type() {
-    return dev.granary.wire.msg.DeleteRequest.class;
+  public Class<DeleteRequest> type() {
+    return DeleteRequest.class;
   }
 
   @Override
-  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
-      dev.granary.wire.msg.DeleteRequest r, PeerContext peer) {
-    return service.delete(r);
+  public CompletableFuture<Message> handle(DeleteRequest r, PeerContext peer) {
+    return service.mutate(new Op.Delete(r.clientId(), r.opId(), clock.millis(), r.path(),
+        r.recursive()), "delete");
   }
 }

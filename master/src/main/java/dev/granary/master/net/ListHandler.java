@@ -1,10 +1,14 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.namespace.Namespace;
+import dev.granary.wire.msg.ListRequest;
+import dev.granary.wire.msg.ListResponse;
+import dev.granary.wire.msg.Message;
 import java.util.concurrent.CompletableFuture;
 
-/** LIST: one page of a directory in name order. */
-public final class ListHandler implements RequestHandler<dev.granary.wire.msg.ListRequest> {
+/** LIST: one page of a directory in name order; answered once what it saw is durable. */
+public final class ListHandler implements RequestHandler<ListRequest> {
   private final MetadataService service;
 
   public ListHandler(MetadataService service) {
@@ -12,13 +16,15 @@ public final class ListHandler implements RequestHandler<dev.granary.wire.msg.Li
   }
 
   @Override
-  public Class<dev.granary.wire.msg.ListRequest> type() {
-    return dev.granary.wire.msg.ListRequest.class;
+  public Class<ListRequest> type() {
+    return ListRequest.class;
   }
 
   @Override
-  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
-      dev.granary.wire.msg.ListRequest r, PeerContext peer) {
-    return service.list(r.path(), r.startAfter(), r.limit());
+  public CompletableFuture<Message> handle(ListRequest r, PeerContext peer) {
+    return service.read(ns -> {
+      Namespace.Listing l = ns.list(r.path(), r.startAfter(), r.limit());
+      return new ListResponse(l.entries(), l.more());
+    });
   }
 }

@@ -1,24 +1,30 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.journal.Op;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.MkdirRequest;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** MKDIR: creates a directory (and parents); answered once durable. */
-public final class MkdirHandler implements RequestHandler<dev.granary.wire.msg.MkdirRequest> {
+public final class MkdirHandler implements RequestHandler<MkdirRequest> {
   private final MetadataService service;
+  private final Clock clock;
 
-  public MkdirHandler(MetadataService service) {
+  public MkdirHandler(MetadataService service, Clock clock) {
     this.service = service;
+    this.clock = clock;
   }
 
   @Override
-  public Class<dev.granary.wire.msg.MkdirRequest> type() {
-    return dev.granary.wire.msg.MkdirRequest.class;
+  public Class<MkdirRequest> type() {
+    return MkdirRequest.class;
   }
 
   @Override
-  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
-      dev.granary.wire.msg.MkdirRequest r, PeerContext peer) {
-    return service.mkdir(r);
+  public CompletableFuture<Message> handle(MkdirRequest r, PeerContext peer) {
+    return service.mutate(new Op.Mkdir(r.clientId(), r.opId(), clock.millis(), r.path(),
+        r.parents()), "mkdir");
   }
 }

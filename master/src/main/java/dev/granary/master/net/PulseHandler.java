@@ -1,14 +1,14 @@
 package dev.granary.master.net;
 
-import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkserverProtocol;
 import java.util.concurrent.CompletableFuture;
 
 /** PULSE: liveness and space; the reply carries the commands queued for the node, or NOT_REGISTERED. */
 public final class PulseHandler implements RequestHandler<dev.granary.wire.msg.PulseRequest> {
-  private final ChunkManager chunks;
+  private final ChunkserverProtocol protocol;
 
-  public PulseHandler(ChunkManager chunks) {
-    this.chunks = chunks;
+  public PulseHandler(ChunkserverProtocol protocol) {
+    this.protocol = protocol;
   }
 
   @Override
@@ -19,6 +19,6 @@ public final class PulseHandler implements RequestHandler<dev.granary.wire.msg.P
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.PulseRequest r, PeerContext peer) {
-    return CompletableFuture.completedFuture(chunks.pulse(r));
+    return CompletableFuture.completedFuture(protocol.pulse(r));
   }
 }

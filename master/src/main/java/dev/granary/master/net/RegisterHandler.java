@@ -1,7 +1,7 @@
 package dev.granary.master.net;
 
 import dev.granary.master.namespace.MetadataException;
-import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.RegisterRequest;
@@ -25,15 +25,15 @@ public final class RegisterHandler implements RequestHandler<RegisterRequest> {
   /** Refused nodes remembered for logging once each; beyond it, every refusal logs again. */
   private static final int MAX_REMEMBERED = 1024;
 
-  private final ChunkManager chunks;
+  private final ChunkserverProtocol protocol;
   private final String masterId;
   private final String clusterId;
   private final Duration pulseInterval;
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
-  public RegisterHandler(ChunkManager chunks, String masterId, String clusterId,
+  public RegisterHandler(ChunkserverProtocol protocol, String masterId, String clusterId,
       Duration pulseInterval) {
-    this.chunks = chunks;
+    this.protocol = protocol;
     this.masterId = masterId;
     this.clusterId = clusterId;
     this.pulseInterval = pulseInterval;
@@ -59,7 +59,7 @@ public final class RegisterHandler implements RequestHandler<RegisterRequest> {
       throw new MetadataException(Status.WRONG_CLUSTER, line);
     }
     refused.remove(r.nodeId());
-    chunks.register(r, peer.remoteHost());
+    protocol.register(r, peer.remoteHost());
     return CompletableFuture.completedFuture(new RegisterResponse(masterId,
         pulseInterval.toMillis(), peer.remoteHost(), clusterId));
   }

@@ -1,24 +1,30 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.journal.Op;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.RenameRequest;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** RENAME: moves an entry atomically; answered once durable. */
-public final class RenameHandler implements RequestHandler<dev.granary.wire.msg.RenameRequest> {
+public final class RenameHandler implements RequestHandler<RenameRequest> {
   private final MetadataService service;
+  private final Clock clock;
 
-  public RenameHandler(MetadataService service) {
+  public RenameHandler(MetadataService service, Clock clock) {
     this.service = service;
+    this.clock = clock;
   }
 
   @Override
-  public Class<dev.granary.wire.msg.RenameRequest> type() {
-    return dev.granary.wire.msg.RenameRequest.class;
+  public Class<RenameRequest> type() {
+    return RenameRequest.class;
   }
 
   @Override
-  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
-      dev.granary.wire.msg.RenameRequest r, PeerContext peer) {
-    return service.rename(r);
+  public CompletableFuture<Message> handle(RenameRequest r, PeerContext peer) {
+    return service.mutate(new Op.Rename(r.clientId(), r.opId(), clock.millis(), r.source(),
+        r.destination()), "rename");
   }
 }

@@ -1,14 +1,14 @@
 package dev.granary.master.net;
 
-import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkserverProtocol;
 import java.util.concurrent.CompletableFuture;
 
 /** REPLICA_REPORT: full (in parts) or incremental replica reports, reconciled against the namespace. */
 public final class ReplicaReportHandler implements RequestHandler<dev.granary.wire.msg.ReplicaReportRequest> {
-  private final ChunkManager chunks;
+  private final ChunkserverProtocol protocol;
 
-  public ReplicaReportHandler(ChunkManager chunks) {
-    this.chunks = chunks;
+  public ReplicaReportHandler(ChunkserverProtocol protocol) {
+    this.protocol = protocol;
   }
 
   @Override
@@ -19,7 +19,7 @@ public final class ReplicaReportHandler implements RequestHandler<dev.granary.wi
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.ReplicaReportRequest r, PeerContext peer) {
-    chunks.report(r);
+    protocol.report(r);
     return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
   }
 }

@@ -1,6 +1,6 @@
 package dev.granary.master.net;
 
-import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.replication.ChunkserverProtocol;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
  * else, a claim the holder is asked to verify first.
  */
 public final class ReportBadReplicaHandler implements RequestHandler<dev.granary.wire.msg.ReportBadReplicaRequest> {
-  private final ChunkManager chunks;
+  private final ChunkserverProtocol protocol;
 
-  public ReportBadReplicaHandler(ChunkManager chunks) {
-    this.chunks = chunks;
+  public ReportBadReplicaHandler(ChunkserverProtocol protocol) {
+    this.protocol = protocol;
   }
 
   @Override
@@ -22,7 +22,7 @@ public final class ReportBadReplicaHandler implements RequestHandler<dev.granary
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.ReportBadReplicaRequest r, PeerContext peer) {
-    chunks.reportBad(r, peer.isChunkserver(r.nodeId()),
+    protocol.reportBad(r, peer.isChunkserver(r.nodeId()),
         peer.role() + " " + peer.peerId() + "@" + peer.remoteHost());
     return CompletableFuture.completedFuture(new dev.granary.wire.msg.Ok());
   }

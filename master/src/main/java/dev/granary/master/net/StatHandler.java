@@ -1,10 +1,13 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.StatResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** STAT: one namespace entry. */
-public final class StatHandler implements RequestHandler<dev.granary.wire.msg.StatRequest> {
+/** STAT: one namespace entry; answered once what it saw is durable. */
+public final class StatHandler implements RequestHandler<StatRequest> {
   private final MetadataService service;
 
   public StatHandler(MetadataService service) {
@@ -12,13 +15,12 @@ public final class StatHandler implements RequestHandler<dev.granary.wire.msg.St
   }
 
   @Override
-  public Class<dev.granary.wire.msg.StatRequest> type() {
-    return dev.granary.wire.msg.StatRequest.class;
+  public Class<StatRequest> type() {
+    return StatRequest.class;
   }
 
   @Override
-  public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
-      dev.granary.wire.msg.StatRequest r, PeerContext peer) {
-    return service.stat(r.path());
+  public CompletableFuture<Message> handle(StatRequest r, PeerContext peer) {
+    return service.read(ns -> new StatResponse(ns.stat(r.path())));
   }
 }

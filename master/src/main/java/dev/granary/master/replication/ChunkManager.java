@@ -2,13 +2,13 @@ package dev.granary.master.replication;
 
 import com.google.common.base.Ticker;
 import dev.granary.master.liveness.ChunkserverNode;
-import dev.granary.master.liveness.LivenessMonitor;
 import dev.granary.master.liveness.NodeRegistry;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.NodeView;
 import dev.granary.master.placement.PlacementPolicy;
+import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
@@ -26,31 +26,32 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's soft state about chunks (GFS §2.6.2, §4.3–4.5): which live chunkservers hold which
- * replica, what each chunkserver must do next, and the periodic {@link #tick} that notices dead
- * nodes, resolves votes, collects garbage and schedules re-replication. Nothing here is persisted:
- * after a restart it is rebuilt from registrations and replica reports, and until those cover the
- * namespace {@link #locationsComplete()} is false and nothing is deleted or copied on its account.
+ * The client-facing side of the master's soft state about chunks (GFS §2.6.2, §4.3–4.5): pipelines
+ * for new chunks, write leases, commit confirmation, garbage from the namespace, and the queries
+ * (locations, cluster status, fsck). The chunkserver protocol is {@link ChunkserverProtocol}, the
+ * periodic work {@link Tick}; {@link ChunkParts} builds all three over the same state. Nothing here
+ * is persisted: after a restart it is rebuilt from registrations and replica reports, and until
+ * those cover the namespace {@link #locationsComplete()} is false and nothing is deleted or copied
+ * on its account.
  *
- * <p>Thread-safe: every method takes the shared metadata lock (write for changes, read for
- * queries), the same lock the namespace service uses, so a commit and a report never interleave.
+ * <p>Thread-safe: every method runs under {@link MasterState#write} (changes) or
+ * {@link MasterState#read} (queries), the one lock the namespace service uses too, so a commit and
+ * a report never interleave.
  */
 public final class ChunkManager {
   private static final Logger log = LoggerFactory.getLogger(ChunkManager.class);
-  private static final int MAX_COMMANDS_PER_PULSE = 512;
 
   /** Tunables, most from the master config. */
   public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
@@ -62,59 +63,50 @@ public final class ChunkManager {
   private final Namespace namespace;
   private final PlacementPolicy placement;
   private final Ticker ticker;
-  private final ReentrantReadWriteLock lock;
-  private final NodeRegistry registry = new NodeRegistry();
-  private final ReplicaMap replicas = new ReplicaMap();
-  private final SuspectReplicas suspects = new SuspectReplicas();
-  private final Set<Long> corrupt = new LinkedHashSet<>();
-  private final LivenessMonitor liveness;
+  private final MasterState state;
+  private final NodeRegistry registry;
+  private final ReplicaMap replicas;
+  private final SuspectReplicas suspects;
+  private final Set<Long> corrupt;
   private final GarbageTracker garbage;
   private final ReplicationScheduler scheduler;
   private final VoteResolver votes;
   private final HealthScanner health;
-  private final ReportReconciler reconciler;
   private final DeletionGuard deletions;
-  private final BadReplicaReports badReports = new BadReplicaReports();
-  private final ReportWaiters waiters = new ReportWaiters();
-  private final long startMillis;
-  /** How stale the health summary {@code cluster} shows may get. */
-  static final long HEALTH_PERIOD_MILLIS = 1000;
-  private volatile HealthScanner.Health rootHealth;
-  private long rootHealthAt;
-  private volatile boolean locationsComplete;
+  private final ReportWaiters waiters;
+  private final CommitConfirmations confirmations;
+  private final LocationsTask locations;
+  private final HealthSummaryTask healthSummary;
 
-  public ChunkManager(String nodeId, Settings settings, Namespace namespace,
-      PlacementPolicy placement, Ticker ticker, ReentrantReadWriteLock lock, DigestLog digestLog) {
+  ChunkManager(String nodeId, Settings settings, Namespace namespace, PlacementPolicy placement,
+      Ticker ticker, MasterState state, NodeRegistry registry, ReplicaMap replicas,
+      SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
+      ReplicationScheduler scheduler, VoteResolver votes, HealthScanner health,
+      DeletionGuard deletions, ReportWaiters waiters, CommitConfirmations confirmations,
+      LocationsTask locations, HealthSummaryTask healthSummary) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.namespace = namespace;
     this.placement = placement;
     this.ticker = ticker;
-    this.lock = lock;
-    this.liveness = new LivenessMonitor(registry, settings.deadAfter());
-    this.garbage = new GarbageTracker(settings.leaseTimeout().toMillis(),
-        settings.gcInterval().toMillis());
-    this.startMillis = now();
-    this.deletions = new DeletionGuard(nodeId, startMillis,
-        settings.startupDeletionDelay().toMillis());
-    this.scheduler = new ReplicationScheduler(nodeId, registry, replicas, namespace, placement,
-        settings.maxCopiesPerNode(), settings.copyTimeout().toMillis(),
-        deletions::deferredHolders);
-    this.votes = new VoteResolver(nodeId, namespace, registry, replicas, suspects, scheduler,
-        corrupt, digestLog, deletions);
-    this.health = new HealthScanner(namespace, registry, replicas, corrupt);
-    this.reconciler = new ReportReconciler(nodeId, namespace, replicas, suspects, garbage,
-        scheduler, corrupt);
-    this.locationsComplete = namespace.chunkCount() == 0;
+    this.state = state;
+    this.registry = registry;
+    this.replicas = replicas;
+    this.suspects = suspects;
+    this.corrupt = corrupt;
+    this.garbage = garbage;
+    this.scheduler = scheduler;
+    this.votes = votes;
+    this.health = health;
+    this.deletions = deletions;
+    this.waiters = waiters;
+    this.confirmations = confirmations;
+    this.locations = locations;
+    this.healthSummary = healthSummary;
   }
 
-  /**
-   * Milliseconds on the monotonic ticker: every duration here (pulses, deadlines, garbage
-   * lifetimes) is measured on it, so a step of the wall clock (NTP, a VM resumed) neither declares
-   * nodes dead nor stretches a timeout (HDFS-6841). Only differences of it mean anything.
-   */
   private long now() {
-    return TimeUnit.NANOSECONDS.toMillis(ticker.read());
+    return Ticks.millis(ticker);
   }
 
   // ------------------------------------------------------------------ writes from clients
@@ -125,8 +117,7 @@ public final class ChunkManager {
    * @throws MetadataException UNAVAILABLE if fewer than minReplicas nodes are eligible
    */
   public List<NodeAddress> choosePipeline(int replication, List<String> exclude) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       List<NodeView> views = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
         views.add(n.view());
@@ -145,9 +136,7 @@ public final class ChunkManager {
         out.add(n.address());
       }
       return out;
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -156,8 +145,7 @@ public final class ChunkManager {
    * a write an earlier incarnation allocated and is protected like a pending allocation.
    */
   public void inherit(long reservedUpTo, long[] releasedByReplay) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       long now = now();
       garbage.inheritAllocations(reservedUpTo, now);
       for (long h : releasedByReplay) {
@@ -165,9 +153,7 @@ public final class ChunkManager {
           garbage.garbage(h, now);
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -175,12 +161,9 @@ public final class ChunkManager {
    * under {@code clientId}'s write lease, which this renews.
    */
   public void allocated(String clientId, long handle) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       garbage.allocated(clientId, handle, now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -188,22 +171,14 @@ public final class ChunkManager {
    * the uncommitted handles it lists, and returns those the master no longer keeps for it.
    */
   public List<Long> renewLease(String clientId, List<Long> handles) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       return garbage.renew(clientId, handles, h -> namespace.fileOf(h) != null, now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /** How long a write lease lasts unrenewed. */
   public Duration leaseTimeout() {
     return settings.leaseTimeout();
-  }
-
-  /** The fewest confirmed replicas a chunk of a file of {@code replication} needs to commit. */
-  private int replicasNeeded(int replication) {
-    return Math.min(settings.minReplicas(), replication);
   }
 
   /**
@@ -216,22 +191,19 @@ public final class ChunkManager {
    */
   public CompletableFuture<Void> awaitConfirmed(String clientId, String path,
       List<CommitChunk> chunks, int replication, Duration wait) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       long now = now();
       garbage.touch(clientId, now);
-      int need = replicasNeeded(replication);
+      int need = confirmations.needed(replication);
       List<CommitChunk> unconfirmed = new ArrayList<>();
       for (CommitChunk c : chunks) {
-        if (confirmedOrdinals(path, c, now).size() < need) {
+        if (confirmations.ordinals(path, c, now).size() < need) {
           unconfirmed.add(c);
         }
       }
       return unconfirmed.isEmpty() ? CompletableFuture.completedFuture(null)
           : waiters.add(path, unconfirmed, need, now + wait.toMillis());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /**
@@ -245,10 +217,9 @@ public final class ChunkManager {
    *     lower) chunkservers confirmed it
    */
   public List<String> confirm(String path, CommitChunk c, int replication) {
-    lock.readLock().lock();
-    try {
-      List<Integer> ordinals = confirmedOrdinals(path, c, now());
-      int need = replicasNeeded(replication);
+    return state.read(() -> {
+      List<Integer> ordinals = confirmations.ordinals(path, c, now());
+      int need = confirmations.needed(replication);
       if (ordinals.size() < need) {
         throw new MetadataException(Status.UNAVAILABLE, "chunk " + ChunkHandles.format(c.handle())
             + " of '" + path + "' has " + ordinals.size() + " replicas confirmed by chunkserver"
@@ -260,47 +231,7 @@ public final class ChunkManager {
         out.add(registry.byOrdinal(o).id());
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** For a waiting commit: how many confirmed {@code c}; "enough" if it can never commit. */
-  private int confirmations(String path, CommitChunk c, long now) {
-    try {
-      return confirmedOrdinals(path, c, now).size();
-    } catch (MetadataException e) {
-      return Integer.MAX_VALUE; // the commit's own check reports why
-    }
-  }
-
-  /** Live confirming nodes of {@code c}, in the commit's order, then the others. */
-  private List<Integer> confirmedOrdinals(String path, CommitChunk c, long now) {
-    GarbageTracker.Standing standing = garbage.standing(c.handle(), now);
-    if (standing != GarbageTracker.Standing.PROTECTED) {
-      throw new MetadataException(Status.LEASE_EXPIRED, "chunk "
-          + ChunkHandles.format(c.handle()) + " of '" + path + "' was released: "
-          + (standing == GarbageTracker.Standing.LEASE_EXPIRED
-              ? "its writer's lease expired (not renewed for " + settings.leaseTimeout().toMillis()
-                  + " ms)"
-              : "it is not an upload in progress on this master")
-          + "; write the file again");
-    }
-    List<Integer> reported = garbage.reportedWith(c.handle(), c.version(), c.length(),
-        c.digest());
-    List<Integer> out = new ArrayList<>(reported.size());
-    for (String id : c.replicaIds()) {
-      ChunkserverNode n = registry.get(id);
-      if (n != null && n.isLive() && reported.contains(n.ordinal()) && !out.contains(n.ordinal())) {
-        out.add(n.ordinal());
-      }
-    }
-    for (int o : reported) {
-      if (registry.byOrdinal(o).isLive() && !out.contains(o)) {
-        out.add(o);
-      }
-    }
-    return out;
+    });
   }
 
   /**
@@ -310,10 +241,9 @@ public final class ChunkManager {
    * who try the first location first, find the chunk in memory.
    */
   public void committed(String path, CommitChunk c) {
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       List<Integer> ordinals = garbage.standing(c.handle(), now())
-          == GarbageTracker.Standing.PROTECTED ? confirmedOrdinals(path, c, now()) : List.of();
+          == GarbageTracker.Standing.PROTECTED ? confirmations.ordinals(path, c, now()) : List.of();
       garbage.committed(c.handle());
       for (int o : ordinals) {
         if (replicas.add(c.handle(), o)) {
@@ -321,20 +251,12 @@ public final class ChunkManager {
         }
       }
       scheduler.check(c.handle());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    });
   }
 
   /** Ends the waits for reports that have run out (called periodically). */
   public void expireCommitWaits() {
-    List<CompletableFuture<Void>> due;
-    lock.writeLock().lock();
-    try {
-      due = waiters.due(now());
-    } finally {
-      lock.writeLock().unlock();
-    }
+    List<CompletableFuture<Void>> due = state.write(() -> waiters.due(now()));
     due.forEach(f -> f.complete(null));
   }
 
@@ -343,8 +265,7 @@ public final class ChunkManager {
     if (pairs.length == 0) {
       return;
     }
-    lock.writeLock().lock();
-    try {
+    state.write(() -> {
       long now = now();
       for (int i = 0; i < pairs.length; i += 2) {
         long h = pairs[i];
@@ -358,259 +279,7 @@ public final class ChunkManager {
           n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, pairs[i + 1], null));
         }
       }
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  // ------------------------------------------------------------------ chunkserver protocol
-
-  /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
-  public void register(RegisterRequest r, String observedHost) {
-    lock.writeLock().lock();
-    try {
-      registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
-          r.freeBytes(), now());
-      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
-          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  /**
-   * A pulse: updates space and liveness and hands out queued commands.
-   *
-   * @throws MetadataException NOT_REGISTERED for an unknown or DEAD node (it must re-register)
-   */
-  public PulseResponse pulse(PulseRequest p) {
-    lock.writeLock().lock();
-    try {
-      ChunkserverNode n = registered(p.nodeId());
-      n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), now());
-      return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  private ChunkserverNode registered(String id) {
-    ChunkserverNode n = registry.get(id);
-    if (n == null || !n.isLive()) {
-      throw new MetadataException(Status.NOT_REGISTERED, "chunkserver " + id
-          + " is not registered with master " + nodeId + "; register and send a full report");
-    }
-    return n;
-  }
-
-  /**
-   * A replica report, full (possibly in parts) or incremental. Replicas of chunks not yet
-   * committed are recorded with their content, for the commit to count; a commit waiting for them
-   * is woken (after the lock is released).
-   */
-  public void report(ReplicaReportRequest r) {
-    List<CompletableFuture<Void>> ready;
-    lock.writeLock().lock();
-    try {
-      ChunkserverNode n = registered(r.nodeId());
-      long now = now();
-      if (r.full() && r.part() == 0) {
-        // What the node held before may be gone (a wiped disk): only this report's content counts.
-        garbage.unconfirmAll(n.ordinal());
-      }
-      for (ReplicaInfo info : r.replicas()) {
-        if (namespace.fileOf(info.handle()) == null) {
-          garbage.replicaReported(info.handle(), n.ordinal(), info, now);
-        }
-      }
-      reconciler.report(n, r, now);
-      ready = waiters.isEmpty() ? List.of()
-          : waiters.ready(r.replicas(), (path, c) -> confirmations(path, c, now));
-    } finally {
-      lock.writeLock().unlock();
-    }
-    ready.forEach(f -> f.complete(null));
-  }
-
-  /** The outcome of a command: frees copy slots; a failed copy is retried elsewhere. */
-  public void commandResult(CommandResultRequest r) {
-    lock.writeLock().lock();
-    try {
-      ChunkserverNode n = registered(r.nodeId());
-      ChunkCommand c = r.command();
-      if (c.kind() == ChunkCommand.Kind.COPY) {
-        scheduler.onCopyResult(n, c, r.ok(), r.message());
-      } else if (c.kind() == ChunkCommand.Kind.VERIFY) {
-        badReports.done(c.handle(), n.ordinal());
-        if (r.ok()) {
-          log.info("{}: replica of chunk {} on {} verified good: the report against it was "
-              + "wrong", nodeId, ChunkHandles.format(c.handle()), n.id());
-        } else {
-          log.warn("{}: verifying chunk {} on {} failed: {}", nodeId,
-              ChunkHandles.format(c.handle()), n.id(), r.message());
-        }
-      } else if (!r.ok()) {
-        log.warn("{}: {} of chunk {} on {} failed: {}", nodeId, c.kind(),
-            ChunkHandles.format(c.handle()), n.id(), r.message());
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  /**
-   * A replica was reported to fail its checksums. From its holder ({@code fromHolder}: the
-   * scrubber, a verification or a copy found it, and the holder has quarantined it) the report
-   * is a fact: the location goes and the chunk is re-replicated. From anyone else (a reader) it is
-   * a claim: the holder is asked to verify the replica and nothing is removed on the claim alone;
-   * such claims are rate limited per {@code reporter}.
-   */
-  public void reportBad(ReportBadReplicaRequest r, boolean fromHolder, String reporter) {
-    lock.writeLock().lock();
-    try {
-      ChunkserverNode n = registry.get(r.nodeId());
-      if (n == null) {
-        log.debug("{}: bad replica report from {} names unknown chunkserver {}", nodeId,
-            reporter, r.nodeId());
-        return;
-      }
-      if (fromHolder) {
-        log.warn("{}: replica of chunk {} v{} on {} is corrupt (found by its holder): {}",
-            nodeId, ChunkHandles.format(r.handle()), r.version(), n.id(), r.reason());
-        badReports.done(r.handle(), n.ordinal());
-        suspects.remove(r.handle(), n.ordinal());
-        if (replicas.remove(r.handle(), n.ordinal())) {
-          n.chunkRemoved();
-        }
-        if (namespace.fileOf(r.handle()) != null) {
-          corrupt.add(r.handle());
-          scheduler.check(r.handle());
-        }
-        return;
-      }
-      if (!n.isLive() || !replicas.contains(r.handle(), n.ordinal())) {
-        log.debug("{}: {} reports chunk {} on {} bad, but it is not a live location there",
-            nodeId, reporter, ChunkHandles.format(r.handle()), n.id());
-        return;
-      }
-      switch (badReports.admit(reporter, r.handle(), n.ordinal(), now())) {
-        case VERIFY -> {
-          log.warn("{}: {} reports the replica of chunk {} on {} bad ({}): asking {} to verify "
-              + "it", nodeId, reporter, ChunkHandles.format(r.handle()), n.id(), r.reason(),
-              n.id());
-          n.enqueue(new ChunkCommand(ChunkCommand.Kind.VERIFY, r.handle(), r.version(), null));
-        }
-        case ALREADY_VERIFYING -> log.debug("{}: chunk {} on {} is already being verified",
-            nodeId, ChunkHandles.format(r.handle()), n.id());
-        case REFUSED -> {
-          if (badReports.refused() % 1000 == 1) {
-            log.warn("{}: bad replica reports refused ({} so far): {} sends too many, or {} "
-                + "verifications are in flight", nodeId, badReports.refused(), reporter,
-                badReports.inFlight());
-          }
-        }
-        default -> throw new IllegalStateException();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  // ------------------------------------------------------------------ periodic work
-
-  /**
-   * The periodic work, as named steps: liveness, location completeness, votes, garbage
-   * collection, re-replication, deferred deletions; then the health summary {@code cluster}
-   * answers from, refreshed under the read lock at most every {@link #HEALTH_PERIOD_MILLIS}.
-   */
-  public void tick() {
-    lock.writeLock().lock();
-    try {
-      tickLocked(now());
-    } finally {
-      lock.writeLock().unlock();
-    }
-    refreshHealth();
-  }
-
-  private void tickLocked(long now) {
-    checkLiveness(now);
-    if (!locationsComplete) {
-      updateLocationsComplete(now);
-    }
-    if (!locationsComplete) {
-      return; // nothing is voted, deleted or copied on the strength of partial reports
-    }
-    votes.resolveAll();
-    collectGarbage(now);
-    scheduler.schedule(now);
-    releaseDeferredDeletions();
-    forgetRepairedCorruption();
-  }
-
-  /** Nodes silent for deadAfter go DEAD; their chunks are queued for re-replication. */
-  private void checkLiveness(long now) {
-    for (ChunkserverNode dead : liveness.check(now)) {
-      long[] held = replicas.handlesOf(dead.ordinal());
-      log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
-          + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
-      scheduler.onNodeDead(dead);
-      deletions.forgetNode(dead.ordinal());
-      badReports.forgetNode(dead.ordinal());
-      for (long h : held) {
-        reconciler.removeLocation(h, dead);
-      }
-    }
-  }
-
-  /** Bad replicas whose chunks are back at their goal (or gone) are deleted now. */
-  private void releaseDeferredDeletions() {
-    int liveNodes = registry.live().size();
-    deletions.releaseDeferred((h, badHolders) -> {
-      FileNode f = namespace.fileOf(h);
-      int live = scheduler.liveReplicas(h);
-      return f == null
-          || (live > 0 && live >= Math.min(f.replication(), liveNodes - badHolders));
-    }, registry::byOrdinal);
-  }
-
-  /** A chunk stops counting as corrupt once no suspect is left and its goal is met. */
-  private void forgetRepairedCorruption() {
-    corrupt.removeIf(h -> {
-      FileNode f = namespace.fileOf(h);
-      return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
     });
-  }
-
-  /** Recomputes the whole-namespace health summary if it is older than its period. */
-  private void refreshHealth() {
-    long now = now();
-    if (rootHealth != null && now - rootHealthAt < HEALTH_PERIOD_MILLIS) {
-      return;
-    }
-    lock.readLock().lock();
-    try {
-      rootHealth = health.scan("/");
-      rootHealthAt = now;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** Unknown replicas past their grace, per node, through the deletion guard. */
-  private void collectGarbage(long now) {
-    if (!deletions.collectionAllowed(now, locationsComplete)) {
-      return;
-    }
-    Map<Integer, List<GarbageTracker.Candidate>> due = new HashMap<>();
-    garbage.collect(now, h -> namespace.fileOf(h) != null,
-        c -> due.computeIfAbsent(c.ordinal(), k -> new ArrayList<>()).add(c));
-    for (Map.Entry<Integer, List<GarbageTracker.Candidate>> e : due.entrySet()) {
-      ChunkserverNode n = registry.byOrdinal(e.getKey());
-      if (n.isLive()) {
-        deletions.collect(n, e.getValue(), n.chunks());
-      }
-    }
   }
 
   /**
@@ -621,8 +290,7 @@ public final class ChunkManager {
    * @throws MetadataException NOT_FOUND if no chunkserver is called {@code node}
    */
   public long actOnHeldDeletions(boolean release, String node) {
-    lock.writeLock().lock();
-    try {
+    return state.write(() -> {
       java.util.function.IntPredicate select;
       if (node.isEmpty()) {
         select = o -> true;
@@ -651,53 +319,19 @@ public final class ChunkManager {
       log.warn("{}: an operator {} {} held replica deletions{}", nodeId,
           release ? "released" : "discarded", n, node.isEmpty() ? "" : " on " + node);
       return n;
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  private void updateLocationsComplete(long now) {
-    boolean[] all = {true};
-    namespace.forEachHandle(h -> {
-      if (all[0] && replicas.holders(h).length == 0 && !suspects.has(h)) {
-        all[0] = false;
-      }
     });
-    boolean reportsIn = now - startMillis >= settings.deadAfter().toMillis();
-    for (ChunkserverNode n : registry.all()) {
-      if (n.isLive() && !n.fullReportDone()) {
-        reportsIn = false;
-      }
-    }
-    if (all[0] || reportsIn) {
-      locationsComplete = true;
-      log.info("{}: replica locations complete ({}) after {} ms", nodeId,
-          all[0] ? "every chunk has a reported replica" : "every live chunkserver has reported",
-          now - startMillis);
-      for (ChunkserverNode n : registry.all()) {
-        for (long h : replicas.handlesOf(n.ordinal())) {
-          scheduler.check(h);
-        }
-      }
-      namespace.forEachHandle(h -> {
-        if (replicas.holders(h).length == 0) {
-          scheduler.check(h);
-        }
-      });
-    }
   }
 
   // ------------------------------------------------------------------ queries
 
   /** Whether reports cover the namespace since start-up (see class comment). */
   public boolean locationsComplete() {
-    return locationsComplete;
+    return locations.complete();
   }
 
   /** Live replicas of {@code handle}, for readers. */
   public List<NodeAddress> liveLocations(long handle) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       int[] holders = replicas.holders(handle);
       List<NodeAddress> out = new ArrayList<>(holders.length);
       for (int o : holders) {
@@ -707,15 +341,12 @@ public final class ChunkManager {
         }
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   public ClusterStatusResponse clusterStatus(String masterId, String clusterId,
       long uptimeMillis) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       long now = now();
       List<NodeStatus> nodes = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
@@ -724,21 +355,19 @@ public final class ChunkManager {
             n.copiesInFlight()));
       }
       // The tick keeps this summary current; no scan of the namespace per request.
-      HealthScanner.Health h = rootHealth != null ? rootHealth : health.scan("/");
+      HealthScanner.Health h = healthSummary.current();
       return new ClusterStatusResponse(masterId, nodes, namespace.fileCount(),
           namespace.directoryCount(), namespace.chunkCount(), h.underReplicated(),
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
-          scheduler.inFlight(), locationsComplete, uptimeMillis, clusterId,
+          scheduler.inFlight(), locations.complete(), uptimeMillis, clusterId,
           deletions.heldCount());
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   public FsckResponse fsck(String path) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       HealthScanner.Health h = health.scan(path);
+      boolean locationsComplete = locations.complete();
       // Until reports cover the namespace a chunk without a location may just be unreported:
       // never call it lost (CORRUPT) then, but never HEALTHY either.
       String status = h.missing() > 0 && locationsComplete ? "CORRUPT"
@@ -756,42 +385,31 @@ public final class ChunkManager {
       return new FsckResponse(h.files(), h.chunks(), h.healthy(), h.underReplicated(),
           h.overReplicated(), h.corrupt(), h.missing(), votes.decisions(), scheduler.queueSize(),
           locationsComplete, status, problems, held);
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** Re-replication queue in scheduling order (for tests and diagnostics). */
   public List<Long> replicationQueue() {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       return scheduler.queueInPriorityOrder();
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** A node's state, or null (for tests and diagnostics). */
   public ChunkserverNode node(String id) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       return registry.get(id);
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /** Ids of the nodes holding {@code handle} (live or not). */
   public List<String> holders(long handle) {
-    lock.readLock().lock();
-    try {
+    return state.read(() -> {
       List<String> out = new ArrayList<>();
       for (int o : replicas.holders(handle)) {
         out.add(registry.byOrdinal(o).id());
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 }

@@ -5,6 +5,7 @@ import dev.granary.master.MasterServer;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.journal.Op;
 import dev.granary.master.journal.OpApplier;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.wire.Role;
@@ -195,7 +196,7 @@ public final class MasterBench {
         // add its own ~25 MB to the per-file figure.
         Op op = new Op.Commit("", i, 1_700_000_000_000L + i,
             "/big/d" + (i / 1000) + "/f" + (i % 1000), false, 3, 64L << 20,
-            new long[] {i + 1, 1, 64L << 20, 0x5eed0000L + i});
+            List.of(new ChunkRecord(i + 1, 1, 64L << 20, 0x5eed0000L + i)));
         OpApplier.apply(image, op);
         last = store.journal().append(op);
       }
@@ -229,7 +230,7 @@ public final class MasterBench {
       if (i % 1000 == 0) {
         ns.mkdir("/big/d" + (i / 1000), true, 1);
       }
-      ns.commit("/big/d" + (i / 1000) + "/f" + (i % 1000), false, 3, 64L << 20, new long[0], 1);
+      ns.commit("/big/d" + (i / 1000) + "/f" + (i % 1000), false, 3, 64L << 20, List.of(), 1);
     }
     long after = usedHeap();
     print("heap_per_empty_file", "bytes", new double[] {(after - before) / (double) files},

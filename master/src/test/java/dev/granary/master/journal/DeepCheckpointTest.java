@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
@@ -12,6 +13,7 @@ import dev.granary.master.testing.SmallStack;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class DeepCheckpointTest {
       p.append("/a");
       loader.directory(p.toString(), i);
     }
-    loader.file(p + "/f", 7, 3, 1 << 20, new long[] {1, 1, 100, 5});
+    loader.file(p + "/f", 7, 3, 1 << 20, List.of(new ChunkRecord(1, 1, 100, 5)));
     image.setLastSeq(SEQ);
     image.setReservedUpTo(100);
     image.retryCache().put("c", 1, new dev.granary.wire.msg.DeleteResponse(0, 0), 1, null);

@@ -1,7 +1,10 @@
 package dev.granary.master.journal;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /** Generates random namespace operations and applies them as the metadata service would. */
@@ -37,12 +40,11 @@ final class JournalHarness {
       case 1:
       case 2:
         int n = random.nextInt(3);
-        long[] chunks = new long[n * 4];
+        List<ChunkRecord> chunks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          chunks[i * 4] = nextHandle++;
-          chunks[i * 4 + 1] = 1;
-          chunks[i * 4 + 2] = random.nextInt(1 << 20);
-          chunks[i * 4 + 3] = random.nextLong();
+          long handle = nextHandle++;
+          long length = random.nextInt(1 << 20);
+          chunks.add(new ChunkRecord(handle, 1, length, random.nextLong()));
         }
         return new Op.Commit("c", id, time, path(), random.nextInt(3) == 0, 1 + random.nextInt(3),
             1 << 20, chunks);

@@ -27,7 +27,7 @@ class DeepTreeTest {
       p.append("/a");
       loader.directory(p.toString(), i);
     }
-    loader.file(p + "/f", 7, 3, 1 << 20, new long[] {1, 1, 100, 5});
+    loader.file(p + "/f", 7, 3, 1 << 20, List.of(new ChunkRecord(1, 1, 100, 5)));
     return ns;
   }
 

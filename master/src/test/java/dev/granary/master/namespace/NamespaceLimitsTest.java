@@ -55,7 +55,7 @@ class NamespaceLimitsTest {
   @Test
   void everyOperationRefusesAPathBeyondTheLimits() {
     ns.mkdir("/d", false, 1);
-    ns.commit("/d/f", false, 1, 1024, new long[] {1, 1, 10, 2}, 1);
+    ns.commit("/d/f", false, 1, 1024, List.of(new ChunkRecord(1, 1, 10, 2)), 1);
     List<String> before = everything();
     for (Map.Entry<String, String> bad : BAD.entrySet()) {
       String p = bad.getKey();
@@ -63,7 +63,7 @@ class NamespaceLimitsTest {
       List<Consumer<String>> ops = List.of(
           x -> ns.mkdir(x, true, 5),
           x -> ns.mkdir(x, false, 5),
-          x -> ns.commit(x, true, 1, 1024, new long[] {9, 1, 10, 2}, 5),
+          x -> ns.commit(x, true, 1, 1024, List.of(new ChunkRecord(9, 1, 10, 2)), 5),
           x -> ns.delete(x, true, 5),
           x -> ns.rename(x, "/d/g", 5),
           x -> ns.rename("/d/f", x, 5),
@@ -85,7 +85,7 @@ class NamespaceLimitsTest {
     assertEquals(deepest, ns.mkdir(deepest, true, 1).path());
     assertEquals(Limits.MAX_PATH_BYTES / 2, ns.directoryCount());
     String longName = "/" + "é".repeat(127) + "x";
-    ns.commit(longName, false, 1, 1024, new long[0], 2);
+    ns.commit(longName, false, 1, 1024, List.of(), 2);
     assertEquals(longName, ns.stat(longName).path());
     // Characters above the C0 range and DEL are names like any other.
     assertTrue(ns.mkdir("/tab\u00a0nbsp \u0080 日本", false, 3).directory());
@@ -104,7 +104,7 @@ class NamespaceLimitsTest {
   void aMoveMayNotMakeAnyPathLongerThanTheLimit() {
     String deep = "/src" + "/a".repeat(2000); // 4004 bytes
     ns.mkdir(deep, true, 1);
-    ns.commit(deep + "/f", false, 1, 1024, new long[0], 1);
+    ns.commit(deep + "/f", false, 1, 1024, List.of(), 1);
     ns.mkdir("/dst" + "/b".repeat(45), true, 1);
     // The moved directory's own path is short; a file 2,000 levels below it would not be.
     refused("'/dst/b/b/b", () -> ns.rename("/src", "/dst" + "/b".repeat(45), 2));
@@ -114,13 +114,13 @@ class NamespaceLimitsTest {
     // Into a directory: the final path is the destination plus the source's name.
     String longDir = "/x".repeat(2046) + "/y"; // 4094 bytes
     ns.mkdir(longDir, true, 3);
-    ns.commit("/file", false, 1, 1024, new long[0], 3);
+    ns.commit("/file", false, 1, 1024, List.of(), 3);
     refused("it would be 4099 bytes", () -> ns.rename("/file", longDir, 4));
     // Shorter or equal is always fine, deep or not; a short subtree moves anywhere in reach.
     ns.rename("/src", "/s", 5);
-    ns.commit("/s/a/short", false, 1, 1024, new long[0], 6);
+    ns.commit("/s/a/short", false, 1, 1024, List.of(), 6);
     ns.mkdir("/m", false, 6);
-    ns.commit("/m/g", false, 1, 1024, new long[0], 6);
+    ns.commit("/m/g", false, 1, 1024, List.of(), 6);
     assertEquals("/x".repeat(2046) + "/m", ns.rename("/m", "/x".repeat(2046), 7).path());
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.function.Executable;
 class NamespaceTest {
   private final Namespace ns = new Namespace();
 
-  private static long[] chunk(long handle) {
-    return new long[] {handle, 1, 100, 7};
+  private static List<ChunkRecord> chunk(long handle) {
+    return List.of(new ChunkRecord(handle, 1, 100, 7));
   }
 
   private static void fails(Status status, String fragment, Executable op) {
@@ -53,7 +53,7 @@ class NamespaceTest {
     ns.mkdir("/a/b/c", true, 1);
     assertEquals(3, ns.directoryCount());
     ns.mkdir("/a/b", true, 2);
-    ns.commit("/a/f", false, 3, 1024, new long[0], 3);
+    ns.commit("/a/f", false, 3, 1024, List.of(), 3);
     fails(Status.ALREADY_EXISTS, "/a/f", () -> ns.mkdir("/a/f", true, 4));
     fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", true, 4));
     fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", false, 4));
@@ -66,14 +66,14 @@ class NamespaceTest {
     assertEquals(1, e.chunkCount());
     assertEquals(2, ns.directoryCount());
     fails(Status.ALREADY_EXISTS, "/x/y/f", () -> ns.commit("/x/y/f", false, 3, 1024,
-        new long[0], 6));
-    fails(Status.IS_A_DIRECTORY, "/x/y", () -> ns.commit("/x/y", true, 3, 1024, new long[0], 6));
-    fails(Status.IS_A_DIRECTORY, "'/'", () -> ns.commit("/", true, 3, 1024, new long[0], 6));
+        List.of(), 6));
+    fails(Status.IS_A_DIRECTORY, "/x/y", () -> ns.commit("/x/y", true, 3, 1024, List.of(), 6));
+    fails(Status.IS_A_DIRECTORY, "'/'", () -> ns.commit("/", true, 3, 1024, List.of(), 6));
     fails(Status.NOT_A_DIRECTORY, "/x/y/f", () -> ns.commit("/x/y/f/g", false, 3, 1024,
-        new long[0], 6));
+        List.of(), 6));
     fails(Status.INVALID_ARGUMENT, "another file", () -> ns.commit("/other", false, 3, 1024,
         chunk(1), 6));
-    long[] twice = {2, 1, 1, 1, 2, 1, 1, 1};
+    List<ChunkRecord> twice = List.of(new ChunkRecord(2, 1, 1, 1), new ChunkRecord(2, 1, 1, 1));
     fails(Status.INVALID_ARGUMENT, "twice", () -> ns.commit("/other", false, 3, 1024, twice, 6));
     assertEquals(1, ns.fileCount());
     assertEquals(1, ns.chunkCount());
@@ -82,7 +82,8 @@ class NamespaceTest {
 
   @Test
   void overwriteReplacesAndReturnsGarbage() {
-    ns.commit("/f", false, 3, 1024, new long[] {1, 1, 10, 1, 2, 1, 10, 2}, 1);
+    ns.commit("/f", false, 3, 1024, List.of(new ChunkRecord(1, 1, 10, 1),
+        new ChunkRecord(2, 1, 10, 2)), 1);
     Namespace.CommitResult r = ns.commit("/f", true, 2, 1024, chunk(3), 2);
     assertArrayEquals(new long[] {1, 1, 2, 1}, r.garbage());
     assertEquals(1, ns.fileCount());
@@ -94,7 +95,7 @@ class NamespaceTest {
 
   @Test
   void emptyFileHasNoChunks() {
-    FileEntry e = ns.commit("/empty", false, 3, 1024, new long[0], 1).entry();
+    FileEntry e = ns.commit("/empty", false, 3, 1024, List.of(), 1).entry();
     assertEquals(0, e.chunkCount());
     assertEquals(0, e.size());
     assertEquals(0, ns.chunkCount());
@@ -124,7 +125,7 @@ class NamespaceTest {
     ns.mkdir("/b", false, 1);
     fails(Status.NOT_FOUND, "/nope", () -> ns.rename("/nope", "/b", 2));
     fails(Status.NOT_FOUND, "/missing", () -> ns.rename("/a/f", "/missing/g", 2));
-    ns.commit("/b/g", false, 3, 1024, new long[0], 2);
+    ns.commit("/b/g", false, 3, 1024, List.of(), 2);
     fails(Status.ALREADY_EXISTS, "/b/g", () -> ns.rename("/a/f", "/b/g", 3));
     fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a/sub", 3));
     fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a", 3));
@@ -140,7 +141,7 @@ class NamespaceTest {
   @Test
   void listingIsSortedPagedAndListsFiles() {
     for (String n : List.of("b", "a", "é", "c", "Z")) {
-      ns.commit("/d/" + n, false, 3, 1024, new long[0], 1);
+      ns.commit("/d/" + n, false, 3, 1024, List.of(), 1);
     }
     assertEquals(List.of("Z", "a", "b", "c", "é"), names("/d"));
     Namespace.Listing page = ns.list("/d", "a", 2);

@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.master.liveness.NodeState;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
-import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.RegisterRequest;
@@ -25,7 +28,6 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -35,21 +37,25 @@ class ChunkManagerTest {
   private static final long LENGTH = 1000;
   private final MutableClock clock = new MutableClock(1_000_000);
   private final MutableTicker ticker = new MutableTicker();
-  private final Namespace ns = new Namespace();
+  private final MasterState state = new MasterState(new MetadataImage());
+  private final Namespace ns = state.namespace();
   private final List<long[]> digestRecords = new ArrayList<>();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       Duration.ofMinutes(2), Duration.ofSeconds(30));
-  private final ChunkManager cm = new ChunkManager("m", settings, ns, new RoundRobinPlacement(),
-      ticker, new ReentrantReadWriteLock(), (h, l, d) -> {
+  private final ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(),
+      ticker, (h, l, d) -> {
         digestRecords.add(new long[] {h, l, d});
         ns.setChunkDigest(h, l, d);
       });
+  private final ChunkManager cm = parts.manager();
+  private final ChunkserverProtocol protocol = parts.protocol();
+  private final Tick tick = parts.tick();
 
   private void register(String... ids) {
     for (String id : ids) {
-      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
+      protocol.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+      protocol.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
     }
   }
 
@@ -68,13 +74,13 @@ class ChunkManagerTest {
 
   /** The commit itself, of replicas already reported. */
   private void committed(String path, long handle, long version, int goal, String... holders) {
-    ns.commit(path, false, goal, 1 << 20, new long[] {handle, version, LENGTH, DIGEST},
+    ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
         clock.millis());
     cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
   }
 
   private List<ChunkCommand> pulse(String id) {
-    return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
+    return protocol.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
   }
 
   private void pulseAll(String... ids) {
@@ -84,7 +90,7 @@ class ChunkManagerTest {
   }
 
   private void report(String id, long handle, long version, long length, long digest) {
-    cm.report(new ReplicaReportRequest(id, false, 0, false,
+    protocol.report(new ReplicaReportRequest(id, false, 0, false,
         List.of(new ReplicaInfo(handle, version, length, digest)), List.of()));
   }
 
@@ -93,10 +99,10 @@ class ChunkManagerTest {
     register("n1", "n2");
     ticker.advance(Duration.ofSeconds(9));
     pulse("n2");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.LIVE, cm.node("n1").state());
     ticker.advance(Duration.ofSeconds(1));
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n1").state());
     assertEquals(NodeState.LIVE, cm.node("n2").state());
     MetadataException e = assertThrows(MetadataException.class, () -> pulse("n1"));
@@ -128,7 +134,7 @@ class ChunkManagerTest {
     file("/c", 3, 3, "n3", "n4", "n5");
     ticker.advance(Duration.ofSeconds(10));
     pulseAll("n1", "n2", "n4", "n5");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n3").state());
     // With a copy slot per node, only some copies start; the chunk with one live replica first.
     List<ChunkCommand> copies = new ArrayList<>();
@@ -149,7 +155,7 @@ class ChunkManagerTest {
       for (ChunkCommand c : copies) {
         report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
       }
-      cm.tick();
+      tick.run();
       copies.clear();
       for (String id : List.of("n1", "n2", "n4", "n5")) {
         copies.addAll(pulse(id));
@@ -158,7 +164,7 @@ class ChunkManagerTest {
     for (ChunkCommand c : copies) {
       report(c.target().id(), c.handle(), 1, LENGTH, DIGEST);
     }
-    cm.tick();
+    tick.run();
     FsckResponse f = cm.fsck("/");
     assertEquals(3, f.healthy(), f.problems().toString());
     assertEquals("HEALTHY", f.status());
@@ -177,16 +183,16 @@ class ChunkManagerTest {
   void failedAndTimedOutCopiesAreRetried() {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2");
-    cm.tick();
+    tick.run();
     ChunkCommand first = firstCopy();
-    cm.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
+    protocol.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
     assertEquals(0, cm.node(first.target().id()).copiesInFlight());
-    cm.tick();
+    tick.run();
     ChunkCommand second = firstCopy();
     assertNotEquals(first.target().id(), second.target().id(), "another target");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2", "n3", "n4");
-    cm.tick();
+    tick.run();
     ChunkCommand third = firstCopy();
     assertEquals(1, third.handle());
   }
@@ -232,11 +238,11 @@ class ChunkManagerTest {
     cm.allocated("client", 42);
     report("n1", 41, 1, 10, 1);
     report("n1", 42, 1, 10, 1);
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     List<ChunkCommand> cmds = pulse("n1");
     assertEquals(List.of(41L), cmds.stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "only the abandoned, non-pending handle");
@@ -244,7 +250,7 @@ class ChunkManagerTest {
     // The writer never commits nor renews: once its lease expires its replica is garbage too.
     ticker.advance(Duration.ofMinutes(2));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(42L), pulse("n1").stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()));
   }
@@ -261,7 +267,7 @@ class ChunkManagerTest {
         .collect(Collectors.toList()), "replayed garbage goes at once");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"), "a write of the previous incarnation may still commit");
     // It commits against the new master: kept for good.
     assertEquals(List.of(), cm.renewLease("client", List.of(70L)), "its writer renews");
@@ -270,7 +276,7 @@ class ChunkManagerTest {
     committed("/late", 70, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     assertEquals(List.of("n1", "n2"), cm.holders(70));
   }
@@ -282,11 +288,11 @@ class ChunkManagerTest {
     report("n1", 80, 1, 10, 1);
     ticker.advance(Duration.ofSeconds(100));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     ticker.advance(Duration.ofSeconds(21));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(80L), pulse("n1").stream().map(ChunkCommand::handle)
         .collect(Collectors.toList()), "an abandoned write of the old incarnation is collected");
   }
@@ -300,7 +306,7 @@ class ChunkManagerTest {
     committed("/p", 50, 1, 2, "n1", "n2");
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), pulse("n1"));
     assertEquals(List.of("n1", "n2"), cm.holders(50));
   }
@@ -337,7 +343,7 @@ class ChunkManagerTest {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     report("n3", 1, 1, LENGTH, 999);
-    cm.tick();
+    tick.run();
     assertEquals(List.of("n1", "n2"), cm.holders(1));
     FsckResponse f = cm.fsck("/");
     assertEquals(1, f.votes());
@@ -348,11 +354,11 @@ class ChunkManagerTest {
     assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE));
     ChunkCommand copy = firstCopy();
     assertEquals("n4", copy.target().id());
-    cm.tick();
+    tick.run();
     assertTrue(pulse("n3").stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.DELETE),
         "not while the copy is in flight");
     report("n4", 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.DELETE, 1, 1, null)), pulse("n3"));
     assertEquals("HEALTHY", cm.fsck("/").status());
   }
@@ -363,7 +369,7 @@ class ChunkManagerTest {
     commit("/s", 9, 2, 3, "n1");
     report("n2", 9, 1, LENGTH, 555);
     report("n3", 9, 1, LENGTH, 555);
-    cm.tick();
+    tick.run();
     assertEquals(0, cm.fsck("/").votes(), "two stale replicas must not outvote the current one");
     assertEquals(DIGEST, ns.fileOf(9).digest(0));
     assertTrue(digestRecords.isEmpty());
@@ -377,12 +383,12 @@ class ChunkManagerTest {
     file("/a", 1, 3, "n1");
     report("n2", 1, 1, LENGTH, 555);
     report("n3", 1, 1, LENGTH, 555);
-    cm.tick();
+    tick.run();
     assertEquals(1, digestRecords.size());
     assertEquals(555, ns.fileOf(1).digest(0));
     // Three nodes, two good replicas: the loser's node is the only place for the third copy, so
     // the loser goes now (two verified replicas remain).
-    cm.tick();
+    tick.run();
     assertEquals(ChunkCommand.Kind.DELETE, pulse("n1").get(0).kind());
     assertEquals(List.of("n2", "n3"), cm.holders(1).stream().sorted()
         .collect(Collectors.toList()));
@@ -393,7 +399,7 @@ class ChunkManagerTest {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     report("n4", 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     int deletes = 0;
     for (String id : List.of("n1", "n2", "n3", "n4")) {
       deletes += (int) pulse(id).stream().filter(c -> c.kind() == ChunkCommand.Kind.DELETE)
@@ -408,9 +414,9 @@ class ChunkManagerTest {
     register("n1", "n2", "n3");
     file("/a", 1, 2, "n1", "n2");
     file("/b", 2, 2, "n1", "n2");
-    cm.report(new ReplicaReportRequest("n1", true, 0, false,
+    protocol.report(new ReplicaReportRequest("n1", true, 0, false,
         List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
-    cm.report(new ReplicaReportRequest("n1", true, 1, true, List.of(), List.of()));
+    protocol.report(new ReplicaReportRequest("n1", true, 1, true, List.of(), List.of()));
     assertEquals(List.of("n2"), cm.holders(2));
     assertEquals(List.of("n1", "n2"), cm.holders(1));
   }
@@ -419,17 +425,17 @@ class ChunkManagerTest {
   void aReplicaItsHolderFoundBadIsDroppedAndReplaced() {
     register("n1", "n2", "n3");
     file("/a", 1, 2, "n1", "n2");
-    cm.tick();
+    tick.run();
     // The holder quarantined it already: the master drops the location, sends no DELETE.
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), true, "n1");
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), true, "n1");
     assertEquals(List.of("n2"), cm.holders(1));
     assertEquals(List.of(), pulse("n1"));
     assertEquals(1, cm.fsck("/").corrupt());
-    cm.tick();
+    tick.run();
     ChunkCommand copy = pulse("n2").get(0);
     assertEquals(ChunkCommand.Kind.COPY, copy.kind());
     report(copy.target().id(), 1, 1, LENGTH, DIGEST);
-    cm.tick();
+    tick.run();
     FsckResponse f = cm.fsck("/");
     assertEquals(0, f.corrupt());
     assertEquals("HEALTHY", f.status());
@@ -439,16 +445,16 @@ class ChunkManagerTest {
   void aReadersReportOnlyAsksTheHolderToVerify() {
     register("n1", "n2", "n3");
     file("/a", 1, 3, "n1", "n2", "n3");
-    cm.tick();
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
-    cm.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    tick.run();
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
+    protocol.reportBad(new ReportBadReplicaRequest(1, 1, "n1", "checksum mismatch"), false, "c1");
     assertEquals(List.of("n1", "n2", "n3"), cm.holders(1), "nothing removed on a claim");
     List<ChunkCommand> cmds = pulse("n1");
     assertEquals(List.of(new ChunkCommand(ChunkCommand.Kind.VERIFY, 1, 1, null)), cmds,
         "one verification, however often it is reported meanwhile");
     // The holder found it good: the claim was wrong, nothing changes.
-    cm.commandResult(new CommandResultRequest("n1", cmds.get(0), true, "verified"));
-    cm.tick();
+    protocol.commandResult(new CommandResultRequest("n1", cmds.get(0), true, "verified"));
+    tick.run();
     assertEquals(List.of("n1", "n2", "n3"), cm.holders(1));
     assertEquals("HEALTHY", cm.fsck("/").status());
   }
@@ -459,22 +465,22 @@ class ChunkManagerTest {
     for (int h = 1; h <= 3; h++) {
       file("/f" + h, h, 3, "n1", "n2", "n3");
     }
-    cm.tick();
+    tick.run();
     int verifications = 0;
     for (int round = 0; round < 50; round++) {
       for (int h = 1; h <= 3; h++) {
         for (String n : List.of("n1", "n2", "n3")) {
-          cm.reportBad(new ReportBadReplicaRequest(h, 1, n, "lies"), false, "liar");
+          protocol.reportBad(new ReportBadReplicaRequest(h, 1, n, "lies"), false, "liar");
         }
       }
       for (String n : List.of("n1", "n2", "n3")) {
         for (ChunkCommand c : pulse(n)) {
           assertEquals(ChunkCommand.Kind.VERIFY, c.kind(), "only verifications: " + c);
           verifications++;
-          cm.commandResult(new CommandResultRequest(n, c, true, "verified"));
+          protocol.commandResult(new CommandResultRequest(n, c, true, "verified"));
         }
       }
-      cm.tick();
+      tick.run();
     }
     assertTrue(verifications <= BadReplicaReports.BURST + 1,
         "the liar is rate limited: " + verifications + " verifications");
@@ -482,41 +488,41 @@ class ChunkManagerTest {
       assertEquals(List.of("n1", "n2", "n3"), cm.holders(h));
     }
     // Another reporter is not starved by the liar.
-    cm.reportBad(new ReportBadReplicaRequest(2, 1, "n2", "really bad"), false, "honest");
+    protocol.reportBad(new ReportBadReplicaRequest(2, 1, "n2", "really bad"), false, "honest");
     assertEquals(ChunkCommand.Kind.VERIFY, pulse("n2").get(0).kind());
   }
 
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
-    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> { });
-    assertFalse(fresh.locationsComplete());
-    fresh.tick();
-    assertFalse(fresh.locationsComplete());
-    assertEquals("DEGRADED", fresh.fsck("/").status());
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    fresh.report(new ReplicaReportRequest("n1", true, 0, true,
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
+    ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> { });
+    assertFalse(fresh.manager().locationsComplete());
+    fresh.tick().run();
+    assertFalse(fresh.manager().locationsComplete());
+    assertEquals("DEGRADED", fresh.manager().fsck("/").status());
+    fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    fresh.protocol().report(new ReplicaReportRequest("n1", true, 0, true,
         List.of(new ReplicaInfo(1, 1, LENGTH, DIGEST)), List.of()));
-    fresh.tick();
-    assertTrue(fresh.locationsComplete());
-    assertEquals("HEALTHY", fresh.fsck("/").status());
+    fresh.tick().run();
+    assertTrue(fresh.manager().locationsComplete());
+    assertEquals("HEALTHY", fresh.manager().fsck("/").status());
   }
 
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
-    ns.commit("/a", false, 1, 1 << 20, new long[] {1, 1, LENGTH, DIGEST}, 1);
-    ChunkManager fresh = new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> { });
-    fresh.register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    fresh.report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
-    fresh.tick();
-    assertFalse(fresh.locationsComplete());
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
+    ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> { });
+    fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    fresh.protocol().report(new ReplicaReportRequest("n1", true, 0, true, List.of(), List.of()));
+    fresh.tick().run();
+    assertFalse(fresh.manager().locationsComplete());
     ticker.advance(Duration.ofSeconds(10));
-    fresh.pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
-    fresh.tick();
-    assertTrue(fresh.locationsComplete());
-    FsckResponse f = fresh.fsck("/");
+    fresh.protocol().pulse(new PulseRequest("n1", 1L << 40, 0, 1L << 40, 0));
+    fresh.tick().run();
+    assertTrue(fresh.manager().locationsComplete());
+    FsckResponse f = fresh.manager().fsck("/");
     assertEquals(1, f.missing());
     assertEquals("CORRUPT", f.status());
   }
@@ -536,7 +542,7 @@ class ChunkManagerTest {
     report("n1", 7, 1, 10, 1);
     ticker.advance(Duration.ofMinutes(10).minusSeconds(20));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(7L), deletesOn("n1"), "after both the delay and the grace");
   }
 
@@ -552,7 +558,7 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"), "held, not deleted");
     assertEquals(5, cm.clusterStatus("m", "c", 0).deletionsHeld());
     FsckResponse f = cm.fsck("/");
@@ -561,7 +567,7 @@ class ChunkManagerTest {
     // Later ticks do not carry them out either.
     ticker.advance(Duration.ofMinutes(5));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     // The operator discards two by node (nothing deleted), then releases the rest.
     assertThrows(MetadataException.class, () -> cm.actOnHeldDeletions(false, "nope"));
@@ -580,15 +586,15 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(4, cm.actOnHeldDeletions(false, ""));
     // Reported again (a new full report): never proposed again by this master.
-    cm.report(new ReplicaReportRequest("n1", true, 0, true, List.of(
+    protocol.report(new ReplicaReportRequest("n1", true, 0, true, List.of(
         new ReplicaInfo(10, 1, LENGTH, DIGEST), new ReplicaInfo(11, 1, LENGTH, DIGEST)),
         List.of()));
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }
@@ -604,7 +610,7 @@ class ChunkManagerTest {
     report("n1", 5000, 1, LENGTH, DIGEST);
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(), deletesOn("n1"));
     assertEquals(1, cm.fsck("/").deletionsHeld());
   }
@@ -618,7 +624,7 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1");
-    cm.tick();
+    tick.run();
     assertEquals(List.of(1L, 2L, 3L, 4L), deletesOn("n1"), "all of n1's replicas, yet not held");
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }
@@ -632,11 +638,11 @@ class ChunkManagerTest {
     }
     ticker.advance(Duration.ofMinutes(11));
     pulseAll("n1", "n2");
-    cm.tick();
+    tick.run();
     assertEquals(4, cm.fsck("/").deletionsHeld());
     ticker.advance(Duration.ofSeconds(11));
     pulseAll("n2");
-    cm.tick();
+    tick.run();
     assertEquals(NodeState.DEAD, cm.node("n1").state());
     assertEquals(0, cm.fsck("/").deletionsHeld());
   }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
+import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
@@ -21,7 +24,6 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -35,26 +37,28 @@ class WriteLeaseTest {
   private static final Duration LEASE = Duration.ofMinutes(2);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final MutableTicker ticker = new MutableTicker();
-  private final Namespace ns = new Namespace();
+  private final MasterState state = new MasterState(new MetadataImage());
+  private final Namespace ns = state.namespace();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofMinutes(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
       LEASE, Duration.ofSeconds(30));
-  private ChunkManager cm = manager();
+  private ChunkParts parts = parts();
+  private ChunkManager cm = parts.manager();
 
-  private ChunkManager manager() {
-    return new ChunkManager("m", settings, ns, new RoundRobinPlacement(), ticker,
-        new ReentrantReadWriteLock(), (h, l, d) -> ns.setChunkDigest(h, l, d));
+  private ChunkParts parts() {
+    return new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> ns.setChunkDigest(h, l, d));
   }
 
   private void register(String... ids) {
     for (String id : ids) {
-      cm.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      cm.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
+      parts.protocol().register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+      parts.protocol().report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
     }
   }
 
   private void report(String id, long handle, long digest) {
-    cm.report(new ReplicaReportRequest(id, false, 0, false,
+    parts.protocol().report(new ReplicaReportRequest(id, false, 0, false,
         List.of(new ReplicaInfo(handle, 1, LENGTH, digest)), List.of()));
   }
 
@@ -67,7 +71,7 @@ class WriteLeaseTest {
   }
 
   private List<Long> deletes(String id) {
-    return cm.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands().stream()
+    return parts.protocol().pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands().stream()
         .filter(c -> c.kind() == ChunkCommand.Kind.DELETE).map(ChunkCommand::handle)
         .collect(Collectors.toList());
   }
@@ -80,7 +84,7 @@ class WriteLeaseTest {
       for (String n : nodes) {
         assertEquals(List.of(), deletes(n), "nothing deleted on " + n + " at " + t.plus(step));
       }
-      cm.tick();
+      parts.tick().run();
     }
   }
 
@@ -90,7 +94,7 @@ class WriteLeaseTest {
 
   private void commit(String path, CommitChunk c) {
     List<String> confirmed = cm.confirm(path, c, 2);
-    ns.commit(path, false, 2, 1 << 20, new long[] {c.handle(), 1, LENGTH, DIGEST}, 0);
+    ns.commit(path, false, 2, 1 << 20, List.of(new ChunkRecord(c.handle(), 1, LENGTH, DIGEST)), 0);
     cm.committed(path, c);
     assertEquals(confirmed, cm.holders(c.handle()));
   }
@@ -120,7 +124,7 @@ class WriteLeaseTest {
         () -> cm.renewLease("alive", List.of(21L)), "n1", "n2");
     ticker.advance(Duration.ofSeconds(30));
     cm.renewLease("alive", List.of(21L));
-    cm.tick();
+    parts.tick().run();
     assertEquals(List.of(20L), deletes("n1"), "the dead writer's replica, not the live one's");
     assertEquals(List.of(20L), deletes("n2"));
     MetadataException e = assertThrows(MetadataException.class,
@@ -186,16 +190,16 @@ class WriteLeaseTest {
     register("n1", "n2");
     written("c", 60, "n1", "n2");
     // n2 restarts with a wiped disk: its new full report does not list the replica.
-    cm.register(new RegisterRequest("n2", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-    cm.report(new ReplicaReportRequest("n2", true, 0, true, List.of(), List.of()));
+    parts.protocol().register(new RegisterRequest("n2", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
+    parts.protocol().report(new ReplicaReportRequest("n2", true, 0, true, List.of(), List.of()));
     assertThrows(MetadataException.class, () -> cm.confirm("/f", chunk(60, "n1", "n2"), 2));
   }
 
   @Test
   void aRestartedMasterReLearnsHandlesFromRenewals() {
     // The previous incarnation reserved handles up to 100; "writer" holds 70, nobody holds 80.
-    ChunkManager restarted = manager();
-    cm = restarted;
+    parts = parts();
+    cm = parts.manager();
     cm.inherit(100, new long[0]);
     register("n1", "n2");
     report("n1", 70, DIGEST);
@@ -208,7 +212,7 @@ class WriteLeaseTest {
         () -> cm.renewLease("writer", List.of(70L)), "n1", "n2");
     ticker.advance(Duration.ofSeconds(30));
     cm.renewLease("writer", List.of(70L));
-    cm.tick();
+    parts.tick().run();
     assertEquals(List.of(80L), deletes("n1"), "the unclaimed write is collected, 70 kept");
     pass(Duration.ofMinutes(10), Duration.ofSeconds(30),
         () -> cm.renewLease("writer", List.of(70L)), "n1", "n2");
