@@ -182,10 +182,12 @@ public final class ChunkManager {
   }
 
   /**
-   * Whether every chunk of a commit by {@code clientId} could be recorded now; if not, a future
-   * that completes (normally) when reports make them so or after {@code wait}, whichever is first:
-   * the caller then commits with {@link #confirm}, which has the final word. Never blocks. Renews
-   * the client's lease.
+   * Whether every replica a commit by {@code clientId} names is confirmed by its chunkserver's
+   * report; if not, a future that completes (normally) when reports confirm them all, or, after
+   * {@link #ALL_NAMED_WAIT}, as soon as the minimum is confirmed, or after {@code wait}, whichever
+   * is first: the caller then commits with {@link #confirm}, which has the final word. Waiting for
+   * every named replica first keeps the contract's promise that a healthy cluster's put returns with
+   * the file at its full replication. Never blocks. Renews the client's lease.
    *
    * @throws MetadataException LEASE_EXPIRED if a chunk's writer let its lease expire
    */
@@ -195,14 +197,16 @@ public final class ChunkManager {
       long now = now();
       garbage.touch(clientId, now);
       int need = confirmations.needed(replication);
+      java.util.function.ToIntFunction<CommitChunk> named = this::liveNamed;
       List<CommitChunk> unconfirmed = new ArrayList<>();
       for (CommitChunk c : chunks) {
-        if (confirmations.ordinals(path, c, now).size() < need) {
+        if (confirmations.ordinals(path, c, now).size() < Math.max(need, liveNamed(c))) {
           unconfirmed.add(c);
         }
       }
       return unconfirmed.isEmpty() ? CompletableFuture.completedFuture(null)
-          : waiters.add(path, unconfirmed, need, now + wait.toMillis());
+          : waiters.add(path, unconfirmed, named, need,
+              now + Math.min(ALL_NAMED_WAIT.toMillis(), wait.toMillis()), now + wait.toMillis());
     });
   }
 
@@ -216,6 +220,21 @@ public final class ChunkManager {
    *     not pending at all), UNAVAILABLE if fewer than minReplicas (or the file's replication, if
    *     lower) chunkservers confirmed it
    */
+  /** How long a commit waits for every replica it names before the minimum is enough. */
+  static final Duration ALL_NAMED_WAIT = Duration.ofSeconds(1);
+
+  /** Distinct live chunkservers a commit names for {@code c}. Under the metadata lock. */
+  private int liveNamed(CommitChunk c) {
+    int n = 0;
+    for (String id : new java.util.LinkedHashSet<>(c.replicaIds())) {
+      ChunkserverNode node = registry.get(id);
+      if (node != null && node.isLive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   public List<String> confirm(String path, CommitChunk c, int replication) {
     return state.read(() -> {
       List<Integer> ordinals = confirmations.ordinals(path, c, now());
@@ -256,7 +275,10 @@ public final class ChunkManager {
 
   /** Ends the waits for reports that have run out (called periodically). */
   public void expireCommitWaits() {
-    List<CompletableFuture<Void>> due = state.write(() -> waiters.due(now()));
+    List<CompletableFuture<Void>> due = state.write(() -> {
+      long now = now();
+      return waiters.due(now, (path, c) -> confirmations.count(path, c, now));
+    });
     due.forEach(f -> f.complete(null));
   }
 

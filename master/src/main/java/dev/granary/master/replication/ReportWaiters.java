@@ -17,6 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * a thread and without the metadata lock, until reports confirm enough replicas of every chunk or
  * its deadline passes. Either way its future completes normally and the commit checks again.
  *
+ * <p>"Enough" is first every replica the commit names (so that in a healthy cluster a file has its
+ * full replication when its put returns, as the contract promises), and after a short while the
+ * minimum a commit needs (a node that acknowledged its write and died must not stall the writer).
+ * The strict phase ends at the waiter's {@code relaxAt}, noticed by {@link #due}.
+ *
  * <p>Times are milliseconds on the master's ticker. Guarded by the metadata lock; futures are
  * completed by the caller after it releases the lock.
  */
@@ -29,14 +34,25 @@ final class ReportWaiters {
 
   private static final class Waiter {
     final List<CommitChunk> chunks;
+    final java.util.function.ToIntFunction<CommitChunk> want;
     final int need;
+    final long relaxAt;
     final long deadline;
+    boolean relaxed;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    Waiter(List<CommitChunk> chunks, int need, long deadline) {
+    Waiter(List<CommitChunk> chunks, java.util.function.ToIntFunction<CommitChunk> want,
+        int need, long relaxAt, long deadline) {
       this.chunks = chunks;
+      this.want = want;
       this.need = need;
+      this.relaxAt = relaxAt;
       this.deadline = deadline;
+    }
+
+    boolean satisfied(String path, Confirmations confirmations) {
+      return chunks.stream().allMatch(c -> confirmations.count(path, c)
+          >= (relaxed ? need : Math.max(need, want.applyAsInt(c))));
     }
   }
 
@@ -47,9 +63,14 @@ final class ReportWaiters {
     return paths.isEmpty();
   }
 
-  /** Waits for {@code chunks} of the file at {@code path}: each needs {@code need} replicas. */
-  CompletableFuture<Void> add(String path, List<CommitChunk> chunks, int need, long deadline) {
-    Waiter w = new Waiter(List.copyOf(chunks), need, deadline);
+  /**
+   * Waits for {@code chunks} of the file at {@code path}: each for {@code want} of it replicas
+   * until {@code relaxAt}, then for {@code need}, until {@code deadline}.
+   */
+  CompletableFuture<Void> add(String path, List<CommitChunk> chunks,
+      java.util.function.ToIntFunction<CommitChunk> want, int need, long relaxAt,
+      long deadline) {
+    Waiter w = new Waiter(List.copyOf(chunks), want, need, relaxAt, deadline);
     paths.put(w, path);
     for (CommitChunk c : chunks) {
       byHandle.computeIfAbsent(c.handle(), k -> new ArrayList<>(1)).add(w);
@@ -68,8 +89,7 @@ final class ReportWaiters {
     }
     List<CompletableFuture<Void>> out = new ArrayList<>();
     for (Waiter w : touched) {
-      String path = paths.get(w);
-      if (w.chunks.stream().allMatch(c -> confirmations.count(path, c) >= w.need)) {
+      if (w.satisfied(paths.get(w), confirmations)) {
         remove(w);
         out.add(w.done);
       }
@@ -77,11 +97,18 @@ final class ReportWaiters {
     return out;
   }
 
-  /** The waits whose deadline has passed at {@code now}, removed. */
-  List<CompletableFuture<Void>> due(long now) {
+  /**
+   * The waits whose deadline has passed at {@code now}, and those past their strict phase that the
+   * minimum satisfies, removed.
+   */
+  List<CompletableFuture<Void>> due(long now, Confirmations confirmations) {
     List<Waiter> expired = new ArrayList<>();
-    for (Waiter w : paths.keySet()) {
-      if (now >= w.deadline) {
+    for (Map.Entry<Waiter, String> e : paths.entrySet()) {
+      Waiter w = e.getKey();
+      if (now >= w.relaxAt) {
+        w.relaxed = true;
+      }
+      if (now >= w.deadline || (w.relaxed && w.satisfied(e.getValue(), confirmations))) {
         expired.add(w);
       }
     }

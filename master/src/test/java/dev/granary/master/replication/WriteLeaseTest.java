@@ -165,6 +165,35 @@ class WriteLeaseTest {
   }
 
   @Test
+  void aCommitWaitsBrieflyForEveryReplicaItNamesThenForTheMinimum() {
+    register("n1", "n2", "n3");
+    // All three named replicas report: the commit records all three (full replication on return).
+    cm.allocated("c", 70);
+    report("n1", 70, DIGEST);
+    report("n2", 70, DIGEST);
+    CompletableFuture<Void> all = cm.awaitConfirmed("c", "/all",
+        List.of(chunk(70, "n1", "n2", "n3")), 3, WAIT);
+    assertFalse(all.isDone(), "two of the three named: the third's report is on its way");
+    report("n3", 70, DIGEST);
+    assertTrue(all.isDone());
+    assertEquals(List.of("n1", "n2", "n3"), cm.confirm("/all", chunk(70, "n1", "n2", "n3"), 3));
+    // A named node that never reports (it died after acknowledging): after the strict phase the
+    // minimum is enough, well before the whole wait.
+    cm.allocated("c", 71);
+    report("n1", 71, DIGEST);
+    report("n2", 71, DIGEST);
+    CompletableFuture<Void> some = cm.awaitConfirmed("c", "/some",
+        List.of(chunk(71, "n1", "n2", "n3")), 3, WAIT);
+    ticker.advance(ChunkManager.ALL_NAMED_WAIT.minusMillis(1));
+    cm.expireCommitWaits();
+    assertFalse(some.isDone());
+    ticker.advance(Duration.ofMillis(1));
+    cm.expireCommitWaits();
+    assertTrue(some.isDone(), "the minimum, once every named replica had its chance");
+    assertEquals(List.of("n1", "n2"), cm.confirm("/some", chunk(71, "n1", "n2", "n3"), 3));
+  }
+
+  @Test
   void aCommitOfReplicasNeverReportedIsRefusedAfterTheWait() {
     register("n1", "n2", "n3");
     cm.allocated("c", 50);
