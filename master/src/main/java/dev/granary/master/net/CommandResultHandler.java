@@ -1,6 +1,9 @@
 package dev.granary.master.net;
 
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.wire.Role;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** COMMAND_RESULT: the outcome of a command; frees copy slots, retries failed copies elsewhere. */
@@ -9,6 +12,11 @@ public final class CommandResultHandler implements RequestHandler<dev.granary.wi
 
   public CommandResultHandler(ChunkserverProtocol protocol) {
     this.protocol = protocol;
+  }
+
+  @Override
+  public Set<Role> senders() {
+    return EnumSet.of(Role.CHUNKSERVER);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.granary.master.net;
 
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.wire.Role;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** PULSE: liveness and space; the reply carries the commands queued for the node, or NOT_REGISTERED. */
@@ -9,6 +12,11 @@ public final class PulseHandler implements RequestHandler<dev.granary.wire.msg.P
 
   public PulseHandler(ChunkserverProtocol protocol) {
     this.protocol = protocol;
+  }
+
+  @Override
+  public Set<Role> senders() {
+    return EnumSet.of(Role.CHUNKSERVER);
   }
 
   @Override

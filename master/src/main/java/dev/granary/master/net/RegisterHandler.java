@@ -2,11 +2,13 @@ package dev.granary.master.net;
 
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,11 @@ public final class RegisterHandler implements RequestHandler<RegisterRequest> {
     this.masterId = masterId;
     this.clusterId = clusterId;
     this.pulseInterval = pulseInterval;
+  }
+
+  @Override
+  public Set<Role> senders() {
+    return EnumSet.of(Role.CHUNKSERVER);
   }
 
   @Override

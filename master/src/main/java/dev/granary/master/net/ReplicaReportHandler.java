@@ -1,6 +1,9 @@
 package dev.granary.master.net;
 
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.wire.Role;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** REPLICA_REPORT: full (in parts) or incremental replica reports, reconciled against the namespace. */
@@ -9,6 +12,11 @@ public final class ReplicaReportHandler implements RequestHandler<dev.granary.wi
 
   public ReplicaReportHandler(ChunkserverProtocol protocol) {
     this.protocol = protocol;
+  }
+
+  @Override
+  public Set<Role> senders() {
+    return EnumSet.of(Role.CHUNKSERVER);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.granary.master.net;
 
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.wire.Role;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +15,11 @@ public final class ReportBadReplicaHandler implements RequestHandler<dev.granary
 
   public ReportBadReplicaHandler(ChunkserverProtocol protocol) {
     this.protocol = protocol;
+  }
+
+  @Override
+  public Set<Role> senders() {
+    return EnumSet.of(Role.CLIENT, Role.CHUNKSERVER);
   }
 
   @Override

@@ -82,11 +82,20 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     log.debug("{}: {} #{} from {}", nodeId, m.type(), requestId, ctx.channel().remoteAddress());
+    PeerContext peer = peer(ctx);
+    if (peer.role() == null || !h.senders().contains(peer.role())) {
+      // A client cannot register, pulse or report replicas; a chunkserver cannot mutate the
+      // namespace. (The role is what the peer announced; certificates bind it once TLS is on.)
+      log.debug("{}: refused {} from {} ({})", nodeId, m.type(), peer.peerId(), peer.role());
+      reply(ctx, requestId, new ErrorReply(Status.DENIED, "a " + peer.role() + " may not send "
+          + m.type() + " to the master", ""));
+      return;
+    }
     Backpressure inFlight = Backpressure.of(ctx.channel());
     inFlight.requestStarted();
     CompletableFuture<? extends Message> f;
     try {
-      f = h.handle(m, peer(ctx));
+      f = h.handle(m, peer);
     } catch (RuntimeException e) {
       reply(ctx, requestId, failure(m, e));
       inFlight.requestFinished();

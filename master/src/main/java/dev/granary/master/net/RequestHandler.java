@@ -1,6 +1,9 @@
 package dev.granary.master.net;
 
+import dev.granary.wire.Role;
 import dev.granary.wire.msg.Message;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,6 +16,14 @@ import java.util.concurrent.CompletableFuture;
 public interface RequestHandler<M extends Message> {
   /** The request record this handler serves. */
   Class<M> type();
+
+  /**
+   * The roles that send this request: from any other role it is refused (DENIED) before it is
+   * handled. Clients by default; chunkserver messages say so.
+   */
+  default Set<Role> senders() {
+    return EnumSet.of(Role.CLIENT);
+  }
 
   CompletableFuture<? extends Message> handle(M request, PeerContext peer);
 }

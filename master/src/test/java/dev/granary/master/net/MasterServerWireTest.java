@@ -165,6 +165,26 @@ class MasterServerWireTest {
   }
 
   @Test
+  void eachMessageIsAcceptedOnlyFromTheRoleThatSendsIt() throws Exception {
+    MasterServer m = start(tmp.resolve("master"));
+    Connection client = connect(m, Role.CLIENT, "c1");
+    // A client cannot join as a chunkserver, pulse, or report replicas it does not hold.
+    assertEquals(Status.DENIED, error(client, new RegisterRequest("fake", 9000, 1L << 40, 0,
+        1L << 40, "")));
+    assertEquals(Status.DENIED, error(client, new PulseRequest("fake", 1L << 40, 0, 1L << 40, 0)));
+    assertEquals(Status.DENIED, error(client, new ReplicaReportRequest("fake", true, 0, true,
+        List.of(new ReplicaInfo(1, 1, 5, 7)), List.of())));
+    ClusterStatusResponse st = call(client, new ClusterStatusRequest());
+    assertTrue(st.nodes().isEmpty(), "nothing registered: " + st.nodes());
+    // A chunkserver cannot change the namespace; both may ping.
+    Connection cs = chunkserver(m, "cs1");
+    assertEquals(Status.DENIED, error(cs, new MkdirRequest("cs1", 1, "/x", false)));
+    assertEquals(Status.NOT_FOUND, error(client, new StatRequest("/x")));
+    assertTrue(call(cs, new dev.granary.wire.msg.Ping()) instanceof dev.granary.wire.msg.Pong);
+    assertTrue(call(client, new dev.granary.wire.msg.Ping()) instanceof dev.granary.wire.msg.Pong);
+  }
+
+  @Test
   void aStepOfTheWallClockDeclaresNobodyDeadAndExpiresNothing() throws Exception {
     // pulseInterval 100 ms, deadAfter 5 s; the wall clock jumps an hour forward, then back.
     MutableClock wall = new MutableClock(1_000_000_000L);
