@@ -237,10 +237,17 @@ final class ConcurrentBench implements AutoCloseable {
     return e;
   }
 
-  /** Stops the threads (interrupting any still running) and waits a bounded time for them. */
+  /**
+   * Stops the threads (interrupting any still running) and waits up to 30 s for them; an
+   * interrupt of the caller ends the wait and stays set.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     pool.shutdownNow();
-    pool.awaitTermination(30, TimeUnit.SECONDS);
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
