@@ -1,18 +1,11 @@
 package dev.granary.cli;
 
-import dev.granary.client.CacheStats;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.Sizes;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,18 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code granary bench}: the workloads of the HDFS peer harness (../shared/bench) against a running
- * cluster, one client thread, printed as one JSON line per workload so the two compare line by line.
- * An untimed warm-up runs first so run 1 does not measure JIT compilation. Everything the bench
- * writes lives under one /granary-bench-UUID directory that is removed at the end.
+ * {@code granary bench}: the workloads of the HDFS peer harness (../shared/bench) against a
+ * running cluster, one client thread, printed as one JSON line per workload so the two compare line
+ * by line; with {@code --clients N}, then also the peer's concurrent workloads ({@link
+ * ConcurrentBench}). An untimed warm-up runs first so run 1 does not measure JIT compilation.
+ * Everything the bench writes lives under one /granary-bench-UUID directory that is removed at the
+ * end, also when it fails.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run the benchmark workloads against a running cluster; prints JSON lines "
         + "{system, workload, unit, runs, min, median, max, values}.")
 final class BenchCommand implements Callable<Integer> {
-  private static final int SMALL_FILE = 4096;
-  private static final int IO_BUFFER = 1 << 20;
-
   @Spec
   CommandSpec spec;
 
@@ -60,9 +52,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "Replication of the files written (default 3).")
   int replication;
 
-  private final Map<String, List<Double>> results = new LinkedHashMap<>();
-  /** The block cache's counters of the client that ran a read workload. */
-  private final Map<String, CacheStats> cacheStats = new LinkedHashMap<>();
+  @Option(names = "--clients", paramLabel = "N", defaultValue = "0",
+      description = "Also run the concurrent workloads (conc_*) on N threads sharing one client "
+          + "(default 0: none; at most " + ConcurrentBench.MAX_CLIENTS + ").")
+  int clients;
+
+  private final BenchResults results = new BenchResults();
 
   @Override
   public Integer call() throws Exception {
@@ -75,50 +70,72 @@ final class BenchCommand implements Callable<Integer> {
     if (files < 1 || runs < 1 || ops < 1 || seqBytes < 1) {
       throw new CliException(Failures.USAGE, "--files, --ops, --runs and --size must be positive");
     }
+    String badClients = ConcurrentBench.checkClients(clients, seqBytes);
+    if (badClients != null) {
+      throw new CliException(Failures.USAGE, badClients);
+    }
     PrintWriter out = spec.commandLine().getOut();
     WriteOptions opts = WriteOptions.defaults().withReplication(replication);
-    byte[] buffer = new byte[IO_BUFFER];
-    new SplittableRandom(42).nextBytes(buffer);
+    byte[] buffer = BenchIo.randomBytes(BenchIo.IO_BUFFER, 42);
     String root = "/granary-bench-" + UUID.randomUUID();
     try (GranaryClient c = client.open()) {
       c.mkdirs(root, true);
       try {
-        warmUp(c, root + "/warmup", opts, buffer);
-        seq(c, root + "/seq", seqBytes, opts, buffer);
-        try (GranaryClient fresh = client.open()) {
-          // Its own client, so the cache holds nothing from the other workloads.
-          cached(fresh, root + "/cached", Math.min(seqBytes, 128L << 20), opts, buffer);
+        workloads(c, root, seqBytes, opts, buffer);
+      } catch (Exception e) {
+        // Removing the bench's files must not hide why it failed.
+        try {
+          c.delete(root, true);
+        } catch (Exception cleanup) {
+          e.addSuppressed(cleanup);
         }
-        small(c, root + "/small", opts, buffer);
-        meta(c, root + "/meta", opts);
-      } finally {
-        c.delete(root, true);
+        throw e;
       }
+      c.delete(root, true);
       Map<String, Object> params = new LinkedHashMap<>();
       params.put("seqBytes", seqBytes);
       params.put("files", files);
       params.put("ops", ops);
       params.put("replication", replication);
-      for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-        out.println(Json.write(line(e.getKey(), e.getValue(), params,
-            cacheStats.get(e.getKey()))));
+      for (Map<String, Object> line : results.lines(params)) {
+        out.println(Json.write(line));
       }
       out.flush();
     }
     return 0;
   }
 
+  private void workloads(GranaryClient c, String root, long seqBytes, WriteOptions opts,
+      byte[] buffer) throws Exception {
+    warmUp(c, root + "/warmup", opts, buffer);
+    seq(c, root + "/seq", seqBytes, opts, buffer);
+    try (GranaryClient fresh = client.open()) {
+      // Its own client, so the cache holds nothing from the other workloads.
+      cached(fresh, root + "/cached", Math.min(seqBytes, 128L << 20), opts, buffer);
+    }
+    small(c, root + "/small", opts, buffer);
+    meta(c, root + "/meta", opts);
+    if (clients > 0) {
+      // Its own source bytes (the peer's seed): the reads above read through `buffer`.
+      byte[] source = BenchIo.randomBytes(BenchIo.IO_BUFFER, 11);
+      try (ConcurrentBench conc = new ConcurrentBench(c, clients, runs, opts, source, results)) {
+        conc.run(root + "/conc", seqBytes, files, ops);
+      }
+    }
+  }
+
   private void warmUp(GranaryClient c, String dir, WriteOptions opts, byte[] buffer)
       throws Exception {
     c.mkdirs(dir, true);
-    write(c, dir + "/warm.bin", Math.min(128L << 20, 8L * IO_BUFFER * 16), opts, buffer);
+    BenchIo.write(c, dir + "/warm.bin", Math.min(128L << 20, 8L * BenchIo.IO_BUFFER * 16), opts,
+        buffer);
     // Twice: the first read goes to the chunkservers, the second is served by the block cache,
     // so both read paths are compiled before anything is timed.
-    read(c, dir + "/warm.bin", buffer);
-    read(c, dir + "/warm.bin", buffer);
+    BenchIo.read(c, dir + "/warm.bin", buffer);
+    BenchIo.read(c, dir + "/warm.bin", buffer);
     for (int i = 0; i < 200; i++) {
-      write(c, dir + "/s" + i, SMALL_FILE, opts, buffer);
-      read(c, dir + "/s" + i, buffer);
+      BenchIo.write(c, dir + "/s" + i, BenchIo.SMALL_FILE, opts, buffer);
+      BenchIo.read(c, dir + "/s" + i, buffer);
       c.stat(dir + "/s" + i);
     }
     c.delete(dir, true);
@@ -131,18 +148,18 @@ final class BenchCommand implements Callable<Integer> {
     String last = null;
     for (int r = 0; r < runs; r++) {
       last = dir + "/file-" + r;
-      syncDisks();
+      BenchIo.syncDisks();
       long t0 = System.nanoTime();
-      write(c, last, bytes, opts, buffer);
-      record("seq_write", mibPerSecond(bytes, System.nanoTime() - t0));
+      BenchIo.write(c, last, bytes, opts, buffer);
+      results.record("seq_write", BenchResults.mibPerSecond(bytes, System.nanoTime() - t0));
     }
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
-      long got = read(c, last, buffer);
-      record("seq_read_warm", mibPerSecond(got, System.nanoTime() - t0));
-      checkLength(last, got, bytes);
+      long got = BenchIo.read(c, last, buffer);
+      results.record("seq_read_warm", BenchResults.mibPerSecond(got, System.nanoTime() - t0));
+      BenchIo.checkLength(last, got, bytes);
     }
-    cacheStats.put("seq_read_warm", c.cacheStats());
+    results.cache("seq_read_warm", c.cacheStats());
     c.delete(dir, true);
   }
 
@@ -154,15 +171,15 @@ final class BenchCommand implements Callable<Integer> {
       throws Exception {
     c.mkdirs(dir, true);
     String path = dir + "/cached.bin";
-    write(c, path, bytes, opts, buffer);
-    read(c, path, buffer);
+    BenchIo.write(c, path, bytes, opts, buffer);
+    BenchIo.read(c, path, buffer);
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
-      long got = read(c, path, buffer);
-      record("seq_read_cached", mibPerSecond(got, System.nanoTime() - t0));
-      checkLength(path, got, bytes);
+      long got = BenchIo.read(c, path, buffer);
+      results.record("seq_read_cached", BenchResults.mibPerSecond(got, System.nanoTime() - t0));
+      BenchIo.checkLength(path, got, bytes);
     }
-    cacheStats.put("seq_read_cached", c.cacheStats());
+    results.cache("seq_read_cached", c.cacheStats());
     c.delete(dir, true);
   }
 
@@ -171,28 +188,29 @@ final class BenchCommand implements Callable<Integer> {
     for (int r = 0; r < runs; r++) {
       String runDir = dir + "/run-" + r;
       c.mkdirs(runDir, true);
-      syncDisks();
+      BenchIo.syncDisks();
       long t0 = System.nanoTime();
       for (int i = 0; i < files; i++) {
-        write(c, runDir + "/f" + i, SMALL_FILE, opts, buffer);
+        BenchIo.write(c, runDir + "/f" + i, BenchIo.SMALL_FILE, opts, buffer);
       }
-      record("small_write", perSecond(files, System.nanoTime() - t0));
+      results.record("small_write", BenchResults.perSecond(files, System.nanoTime() - t0));
     }
     for (int r = 0; r < runs; r++) {
       String runDir = dir + "/run-" + r;
       long t0 = System.nanoTime();
       for (int i = 0; i < files; i++) {
-        checkLength(runDir + "/f" + i, read(c, runDir + "/f" + i, buffer), SMALL_FILE);
+        String path = runDir + "/f" + i;
+        BenchIo.checkLength(path, BenchIo.read(c, path, buffer), BenchIo.SMALL_FILE);
       }
-      record("small_read_warm", perSecond(files, System.nanoTime() - t0));
+      results.record("small_read_warm", BenchResults.perSecond(files, System.nanoTime() - t0));
     }
-    cacheStats.put("small_read_warm", c.cacheStats());
+    results.cache("small_read_warm", c.cacheStats());
     String listed = dir + "/run-0";
     c.list(listed); // one untimed warm-up, as the HDFS harness does
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
       int n = c.list(listed).size();
-      record("list_dir", (System.nanoTime() - t0) / 1e6);
+      results.record("list_dir", (System.nanoTime() - t0) / 1e6);
       if (n != files) {
         throw new CliException(Failures.INTERNAL, "listing " + listed + " returned " + n
             + " entries, expected " + files);
@@ -209,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int i = 0; i < ops; i++) {
         c.create(runDir + "/e" + i, opts).close();
       }
-      record("meta_create_empty", perSecond(ops, System.nanoTime() - t0));
+      results.record("meta_create_empty", BenchResults.perSecond(ops, System.nanoTime() - t0));
     }
     for (int r = 0; r < runs; r++) {
       String runDir = dir + "/mkdir-" + r;
@@ -218,116 +236,15 @@ final class BenchCommand implements Callable<Integer> {
       for (int i = 0; i < ops; i++) {
         c.mkdirs(runDir + "/d" + i, false);
       }
-      record("meta_mkdir", perSecond(ops, System.nanoTime() - t0));
+      results.record("meta_mkdir", BenchResults.perSecond(ops, System.nanoTime() - t0));
     }
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < ops; i++) {
         c.stat(dir + "/create-0/e" + i);
       }
-      record("meta_stat", perSecond(ops, System.nanoTime() - t0));
+      results.record("meta_stat", BenchResults.perSecond(ops, System.nanoTime() - t0));
     }
     c.delete(dir, true);
-  }
-
-  private static void checkLength(String path, long got, long expected) throws CliException {
-    if (got != expected) {
-      throw new CliException(Failures.INTEGRITY, path + ": read " + got + " bytes, wrote "
-          + expected);
-    }
-  }
-
-  /** Starts every write run without a dirty-page backlog from the previous one (untimed). */
-  private static void syncDisks() throws InterruptedException {
-    try {
-      new ProcessBuilder("sync").inheritIO().start().waitFor();
-    } catch (java.io.IOException e) {
-      // No sync(1) on this system: runs then start with whatever the kernel has not written yet.
-    }
-  }
-
-  private static void write(GranaryClient c, String path, long bytes, WriteOptions opts,
-      byte[] buffer) throws Exception {
-    try (OutputStream out = c.create(path, opts)) {
-      long left = bytes;
-      while (left > 0) {
-        int n = (int) Math.min(buffer.length, left);
-        out.write(buffer, 0, n);
-        left -= n;
-      }
-    }
-  }
-
-  private static long read(GranaryClient c, String path, byte[] buffer) throws Exception {
-    long total = 0;
-    try (InputStream in = c.open(path)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        total += n;
-      }
-    }
-    return total;
-  }
-
-  private void record(String workload, double value) {
-    results.computeIfAbsent(workload, k -> new ArrayList<>()).add(value);
-  }
-
-  private static double mibPerSecond(long bytes, long nanos) {
-    return bytes / (1024.0 * 1024.0) / (nanos / 1e9);
-  }
-
-  private static double perSecond(long count, long nanos) {
-    return count / (nanos / 1e9);
-  }
-
-  private static Map<String, Object> line(String workload, List<Double> values,
-      Map<String, Object> params, CacheStats cache) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    double[] sorted = v.clone();
-    Arrays.sort(sorted);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("system", "granary");
-    m.put("workload", workload);
-    m.put("unit", unit(workload));
-    m.put("better", workload.equals("list_dir") ? "lower" : "higher");
-    m.put("runs", v.length);
-    m.put("min", round(sorted[0]));
-    m.put("median", round(median(sorted)));
-    m.put("max", round(sorted[sorted.length - 1]));
-    m.put("values", Arrays.stream(v).map(BenchCommand::round).toArray());
-    m.put("params", params);
-    if (cache != null) {
-      // Counters of the client's block cache after this workload (cumulative for that client).
-      Map<String, Object> cs = new LinkedHashMap<>();
-      cs.put("hits", cache.hits());
-      cs.put("misses", cache.misses());
-      cs.put("hitRate", round(cache.hitRate()));
-      cs.put("bytesCached", cache.bytesCached());
-      m.put("cache", cs);
-    }
-    return m;
-  }
-
-  static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  private static double round(double d) {
-    return Math.round(d * 100) / 100.0;
-  }
-
-  private static String unit(String workload) {
-    if (workload.startsWith("seq_")) {
-      return "MiB/s";
-    }
-    if (workload.startsWith("small_")) {
-      return "files/s";
-    }
-    if (workload.equals("list_dir")) {
-      return "ms";
-    }
-    return "ops/s";
   }
 }

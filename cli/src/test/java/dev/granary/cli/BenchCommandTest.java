@@ -1,0 +1,152 @@
+package dev.granary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.granary.client.WriteOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@code granary bench}: option checks, the concurrent runner's failure rules, the JSON lines. */
+class BenchCommandTest {
+  /** A master nobody listens on: every test here must fail before dialling it. */
+  private static final String NO_MASTER = "127.0.0.1:1";
+
+  private static void usageError(String expected, String... args) {
+    MainTest.Result r = MainTest.run(args);
+    assertEquals(2, r.code(), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("granary: ") && r.err().contains(expected), r.err());
+  }
+
+  @Test
+  void clientsOutsideZeroTo1024IsAOneLineUsageError() {
+    usageError("invalid --clients -1: expected 0 (no concurrent workloads) to 1024 threads",
+        "bench", "--clients", "-1", "--master", NO_MASTER);
+    usageError("invalid --clients 1025", "bench", "--clients", "1025", "--master", NO_MASTER);
+    usageError("--clients", "bench", "--clients", "many", "--master", NO_MASTER);
+    usageError("--size 3 B is less than one byte per client thread (--clients 4)",
+        "bench", "--size", "3B", "--clients", "4", "--master", NO_MASTER);
+  }
+
+  @Test
+  void clientsCheckAcceptsTheRange() {
+    assertEquals(null, ConcurrentBench.checkClients(0, 1));
+    assertEquals(null, ConcurrentBench.checkClients(1024, 1024));
+    assertTrue(ConcurrentBench.checkClients(1024, 1023) != null);
+  }
+
+  @Test
+  void firstFailingThreadFailsTheRunWithItsExitCodeAndStopsTheOthers() throws Exception {
+    int clients = 4;
+    CountDownLatch others = new CountDownLatch(clients - 1);
+    AtomicInteger interrupted = new AtomicInteger();
+    ConcurrentBench bench = new ConcurrentBench(null, clients, 1, WriteOptions.defaults(),
+        new byte[1], new BenchResults());
+    try {
+      // The failure ends the run at once, though the other threads would block forever.
+      CliException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> assertThrows(CliException.class, () -> bench.inParallel(c -> {
+            if (c == 2) {
+              others.await(10, TimeUnit.SECONDS);
+              throw new CliException(Failures.NOT_FOUND, "/x/f2: not found");
+            }
+            others.countDown();
+            try {
+              new CountDownLatch(1).await(); // until cancelled
+            } catch (InterruptedException stopped) {
+              interrupted.incrementAndGet();
+              throw stopped;
+            }
+          })));
+      assertEquals(Failures.NOT_FOUND, e.exitCode());
+      assertEquals("bench client thread 2 of 4: /x/f2: not found", e.getMessage());
+      // Cancelled by the failure itself, before close().
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (interrupted.get() < clients - 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(clients - 1, interrupted.get(), "every other thread is cancelled");
+    } finally {
+      bench.close();
+    }
+  }
+
+  @Test
+  void aBugInAThreadIsRethrownAsItself() throws Exception {
+    IllegalStateException bug = new IllegalStateException("boom");
+    try (ConcurrentBench bench = new ConcurrentBench(null, 3, 1, WriteOptions.defaults(),
+        new byte[1], new BenchResults())) {
+      Exception e = assertThrows(IllegalStateException.class, () -> bench.inParallel(c -> {
+        if (c == 0) {
+          throw bug;
+        }
+      }));
+      assertSame(bug, e);
+    }
+  }
+
+  @Test
+  void everyThreadRunsOnceConcurrentlyAndTheThreadsStopAtClose() throws Exception {
+    int clients = 8;
+    Set<Integer> ran = ConcurrentHashMap.newKeySet();
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    CountDownLatch allThere = new CountDownLatch(clients);
+    try (ConcurrentBench bench = new ConcurrentBench(null, clients, 1, WriteOptions.defaults(),
+        new byte[1], new BenchResults())) {
+      bench.inParallel(c -> {
+        threads.add(Thread.currentThread());
+        allThere.countDown();
+        // Every thread waits for all the others: only N threads at once get past this.
+        if (!allThere.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("client " + c + " ran alone");
+        }
+        assertTrue(ran.add(c), "client " + c + " ran twice");
+      });
+      assertEquals(clients, ran.size());
+    }
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      assertFalse(t.isAlive(), t.getName() + " still running after close");
+    }
+  }
+
+  @Test
+  void concurrentLinesCarryTheirUnitParamsAndNote() {
+    BenchResults results = new BenchResults();
+    results.record("seq_write", 10);
+    results.record("conc_seq_write", 30);
+    results.record("conc_seq_write", 10);
+    results.record("conc_seq_write", 20);
+    results.param("conc_seq_write", "clients", 4);
+    results.note("conc_seq_write", "one file per client thread");
+    results.record("conc_small_read_warm", 5);
+    results.record("conc_meta_stat", 7);
+    List<Map<String, Object>> lines = results.lines(Map.of("files", 40));
+    assertEquals(List.of("seq_write", "conc_seq_write", "conc_small_read_warm", "conc_meta_stat"),
+        lines.stream().map(l -> l.get("workload")).toList());
+    Map<String, Object> conc = lines.get(1);
+    assertEquals("MiB/s", conc.get("unit"));
+    assertEquals(3, conc.get("runs"));
+    assertEquals(10.0, conc.get("min"));
+    assertEquals(20.0, conc.get("median"));
+    assertEquals(30.0, conc.get("max"));
+    assertEquals(Map.of("files", 40, "clients", 4), conc.get("params"));
+    assertEquals("one file per client thread", conc.get("note"));
+    assertEquals(Map.of("files", 40), lines.get(0).get("params"));
+    assertFalse(lines.get(0).containsKey("note"));
+    assertEquals("files/s", lines.get(2).get("unit"));
+    assertEquals("ops/s", lines.get(3).get("unit"));
+  }
+}
