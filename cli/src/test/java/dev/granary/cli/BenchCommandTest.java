@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** {@code granary bench}: option checks, the concurrent runner's failure rules, the JSON lines. */
@@ -51,7 +50,7 @@ class BenchCommandTest {
   void firstFailingThreadFailsTheRunWithItsExitCodeAndStopsTheOthers() throws Exception {
     int clients = 4;
     CountDownLatch others = new CountDownLatch(clients - 1);
-    AtomicInteger interrupted = new AtomicInteger();
+    CountDownLatch interrupted = new CountDownLatch(clients - 1);
     ConcurrentBench bench = new ConcurrentBench(null, clients, 1, WriteOptions.defaults(),
         new byte[1], new BenchResults());
     try {
@@ -66,18 +65,15 @@ class BenchCommandTest {
             try {
               new CountDownLatch(1).await(); // until cancelled
             } catch (InterruptedException stopped) {
-              interrupted.incrementAndGet();
+              interrupted.countDown();
               throw stopped;
             }
           })));
       assertEquals(Failures.NOT_FOUND, e.exitCode());
       assertEquals("bench client thread 2 of 4: /x/f2: not found", e.getMessage());
       // Cancelled by the failure itself, before close().
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (interrupted.get() < clients - 1 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertEquals(clients - 1, interrupted.get(), "every other thread is cancelled");
+      assertTrue(interrupted.await(10, TimeUnit.SECONDS), "every other thread is cancelled: "
+          + interrupted.getCount() + " not yet");
     } finally {
       bench.close();
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,8 @@ class BenchClientsProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ProcessCluster(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
-        "--pulse-interval", "200ms", "--dead-after", "3s"));
-    cluster.startMaster();
-    cluster.startChunkservers(3);
-    cluster.awaitLive(3, Duration.ofSeconds(60));
+    cluster = ProcessCluster.started(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
+        "--pulse-interval", "200ms", "--dead-after", "3s"), 3);
     master = cluster.masterAddress().toString();
   }
 

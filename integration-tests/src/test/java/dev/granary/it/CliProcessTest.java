@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +31,8 @@ class CliProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ProcessCluster(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
-        "--pulse-interval", "200ms", "--dead-after", "3s", "--gc-interval", "2s"));
-    cluster.startMaster();
-    cluster.startChunkservers(3);
-    cluster.awaitLive(3, Duration.ofSeconds(60));
+    cluster = ProcessCluster.started(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
+        "--pulse-interval", "200ms", "--dead-after", "3s", "--gc-interval", "2s"), 3);
     master = cluster.masterAddress().toString();
   }
 

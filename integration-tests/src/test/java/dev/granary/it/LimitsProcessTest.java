@@ -30,11 +30,8 @@ class LimitsProcessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ProcessCluster(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
-        "--pulse-interval", "200ms", "--dead-after", "3s", "--gc-interval", "2s"));
-    cluster.startMaster();
-    cluster.startChunkservers(1);
-    cluster.awaitLive(1, Duration.ofSeconds(60));
+    cluster = ProcessCluster.started(tmp.resolve("cluster"), List.of("--chunk-size", "1MiB",
+        "--pulse-interval", "200ms", "--dead-after", "3s", "--gc-interval", "2s"), 1);
     master = cluster.masterAddress().toString();
   }
 

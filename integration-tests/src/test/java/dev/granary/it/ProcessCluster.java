@@ -52,6 +52,24 @@ public final class ProcessCluster implements AutoCloseable {
     this.chunkserverFlags = List.copyOf(chunkserverFlags);
   }
 
+  /**
+   * Starts a master with {@code masterFlags} and {@code chunkservers} chunkservers, and waits until
+   * all are LIVE; on any failure whatever started is stopped before the error is thrown.
+   */
+  public static ProcessCluster started(Path dir, List<String> masterFlags, int chunkservers)
+      throws IOException {
+    ProcessCluster cluster = new ProcessCluster(dir, masterFlags);
+    try {
+      cluster.startMaster();
+      cluster.startChunkservers(chunkservers);
+      cluster.awaitLive(chunkservers, Duration.ofSeconds(60));
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);

@@ -20,6 +20,7 @@ import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
+import dev.granary.master.testing.Poll;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
@@ -145,15 +146,6 @@ class ReadOnlyModeTest {
     return r.entries().stream().map(FileEntry::path).collect(Collectors.toList());
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(5);
-    }
-  }
 
   private String refusalLine() {
     return "master is read-only: cannot write its operation log in " + dir + ": "
@@ -224,7 +216,8 @@ class ReadOnlyModeTest {
         "nothing pending: answered at once");
     storage.holdForces();
     CompletableFuture<Message> m = mkdir("/p");
-    await(() -> storage.forcesHeld() == 1, "the mkdir's fsync is held");
+    Poll.until("the mkdir's fsync is held", Duration.ofSeconds(10),
+        () -> storage.forcesHeld() == 1);
     CompletableFuture<Message> stat = stats.handle(new StatRequest("/p"), PEER);
     CompletableFuture<Message> list = lists.handle(new ListRequest("/", "", 100), PEER);
     CompletableFuture<Message> missing = stats.handle(new StatRequest("/q"), PEER);
@@ -246,7 +239,8 @@ class ReadOnlyModeTest {
     storage.holdForces();
     storage.failForces();
     CompletableFuture<Message> m = mkdir("/x");
-    await(() -> storage.forcesHeld() == 1, "the mkdir's fsync is held");
+    Poll.until("the mkdir's fsync is held", Duration.ofSeconds(10),
+        () -> storage.forcesHeld() == 1);
     CompletableFuture<Message> stat = stats.handle(new StatRequest("/x"), PEER);
     CompletableFuture<Message> list = lists.handle(new ListRequest("/", "", 100), PEER);
     storage.releaseForces();

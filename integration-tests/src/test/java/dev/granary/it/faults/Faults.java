@@ -44,16 +44,7 @@ final class Faults {
 
   /** Starts a master and {@code chunkservers} chunkservers and waits until all are LIVE. */
   static ProcessCluster start(Path dir, int chunkservers) throws IOException {
-    ProcessCluster cluster = new ProcessCluster(dir, masterFlags());
-    try {
-      cluster.startMaster();
-      cluster.startChunkservers(chunkservers);
-      cluster.awaitLive(chunkservers, Duration.ofSeconds(60));
-      return cluster;
-    } catch (IOException | RuntimeException | Error e) {
-      cluster.close();
-      throw e;
-    }
+    return ProcessCluster.started(dir, masterFlags(), chunkservers);
   }
 
   static byte[] data(int n, long seed) {

@@ -1,5 +1,6 @@
 package dev.granary.master.net;
 
+import static dev.granary.master.testing.WireHarness.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
+import dev.granary.master.testing.Poll;
+import dev.granary.master.testing.WireHarness;
 import dev.granary.wire.Frame;
 import dev.granary.wire.FrameEncoder;
 import dev.granary.wire.Frames;
@@ -17,7 +20,6 @@ import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
 import dev.granary.wire.msg.ListRequest;
 import dev.granary.wire.msg.ListResponse;
-import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.Ping;
 import dev.granary.wire.msg.Pong;
@@ -30,7 +32,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -41,7 +42,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -66,35 +66,18 @@ class MasterLimitsTest {
 
   @TempDir
   Path tmp;
-  private final EventLoopGroup group = Transports.eventLoopGroup(1, "test-client");
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
+  @RegisterExtension
+  final WireHarness wire = new WireHarness();
 
   private MasterServer start(int maxConnections) throws IOException {
     MasterServer m = new MasterServer(new MasterConfig("127.0.0.1", 0, tmp.resolve("master"),
         1 << 20, 3, 2, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30),
         "round-robin", 100_000, 2, maxConnections, Duration.ofMinutes(2)));
-    open.add(m);
-    m.start();
-    return m;
+    return wire.start(m);
   }
 
   private Connection connect(MasterServer m, String id) throws Exception {
-    Connection c = Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1", m.port(),
-        Role.CLIENT, id, "test", T).get(10, TimeUnit.SECONDS);
-    open.add(c);
-    return c;
-  }
-
-  private static Message call(Connection c, Message m) throws Exception {
-    return c.call(m, T).get(10, TimeUnit.SECONDS);
+    return wire.connect(m, Role.CLIENT, id);
   }
 
   private static byte[] encode(Frame f) {
@@ -124,7 +107,7 @@ class MasterLimitsTest {
   /** A client speaking the protocol over a plain socket, so that it can choose not to read. */
   private Socket rawClient(MasterServer m, int receiveBuffer) throws IOException {
     Socket s = new Socket();
-    open.add(s);
+    wire.closeAtEnd(s);
     s.setReceiveBufferSize(receiveBuffer);
     s.connect(new InetSocketAddress("127.0.0.1", m.port()), 10_000);
     s.setSoTimeout(10_000);
@@ -139,14 +122,9 @@ class MasterLimitsTest {
   }
 
   private static void await(BooleanSupplier condition, Duration limit, Supplier<String> what) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what.get());
-      }
-      Thread.onSpinWait();
-    }
+    Poll.until("", limit, condition, what);
   }
+
 
   @Test
   void aClientThatPipelinesAndNeverReadsIsHeldToABoundWhileOthersAreServed() throws Exception {
@@ -265,7 +243,7 @@ class MasterLimitsTest {
     Connection c = connect(m, "c");
 
     Socket over = new Socket("127.0.0.1", m.port());
-    open.add(over);
+    wire.closeAtEnd(over);
     over.setSoTimeout(10_000);
     InputStream overIn = over.getInputStream();
     try {
@@ -274,8 +252,9 @@ class MasterLimitsTest {
       // A reset also says the master closed it.
     }
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-        ExecutionException.class, () -> Connection.connect(Transports.clientBootstrap(group, T),
-            "127.0.0.1", m.port(), Role.CLIENT, "d", "test", T).get(10, TimeUnit.SECONDS));
+        ExecutionException.class, () -> Connection.connect(
+            Transports.clientBootstrap(wire.group(), T), "127.0.0.1", m.port(), Role.CLIENT, "d",
+            "test", T).get(10, TimeUnit.SECONDS));
     assertInstanceOf(ConnectionClosedException.class, e.getCause());
 
     for (Connection x : List.of(a, b, c)) {

@@ -1,8 +1,10 @@
 package dev.granary.master.net;
 
+import static dev.granary.master.testing.WireHarness.call;
+import static dev.granary.master.testing.WireHarness.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,8 @@ import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.journal.CorruptJournalException;
 import dev.granary.master.testing.MutableClock;
+import dev.granary.master.testing.Poll;
+import dev.granary.master.testing.WireHarness;
 import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Role;
@@ -48,8 +52,6 @@ import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
-import dev.granary.wire.net.Transports;
-import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -63,8 +65,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real master on loopback, a test client and fake chunkservers speaking the protocol. */
@@ -72,16 +74,8 @@ class MasterServerWireTest {
   private static final Duration T = Duration.ofSeconds(10);
   @TempDir
   Path tmp;
-  private final EventLoopGroup group = Transports.eventLoopGroup(1, "test-client");
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
+  @RegisterExtension
+  final WireHarness wire = new WireHarness();
 
   private MasterConfig config(Path dir, int port) {
     return new MasterConfig("127.0.0.1", port, dir, 1 << 20, 3, 2, Duration.ofMillis(100),
@@ -93,33 +87,11 @@ class MasterServerWireTest {
   }
 
   private MasterServer start(MasterServer m) throws IOException {
-    open.add(m);
-    m.start();
-    return m;
+    return wire.start(m);
   }
 
   private Connection connect(MasterServer m, Role role, String id) throws Exception {
-    Connection c = Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1", m.port(),
-        role, id, "test", T).get(10, TimeUnit.SECONDS);
-    open.add(c);
-    return c;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <R extends Message> R call(Connection c, Message m) throws Exception {
-    try {
-      return (R) c.call(m, T).get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RemoteException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
-
-  private static Status error(Connection c, Message m) {
-    RemoteException e = assertThrows(RemoteException.class, () -> call(c, m));
-    return e.status();
+    return wire.connect(m, role, id);
   }
 
   private Connection chunkserver(MasterServer m, String id) throws Exception {
@@ -154,14 +126,9 @@ class MasterServerWireTest {
     }
   }
 
+
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.onSpinWait();
-    }
+    Poll.until(what, Duration.ofSeconds(10), condition);
   }
 
   @Test
@@ -378,7 +345,7 @@ class MasterServerWireTest {
   void takenPortIsAOneLineConfigError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       MasterServer m = new MasterServer(config(tmp.resolve("p"), taken.getLocalPort()));
-      open.add(m);
+      wire.closeAtEnd(m);
       ConfigException e = assertThrows(ConfigException.class, m::start);
       assertTrue(e.getMessage().startsWith("master.port " + taken.getLocalPort()
           + ": address already in use"), e.getMessage());
@@ -389,7 +356,7 @@ class MasterServerWireTest {
   void unusableDataDirIsAOneLineConfigError() throws Exception {
     Path file = Files.writeString(tmp.resolve("file"), "x");
     MasterServer m = new MasterServer(config(file.resolve("sub"), 0));
-    open.add(m);
+    wire.closeAtEnd(m);
     ConfigException e = assertThrows(ConfigException.class, m::start);
     assertTrue(e.getMessage().startsWith("master.dataDir " + file.resolve("sub")),
         e.getMessage());
@@ -413,7 +380,7 @@ class MasterServerWireTest {
     lines.set(1, "{not json");
     Files.write(seg, lines);
     MasterServer broken = new MasterServer(config(dir, 0));
-    open.add(broken);
+    wire.closeAtEnd(broken);
     CorruptJournalException e = assertThrows(CorruptJournalException.class, broken::start);
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
   }

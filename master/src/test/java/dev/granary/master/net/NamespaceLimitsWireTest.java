@@ -1,11 +1,14 @@
 package dev.granary.master.net;
 
+import static dev.granary.master.testing.WireHarness.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
+import dev.granary.master.testing.Poll;
+import dev.granary.master.testing.WireHarness;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
@@ -24,22 +27,17 @@ import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
-import dev.granary.wire.net.Transports;
-import io.netty.channel.EventLoopGroup;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,47 +46,21 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded, fsck'd, deleted with -r, checkpointed after.
  */
 class NamespaceLimitsWireTest {
-  private static final Duration T = Duration.ofSeconds(10);
   private static final int DEPTH = 10_000;
   @TempDir
   Path tmp;
-  private final EventLoopGroup group = Transports.eventLoopGroup(1, "test-client");
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
+  @RegisterExtension
+  final WireHarness wire = new WireHarness();
 
   private MasterServer start(Path dir, long checkpointOps) throws IOException {
     MasterServer m = new MasterServer(new MasterConfig("127.0.0.1", 0, dir, 1 << 20, 1, 1,
         Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30), "round-robin",
         checkpointOps, 2));
-    open.add(m);
-    m.start();
-    return m;
+    return wire.start(m);
   }
 
   private Connection client(MasterServer m) throws Exception {
-    Connection c = Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1", m.port(),
-        Role.CLIENT, "c1", "test", T).get(10, TimeUnit.SECONDS);
-    open.add(c);
-    return c;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <R extends Message> R call(Connection c, Message m) throws Exception {
-    try {
-      return (R) c.call(m, T).get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RemoteException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return wire.connect(m, Role.CLIENT, "c1");
   }
 
   private static void invalid(Connection c, Message m, String fragment) {
@@ -153,11 +125,13 @@ class NamespaceLimitsWireTest {
     }
   }
 
-  private static List<Long> checkpoints(Path dir) throws IOException {
+  private static List<Long> checkpoints(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith("checkpoint-") && n.endsWith(".json"))
           .map(n -> Long.parseLong(n.substring(11, n.length() - 5))).sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -175,14 +149,10 @@ class NamespaceLimitsWireTest {
     assertEquals(DEPTH, deleted.directories());
     assertEquals(1, deleted.files());
     call(c, new MkdirRequest("c1", 2, "/after", false));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (checkpoints(dir).stream().noneMatch(s -> s > 3)) {
-      assertTrue(System.nanoTime() < deadline, () -> "no checkpoint after the deep one in "
-          + dir);
-      Thread.sleep(20);
-    }
+    Poll.until("a checkpoint after the deep one in " + dir, Duration.ofSeconds(120),
+        () -> checkpoints(dir).stream().anyMatch(s -> s > 3));
     m.close();
-    open.remove(m);
+    wire.forget(m);
     MasterServer again = start(dir, 2);
     Connection c2 = client(again);
     ListResponse root = call(c2, new ListRequest("/", "", 10));
