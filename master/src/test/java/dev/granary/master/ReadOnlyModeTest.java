@@ -13,6 +13,7 @@ import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.ListHandler;
 import dev.granary.master.net.MkdirHandler;
 import dev.granary.master.net.PeerContext;
+import dev.granary.master.security.Caller;
 import dev.granary.master.net.RenameHandler;
 import dev.granary.master.net.StatHandler;
 import dev.granary.master.placement.RoundRobinPlacement;
@@ -56,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what a client was told failed is nowhere, before or after a restart; what it reads was durable.
  */
 class ReadOnlyModeTest {
-  private static final PeerContext PEER = new PeerContext("127.0.0.1", null, "");
+  private static final PeerContext PEER = new PeerContext("127.0.0.1", null, "", Caller.UNSECURED);
   private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
       Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30));

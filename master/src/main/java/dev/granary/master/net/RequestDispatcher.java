@@ -1,6 +1,7 @@
 package dev.granary.master.net;
 
 import dev.granary.master.namespace.MetadataException;
+import dev.granary.master.security.Caller;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
@@ -111,8 +112,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
         ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     ServerHandshakeHandler.PeerInfo info = ctx.channel().attr(PEER).get();
-    return info == null ? new PeerContext(host, null, "")
-        : new PeerContext(host, info.role(), info.nodeId());
+    return info == null ? new PeerContext(host, null, "", Caller.UNSECURED)
+        : new PeerContext(host, info.role(), info.nodeId(), Caller.UNSECURED);
   }
 
   private ErrorReply failure(Message request, Throwable err) {
