@@ -71,6 +71,11 @@ final class MasterCommand implements Callable<Integer> {
           + " collected (default 2m).")
   String leaseTimeout;
 
+  @Option(names = "--security", paramLabel = "MODE",
+      description = "tls (certificates, users, permissions, chunk tokens) or none (a trusted lab"
+          + " network: no identities).")
+  String security;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
@@ -80,7 +85,7 @@ final class MasterCommand implements Callable<Integer> {
         .put("gcInterval", gcInterval).put("placement", placement)
         .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
         .put("maxConnections", maxConnections)
-        .put("leaseTimeout", leaseTimeout);
+        .put("leaseTimeout", leaseTimeout).put("security", security);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

@@ -30,6 +30,9 @@ import java.util.List;
  * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s (default 2m): an
  *     upload's uncommitted chunks are kept while its client renews (every quarter of this), and
  *     released for garbage collection this long after the client was last heard from
+ * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
+ *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
+ *     the superuser)
  */
 public record MasterConfig(
     String host,
@@ -45,7 +48,8 @@ public record MasterConfig(
     long checkpointOps,
     int maxCopiesPerNode,
     int maxConnections,
-    Duration leaseTimeout) {
+    Duration leaseTimeout,
+    String security) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -59,6 +63,15 @@ public record MasterConfig(
    * within minutes (HDFS's soft limit is 1 minute; GFS's leases 60 s).
    */
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(2);
+
+  /** {@link #security()}: TLS, certificates, users, permissions and chunk access tokens. */
+  public static final String TLS = "tls";
+
+  /** {@link #security()}: no identities and no encryption, for a trusted lab network. */
+  public static final String NONE = "none";
+
+  /** Every valid {@link #security()}. */
+  public static final List<String> SECURITY_MODES = List.of(TLS, NONE);
 
   /** Every valid {@link #placement()}. */
   public static final List<String> PLACEMENTS = List.of(ROUND_ROBIN, MOST_FREE_SPACE);
@@ -84,6 +97,7 @@ public record MasterConfig(
     MasterSchema.MAX_COPIES_PER_NODE.require(maxCopiesPerNode);
     MasterSchema.MAX_CONNECTIONS.require(maxConnections);
     MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
+    MasterSchema.SECURITY.require(security);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -100,6 +114,32 @@ public record MasterConfig(
     this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
         gcInterval, placement, checkpointOps, maxCopiesPerNode,
         MasterSchema.MAX_CONNECTIONS.defaultValue(), DEFAULT_LEASE_TIMEOUT);
+  }
+
+  /**
+   * The same configuration with the default {@link #security()}.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode, int maxConnections,
+      Duration leaseTimeout) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
+        MasterSchema.SECURITY.defaultValue());
+  }
+
+  /** This configuration with {@link #security()} set to {@code mode}. */
+  public MasterConfig withSecurity(String mode) {
+    return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
+        pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        maxConnections, leaseTimeout, mode);
+  }
+
+  /** Whether the cluster runs with TLS, identities and permissions. */
+  public boolean secured() {
+    return security.equals(TLS);
   }
 
   /** The documented defaults, as used when neither file nor flags set a key. */
@@ -127,6 +167,7 @@ public record MasterConfig(
         + ", maxCopiesPerNode=" + maxCopiesPerNode
         + ", maxConnections=" + maxConnections
         + ", leaseTimeout=" + Durations.format(leaseTimeout)
+        + ", security=" + security
         + "}";
   }
 }

@@ -47,6 +47,13 @@ final class MasterSchema {
   static final Key<Duration> LEASE_TIMEOUT =
       Key.duration(SECTION, "leaseTimeout", MasterConfig.DEFAULT_LEASE_TIMEOUT,
           Duration.ofSeconds(1));
+  /**
+   * {@code tls} or {@code none}. The default stays {@code none} while the pieces of security land
+   * one by one (certificates, users, permissions, chunk tokens); it becomes {@code tls} when every
+   * connection and request of a cluster is covered.
+   */
+  static final Key<String> SECURITY =
+      Key.oneOf(SECTION, "security", MasterConfig.NONE, MasterConfig.SECURITY_MODES);
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -82,7 +89,8 @@ final class MasterSchema {
               CHECKPOINT_OPS,
               MAX_COPIES_PER_NODE,
               MAX_CONNECTIONS,
-              LEASE_TIMEOUT),
+              LEASE_TIMEOUT,
+              SECURITY),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -100,7 +108,8 @@ final class MasterSchema {
                   values.get(CHECKPOINT_OPS),
                   values.get(MAX_COPIES_PER_NODE),
                   values.get(MAX_CONNECTIONS),
-                  values.get(LEASE_TIMEOUT)));
+                  values.get(LEASE_TIMEOUT),
+                  values.get(SECURITY)));
 
   private MasterSchema() {}
 }

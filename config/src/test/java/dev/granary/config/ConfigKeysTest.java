@@ -55,7 +55,7 @@ class ConfigKeysTest {
     assertEquals(
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
-            "maxCopiesPerNode", "maxConnections", "leaseTimeout"),
+            "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",
