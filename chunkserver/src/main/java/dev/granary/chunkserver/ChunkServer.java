@@ -290,6 +290,12 @@ public final class ChunkServer implements AutoCloseable {
     return children.size();
   }
 
+  /** Whether this chunkserver is registered with its master now. */
+  public boolean isRegistered() {
+    MasterSession s = session;
+    return s != null && s.isRegistered();
+  }
+
   /** The master session (tests). */
   MasterSession masterSession() {
     return session;
