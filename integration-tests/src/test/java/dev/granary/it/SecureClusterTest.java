@@ -146,6 +146,18 @@ class SecureClusterTest {
     }
   }
 
+  @Test
+  void nobodyJoinsUnderTheIdOfALiveChunkserver(@TempDir Path tmp) throws Exception {
+    String token = Files.readString(cluster.cluster().masterDataDir().resolve("join-token"))
+        .strip();
+    String victim = cluster.chunkserver(0).nodeId();
+    Joiner.JoinRefusedException e = assertThrows(Joiner.JoinRefusedException.class,
+        () -> Joiner.join(victim, "test", cluster.cluster().masterAddress(), token, tmp, "node",
+            loop, Duration.ofSeconds(5)));
+    assertTrue(e.getMessage().contains("is live"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("node.key")));
+  }
+
   private static ChunkserverConfig chunkserverConfig(Path dir, String token) {
     return new ChunkserverConfig("127.0.0.1", 0, cluster.cluster().masterAddress(), dir, 0,
         Duration.ofHours(1), 64L << 20, 64, Duration.ofMinutes(1), 4096, token);

@@ -9,6 +9,7 @@ import dev.granary.master.journal.LogDiskMonitor;
 import dev.granary.master.journal.LogStorage;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.net.AllocateChunkHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
@@ -166,7 +167,10 @@ public final class MasterServer implements AutoCloseable {
       pki = ClusterPki.open(dataDir, clusterId, masterId, clock.instant());
       joinTokens = JoinTokens.open(dataDir, pki.authority().certificate());
       tls = TlsContexts.server(pki.masterKeys());
-      securityHandlers.add(new JoinHandler(masterId, pki.authority(), joinTokens, clock));
+      securityHandlers.add(new JoinHandler(masterId, pki.authority(), joinTokens, clock, id -> {
+        ChunkserverNode n = chunks.node(id);
+        return n != null && n.isLive();
+      }));
       securityHandlers.add(new RotateJoinTokenHandler(masterId, joinTokens));
       log.info("{}: security tls: every connection TLS 1.3 under the cluster's authority ({});"
           + " chunkservers join with the token in {}", masterId,

@@ -80,7 +80,8 @@ public final class Joiner {
         log.info("{}: joined; certificate stored in {}", nodeId, dir);
         return keys;
       } catch (RemoteException e) {
-        if (e.status() == Status.DENIED || e.status() == Status.INVALID_ARGUMENT) {
+        if (e.status() == Status.DENIED || e.status() == Status.INVALID_ARGUMENT
+            || e.status() == Status.ALREADY_EXISTS) {
           throw new JoinRefusedException("master " + master + " refused the join: "
               + e.getMessage());
         }

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,15 @@ public final class JoinHandler implements RequestHandler<JoinRequest> {
   private final CertificateAuthority authority;
   private final JoinTokens tokens;
   private final Clock clock;
+  private final Predicate<String> live;
 
+  /**
+   * @param live whether a node id belongs to a LIVE chunkserver now: a second node cannot join
+   *     under it (a token holder must not obtain a certificate that impersonates a running node)
+   */
   public JoinHandler(String masterId, CertificateAuthority authority, JoinTokens tokens,
-      Clock clock) {
+      Clock clock, Predicate<String> live) {
+    this.live = live;
     this.masterId = masterId;
     this.authority = authority;
     this.tokens = tokens;
@@ -69,6 +76,12 @@ public final class JoinHandler implements RequestHandler<JoinRequest> {
     if (!NODE_ID.matcher(r.nodeId()).matches()) {
       throw new MetadataException(Status.INVALID_ARGUMENT, "join refused: invalid node id \""
           + r.nodeId() + "\": expected 1-64 letters, digits, '.', '_' or '-'");
+    }
+    if (live.test(r.nodeId())) {
+      log.warn("{}: refused a join from {} as node {}: that node is live", masterId,
+          peer.remoteHost(), r.nodeId());
+      throw new MetadataException(Status.ALREADY_EXISTS, "join refused: chunkserver "
+          + r.nodeId() + " is live; a second node cannot join under its id");
     }
     PublicKey key;
     try {
