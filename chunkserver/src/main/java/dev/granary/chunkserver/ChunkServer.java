@@ -7,6 +7,7 @@ import dev.granary.chunkserver.net.ChunkChannelInitializer;
 import dev.granary.chunkserver.net.ChunkServices;
 import dev.granary.chunkserver.net.CommandRunner;
 import dev.granary.chunkserver.net.DownstreamPool;
+import dev.granary.chunkserver.net.Joiner;
 import dev.granary.chunkserver.net.MasterSession;
 import dev.granary.chunkserver.net.OpenReplicas;
 import dev.granary.chunkserver.net.TransferSlots;
@@ -20,6 +21,8 @@ import dev.granary.chunkserver.storage.StoreLayout;
 import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.ConfigException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.NodeKeys;
+import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -57,6 +60,9 @@ public final class ChunkServer implements AutoCloseable {
   /** A downstream pipeline node (or a copy target) that makes no progress this long has failed. */
   static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MASTER_RPC_TIMEOUT = Duration.ofSeconds(10);
+  /** Where a node keeps its TLS identity: {@code node.key} (0600), {@code node.crt}, {@code ca.crt}. */
+  public static final String TLS_DIR = "tls";
+  static final String TLS_NAME = "node";
   private static final int DISK_THREADS = 4;
   private static final int COMMAND_THREADS = 2;
   static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR =
@@ -76,6 +82,7 @@ public final class ChunkServer implements AutoCloseable {
   private Channel serverChannel;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private DiskReplicaStore store;
+  private NodeKeys keys;
   private volatile boolean closed;
 
   /** A chunkserver on the system clock; nothing happens until {@link #start()}. */
@@ -111,17 +118,24 @@ public final class ChunkServer implements AutoCloseable {
     boss = Transports.eventLoopGroup(1, "cs-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         "cs-net");
+    try {
+      keys = identity(dir);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
     ioPool = Executors.newFixedThreadPool(DISK_THREADS, daemon("cs-disk-%d"));
     commandPool = Executors.newFixedThreadPool(COMMAND_THREADS, daemon("cs-command-%d"));
     TransferSlots slots = new TransferSlots(config.maxTransfers());
     session = new MasterSession(nodeId, SOFTWARE, config.master(), ClusterMembership.load(dir),
         this::port, store, slots,
-        workers.next(), MASTER_RPC_TIMEOUT);
+        workers.next(), MASTER_RPC_TIMEOUT, keys == null ? null : TlsContexts.node(keys));
     // Pooled connections close after half the idle timeout, before the peer's own idle timeout
     // (the same setting, normally) could race a new stream on them.
     Duration idleAfter = config.idleTimeout().dividedBy(2);
     downstreams = new DownstreamPool(Transports.clientBootstrap(workers, PROGRESS_TIMEOUT), nodeId,
-        SOFTWARE, PROGRESS_TIMEOUT, idleAfter, Ticker.systemTicker());
+        SOFTWARE, PROGRESS_TIMEOUT, idleAfter, Ticker.systemTicker(),
+        keys == null ? null : TlsContexts.node(keys));
     long sweep = Math.max(100, idleAfter.toMillis() / 2);
     // A periodic task that throws is never run again: each is guarded (see carryOn).
     workers.next().scheduleAtFixedRate(carryOn("closing idle downstream connections",
@@ -161,6 +175,39 @@ public final class ChunkServer implements AutoCloseable {
     scrubThread.setDaemon(true);
     scrubThread.start();
     log.info("{}: serving on {}:{}, master {}", nodeId, config.host(), port(), config.master());
+  }
+
+  /**
+   * The node's TLS identity from {@code dir/tls}; joins first when there is none and a join token
+   * is configured. Null means a plaintext node, for a cluster with {@code security: none}.
+   */
+  private NodeKeys identity(Path dir) throws IOException {
+    Path tls = dir.resolve(TLS_DIR);
+    NodeKeys loaded = NodeKeys.load(tls, TLS_NAME).orElse(null);
+    if (loaded != null) {
+      if (!loaded.node().nodeId().equals(nodeId)) {
+        throw new ConfigException("chunkserver.dataDir " + dir + ": its certificate names "
+            + loaded.node() + ", not this node " + nodeId + " (a data dir copied from another"
+            + " node?)");
+      }
+      if (!config.joinToken().isEmpty()) {
+        log.info("{}: already joined (certificate in {}); the join token is not needed", nodeId,
+            tls);
+      }
+      return loaded;
+    }
+    if (config.joinToken().isEmpty()) {
+      return null;
+    }
+    try {
+      return Joiner.join(nodeId, SOFTWARE, config.master(), config.joinToken(), tls, TLS_NAME,
+          workers, MASTER_RPC_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while joining the cluster", e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("invalid chunkserver.joinToken: " + e.getMessage(), e);
+    }
   }
 
   private void checkpoint() {
@@ -204,7 +251,7 @@ public final class ChunkServer implements AutoCloseable {
         // packets otherwise costs one read per packet, and a packet straddling two reads a copy.
         .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
         .childHandler(new ChunkChannelInitializer(svc, config.idleTimeout(), children,
-            config.maxConnections()));
+            config.maxConnections(), keys == null ? null : TlsContexts.server(keys)));
     var f = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
@@ -241,6 +288,12 @@ public final class ChunkServer implements AutoCloseable {
   /** Connections accepted and still open (tests). */
   int acceptedConnections() {
     return children.size();
+  }
+
+  /** Whether this chunkserver is registered with its master now. */
+  public boolean isRegistered() {
+    MasterSession s = session;
+    return s != null && s.isRegistered();
   }
 
   /** The master session (tests). */

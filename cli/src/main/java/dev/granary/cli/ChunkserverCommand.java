@@ -1,6 +1,7 @@
 package dev.granary.cli;
 
 import dev.granary.chunkserver.ChunkServer;
+import dev.granary.chunkserver.net.Joiner;
 import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.ConfigLoader;
 import java.nio.file.Path;
@@ -57,16 +58,25 @@ final class ChunkserverCommand implements Callable<Integer> {
       description = "Connections held open at once; one more is closed (default 4096).")
   String maxConnections;
 
+  @Option(names = "--join-token", paramLabel = "TOKEN",
+      description = "The cluster's join token (the master's join-token file), needed once to get"
+          + " this node's certificate; env GRANARY_JOIN_TOKEN.")
+  String joinToken;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
         .put("host", host).put("port", port).put("master", master).put("dataDir", dataDir)
         .put("capacity", capacity).put("scrubInterval", scrubInterval).put("scrubRate", scrubRate)
         .put("maxTransfers", maxTransfers).put("idleTimeout", idleTimeout)
-        .put("maxConnections", maxConnections);
-    ChunkserverConfig cfg = ConfigLoader.loadChunkserver(config, flags.map());
+        .put("maxConnections", maxConnections).put("joinToken", joinToken);
+    ChunkserverConfig cfg = ConfigLoader.loadChunkserver(config, flags.map(), System.getenv());
     ChunkServer server = new ChunkServer(cfg);
-    server.start();
+    try {
+      server.start();
+    } catch (Joiner.JoinRefusedException e) {
+      throw new CliException(Failures.DENIED, e.getMessage());
+    }
     log.info("{}: chunkserver serving on port {} with {}", server.nodeId(), server.port(), cfg);
     return ServerProcess.runUntilSignalled(server, server.nodeId(), log);
   }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code granary cluster [--json]}: chunkservers, their state and space, and chunk health. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-    subcommands = {HeldDeletionsCommand.Release.class, HeldDeletionsCommand.Discard.class},
+    subcommands = {HeldDeletionsCommand.Release.class, HeldDeletionsCommand.Discard.class,
+        RotateJoinTokenCommand.class},
     description = "Show the chunkservers (state, space, chunks) and the cluster's chunk counts, "
         + "including re-replication progress.")
 final class ClusterCommand implements Callable<Integer> {

@@ -52,7 +52,9 @@ final class DemoCommand implements Callable<Integer> {
           cluster.masterAddress(), cluster.size(), work);
       ClientConfig cfg = new ClientConfig(cluster.masterAddress(), 256L << 20, 4,
           Duration.ofSeconds(30));
-      try (GranaryClient client = GranaryClient.open(cfg)) {
+      // The demo wires its own credentials: the cluster's authority is trusted directly.
+      try (GranaryClient client = cluster.caCertificate() == null ? GranaryClient.open(cfg)
+          : GranaryClient.open(cfg, cluster.caCertificate())) {
         waitForChunkservers(client, cluster.size());
         Path local = work.resolve("generated.bin");
         String expected = generate(local, bytes);

@@ -8,6 +8,7 @@ import dev.granary.master.MasterServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,25 +25,35 @@ public final class LocalCluster implements AutoCloseable {
   /** Settings of a local cluster; {@link #defaults()} suits a demo. */
   public record Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
-      long capacity) {
+      long capacity, String security) {
     public static Settings defaults() {
       return new Settings(3, 64L << 20, 3, 2, Duration.ofMillis(200), Duration.ofSeconds(2),
-          Duration.ofSeconds(2), Duration.ofHours(1), 0);
+          Duration.ofSeconds(2), Duration.ofHours(1), 0, MasterConfig.defaults().security());
+    }
+
+    /** These settings with {@code master.security} set to {@code mode} ({@code tls}, {@code none}). */
+    public Settings withSecurity(String mode) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, capacity, mode);
+    }
+
+    public boolean secured() {
+      return security.equals(MasterConfig.TLS);
     }
 
     public Settings withChunkservers(int n) {
       return new Settings(n, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity);
+          gcInterval, scrubInterval, capacity, security);
     }
 
     public Settings withChunkSize(long size) {
       return new Settings(chunkservers, size, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity);
+          gcInterval, scrubInterval, capacity, security);
     }
 
     public Settings withScrubInterval(Duration d) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, d, capacity);
+          deadAfter, gcInterval, d, capacity, security);
     }
   }
 
@@ -93,6 +104,15 @@ public final class LocalCluster implements AutoCloseable {
     return new HostPort("127.0.0.1", masterPort);
   }
 
+  /**
+   * The authority's certificate a client of this cluster trusts, or null when it runs without
+   * security.
+   */
+  public X509Certificate caCertificate() {
+    return master == null || master.pki() == null ? null
+        : master.pki().authority().certificate();
+  }
+
   public MasterServer master() {
     return master;
   }
@@ -118,7 +138,8 @@ public final class LocalCluster implements AutoCloseable {
   public void startMaster(int port) throws IOException {
     MasterConfig cfg = new MasterConfig("127.0.0.1", port, masterDataDir(), settings.chunkSize(),
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
-        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2);
+        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2)
+        .withSecurity(settings.security());
     MasterServer m = new MasterServer(cfg);
     m.start();
     master = m;
@@ -143,6 +164,11 @@ public final class LocalCluster implements AutoCloseable {
     ChunkserverConfig cfg = new ChunkserverConfig("127.0.0.1", 0, masterAddress(),
         chunkserverDataDir(i), settings.capacity(), settings.scrubInterval(), 64L << 20, 64,
         Duration.ofMinutes(1));
+    if (settings.secured() && master != null) {
+      // The local cluster wires what an operator would: a new node joins with the master's token
+      // (a node that joined before keeps its certificate and ignores it).
+      cfg = cfg.withJoinToken(master.joinToken());
+    }
     ChunkServer cs = new ChunkServer(cfg);
     cs.start();
     chunkservers.set(i, cs);

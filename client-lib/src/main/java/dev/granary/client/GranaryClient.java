@@ -7,6 +7,9 @@ import dev.granary.client.internal.ConnectionPool;
 import dev.granary.client.internal.DirectPool;
 import dev.granary.client.internal.FileReader;
 import dev.granary.client.internal.FileRegionSource;
+import dev.granary.wire.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
+import java.security.cert.X509Certificate;
 import dev.granary.client.internal.FileUpload;
 import dev.granary.client.internal.LeaseRenewer;
 import dev.granary.client.internal.LoadTracker;
@@ -36,6 +39,8 @@ import dev.granary.wire.msg.ListResponse;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.NodeAddress;
+import dev.granary.wire.msg.RotateJoinTokenRequest;
+import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.RenameRequest;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
@@ -108,7 +113,7 @@ public final class GranaryClient implements AutoCloseable {
   /** Frees the read-ahead buffers of streams dropped without being closed. */
   private final Cleaner cleaner;
 
-  private GranaryClient(ClientConfig config, RetryPolicy retry) {
+  private GranaryClient(ClientConfig config, RetryPolicy retry, SslContext tls) {
     this.config = config;
     String clientId = UUID.randomUUID().toString();
     this.group = Transports.eventLoopGroup(
@@ -125,9 +130,8 @@ public final class GranaryClient implements AutoCloseable {
     // lets them keep sending while this process waits for a CPU (measured: +20% on a busy host).
     Bootstrap bootstrap = Transports.clientBootstrap(group, dial)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
-    ConnectionPool pool = new ConnectionPool(bootstrap, clientId,
-        SOFTWARE, dial);
-    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE);
+    ConnectionPool pool = new ConnectionPool(bootstrap, clientId, SOFTWARE, dial, tls);
+    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE, tls);
     MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
     this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
         new AtomicLong(), new BlockCache(config.cacheSize()),
@@ -145,12 +149,21 @@ public final class GranaryClient implements AutoCloseable {
   /** A client for {@code config}'s master; connects on first use. */
   public static GranaryClient open(ClientConfig config) {
     return new GranaryClient(config,
-        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE));
+        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), null);
+  }
+
+  /**
+   * A client of a secured cluster: every connection TLS, trusting only the cluster's authority
+   * {@code ca}.
+   */
+  public static GranaryClient open(ClientConfig config, X509Certificate ca) {
+    return new GranaryClient(config,
+        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), TlsContexts.user(ca));
   }
 
   /** A client with its own retry policy (tests shorten the timings). */
   static GranaryClient open(ClientConfig config, RetryPolicy retry) {
-    return new GranaryClient(config, retry);
+    return new GranaryClient(config, retry, null);
   }
 
   /** The random id this client sends with its mutations. */
@@ -482,6 +495,17 @@ public final class GranaryClient implements AutoCloseable {
         ? DeletionHoldRequest.Action.RELEASE : DeletionHoldRequest.Action.DISCARD, node),
         DeletionHoldResponse.class, node.isEmpty() ? "every chunkserver" : node);
     return r.replicas();
+  }
+
+  /**
+   * Replaces the cluster's join token (superuser only) and returns the new one; the old token
+   * fails from now on. Nodes that have joined keep their certificates.
+   *
+   * @throws DeniedException if the caller is not a superuser
+   */
+  public String rotateJoinToken() throws GranaryException {
+    return ctx.master().call(new RotateJoinTokenRequest(), RotateJoinTokenResponse.class,
+        "the join token").token();
   }
 
   /** Health of the chunks of the files under {@code path}. */

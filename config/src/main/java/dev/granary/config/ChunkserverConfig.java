@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB (default 64MiB)
  * @param maxTransfers concurrent chunk transfers served, 1..4096 (default 64)
  * @param idleTimeout how long an idle connection stays open, at least 1s (default 60s)
+ * @param joinToken the cluster's join token, used once by a chunkserver that has no certificate
+ *     yet to get one from a {@code tls} master (env {@code GRANARY_JOIN_TOKEN}; default none; never
+ *     printed)
  * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
  *     closed at once
  */
@@ -32,7 +35,8 @@ public record ChunkserverConfig(
     long scrubRate,
     int maxTransfers,
     Duration idleTimeout,
-    int maxConnections) {
+    int maxConnections,
+    String joinToken) {
 
   /**
    * Validates every component against the rules above.
@@ -51,6 +55,25 @@ public record ChunkserverConfig(
     ChunkserverSchema.MAX_TRANSFERS.require(maxTransfers);
     ChunkserverSchema.IDLE_TIMEOUT.require(idleTimeout);
     ChunkserverSchema.MAX_CONNECTIONS.require(maxConnections);
+    ChunkserverSchema.JOIN_TOKEN.require(joinToken);
+  }
+
+  /**
+   * The same configuration without a join token.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public ChunkserverConfig(String host, int port, HostPort master, Path dataDir, long capacity,
+      Duration scrubInterval, long scrubRate, int maxTransfers, Duration idleTimeout,
+      int maxConnections) {
+    this(host, port, master, dataDir, capacity, scrubInterval, scrubRate, maxTransfers,
+        idleTimeout, maxConnections, "");
+  }
+
+  /** This configuration with {@link #joinToken()} set to {@code token}. */
+  public ChunkserverConfig withJoinToken(String token) {
+    return new ChunkserverConfig(host, port, master, dataDir, capacity, scrubInterval, scrubRate,
+        maxTransfers, idleTimeout, maxConnections, token);
   }
 
   /**
@@ -86,6 +109,7 @@ public record ChunkserverConfig(
         + ", maxTransfers=" + maxTransfers
         + ", idleTimeout=" + Durations.format(idleTimeout)
         + ", maxConnections=" + maxConnections
+        + ", joinToken=" + (joinToken.isEmpty() ? "none" : "(set)")
         + "}";
   }
 }

@@ -38,6 +38,9 @@ final class ChunkserverSchema {
       Key.duration(SECTION, "idleTimeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
   static final Key<Integer> MAX_CONNECTIONS =
       Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000);
+  static final Key<String> JOIN_TOKEN = Key.secret(SECTION, "joinToken",
+      "a join token (gr1.HASH.SECRET, from the master's join-token file)",
+      text -> text.startsWith("gr1.") && text.split("\\.", -1).length == 3);
 
   static final Schema<ChunkserverConfig> SCHEMA =
       new Schema<>(
@@ -52,9 +55,10 @@ final class ChunkserverSchema {
               SCRUB_RATE,
               MAX_TRANSFERS,
               IDLE_TIMEOUT,
-              MAX_CONNECTIONS),
+              MAX_CONNECTIONS,
+              JOIN_TOKEN),
           List.of(),
-          Map.of(),
+          Map.of(JOIN_TOKEN, "GRANARY_JOIN_TOKEN"),
           values ->
               new ChunkserverConfig(
                   values.get(HOST),
@@ -66,7 +70,8 @@ final class ChunkserverSchema {
                   values.get(SCRUB_RATE),
                   values.get(MAX_TRANSFERS),
                   values.get(IDLE_TIMEOUT),
-                  values.get(MAX_CONNECTIONS)));
+                  values.get(MAX_CONNECTIONS),
+                  values.get(JOIN_TOKEN)));
 
   private ChunkserverSchema() {}
 }

@@ -52,6 +52,15 @@ public final class ConfigLoader {
   }
 
   /**
+   * Loads a chunkserver's configuration with the environment: {@code GRANARY_JOIN_TOKEN} sets
+   * {@code chunkserver.joinToken} below the flag and above the file.
+   */
+  public static ChunkserverConfig loadChunkserver(Path fileOrNull, Map<String, String> flags,
+      Map<String, String> env) {
+    return load(ChunkserverSchema.SCHEMA, fileOrNull, flags, env);
+  }
+
+  /**
    * Loads a client's configuration. The master address comes from, in order of precedence, the
    * {@code master} flag, the {@code GRANARY_MASTER} environment variable (ignored when blank), the
    * file's {@code client.master}, and the default {@code 127.0.0.1:7070}.
@@ -148,7 +157,7 @@ public final class ConfigLoader {
     try {
       return new Setting(key.parse(raw), raw, origin);
     } catch (ValueException e) {
-      throw new ConfigException(origin.invalid(raw, e.reason()), e);
+      throw new ConfigException(origin.invalid(key.secret() ? "(hidden)" : raw, e.reason()), e);
     }
   }
 

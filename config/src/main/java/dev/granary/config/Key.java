@@ -27,6 +27,7 @@ final class Key<T> {
   private final Function<String, T> parser;
   private final Predicate<T> accepts;
   private final Function<T, String> formatter;
+  private boolean secret;
 
   /**
    * @param expected what a valid value is, completing the phrase "expected ..."
@@ -171,6 +172,36 @@ final class Key<T> {
         },
         value -> !value.toString().isEmpty(),
         Path::toString);
+  }
+
+  /**
+   * A secret (a token) whose shape {@code valid} checks; empty means none. A bad value's message
+   * never repeats it: {@link #format} masks it too.
+   */
+  static Key<String> secret(String section, String name, String expected,
+      Predicate<String> valid) {
+    Key<String> key = new Key<>(
+        section,
+        name,
+        String.class,
+        "",
+        expected,
+        text -> {
+          String t = text.strip();
+          if (!t.isEmpty() && !valid.test(t)) {
+            throw new ValueException("expected " + expected);
+          }
+          return t;
+        },
+        value -> value.isEmpty() || valid.test(value),
+        value -> value.isEmpty() ? "" : "(set)");
+    key.secret = true;
+    return key;
+  }
+
+  /** Whether values of this key are secrets, never to be quoted in a message. */
+  boolean secret() {
+    return secret;
   }
 
   /** One of a fixed list of words; a near miss gets a suggestion. */

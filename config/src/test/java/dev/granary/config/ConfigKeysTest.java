@@ -59,7 +59,7 @@ class ConfigKeysTest {
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",
-            "maxTransfers", "idleTimeout", "maxConnections"),
+            "maxTransfers", "idleTimeout", "maxConnections", "joinToken"),
         ConfigKeys.chunkserverKeys());
     assertEquals(
         List.of("master", "cacheSize", "parallelism", "timeout"), ConfigKeys.clientKeys());

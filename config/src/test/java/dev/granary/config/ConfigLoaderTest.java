@@ -1,7 +1,9 @@
 package dev.granary.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -472,5 +474,21 @@ class ConfigLoaderTest {
 
   private Path write(String name, String yaml) throws IOException {
     return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  @Test
+  void joinTokenComesFromFlagOrEnvironmentAndIsNeverEchoed() {
+    String token = "gr1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.s3cr3t";
+    assertEquals(token, ConfigLoader.loadChunkserver(null, Map.of(),
+        Map.of("GRANARY_JOIN_TOKEN", token)).joinToken());
+    assertEquals(token, ConfigLoader.loadChunkserver(null, Map.of("joinToken", token),
+        Map.of("GRANARY_JOIN_TOKEN", "gr1.B.other")).joinToken());
+    assertEquals("", ConfigLoader.loadChunkserver(null, Map.of(), Map.of()).joinToken());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.loadChunkserver(null, Map.of("joinToken", "s3cr3t"), Map.of()));
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+    assertTrue(e.getMessage().contains("--join-token"), e.getMessage());
+    assertFalse(ConfigLoader.loadChunkserver(null, Map.of("joinToken", token), Map.of())
+        .toString().contains("s3cr3t"));
   }
 }

@@ -65,7 +65,7 @@ class ConfigRecordsTest {
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"
             + " dataDir=data/chunkserver, capacity=0B, scrubInterval=1h, scrubRate=64MiB,"
-            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096}",
+            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none}",
         ChunkserverConfig.defaults().toString());
     assertEquals(
         "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s}",

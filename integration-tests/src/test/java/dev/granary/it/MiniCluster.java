@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,15 @@ public final class MiniCluster implements AutoCloseable {
   }
 
   public GranaryClient client(ClientConfig config) {
-    GranaryClient c = GranaryClient.open(config);
+    GranaryClient c = open(config);
     clients.add(c);
     return c;
+  }
+
+  /** A client of this cluster as it runs: over TLS trusting its authority when it is secured. */
+  private GranaryClient open(ClientConfig config) {
+    X509Certificate ca = cluster.caCertificate();
+    return ca == null ? GranaryClient.open(config) : GranaryClient.open(config, ca);
   }
 
   public ChunkServer chunkserver(int i) {
@@ -62,7 +69,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until {@code n} chunkservers are LIVE at the master. */
   public void awaitLive(int n, Duration timeout) {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
+    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
         Duration.ofSeconds(5)))) {
       Wait.until("" + n + " live chunkservers", timeout, () -> {
         ClusterStatus st = c.clusterStatus();
@@ -73,7 +80,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until fsck of / reports HEALTHY. */
   public void awaitHealthy(Duration timeout) {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
+    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
         Duration.ofSeconds(5)))) {
       Wait.until("fsck HEALTHY", timeout, () -> c.fsck("/").status().equals("HEALTHY"),
           this::describe);
@@ -117,7 +124,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** A one-paragraph description of the cluster for failure messages. */
   public String describe() {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
+    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
         Duration.ofSeconds(2)))) {
       ClusterStatus st = c.clusterStatus();
       FsckReport f = c.fsck("/");

@@ -9,6 +9,7 @@ import dev.granary.master.journal.LogDiskMonitor;
 import dev.granary.master.journal.LogStorage;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.net.AllocateChunkHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
@@ -16,6 +17,7 @@ import dev.granary.master.net.CommitFileHandler;
 import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.DeletionHoldHandler;
 import dev.granary.master.net.FsckHandler;
+import dev.granary.master.net.JoinHandler;
 import dev.granary.master.net.ListHandler;
 import dev.granary.master.net.LookupHandler;
 import dev.granary.master.net.MasterChannelInitializer;
@@ -28,6 +30,8 @@ import dev.granary.master.net.RenewLeaseHandler;
 import dev.granary.master.net.ReplicaReportHandler;
 import dev.granary.master.net.ReportBadReplicaHandler;
 import dev.granary.master.net.RequestDispatcher;
+import dev.granary.master.net.RequestHandler;
+import dev.granary.master.net.RotateJoinTokenHandler;
 import dev.granary.master.net.ServerDefaultsHandler;
 import dev.granary.master.net.StatHandler;
 import dev.granary.master.placement.PlacementPolicy;
@@ -35,10 +39,14 @@ import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.master.replication.Tick;
+import dev.granary.master.security.ClusterPki;
+import dev.granary.master.security.JoinTokens;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +57,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -82,6 +91,8 @@ public final class MasterServer implements AutoCloseable {
   private final LogStorage storage;
   private String masterId = "";
   private String clusterId = "";
+  private ClusterPki pki;
+  private JoinTokens joinTokens;
   private MetadataStore store;
   private ChunkManager chunks;
   private Tick periodic;
@@ -150,6 +161,24 @@ public final class MasterServer implements AutoCloseable {
           + e.getFile() + " (permission denied)", e);
     }
     MetadataImage image = store.image();
+    List<RequestHandler<?>> securityHandlers = new ArrayList<>();
+    SslContext tls = null;
+    if (config.secured()) {
+      pki = ClusterPki.open(dataDir, clusterId, masterId, clock.instant());
+      joinTokens = JoinTokens.open(dataDir, pki.authority().certificate());
+      tls = TlsContexts.server(pki.masterKeys());
+      securityHandlers.add(new JoinHandler(masterId, pki.authority(), joinTokens, clock, id -> {
+        ChunkserverNode n = chunks.node(id);
+        return n != null && n.isLive();
+      }));
+      securityHandlers.add(new RotateJoinTokenHandler(masterId, joinTokens));
+      log.info("{}: security tls: every connection TLS 1.3 under the cluster's authority ({});"
+          + " chunkservers join with the token in {}", masterId,
+          dataDir.resolve(ClusterPki.DIR), dataDir.resolve(JoinTokens.FILE));
+    } else {
+      log.warn("{}: security none: no TLS, no identities, every caller is the superuser; run"
+          + " this only on a trusted network", masterId);
+    }
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
@@ -166,7 +195,7 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
+    List<RequestHandler<?>> handlers = new ArrayList<>(List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new RenewLeaseHandler(service),
@@ -179,13 +208,15 @@ public final class MasterServer implements AutoCloseable {
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval()),
         new PulseHandler(protocol),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
+    handlers.addAll(securityHandlers);
+    RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers);
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         masterId + "-io");
     try {
       serverChannel = Transports.serverBootstrap(boss, workers)
           .childHandler(new MasterChannelInitializer(masterId, SOFTWARE, IDLE_TIMEOUT, dispatcher,
-              config.maxConnections()))
+              config.maxConnections(), tls))
           .bind(config.host(), config.port()).syncUninterruptibly().channel();
     } catch (Exception e) { // Netty rethrows the checked BindException unchecked
       closeQuietly();
@@ -306,6 +337,19 @@ public final class MasterServer implements AutoCloseable {
   }
 
   /** This master's stable id (kept in the data directory). */
+  /**
+   * The cluster's certificate authority and the master's certificate, or null with {@code security:
+   * none} (or before start).
+   */
+  public synchronized ClusterPki pki() {
+    return pki;
+  }
+
+  /** The current join token, or null with {@code security: none} (or before start). */
+  public synchronized String joinToken() {
+    return joinTokens == null ? null : joinTokens.token();
+  }
+
   public synchronized String masterId() {
     return masterId;
   }

@@ -5,6 +5,10 @@ import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
+import dev.granary.wire.msg.JoinRequest;
+import dev.granary.wire.msg.JoinResponse;
+import dev.granary.wire.msg.RotateJoinTokenRequest;
+import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
@@ -97,7 +101,13 @@ public enum MessageType {
   WRITE_ACK(66, WriteAck::decode),
   WRITE_DONE(67, WriteDone::decode),
   READ_CHUNK_REQUEST(68, ReadChunkRequest::decode),
-  READ_PACKET(69, Limits.MAX_READ_PACKET_PAYLOAD, ReadPacket::decode);
+  READ_PACKET(69, Limits.MAX_READ_PACKET_PAYLOAD, ReadPacket::decode),
+
+  // Joining the cluster (security: tls)
+  JOIN_REQUEST(88, JoinRequest::decode),
+  JOIN_RESPONSE(89, JoinResponse::decode),
+  ROTATE_JOIN_TOKEN_REQUEST(90, RotateJoinTokenRequest::decode),
+  ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -14,6 +14,10 @@ import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
+import dev.granary.wire.msg.JoinRequest;
+import dev.granary.wire.msg.JoinResponse;
+import dev.granary.wire.msg.RotateJoinTokenRequest;
+import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.FsckRequest;
@@ -111,6 +115,10 @@ final class SampleMessages {
       case DELETION_HOLD_REQUEST -> new DeletionHoldRequest(
           DeletionHoldRequest.Action.values()[r.nextInt(2)], str(r));
       case DELETION_HOLD_RESPONSE -> new DeletionHoldResponse(nonNegative(r));
+      case JOIN_REQUEST -> new JoinRequest(str(r), str(r), str(r));
+      case JOIN_RESPONSE -> new JoinResponse(str(r), str(r));
+      case ROTATE_JOIN_TOKEN_REQUEST -> new RotateJoinTokenRequest();
+      case ROTATE_JOIN_TOKEN_RESPONSE -> new RotateJoinTokenResponse(str(r));
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));

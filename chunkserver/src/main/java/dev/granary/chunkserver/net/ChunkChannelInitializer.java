@@ -9,6 +9,7 @@ import dev.granary.wire.net.Transports;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -35,6 +36,7 @@ public final class ChunkChannelInitializer extends ChannelInitializer<SocketChan
   private final ProtocolErrorHandler errors;
   private final ChannelGroup connections;
   private final ConnectionCap cap;
+  private final SslContext tls;
 
   /**
    * @param connections every accepted channel is added here, so shutdown can close them all
@@ -42,6 +44,16 @@ public final class ChunkChannelInitializer extends ChannelInitializer<SocketChan
    */
   public ChunkChannelInitializer(ChunkServices svc, Duration idleTimeout,
       ChannelGroup connections, int maxConnections) {
+    this(svc, idleTimeout, connections, maxConnections, null);
+  }
+
+  /**
+   * @param tls this node's TLS server context in a secured cluster (every connection TLS; another
+   *     chunkserver is known by its certificate), or null for {@code security: none}
+   */
+  public ChunkChannelInitializer(ChunkServices svc, Duration idleTimeout,
+      ChannelGroup connections, int maxConnections, SslContext tls) {
+    this.tls = tls;
     this.svc = svc;
     this.idleTimeout = idleTimeout;
     this.connections = connections;
@@ -55,13 +67,14 @@ public final class ChunkChannelInitializer extends ChannelInitializer<SocketChan
       return;
     }
     connections.add(ch);
+    Transports.addServerTls(ch.pipeline(), tls);
     Transports.addCodec(ch.pipeline());
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(),
         TimeUnit.MILLISECONDS));
     Backpressure backpressure = new Backpressure(MAX_READS_IN_FLIGHT);
     ch.pipeline().addLast("backpressure", backpressure);
     ch.pipeline().addLast("handshake", new ServerHandshakeHandler(Role.CHUNKSERVER, svc.nodeId(),
-        svc.software(), EnumSet.of(Role.CLIENT, Role.CHUNKSERVER)));
+        svc.software(), EnumSet.of(Role.CLIENT, Role.CHUNKSERVER), tls != null));
     ch.pipeline().addLast("router", new RequestRouter(svc, backpressure));
     ch.pipeline().addLast("errors", errors);
   }

@@ -5,6 +5,7 @@ import dev.granary.wire.Role;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.net.Connection;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -51,6 +52,7 @@ public final class DownstreamPool implements AutoCloseable {
   private final String software;
   private final Duration timeout;
   private final Duration idleAfter;
+  private final SslContext tls;
   private final Ticker ticker;
   private final Map<Key, Entry> entries = new HashMap<>();
   private boolean closed;
@@ -62,6 +64,13 @@ public final class DownstreamPool implements AutoCloseable {
    */
   public DownstreamPool(Bootstrap bootstrap, String nodeId, String software, Duration timeout,
       Duration idleAfter, Ticker ticker) {
+    this(bootstrap, nodeId, software, timeout, idleAfter, ticker, null);
+  }
+
+  /** @param tls this node's TLS client context (it presents its certificate), or null */
+  public DownstreamPool(Bootstrap bootstrap, String nodeId, String software, Duration timeout,
+      Duration idleAfter, Ticker ticker, SslContext tls) {
+    this.tls = tls;
     this.ticker = ticker;
     this.bootstrap = bootstrap;
     this.nodeId = nodeId;
@@ -181,7 +190,7 @@ public final class DownstreamPool implements AutoCloseable {
     CompletableFuture<Connection> connecting;
     try {
       connecting = Connection.connect(bootstrap.clone(e.key.loop()), target.host(), target.port(),
-          Role.CHUNKSERVER, nodeId, software, timeout);
+          Role.CHUNKSERVER, nodeId, software, timeout, tls);
     } catch (RuntimeException ex) {
       // E.g. the event loops are shutting down: fail this entry rather than leave it pending.
       connecting = CompletableFuture.failedFuture(ex);

@@ -20,6 +20,7 @@ import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private final TransferSlots slots;
   private final EventLoop loop;
   private final Duration rpcTimeout;
+  private final SslContext tls;
   private final Bootstrap bootstrap;
   private final Backoff backoff = new Backoff();
   private final Object pendingLock = new Object();
@@ -94,6 +96,14 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   public MasterSession(String nodeId, String software, HostPort master,
       ClusterMembership membership, IntSupplier port, ReplicaStore store, TransferSlots slots,
       EventLoop loop, Duration rpcTimeout) {
+    this(nodeId, software, master, membership, port, store, slots, loop, rpcTimeout, null);
+  }
+
+  /** @param tls this node's TLS client context (it presents its certificate), or null */
+  public MasterSession(String nodeId, String software, HostPort master,
+      ClusterMembership membership, IntSupplier port, ReplicaStore store, TransferSlots slots,
+      EventLoop loop, Duration rpcTimeout, SslContext tls) {
+    this.tls = tls;
     this.nodeId = nodeId;
     this.membership = membership;
     this.software = software;
@@ -138,7 +148,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     }
     try {
       Connection.connect(bootstrap, master.host(), master.port(), Role.CHUNKSERVER, nodeId,
-          software, rpcTimeout).whenComplete((c, e) -> loop.execute(
+          software, rpcTimeout, tls).whenComplete((c, e) -> loop.execute(
               guarded("handling the connection to the master", () -> connected(c, e))));
     } catch (Throwable t) {
       log.error("{}: connecting to master {} failed, continuing: {}", nodeId, master,
@@ -149,7 +159,12 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   private void connected(Connection c, Throwable e) {
     if (e != null) {
-      if (!downLogged) {
+      if (!downLogged && e instanceof RemoteException r && r.status() == Status.DENIED) {
+        // Not a network fault: a person must act (join with a token, or fix the certificate).
+        downLogged = true;
+        log.error("{}: master {} refused this chunkserver: {}; retrying with backoff", nodeId,
+            master, r.getMessage());
+      } else if (!downLogged) {
         downLogged = true;
         log.warn("{}: master {} unreachable ({}); retrying with backoff", nodeId, master,
             describe(e));

@@ -13,6 +13,7 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.tls.TlsPeer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -58,6 +59,12 @@ final class ReadStream {
   private long nextBlock;
   private long lastBlock;
   private int inFlight;
+  /**
+   * Whether the connection is TLS: then {@code sendfile} cannot be used (the kernel would send the
+   * file's bytes unencrypted), and every packet is read into its frame buffer, pooled, which the
+   * TLS layer encrypts in 16 KiB records: one copy from the page cache, one by the cipher.
+   */
+  private final boolean encrypted;
   private boolean done;
   // The stream's own reference plus one per region not yet released; the file closes at zero.
   private final AtomicInteger fileRefs = new AtomicInteger(1);
@@ -66,6 +73,7 @@ final class ReadStream {
       Runnable onFinished) {
     this.svc = svc;
     this.channel = channel;
+    this.encrypted = TlsPeer.isTls(channel);
     this.requestId = requestId;
     this.request = request;
     this.onFinished = onFinished;
@@ -162,8 +170,9 @@ final class ReadStream {
       long pos = nextBlock * Limits.BLOCK_SIZE;
       int n = (int) Math.min((long) blocks * Limits.BLOCK_SIZE, replica.meta().length() - pos);
       boolean last = nextBlock + blocks > lastBlock;
-      ByteBuf header = header(pos, (int) nextBlock, blocks, n, last, n <= INLINE_MAX ? n : 0);
-      if (n <= INLINE_MAX) {
+      boolean inline = n <= INLINE_MAX || encrypted;
+      ByteBuf header = header(pos, (int) nextBlock, blocks, n, last, inline ? n : 0);
+      if (inline) {
         try {
           readFully(header, pos, n);
         } catch (IOException e) {

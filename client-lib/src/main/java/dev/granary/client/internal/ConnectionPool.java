@@ -4,6 +4,7 @@ import dev.granary.wire.FrameDecoder;
 import dev.granary.wire.Role;
 import dev.granary.wire.net.Connection;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.time.Duration;
 import java.util.Map;
@@ -29,9 +30,17 @@ public final class ConnectionPool implements AutoCloseable {
   private final Duration handshakeTimeout;
   private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private final SslContext tls;
 
   public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
       Duration handshakeTimeout) {
+    this(bootstrap, clientId, software, handshakeTimeout, null);
+  }
+
+  /** @param tls the TLS context of a secured cluster's client, or null for plaintext */
+  public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
+      Duration handshakeTimeout, SslContext tls) {
+    this.tls = tls;
     this.bootstrap = bootstrap;
     this.clientId = clientId;
     this.software = software;
@@ -81,7 +90,7 @@ public final class ConnectionPool implements AutoCloseable {
   private CompletableFuture<Connection> dial(String key, String host, int port) {
     log.debug("{}: connecting to {}", clientId, key);
     CompletableFuture<Connection> f = Connection.connect(bootstrap, host, port, Role.CLIENT,
-        clientId, software, handshakeTimeout);
+        clientId, software, handshakeTimeout, tls);
     return f.thenApply(c -> {
       c.channel().pipeline().addLast("writability", new WritabilityGate());
       // Readers keep received data packets as retained slices of the decoder's cumulation until

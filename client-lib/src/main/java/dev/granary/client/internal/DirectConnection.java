@@ -14,9 +14,12 @@ import dev.granary.wire.net.Await;
 import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.NodeCertificate;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,12 +30,15 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A blocking connection used by one caller thread at a time: the caller writes its request to the
@@ -75,6 +81,8 @@ final class DirectConnection implements AutoCloseable {
   private ByteBuf in = allocate(SMALL_BUFFER);
   private long nextRequestId = 1;
   private long lastUsedNanos;
+  /** TLS between the buffers and the socket, or null on a plaintext connection. */
+  private DirectTls tls;
 
   private DirectConnection(SocketChannel channel, Selector selector, String peer,
       long writeTimeoutNanos) throws IOException {
@@ -102,6 +110,17 @@ final class DirectConnection implements AutoCloseable {
    */
   static DirectConnection dial(String host, int port, String clientId, String software,
       Duration timeout) throws IOException, TimeoutException, RemoteException {
+    return dial(host, port, clientId, software, timeout, null);
+  }
+
+  /**
+   * As {@link #dial(String, int, String, String, Duration)}, over TLS when {@code tlsContext} is not
+   * null: the server must prove it is the node its HELLO answer names with a certificate of the
+   * cluster's authority.
+   */
+  static DirectConnection dial(String host, int port, String clientId, String software,
+      Duration timeout, SslContext tlsContext)
+      throws IOException, TimeoutException, RemoteException {
     String peer = host + ":" + port;
     long deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
     SocketChannel ch = SocketChannel.open();
@@ -116,11 +135,19 @@ final class DirectConnection implements AutoCloseable {
       sel = Selector.open();
       c = new DirectConnection(ch, sel, peer, Math.max(1, timeout.toNanos()));
       c.connect(new InetSocketAddress(host, port), deadline);
+      if (tlsContext != null) {
+        c.tls = new DirectTls(tlsContext.newEngine(ByteBufAllocator.DEFAULT, host, port), ch,
+            peer);
+        c.tls.handshake(c.waiter(deadline, "the TLS handshake"));
+      }
       Message reply = c.call(new Hello(Role.CLIENT, clientId, software),
           deadline - System.nanoTime());
-      if (!(reply instanceof HelloOk)) {
+      if (!(reply instanceof HelloOk ok)) {
         throw new RemoteException(Status.PROTOCOL,
             peer + " answered the handshake with " + reply.type(), "");
+      }
+      if (c.tls != null) {
+        c.checkCertificate(ok);
       }
       return c;
     } catch (IOException | TimeoutException | RemoteException | RuntimeException e) {
@@ -134,6 +161,48 @@ final class DirectConnection implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Refuses a server whose certificate does not name the node its HELLO answer names. */
+  private void checkCertificate(HelloOk ok) throws RemoteException {
+    NodeCertificate cert = null;
+    try {
+      Certificate[] chain = tls.session().getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
+        cert = NodeCertificate.of(x).orElse(null);
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      cert = null;
+    }
+    if (cert == null) {
+      throw new RemoteException(Status.DENIED, peer + " presented no node certificate of the"
+          + " cluster's authority", "");
+    }
+    if (cert.role() != ok.role() || !cert.nodeId().equals(ok.nodeId())) {
+      throw new RemoteException(Status.DENIED, peer + " says it is "
+          + ok.role().name().toLowerCase(java.util.Locale.ROOT) + " " + ok.nodeId()
+          + " but its certificate names " + cert, "");
+    }
+  }
+
+  /** Socket waits for the TLS layer, bounded by {@code deadline}. */
+  private DirectTls.Waiter waiter(long deadline, String what) {
+    return new DirectTls.Waiter() {
+      @Override
+      public void awaitWritable() throws IOException, TimeoutException {
+        interest(SelectionKey.OP_WRITE);
+        try {
+          await(deadline, "sending " + what);
+        } finally {
+          interest(SelectionKey.OP_READ);
+        }
+      }
+
+      @Override
+      public void awaitReadable() throws IOException, TimeoutException {
+        await(deadline, "waiting for " + what);
+      }
+    };
   }
 
   private void connect(InetSocketAddress address, long deadline)
@@ -225,6 +294,14 @@ final class DirectConnection implements AutoCloseable {
 
   private void write(ByteBuffer[] out, String what) throws IOException, TimeoutException {
     long deadline = System.nanoTime() + writeTimeoutNanos;
+    if (tls != null) {
+      try {
+        tls.write(out, waiter(deadline, what));
+      } catch (IOException e) {
+        throw e instanceof ConnectionClosedException c ? c : closed(e);
+      }
+      return;
+    }
     int first = 0;
     try {
       while (first < out.length) {
@@ -327,7 +404,7 @@ final class DirectConnection implements AutoCloseable {
     while (true) {
       int n;
       try {
-        n = in.writeBytes(channel, max);
+        n = tls != null ? tls.read(in, max) : in.writeBytes(channel, max);
       } catch (IOException e) {
         throw closed(e);
       }
@@ -351,7 +428,8 @@ final class DirectConnection implements AutoCloseable {
    * request was outstanding (the peer closed it, or broke the protocol).
    */
   boolean broken() {
-    return !channel.isOpen() || in.isReadable() || readable();
+    return !channel.isOpen() || in.isReadable() || (tls != null && tls.hasPlaintext())
+        || readable();
   }
 
   /** Whether data (or the end of the stream) is ready, without blocking. */

@@ -2,6 +2,7 @@ package dev.granary.client.internal;
 
 import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +33,7 @@ public final class DirectPool implements AutoCloseable {
   private final String software;
   private final Duration dialTimeout;
   private final long maxIdleNanos;
+  private final SslContext tls;
   private final Map<String, Deque<DirectConnection>> idle = new HashMap<>();
   private final Set<DirectConnection> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -41,6 +43,13 @@ public final class DirectPool implements AutoCloseable {
    * @param maxIdle how long an idle connection may be kept for reuse
    */
   public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle) {
+    this(clientId, software, dialTimeout, maxIdle, null);
+  }
+
+  /** @param tls the TLS context of a secured cluster's client, or null for plaintext */
+  public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle,
+      SslContext tls) {
+    this.tls = tls;
     this.clientId = clientId;
     this.software = software;
     this.dialTimeout = dialTimeout;
@@ -120,7 +129,7 @@ public final class DirectPool implements AutoCloseable {
       throw new IllegalStateException("the Granary client is closed");
     }
     Duration t = timeout.compareTo(dialTimeout) < 0 ? timeout : dialTimeout;
-    DirectConnection c = DirectConnection.dial(host, port, clientId, software, t);
+    DirectConnection c = DirectConnection.dial(host, port, clientId, software, t, tls);
     open.add(c);
     if (closed) {
       discard(c);

@@ -8,13 +8,14 @@ import dev.granary.wire.net.ServerHandshakeHandler;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The master's pipeline: connection cap, frame codec, idle timeout, back-pressure, HELLO handshake
+ * The master's pipeline: connection cap, TLS (secured clusters), frame codec, idle timeout, back-pressure, HELLO handshake
  * (clients and chunkservers), the request dispatcher, and the protocol error handler last.
  */
 public final class MasterChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -32,10 +33,21 @@ public final class MasterChannelInitializer extends ChannelInitializer<SocketCha
   private final RequestDispatcher dispatcher;
   private final ProtocolErrorHandler errors;
   private final ConnectionCap cap;
+  private final SslContext tls;
 
   /** @param maxConnections connections held open at once ({@code master.maxConnections}) */
   public MasterChannelInitializer(String masterId, String software, Duration idleTimeout,
       RequestDispatcher dispatcher, int maxConnections) {
+    this(masterId, software, idleTimeout, dispatcher, maxConnections, null);
+  }
+
+  /**
+   * @param tls the master's TLS context when the cluster is secured (every connection TLS, nodes
+   *     known by their certificates), or null for {@code security: none}
+   */
+  public MasterChannelInitializer(String masterId, String software, Duration idleTimeout,
+      RequestDispatcher dispatcher, int maxConnections, SslContext tls) {
+    this.tls = tls;
     this.masterId = masterId;
     this.software = software;
     this.idleTimeout = idleTimeout;
@@ -49,12 +61,13 @@ public final class MasterChannelInitializer extends ChannelInitializer<SocketCha
     if (!cap.admit(ch)) {
       return;
     }
+    Transports.addServerTls(ch.pipeline(), tls);
     Transports.addCodec(ch.pipeline());
     ch.pipeline().addLast("idle",
         new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
     ch.pipeline().addLast("backpressure", new Backpressure(MAX_IN_FLIGHT));
     ch.pipeline().addLast("handshake", new ServerHandshakeHandler(Role.MASTER, masterId, software,
-        Set.of(Role.CLIENT, Role.CHUNKSERVER)));
+        Set.of(Role.CLIENT, Role.CHUNKSERVER), tls != null));
     ch.pipeline().addLast("dispatcher", dispatcher);
     ch.pipeline().addLast("errors", errors);
   }

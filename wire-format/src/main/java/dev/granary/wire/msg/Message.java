@@ -15,6 +15,7 @@ public sealed interface Message permits
     ClusterStatusRequest, ClusterStatusResponse, FsckRequest, FsckResponse, ReportBadReplicaRequest,
     ServerDefaultsRequest, ServerDefaultsResponse, RenewLeaseRequest, RenewLeaseResponse,
     DeletionHoldRequest, DeletionHoldResponse,
+    JoinRequest, JoinResponse, RotateJoinTokenRequest, RotateJoinTokenResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket {

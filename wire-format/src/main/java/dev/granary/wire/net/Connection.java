@@ -7,6 +7,16 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
+import dev.granary.wire.tls.NodeCertificate;
+import dev.granary.wire.tls.TlsPeer;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import dev.granary.wire.msg.Message;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -76,6 +86,17 @@ public final class Connection implements AutoCloseable {
    */
   public static CompletableFuture<Connection> connect(Bootstrap bootstrap, String host, int port,
       Role role, String nodeId, String software, Duration timeout) {
+    return connect(bootstrap, host, port, role, nodeId, software, timeout, null);
+  }
+
+  /**
+   * As {@link #connect(Bootstrap, String, int, Role, String, String, Duration)}, over TLS when
+   * {@code tls} is not null: the handshake must succeed against the cluster's authority, and the
+   * server's certificate must name the role and node id it answers HELLO with. A failed handshake
+   * (another authority, a plaintext server) fails with a {@link RemoteException} of status DENIED.
+   */
+  public static CompletableFuture<Connection> connect(Bootstrap bootstrap, String host, int port,
+      Role role, String nodeId, String software, Duration timeout, SslContext tls) {
     String peer = host + ":" + port;
     CompletableFuture<Connection> result = new CompletableFuture<>();
     Connection[] holder = new Connection[1];
@@ -84,6 +105,11 @@ public final class Connection implements AutoCloseable {
       protected void initChannel(SocketChannel ch) {
         Connection c = new Connection(ch, peer);
         holder[0] = c;
+        if (tls != null) {
+          SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+          ssl.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          ch.pipeline().addLast("tls", ssl);
+        }
         Transports.addCodec(ch.pipeline());
         ch.pipeline().addLast("connection", c.new Inbound());
       }
@@ -100,6 +126,12 @@ public final class Connection implements AutoCloseable {
           c.close();
           result.completeExceptionally(unwrap(err));
         } else if (reply instanceof HelloOk ok) {
+          String wrong = tls == null ? null : c.certificateMismatch(ok);
+          if (wrong != null) {
+            c.close();
+            result.completeExceptionally(new RemoteException(Status.DENIED, wrong, ""));
+            return;
+          }
           c.serverHello = ok;
           result.complete(c);
         } else {
@@ -110,6 +142,36 @@ public final class Connection implements AutoCloseable {
       });
     });
     return result;
+  }
+
+  /** Why the server's certificate does not fit its HELLO answer, or null if it does. */
+  private String certificateMismatch(HelloOk ok) {
+    Optional<NodeCertificate> cert = TlsPeer.node(channel);
+    if (cert.isEmpty()) {
+      return peer + " presented no node certificate of the cluster's authority";
+    }
+    if (cert.get().role() != ok.role() || !cert.get().nodeId().equals(ok.nodeId())) {
+      return peer + " says it is " + ok.role().name().toLowerCase(java.util.Locale.ROOT) + " "
+          + ok.nodeId() + " but its certificate names " + cert.get();
+    }
+    return null;
+  }
+
+  /** The peer's TLS layer refused us, or spoke no TLS: a denial, with the reason in words. */
+  private RemoteException tlsFailure(Throwable cause) {
+    Throwable c = cause instanceof DecoderException && cause.getCause() != null
+        ? cause.getCause() : cause;
+    String why = c instanceof NotSslRecordException
+        ? "it does not speak TLS (a cluster with security: none? then use no credentials)"
+        : describe(c);
+    return new RemoteException(Status.DENIED, "TLS handshake with " + peer + " failed: " + why,
+        "");
+  }
+
+  private static boolean isTlsFailure(Throwable cause) {
+    Throwable c = cause instanceof DecoderException && cause.getCause() != null
+        ? cause.getCause() : cause;
+    return c instanceof SSLException;
   }
 
   static Throwable unwrap(Throwable t) {
@@ -179,7 +241,8 @@ public final class Connection implements AutoCloseable {
     send(id, request).addListener((ChannelFuture w) -> {
       if (!w.isSuccess()) {
         unlisten(id);
-        f.completeExceptionally(closedException(w.cause()));
+        f.completeExceptionally(isTlsFailure(w.cause()) ? tlsFailure(w.cause())
+            : closedException(w.cause()));
       }
     });
     Timeout timer = TIMER.newTimeout(t -> {
@@ -267,10 +330,23 @@ public final class Connection implements AutoCloseable {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (closeCause == null) {
-        closeCause = closedException(cause);
+        closeCause = isTlsFailure(cause) ? tlsFailure(cause) : closedException(cause);
       }
       log.debug("connection to {} failed: {}", peer, describe(cause));
       ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+        if (closeCause == null) {
+          closeCause = tlsFailure(e.cause());
+        }
+        log.debug("TLS handshake with {} failed: {}", peer, describe(e.cause()));
+        ctx.close();
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -33,7 +34,13 @@ public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    if (cause instanceof ProtocolException) {
+    if (cause instanceof io.netty.handler.codec.DecoderException
+        && cause.getCause() instanceof javax.net.ssl.SSLException) {
+      // Logged once by the handshake event below (or a TLS record that failed later: one line).
+      log.debug("{}: TLS failure on the connection from {}: {}", nodeId,
+          ctx.channel().remoteAddress(), cause.getCause().toString());
+      ctx.close();
+    } else if (cause instanceof ProtocolException) {
       log.warn("{}: closing connection from {}: {}", nodeId, ctx.channel().remoteAddress(),
           cause.getMessage());
       ctx.writeAndFlush(Frame.response(0, new ErrorReply(Status.PROTOCOL, cause.getMessage(), "")))
@@ -51,7 +58,11 @@ public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
+    if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+      log.warn("{}: TLS handshake with {} failed, connection closed: {}", nodeId,
+          ctx.channel().remoteAddress(), e.cause().getMessage());
+      ctx.close();
+    } else if (evt instanceof IdleStateEvent) {
       log.info("{}: closing idle connection from {}", nodeId, ctx.channel().remoteAddress());
       ctx.close();
     } else {

@@ -10,6 +10,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import dev.granary.wire.tls.NodeCertificate;
+import dev.granary.wire.tls.TlsPeer;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +32,46 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final HelloOk hello;
   private final Set<Role> accepted;
 
+  private final boolean secured;
+
   public ServerHandshakeHandler(Role serverRole, String nodeId, String software,
       Set<Role> accepted) {
+    this(serverRole, nodeId, software, accepted, false);
+  }
+
+  /**
+   * @param secured whether the cluster requires TLS: then a peer on plaintext is refused, and a
+   *     peer that says it is a node (not a client) must have presented that node's certificate
+   */
+  public ServerHandshakeHandler(Role serverRole, String nodeId, String software,
+      Set<Role> accepted, boolean secured) {
     this.hello = new HelloOk(serverRole, nodeId, software);
     this.accepted = Set.copyOf(accepted);
+    this.secured = secured;
+  }
+
+  /** Why a secured server refuses this HELLO, or null if it does not. */
+  private String insecure(ChannelHandlerContext ctx, Hello h) {
+    if (!secured) {
+      return null;
+    }
+    if (!TlsPeer.isTls(ctx.channel())) {
+      return "this cluster requires TLS: a client needs --credentials FILE, a chunkserver joins"
+          + " once with --join-token TOKEN";
+    }
+    if (h.role() == Role.CLIENT) {
+      return null;
+    }
+    Optional<NodeCertificate> cert = TlsPeer.node(ctx.channel());
+    String who = "a " + h.role().name().toLowerCase(Locale.ROOT) + " " + h.nodeId();
+    if (cert.isEmpty()) {
+      return who + " must present its certificate from the cluster's authority (a chunkserver"
+          + " gets one by joining with --join-token TOKEN)";
+    }
+    if (cert.get().role() != h.role() || !cert.get().nodeId().equals(h.nodeId())) {
+      return who + " presented the certificate of " + cert.get();
+    }
+    return null;
   }
 
   @Override
@@ -45,6 +85,11 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (!accepted.contains(h.role())) {
           refuse(ctx, frame.requestId(), Status.DENIED, "a " + h.role() + " may not connect to a "
               + hello.role());
+          return;
+        }
+        String refusal = insecure(ctx, h);
+        if (refusal != null) {
+          refuse(ctx, frame.requestId(), Status.DENIED, refusal);
           return;
         }
         ctx.writeAndFlush(Frame.response(frame.requestId(), hello));

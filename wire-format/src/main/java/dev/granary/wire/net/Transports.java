@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Locale;
@@ -119,6 +121,17 @@ public final class Transports {
       }
     }
     return false;
+  }
+
+  /**
+   * Adds TLS at the bottom of a server pipeline when {@code tls} is not null: the first bytes of a
+   * connection decide — a TLS ClientHello gets the handshake, anything else stays plaintext so that
+   * the HELLO handshake can refuse it with a readable ERROR frame instead of a broken TLS record.
+   */
+  public static void addServerTls(ChannelPipeline p, SslContext tls) {
+    if (tls != null) {
+      p.addLast("tls", new OptionalSslHandler(tls));
+    }
   }
 
   /** Adds the frame codec (decoder, encoder) at the bottom of a pipeline. */
