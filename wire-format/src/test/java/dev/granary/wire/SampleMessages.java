@@ -42,6 +42,8 @@ import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaInfo;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
@@ -111,6 +113,9 @@ final class SampleMessages {
       case DELETION_HOLD_REQUEST -> new DeletionHoldRequest(
           DeletionHoldRequest.Action.values()[r.nextInt(2)], str(r));
       case DELETION_HOLD_RESPONSE -> new DeletionHoldResponse(nonNegative(r));
+      case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
+          str(r), str(r), r.nextBoolean());
+      case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));
@@ -246,7 +251,7 @@ final class SampleMessages {
 
   private static FileEntry entry(Random r) {
     return new FileEntry(path(r), r.nextBoolean(), nonNegative(r), r.nextLong(), r.nextInt(256),
-        nonNegative(r), r.nextInt(Integer.MAX_VALUE));
+        nonNegative(r), r.nextInt(Integer.MAX_VALUE), str(r), str(r), r.nextInt(0777 + 1));
   }
 
   private static CommitChunk commitChunk(Random r) {
