@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataImage;
+import dev.granary.master.namespace.Namespace;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,6 @@ class ChunkRecordFormatTest {
     Path file = tmp.resolve("checkpoint.json");
     Files.write(file, out.toByteArray());
     MetadataImage loaded = format.read(file);
-    assertEquals(CHUNKS, loaded.namespace().file("/f").file().chunkRecords());
+    assertEquals(CHUNKS, loaded.namespace().file("/f", Namespace.SYSTEM).file().chunkRecords());
   }
 }
