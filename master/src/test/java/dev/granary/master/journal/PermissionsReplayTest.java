@@ -92,7 +92,7 @@ class PermissionsReplayTest {
     String text = Files.readString(file);
     assertTrue(text.contains("\"rootOwner\":\"root\",\"rootGroup\":\"wheel\","
         + "\"rootPermission\":\"711\""), text);
-    assertTrue(text.contains("{\"d\":\"/home/alice/d\",\"m\":4,\"o\":\"bob\",\"g\":\"staff\","
+    assertTrue(text.contains("{\"d\":\"/home/alice/d\",\"m\":5,\"o\":\"bob\",\"g\":\"staff\","
         + "\"p\":\"750\"}"), text);
     assertEquals(before, ImageDump.of(format.read(file)));
   }
