@@ -1,5 +1,7 @@
 package dev.granary.master.security;
 
+import dev.granary.wire.msg.FileEntry;
+
 /**
  * The POSIX permission check (as HDFS's FSPermissionChecker): the superuser passes everything;
  * otherwise the owner bits apply when the caller is the owner, else the group bits when the
@@ -58,8 +60,7 @@ public final class Permissions {
 
   /** {@code bits} as three octal digits: "644", "007". */
   public static String octal(int bits) {
-    String s = Integer.toOctalString(bits & 0777);
-    return "000".substring(s.length()) + s;
+    return FileEntry.octal(bits & 0777);
   }
 
   /**
