@@ -78,8 +78,8 @@ class PermissionsCommandTest {
     String m = master();
     ok("mkdir", "-p", "/d/e", "--master", m);
     String line = ok("ls", "/", "-l", "--master", m).out().strip();
-    assertTrue(line.matches("drwxr-xr-x  admin  admin  +0  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"
-        + "  d/"), line);
+    assertTrue(line.matches("drwxr-xr-x  admin  admin  +0  "
+        + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  d/"), line);
     ObjectMapper json = new ObjectMapper();
     JsonNode row = json.readTree(ok("ls", "/", "--json", "--master", m).out()).get(0);
     assertEquals("admin", row.get("owner").asText());
