@@ -9,7 +9,7 @@ final class Commands {
   static List<Object> all() {
     return List.of(new MasterCommand(), new ChunkserverCommand(), new PutCommand(),
         new GetCommand(), new CatCommand(), new LsCommand(), new MkdirCommand(), new RmCommand(),
-        new MvCommand(), new StatCommand(), new ClusterCommand(), new FsckCommand(),
-        new BenchCommand(), new DemoCommand());
+        new MvCommand(), new StatCommand(), new ChmodCommand(), new ChownCommand(),
+        new ClusterCommand(), new FsckCommand(), new BenchCommand(), new DemoCommand());
   }
 }

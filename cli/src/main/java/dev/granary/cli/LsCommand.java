@@ -34,10 +34,12 @@ final class LsCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE_DIR", defaultValue = "/")
   String dir;
 
-  @Option(names = "-l", description = "Long format: type, replication, size, modified (UTC), name.")
+  @Option(names = "-l", description = "Long format: type and permission, owner, group, size, "
+      + "modified (UTC), name.")
   boolean longFormat;
 
-  @Option(names = "--json", description = "JSON array of {name, path, type, size, modified}.")
+  @Option(names = "--json", description = "JSON array of {name, path, type, size, modified, "
+      + "replication, owner, group, permission}.")
   boolean json;
 
   @Override
@@ -56,16 +58,23 @@ final class LsCommand implements Callable<Integer> {
           row.put("size", e.size());
           row.put("modified", e.modifiedMillis());
           row.put("replication", e.replication());
+          row.put("owner", e.owner());
+          row.put("group", e.group());
+          row.put("permission", e.permission());
           rows.add(row);
         }
         out.println(Json.write(rows));
       } else {
+        int ownerWidth = 1;
+        int groupWidth = 1;
+        for (FileStatus e : entries) {
+          ownerWidth = Math.max(ownerWidth, e.owner().length());
+          groupWidth = Math.max(groupWidth, e.group().length());
+        }
         for (FileStatus e : entries) {
           String name = e.directory() ? e.name() + "/" : e.name();
           if (longFormat) {
-            out.printf("%s %2s %14d %s %s%n", e.directory() ? "d" : "-",
-                e.directory() ? "-" : Integer.toString(e.replication()), e.size(),
-                TIME.format(Instant.ofEpochMilli(e.modifiedMillis())), name);
+            out.println(longLine(e, name, ownerWidth, groupWidth));
           } else {
             out.println(name);
           }
@@ -74,5 +83,12 @@ final class LsCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /** {@code drwxr-xr-x  owner  group  size  modified  name}, as HDFS's {@code ls} prints it. */
+  static String longLine(FileStatus e, String name, int ownerWidth, int groupWidth) {
+    return String.format("%s  %-" + ownerWidth + "s  %-" + groupWidth + "s  %14d  %s  %s",
+        e.mode(), e.owner(), e.group(), e.size(),
+        TIME.format(Instant.ofEpochMilli(e.modifiedMillis())), name);
   }
 }

@@ -49,6 +49,9 @@ final class StatCommand implements Callable<Integer> {
         out.println("type:        " + (st.directory() ? "dir" : "file"));
         out.println("size:        " + st.size());
         out.println("modified:    " + Instant.ofEpochMilli(st.modifiedMillis()));
+        out.println("owner:       " + st.owner());
+        out.println("group:       " + st.group());
+        out.println("permission:  " + st.permission() + " (" + st.mode() + ")");
         if (!st.directory()) {
           out.println("replication: " + st.replication());
           out.println("chunkSize:   " + st.chunkSize());
@@ -72,6 +75,9 @@ final class StatCommand implements Callable<Integer> {
     m.put("replication", st.replication());
     m.put("chunkSize", st.chunkSize());
     m.put("modified", st.modifiedMillis());
+    m.put("owner", st.owner());
+    m.put("group", st.group());
+    m.put("permission", st.permission());
     List<Map<String, Object>> cs = new ArrayList<>();
     for (ChunkInfo ch : chunks) {
       Map<String, Object> row = new LinkedHashMap<>();

@@ -11,6 +11,22 @@ package dev.granary.client;
  * @param replication replication goal (0 for a directory)
  * @param chunkSize chunk size in bytes (0 for a directory)
  * @param chunkCount number of chunks (0 for an empty file or a directory)
+ * @param owner the owning user
+ * @param group the owning group
+ * @param permission the nine POSIX permission bits as three octal digits, e.g. {@code "644"}
  */
 public record FileStatus(String path, String name, boolean directory, long size,
-    long modifiedMillis, int replication, long chunkSize, int chunkCount) {}
+    long modifiedMillis, int replication, long chunkSize, int chunkCount, String owner,
+    String group, String permission) {
+  /** The permission as {@code ls -l} shows it, type included: {@code drwxr-xr-x}. */
+  public String mode() {
+    int bits = Integer.parseInt(permission, 8);
+    StringBuilder sb = new StringBuilder(10).append(directory ? 'd' : '-');
+    for (int shift = 6; shift >= 0; shift -= 3) {
+      int b = bits >> shift;
+      sb.append((b & 4) != 0 ? 'r' : '-').append((b & 2) != 0 ? 'w' : '-')
+          .append((b & 1) != 0 ? 'x' : '-');
+    }
+    return sb.toString();
+  }
+}

@@ -43,6 +43,8 @@ import dev.granary.wire.msg.RotateJoinTokenRequest;
 import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.RenameRequest;
 import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.net.Transports;
 import io.netty.bootstrap.Bootstrap;
@@ -464,6 +466,49 @@ public final class GranaryClient implements AutoCloseable {
     return status(r.entry());
   }
 
+  // ---------------------------------------------------------------- permissions
+
+  /**
+   * Sets the permission bits of {@code path} ({@code 0..0777}), with {@code recursive} of
+   * everything under it too, all or nothing: for the owner of each entry or the superuser.
+   *
+   * @return how many entries were changed
+   * @throws DeniedException naming the entry the caller does not own
+   * @throws InvalidArgumentException if {@code mode} is outside 0..0777
+   */
+  public long setPermission(String path, int mode, boolean recursive) throws GranaryException {
+    if (mode < 0 || mode > FileEntry.MAX_PERMISSION) {
+      throw new InvalidArgumentException("mode " + Integer.toOctalString(mode) + " of '" + path
+          + "' is outside 000..777 (no setuid, setgid or sticky bits)");
+    }
+    return setAttributes(path, mode, "", "", recursive);
+  }
+
+  /**
+   * Sets the owner and/or group of {@code path} ({@code ""} or null leaves one unchanged), with
+   * {@code recursive} of everything under it too, all or nothing: for the superuser only.
+   *
+   * @return how many entries were changed
+   * @throws DeniedException unless the caller is the superuser
+   */
+  public long setOwner(String path, String owner, String group, boolean recursive)
+      throws GranaryException {
+    String o = owner == null ? "" : owner;
+    String g = group == null ? "" : group;
+    if (o.isEmpty() && g.isEmpty()) {
+      throw new InvalidArgumentException("setOwner of '" + path
+          + "' needs an owner, a group or both");
+    }
+    return setAttributes(path, SetAttributesRequest.UNCHANGED_PERMISSION, o, g, recursive);
+  }
+
+  private long setAttributes(String path, int mode, String owner, String group,
+      boolean recursive) throws GranaryException {
+    String p = remote(path);
+    return ctx.master().call(new SetAttributesRequest(p, mode, owner, group, recursive),
+        SetAttributesResponse.class, p).entries();
+  }
+
   // ---------------------------------------------------------------- cluster
 
   /** The cluster as the master sees it. */
@@ -558,7 +603,8 @@ public final class GranaryClient implements AutoCloseable {
 
   static FileStatus status(FileEntry e) {
     return new FileStatus(e.path(), e.name(), e.directory(), e.size(), e.modifiedMillis(),
-        e.replication(), e.chunkSize(), e.chunkCount());
+        e.replication(), e.chunkSize(), e.chunkCount(), e.owner(), e.group(),
+        e.permissionOctal());
   }
 
   @Override

@@ -33,6 +33,7 @@ import dev.granary.master.net.RequestDispatcher;
 import dev.granary.master.net.RequestHandler;
 import dev.granary.master.net.RotateJoinTokenHandler;
 import dev.granary.master.net.ServerDefaultsHandler;
+import dev.granary.master.net.SetAttributesHandler;
 import dev.granary.master.net.StatHandler;
 import dev.granary.master.placement.PlacementPolicy;
 import dev.granary.master.replication.ChunkManager;
@@ -201,7 +202,7 @@ public final class MasterServer implements AutoCloseable {
         new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service, clock), new DeleteHandler(service, clock),
-        new RenameHandler(service, clock),
+        new RenameHandler(service, clock), new SetAttributesHandler(service),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(protocol), new DeletionHoldHandler(chunks),

@@ -12,6 +12,7 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.Paths;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.replication.ChunkManager;
+import dev.granary.master.security.Caller;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
@@ -27,6 +28,8 @@ import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.NodeAddress;
 import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,9 +96,11 @@ public final class MetadataService {
 
   // ------------------------------------------------------------------ reads
 
-  public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks) {
+  /** A file's entry and chunks, for reading: {@code caller} needs read on it. */
+  public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks,
+      Caller caller) {
     return read(() -> {
-      Namespace.ResolvedFile r = ns().file(path);
+      Namespace.ResolvedFile r = ns().file(path, caller);
       FileNode f = r.file();
       int end = (int) Math.min(f.chunkCount(),
           (long) firstChunk + Math.min(maxChunks, Limits.MAX_LOOKUP_CHUNKS));
@@ -104,9 +109,7 @@ public final class MetadataService {
         out.add(new ChunkLocation(i, f.handle(i), f.version(i), f.length(i),
             chunks.liveLocations(f.handle(i))));
       }
-      return new LookupResponse(new dev.granary.wire.msg.FileEntry(r.path(), false, f.size(),
-          f.modified(), f.replication(), f.chunkSize(), f.chunkCount()), out,
-          chunks.locationsComplete());
+      return new LookupResponse(r.entry(), out, chunks.locationsComplete());
     });
   }
 
@@ -166,12 +169,14 @@ public final class MetadataService {
   // ------------------------------------------------------------------ chunk allocation
 
   /**
-   * A new handle (never used before, even across restarts) and a pipeline.
+   * A new handle (never used before, even across restarts) and a pipeline, for writing
+   * {@code r.path()}: {@code caller} needs write and execute where the file will be created.
    *
-   * @throws MetadataException UNAVAILABLE if too few chunkservers are eligible
+   * @throws MetadataException UNAVAILABLE if too few chunkservers are eligible; DENIED
    */
-  public CompletableFuture<Message> allocate(AllocateChunkRequest r) {
+  public CompletableFuture<Message> allocate(AllocateChunkRequest r, Caller caller) {
     Paths.parse(r.path());
+    state.read(() -> ns().checkCreate(r.path(), caller));
     return allocate(r.clientId(), r.replication(), r.excludeNodeIds())
         .thenApply(Message.class::cast);
   }
@@ -224,8 +229,9 @@ public final class MetadataService {
    * request's word alone: if reports have not yet confirmed enough replicas of every chunk, the
    * commit waits for them (asynchronously, without the lock) up to {@link #REPORT_WAIT}, then
    * fails UNAVAILABLE naming the chunk. A chunk whose writer's lease expired fails LEASE_EXPIRED.
+   * The file belongs to {@code caller}, who needs write and execute where it is created.
    */
-  public CompletableFuture<Message> commit(CommitFileRequest r) {
+  public CompletableFuture<Message> commit(CommitFileRequest r, Caller caller) {
     // Either the answer to a retry or the wait for reports, decided under one write lock.
     Admitted admitted = state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
@@ -234,6 +240,8 @@ public final class MetadataService {
       }
       store.checkWritable();
       validate(r);
+      // Refused before waiting for replica reports; checked again when it is applied.
+      ns().checkCreate(r.path(), caller);
       return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(),
           r.replication(), REPORT_WAIT));
     });
@@ -241,8 +249,8 @@ public final class MetadataService {
       return admitted.cached();
     }
     CompletableFuture<Void> confirmed = admitted.confirmed();
-    CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r)
-        : confirmed.thenCompose(v -> commitConfirmed(r));
+    CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r, caller)
+        : confirmed.thenCompose(v -> commitConfirmed(r, caller));
     return r.spareReplication() > 0 ? withSpare(done, r.clientId(), r.spareReplication()) : done;
   }
 
@@ -264,7 +272,7 @@ public final class MetadataService {
   }
 
   /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
-  private CompletableFuture<Message> commitConfirmed(CommitFileRequest r) {
+  private CompletableFuture<Message> commitConfirmed(CommitFileRequest r, Caller caller) {
     return state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
@@ -277,8 +285,8 @@ public final class MetadataService {
         records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest()));
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
-          r.overwrite(), r.replication(), r.chunkSize(), records);
-      return execute(op, "commit", applied -> {
+          r.overwrite(), r.replication(), r.chunkSize(), records, caller.user(), caller.group());
+      return execute(op, caller, "commit", applied -> {
         for (CommitChunk c : r.chunks()) {
           chunks.committed(r.path(), c);
         }
@@ -305,12 +313,13 @@ public final class MetadataService {
   }
 
   /**
-   * Executes a client's mutation {@code op} ({@code kind} names it in a failure record): answered
-   * from the retry cache for a retry, else applied and logged, answered once durable.
+   * Executes a client's mutation {@code op} ({@code kind} names it in a failure record) for
+   * {@code caller}, whose permissions are checked: answered from the retry cache for a retry, else
+   * applied and logged, answered once durable. A refusal (DENIED too) is logged and answered.
    *
    * @throws MetadataException READ_ONLY while the log cannot be written
    */
-  public CompletableFuture<Message> mutate(Op.Mutation op, String kind) {
+  public CompletableFuture<Message> mutate(Op.Mutation op, Caller caller, String kind) {
     String clientId = op.clientId();
     long opId = op.opId();
     return state.write(() -> {
@@ -319,7 +328,54 @@ public final class MetadataService {
         return cached;
       }
       store.checkWritable();
-      return execute(op, kind, applied -> {});
+      return execute(op, caller, kind, applied -> {});
+    });
+  }
+
+  /**
+   * chmod and chown: sets the permission (unless -1) and the owner and group (unless empty) of
+   * {@code r.path()}, with {@code r.recursive()} of its subtree, for {@code caller}. Every entry is
+   * checked before anything changes; the change is logged (one record for chown, one for chmod)
+   * and answered with the number of entries changed once durable. Not kept in the retry cache:
+   * setting the same attributes again changes nothing more.
+   *
+   * @throws MetadataException DENIED, NOT_FOUND, INVALID_ARGUMENT, READ_ONLY
+   */
+  public CompletableFuture<Message> setAttributes(SetAttributesRequest r, Caller caller) {
+    return state.write(() -> {
+      store.checkWritable();
+      long now = clock.millis();
+      List<Op> ops = new ArrayList<>(2);
+      if (!r.owner().isEmpty() || !r.group().isEmpty()) {
+        ops.add(new Op.SetOwner(now, r.path(), r.owner(), r.group(), r.recursive()));
+      }
+      if (r.permission() != SetAttributesRequest.UNCHANGED_PERMISSION) {
+        ops.add(new Op.SetPermission(now, r.path(), r.permission(), r.recursive()));
+      }
+      if (ops.isEmpty()) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "nothing to change on '"
+            + r.path() + "': give a permission, an owner or a group");
+      }
+      long changed = 0;
+      CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+      try {
+        // Only the superuser may chown, and the superuser passes chmod's checks too: once the
+        // first record applies, the second cannot be refused.
+        for (Op op : ops) {
+          Message reply = OpApplier.apply(image, op, caller).reply();
+          changed = Math.max(changed, ((SetAttributesResponse) reply).entries());
+          durable = journal.append(op);
+        }
+      } catch (MetadataException e) {
+        // Refused on what the image shows, which may not be durable yet: answer once it is.
+        CompletableFuture<Void> barrier = journal.barrier();
+        return barrier == null ? CompletableFuture.<Message>failedFuture(e)
+            : barrier.handle((v, t) -> (Message) null)
+                .thenCompose(v -> CompletableFuture.<Message>failedFuture(e));
+      }
+      image.setLastSeq(journal.lastSeq());
+      Message answer = new SetAttributesResponse(changed);
+      return durable.thenApply(v -> answer);
     });
   }
 
@@ -341,13 +397,13 @@ public final class MetadataService {
    * Applies and logs {@code op} (or, if the namespace refuses it, a failure record so a retry gets
    * the same error). Called with the write lock held.
    */
-  private CompletableFuture<Message> execute(Op op, String kind,
+  private CompletableFuture<Message> execute(Op op, Caller caller, String kind,
       java.util.function.Consumer<OpApplier.Applied> onApplied) {
     Op.Mutation m = (Op.Mutation) op;
     OpApplier.Applied applied;
     Op logged = op;
     try {
-      applied = OpApplier.apply(image, op);
+      applied = OpApplier.apply(image, op, caller);
       onApplied.accept(applied);
     } catch (MetadataException e) {
       logged = new Op.Failure(m.clientId(), m.opId(), op.time(), kind, e.status(),

@@ -170,8 +170,9 @@ class ReadOnlyModeTest {
         () -> mkdir("/y"),
         () -> deletes.handle(new DeleteRequest("c", ++opId, "/a", true), PEER),
         () -> renames.handle(new RenameRequest("c", ++opId, "/a", "/z"), PEER),
-        () -> service.allocate(new AllocateChunkRequest("c", "/f", 1, List.of())),
-        () -> service.commit(new CommitFileRequest("c", ++opId, "/f", false, 1, 0, List.of(), 0)))) {
+        () -> service.allocate(new AllocateChunkRequest("c", "/f", 1, List.of()), Caller.UNSECURED),
+        () -> service.commit(new CommitFileRequest("c", ++opId, "/f", false, 1, 0, List.of(), 0),
+            Caller.UNSECURED))) {
       MetadataException r = assertThrows(MetadataException.class, m::get);
       assertEquals(Status.READ_ONLY, r.status());
       assertEquals(refusalLine(), r.getMessage());

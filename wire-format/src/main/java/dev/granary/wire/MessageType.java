@@ -40,6 +40,8 @@ import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
@@ -102,6 +104,10 @@ public enum MessageType {
   WRITE_DONE(67, WriteDone::decode),
   READ_CHUNK_REQUEST(68, ReadChunkRequest::decode),
   READ_PACKET(69, Limits.MAX_READ_PACKET_PAYLOAD, ReadPacket::decode),
+
+  // Permissions (84-87).
+  SET_ATTRIBUTES_REQUEST(84, SetAttributesRequest::decode),
+  SET_ATTRIBUTES_RESPONSE(85, SetAttributesResponse::decode),
 
   // Joining the cluster (security: tls)
   JOIN_REQUEST(88, JoinRequest::decode),

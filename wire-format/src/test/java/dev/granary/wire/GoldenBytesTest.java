@@ -13,6 +13,7 @@ import dev.granary.wire.msg.Ping;
 import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
+import dev.granary.wire.msg.SetAttributesRequest;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteDone;
@@ -68,11 +69,18 @@ class GoldenBytesTest {
 
   @Test
   void statResponseWithAFileEntry() {
-    String golden = "47524e59 01 01 0019 0000000000000003 00000025"
+    String golden = "47524e59 01 01 0019 0000000000000003 00000035"
         + "| 0002 2f61 | 00 | 0000000000000003 | 00000000000003e8 | 00000003"
-        + "| 0000000004000000 | 00000001";
-    assertGolden(golden, Frame.response(3,
-        new StatResponse(new FileEntry("/a", false, 3, 1000, 3, 64L << 20, 1))));
+        + "| 0000000004000000 | 00000001 | 0005 616c696365 | 0005 7374616666 | 01a4";
+    assertGolden(golden, Frame.response(3, new StatResponse(
+        new FileEntry("/a", false, 3, 1000, 3, 64L << 20, 1, "alice", "staff", 0644))));
+  }
+
+  @Test
+  void setAttributesRequestWithUnchangedGroup() {
+    String golden = "47524e59 01 00 0054 0000000000000008 00000010"
+        + "| 0002 2f61 | 000001e8 | 0003 626f62 | 0000 | 01";
+    assertGolden(golden, Frame.request(8, new SetAttributesRequest("/a", 0750, "bob", "", true)));
   }
 
   @Test

@@ -46,6 +46,8 @@ import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaInfo;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
@@ -119,6 +121,9 @@ final class SampleMessages {
       case JOIN_RESPONSE -> new JoinResponse(str(r), str(r));
       case ROTATE_JOIN_TOKEN_REQUEST -> new RotateJoinTokenRequest();
       case ROTATE_JOIN_TOKEN_RESPONSE -> new RotateJoinTokenResponse(str(r));
+      case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
+          str(r), str(r), r.nextBoolean());
+      case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
           1 + r.nextInt(255), 1 + r.nextInt(255));
@@ -254,7 +259,7 @@ final class SampleMessages {
 
   private static FileEntry entry(Random r) {
     return new FileEntry(path(r), r.nextBoolean(), nonNegative(r), r.nextLong(), r.nextInt(256),
-        nonNegative(r), r.nextInt(Integer.MAX_VALUE));
+        nonNegative(r), r.nextInt(Integer.MAX_VALUE), str(r), str(r), r.nextInt(0777 + 1));
   }
 
   private static CommitChunk commitChunk(Random r) {

@@ -11,6 +11,7 @@ import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.NamespaceLoader;
 import dev.granary.master.namespace.RetryCache;
+import dev.granary.master.security.Permissions;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
@@ -33,16 +34,20 @@ import java.util.List;
  * neither writing nor loading a million files needs a document tree in memory.
  *
  * <pre>
- * {"checkpoint":1,"seq":N,"time":T,"reservedUpTo":R,"rootModified":M,"files":F,"directories":D}
- * {"d":"/a","m":1700000000000}                                    a directory
- * {"f":"/a/x","m":1700000000000,"r":3,"s":67108864,"c":[h,v,len,digest,...]}   a file
+ * {"checkpoint":1,"seq":N,"time":T,"reservedUpTo":R,"rootModified":M,"files":F,"directories":D,
+ *  "rootOwner":"admin","rootGroup":"admin","rootPermission":"755"}
+ * {"d":"/a","m":1700000000000,"o":"alice","g":"staff","p":"750"}      a directory
+ * {"f":"/a/x","m":1700000000000,"r":3,"s":67108864,"c":[h,v,len,digest,...],
+ *  "o":"alice","g":"staff","p":"644"}                                  a file
  * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
  * {"end":COUNT}                                                   COUNT = lines before it
  * </pre>
  *
  * Entries come in pre-order (a directory before its children). In the compact "c" array the chunk
- * handle is a plain number; the operation log spells it as 16 hex digits. A file without the
- * trailer is incomplete and rejected.
+ * handle is a plain number; the operation log spells it as 16 hex digits. Owner ("o"), group ("g")
+ * and permission ("p", octal) are absent from checkpoints written before entries had owners: such
+ * an entry loads as admin's, group admin, 755 for a directory and 644 for a file. A file without
+ * the trailer is incomplete and rejected.
  */
 final class CheckpointFormat {
   static final int FORMAT = 1;
@@ -65,16 +70,22 @@ final class CheckpointFormat {
     g.writeNumberField("rootModified", ns.rootModified());
     g.writeNumberField("files", ns.fileCount());
     g.writeNumberField("directories", ns.directoryCount());
+    FileEntry root = ns.rootEntry();
+    g.writeStringField("rootOwner", root.owner());
+    g.writeStringField("rootGroup", root.group());
+    g.writeStringField("rootPermission", root.permissionOctal());
     g.writeEndObject();
     long[] count = {1};
     IOException[] failure = new IOException[1];
     ns.forEachEntry(new Namespace.EntryVisitor() {
       @Override
-      public void directory(String path, long modified) {
+      public void directory(String path, long modified, String owner, String group,
+          int permission) {
         try {
           g.writeStartObject();
           g.writeStringField("d", path);
           g.writeNumberField("m", modified);
+          writeAttributes(g, owner, group, permission);
           g.writeEndObject();
           count[0]++;
         } catch (IOException e) {
@@ -98,6 +109,7 @@ final class CheckpointFormat {
             g.writeNumber(f.digest(i));
           }
           g.writeEndArray();
+          writeAttributes(g, f.owner(), f.group(), f.permission());
           g.writeEndObject();
           count[0]++;
         } catch (IOException e) {
@@ -134,6 +146,13 @@ final class CheckpointFormat {
     out.flush();
   }
 
+  private static void writeAttributes(JsonGenerator g, String owner, String group,
+      int permission) throws IOException {
+    g.writeStringField("o", owner);
+    g.writeStringField("g", group);
+    g.writeStringField("p", Permissions.octal(permission));
+  }
+
   private static void writeReply(JsonGenerator g, Message reply) throws IOException {
     if (reply instanceof CommitFileResponse c) {
       g.writeStringField("rt", "commit");
@@ -163,6 +182,9 @@ final class CheckpointFormat {
     g.writeNumberField("replication", e.replication());
     g.writeNumberField("chunkSize", e.chunkSize());
     g.writeNumberField("chunkCount", e.chunkCount());
+    g.writeStringField("owner", e.owner());
+    g.writeStringField("group", e.group());
+    g.writeStringField("permission", e.permissionOctal());
     g.writeEndObject();
   }
 
@@ -222,6 +244,9 @@ final class CheckpointFormat {
     long reserved = 0;
     long format = -1;
     long rootModified = 0;
+    String owner = Namespace.DEFAULT_OWNER;
+    String group = Namespace.DEFAULT_GROUP;
+    String permission = null;
     long[] chunks = FileNodeArrays.EMPTY;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -247,6 +272,9 @@ final class CheckpointFormat {
         case "reservedUpTo" -> reserved = p.getLongValue();
         case "checkpoint" -> format = p.getLongValue();
         case "rootModified" -> rootModified = p.getLongValue();
+        case "o", "rootOwner" -> owner = p.getText();
+        case "g", "rootGroup" -> group = p.getText();
+        case "p", "rootPermission" -> permission = p.getText();
         default -> p.skipChildren();
       }
     }
@@ -259,15 +287,18 @@ final class CheckpointFormat {
       image.setLastTime(time);
       image.setReservedUpTo(reserved);
       image.namespace().setRootModified(rootModified);
+      image.namespace().setRootAttributes(owner, group,
+          permission(permission, Namespace.DIRECTORY_PERMISSION));
       return false;
     }
     if (d != null) {
-      loader.directory(d, m);
+      loader.directory(d, m, owner, group, permission(permission, Namespace.DIRECTORY_PERMISSION));
     } else if (f != null) {
       if (chunks.length % 4 != 0) {
         throw new IllegalArgumentException("chunk array of " + f + " is not a multiple of 4");
       }
-      loader.file(f, m, (int) r, s, records(chunks));
+      loader.file(f, m, (int) r, s, records(chunks), owner, group,
+          permission(permission, Namespace.FILE_PERMISSION));
     } else if (rc != null) {
       image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
     } else if (end >= 0) {
@@ -280,6 +311,11 @@ final class CheckpointFormat {
       throw new IllegalArgumentException("unrecognized entry");
     }
     return false;
+  }
+
+  /** An octal permission, or {@code absent} for a line written before entries had owners. */
+  private static int permission(String octal, int absent) {
+    return octal == null ? absent : OpCodec.permission(octal);
   }
 
   private static Message reply(String rt, FileEntry e, long files, long dirs, String status,
@@ -314,6 +350,9 @@ final class CheckpointFormat {
     long rep = 0;
     long cs = 0;
     long cc = 0;
+    String owner = Namespace.DEFAULT_OWNER;
+    String group = Namespace.DEFAULT_GROUP;
+    String permission = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
@@ -325,13 +364,17 @@ final class CheckpointFormat {
         case "replication" -> rep = p.getLongValue();
         case "chunkSize" -> cs = p.getLongValue();
         case "chunkCount" -> cc = p.getLongValue();
+        case "owner" -> owner = p.getText();
+        case "group" -> group = p.getText();
+        case "permission" -> permission = p.getText();
         default -> p.skipChildren();
       }
     }
     if (path == null) {
       throw new IllegalArgumentException("file entry without a path");
     }
-    return new FileEntry(path, dir, size, mod, (int) rep, cs, (int) cc);
+    return new FileEntry(path, dir, size, mod, (int) rep, cs, (int) cc, owner, group,
+        permission(permission, dir ? Namespace.DIRECTORY_PERMISSION : Namespace.FILE_PERMISSION));
   }
 
   /** The compact "c" array (handle, version, length, digest per chunk) as named records. */

@@ -24,21 +24,25 @@ final class ImageRestore {
   static void restore(MetadataImage live, MetadataImage durable) {
     Namespace ns = live.namespace();
     for (String path : topLevel(ns)) {
-      ns.delete(path, true, 0);
+      ns.delete(path, true, 0, Namespace.SYSTEM);
     }
     NamespaceLoader loader = ns.loader();
     durable.namespace().forEachEntry(new Namespace.EntryVisitor() {
       @Override
-      public void directory(String path, long modified) {
-        loader.directory(path, modified);
+      public void directory(String path, long modified, String owner, String group,
+          int permission) {
+        loader.directory(path, modified, owner, group, permission);
       }
 
       @Override
       public void file(String path, FileNode f) {
-        loader.file(path, f.modified(), f.replication(), f.chunkSize(), f.chunkRecords());
+        loader.file(path, f.modified(), f.replication(), f.chunkSize(), f.chunkRecords(),
+            f.owner(), f.group(), f.permission());
       }
     });
     ns.setRootModified(durable.namespace().rootModified());
+    FileEntry root = durable.namespace().rootEntry();
+    ns.setRootAttributes(root.owner(), root.group(), root.permission());
     durable.retryCache().forEach((clientId, opId, e) ->
         live.retryCache().put(clientId, opId, e.reply(), e.time(), null));
     live.restoreCounters(durable);
@@ -48,7 +52,7 @@ final class ImageRestore {
     List<String> out = new ArrayList<>();
     String after = "";
     while (true) {
-      Namespace.Listing page = ns.list("/", after, Limits.MAX_LIST_ENTRIES);
+      Namespace.Listing page = ns.list("/", after, Limits.MAX_LIST_ENTRIES, Namespace.SYSTEM);
       for (FileEntry e : page.entries()) {
         out.add(e.path());
       }

@@ -1,6 +1,7 @@
 package dev.granary.master.journal;
 
 import dev.granary.master.namespace.ChunkRecord;
+import dev.granary.master.security.Caller;
 import dev.granary.wire.Status;
 import java.util.List;
 
@@ -19,14 +20,31 @@ public sealed interface Op {
     long opId();
   }
 
-  record Mkdir(String clientId, long opId, long time, String path, boolean parents)
-      implements Mutation {}
+  /** {@code owner}, {@code group}: who the new directories belong to (the caller). */
+  record Mkdir(String clientId, long opId, long time, String path, boolean parents, String owner,
+      String group) implements Mutation {
+    /** A mkdir from before entries had owners: the new directories are admin's. */
+    public Mkdir(String clientId, long opId, long time, String path, boolean parents) {
+      this(clientId, opId, time, path, parents, Caller.ADMIN, Caller.ADMIN_GROUP);
+    }
+  }
 
-  /** {@code chunks}: the file's chunks in order. */
+  /**
+   * {@code chunks}: the file's chunks in order; {@code owner}, {@code group}: who the new file and
+   * any new parent directories belong to (the caller).
+   */
   record Commit(String clientId, long opId, long time, String path, boolean overwrite,
-      int replication, long chunkSize, List<ChunkRecord> chunks) implements Mutation {
+      int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group)
+      implements Mutation {
     public Commit {
       chunks = List.copyOf(chunks);
+    }
+
+    /** A commit from before entries had owners: the new file is admin's. */
+    public Commit(String clientId, long opId, long time, String path, boolean overwrite,
+        int replication, long chunkSize, List<ChunkRecord> chunks) {
+      this(clientId, opId, time, path, overwrite, replication, chunkSize, chunks, Caller.ADMIN,
+          Caller.ADMIN_GROUP);
     }
   }
 
@@ -45,4 +63,16 @@ public sealed interface Op {
 
   /** A majority vote decided a chunk's content: its length and digest from now on. */
   record SetDigest(long time, long handle, long length, long digest) implements Op {}
+
+  // ---------------------------------------------------------------- permissions (PERMS)
+
+  /** chmod: {@code permission} (0..0777) on {@code path}, with {@code recursive} on its subtree. */
+  record SetPermission(long time, String path, int permission, boolean recursive) implements Op {}
+
+  /**
+   * chown: {@code owner} and/or {@code group} ("" leaves it unchanged) on {@code path}, with
+   * {@code recursive} on its subtree.
+   */
+  record SetOwner(long time, String path, String owner, String group, boolean recursive)
+      implements Op {}
 }

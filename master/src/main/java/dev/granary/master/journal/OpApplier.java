@@ -4,12 +4,15 @@ import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
+import dev.granary.master.security.Caller;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.SetAttributesRequest;
+import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.StatResponse;
 
 /**
@@ -26,15 +29,27 @@ public final class OpApplier {
   private OpApplier() {}
 
   /**
-   * Applies {@code op}.
+   * Applies {@code op} from the log: as the superuser, since every logged operation passed its
+   * permission checks when it ran (the entries it creates still get the logged owner).
    *
    * @throws MetadataException if a mutation is refused; nothing changed then
    */
   public static Applied apply(MetadataImage image, Op op) {
+    return apply(image, op, Namespace.SYSTEM);
+  }
+
+  /**
+   * Applies {@code op} for {@code caller}, whose permissions are checked; entries it creates
+   * belong to the owner and group the op carries (the caller's, for a client's request).
+   *
+   * @throws MetadataException if a mutation is refused (DENIED among others); nothing changed then
+   */
+  public static Applied apply(MetadataImage image, Op op, Caller caller) {
     Namespace ns = image.namespace();
     Applied result;
     if (op instanceof Op.Mkdir m) {
-      result = new Applied(new StatResponse(ns.mkdir(m.path(), m.parents(), m.time())), NONE);
+      result = new Applied(new StatResponse(ns.mkdir(m.path(), m.parents(), m.time(),
+          new Caller(m.owner(), m.group(), caller.superuser()))), NONE);
     } else if (op instanceof Op.Commit c) {
       for (ChunkRecord chunk : c.chunks()) {
         long h = chunk.handle();
@@ -44,14 +59,15 @@ public final class OpApplier {
         }
       }
       Namespace.CommitResult r = ns.commit(c.path(), c.overwrite(), c.replication(),
-          c.chunkSize(), c.chunks(), c.time());
+          c.chunkSize(), c.chunks(), c.time(),
+          new Caller(c.owner(), c.group(), caller.superuser()));
       result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
     } else if (op instanceof Op.Delete d) {
-      Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.time());
+      Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.time(), caller);
       result = new Applied(new DeleteResponse(r.files(), r.directories()), r.garbage());
     } else if (op instanceof Op.Rename r) {
-      result = new Applied(new StatResponse(ns.rename(r.source(), r.destination(), r.time())),
-          NONE);
+      result = new Applied(new StatResponse(ns.rename(r.source(), r.destination(), r.time(),
+          caller)), NONE);
     } else if (op instanceof Op.Failure f) {
       result = new Applied(new ErrorReply(f.status(), f.message(), ""), NONE);
     } else if (op instanceof Op.Reserve r) {
@@ -60,6 +76,13 @@ public final class OpApplier {
     } else if (op instanceof Op.SetDigest s) {
       ns.setChunkDigest(s.handle(), s.length(), s.digest());
       result = new Applied(null, NONE);
+    } else if (op instanceof Op.SetPermission p) {
+      result = new Applied(new SetAttributesResponse(ns.setAttributes(p.path(), p.permission(),
+          "", "", p.recursive(), caller)), NONE);
+    } else if (op instanceof Op.SetOwner o) {
+      result = new Applied(new SetAttributesResponse(ns.setAttributes(o.path(),
+          SetAttributesRequest.UNCHANGED_PERMISSION, o.owner(), o.group(), o.recursive(), caller)),
+          NONE);
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.granary.master.namespace.ChunkRecord;
+import dev.granary.master.security.Caller;
+import dev.granary.master.security.Permissions;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import java.io.ByteArrayOutputStream;
@@ -22,8 +24,18 @@ import java.util.List;
  *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
  * </pre>
  *
- * Types: mkdir, commit, delete, rename, failure, reserve, digest. Handles are 16-hex-digit strings
- * as everywhere else. Decoding rejects a record with a missing or mistyped field.
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner. Handles
+ * are 16-hex-digit strings as everywhere else. Decoding rejects a record with a missing or mistyped
+ * field. A mkdir or commit carries the {@code "owner"} and {@code "group"} its new entries get; one
+ * written before entries had owners has neither and loads as admin's. A permission is an octal
+ * string ({@code "permission":"750"}); an owner or group of {@code ""} is left unchanged:
+ *
+ * <pre>
+ * {"seq":8,"type":"setPermission","time":1700000000000,"path":"/a","permission":"750",
+ *  "recursive":true}
+ * {"seq":9,"type":"setOwner","time":1700000000000,"path":"/a","owner":"bob","group":"",
+ *  "recursive":false}
+ * </pre>
  */
 public final class OpCodec {
   private final JsonFactory factory;
@@ -52,6 +64,8 @@ public final class OpCodec {
       if (op instanceof Op.Mkdir m) {
         g.writeStringField("path", m.path());
         g.writeBooleanField("parents", m.parents());
+        g.writeStringField("owner", m.owner());
+        g.writeStringField("group", m.group());
       } else if (op instanceof Op.Commit c) {
         g.writeStringField("path", c.path());
         g.writeBooleanField("overwrite", c.overwrite());
@@ -67,6 +81,8 @@ public final class OpCodec {
           g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeStringField("owner", c.owner());
+        g.writeStringField("group", c.group());
       } else if (op instanceof Op.Delete d) {
         g.writeStringField("path", d.path());
         g.writeBooleanField("recursive", d.recursive());
@@ -83,6 +99,15 @@ public final class OpCodec {
         g.writeStringField("handle", ChunkHandles.format(s.handle()));
         g.writeNumberField("length", s.length());
         g.writeNumberField("digest", s.digest());
+      } else if (op instanceof Op.SetPermission p) {
+        g.writeStringField("path", p.path());
+        g.writeStringField("permission", Permissions.octal(p.permission()));
+        g.writeBooleanField("recursive", p.recursive());
+      } else if (op instanceof Op.SetOwner o) {
+        g.writeStringField("path", o.path());
+        g.writeStringField("owner", o.owner());
+        g.writeStringField("group", o.group());
+        g.writeBooleanField("recursive", o.recursive());
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -112,9 +137,11 @@ public final class OpCodec {
     long time = num(n, "time");
     Op op = switch (type) {
       case "mkdir" -> new Op.Mkdir(text(n, "client"), num(n, "op"), time, text(n, "path"),
-          bool(n, "parents"));
+          bool(n, "parents"), textOr(n, "owner", Caller.ADMIN),
+          textOr(n, "group", Caller.ADMIN_GROUP));
       case "commit" -> new Op.Commit(text(n, "client"), num(n, "op"), time, text(n, "path"),
-          bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n));
+          bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n),
+          textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
       case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
           bool(n, "recursive"));
       case "rename" -> new Op.Rename(text(n, "client"), num(n, "op"), time, text(n, "source"),
@@ -124,6 +151,10 @@ public final class OpCodec {
       case "reserve" -> new Op.Reserve(time, num(n, "upTo"));
       case "digest" -> new Op.SetDigest(time, handle(text(n, "handle")), num(n, "length"),
           num(n, "digest"));
+      case "setPermission" -> new Op.SetPermission(time, text(n, "path"),
+          permission(text(n, "permission")), bool(n, "recursive"));
+      case "setOwner" -> new Op.SetOwner(time, text(n, "path"), text(n, "owner"),
+          text(n, "group"), bool(n, "recursive"));
       default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
     };
     return new Record(seq, op);
@@ -142,8 +173,25 @@ public final class OpCodec {
       return "failure";
     } else if (op instanceof Op.Reserve) {
       return "reserve";
+    } else if (op instanceof Op.SetPermission) {
+      return "setPermission";
+    } else if (op instanceof Op.SetOwner) {
+      return "setOwner";
     }
     return "digest";
+  }
+
+  /** A field written only by newer versions: {@code absent} when the line has none. */
+  static String textOr(JsonNode n, String field, String absent) {
+    return n.has(field) ? text(n, field) : absent;
+  }
+
+  /** An octal permission string, "000".."777". */
+  static int permission(String s) {
+    if (!s.matches("[0-7]{3}")) {
+      throw new IllegalArgumentException("permission '" + s + "' is not 3 octal digits");
+    }
+    return Integer.parseInt(s, 8);
   }
 
   private static List<ChunkRecord> chunks(JsonNode n) {

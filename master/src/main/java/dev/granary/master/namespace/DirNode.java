@@ -16,8 +16,8 @@ final class DirNode extends Inode {
   private Inode[] children = EMPTY;
   private int count;
 
-  DirNode(byte[] name, long modified) {
-    super(name, modified);
+  DirNode(byte[] name, long modified, String owner, String group, int permission) {
+    super(name, modified, owner, group, permission);
   }
 
   @Override

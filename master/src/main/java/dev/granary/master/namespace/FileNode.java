@@ -12,8 +12,9 @@ public final class FileNode extends Inode {
   private final long chunkSize;
   final long[] chunks;
 
-  FileNode(byte[] name, long modified, int replication, long chunkSize, long[] chunks) {
-    super(name, modified);
+  FileNode(byte[] name, long modified, int replication, long chunkSize, long[] chunks,
+      String owner, String group, int permission) {
+    super(name, modified, owner, group, permission);
     this.replication = (byte) replication;
     this.chunkSize = chunkSize;
     this.chunks = chunks.length == 0 ? NO_CHUNKS : chunks;

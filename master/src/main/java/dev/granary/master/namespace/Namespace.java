@@ -1,12 +1,16 @@
 package dev.granary.master.namespace;
 
+import dev.granary.master.security.Caller;
+import dev.granary.master.security.Permissions;
 import dev.granary.wire.Limits;
 import dev.granary.wire.PathLimits;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.FileEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
@@ -17,10 +21,34 @@ import java.util.function.LongConsumer;
  * leaves no trace, and is deterministic given its arguments (time included): replaying the
  * operation log reproduces the same tree and the same answers.
  *
+ * <p>Permissions: every entry has an owner, a group and nine POSIX permission bits, and every
+ * operation takes the {@link Caller} it acts for and checks it as POSIX (and HDFS) do before
+ * anything changes: execute on every directory a path passes through; read on a directory to list
+ * it and on a file to read it; write and execute on the directory whose entries change. New entries
+ * belong to the caller's user and group, directories {@code 755}, files {@code 644}. The superuser
+ * passes every check; replaying the log acts as a superuser with the logged owner, since every
+ * logged operation was checked when it ran.
+ *
  * <p>Not thread-safe: the owner serializes mutations and excludes them from readers.
  */
 public final class Namespace {
-  private final DirNode root = new DirNode(new byte[0], 0);
+  /** Owner and group of the root, and of every entry written before entries had owners. */
+  public static final String DEFAULT_OWNER = Caller.ADMIN;
+  public static final String DEFAULT_GROUP = Caller.ADMIN_GROUP;
+  public static final int DIRECTORY_PERMISSION = FileEntry.DEFAULT_DIRECTORY_PERMISSION;
+  public static final int FILE_PERMISSION = FileEntry.DEFAULT_FILE_PERMISSION;
+  private static final int WRITE_EXECUTE = Permissions.WRITE | Permissions.EXECUTE;
+  private static final int ALL = Permissions.READ | WRITE_EXECUTE;
+  /**
+   * The master itself: walking the tree for its own purposes, restoring an image, replaying the
+   * log (every logged operation passed its checks when it ran). A superuser, so nothing is checked.
+   */
+  public static final Caller SYSTEM = new Caller(DEFAULT_OWNER, DEFAULT_GROUP, true);
+
+  /** One string instance per distinct owner or group name, shared by every entry. */
+  private final Map<String, String> names = new HashMap<>();
+  private final DirNode root = new DirNode(new byte[0], 0, DEFAULT_OWNER, DEFAULT_GROUP,
+      DIRECTORY_PERMISSION);
   private final ChunkTable chunkTable = new ChunkTable();
   private long files;
   private long directories;
@@ -35,14 +63,22 @@ public final class Namespace {
   public record DeleteResult(long files, long directories, long[] garbage) {}
 
   /** A resolved file and its normalized path. */
-  public record ResolvedFile(String path, FileNode file) {}
+  public record ResolvedFile(String path, FileNode file) {
+    /** The file's entry, as STAT answers it. */
+    public FileEntry entry() {
+      return Namespace.entry(path, file);
+    }
+  }
 
   /** One page of a directory listing. */
   public record Listing(List<FileEntry> entries, boolean more) {}
 
-  /** Receives the tree in pre-order (parents before children, children in name order). */
+  /**
+   * Receives the tree in pre-order (parents before children, children in name order). A file's
+   * owner, group and permission are on its {@link FileNode}.
+   */
   public interface EntryVisitor {
-    void directory(String path, long modified);
+    void directory(String path, long modified, String owner, String group, int permission);
 
     void file(String path, FileNode file);
   }
@@ -54,6 +90,24 @@ public final class Namespace {
 
   public void setRootModified(long modified) {
     root.modified = modified;
+  }
+
+  /** The root's entry (its owner, group and permission are kept in checkpoints). */
+  public FileEntry rootEntry() {
+    return entry("/", root);
+  }
+
+  /** Sets the root's owner, group and permission (loading a checkpoint). */
+  public void setRootAttributes(String owner, String group, int permission) {
+    root.owner = intern(owner);
+    root.group = intern(group);
+    root.permission = (short) permission;
+  }
+
+  /** The one shared instance of the owner or group name {@code name}. */
+  String intern(String name) {
+    String had = names.putIfAbsent(name, name);
+    return had == null ? name : had;
   }
 
   public long fileCount() {
@@ -70,25 +124,34 @@ public final class Namespace {
 
   // ---------------------------------------------------------------- reads
 
-  /** @throws MetadataException NOT_FOUND, NOT_A_DIRECTORY or INVALID_ARGUMENT */
-  public FileEntry stat(String path) {
+  /**
+   * One entry; {@code caller} needs to traverse every directory on the way.
+   *
+   * @throws MetadataException NOT_FOUND, NOT_A_DIRECTORY, INVALID_ARGUMENT or DENIED
+   */
+  public FileEntry stat(String path, Caller caller) {
     String[] parts = Paths.parse(path);
-    Inode node = resolve(parts, parts.length, path);
+    Inode node = resolve(parts, parts.length, path, caller);
     if (node == null) {
       throw notFound(path);
     }
     return entry(Paths.join(parts, parts.length), node);
   }
 
-  /** A file for reading. @throws MetadataException NOT_FOUND, IS_A_DIRECTORY, INVALID_ARGUMENT */
-  public ResolvedFile file(String path) {
+  /**
+   * A file for reading: {@code caller} needs read on it.
+   *
+   * @throws MetadataException NOT_FOUND, IS_A_DIRECTORY, INVALID_ARGUMENT or DENIED
+   */
+  public ResolvedFile file(String path, Caller caller) {
     String[] parts = Paths.parse(path);
-    Inode node = resolve(parts, parts.length, path);
+    Inode node = resolve(parts, parts.length, path, caller);
     String p = Paths.join(parts, parts.length);
     if (node == null) {
       throw notFound(path);
     }
     if (node instanceof FileNode f) {
+      check(caller, f, Permissions.READ, "read", p);
       return new ResolvedFile(p, f);
     }
     throw new MetadataException(Status.IS_A_DIRECTORY, "'" + p + "' is a directory");
@@ -97,11 +160,11 @@ public final class Namespace {
   /**
    * Lists a directory in name order after {@code startAfter} (empty: from the start), at most
    * {@code limit} entries (capped by {@link Limits#MAX_LIST_ENTRIES} and the control frame size).
-   * Listing a file gives that file.
+   * Listing a file gives that file. {@code caller} needs read on a directory it lists.
    */
-  public Listing list(String path, String startAfter, int limit) {
+  public Listing list(String path, String startAfter, int limit, Caller caller) {
     String[] parts = Paths.parse(path);
-    Inode node = resolve(parts, parts.length, path);
+    Inode node = resolve(parts, parts.length, path, caller);
     String p = Paths.join(parts, parts.length);
     if (node == null) {
       throw notFound(path);
@@ -110,16 +173,18 @@ public final class Namespace {
       return new Listing(List.of(entry(p, node)), false);
     }
     DirNode dir = (DirNode) node;
+    check(caller, dir, Permissions.READ, "list", p);
     int max = Math.max(1, Math.min(limit, Limits.MAX_LIST_ENTRIES));
     byte[] after = startAfter == null || startAfter.isEmpty() ? null
         : startAfter.getBytes(StandardCharsets.UTF_8);
     List<FileEntry> out = new ArrayList<>(Math.min(max, dir.size()));
-    // Stay well inside the 1 MiB control frame: each entry costs its path plus 35 bytes.
+    // Stay well inside the 1 MiB control frame: each entry costs its path, owner and group
+    // plus 41 bytes.
     long budget = Limits.MAX_CONTROL_PAYLOAD - 4096;
     String prefix = p.equals("/") ? "/" : p + "/";
     for (Inode child : dir.childrenAfter(after)) {
       String childPath = prefix + child.nameString();
-      long cost = 40 + childPath.length() * 3L;
+      long cost = 48 + (childPath.length() + child.owner.length() + child.group.length()) * 3L;
       if (out.size() >= max || budget < cost) {
         return new Listing(out, true);
       }
@@ -147,13 +212,13 @@ public final class Namespace {
   /** Calls {@code visitor} for every file at or under {@code path}, in pre-order. */
   public void forEachFile(String path, BiConsumer<String, FileNode> visitor) {
     String[] parts = Paths.parse(path);
-    Inode node = resolve(parts, parts.length, path);
+    Inode node = resolve(parts, parts.length, path, SYSTEM);
     if (node == null) {
       throw notFound(path);
     }
     walk(Paths.join(parts, parts.length), node, new EntryVisitor() {
       @Override
-      public void directory(String p, long modified) {}
+      public void directory(String p, long modified, String owner, String group, int perm) {}
 
       @Override
       public void file(String p, FileNode file) {
@@ -174,7 +239,7 @@ public final class Namespace {
       return;
     }
     if (!path.equals("/")) {
-      visitor.directory(path, node.modified);
+      visitor.directory(path, node.modified, node.owner, node.group, node.permission);
     }
     TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer(path);
     TreeWalk.preOrder((DirNode) node, (child, depth) -> {
@@ -182,7 +247,7 @@ public final class Namespace {
       if (child instanceof FileNode f) {
         visitor.file(p, f);
       } else {
-        visitor.directory(p, child.modified);
+        visitor.directory(p, child.modified, child.owner, child.group, child.permission);
       }
       return true;
     });
@@ -190,8 +255,12 @@ public final class Namespace {
 
   // ---------------------------------------------------------------- mutations
 
-  /** Creates a directory (with {@code parents}: and its missing parents; existing ones are fine). */
-  public FileEntry mkdir(String path, boolean parents, long time) {
+  /**
+   * Creates a directory (with {@code parents}: and its missing parents; existing ones are fine),
+   * owned by {@code caller}'s user and group with permission 755. The caller needs write and
+   * execute on the directory that gets the first new entry.
+   */
+  public FileEntry mkdir(String path, boolean parents, long time, Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     if (parts.length == 0) {
@@ -202,6 +271,7 @@ public final class Namespace {
     }
     DirNode dir = root;
     for (int i = 0; i < parts.length; i++) {
+      check(caller, dir, Permissions.EXECUTE, "traverse", parts, i);
       byte[] name = bytes(parts[i]);
       Inode child = dir.get(name);
       boolean last = i == parts.length - 1;
@@ -210,7 +280,9 @@ public final class Namespace {
           throw new MetadataException(Status.NOT_FOUND, "cannot create '" + p + "': parent '"
               + Paths.join(parts, i + 1) + "' does not exist (use -p to create parents)");
         }
-        DirNode created = new DirNode(name, time);
+        // Checked before the first change; the directories created below it are the caller's.
+        check(caller, dir, WRITE_EXECUTE, "write", parts, i);
+        DirNode created = newDirectory(name, time, caller);
         dir.put(created);
         dir.modified = time;
         directories++;
@@ -230,10 +302,12 @@ public final class Namespace {
 
   /**
    * Creates the file at {@code path} (and missing parent directories) or, with {@code overwrite},
-   * replaces an existing file with {@code chunks}, in file order.
+   * replaces an existing file with {@code chunks}, in file order. The new file (a replacement too)
+   * belongs to {@code caller} with permission 644; the caller needs write and execute on the
+   * directory that gets the new entry (see {@link #checkCreate}).
    */
   public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
-      List<ChunkRecord> chunkList, long time) {
+      List<ChunkRecord> chunkList, long time, Caller caller) {
     long[] chunks = ChunkRecord.pack(chunkList);
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
@@ -241,18 +315,9 @@ public final class Namespace {
       throw new MetadataException(Status.IS_A_DIRECTORY, "'/' is a directory");
     }
     // Validate everything first: a refused commit must change nothing.
-    DirNode dir = root;
-    int existing = 0;
-    for (; existing < parts.length - 1; existing++) {
-      Inode child = dir.get(bytes(parts[existing]));
-      if (child == null) {
-        break;
-      }
-      if (child instanceof FileNode) {
-        throw notADirectory(Paths.join(parts, existing + 1), p);
-      }
-      dir = (DirNode) child;
-    }
+    Deepest deepest = deepestDirectory(parts, p, caller);
+    DirNode dir = deepest.dir();
+    int existing = deepest.depth();
     byte[] name = bytes(parts[parts.length - 1]);
     FileNode old = null;
     if (existing == parts.length - 1) {
@@ -283,13 +348,14 @@ public final class Namespace {
     }
     // Apply.
     for (int i = existing; i < parts.length - 1; i++) {
-      DirNode created = new DirNode(bytes(parts[i]), time);
+      DirNode created = newDirectory(bytes(parts[i]), time, caller);
       dir.put(created);
       dir.modified = time;
       directories++;
       dir = created;
     }
-    FileNode file = new FileNode(name, time, replication, chunkSize, chunks);
+    FileNode file = new FileNode(name, time, replication, chunkSize, chunks, intern(caller.user()),
+        intern(caller.group()), FILE_PERMISSION);
     long[] garbage = FileNode.NO_CHUNKS;
     if (old != null) {
       garbage = removeHandles(old, chunks);
@@ -304,25 +370,34 @@ public final class Namespace {
     return new CommitResult(entry(p, file), garbage);
   }
 
-  /** Deletes a file or directory (a non-empty one only with {@code recursive}). */
-  public DeleteResult delete(String path, boolean recursive, long time) {
+  /**
+   * Deletes a file or directory (a non-empty one only with {@code recursive}). The caller needs
+   * write and execute on the parent and, with {@code recursive}, read, write and execute on every
+   * directory it removes (as HDFS asks); one it lacks refuses the whole delete.
+   */
+  public DeleteResult delete(String path, boolean recursive, long time, Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     if (parts.length == 0) {
       throw new MetadataException(Status.INVALID_ARGUMENT, "cannot delete the root directory '/'");
     }
-    Inode parentNode = resolve(parts, parts.length - 1, path);
+    Inode parentNode = resolve(parts, parts.length - 1, path, caller);
     if (!(parentNode instanceof DirNode parent)) {
       throw notFound(path);
     }
+    check(caller, parent, Permissions.EXECUTE, "traverse", parts, parts.length - 1);
     byte[] name = bytes(parts[parts.length - 1]);
     Inode target = parent.get(name);
     if (target == null) {
       throw notFound(path);
     }
+    check(caller, parent, WRITE_EXECUTE, "write", parts, parts.length - 1);
     if (target instanceof DirNode d && !d.isEmpty() && !recursive) {
       throw new MetadataException(Status.NOT_EMPTY, "directory '" + p
           + "' is not empty (use -r to delete it and everything under it)");
+    }
+    if (recursive && target instanceof DirNode d) {
+      checkSubtree(caller, d, p, ALL, "delete");
     }
     parent.remove(name);
     parent.modified = time;
@@ -360,21 +435,28 @@ public final class Namespace {
 
   /**
    * Moves {@code source} to {@code destination}, or into it if it is an existing directory.
-   * Returns the entry at its final path.
+   * Returns the entry at its final path, which keeps its owner, group and permission. The caller
+   * needs write and execute on the source's parent and on the destination's parent.
    */
-  public FileEntry rename(String source, String destination, long time) {
+  public FileEntry rename(String source, String destination, long time, Caller caller) {
     String[] src = Paths.parse(source);
     String[] dst = Paths.parse(destination);
     String srcPath = Paths.join(src, src.length);
     if (src.length == 0) {
       throw new MetadataException(Status.INVALID_ARGUMENT, "cannot move the root directory '/'");
     }
-    Inode srcParentNode = resolve(src, src.length - 1, source);
+    Inode srcParentNode = resolve(src, src.length - 1, source, caller);
+    if (srcParentNode instanceof DirNode sp) {
+      check(caller, sp, Permissions.EXECUTE, "traverse", src, src.length - 1);
+    }
     Inode node = srcParentNode instanceof DirNode sp ? sp.get(bytes(src[src.length - 1])) : null;
     if (node == null) {
       throw notFound(source);
     }
     DirNode srcParent = (DirNode) srcParentNode;
+    check(caller, srcParent, WRITE_EXECUTE, "write", src, src.length - 1);
+    // What the destination is may only be learned by a caller that may traverse to it.
+    traverse(dst, dst.length, caller);
     String[] fin;
     Inode dstNode = resolveOrNull(dst, dst.length);
     if (dstNode instanceof DirNode) {
@@ -392,8 +474,9 @@ public final class Namespace {
       throw new MetadataException(Status.INVALID_ARGUMENT, "cannot move directory '" + srcPath
           + "' into itself ('" + finPath + "')");
     }
-    Inode finParentNode = resolveForRename(fin, finPath);
+    Inode finParentNode = resolveForRename(fin, finPath, caller);
     DirNode finParent = (DirNode) finParentNode;
+    check(caller, finParent, WRITE_EXECUTE, "write", fin, fin.length - 1);
     byte[] finName = bytes(fin[fin.length - 1]);
     Inode clash = finParent.get(finName);
     if (clash != null) {
@@ -454,9 +537,10 @@ public final class Namespace {
         + " bytes of UTF-8, over the path limit of " + Limits.MAX_PATH_BYTES);
   }
 
-  private Inode resolveForRename(String[] fin, String finPath) {
+  private Inode resolveForRename(String[] fin, String finPath, Caller caller) {
     DirNode dir = root;
     for (int i = 0; i < fin.length - 1; i++) {
+      check(caller, dir, Permissions.EXECUTE, "traverse", fin, i);
       Inode child = dir.get(bytes(fin[i]));
       if (child == null) {
         throw new MetadataException(Status.NOT_FOUND, "cannot move to '" + finPath
@@ -478,6 +562,199 @@ public final class Namespace {
     }
     f.setChunk(chunkTable.index(handle), length, digest);
     return true;
+  }
+
+  // ---------------------------------------------------------------- permissions
+
+  /**
+   * Checks that {@code caller} may create {@code path} (a file being written): traverse on the
+   * directories on the way and write and execute on the deepest existing one, which gets the new
+   * entry (or its first missing parent). A chunk allocation for a path is checked so, so a caller
+   * cannot consume space under a directory it may not write.
+   *
+   * @throws MetadataException DENIED, NOT_A_DIRECTORY or INVALID_ARGUMENT
+   */
+  public void checkCreate(String path, Caller caller) {
+    String[] parts = Paths.parse(path);
+    if (parts.length == 0) {
+      throw new MetadataException(Status.IS_A_DIRECTORY, "'/' is a directory");
+    }
+    deepestDirectory(parts, Paths.join(parts, parts.length), caller);
+  }
+
+  /**
+   * Checks that {@code caller} may traverse to {@code path} and read and traverse every directory
+   * at or under it: what a scan of the whole subtree (fsck) shows.
+   *
+   * @throws MetadataException DENIED, NOT_FOUND, NOT_A_DIRECTORY or INVALID_ARGUMENT
+   */
+  public void checkReadableTree(String path, Caller caller) {
+    String[] parts = Paths.parse(path);
+    Inode node = resolve(parts, parts.length, path, caller);
+    if (node == null) {
+      throw notFound(path);
+    }
+    if (node instanceof DirNode d) {
+      checkSubtree(caller, d, Paths.join(parts, parts.length),
+          Permissions.READ | Permissions.EXECUTE, "read");
+    }
+  }
+
+  /**
+   * Sets the permission (unless {@code permission} is -1) and the owner and group (unless empty)
+   * of {@code path}, with {@code recursive} of everything under it too. Changing the permission is
+   * for each entry's owner or the superuser, the owner or group for the superuser only. Every entry
+   * is checked before any changes. Returns how many entries were changed.
+   *
+   * @throws MetadataException DENIED, NOT_FOUND, NOT_A_DIRECTORY or INVALID_ARGUMENT
+   */
+  public long setAttributes(String path, int permission, String owner, String group,
+      boolean recursive, Caller caller) {
+    if (permission < -1 || permission > FileEntry.MAX_PERMISSION) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "permission "
+          + Integer.toOctalString(permission) + " of '" + path + "' is outside 000..777");
+    }
+    boolean chown = !owner.isEmpty() || !group.isEmpty();
+    if (permission < 0 && !chown) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "nothing to change on '" + path
+          + "': give a permission, an owner or a group");
+    }
+    checkName("owner", owner);
+    checkName("group", group);
+    String[] parts = Paths.parse(path);
+    String p = Paths.join(parts, parts.length);
+    Inode node = resolve(parts, parts.length, path, caller);
+    if (node == null) {
+      throw notFound(path);
+    }
+    if (chown && !caller.superuser()) {
+      throw new MetadataException(Status.DENIED, "permission denied: "
+          + Permissions.who(caller) + " may not change the owner or group of " + p
+          + " (only the superuser may)");
+    }
+    if (permission >= 0 && !caller.superuser()) {
+      forEachIn(node, p, recursive, (entryPath, entry) -> {
+        if (!caller.user().equals(entry.owner)) {
+          throw new MetadataException(Status.DENIED, Permissions.denial(caller,
+              "change the permission of", entryPath, entry.owner, entry.group, entry.permission));
+        }
+      });
+    }
+    String o = owner.isEmpty() ? null : intern(owner);
+    String g = group.isEmpty() ? null : intern(group);
+    long[] changed = {0};
+    forEachIn(node, p, recursive, (entryPath, entry) -> {
+      if (permission >= 0) {
+        entry.permission = (short) permission;
+      }
+      if (o != null) {
+        entry.owner = o;
+      }
+      if (g != null) {
+        entry.group = g;
+      }
+      changed[0]++;
+    });
+    return changed[0];
+  }
+
+  /** An owner or group name: not empty once given, no ':' or '/', no whitespace or controls. */
+  private static void checkName(String kind, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == ':' || c == '/' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, kind + " '" + name
+            + "' may not contain ':', '/', whitespace or control characters");
+      }
+    }
+    if (PathLimits.utf8Length(name) > Limits.MAX_NAME_BYTES) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, kind + " name is "
+          + PathLimits.utf8Length(name) + " bytes, over the limit of " + Limits.MAX_NAME_BYTES);
+    }
+  }
+
+  /** Visits {@code node} and, with {@code recursive}, everything below it, with their paths. */
+  private static void forEachIn(Inode node, String path, boolean recursive,
+      BiConsumer<String, Inode> visitor) {
+    visitor.accept(path, node);
+    if (recursive && node instanceof DirNode d) {
+      TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer(path);
+      TreeWalk.preOrder(d, (child, depth) -> {
+        visitor.accept(paths.enter(child, depth), child);
+        return true;
+      });
+    }
+  }
+
+  /** {@code access} on {@code dir} and every directory below it, for the superuser: nothing. */
+  private static void checkSubtree(Caller caller, DirNode dir, String path, int access,
+      String action) {
+    if (caller.superuser()) {
+      return;
+    }
+    forEachIn(dir, path, true, (p, node) -> {
+      if (node instanceof DirNode) {
+        check(caller, node, access, action, p);
+      }
+    });
+  }
+
+  /** The deepest existing directory on the way to {@code parts}' parent, and its depth. */
+  private record Deepest(DirNode dir, int depth) {}
+
+  /**
+   * Walks to the parent of {@code parts} as far as it exists, checking traverse on the way and
+   * write and execute on the deepest directory reached: the one that gets a new entry.
+   */
+  private Deepest deepestDirectory(String[] parts, String p, Caller caller) {
+    DirNode dir = root;
+    int existing = 0;
+    for (; existing < parts.length - 1; existing++) {
+      check(caller, dir, Permissions.EXECUTE, "traverse", parts, existing);
+      Inode child = dir.get(bytes(parts[existing]));
+      if (child == null) {
+        break;
+      }
+      if (child instanceof FileNode) {
+        throw notADirectory(Paths.join(parts, existing + 1), p);
+      }
+      dir = (DirNode) child;
+    }
+    check(caller, dir, WRITE_EXECUTE, "write", parts, existing);
+    return new Deepest(dir, existing);
+  }
+
+  /** Checks traverse on the existing directories on the way to {@code parts[count - 1]}. */
+  private void traverse(String[] parts, int count, Caller caller) {
+    Inode node = root;
+    for (int i = 0; i < count && node instanceof DirNode dir; i++) {
+      check(caller, dir, Permissions.EXECUTE, "traverse", parts, i);
+      node = dir.get(bytes(parts[i]));
+    }
+  }
+
+  private DirNode newDirectory(byte[] name, long time, Caller caller) {
+    return new DirNode(name, time, intern(caller.user()), intern(caller.group()),
+        DIRECTORY_PERMISSION);
+  }
+
+  /**
+   * {@link #check(Caller, Inode, int, String, String)} of the entry at the first {@code count}
+   * components of {@code parts}, whose path is only built for a denial.
+   */
+  private static void check(Caller caller, Inode node, int access, String action, String[] parts,
+      int count) {
+    if (!Permissions.allows(caller, node.owner, node.group, node.permission, access)) {
+      check(caller, node, access, action, Paths.join(parts, count));
+    }
+  }
+
+  /** @throws MetadataException DENIED naming {@code path} unless {@code caller} may */
+  private static void check(Caller caller, Inode node, int access, String action, String path) {
+    if (!Permissions.allows(caller, node.owner, node.group, node.permission, access)) {
+      throw new MetadataException(Status.DENIED, Permissions.denial(caller, action, path,
+          node.owner, node.group, node.permission));
+    }
   }
 
   /** A loader that adds checkpointed entries to this (empty) namespace. */
@@ -525,13 +802,17 @@ public final class Namespace {
     return garbage.toArray();
   }
 
-  /** Walks {@code count} components; null if one is missing; NOT_A_DIRECTORY for a file inside. */
-  private Inode resolve(String[] parts, int count, String path) {
+  /**
+   * Walks {@code count} components, checking that {@code caller} may traverse every directory it
+   * passes through; null if one is missing; NOT_A_DIRECTORY for a file inside.
+   */
+  private Inode resolve(String[] parts, int count, String path, Caller caller) {
     Inode node = root;
     for (int i = 0; i < count; i++) {
       if (!(node instanceof DirNode dir)) {
         throw notADirectory(Paths.join(parts, i), path);
       }
+      check(caller, dir, Permissions.EXECUTE, "traverse", parts, i);
       node = dir.get(bytes(parts[i]));
       if (node == null) {
         return null;
@@ -557,9 +838,10 @@ public final class Namespace {
   static FileEntry entry(String path, Inode node) {
     if (node instanceof FileNode f) {
       return new FileEntry(path, false, f.size(), f.modified, f.replication(), f.chunkSize(),
-          f.chunkCount());
+          f.chunkCount(), f.owner, f.group, f.permission);
     }
-    return new FileEntry(path, true, 0, node.modified, 0, 0, 0);
+    return new FileEntry(path, true, 0, node.modified, 0, 0, 0, node.owner, node.group,
+        node.permission);
   }
 
   static byte[] bytes(String s) {

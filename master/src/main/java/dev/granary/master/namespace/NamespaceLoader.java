@@ -29,18 +29,33 @@ public final class NamespaceLoader {
     this.dirs[0] = namespace.root();
   }
 
+  /** A directory written before entries had owners: admin's, 755. */
   public void directory(String path, long modified) {
+    directory(path, modified, Namespace.DEFAULT_OWNER, Namespace.DEFAULT_GROUP,
+        Namespace.DIRECTORY_PERMISSION);
+  }
+
+  public void directory(String path, long modified, String owner, String group, int permission) {
     Located at = locate(path);
-    DirNode d = new DirNode(Namespace.bytes(at.name()), modified);
+    DirNode d = new DirNode(Namespace.bytes(at.name()), modified, namespace.intern(owner),
+        namespace.intern(group), permission);
     add(at.parent(), d, path);
     push(at.depth(), d, at.path());
   }
 
+  /** A file written before entries had owners: admin's, 644. */
   public void file(String path, long modified, int replication, long chunkSize,
       List<ChunkRecord> chunks) {
+    file(path, modified, replication, chunkSize, chunks, Namespace.DEFAULT_OWNER,
+        Namespace.DEFAULT_GROUP, Namespace.FILE_PERMISSION);
+  }
+
+  public void file(String path, long modified, int replication, long chunkSize,
+      List<ChunkRecord> chunks, String owner, String group, int permission) {
     Located at = locate(path);
     add(at.parent(), new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
-        ChunkRecord.pack(chunks)), path);
+        ChunkRecord.pack(chunks), namespace.intern(owner), namespace.intern(group), permission),
+        path);
   }
 
   /** Where an entry goes: its parent, its name, its depth and its normalized path. */

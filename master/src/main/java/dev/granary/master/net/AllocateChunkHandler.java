@@ -19,6 +19,6 @@ public final class AllocateChunkHandler implements RequestHandler<dev.granary.wi
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.AllocateChunkRequest r, PeerContext peer) {
-    return service.allocate(r);
+    return service.allocate(r, peer.caller());
   }
 }

@@ -19,6 +19,6 @@ public final class CommitFileHandler implements RequestHandler<dev.granary.wire.
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.CommitFileRequest r, PeerContext peer) {
-    return service.commit(r);
+    return service.commit(r, peer.caller());
   }
 }

@@ -7,7 +7,9 @@ import java.util.concurrent.Executor;
 
 /**
  * FSCK: health of the chunks under a path, and read-only mode; answered once durable. The scan
- * walks every file under the path, so it runs on {@code scans}, never on an event loop.
+ * walks every file under the path, so it runs on {@code scans}, never on an event loop. It shows
+ * the whole subtree, so the caller needs to traverse to the path and to read and traverse every
+ * directory under it.
  */
 public final class FsckHandler implements RequestHandler<dev.granary.wire.msg.FsckRequest> {
   private final ChunkManager chunks;
@@ -29,8 +31,10 @@ public final class FsckHandler implements RequestHandler<dev.granary.wire.msg.Fs
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.FsckRequest r, PeerContext peer) {
     dev.granary.master.namespace.Paths.parse(r.path());
-    return CompletableFuture.supplyAsync(() -> service.read(
-        () -> chunks.fsck(r.path()).withReadOnly(service.readOnly())), scans)
+    return CompletableFuture.supplyAsync(() -> service.read(ns -> {
+      ns.checkReadableTree(r.path(), peer.caller());
+      return chunks.fsck(r.path()).withReadOnly(service.readOnly());
+    }), scans)
         .thenCompose(f -> f);
   }
 }

@@ -23,7 +23,7 @@ public final class ListHandler implements RequestHandler<ListRequest> {
   @Override
   public CompletableFuture<Message> handle(ListRequest r, PeerContext peer) {
     return service.read(ns -> {
-      Namespace.Listing l = ns.list(r.path(), r.startAfter(), r.limit());
+      Namespace.Listing l = ns.list(r.path(), r.startAfter(), r.limit(), peer.caller());
       return new ListResponse(l.entries(), l.more());
     });
   }

@@ -24,7 +24,8 @@ public final class MkdirHandler implements RequestHandler<MkdirRequest> {
 
   @Override
   public CompletableFuture<Message> handle(MkdirRequest r, PeerContext peer) {
+    // The new directories belong to the caller; its permissions are checked when applied.
     return service.mutate(new Op.Mkdir(r.clientId(), r.opId(), clock.millis(), r.path(),
-        r.parents()), "mkdir");
+        r.parents(), peer.caller().user(), peer.caller().group()), peer.caller(), "mkdir");
   }
 }

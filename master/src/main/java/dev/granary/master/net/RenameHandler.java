@@ -25,6 +25,6 @@ public final class RenameHandler implements RequestHandler<RenameRequest> {
   @Override
   public CompletableFuture<Message> handle(RenameRequest r, PeerContext peer) {
     return service.mutate(new Op.Rename(r.clientId(), r.opId(), clock.millis(), r.source(),
-        r.destination()), "rename");
+        r.destination()), peer.caller(), "rename");
   }
 }

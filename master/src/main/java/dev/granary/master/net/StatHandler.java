@@ -21,6 +21,6 @@ public final class StatHandler implements RequestHandler<StatRequest> {
 
   @Override
   public CompletableFuture<Message> handle(StatRequest r, PeerContext peer) {
-    return service.read(ns -> new StatResponse(ns.stat(r.path())));
+    return service.read(ns -> new StatResponse(ns.stat(r.path(), peer.caller())));
   }
 }

@@ -228,9 +228,9 @@ public final class MasterBench {
     Namespace ns = new Namespace();
     for (int i = 0; i < files; i++) {
       if (i % 1000 == 0) {
-        ns.mkdir("/big/d" + (i / 1000), true, 1);
+        ns.mkdir("/big/d" + (i / 1000), true, 1, Namespace.SYSTEM);
       }
-      ns.commit("/big/d" + (i / 1000) + "/f" + (i % 1000), false, 3, 64L << 20, List.of(), 1);
+      ns.commit("/big/d" + (i / 1000) + "/f" + (i % 1000), false, 3, 64L << 20, List.of(), 1, Namespace.SYSTEM);
     }
     long after = usedHeap();
     print("heap_per_empty_file", "bytes", new double[] {(after - before) / (double) files},

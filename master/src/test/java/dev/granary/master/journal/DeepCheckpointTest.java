@@ -50,7 +50,8 @@ class DeepCheckpointTest {
     CRC32C crc = new CRC32C();
     ns.forEachEntry(new Namespace.EntryVisitor() {
       @Override
-      public void directory(String path, long modified) {
+      public void directory(String path, long modified, String owner, String group,
+          int permission) {
         crc.update((path + "/" + modified + "\n").getBytes());
       }
 

@@ -196,7 +196,8 @@ class JournalCrashPropertyTest {
     List<List<String>> dumps = run(dir, 11, 30, 10);
     List<String> recovered = recover(dir);
     assertEquals(dumps.get(30), recovered);
-    assertTrue(recovered.stream().filter(l -> l.startsWith("rc ")).count() >= 30);
+    // One entry per mutation: chmod and chown (a quarter of the ops) are not kept.
+    assertTrue(recovered.stream().filter(l -> l.startsWith("rc ")).count() >= 15);
     assertTrue(recovered.stream().anyMatch(l -> l.startsWith("rc ") && l.contains("ErrorReply")),
         "failures are remembered too");
   }

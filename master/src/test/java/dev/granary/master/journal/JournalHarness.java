@@ -11,6 +11,7 @@ import java.util.Random;
 final class JournalHarness {
   private static final String[] DIRS = {"/", "/a", "/a/b", "/c", "/c/d"};
   private static final String[] NAMES = {"f", "g", "h", "b", "é"};
+  private static final String[] USERS = {"admin", "alice", "bob"};
 
   private final Random random;
   private long opId;
@@ -33,10 +34,10 @@ final class JournalHarness {
   /** A random mutation at log time {@code time}. */
   Op next(long time) {
     long id = ++opId;
-    switch (random.nextInt(6)) {
+    switch (random.nextInt(8)) {
       case 0:
         return new Op.Mkdir("c", id, time, random.nextBoolean() ? dir() : path(),
-            random.nextBoolean());
+            random.nextBoolean(), user(), user());
       case 1:
       case 2:
         int n = random.nextInt(3);
@@ -47,16 +48,26 @@ final class JournalHarness {
           chunks.add(new ChunkRecord(handle, 1, length, random.nextLong()));
         }
         return new Op.Commit("c", id, time, path(), random.nextInt(3) == 0, 1 + random.nextInt(3),
-            1 << 20, chunks);
+            1 << 20, chunks, user(), user());
       case 3:
         return new Op.Delete("c", id, time, random.nextBoolean() ? dir() : path(),
             random.nextBoolean());
       case 4:
         return new Op.Rename("c", id, time, random.nextBoolean() ? dir() : path(),
             random.nextBoolean() ? dir() : path());
+      case 5:
+        // chmod and chown of the root (which always exists), of the whole tree or not.
+        return new Op.SetPermission(time, "/", random.nextInt(0777 + 1), random.nextBoolean());
+      case 6:
+        return new Op.SetOwner(time, "/", user(), random.nextBoolean() ? user() : "",
+            random.nextBoolean());
       default:
         return new Op.Mkdir("c2", id, time, path(), true);
     }
+  }
+
+  private String user() {
+    return USERS[random.nextInt(USERS.length)];
   }
 
   /** Applies {@code op} like the service: a refused op becomes a failure record. */

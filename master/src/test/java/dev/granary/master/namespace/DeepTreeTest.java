@@ -41,7 +41,8 @@ class DeepTreeTest {
       List<String> files = new ArrayList<>();
       ns.forEachEntry(new Namespace.EntryVisitor() {
         @Override
-        public void directory(String path, long modified) {
+        public void directory(String path, long modified, String owner, String group,
+          int permission) {
           dirs[0]++;
           assertEquals(2 * dirs[0], path.length());
           assertEquals(dirs[0] - 1, modified);
@@ -59,10 +60,10 @@ class DeepTreeTest {
       ns.forEachFile("/a/a", (p, f) -> under.add(p));
       assertEquals(files, under);
       // The deepest path a client may name still resolves.
-      assertTrue(ns.stat("/a".repeat(2048)).directory());
+      assertTrue(ns.stat("/a".repeat(2048), Namespace.SYSTEM).directory());
       assertEquals(0, ns.indexOf(1));
 
-      Namespace.DeleteResult r = ns.delete("/a", true, 99);
+      Namespace.DeleteResult r = ns.delete("/a", true, 99, Namespace.SYSTEM);
       assertEquals(1, r.files());
       assertEquals(DEPTH, r.directories());
       assertEquals(List.of(1L, 1L), List.of(r.garbage()[0], r.garbage()[1]));
@@ -76,17 +77,17 @@ class DeepTreeTest {
   void movingADeepTreeChecksItsPathsWithoutRecursion() throws Throwable {
     SmallStack.run(() -> {
       Namespace ns = chain();
-      ns.mkdir("/longer-name", false, 1);
+      ns.mkdir("/longer-name", false, 1, Namespace.SYSTEM);
       MetadataException e = assertThrows(MetadataException.class,
-          () -> ns.rename("/a/a", "/longer-name", 2));
+          () -> ns.rename("/a/a", "/longer-name", 2, Namespace.SYSTEM));
       assertEquals(Status.INVALID_ARGUMENT, e.status());
       assertTrue(e.getMessage().contains("over the path limit of 4096"), e.getMessage());
       // A move that makes no path longer is not walked: the deep tree may shrink.
-      ns.rename("/a/a", "/b", 3);
-      assertTrue(ns.stat("/b").directory());
-      assertTrue(ns.list("/a", "", 10).entries().isEmpty());
+      ns.rename("/a/a", "/b", 3, Namespace.SYSTEM);
+      assertTrue(ns.stat("/b", Namespace.SYSTEM).directory());
+      assertTrue(ns.list("/a", "", 10, Namespace.SYSTEM).entries().isEmpty());
       assertEquals(DEPTH + 1, ns.directoryCount());
-      assertEquals(DEPTH - 1, ns.delete("/b", true, 4).directories());
+      assertEquals(DEPTH - 1, ns.delete("/b", true, 4, Namespace.SYSTEM).directories());
     });
   }
 }

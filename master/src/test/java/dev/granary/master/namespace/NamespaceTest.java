@@ -33,48 +33,48 @@ class NamespaceTest {
     for (String bad : List.of("", "a/b", "/a//b", "/a/./b", "/a/../b", "/a\0b", "//")) {
       fails(Status.INVALID_ARGUMENT, "invalid path", () -> Paths.parse(bad));
     }
-    assertEquals("/a/b", ns.mkdir("/a/b/", true, 1).path());
+    assertEquals("/a/b", ns.mkdir("/a/b/", true, 1, Namespace.SYSTEM).path());
   }
 
   @Test
   void mkdirWithoutParents() {
-    fails(Status.NOT_FOUND, "/a", () -> ns.mkdir("/a/b", false, 1));
-    ns.mkdir("/a", false, 1);
-    fails(Status.ALREADY_EXISTS, "/a", () -> ns.mkdir("/a", false, 2));
-    FileEntry e = ns.mkdir("/a/b", false, 3);
+    fails(Status.NOT_FOUND, "/a", () -> ns.mkdir("/a/b", false, 1, Namespace.SYSTEM));
+    ns.mkdir("/a", false, 1, Namespace.SYSTEM);
+    fails(Status.ALREADY_EXISTS, "/a", () -> ns.mkdir("/a", false, 2, Namespace.SYSTEM));
+    FileEntry e = ns.mkdir("/a/b", false, 3, Namespace.SYSTEM);
     assertTrue(e.directory());
     assertEquals(0, e.size());
     assertEquals(0, e.replication());
-    fails(Status.ALREADY_EXISTS, "'/'", () -> ns.mkdir("/", false, 1));
+    fails(Status.ALREADY_EXISTS, "'/'", () -> ns.mkdir("/", false, 1, Namespace.SYSTEM));
   }
 
   @Test
   void mkdirWithParents() {
-    ns.mkdir("/a/b/c", true, 1);
+    ns.mkdir("/a/b/c", true, 1, Namespace.SYSTEM);
     assertEquals(3, ns.directoryCount());
-    ns.mkdir("/a/b", true, 2);
-    ns.commit("/a/f", false, 3, 1024, List.of(), 3);
-    fails(Status.ALREADY_EXISTS, "/a/f", () -> ns.mkdir("/a/f", true, 4));
-    fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", true, 4));
-    fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", false, 4));
+    ns.mkdir("/a/b", true, 2, Namespace.SYSTEM);
+    ns.commit("/a/f", false, 3, 1024, List.of(), 3, Namespace.SYSTEM);
+    fails(Status.ALREADY_EXISTS, "/a/f", () -> ns.mkdir("/a/f", true, 4, Namespace.SYSTEM));
+    fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", true, 4, Namespace.SYSTEM));
+    fails(Status.NOT_A_DIRECTORY, "/a/f", () -> ns.mkdir("/a/f/g", false, 4, Namespace.SYSTEM));
   }
 
   @Test
   void commitCreatesParentsAndRefusesClashes() {
-    FileEntry e = ns.commit("/x/y/f", false, 3, 1024, chunk(1), 5).entry();
+    FileEntry e = ns.commit("/x/y/f", false, 3, 1024, chunk(1), 5, Namespace.SYSTEM).entry();
     assertEquals(100, e.size());
     assertEquals(1, e.chunkCount());
     assertEquals(2, ns.directoryCount());
     fails(Status.ALREADY_EXISTS, "/x/y/f", () -> ns.commit("/x/y/f", false, 3, 1024,
-        List.of(), 6));
-    fails(Status.IS_A_DIRECTORY, "/x/y", () -> ns.commit("/x/y", true, 3, 1024, List.of(), 6));
-    fails(Status.IS_A_DIRECTORY, "'/'", () -> ns.commit("/", true, 3, 1024, List.of(), 6));
+        List.of(), 6, Namespace.SYSTEM));
+    fails(Status.IS_A_DIRECTORY, "/x/y", () -> ns.commit("/x/y", true, 3, 1024, List.of(), 6, Namespace.SYSTEM));
+    fails(Status.IS_A_DIRECTORY, "'/'", () -> ns.commit("/", true, 3, 1024, List.of(), 6, Namespace.SYSTEM));
     fails(Status.NOT_A_DIRECTORY, "/x/y/f", () -> ns.commit("/x/y/f/g", false, 3, 1024,
-        List.of(), 6));
+        List.of(), 6, Namespace.SYSTEM));
     fails(Status.INVALID_ARGUMENT, "another file", () -> ns.commit("/other", false, 3, 1024,
-        chunk(1), 6));
+        chunk(1), 6, Namespace.SYSTEM));
     List<ChunkRecord> twice = List.of(new ChunkRecord(2, 1, 1, 1), new ChunkRecord(2, 1, 1, 1));
-    fails(Status.INVALID_ARGUMENT, "twice", () -> ns.commit("/other", false, 3, 1024, twice, 6));
+    fails(Status.INVALID_ARGUMENT, "twice", () -> ns.commit("/other", false, 3, 1024, twice, 6, Namespace.SYSTEM));
     assertEquals(1, ns.fileCount());
     assertEquals(1, ns.chunkCount());
     assertEquals(2, ns.directoryCount(), "a refused commit creates no parents");
@@ -83,19 +83,19 @@ class NamespaceTest {
   @Test
   void overwriteReplacesAndReturnsGarbage() {
     ns.commit("/f", false, 3, 1024, List.of(new ChunkRecord(1, 1, 10, 1),
-        new ChunkRecord(2, 1, 10, 2)), 1);
-    Namespace.CommitResult r = ns.commit("/f", true, 2, 1024, chunk(3), 2);
+        new ChunkRecord(2, 1, 10, 2)), 1, Namespace.SYSTEM);
+    Namespace.CommitResult r = ns.commit("/f", true, 2, 1024, chunk(3), 2, Namespace.SYSTEM);
     assertArrayEquals(new long[] {1, 1, 2, 1}, r.garbage());
     assertEquals(1, ns.fileCount());
     assertEquals(1, ns.chunkCount());
-    assertEquals(ns.fileOf(3), ns.file("/f").file());
+    assertEquals(ns.fileOf(3), ns.file("/f", Namespace.SYSTEM).file());
     assertEquals(null, ns.fileOf(1));
-    assertEquals(2, ns.stat("/f").replication());
+    assertEquals(2, ns.stat("/f", Namespace.SYSTEM).replication());
   }
 
   @Test
   void emptyFileHasNoChunks() {
-    FileEntry e = ns.commit("/empty", false, 3, 1024, List.of(), 1).entry();
+    FileEntry e = ns.commit("/empty", false, 3, 1024, List.of(), 1, Namespace.SYSTEM).entry();
     assertEquals(0, e.chunkCount());
     assertEquals(0, e.size());
     assertEquals(0, ns.chunkCount());
@@ -103,65 +103,65 @@ class NamespaceTest {
 
   @Test
   void deleteCases() {
-    fails(Status.INVALID_ARGUMENT, "root", () -> ns.delete("/", true, 1));
-    fails(Status.NOT_FOUND, "/nope", () -> ns.delete("/nope", false, 1));
-    ns.commit("/d/e/f1", false, 3, 1024, chunk(1), 1);
-    ns.commit("/d/f2", false, 3, 1024, chunk(2), 1);
-    fails(Status.NOT_EMPTY, "-r", () -> ns.delete("/d", false, 2));
-    Namespace.DeleteResult r = ns.delete("/d", true, 2);
+    fails(Status.INVALID_ARGUMENT, "root", () -> ns.delete("/", true, 1, Namespace.SYSTEM));
+    fails(Status.NOT_FOUND, "/nope", () -> ns.delete("/nope", false, 1, Namespace.SYSTEM));
+    ns.commit("/d/e/f1", false, 3, 1024, chunk(1), 1, Namespace.SYSTEM);
+    ns.commit("/d/f2", false, 3, 1024, chunk(2), 1, Namespace.SYSTEM);
+    fails(Status.NOT_EMPTY, "-r", () -> ns.delete("/d", false, 2, Namespace.SYSTEM));
+    Namespace.DeleteResult r = ns.delete("/d", true, 2, Namespace.SYSTEM);
     assertEquals(2, r.files());
     assertEquals(2, r.directories());
     assertEquals(4, r.garbage().length);
     assertEquals(0, ns.fileCount());
     assertEquals(0, ns.directoryCount());
     assertEquals(0, ns.chunkCount());
-    ns.mkdir("/empty", false, 3);
-    assertEquals(1, ns.delete("/empty", false, 4).directories());
+    ns.mkdir("/empty", false, 3, Namespace.SYSTEM);
+    assertEquals(1, ns.delete("/empty", false, 4, Namespace.SYSTEM).directories());
   }
 
   @Test
   void renameCases() {
-    ns.commit("/a/f", false, 3, 1024, chunk(1), 1);
-    ns.mkdir("/b", false, 1);
-    fails(Status.NOT_FOUND, "/nope", () -> ns.rename("/nope", "/b", 2));
-    fails(Status.NOT_FOUND, "/missing", () -> ns.rename("/a/f", "/missing/g", 2));
-    ns.commit("/b/g", false, 3, 1024, List.of(), 2);
-    fails(Status.ALREADY_EXISTS, "/b/g", () -> ns.rename("/a/f", "/b/g", 3));
-    fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a/sub", 3));
-    fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a", 3));
-    fails(Status.INVALID_ARGUMENT, "root", () -> ns.rename("/", "/b", 3));
-    FileEntry moved = ns.rename("/a/f", "/b", 4);
+    ns.commit("/a/f", false, 3, 1024, chunk(1), 1, Namespace.SYSTEM);
+    ns.mkdir("/b", false, 1, Namespace.SYSTEM);
+    fails(Status.NOT_FOUND, "/nope", () -> ns.rename("/nope", "/b", 2, Namespace.SYSTEM));
+    fails(Status.NOT_FOUND, "/missing", () -> ns.rename("/a/f", "/missing/g", 2, Namespace.SYSTEM));
+    ns.commit("/b/g", false, 3, 1024, List.of(), 2, Namespace.SYSTEM);
+    fails(Status.ALREADY_EXISTS, "/b/g", () -> ns.rename("/a/f", "/b/g", 3, Namespace.SYSTEM));
+    fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a/sub", 3, Namespace.SYSTEM));
+    fails(Status.INVALID_ARGUMENT, "into itself", () -> ns.rename("/a", "/a", 3, Namespace.SYSTEM));
+    fails(Status.INVALID_ARGUMENT, "root", () -> ns.rename("/", "/b", 3, Namespace.SYSTEM));
+    FileEntry moved = ns.rename("/a/f", "/b", 4, Namespace.SYSTEM);
     assertEquals("/b/f", moved.path());
-    assertEquals(ns.fileOf(1), ns.file("/b/f").file());
-    assertEquals("/c", ns.rename("/b", "/c", 5).path());
+    assertEquals(ns.fileOf(1), ns.file("/b/f", Namespace.SYSTEM).file());
+    assertEquals("/c", ns.rename("/b", "/c", 5, Namespace.SYSTEM).path());
     assertEquals(List.of("f", "g"), names("/c"));
-    fails(Status.NOT_FOUND, "/b", () -> ns.stat("/b"));
+    fails(Status.NOT_FOUND, "/b", () -> ns.stat("/b", Namespace.SYSTEM));
   }
 
   @Test
   void listingIsSortedPagedAndListsFiles() {
     for (String n : List.of("b", "a", "é", "c", "Z")) {
-      ns.commit("/d/" + n, false, 3, 1024, List.of(), 1);
+      ns.commit("/d/" + n, false, 3, 1024, List.of(), 1, Namespace.SYSTEM);
     }
     assertEquals(List.of("Z", "a", "b", "c", "é"), names("/d"));
-    Namespace.Listing page = ns.list("/d", "a", 2);
+    Namespace.Listing page = ns.list("/d", "a", 2, Namespace.SYSTEM);
     assertEquals(List.of("/d/b", "/d/c"),
         page.entries().stream().map(FileEntry::path).collect(Collectors.toList()));
     assertTrue(page.more());
-    assertFalse(ns.list("/d", "c", 10).more());
-    assertEquals("/d/a", ns.list("/d/a", "", 10).entries().get(0).path());
-    fails(Status.NOT_FOUND, "/x", () -> ns.list("/x", "", 10));
+    assertFalse(ns.list("/d", "c", 10, Namespace.SYSTEM).more());
+    assertEquals("/d/a", ns.list("/d/a", "", 10, Namespace.SYSTEM).entries().get(0).path());
+    fails(Status.NOT_FOUND, "/x", () -> ns.list("/x", "", 10, Namespace.SYSTEM));
   }
 
   @Test
   void fileLookupRefusesDirectories() {
-    ns.mkdir("/d", false, 1);
-    fails(Status.IS_A_DIRECTORY, "/d", () -> ns.file("/d"));
-    fails(Status.NOT_FOUND, "/e", () -> ns.file("/e"));
+    ns.mkdir("/d", false, 1, Namespace.SYSTEM);
+    fails(Status.IS_A_DIRECTORY, "/d", () -> ns.file("/d", Namespace.SYSTEM));
+    fails(Status.NOT_FOUND, "/e", () -> ns.file("/e", Namespace.SYSTEM));
   }
 
   private List<String> names(String dir) {
-    return ns.list(dir, "", 100).entries().stream().map(FileEntry::name)
+    return ns.list(dir, "", 100, Namespace.SYSTEM).entries().stream().map(FileEntry::name)
         .collect(Collectors.toList());
   }
 }

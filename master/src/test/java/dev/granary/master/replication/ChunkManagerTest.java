@@ -75,7 +75,7 @@ class ChunkManagerTest {
   /** The commit itself, of replicas already reported. */
   private void committed(String path, long handle, long version, int goal, String... holders) {
     ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
-        clock.millis());
+        clock.millis(), Namespace.SYSTEM);
     cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
   }
 
@@ -219,7 +219,7 @@ class ChunkManagerTest {
   void deletedFilesReplicasGetDeleteCommands() {
     register("n1", "n2");
     file("/a", 5, 2, "n1", "n2");
-    Namespace.DeleteResult r = ns.delete("/a", false, clock.millis());
+    Namespace.DeleteResult r = ns.delete("/a", false, clock.millis(), Namespace.SYSTEM);
     cm.garbage(r.garbage());
     for (String id : List.of("n1", "n2")) {
       List<ChunkCommand> cmds = pulse(id);
@@ -494,7 +494,7 @@ class ChunkManagerTest {
 
   @Test
   void locationsIncompleteUntilReportsCoverTheNamespace() {
-    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1, Namespace.SYSTEM);
     ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
         (h, l, d) -> { });
     assertFalse(fresh.manager().locationsComplete());
@@ -511,7 +511,7 @@ class ChunkManagerTest {
 
   @Test
   void locationsCompleteAfterDeadAfterWhenEveryNodeReported() {
-    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1);
+    ns.commit("/a", false, 1, 1 << 20, List.of(new ChunkRecord(1, 1, LENGTH, DIGEST)), 1, Namespace.SYSTEM);
     ChunkParts fresh = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
         (h, l, d) -> { });
     fresh.protocol().register(new RegisterRequest("n1", 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");

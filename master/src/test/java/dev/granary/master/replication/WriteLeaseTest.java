@@ -94,7 +94,7 @@ class WriteLeaseTest {
 
   private void commit(String path, CommitChunk c) {
     List<String> confirmed = cm.confirm(path, c, 2);
-    ns.commit(path, false, 2, 1 << 20, List.of(new ChunkRecord(c.handle(), 1, LENGTH, DIGEST)), 0);
+    ns.commit(path, false, 2, 1 << 20, List.of(new ChunkRecord(c.handle(), 1, LENGTH, DIGEST)), 0, Namespace.SYSTEM);
     cm.committed(path, c);
     assertEquals(confirmed, cm.holders(c.handle()));
   }

@@ -13,18 +13,22 @@ public final class ImageDump {
   public static List<String> of(MetadataImage image) {
     List<String> out = new ArrayList<>();
     out.add("reserved " + image.reservedUpTo());
+    out.add("root " + image.namespace().rootEntry());
     out.add("counts " + image.namespace().fileCount() + " " + image.namespace().directoryCount()
         + " " + image.namespace().chunkCount());
     image.namespace().forEachEntry(new Namespace.EntryVisitor() {
       @Override
-      public void directory(String path, long modified) {
-        out.add("d " + path + " " + modified);
+      public void directory(String path, long modified, String owner, String group,
+          int permission) {
+        out.add("d " + path + " " + modified + " " + owner + ":" + group + ":"
+            + Integer.toOctalString(permission));
       }
 
       @Override
       public void file(String path, FileNode f) {
         StringBuilder sb = new StringBuilder("f " + path + " " + f.modified() + " r"
-            + f.replication() + " s" + f.chunkSize());
+            + f.replication() + " s" + f.chunkSize() + " " + f.owner() + ":" + f.group() + ":"
+            + Integer.toOctalString(f.permission()));
         for (int i = 0; i < f.chunkCount(); i++) {
           sb.append(' ').append(f.handle(i)).append('/').append(f.version(i)).append('/')
               .append(f.length(i)).append('/').append(f.digest(i));

@@ -5,11 +5,38 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * A namespace entry: absolute path, whether it is a directory, size in bytes (0 for directories),
- * modification time in epoch milliseconds, replication goal, chunk size and chunk count (files only).
+ * modification time in epoch milliseconds, replication goal, chunk size and chunk count (files
+ * only), and its owner, group and permission bits (the nine POSIX bits, {@code 0..0777}).
  */
 public record FileEntry(String path, boolean directory, long size, long modifiedMillis,
-    int replication, long chunkSize, int chunkCount) {
-  static final int MIN_BYTES = 2 + 1 + 8 + 8 + 4 + 8 + 4;
+    int replication, long chunkSize, int chunkCount, String owner, String group, int permission) {
+  static final int MIN_BYTES = 2 + 1 + 8 + 8 + 4 + 8 + 4 + 2 + 2 + 2;
+  /** The owner and group of every entry of a cluster without identities. */
+  public static final String DEFAULT_OWNER = "admin";
+  /** Permission bits of a new directory. */
+  public static final int DEFAULT_DIRECTORY_PERMISSION = 0755;
+  /** Permission bits of a new file. */
+  public static final int DEFAULT_FILE_PERMISSION = 0644;
+  /** The largest permission value: rwx for owner, group and others (no setuid, setgid, sticky). */
+  public static final int MAX_PERMISSION = 0777;
+
+  public FileEntry {
+    if (permission < 0 || permission > MAX_PERMISSION) {
+      throw new IllegalArgumentException("permission " + Integer.toOctalString(permission)
+          + " is outside 0..777");
+    }
+  }
+
+  /**
+   * An entry owned by {@link #DEFAULT_OWNER} with the default permission of its kind: what every
+   * entry of a cluster without identities looks like.
+   */
+  public FileEntry(String path, boolean directory, long size, long modifiedMillis,
+      int replication, long chunkSize, int chunkCount) {
+    this(path, directory, size, modifiedMillis, replication, chunkSize, chunkCount,
+        DEFAULT_OWNER, DEFAULT_OWNER,
+        directory ? DEFAULT_DIRECTORY_PERMISSION : DEFAULT_FILE_PERMISSION);
+  }
 
   /** The last path component; "/" for the root. */
   public String name() {
@@ -17,6 +44,17 @@ public record FileEntry(String path, boolean directory, long size, long modified
       return "/";
     }
     return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The permission as three octal digits, e.g. {@code "644"}. */
+  public String permissionOctal() {
+    return octal(permission);
+  }
+
+  /** {@code bits} as three octal digits, e.g. {@code "644"}, {@code "007"}. */
+  public static String octal(int bits) {
+    String s = Integer.toOctalString(bits);
+    return "000".substring(Math.min(3, s.length())) + s;
   }
 
   public void encode(ByteBuf out) {
@@ -27,6 +65,9 @@ public record FileEntry(String path, boolean directory, long size, long modified
     out.writeInt(replication);
     out.writeLong(chunkSize);
     out.writeInt(chunkCount);
+    Codec.writeString(out, owner);
+    Codec.writeString(out, group);
+    out.writeShort(permission);
   }
 
   public static FileEntry decode(ByteBuf in) {
@@ -34,9 +75,20 @@ public record FileEntry(String path, boolean directory, long size, long modified
     if (path.isEmpty()) {
       throw new ProtocolException("file entry with an empty path");
     }
-    return new FileEntry(path, Codec.readBoolean(in), Codec.readNonNegativeLong(in, "size"),
-        Codec.readLong(in), Codec.readInt(in, 0, 255, "replication"),
-        Codec.readNonNegativeLong(in, "chunk size"),
-        Codec.readInt(in, 0, Integer.MAX_VALUE, "chunk count"));
+    boolean directory = Codec.readBoolean(in);
+    long size = Codec.readNonNegativeLong(in, "size");
+    long modified = Codec.readLong(in);
+    int replication = Codec.readInt(in, 0, 255, "replication");
+    long chunkSize = Codec.readNonNegativeLong(in, "chunk size");
+    int chunkCount = Codec.readInt(in, 0, Integer.MAX_VALUE, "chunk count");
+    String owner = Codec.readString(in);
+    String group = Codec.readString(in);
+    int permission = Codec.readUnsignedShort(in);
+    if (permission > MAX_PERMISSION) {
+      throw new ProtocolException("file entry permission " + Integer.toOctalString(permission)
+          + " is outside 0..777");
+    }
+    return new FileEntry(path, directory, size, modified, replication, chunkSize, chunkCount,
+        owner, group, permission);
   }
 }

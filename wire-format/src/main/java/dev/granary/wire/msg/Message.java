@@ -18,7 +18,8 @@ public sealed interface Message permits
     JoinRequest, JoinResponse, RotateJoinTokenRequest, RotateJoinTokenResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
-    WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket {
+    WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
+    SetAttributesRequest, SetAttributesResponse {
 
   MessageType type();
 

@@ -116,7 +116,8 @@ class CodecTest {
     assertMinimum(NodeAddress.MIN_BYTES, b -> new NodeAddress("", "", 0).encode(b));
     assertMinimum(NodeStatus.MIN_BYTES, b -> new NodeStatus("", "", 0, "", 0, 0, 0, 0, 0, 0)
         .encode(b));
-    assertMinimum(FileEntry.MIN_BYTES, b -> new FileEntry("", false, 0, 0, 0, 0, 0).encode(b));
+    assertMinimum(FileEntry.MIN_BYTES, b -> new FileEntry("", false, 0, 0, 0, 0, 0, "", "", 0)
+        .encode(b));
     assertMinimum(ReplicaInfo.BYTES, b -> new ReplicaInfo(0, 0, 0, 0).encode(b));
     assertMinimum(ChunkCommand.MIN_BYTES, b -> new ChunkCommand(ChunkCommand.Kind.DELETE, 0, 0,
         null).encode(b));
