@@ -17,7 +17,8 @@ public sealed interface Message permits
     DeletionHoldRequest, DeletionHoldResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
-    WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket {
+    WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
+    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse {
 
   MessageType type();
 
