@@ -30,11 +30,14 @@ import dev.granary.master.net.ReportBadReplicaHandler;
 import dev.granary.master.net.RequestDispatcher;
 import dev.granary.master.net.ServerDefaultsHandler;
 import dev.granary.master.net.StatHandler;
+import dev.granary.master.net.AuthenticateHandler;
+import dev.granary.master.net.UserHandler;
 import dev.granary.master.placement.PlacementPolicy;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.master.replication.Tick;
+import dev.granary.master.security.AdminBootstrap;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.Channel;
@@ -80,6 +83,8 @@ public final class MasterServer implements AutoCloseable {
   private final Clock clock;
   private final Ticker ticker;
   private final LogStorage storage;
+  /** The PEM certificate of the cluster's authority, handed out in credentials files. */
+  private final String caCertPem;
   private String masterId = "";
   private String clusterId = "";
   private MetadataStore store;
@@ -112,10 +117,21 @@ public final class MasterServer implements AutoCloseable {
 
   /** A master whose operation log reaches the disk through {@code storage} (fault tests). */
   public MasterServer(MasterConfig config, Clock clock, Ticker ticker, LogStorage storage) {
+    this(config, clock, ticker, storage, null);
+  }
+
+  /**
+   * A master that hands out {@code caCertPem} (the PEM certificate of the cluster's authority) in
+   * the credentials files it makes: {@code admin.credentials} and those of {@code user add}. A
+   * master with {@code security: tls} needs one; null for a master without security.
+   */
+  public MasterServer(MasterConfig config, Clock clock, Ticker ticker, LogStorage storage,
+      String caCertPem) {
     this.config = config;
     this.clock = clock;
     this.ticker = ticker;
     this.storage = storage;
+    this.caCertPem = caCertPem;
   }
 
   /**
@@ -130,6 +146,10 @@ public final class MasterServer implements AutoCloseable {
    */
   public synchronized void start() throws IOException {
     Path dataDir = config.dataDir();
+    if (config.secured() && caCertPem == null) {
+      throw new ConfigException("master.security tls: no certificate authority to put in "
+          + "credentials files (this master was built without one); use --security none");
+    }
     prepareDataDir(dataDir);
     masterId = loadOrCreate(dataDir, ID_FILE,
         () -> "master-" + UUID.randomUUID().toString().substring(0, 8));
@@ -166,8 +186,19 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    if (config.secured()) {
+      try {
+        new AdminBootstrap(dataDir, caCertPem, masterId).ensureAdmin(image.users(),
+            service::record, clock);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly();
+        throw e;
+      }
+    }
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
+        new AuthenticateHandler(masterId, config.secured(), image.users()),
+        new UserHandler(masterId, config.secured(), service, caCertPem, clock),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
@@ -178,7 +209,8 @@ public final class MasterServer implements AutoCloseable {
         new ReportBadReplicaHandler(protocol), new DeletionHoldHandler(chunks),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval()),
         new PulseHandler(protocol),
-        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
+        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)),
+        config.secured() ? image.users() : null);
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         masterId + "-io");

@@ -11,6 +11,8 @@ import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.NamespaceLoader;
 import dev.granary.master.namespace.RetryCache;
+import dev.granary.master.security.Tokens;
+import dev.granary.master.security.UserRegistry;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
@@ -37,12 +39,14 @@ import java.util.List;
  * {"d":"/a","m":1700000000000}                                    a directory
  * {"f":"/a/x","m":1700000000000,"r":3,"s":67108864,"c":[h,v,len,digest,...]}   a file
  * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
+ * {"u":"bob","g":"bob","su":false,"h":"64 hex digits","rv":false}  a user (security)
  * {"end":COUNT}                                                   COUNT = lines before it
  * </pre>
  *
  * Entries come in pre-order (a directory before its children). In the compact "c" array the chunk
- * handle is a plain number; the operation log spells it as 16 hex digits. A file without the
- * trailer is incomplete and rejected.
+ * handle is a plain number; the operation log spells it as 16 hex digits. A user line holds the
+ * SHA-256 of its token ("h"), never the token; checkpoints written before users existed have no
+ * user lines. A file without the trailer is incomplete and rejected.
  */
 final class CheckpointFormat {
   static final int FORMAT = 1;
@@ -126,12 +130,29 @@ final class CheckpointFormat {
     if (cacheFailure[0] != null) {
       throw cacheFailure[0];
     }
+    count[0] += writeUsers(g, image.users());
     g.writeStartObject();
     g.writeNumberField("end", count[0]);
     g.writeEndObject();
     g.writeRaw('\n');
     g.flush();
     out.flush();
+  }
+
+  /** The user lines (security); returns how many. */
+  private static long writeUsers(JsonGenerator g, UserRegistry users) throws IOException {
+    long n = 0;
+    for (UserRegistry.User u : users.all()) {
+      g.writeStartObject();
+      g.writeStringField("u", u.name());
+      g.writeStringField("g", u.group());
+      g.writeBooleanField("su", u.superuser());
+      g.writeStringField("h", Tokens.toHex(u.tokenHash()));
+      g.writeBooleanField("rv", u.revoked());
+      g.writeEndObject();
+      n++;
+    }
+    return n;
   }
 
   private static void writeReply(JsonGenerator g, Message reply) throws IOException {
@@ -223,6 +244,11 @@ final class CheckpointFormat {
     long format = -1;
     long rootModified = 0;
     long[] chunks = FileNodeArrays.EMPTY;
+    String user = null;
+    String group = null;
+    String tokenHash = null;
+    boolean superuser = false;
+    boolean revoked = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -247,6 +273,12 @@ final class CheckpointFormat {
         case "reservedUpTo" -> reserved = p.getLongValue();
         case "checkpoint" -> format = p.getLongValue();
         case "rootModified" -> rootModified = p.getLongValue();
+        // Users (security).
+        case "u" -> user = p.getText();
+        case "g" -> group = p.getText();
+        case "h" -> tokenHash = p.getText();
+        case "su" -> superuser = p.getBooleanValue();
+        case "rv" -> revoked = p.getBooleanValue();
         default -> p.skipChildren();
       }
     }
@@ -270,6 +302,12 @@ final class CheckpointFormat {
       loader.file(f, m, (int) r, s, records(chunks));
     } else if (rc != null) {
       image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
+    } else if (user != null) {
+      if (group == null || tokenHash == null) {
+        throw new IllegalArgumentException("user " + user + " without its group or token hash");
+      }
+      image.users().load(new UserRegistry.User(user, group, superuser,
+          Tokens.fromHex(tokenHash), revoked));
     } else if (end >= 0) {
       if (end != line - 1) {
         throw new IllegalArgumentException("end marker counts " + end + " lines, found "

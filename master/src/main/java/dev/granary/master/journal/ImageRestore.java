@@ -41,6 +41,7 @@ final class ImageRestore {
     ns.setRootModified(durable.namespace().rootModified());
     durable.retryCache().forEach((clientId, opId, e) ->
         live.retryCache().put(clientId, opId, e.reply(), e.time(), null));
+    live.users().restore(durable.users());
     live.restoreCounters(durable);
   }
 

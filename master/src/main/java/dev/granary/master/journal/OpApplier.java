@@ -60,6 +60,12 @@ public final class OpApplier {
     } else if (op instanceof Op.SetDigest s) {
       ns.setChunkDigest(s.handle(), s.length(), s.digest());
       result = new Applied(null, NONE);
+    } else if (op instanceof Op.UserAdd u) { // users (security)
+      image.users().add(u.name(), u.group(), u.superuser(), u.tokenHash());
+      result = new Applied(null, NONE);
+    } else if (op instanceof Op.UserRevoke u) {
+      image.users().revoke(u.name());
+      result = new Applied(null, NONE);
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.granary.master.namespace.ChunkRecord;
+import dev.granary.master.security.Tokens;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,8 @@ import java.util.List;
  *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
  * </pre>
  *
- * Types: mkdir, commit, delete, rename, failure, reserve, digest. Handles are 16-hex-digit strings
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest; useradd, userrevoke (a user's
+ * name, group, superuser flag and the SHA-256 of its token as 64 hex digits, never the token). Handles are 16-hex-digit strings
  * as everywhere else. Decoding rejects a record with a missing or mistyped field.
  */
 public final class OpCodec {
@@ -84,6 +86,15 @@ public final class OpCodec {
         g.writeNumberField("length", s.length());
         g.writeNumberField("digest", s.digest());
       }
+      // Users (security).
+      if (op instanceof Op.UserAdd u) {
+        g.writeStringField("name", u.name());
+        g.writeStringField("group", u.group());
+        g.writeBooleanField("superuser", u.superuser());
+        g.writeStringField("tokenHash", Tokens.toHex(u.tokenHash()));
+      } else if (op instanceof Op.UserRevoke u) {
+        g.writeStringField("name", u.name());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -124,6 +135,10 @@ public final class OpCodec {
       case "reserve" -> new Op.Reserve(time, num(n, "upTo"));
       case "digest" -> new Op.SetDigest(time, handle(text(n, "handle")), num(n, "length"),
           num(n, "digest"));
+      // Users (security).
+      case "useradd" -> new Op.UserAdd(time, text(n, "name"), text(n, "group"),
+          bool(n, "superuser"), Tokens.fromHex(text(n, "tokenHash")));
+      case "userrevoke" -> new Op.UserRevoke(time, text(n, "name"));
       default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
     };
     return new Record(seq, op);
@@ -142,8 +157,11 @@ public final class OpCodec {
       return "failure";
     } else if (op instanceof Op.Reserve) {
       return "reserve";
+    } else if (op instanceof Op.SetDigest) {
+      return "digest";
     }
-    return "digest";
+    // Users (security).
+    return op instanceof Op.UserAdd ? "useradd" : "userrevoke";
   }
 
   private static List<ChunkRecord> chunks(JsonNode n) {
