@@ -1,13 +1,17 @@
 package dev.granary.cli;
 
+import com.google.common.base.Ticker;
 import dev.granary.chunkserver.ChunkServer;
 import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.HostPort;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
+import dev.granary.master.journal.LogStorage;
+import dev.granary.master.security.AdminBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,14 +53,20 @@ public final class LocalCluster implements AutoCloseable {
   private final Settings settings;
   private final Path root;
   private final boolean ownsRoot;
+  /** {@code master.security} of the master, and the authority's PEM it hands out when secured. */
+  private final String security;
+  private final String caCertPem;
   private MasterServer master;
   private int masterPort;
   private final List<ChunkServer> chunkservers = new ArrayList<>();
 
-  private LocalCluster(Settings settings, Path root, boolean ownsRoot) {
+  private LocalCluster(Settings settings, Path root, boolean ownsRoot, String security,
+      String caCertPem) {
     this.settings = settings;
     this.root = root;
     this.ownsRoot = ownsRoot;
+    this.security = security;
+    this.caCertPem = caCertPem;
   }
 
   /** Starts a cluster under a new temporary directory that {@link #close()} deletes. */
@@ -67,7 +77,17 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts a cluster under {@code root}; {@code deleteOnClose} says whether close removes it. */
   public static LocalCluster start(Settings settings, Path root, boolean deleteOnClose)
       throws IOException {
-    LocalCluster c = new LocalCluster(settings, root, deleteOnClose);
+    return start(settings, root, deleteOnClose, MasterConfig.NONE, null);
+  }
+
+  /**
+   * Starts a cluster under {@code root} whose master runs with {@code security} ({@code tls} or
+   * {@code none}), handing out {@code caCertPem} in credentials files when secured. A secured
+   * master writes {@link #adminCredentials()} on its first start.
+   */
+  public static LocalCluster start(Settings settings, Path root, boolean deleteOnClose,
+      String security, String caCertPem) throws IOException {
+    LocalCluster c = new LocalCluster(settings, root, deleteOnClose, security, caCertPem);
     try {
       c.startMaster(0);
       for (int i = 0; i < settings.chunkservers(); i++) {
@@ -114,12 +134,19 @@ public final class LocalCluster implements AutoCloseable {
     return root.resolve("master");
   }
 
+  /** The superuser's credentials file a secured master writes in its data dir. */
+  public Path adminCredentials() {
+    return masterDataDir().resolve(AdminBootstrap.FILE);
+  }
+
   /** Starts (or restarts) the master on {@code port} (0 = a free port, fixed thereafter). */
   public void startMaster(int port) throws IOException {
     MasterConfig cfg = new MasterConfig("127.0.0.1", port, masterDataDir(), settings.chunkSize(),
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
-        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2);
-    MasterServer m = new MasterServer(cfg);
+        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2)
+        .withSecurity(security);
+    MasterServer m = new MasterServer(cfg, Clock.systemUTC(), Ticker.systemTicker(),
+        LogStorage.DEFAULT, caCertPem);
     m.start();
     master = m;
     masterPort = m.port();

@@ -6,6 +6,7 @@ import dev.granary.client.ClusterStatus;
 import dev.granary.client.FsckReport;
 import dev.granary.client.GranaryClient;
 import dev.granary.config.ClientConfig;
+import dev.granary.config.MasterConfig;
 import dev.granary.wire.ChunkHandles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -24,14 +25,31 @@ import java.util.stream.Stream;
  */
 public final class MiniCluster implements AutoCloseable {
   private final LocalCluster cluster;
+  /** The superuser's credentials file, or null for a cluster without security. */
+  private final Path admin;
   private final List<GranaryClient> clients = new ArrayList<>();
 
-  private MiniCluster(LocalCluster cluster) {
+  private MiniCluster(LocalCluster cluster, Path admin) {
     this.cluster = cluster;
+    this.admin = admin;
   }
 
   public static MiniCluster start(LocalCluster.Settings settings) throws IOException {
-    MiniCluster mc = new MiniCluster(LocalCluster.start(settings));
+    return started(new MiniCluster(LocalCluster.start(settings), null), settings);
+  }
+
+  /**
+   * A cluster whose master runs with {@code security: tls}, handing out {@code caCertPem}; the
+   * cluster's own clients ({@link #client()}, waits, dumps) use the admin credentials.
+   */
+  public static MiniCluster startSecured(LocalCluster.Settings settings, String caCertPem)
+      throws IOException {
+    LocalCluster lc = LocalCluster.start(settings, Files.createTempDirectory("granary-cluster-"),
+        true, MasterConfig.TLS, caCertPem);
+    return started(new MiniCluster(lc, lc.adminCredentials()), settings);
+  }
+
+  private static MiniCluster started(MiniCluster mc, LocalCluster.Settings settings) {
     try {
       mc.awaitLive(settings.chunkservers(), Duration.ofSeconds(30));
     } catch (RuntimeException | Error e) {
@@ -45,9 +63,19 @@ public final class MiniCluster implements AutoCloseable {
     return cluster;
   }
 
-  /** A client with a small cache and a short timeout; closed with the cluster. */
+  /** A client with a small cache and a short timeout (the admin when secured); closed with the cluster. */
   public GranaryClient client() {
-    return client(new ClientConfig(cluster.masterAddress(), 64L << 20, 4, Duration.ofSeconds(20)));
+    return client(new ClientConfig(cluster.masterAddress(), 64L << 20, 4, Duration.ofSeconds(20),
+        admin));
+  }
+
+  /** The admin credentials file of a secured cluster, or null. */
+  public Path adminCredentials() {
+    return admin;
+  }
+
+  private ClientConfig adminConfig(Duration timeout) {
+    return new ClientConfig(cluster.masterAddress(), 0, 1, timeout, admin);
   }
 
   public GranaryClient client(ClientConfig config) {
@@ -62,8 +90,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until {@code n} chunkservers are LIVE at the master. */
   public void awaitLive(int n, Duration timeout) {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(5)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(5)))) {
       Wait.until("" + n + " live chunkservers", timeout, () -> {
         ClusterStatus st = c.clusterStatus();
         return st.nodes().stream().filter(x -> x.state().equals("LIVE")).count() >= n;
@@ -73,8 +100,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until fsck of / reports HEALTHY. */
   public void awaitHealthy(Duration timeout) {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(5)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(5)))) {
       Wait.until("fsck HEALTHY", timeout, () -> c.fsck("/").status().equals("HEALTHY"),
           this::describe);
     }
@@ -117,8 +143,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** A one-paragraph description of the cluster for failure messages. */
   public String describe() {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(2)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(2)))) {
       ClusterStatus st = c.clusterStatus();
       FsckReport f = c.fsck("/");
       return "cluster: " + st + "\nfsck: " + f;

@@ -27,15 +27,23 @@ public final class ConnectionPool implements AutoCloseable {
   private final String clientId;
   private final String software;
   private final Duration handshakeTimeout;
+  private final MasterLogin login;
   private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
       Duration handshakeTimeout) {
+    this(bootstrap, clientId, software, handshakeTimeout, MasterLogin.NONE);
+  }
+
+  /** A pool whose new connections to the master first authenticate through {@code login}. */
+  public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
+      Duration handshakeTimeout, MasterLogin login) {
     this.bootstrap = bootstrap;
     this.clientId = clientId;
     this.software = software;
     this.handshakeTimeout = handshakeTimeout;
+    this.login = login;
   }
 
   /** The live connection to {@code host:port}, dialling it if needed. */
@@ -81,7 +89,12 @@ public final class ConnectionPool implements AutoCloseable {
   private CompletableFuture<Connection> dial(String key, String host, int port) {
     log.debug("{}: connecting to {}", clientId, key);
     CompletableFuture<Connection> f = Connection.connect(bootstrap, host, port, Role.CLIENT,
-        clientId, software, handshakeTimeout);
+        clientId, software, handshakeTimeout).thenCompose(c -> login.login(c, key,
+            handshakeTimeout).whenComplete((ok, e) -> {
+              if (e != null) {
+                c.close();
+              }
+            }));
     return f.thenApply(c -> {
       c.channel().pipeline().addLast("writability", new WritabilityGate());
       // Readers keep received data packets as retained slices of the decoder's cumulation until

@@ -32,6 +32,7 @@ public final class DirectPool implements AutoCloseable {
   private final String software;
   private final Duration dialTimeout;
   private final long maxIdleNanos;
+  private final MasterLogin login;
   private final Map<String, Deque<DirectConnection>> idle = new HashMap<>();
   private final Set<DirectConnection> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -41,10 +42,17 @@ public final class DirectPool implements AutoCloseable {
    * @param maxIdle how long an idle connection may be kept for reuse
    */
   public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle) {
+    this(clientId, software, dialTimeout, maxIdle, MasterLogin.NONE);
+  }
+
+  /** A pool whose new connections to the master first authenticate through {@code login}. */
+  public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle,
+      MasterLogin login) {
     this.clientId = clientId;
     this.software = software;
     this.dialTimeout = dialTimeout;
     this.maxIdleNanos = maxIdle.toNanos();
+    this.login = login;
   }
 
   /**
@@ -125,6 +133,15 @@ public final class DirectPool implements AutoCloseable {
     if (closed) {
       discard(c);
       throw new IllegalStateException("the Granary client is closed");
+    }
+    try {
+      login.login(c, t.toNanos());
+    } catch (IOException | TimeoutException | RemoteException | RuntimeException e) {
+      discard(c);
+      throw e;
+    } catch (Exception e) {
+      discard(c);
+      throw new IllegalStateException("authenticating to " + c.peer() + ": " + e, e);
     }
     return c;
   }
