@@ -63,6 +63,11 @@ final class UserCommand implements Runnable {
         throw new CliException(Failures.EXISTS, out + ": already exists; choose another --out "
             + "FILE (credentials files are never overwritten)");
       }
+      Path dir = out.toAbsolutePath().getParent();
+      if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        throw new CliException(Failures.USAGE, out + ": cannot write there: " + dir
+            + (Files.isDirectory(dir) ? " is not writable" : " is not a directory"));
+      }
       try (GranaryClient c = client.open()) {
         Credentials created = c.addUser(name, group == null ? "" : group, superuser);
         try {

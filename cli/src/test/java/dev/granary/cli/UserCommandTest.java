@@ -87,6 +87,11 @@ class UserCommandTest {
     assertEquals(6, r.code(), r.err());
     assertTrue(r.err().startsWith("granary: " + taken + ": already exists"), r.err());
     assertEquals("mine", Files.readString(taken));
+    Path nowhere = tmp.resolve("no-such-dir").resolve("bob.credentials");
+    MainTest.Result noDir = granary("user", "add", "bob", "--out", nowhere.toString(),
+        "--credentials", admin);
+    assertEquals(2, noDir.code(), noDir.err());
+    assertTrue(noDir.err().contains("is not a directory"), noDir.err());
 
     assertEquals(0, granary("user", "add", "bob", "--out", tmp.resolve("b1").toString(),
         "--credentials", admin).code());
