@@ -11,8 +11,14 @@ final class ClientOptions {
       description = "Master address (default: env GRANARY_MASTER, else 127.0.0.1:7070).")
   String master;
 
+  @Option(names = "--credentials", paramLabel = "FILE",
+      description = "Credentials file to authenticate with: JSON {user, token, caCert} "
+          + "(default: env GRANARY_CREDENTIALS, else none).")
+  String credentials;
+
   ClientConfig config() {
-    return ConfigLoader.loadClient(null, new Flags().put("master", master).map(), System.getenv());
+    return ConfigLoader.loadClient(null,
+        new Flags().put("master", master).put("credentials", credentials).map(), System.getenv());
   }
 
   GranaryClient open() {

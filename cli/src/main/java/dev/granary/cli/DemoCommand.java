@@ -50,11 +50,10 @@ final class DemoCommand implements Callable<Integer> {
     try (LocalCluster cluster = LocalCluster.start(settings, work.resolve("cluster"), false)) {
       out.printf("started a master on %s and %d chunkservers under %s%n",
           cluster.masterAddress(), cluster.size(), work);
+      // The demo wires its own credentials: the superuser's file its master wrote.
       ClientConfig cfg = new ClientConfig(cluster.masterAddress(), 256L << 20, 4,
-          Duration.ofSeconds(30));
-      // The demo wires its own credentials: the cluster's authority is trusted directly.
-      try (GranaryClient client = cluster.caCertificate() == null ? GranaryClient.open(cfg)
-          : GranaryClient.open(cfg, cluster.caCertificate())) {
+          Duration.ofSeconds(30), settings.secured() ? cluster.adminCredentials() : null);
+      try (GranaryClient client = GranaryClient.open(cfg)) {
         waitForChunkservers(client, cluster.size());
         Path local = work.resolve("generated.bin");
         String expected = generate(local, bytes);

@@ -5,6 +5,7 @@ import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.HostPort;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
+import dev.granary.master.security.AdminBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,11 @@ public final class LocalCluster implements AutoCloseable {
     return start(settings, Files.createTempDirectory("granary-cluster-"), true);
   }
 
-  /** Starts a cluster under {@code root}; {@code deleteOnClose} says whether close removes it. */
+  /**
+   * Starts a cluster under {@code root}; {@code deleteOnClose} says whether close removes it. A
+   * secured master (settings' {@code security}) writes {@link #adminCredentials()} on its first
+   * start, and the chunkservers join with its token.
+   */
   public static LocalCluster start(Settings settings, Path root, boolean deleteOnClose)
       throws IOException {
     LocalCluster c = new LocalCluster(settings, root, deleteOnClose);
@@ -132,6 +137,11 @@ public final class LocalCluster implements AutoCloseable {
 
   public Path masterDataDir() {
     return root.resolve("master");
+  }
+
+  /** The superuser's credentials file a secured master writes in its data dir. */
+  public Path adminCredentials() {
+    return masterDataDir().resolve(AdminBootstrap.FILE);
   }
 
   /** Starts (or restarts) the master on {@code port} (0 = a free port, fixed thereafter). */

@@ -7,6 +7,7 @@ import dev.granary.client.internal.ConnectionPool;
 import dev.granary.client.internal.DirectPool;
 import dev.granary.client.internal.FileReader;
 import dev.granary.client.internal.FileRegionSource;
+import dev.granary.wire.tls.Pem;
 import dev.granary.wire.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
@@ -15,13 +16,17 @@ import dev.granary.client.internal.LeaseRenewer;
 import dev.granary.client.internal.LoadTracker;
 import dev.granary.client.internal.LocationCache;
 import dev.granary.client.internal.MasterClient;
+import dev.granary.client.internal.MasterLogin;
 import dev.granary.client.internal.Progress;
 import dev.granary.client.internal.RetryPolicy;
 import dev.granary.client.internal.SpareAllocation;
 import dev.granary.config.ClientConfig;
+import dev.granary.config.ConfigException;
+import dev.granary.config.Credentials;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
 import dev.granary.wire.PathLimits;
+import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
@@ -46,6 +51,8 @@ import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.SetAttributesRequest;
 import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.UserRequest;
+import dev.granary.wire.msg.UserResponse;
 import dev.granary.wire.net.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -115,7 +122,7 @@ public final class GranaryClient implements AutoCloseable {
   /** Frees the read-ahead buffers of streams dropped without being closed. */
   private final Cleaner cleaner;
 
-  private GranaryClient(ClientConfig config, RetryPolicy retry, SslContext tls) {
+  private GranaryClient(ClientConfig config, RetryPolicy retry, Credentials credentials) {
     this.config = config;
     String clientId = UUID.randomUUID().toString();
     this.group = Transports.eventLoopGroup(
@@ -132,14 +139,17 @@ public final class GranaryClient implements AutoCloseable {
     // lets them keep sending while this process waits for a CPU (measured: +20% on a busy host).
     Bootstrap bootstrap = Transports.clientBootstrap(group, dial)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
-    ConnectionPool pool = new ConnectionPool(bootstrap, clientId, SOFTWARE, dial, tls);
-    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE, tls);
+    MasterLogin login = new MasterLogin(config.master(), credentials);
+    // Credentials name the authority the client trusts: with them every connection is TLS.
+    SslContext tls = credentials == null ? null : TlsContexts.user(authorityOf(credentials));
+    ConnectionPool pool = new ConnectionPool(bootstrap, clientId, SOFTWARE, dial, tls, login);
+    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE, tls, login);
     MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
     this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
         new AtomicLong(), new BlockCache(config.cacheSize()),
         new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
         new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
-        new LeaseRenewer(master, clientId, System::nanoTime));
+        new LeaseRenewer(master, clientId, System::nanoTime), login);
     this.fetcher = new BlockFetcher(ctx);
     this.cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");
@@ -148,24 +158,41 @@ public final class GranaryClient implements AutoCloseable {
     });
   }
 
-  /** A client for {@code config}'s master; connects on first use. */
-  public static GranaryClient open(ClientConfig config) {
-    return new GranaryClient(config,
-        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), null);
+  /**
+   * The authority a credentials file trusts.
+   *
+   * @throws ConfigException if its {@code caCert} is not one PEM certificate
+   */
+  private static X509Certificate authorityOf(Credentials credentials) {
+    try {
+      return Pem.certificate(credentials.caCert(), "the caCert of user " + credentials.user()
+          + "'s credentials");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
   }
 
   /**
-   * A client of a secured cluster: every connection TLS, trusting only the cluster's authority
-   * {@code ca}.
+   * A client for {@code config}'s master; connects on first use. With a credentials file in
+   * {@code config} (a cluster with {@code security: tls}), every connection is TLS trusting only
+   * the file's {@code caCert}, and every connection to the master authenticates with its user
+   * and token first; a refusal is a {@link DeniedException} carrying the one line of the refusal.
+   *
+   * @throws dev.granary.config.ConfigException naming the credentials file if it is missing or
+   *     malformed
    */
-  public static GranaryClient open(ClientConfig config, X509Certificate ca) {
-    return new GranaryClient(config,
-        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), TlsContexts.user(ca));
+  public static GranaryClient open(ClientConfig config) {
+    return open(config, RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE));
   }
 
   /** A client with its own retry policy (tests shorten the timings). */
   static GranaryClient open(ClientConfig config, RetryPolicy retry) {
-    return new GranaryClient(config, retry, null);
+    return new GranaryClient(config, retry, config.readCredentials());
+  }
+
+  /** The credentials this client authenticates with, or null (a cluster without security). */
+  public Credentials credentials() {
+    return ctx.login().credentials();
   }
 
   /** The random id this client sends with its mutations. */
@@ -525,6 +552,36 @@ public final class GranaryClient implements AutoCloseable {
         r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
         r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis(), r.clusterId(),
         r.deletionsHeld(), r.readOnly());
+  }
+
+  /**
+   * Adds user {@code name} (superuser only) and returns its new credentials: the master keeps
+   * only a hash of the token, so this is the one chance to store them.
+   *
+   * @param group the user's group, or {@code ""} for a group named as the user
+   * @throws DeniedException if this client is not a superuser
+   * @throws AlreadyExistsException if {@code name} is an active user
+   * @throws InvalidArgumentException for a name or group outside the rules, or a master without
+   *     security
+   */
+  public Credentials addUser(String name, String group, boolean superuser)
+      throws GranaryException {
+    UserResponse r = ctx.master().call(new UserRequest(UserRequest.Action.ADD, name, group,
+        superuser), UserResponse.class, "user " + name, java.util.Set.of(Status.values()));
+    return new Credentials(r.name(), r.token(), r.caCert());
+  }
+
+  /**
+   * Revokes user {@code name} (superuser only): its token fails from then on, on connections
+   * already open too.
+   *
+   * @throws DeniedException if this client is not a superuser
+   * @throws NotFoundException if {@code name} is not an active user
+   * @throws InvalidArgumentException for the superuser {@code admin}
+   */
+  public void revokeUser(String name) throws GranaryException {
+    ctx.master().call(new UserRequest(UserRequest.Action.REVOKE, name, "", false),
+        UserResponse.class, "user " + name);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.granary.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -13,8 +14,11 @@ import java.time.Duration;
  * @param parallelism concurrent chunk transfers per command, 1..64 (default 4)
  * @param timeout how long transient failures are retried before giving up, at least 100ms
  *     (default 30s)
+ * @param credentials the credentials file ({@link Credentials}) the client authenticates with,
+ *     or null for none (the default; {@code GRANARY_CREDENTIALS} when loaded)
  */
-public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout) {
+public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout,
+    Path credentials) {
 
   /**
    * Validates every component against the rules above.
@@ -27,6 +31,27 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
     ClientSchema.CACHE_SIZE.require(cacheSize);
     ClientSchema.PARALLELISM.require(parallelism);
     ClientSchema.TIMEOUT.require(timeout);
+    ClientSchema.CREDENTIALS.require(credentials);
+  }
+
+  /** A configuration without credentials (for a cluster with {@code security: none}). */
+  public ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout) {
+    this(master, cacheSize, parallelism, timeout, null);
+  }
+
+  /** This configuration with {@link #credentials()} set to {@code file} (null: none). */
+  public ClientConfig withCredentials(Path file) {
+    return new ClientConfig(master, cacheSize, parallelism, timeout, file);
+  }
+
+  /**
+   * Reads the credentials file, if one is configured.
+   *
+   * @return the credentials, or null without a credentials file
+   * @throws ConfigException one line naming the file if it is missing or malformed
+   */
+  public Credentials readCredentials() {
+    return credentials == null ? null : Credentials.read(credentials);
   }
 
   /**
@@ -39,7 +64,7 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
 
   /**
    * The effective configuration on one line, e.g. {@code ClientConfig{master=127.0.0.1:7070,
-   * cacheSize=256MiB, parallelism=4, timeout=30s}}.
+   * cacheSize=256MiB, parallelism=4, timeout=30s, credentials=none}}.
    */
   @Override
   public String toString() {
@@ -47,6 +72,7 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
         + ", cacheSize=" + Sizes.format(cacheSize)
         + ", parallelism=" + parallelism
         + ", timeout=" + Durations.format(timeout)
+        + ", credentials=" + (credentials == null ? "none" : credentials)
         + "}";
   }
 }

@@ -22,18 +22,22 @@ final class ClientSchema {
   static final Key<Duration> TIMEOUT =
       Key.duration(SECTION, "timeout", Duration.ofSeconds(30), Duration.ofMillis(100));
 
+  /** The credentials file ({@code --credentials}, {@code GRANARY_CREDENTIALS}); none by default. */
+  static final Key<java.nio.file.Path> CREDENTIALS = Key.optionalPath(SECTION, "credentials");
+
   static final Schema<ClientConfig> SCHEMA =
       new Schema<>(
           SECTION,
-          List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT),
+          List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT, CREDENTIALS),
           List.of(),
-          Map.of(MASTER, ConfigKeys.ENV_MASTER),
+          Map.of(MASTER, ConfigKeys.ENV_MASTER, CREDENTIALS, ConfigKeys.ENV_CREDENTIALS),
           values ->
               new ClientConfig(
                   values.get(MASTER),
                   values.get(CACHE_SIZE),
                   values.get(PARALLELISM),
-                  values.get(TIMEOUT)));
+                  values.get(TIMEOUT),
+                  values.get(CREDENTIALS)));
 
   private ClientSchema() {}
 }

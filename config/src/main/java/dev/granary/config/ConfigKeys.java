@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class ConfigKeys {
   /** The environment variable holding the client's default master address. */
   public static final String ENV_MASTER = "GRANARY_MASTER";
+  /** The environment variable holding the client's credentials file. */
+  public static final String ENV_CREDENTIALS = "GRANARY_CREDENTIALS";
 
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*");
   private static final Pattern FLAG = Pattern.compile("--[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*");

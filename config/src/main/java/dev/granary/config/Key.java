@@ -204,6 +204,23 @@ final class Key<T> {
     return secret;
   }
 
+  /**
+   * An optional file system path: no value by default (null, shown as {@code none}); when set, a
+   * non-empty path kept as written.
+   */
+  static Key<Path> optionalPath(String section, String name) {
+    Key<Path> path = path(section, name, null);
+    return new Key<>(
+        section,
+        name,
+        Path.class,
+        null,
+        path.expected,
+        path.parser,
+        value -> value == null || path.accepts.test(value),
+        value -> value == null ? "none" : value.toString());
+  }
+
   /** One of a fixed list of words; a near miss gets a suggestion. */
   static Key<String> oneOf(String section, String name, String defaultValue, List<String> words) {
     String expected = "one of " + String.join(", ", words);
@@ -283,6 +300,9 @@ final class Key<T> {
    * @throws ConfigException naming {@link #qualifiedName()}, the value and what was expected
    */
   T require(T value) {
+    if (value == null && defaultValue == null) {
+      return null; // an optional key left unset
+    }
     if (value == null) {
       throw new ConfigException(qualifiedName() + " has no value; expected " + expected);
     }

@@ -62,7 +62,8 @@ class ConfigKeysTest {
             "maxTransfers", "idleTimeout", "maxConnections", "joinToken"),
         ConfigKeys.chunkserverKeys());
     assertEquals(
-        List.of("master", "cacheSize", "parallelism", "timeout"), ConfigKeys.clientKeys());
+        List.of("master", "cacheSize", "parallelism", "timeout", "credentials"),
+        ConfigKeys.clientKeys());
     assertEquals("GRANARY_MASTER", ConfigKeys.ENV_MASTER);
   }
 }

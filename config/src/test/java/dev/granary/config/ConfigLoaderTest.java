@@ -326,7 +326,7 @@ class ConfigLoaderTest {
             .getMessage());
     assertEquals(
         "unknown flag --chunk-size; expected one of --master, --cache-size, --parallelism,"
-            + " --timeout",
+            + " --timeout, --credentials",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadClient(null, Map.of("chunkSize", "64MiB"), Map.of()))

@@ -68,7 +68,8 @@ class ConfigRecordsTest {
             + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none}",
         ChunkserverConfig.defaults().toString());
     assertEquals(
-        "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s}",
+        "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s, "
+            + "credentials=none}",
         ClientConfig.defaults().toString());
   }
 

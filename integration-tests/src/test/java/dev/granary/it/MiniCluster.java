@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +24,26 @@ import java.util.stream.Stream;
  */
 public final class MiniCluster implements AutoCloseable {
   private final LocalCluster cluster;
+  /** The superuser's credentials file, or null for a cluster without security. */
+  private final Path admin;
   private final List<GranaryClient> clients = new ArrayList<>();
 
-  private MiniCluster(LocalCluster cluster) {
+  private MiniCluster(LocalCluster cluster, Path admin) {
     this.cluster = cluster;
+    this.admin = admin;
   }
 
+  /**
+   * Starts the cluster; when it is secured ({@code settings.security()} is {@code tls}) the
+   * cluster's own clients ({@link #client()}, waits, dumps) use the admin credentials.
+   */
   public static MiniCluster start(LocalCluster.Settings settings) throws IOException {
-    MiniCluster mc = new MiniCluster(LocalCluster.start(settings));
+    LocalCluster lc = LocalCluster.start(settings);
+    return started(new MiniCluster(lc, settings.secured() ? lc.adminCredentials() : null),
+        settings);
+  }
+
+  private static MiniCluster started(MiniCluster mc, LocalCluster.Settings settings) {
     try {
       mc.awaitLive(settings.chunkservers(), Duration.ofSeconds(30));
     } catch (RuntimeException | Error e) {
@@ -46,21 +57,28 @@ public final class MiniCluster implements AutoCloseable {
     return cluster;
   }
 
-  /** A client with a small cache and a short timeout; closed with the cluster. */
+  /**
+   * A client with a small cache and a short timeout (the admin when secured); closed with the
+   * cluster.
+   */
   public GranaryClient client() {
-    return client(new ClientConfig(cluster.masterAddress(), 64L << 20, 4, Duration.ofSeconds(20)));
+    return client(new ClientConfig(cluster.masterAddress(), 64L << 20, 4, Duration.ofSeconds(20),
+        admin));
+  }
+
+  /** The admin credentials file of a secured cluster, or null. */
+  public Path adminCredentials() {
+    return admin;
+  }
+
+  private ClientConfig adminConfig(Duration timeout) {
+    return new ClientConfig(cluster.masterAddress(), 0, 1, timeout, admin);
   }
 
   public GranaryClient client(ClientConfig config) {
-    GranaryClient c = open(config);
+    GranaryClient c = GranaryClient.open(config);
     clients.add(c);
     return c;
-  }
-
-  /** A client of this cluster as it runs: over TLS trusting its authority when it is secured. */
-  private GranaryClient open(ClientConfig config) {
-    X509Certificate ca = cluster.caCertificate();
-    return ca == null ? GranaryClient.open(config) : GranaryClient.open(config, ca);
   }
 
   public ChunkServer chunkserver(int i) {
@@ -69,8 +87,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until {@code n} chunkservers are LIVE at the master. */
   public void awaitLive(int n, Duration timeout) {
-    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(5)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(5)))) {
       Wait.until("" + n + " live chunkservers", timeout, () -> {
         ClusterStatus st = c.clusterStatus();
         return st.nodes().stream().filter(x -> x.state().equals("LIVE")).count() >= n;
@@ -80,8 +97,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** Waits until fsck of / reports HEALTHY. */
   public void awaitHealthy(Duration timeout) {
-    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(5)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(5)))) {
       Wait.until("fsck HEALTHY", timeout, () -> c.fsck("/").status().equals("HEALTHY"),
           this::describe);
     }
@@ -124,8 +140,7 @@ public final class MiniCluster implements AutoCloseable {
 
   /** A one-paragraph description of the cluster for failure messages. */
   public String describe() {
-    try (GranaryClient c = open(new ClientConfig(cluster.masterAddress(), 0, 1,
-        Duration.ofSeconds(2)))) {
+    try (GranaryClient c = GranaryClient.open(adminConfig(Duration.ofSeconds(2)))) {
       ClusterStatus st = c.clusterStatus();
       FsckReport f = c.fsck("/");
       return "cluster: " + st + "\nfsck: " + f;

@@ -15,6 +15,7 @@ import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.ClientConfig;
+import dev.granary.config.Credentials;
 import dev.granary.config.MasterConfig;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
@@ -24,6 +25,7 @@ import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
 import dev.granary.wire.tls.CertificateAuthority;
 import dev.granary.wire.tls.JoinToken;
+import dev.granary.wire.tls.Pem;
 import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -108,9 +110,14 @@ class SecureClusterTest {
   }
 
   @Test
-  void clientOfAnotherAuthorityIsDenied() {
+  void clientOfAnotherAuthorityIsDenied(@TempDir Path tmp) throws Exception {
     CertificateAuthority other = CertificateAuthority.create("other", Instant.now());
-    try (GranaryClient stranger = GranaryClient.open(clientConfig(), other.certificate())) {
+    Credentials admin = Credentials.read(cluster.adminCredentials());
+    Path file = tmp.resolve("other.credentials");
+    new Credentials(admin.user(), admin.token(), Pem.encode(other.certificate()))
+        .write(file, false);
+    try (GranaryClient stranger = GranaryClient.open(new ClientConfig(
+        cluster.cluster().masterAddress(), 0, 4, Duration.ofSeconds(5), file))) {
       DeniedException e = assertThrows(DeniedException.class, () -> stranger.list("/"));
       assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
     }

@@ -35,6 +35,8 @@ import dev.granary.master.net.RotateJoinTokenHandler;
 import dev.granary.master.net.ServerDefaultsHandler;
 import dev.granary.master.net.SetAttributesHandler;
 import dev.granary.master.net.StatHandler;
+import dev.granary.master.net.AuthenticateHandler;
+import dev.granary.master.net.UserHandler;
 import dev.granary.master.placement.PlacementPolicy;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
@@ -42,6 +44,7 @@ import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.master.replication.Tick;
 import dev.granary.master.security.ClusterPki;
 import dev.granary.master.security.JoinTokens;
+import dev.granary.master.security.AdminBootstrap;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import dev.granary.wire.tls.TlsContexts;
@@ -196,8 +199,20 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    if (config.secured()) {
+      try {
+        new AdminBootstrap(dataDir, pki.caPem(), masterId).ensureAdmin(image.users(),
+            service::record, clock);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly();
+        throw e;
+      }
+    }
     List<RequestHandler<?>> handlers = new ArrayList<>(List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
+        new AuthenticateHandler(masterId, config.secured(), image.users()),
+        new UserHandler(masterId, config.secured(), service, pki == null ? null : pki.caPem(),
+            clock),
         new AllocateChunkHandler(service), new CommitFileHandler(service),
         new RenewLeaseHandler(service),
         new LookupHandler(service), new ListHandler(service), new StatHandler(service),
@@ -210,7 +225,8 @@ public final class MasterServer implements AutoCloseable {
         new PulseHandler(protocol),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
     handlers.addAll(securityHandlers);
-    RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers);
+    RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
+        config.secured() ? image.users() : null);
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         masterId + "-io");

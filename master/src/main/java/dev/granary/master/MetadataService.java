@@ -13,6 +13,7 @@ import dev.granary.master.namespace.Paths;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.security.Caller;
+import dev.granary.master.security.UserRegistry;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
@@ -377,6 +378,28 @@ public final class MetadataService {
       Message answer = new SetAttributesResponse(changed);
       return durable.thenApply(v -> answer);
     });
+  }
+
+  /**
+   * Applies and logs {@code op}, an operation that is not a client's namespace mutation (a user
+   * added or revoked): it has no retry-cache entry, and a refusal (the image's
+   * {@link MetadataException}, or READ_ONLY) is thrown at once with nothing logged.
+   *
+   * @return completes once the record is durable
+   */
+  public CompletableFuture<Void> record(Op op) {
+    return state.write(() -> {
+      store.checkWritable();
+      OpApplier.apply(image, op);
+      CompletableFuture<Void> durable = journal.append(op);
+      image.setLastSeq(journal.lastSeq());
+      return durable;
+    });
+  }
+
+  /** The cluster's users (read without the lock: see {@link UserRegistry}). */
+  public UserRegistry users() {
+    return image.users();
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.granary.wire;
 
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.AuthenticateRequest;
+import dev.granary.wire.msg.AuthenticateResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
@@ -46,6 +48,8 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.UserRequest;
+import dev.granary.wire.msg.UserResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
@@ -104,6 +108,12 @@ public enum MessageType {
   WRITE_DONE(67, WriteDone::decode),
   READ_CHUNK_REQUEST(68, ReadChunkRequest::decode),
   READ_PACKET(69, Limits.MAX_READ_PACKET_PAYLOAD, ReadPacket::decode),
+
+  // Users and authentication (security).
+  AUTHENTICATE_REQUEST(80, AuthenticateRequest::decode),
+  AUTHENTICATE_RESPONSE(81, AuthenticateResponse::decode),
+  USER_REQUEST(82, UserRequest::decode),
+  USER_RESPONSE(83, UserResponse::decode),
 
   // Permissions (84-87).
   SET_ATTRIBUTES_REQUEST(84, SetAttributesRequest::decode),

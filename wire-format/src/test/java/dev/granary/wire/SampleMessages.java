@@ -2,6 +2,8 @@ package dev.granary.wire;
 
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.AuthenticateRequest;
+import dev.granary.wire.msg.AuthenticateResponse;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
@@ -53,6 +55,8 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.UserRequest;
+import dev.granary.wire.msg.UserResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
@@ -167,6 +171,11 @@ final class SampleMessages {
         yield new ReadPacket(blockOffset(r), crcs, r.nextBoolean(),
             Unpooled.wrappedBuffer(bytes(r, length)));
       }
+      case AUTHENTICATE_REQUEST -> new AuthenticateRequest(str(r), str(r));
+      case AUTHENTICATE_RESPONSE -> new AuthenticateResponse(str(r), str(r), r.nextBoolean());
+      case USER_REQUEST -> new UserRequest(UserRequest.Action.values()[r.nextInt(2)], str(r),
+          str(r), r.nextBoolean());
+      case USER_RESPONSE -> new UserResponse(str(r), str(r), r.nextBoolean(), str(r), str(r));
     };
   }
 

@@ -28,23 +28,28 @@ public final class ConnectionPool implements AutoCloseable {
   private final String clientId;
   private final String software;
   private final Duration handshakeTimeout;
+  private final MasterLogin login;
   private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private final SslContext tls;
 
   public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
       Duration handshakeTimeout) {
-    this(bootstrap, clientId, software, handshakeTimeout, null);
+    this(bootstrap, clientId, software, handshakeTimeout, null, MasterLogin.NONE);
   }
 
-  /** @param tls the TLS context of a secured cluster's client, or null for plaintext */
+  /**
+   * A pool whose connections run over {@code tls} (null: plaintext) and whose new connections to
+   * the master first authenticate through {@code login}.
+   */
   public ConnectionPool(Bootstrap bootstrap, String clientId, String software,
-      Duration handshakeTimeout, SslContext tls) {
+      Duration handshakeTimeout, SslContext tls, MasterLogin login) {
     this.tls = tls;
     this.bootstrap = bootstrap;
     this.clientId = clientId;
     this.software = software;
     this.handshakeTimeout = handshakeTimeout;
+    this.login = login;
   }
 
   /** The live connection to {@code host:port}, dialling it if needed. */
@@ -90,7 +95,12 @@ public final class ConnectionPool implements AutoCloseable {
   private CompletableFuture<Connection> dial(String key, String host, int port) {
     log.debug("{}: connecting to {}", clientId, key);
     CompletableFuture<Connection> f = Connection.connect(bootstrap, host, port, Role.CLIENT,
-        clientId, software, handshakeTimeout, tls);
+        clientId, software, handshakeTimeout, tls).thenCompose(c -> login.login(c, key,
+            handshakeTimeout).whenComplete((ok, e) -> {
+              if (e != null) {
+                c.close();
+              }
+            }));
     return f.thenApply(c -> {
       c.channel().pipeline().addLast("writability", new WritabilityGate());
       // Readers keep received data packets as retained slices of the decoder's cumulation until

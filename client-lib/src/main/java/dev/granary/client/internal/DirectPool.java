@@ -34,6 +34,7 @@ public final class DirectPool implements AutoCloseable {
   private final Duration dialTimeout;
   private final long maxIdleNanos;
   private final SslContext tls;
+  private final MasterLogin login;
   private final Map<String, Deque<DirectConnection>> idle = new HashMap<>();
   private final Set<DirectConnection> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -43,17 +44,21 @@ public final class DirectPool implements AutoCloseable {
    * @param maxIdle how long an idle connection may be kept for reuse
    */
   public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle) {
-    this(clientId, software, dialTimeout, maxIdle, null);
+    this(clientId, software, dialTimeout, maxIdle, null, MasterLogin.NONE);
   }
 
-  /** @param tls the TLS context of a secured cluster's client, or null for plaintext */
+  /**
+   * A pool whose connections run over {@code tls} (null: plaintext) and whose new connections to
+   * the master first authenticate through {@code login}.
+   */
   public DirectPool(String clientId, String software, Duration dialTimeout, Duration maxIdle,
-      SslContext tls) {
+      SslContext tls, MasterLogin login) {
     this.tls = tls;
     this.clientId = clientId;
     this.software = software;
     this.dialTimeout = dialTimeout;
     this.maxIdleNanos = maxIdle.toNanos();
+    this.login = login;
   }
 
   /**
@@ -134,6 +139,15 @@ public final class DirectPool implements AutoCloseable {
     if (closed) {
       discard(c);
       throw new IllegalStateException("the Granary client is closed");
+    }
+    try {
+      login.login(c, t.toNanos());
+    } catch (IOException | TimeoutException | RemoteException | RuntimeException e) {
+      discard(c);
+      throw e;
+    } catch (Exception e) {
+      discard(c);
+      throw new IllegalStateException("authenticating to " + c.peer() + ": " + e, e);
     }
     return c;
   }

@@ -12,6 +12,8 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.NamespaceLoader;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.security.Permissions;
+import dev.granary.master.security.Tokens;
+import dev.granary.master.security.UserRegistry;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
@@ -40,14 +42,16 @@ import java.util.List;
  * {"f":"/a/x","m":1700000000000,"r":3,"s":67108864,"c":[h,v,len,digest,...],
  *  "o":"alice","g":"staff","p":"644"}                                  a file
  * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
+ * {"u":"bob","g":"bob","su":false,"h":"64 hex digits","rv":false}  a user (security)
  * {"end":COUNT}                                                   COUNT = lines before it
  * </pre>
  *
  * Entries come in pre-order (a directory before its children). In the compact "c" array the chunk
  * handle is a plain number; the operation log spells it as 16 hex digits. Owner ("o"), group ("g")
  * and permission ("p", octal) are absent from checkpoints written before entries had owners: such
- * an entry loads as admin's, group admin, 755 for a directory and 644 for a file. A file without
- * the trailer is incomplete and rejected.
+ * an entry loads as admin's, group admin, 755 for a directory and 644 for a file. A user line holds
+ * the SHA-256 of its token ("h"), never the token; checkpoints written before users existed have no
+ * user lines. A file without the trailer is incomplete and rejected.
  */
 final class CheckpointFormat {
   static final int FORMAT = 1;
@@ -138,6 +142,7 @@ final class CheckpointFormat {
     if (cacheFailure[0] != null) {
       throw cacheFailure[0];
     }
+    count[0] += writeUsers(g, image.users());
     g.writeStartObject();
     g.writeNumberField("end", count[0]);
     g.writeEndObject();
@@ -151,6 +156,22 @@ final class CheckpointFormat {
     g.writeStringField("o", owner);
     g.writeStringField("g", group);
     g.writeStringField("p", Permissions.octal(permission));
+  }
+
+  /** The user lines (security); returns how many. */
+  private static long writeUsers(JsonGenerator g, UserRegistry users) throws IOException {
+    long n = 0;
+    for (UserRegistry.User u : users.all()) {
+      g.writeStartObject();
+      g.writeStringField("u", u.name());
+      g.writeStringField("g", u.group());
+      g.writeBooleanField("su", u.superuser());
+      g.writeStringField("h", Tokens.toHex(u.tokenHash()));
+      g.writeBooleanField("rv", u.revoked());
+      g.writeEndObject();
+      n++;
+    }
+    return n;
   }
 
   private static void writeReply(JsonGenerator g, Message reply) throws IOException {
@@ -245,9 +266,13 @@ final class CheckpointFormat {
     long format = -1;
     long rootModified = 0;
     String owner = Namespace.DEFAULT_OWNER;
-    String group = Namespace.DEFAULT_GROUP;
+    String group = null;
     String permission = null;
     long[] chunks = FileNodeArrays.EMPTY;
+    String user = null;
+    String tokenHash = null;
+    boolean superuser = false;
+    boolean revoked = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -275,9 +300,15 @@ final class CheckpointFormat {
         case "o", "rootOwner" -> owner = p.getText();
         case "g", "rootGroup" -> group = p.getText();
         case "p", "rootPermission" -> permission = p.getText();
+        // Users (security); "g" above is a user's group too.
+        case "u" -> user = p.getText();
+        case "h" -> tokenHash = p.getText();
+        case "su" -> superuser = p.getBooleanValue();
+        case "rv" -> revoked = p.getBooleanValue();
         default -> p.skipChildren();
       }
     }
+    String entryGroup = group == null ? Namespace.DEFAULT_GROUP : group;
     if (line == 1) {
       if (format != FORMAT || seq < 0) {
         throw new IllegalArgumentException("expected the header {\"checkpoint\":" + FORMAT
@@ -287,20 +318,26 @@ final class CheckpointFormat {
       image.setLastTime(time);
       image.setReservedUpTo(reserved);
       image.namespace().setRootModified(rootModified);
-      image.namespace().setRootAttributes(owner, group,
+      image.namespace().setRootAttributes(owner, entryGroup,
           permission(permission, Namespace.DIRECTORY_PERMISSION));
       return false;
     }
     if (d != null) {
-      loader.directory(d, m, owner, group, permission(permission, Namespace.DIRECTORY_PERMISSION));
+      loader.directory(d, m, owner, entryGroup, permission(permission, Namespace.DIRECTORY_PERMISSION));
     } else if (f != null) {
       if (chunks.length % 4 != 0) {
         throw new IllegalArgumentException("chunk array of " + f + " is not a multiple of 4");
       }
-      loader.file(f, m, (int) r, s, records(chunks), owner, group,
+      loader.file(f, m, (int) r, s, records(chunks), owner, entryGroup,
           permission(permission, Namespace.FILE_PERMISSION));
     } else if (rc != null) {
       image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
+    } else if (user != null) {
+      if (group == null || tokenHash == null) {
+        throw new IllegalArgumentException("user " + user + " without its group or token hash");
+      }
+      image.users().load(new UserRegistry.User(user, group, superuser,
+          Tokens.fromHex(tokenHash), revoked));
     } else if (end >= 0) {
       if (end != line - 1) {
         throw new IllegalArgumentException("end marker counts " + end + " lines, found "

@@ -45,6 +45,7 @@ final class ImageRestore {
     ns.setRootAttributes(root.owner(), root.group(), root.permission());
     durable.retryCache().forEach((clientId, opId, e) ->
         live.retryCache().put(clientId, opId, e.reply(), e.time(), null));
+    live.users().restore(durable.users());
     live.restoreCounters(durable);
   }
 

@@ -75,4 +75,44 @@ public sealed interface Op {
    */
   record SetOwner(long time, String path, String owner, String group, boolean recursive)
       implements Op {}
+
+  // ------------------------------------------------------------------ users (security)
+
+  /**
+   * A user was added (or a revoked one given a new token): only the SHA-256 of its token is
+   * recorded, never the token.
+   */
+  record UserAdd(long time, String name, String group, boolean superuser, byte[] tokenHash)
+      implements Op {
+    public UserAdd {
+      tokenHash = tokenHash.clone();
+    }
+
+    @Override
+    public byte[] tokenHash() {
+      return tokenHash.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof UserAdd u && u.time == time && u.name.equals(name)
+          && u.group.equals(group) && u.superuser == superuser
+          && java.util.Arrays.equals(u.tokenHash, tokenHash);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(time, name, group, superuser,
+          java.util.Arrays.hashCode(tokenHash));
+    }
+
+    @Override
+    public String toString() {
+      return "UserAdd[time=" + time + ", name=" + name + ", group=" + group + ", superuser="
+          + superuser + "]";
+    }
+  }
+
+  /** A user was revoked: its token fails from then on. */
+  record UserRevoke(long time, String name) implements Op {}
 }

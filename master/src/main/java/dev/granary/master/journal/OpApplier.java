@@ -83,6 +83,12 @@ public final class OpApplier {
       result = new Applied(new SetAttributesResponse(ns.setAttributes(o.path(),
           SetAttributesRequest.UNCHANGED_PERMISSION, o.owner(), o.group(), o.recursive(), caller)),
           NONE);
+    } else if (op instanceof Op.UserAdd u) { // users (security)
+      image.users().add(u.name(), u.group(), u.superuser(), u.tokenHash());
+      result = new Applied(null, NONE);
+    } else if (op instanceof Op.UserRevoke u) {
+      image.users().revoke(u.name());
+      result = new Applied(null, NONE);
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }

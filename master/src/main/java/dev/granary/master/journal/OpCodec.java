@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.security.Caller;
 import dev.granary.master.security.Permissions;
+import dev.granary.master.security.Tokens;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import java.io.ByteArrayOutputStream;
@@ -24,11 +25,13 @@ import java.util.List;
  *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
  * </pre>
  *
- * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner. Handles
- * are 16-hex-digit strings as everywhere else. Decoding rejects a record with a missing or mistyped
- * field. A mkdir or commit carries the {@code "owner"} and {@code "group"} its new entries get; one
- * written before entries had owners has neither and loads as admin's. A permission is an octal
- * string ({@code "permission":"750"}); an owner or group of {@code ""} is left unchanged:
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner,
+ * useradd, userrevoke. Handles are 16-hex-digit strings as everywhere else. Decoding rejects a
+ * record with a missing or mistyped field. A mkdir or commit carries the {@code "owner"} and
+ * {@code "group"} its new entries get; one written before entries had owners has neither and
+ * loads as admin's. A permission is an octal string ({@code "permission":"750"}); an owner or
+ * group of {@code ""} is left unchanged. A user record holds a user's name, group, superuser
+ * flag and the SHA-256 of its token as 64 hex digits, never the token:
  *
  * <pre>
  * {"seq":8,"type":"setPermission","time":1700000000000,"path":"/a","permission":"750",
@@ -109,6 +112,15 @@ public final class OpCodec {
         g.writeStringField("group", o.group());
         g.writeBooleanField("recursive", o.recursive());
       }
+      // Users (security).
+      if (op instanceof Op.UserAdd u) {
+        g.writeStringField("name", u.name());
+        g.writeStringField("group", u.group());
+        g.writeBooleanField("superuser", u.superuser());
+        g.writeStringField("tokenHash", Tokens.toHex(u.tokenHash()));
+      } else if (op instanceof Op.UserRevoke u) {
+        g.writeStringField("name", u.name());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -155,6 +167,10 @@ public final class OpCodec {
           permission(text(n, "permission")), bool(n, "recursive"));
       case "setOwner" -> new Op.SetOwner(time, text(n, "path"), text(n, "owner"),
           text(n, "group"), bool(n, "recursive"));
+      // Users (security).
+      case "useradd" -> new Op.UserAdd(time, text(n, "name"), text(n, "group"),
+          bool(n, "superuser"), Tokens.fromHex(text(n, "tokenHash")));
+      case "userrevoke" -> new Op.UserRevoke(time, text(n, "name"));
       default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
     };
     return new Record(seq, op);
@@ -177,8 +193,11 @@ public final class OpCodec {
       return "setPermission";
     } else if (op instanceof Op.SetOwner) {
       return "setOwner";
+    } else if (op instanceof Op.SetDigest) {
+      return "digest";
     }
-    return "digest";
+    // Users (security).
+    return op instanceof Op.UserAdd ? "useradd" : "userrevoke";
   }
 
   /** A field written only by newer versions: {@code absent} when the line has none. */

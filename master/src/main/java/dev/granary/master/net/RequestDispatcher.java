@@ -2,10 +2,15 @@ package dev.granary.master.net;
 
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.security.Caller;
+import dev.granary.master.security.UserRegistry;
 import dev.granary.wire.Frame;
+import dev.granary.wire.Role;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AuthenticateRequest;
+import dev.granary.wire.msg.JoinRequest;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.Ping;
 import dev.granary.wire.net.Backpressure;
 import dev.granary.wire.net.ServerHandshakeHandler;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -29,18 +34,45 @@ import org.slf4j.LoggerFactory;
  * logged once and answered with INTERNAL. The frame is released here, exactly once. Each request
  * counts against its connection's {@link Backpressure} from dispatch until its reply is written,
  * so a peer cannot have more than that many answered later (off the event loop) at once.
+ *
+ * <p>Who a request acts for ({@link PeerContext#caller()}): without security, everyone is
+ * {@link Caller#UNSECURED}. On a secured master a chunkserver is {@link Caller#NOBODY} (authorized
+ * by role), and a client is the user its connection authenticated as: before AUTHENTICATE, every
+ * request but PING and AUTHENTICATE is DENIED, and on every request the user is looked up again,
+ * so one revoked since is refused from its next request on.
  */
 @Sharable
 public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
   private static final AttributeKey<ServerHandshakeHandler.PeerInfo> PEER =
       AttributeKey.valueOf("granary.peer");
+  private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("granary.session");
+  /**
+   * What a client may send a secured master before it authenticates: a joining node has no user,
+   * only the join token its JOIN carries.
+   */
+  private static final java.util.Set<Class<?>> BEFORE_AUTHENTICATION =
+      java.util.Set.of(Ping.class, AuthenticateRequest.class, JoinRequest.class);
+  static final String NOT_AUTHENTICATED =
+      "not authenticated: pass --credentials FILE (or set GRANARY_CREDENTIALS)";
 
   private final String nodeId;
   private final Map<Class<?>, RequestHandler<?>> handlers = new HashMap<>();
+  /** The users a secured master checks client connections against; null without security. */
+  private final UserRegistry users;
 
+  /** A dispatcher for a master without security: every caller is {@link Caller#UNSECURED}. */
   public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers) {
+    this(nodeId, handlers, null);
+  }
+
+  /**
+   * @param users the registry client connections authenticate against, or null for a master
+   *     without security
+   */
+  public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers, UserRegistry users) {
     this.nodeId = nodeId;
+    this.users = users;
     for (RequestHandler<?> h : handlers) {
       if (this.handlers.put(h.type(), h) != null) {
         throw new IllegalArgumentException("two handlers for " + h.type().getSimpleName());
@@ -86,17 +118,31 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     PeerContext peer = peer(ctx);
     if (peer.role() == null || !h.senders().contains(peer.role())) {
       // A client cannot register, pulse or report replicas; a chunkserver cannot mutate the
-      // namespace. (The role is what the peer announced; certificates bind it once TLS is on.)
+      // namespace. (Secured, a node's role was proven by its certificate in the handshake.)
       log.debug("{}: refused {} from {} ({})", nodeId, m.type(), peer.peerId(), peer.role());
       reply(ctx, requestId, new ErrorReply(Status.DENIED, "a " + peer.role() + " may not send "
           + m.type() + " to the master", ""));
       return;
     }
+    Session session = session(ctx);
+    if (users != null && peer.role() == Role.CLIENT) {
+      UserRegistry.User bound = session.user();
+      Caller caller = bound == null ? null : users.current(bound);
+      if (caller == null && !BEFORE_AUTHENTICATION.contains(m.getClass())) {
+        String why = bound == null ? NOT_AUTHENTICATED : "user " + bound.name()
+            + " is no longer valid (revoked or given new credentials): authenticate again";
+        log.debug("{}: refused {} from {}: {}", nodeId, m.type(), peer.remoteHost(), why);
+        reply(ctx, requestId, new ErrorReply(Status.DENIED, why, ""));
+        return;
+      }
+      peer = new PeerContext(peer.remoteHost(), peer.role(), peer.peerId(),
+          caller == null ? Caller.NOBODY : caller);
+    }
     Backpressure inFlight = Backpressure.of(ctx.channel());
     inFlight.requestStarted();
     CompletableFuture<? extends Message> f;
     try {
-      f = h.handle(m, peer);
+      f = h instanceof SessionHandler<Message> s ? s.handle(m, peer, session) : h.handle(m, peer);
     } catch (RuntimeException e) {
       reply(ctx, requestId, failure(m, e));
       inFlight.requestFinished();
@@ -112,8 +158,20 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
         ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
     ServerHandshakeHandler.PeerInfo info = ctx.channel().attr(PEER).get();
-    return info == null ? new PeerContext(host, null, "", Caller.UNSECURED)
-        : new PeerContext(host, info.role(), info.nodeId(), Caller.UNSECURED);
+    // Secured: chunkservers (and a client until it authenticates) act for no user.
+    Caller caller = users == null ? Caller.UNSECURED : Caller.NOBODY;
+    return info == null ? new PeerContext(host, null, "", caller)
+        : new PeerContext(host, info.role(), info.nodeId(), caller);
+  }
+
+  private static Session session(ChannelHandlerContext ctx) {
+    Session s = ctx.channel().attr(SESSION).get();
+    if (s == null) {
+      Session fresh = new Session();
+      s = ctx.channel().attr(SESSION).setIfAbsent(fresh);
+      s = s == null ? fresh : s;
+    }
+    return s;
   }
 
   private ErrorReply failure(Message request, Throwable err) {

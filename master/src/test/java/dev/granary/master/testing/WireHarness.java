@@ -9,9 +9,12 @@ import dev.granary.wire.msg.Message;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -49,10 +52,19 @@ public final class WireHarness implements AfterEachCallback {
     return m;
   }
 
-  /** A connection to {@code m} that announced {@code role} and {@code id}. */
+  /**
+   * A connection to {@code m} that announced {@code role} and {@code id}; to a secured master over
+   * TLS, as a client trusting its authority or as a node holding a certificate the authority
+   * issued for {@code id}.
+   */
   public Connection connect(MasterServer m, Role role, String id) throws Exception {
+    SslContext tls = null;
+    if (m.pki() != null) {
+      tls = role == Role.CLIENT ? TlsContexts.user(m.pki().authority().certificate())
+          : TlsContexts.node(m.pki().authority().issueKeys(role, id, Instant.now()));
+    }
     return closeAtEnd(Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1",
-        m.port(), role, id, "test", T).get(10, TimeUnit.SECONDS));
+        m.port(), role, id, "test", T, tls).get(10, TimeUnit.SECONDS));
   }
 
   public EventLoopGroup group() {

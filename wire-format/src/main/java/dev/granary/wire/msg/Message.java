@@ -19,7 +19,8 @@ public sealed interface Message permits
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
-    SetAttributesRequest, SetAttributesResponse {
+    SetAttributesRequest, SetAttributesResponse,
+    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse {
 
   MessageType type();
 

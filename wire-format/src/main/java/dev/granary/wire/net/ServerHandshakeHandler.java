@@ -56,8 +56,11 @@ public final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return null;
     }
     if (!TlsPeer.isTls(ctx.channel())) {
-      return "this cluster requires TLS: a client needs --credentials FILE, a chunkserver joins"
-          + " once with --join-token TOKEN";
+      return h.role() == Role.CLIENT
+          ? "this cluster requires TLS and credentials: pass --credentials FILE (or set"
+              + " GRANARY_CREDENTIALS)"
+          : "this cluster requires TLS: a " + h.role().name().toLowerCase(Locale.ROOT)
+              + " gets its certificate by joining once with --join-token TOKEN";
     }
     if (h.role() == Role.CLIENT) {
       return null;
