@@ -53,7 +53,7 @@ final class MasterSchema {
    * connection and request of a cluster is covered.
    */
   static final Key<String> SECURITY =
-      Key.oneOf(SECTION, "security", MasterConfig.NONE, MasterConfig.SECURITY_MODES);
+      Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES);
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(

@@ -4,9 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code bin/granary} as a process and captures exit code, stdout and stderr. */
@@ -19,9 +23,46 @@ public final class Cli {
     }
   }
 
+  /** The superuser's credentials of each secured cluster's master, by {@code host:port}. */
+  private static final Map<String, Path> CREDENTIALS = new ConcurrentHashMap<>();
+
   private Cli() {}
 
+  /**
+   * Client commands sent to {@code master} run with {@code credentials} (as
+   * {@code GRANARY_CREDENTIALS}) unless they name their own; {@link ProcessCluster} registers its
+   * secured master's {@code admin.credentials} here.
+   */
+  public static void useCredentials(String master, Path credentials) {
+    CREDENTIALS.put(master, credentials);
+  }
+
+  /** Sets {@code GRANARY_CREDENTIALS} for a command to {@code master}, when registered. */
+  private static void credentials(ProcessBuilder pb, String master, List<String> args) {
+    pb.environment().remove("GRANARY_CREDENTIALS");
+    Path file = master == null ? null : CREDENTIALS.get(master);
+    if (file != null && !args.contains("--credentials")) {
+      pb.environment().put("GRANARY_CREDENTIALS", file.toString());
+    }
+  }
+
   public static Result run(String master, byte[] stdin, String... args)
+      throws IOException, InterruptedException {
+    return run(master, stdin, null, args);
+  }
+
+  /**
+   * Runs a client command as the holder of {@code credentials}, or of none at all when it is
+   * {@code null} (whatever is registered for {@code master} is not used).
+   */
+  public static Result runAs(Path credentials, String master, String... args)
+      throws IOException, InterruptedException {
+    return run(master, null, credentials == null ? Optional.empty() : Optional.of(credentials),
+        args);
+  }
+
+  /** {@code as}: null for the credentials registered for {@code master}, else these or none. */
+  private static Result run(String master, byte[] stdin, Optional<Path> as, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessCluster.launcher().toString());
@@ -32,6 +73,12 @@ public final class Cli {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("GRANARY_MASTER");
+    if (as == null) {
+      credentials(pb, master, List.of(args));
+    } else {
+      pb.environment().remove("GRANARY_CREDENTIALS");
+      as.ifPresent(file -> pb.environment().put("GRANARY_CREDENTIALS", file.toString()));
+    }
     long t0 = System.nanoTime();
     Process p = pb.start();
     CompletableFuture<byte[]> out = drain(p.getInputStream());
@@ -56,7 +103,9 @@ public final class Cli {
     cmd.addAll(List.of(args));
     cmd.add("--master");
     cmd.add(master);
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+    credentials(pb, master, List.of(args));
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     p.waitFor(120, TimeUnit.SECONDS);
     if (p.exitValue() != 0) {

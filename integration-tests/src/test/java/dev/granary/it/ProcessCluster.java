@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final List<String> masterFlags;
   private final List<String> chunkserverFlags;
   private Process master;
+  private Path masterDataDir;
   private final List<Process> chunkservers = new ArrayList<>();
   private final List<Integer> chunkserverPorts = new ArrayList<>();
   private int logCounter;
@@ -95,7 +97,37 @@ public final class ProcessCluster implements AutoCloseable {
         "127.0.0.1", "--port", Integer.toString(masterPort), "--data-dir",
         dataDir.toString()));
     cmd.addAll(masterFlags);
-    master = spawn(cmd, "master");
+    masterDataDir = dataDir;
+    if (secured()) {
+      Cli.useCredentials(masterAddress().toString(), adminCredentials());
+    }
+    master = spawn(cmd, "master", Map.of());
+  }
+
+  /** Whether the master runs with {@code security: tls} (the default; not {@code --security none}). */
+  public boolean secured() {
+    int i = masterFlags.indexOf("--security");
+    return i < 0 || i + 1 >= masterFlags.size() || !masterFlags.get(i + 1).equals("none");
+  }
+
+  /** The superuser's credentials file the secured master writes in its data dir. */
+  public Path adminCredentials() {
+    return masterDataDir.resolve("admin.credentials");
+  }
+
+  /**
+   * The cluster's join token, from the master's {@code join-token} file, waiting up to a minute for
+   * the master to create it.
+   */
+  public String joinToken() {
+    Path file = masterDataDir.resolve("join-token");
+    Wait.until("the master's join-token file", Duration.ofSeconds(60), () -> Files.exists(file)
+        && !Files.readString(file).isBlank(), this::logs);
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public void startChunkservers(int n) throws IOException {
@@ -112,7 +144,11 @@ public final class ProcessCluster implements AutoCloseable {
         "127.0.0.1", "--port", Integer.toString(chunkserverPorts.get(i)), "--master",
         masterAddress().toString(), "--data-dir", chunkserverDir(i).toString()));
     cmd.addAll(chunkserverFlags);
-    chunkservers.set(i, spawn(cmd, "chunkserver-" + i));
+    // A secured cluster's new chunkserver joins with the token, as an operator would start it;
+    // one that joined before holds its certificate and ignores the token.
+    Map<String, String> env = secured() && !Files.exists(chunkserverDir(i).resolve("tls/node.key"))
+        ? Map.of("GRANARY_JOIN_TOKEN", joinToken()) : Map.of();
+    chunkservers.set(i, spawn(cmd, "chunkserver-" + i, env));
   }
 
   /** How many chunkservers were started (running or killed). */
@@ -173,7 +209,7 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** A client of this cluster without a block cache (every read goes to a chunkserver). */
   public GranaryClient client(Duration timeout) {
-    return GranaryClient.open(new ClientConfig(masterAddress(), 0, 4, timeout));
+    return GranaryClient.open(clientConfig(0, 4, timeout));
   }
 
   /** Waits until fsck of {@code /} says HEALTHY with every replica location reported. */
@@ -225,19 +261,28 @@ public final class ProcessCluster implements AutoCloseable {
     return master;
   }
 
-  private Process spawn(List<String> cmd, String name) throws IOException {
+  private Process spawn(List<String> cmd, String name, Map<String, String> env)
+      throws IOException {
     Files.createDirectories(dir);
     Path log = dir.resolve(name + "-" + (logCounter++) + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().remove("GRANARY_MASTER");
+    pb.environment().remove("GRANARY_CREDENTIALS");
+    pb.environment().remove("GRANARY_JOIN_TOKEN");
+    pb.environment().putAll(env);
     return pb.start();
+  }
+
+  /** A client configuration for this cluster: the superuser's credentials when secured. */
+  public ClientConfig clientConfig(long cacheSize, int parallelism, Duration timeout) {
+    return new ClientConfig(masterAddress(), cacheSize, parallelism, timeout,
+        secured() ? adminCredentials() : null);
   }
 
   /** Waits until {@code n} chunkservers are LIVE. */
   public void awaitLive(int n, Duration timeout) {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(masterAddress(), 0, 1,
-        Duration.ofSeconds(3)))) {
+    try (GranaryClient c = GranaryClient.open(clientConfig(0, 1, Duration.ofSeconds(3)))) {
       Wait.until(n + " live chunkservers", timeout, () -> {
         ClusterStatus st = c.clusterStatus();
         return st.nodes().stream().filter(x -> x.state().equals("LIVE")).count() >= n;

@@ -168,10 +168,13 @@ public final class MasterServer implements AutoCloseable {
     List<RequestHandler<?>> securityHandlers = new ArrayList<>();
     SslContext tls = null;
     if (config.secured()) {
-      pki = ClusterPki.open(dataDir, clusterId, masterId, clock.instant());
+      // Certificates are judged by every peer's real clock, so they are issued on it too (the
+      // injected clock stamps what people read; tests step it).
+      Clock real = Clock.systemUTC();
+      pki = ClusterPki.open(dataDir, clusterId, masterId, real.instant());
       joinTokens = JoinTokens.open(dataDir, pki.authority().certificate());
       tls = TlsContexts.server(pki.masterKeys());
-      securityHandlers.add(new JoinHandler(masterId, pki.authority(), joinTokens, clock, id -> {
+      securityHandlers.add(new JoinHandler(masterId, pki.authority(), joinTokens, real, id -> {
         ChunkserverNode n = chunks.node(id);
         return n != null && n.isLive();
       }));
@@ -360,6 +363,11 @@ public final class MasterServer implements AutoCloseable {
    */
   public synchronized ClusterPki pki() {
     return pki;
+  }
+
+  /** This master's configuration. */
+  public MasterConfig config() {
+    return config;
   }
 
   /** The current join token, or null with {@code security: none} (or before start). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.granary.client.ChunkInfo;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
-import dev.granary.config.ClientConfig;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
 import dev.granary.it.chaos.HistoryChecker.Anomaly;
@@ -111,8 +110,8 @@ class ChaosTest {
     ConcurrentLinkedQueue<Throwable> crashes = new ConcurrentLinkedQueue<>();
     List<Thread> workers = new ArrayList<>();
     for (int c = 0; c < clientCount; c++) {
-      GranaryClient client = GranaryClient.open(new ClientConfig(cluster.masterAddress(),
-          64L << 20, 4, CLIENT_TIMEOUT));
+      GranaryClient client = GranaryClient.open(cluster.clientConfig(64L << 20, 4,
+          CLIENT_TIMEOUT));
       clients.add(client);
       ClientWorker w = new ClientWorker(c, client, history, content, versions, SLOTS, CHUNK,
           seed * 1_000_003 + c, () -> System.nanoTime() < end

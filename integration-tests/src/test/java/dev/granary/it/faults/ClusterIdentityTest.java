@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.client.ClusterStatus;
 import dev.granary.client.GranaryClient;
-import dev.granary.config.ClientConfig;
 import dev.granary.it.Cli;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
@@ -163,7 +162,7 @@ class ClusterIdentityTest {
   }
 
   private static ClusterStatus status(ProcessCluster cluster) throws Exception {
-    try (GranaryClient c = GranaryClient.open(new ClientConfig(cluster.masterAddress(), 0, 1,
+    try (GranaryClient c = GranaryClient.open(cluster.clientConfig(0, 1,
         Duration.ofSeconds(5)))) {
       return c.clusterStatus();
     }

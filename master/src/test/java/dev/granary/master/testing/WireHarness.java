@@ -2,9 +2,12 @@ package dev.granary.master.testing;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.granary.config.Credentials;
 import dev.granary.master.MasterServer;
+import dev.granary.master.security.AdminBootstrap;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AuthenticateRequest;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
@@ -54,15 +57,29 @@ public final class WireHarness implements AfterEachCallback {
 
   /**
    * A connection to {@code m} that announced {@code role} and {@code id}; to a secured master over
-   * TLS, as a client trusting its authority or as a node holding a certificate the authority
-   * issued for {@code id}.
+   * TLS, as a node holding a certificate the authority issued for {@code id}, or as a client
+   * trusting the authority and authenticated as the superuser ({@code admin.credentials}).
    */
   public Connection connect(MasterServer m, Role role, String id) throws Exception {
+    Connection c = connectUnauthenticated(m, role, id);
+    if (m.pki() != null && role == Role.CLIENT) {
+      Credentials admin = Credentials.read(m.config().dataDir().resolve(AdminBootstrap.FILE));
+      call(c, new AuthenticateRequest(admin.user(), admin.token()));
+    }
+    return c;
+  }
+
+  /** As {@link #connect}, but a client of a secured master does not authenticate. */
+  public Connection connectUnauthenticated(MasterServer m, Role role, String id)
+      throws Exception {
     SslContext tls = null;
     if (m.pki() != null) {
       tls = role == Role.CLIENT ? TlsContexts.user(m.pki().authority().certificate())
           : TlsContexts.node(m.pki().authority().issueKeys(role, id, Instant.now()));
     }
+    return closeAtEnd(Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1",
+        m.port(), role, id, "test", T, tls).get(10, TimeUnit.SECONDS));
+  }
     return closeAtEnd(Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1",
         m.port(), role, id, "test", T, tls).get(10, TimeUnit.SECONDS));
   }
