@@ -35,6 +35,7 @@ import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.replication.ChunkserverProtocol;
 import dev.granary.master.replication.Tick;
+import dev.granary.master.security.ChunkTokenIssuer;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import io.netty.channel.Channel;
@@ -166,18 +167,23 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    ChunkTokenIssuer tokens = ChunkTokenIssuer.forCluster(config.secured(), clock);
+    if (tokens.enabled()) {
+      log.info("{}: chunk access tokens required; signing keys rotate every {} and live in "
+          + "memory only (a restart makes new ones)", masterId, ChunkTokenIssuer.KEY_INTERVAL);
+    }
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
-        new AllocateChunkHandler(service), new CommitFileHandler(service),
+        new AllocateChunkHandler(service, tokens), new CommitFileHandler(service, tokens),
         new RenewLeaseHandler(service),
-        new LookupHandler(service), new ListHandler(service), new StatHandler(service),
+        new LookupHandler(service, tokens), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service, clock), new DeleteHandler(service, clock),
         new RenameHandler(service, clock),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
-        new ReportBadReplicaHandler(protocol), new DeletionHoldHandler(chunks),
-        new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval()),
-        new PulseHandler(protocol),
+        new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
+        new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
+        new PulseHandler(protocol, tokens),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
