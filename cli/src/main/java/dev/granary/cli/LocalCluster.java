@@ -21,28 +21,44 @@ import java.util.stream.Stream;
  * commands use. Nodes can be stopped and restarted on their data dirs.
  */
 public final class LocalCluster implements AutoCloseable {
-  /** Settings of a local cluster; {@link #defaults()} suits a demo. */
+  /**
+   * Settings of a local cluster; {@link #defaults()} suits a demo. {@code security} is the
+   * master's {@code security} mode (its default unless set).
+   */
   public record Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
-      long capacity) {
+      long capacity, String security) {
+    public Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
+        Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
+        long capacity) {
+      this(chunkservers, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+          gcInterval, scrubInterval, capacity, MasterConfig.defaults().security());
+    }
+
     public static Settings defaults() {
       return new Settings(3, 64L << 20, 3, 2, Duration.ofMillis(200), Duration.ofSeconds(2),
           Duration.ofSeconds(2), Duration.ofHours(1), 0);
     }
 
+    /** These settings with the master's security mode set to {@code mode}. */
+    public Settings withSecurity(String mode) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, capacity, mode);
+    }
+
     public Settings withChunkservers(int n) {
       return new Settings(n, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity);
+          gcInterval, scrubInterval, capacity, security);
     }
 
     public Settings withChunkSize(long size) {
       return new Settings(chunkservers, size, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity);
+          gcInterval, scrubInterval, capacity, security);
     }
 
     public Settings withScrubInterval(Duration d) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, d, capacity);
+          deadAfter, gcInterval, d, capacity, security);
     }
   }
 
@@ -118,7 +134,8 @@ public final class LocalCluster implements AutoCloseable {
   public void startMaster(int port) throws IOException {
     MasterConfig cfg = new MasterConfig("127.0.0.1", port, masterDataDir(), settings.chunkSize(),
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
-        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2);
+        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2)
+        .withSecurity(settings.security());
     MasterServer m = new MasterServer(cfg);
     m.start();
     master = m;

@@ -140,6 +140,11 @@ public final class TokenVerifier {
     return r;
   }
 
+  /** The ids of the keys held now (never the secrets). */
+  public java.util.Set<Integer> keyIds() {
+    return keys.keySet();
+  }
+
   /** Refusals so far (tests, status). */
   public long refusals() {
     return refusals.get();
