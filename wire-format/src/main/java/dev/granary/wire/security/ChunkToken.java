@@ -35,13 +35,34 @@ public record ChunkToken(long handle, int access, String user, long expiryMillis
   /** The empty token: no token at all. */
   public static final ChunkToken NONE = new ChunkToken(0, 0, "", 0, 0, new byte[0]);
 
-  private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+  /**
+   * Per thread, an HMAC and the key it was last initialized with: a lookup signs one token per
+   * chunk with the same key, and {@link Mac#doFinal()} leaves the MAC ready for that key again.
+   */
+  private static final ThreadLocal<KeyedMac> HMAC = ThreadLocal.withInitial(() -> {
     try {
-      return Mac.getInstance("HmacSHA256");
+      return new KeyedMac(Mac.getInstance("HmacSHA256"));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
   });
+
+  private static final class KeyedMac {
+    final Mac mac;
+    TokenKey key;
+
+    KeyedMac(Mac mac) {
+      this.mac = mac;
+    }
+
+    Mac forKey(TokenKey k) throws GeneralSecurityException {
+      if (key != k) {
+        mac.init(new SecretKeySpec(k.secretBytes(), "HmacSHA256"));
+        key = k;
+      }
+      return mac;
+    }
+  }
 
   public ChunkToken {
     mac = mac.clone();
@@ -91,8 +112,7 @@ public record ChunkToken(long handle, int access, String user, long expiryMillis
     ByteBuf body = Unpooled.buffer(MAX_BODY);
     try {
       writeFields(body, handle, access, user, expiryMillis, keyId);
-      Mac m = HMAC.get();
-      m.init(new SecretKeySpec(key.secretBytes(), "HmacSHA256"));
+      Mac m = HMAC.get().forKey(key);
       m.update(body.nioBuffer());
       return m.doFinal();
     } catch (GeneralSecurityException e) {
