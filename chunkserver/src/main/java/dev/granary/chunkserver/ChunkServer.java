@@ -9,6 +9,7 @@ import dev.granary.chunkserver.net.CommandRunner;
 import dev.granary.chunkserver.net.DownstreamPool;
 import dev.granary.chunkserver.net.Joiner;
 import dev.granary.chunkserver.net.MasterSession;
+import dev.granary.chunkserver.net.TokenVerifier;
 import dev.granary.chunkserver.net.OpenReplicas;
 import dev.granary.chunkserver.net.TransferSlots;
 import dev.granary.chunkserver.scrub.Scrubber;
@@ -77,6 +78,7 @@ public final class ChunkServer implements AutoCloseable {
   private OpenReplicas openReplicas;
   private ExecutorService commandPool;
   private MasterSession session;
+  private volatile TokenVerifier tokens;
   private DownstreamPool downstreams;
   private Thread scrubThread;
   private Channel serverChannel;
@@ -160,9 +162,15 @@ public final class ChunkServer implements AutoCloseable {
       }
     }), 1, 1, TimeUnit.SECONDS);
     // A write stream is held to the connection's idle timeout, counting only its data packets.
+    tokens = TokenVerifier.load(nodeId, dir, clock);
+    if (tokens.required()) {
+      log.info("{}: chunk access tokens required (as a master said before); refusing reads and "
+          + "writes until a master sends keys", nodeId);
+    }
+    session.onTokenKeys(tokens::update);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
         PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas,
-        config.idleTimeout());
+        config.idleTimeout(), tokens);
     CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
     session.onCommands(commands::submit);
 
@@ -270,6 +278,11 @@ public final class ChunkServer implements AutoCloseable {
   }
 
   /** The bound port (the configured one may be 0); -1 before start. */
+  /** The chunk token check of this node (null before {@link #start()}). */
+  public TokenVerifier tokens() {
+    return tokens;
+  }
+
   public int port() {
     Channel ch = serverChannel;
     return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();

@@ -18,6 +18,7 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.net.ProtocolErrorHandler;
 import dev.granary.wire.net.ServerHandshakeHandler;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.security.TokenKeys;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -52,12 +53,18 @@ public final class FakeMaster implements AutoCloseable {
   private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
   private final long pulseMillis;
   private volatile String clusterId = "fake-cluster";
+  private volatile TokenKeys tokenKeys = TokenKeys.NONE;
   private final Channel server;
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   /** The cluster id this fake answers registrations with. */
   public void clusterId(String id) {
     this.clusterId = id;
+  }
+
+  /** The chunk token keys this fake sends in register and pulse replies. */
+  public void tokenKeys(TokenKeys keys) {
+    this.tokenKeys = keys;
   }
 
   public FakeMaster(EventLoopGroup group, long pulseMillis) {
@@ -129,7 +136,7 @@ public final class FakeMaster implements AutoCloseable {
         registrations.add(r);
         forgotten.remove(r.nodeId());
         reply = new RegisterResponse("fake-master", pulseMillis, "127.0.0.1",
-            clusterId);
+            clusterId, tokenKeys);
       } else if (m instanceof PulseRequest p) {
         pulses.add(p);
         if (forgotten.contains(p.nodeId())) {
@@ -140,7 +147,7 @@ public final class FakeMaster implements AutoCloseable {
           for (ChunkCommand c; q != null && (c = q.poll()) != null; ) {
             out.add(c);
           }
-          reply = new PulseResponse(out);
+          reply = new PulseResponse(out, tokenKeys);
         }
       } else if (m instanceof ReplicaReportRequest r) {
         reports.add(r);

@@ -17,6 +17,7 @@ import dev.granary.wire.msg.WritePacket;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.security.ChunkToken;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
@@ -82,7 +83,8 @@ public final class TestChunkClient implements AutoCloseable {
     private WriteChunkRequest request;
     private volatile int next;
 
-    WriteStream(long handle, long version, byte[] data, List<NodeAddress> downstream) {
+    WriteStream(long handle, long version, byte[] data, List<NodeAddress> downstream,
+        ChunkToken token) {
       this.data = data;
       this.packets = Math.max(1, Checksums.blockCount(data.length));
       conn.listen(id, new Connection.Listener() {
@@ -113,7 +115,8 @@ public final class TestChunkClient implements AutoCloseable {
       });
       // Sent with the first batch of packets, in one flush, as the client library does: a small
       // chunk's request and packet travel in one segment.
-      this.request = new WriteChunkRequest(handle, version, data.length, downstream, "test");
+      this.request = new WriteChunkRequest(handle, version, data.length, downstream, "test", true,
+          token);
     }
 
     /**
@@ -175,7 +178,13 @@ public final class TestChunkClient implements AutoCloseable {
   }
 
   public WriteStream open(long handle, long version, byte[] data, List<NodeAddress> downstream) {
-    return new WriteStream(handle, version, data, downstream);
+    return open(handle, version, data, downstream, ChunkToken.NONE);
+  }
+
+  /** A write stream whose request carries {@code token}. */
+  public WriteStream open(long handle, long version, byte[] data, List<NodeAddress> downstream,
+      ChunkToken token) {
+    return new WriteStream(handle, version, data, downstream, token);
   }
 
   public WriteDone write(long handle, long version, byte[] data, List<NodeAddress> downstream)
@@ -185,6 +194,12 @@ public final class TestChunkClient implements AutoCloseable {
 
   /** Reads a range, verifying every block's CRC32C as a real reader does. */
   public byte[] read(long handle, long version, long offset, long length) throws Exception {
+    return read(handle, version, offset, length, ChunkToken.NONE);
+  }
+
+  /** {@link #read(long, long, long, long)} with {@code token} in the request. */
+  public byte[] read(long handle, long version, long offset, long length, ChunkToken token)
+      throws Exception {
     long id = conn.newRequestId();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -222,7 +237,7 @@ public final class TestChunkClient implements AutoCloseable {
         done.completeExceptionally(cause);
       }
     });
-    conn.send(id, new ReadChunkRequest(handle, version, offset, length));
+    conn.send(id, new ReadChunkRequest(handle, version, offset, length, token));
     try {
       get(done);
     } finally {

@@ -23,7 +23,10 @@ import java.util.stream.Stream;
  * commands use. Nodes can be stopped and restarted on their data dirs.
  */
 public final class LocalCluster implements AutoCloseable {
-  /** Settings of a local cluster; {@link #defaults()} suits a demo. */
+  /**
+   * Settings of a local cluster; {@link #defaults()} suits a demo. {@code security} is the
+   * master's {@code security} mode (its default unless set).
+   */
   public record Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
       long capacity, String security) {
@@ -32,7 +35,7 @@ public final class LocalCluster implements AutoCloseable {
           Duration.ofSeconds(2), Duration.ofHours(1), 0, MasterConfig.defaults().security());
     }
 
-    /** These settings with {@code master.security} set to {@code mode} ({@code tls}, {@code none}). */
+    /** These settings with {@code master.security} set to {@code mode} ({@code tls} or {@code none}). */
     public Settings withSecurity(String mode) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
           deadAfter, gcInterval, scrubInterval, capacity, mode);

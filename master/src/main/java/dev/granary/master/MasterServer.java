@@ -45,6 +45,7 @@ import dev.granary.master.replication.Tick;
 import dev.granary.master.security.ClusterPki;
 import dev.granary.master.security.JoinTokens;
 import dev.granary.master.security.AdminBootstrap;
+import dev.granary.master.security.ChunkTokenIssuer;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.net.Transports;
 import dev.granary.wire.tls.TlsContexts;
@@ -202,6 +203,11 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    ChunkTokenIssuer tokens = ChunkTokenIssuer.forCluster(config.secured(), clock);
+    if (tokens.enabled()) {
+      log.info("{}: chunk access tokens required; signing keys rotate every {} and live in "
+          + "memory only (a restart makes new ones)", masterId, ChunkTokenIssuer.KEY_INTERVAL);
+    }
     if (config.secured()) {
       try {
         new AdminBootstrap(dataDir, pki.caPem(), masterId).ensureAdmin(image.users(),
@@ -216,16 +222,16 @@ public final class MasterServer implements AutoCloseable {
         new AuthenticateHandler(masterId, config.secured(), image.users()),
         new UserHandler(masterId, config.secured(), service, pki == null ? null : pki.caPem(),
             clock),
-        new AllocateChunkHandler(service), new CommitFileHandler(service),
+        new AllocateChunkHandler(service, tokens), new CommitFileHandler(service, tokens),
         new RenewLeaseHandler(service),
-        new LookupHandler(service), new ListHandler(service), new StatHandler(service),
+        new LookupHandler(service, tokens), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service, clock), new DeleteHandler(service, clock),
         new RenameHandler(service, clock), new SetAttributesHandler(service),
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
-        new ReportBadReplicaHandler(protocol), new DeletionHoldHandler(chunks),
-        new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval()),
-        new PulseHandler(protocol),
+        new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
+        new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
+        new PulseHandler(protocol, tokens),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,

@@ -23,6 +23,7 @@ import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.security.Caller;
+import dev.granary.master.security.ChunkTokenIssuer;
 import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.master.testing.MutableTicker;
@@ -65,6 +66,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the dispatcher calls them, with a PeerContext carrying alice, bob or the superuser.
  */
 class PermissionsHandlerTest {
+  /** Tokens are another test's subject: none issued here. */
+  private static final ChunkTokenIssuer NO_TOKENS =
+      ChunkTokenIssuer.forCluster(false, java.time.Clock.systemUTC());
+
   private static final PeerContext ROOT = peer(new Caller("admin", "admin", true));
   private static final PeerContext ALICE = peer(new Caller("alice", "staff", false));
   private static final PeerContext BOB = peer(new Caller("bob", "staff", false));
@@ -149,7 +154,7 @@ class PermissionsHandlerTest {
 
     StatHandler stat = new StatHandler(service);
     ListHandler list = new ListHandler(service);
-    LookupHandler lookup = new LookupHandler(service);
+    LookupHandler lookup = new LookupHandler(service, NO_TOKENS);
     DeleteHandler delete = new DeleteHandler(service, clock);
     RenameHandler rename = new RenameHandler(service, clock);
     assertDenied("traverse /home/alice", () -> stat.handle(new StatRequest("/home/alice/private"),
@@ -170,9 +175,9 @@ class PermissionsHandlerTest {
         "/home/alice/private", "/home/stolen"), BOB));
     assertDenied("/home/alice", () -> service.allocate(
         new AllocateChunkRequest("c", "/home/alice/f", 1, List.of()), BOB.caller()));
-    assertDenied("/home/alice", () -> new AllocateChunkHandler(service).handle(
+    assertDenied("/home/alice", () -> new AllocateChunkHandler(service, NO_TOKENS).handle(
         new AllocateChunkRequest("c", "/home/alice/f", 1, List.of()), BOB));
-    assertDenied("/home/alice", () -> new CommitFileHandler(service).handle(
+    assertDenied("/home/alice", () -> new CommitFileHandler(service, NO_TOKENS).handle(
         new CommitFileRequest("c", ++opId, "/home/alice/f", false, 1, 1 << 20, List.of(), 0),
         BOB));
     assertDenied("/home/alice", () -> new FsckHandler(chunks, service, Runnable::run).handle(
@@ -185,7 +190,7 @@ class PermissionsHandlerTest {
         new StatRequest("/home/alice/private"), ALICE))).entry().name());
     assertEquals(1, ((ListResponse) answer(list.handle(new ListRequest("/home/alice", "", 10),
         ROOT))).entries().size());
-    Message committed = answer(new CommitFileHandler(service).handle(new CommitFileRequest("c",
+    Message committed = answer(new CommitFileHandler(service, NO_TOKENS).handle(new CommitFileRequest("c",
         ++opId, "/home/alice/f", false, 1, 1 << 20, List.of(), 0), ALICE));
     assertInstanceOf(CommitFileResponse.class, committed);
     LookupResponse read = (LookupResponse) answer(lookup.handle(

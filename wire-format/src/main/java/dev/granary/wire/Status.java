@@ -48,7 +48,13 @@ public enum Status {
    * A chunk's writer let its lease expire and the master released the chunk for garbage
    * collection; the upload cannot commit and must be written again.
    */
-  LEASE_EXPIRED(22, 4);
+  LEASE_EXPIRED(22, 4),
+  /**
+   * A chunkserver (or the master, for a bad-replica report) refused a chunk access token: none,
+   * expired, forged, for another chunk or operation, or signed with a key it does not know. The
+   * detail is the reason's code ({@code dev.granary.wire.security.TokenCheck.Reason}).
+   */
+  TOKEN_INVALID(23, 7);
 
   private static final Status[] BY_CODE = new Status[32];
 

@@ -85,8 +85,10 @@ class GoldenBytesTest {
 
   @Test
   void pulseResponseWithACopyCommand() {
-    String golden = "47524e59 01 01 0033 0000000000000004 0000001f"
-        + "| 00000001 | 01 | 0000000000000001 | 0000000000000002 | 01 | 0002 6e31 | 0001 68 | 1b58";
+    // The command's empty token (0000), then the token keys: not required (00), none (00000000).
+    String golden = "47524e59 01 01 0033 0000000000000004 00000026"
+        + "| 00000001 | 01 | 0000000000000001 | 0000000000000002 | 01 | 0002 6e31 | 0001 68 | 1b58"
+        + "| 0000 | 00 | 00000000";
     assertGolden(golden, Frame.response(4, new PulseResponse(List.of(new ChunkCommand(
         ChunkCommand.Kind.COPY, 1, 2, new NodeAddress("n1", "h", 7000))))));
   }

@@ -61,6 +61,10 @@ import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
+import dev.granary.wire.security.ChunkAccess;
+import dev.granary.wire.security.ChunkToken;
+import dev.granary.wire.security.TokenKey;
+import dev.granary.wire.security.TokenKeys;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,12 +95,13 @@ final class SampleMessages {
       case ALLOCATE_CHUNK_REQUEST -> new AllocateChunkRequest(str(r), path(r), 1 + r.nextInt(255),
           list(r, () -> str(r)));
       case ALLOCATE_CHUNK_RESPONSE -> new AllocateChunkResponse(r.nextLong(), r.nextLong(),
-          list(r, () -> node(r)));
+          list(r, () -> node(r)), token(r));
       case COMMIT_FILE_REQUEST -> new CommitFileRequest(str(r), r.nextLong(), path(r),
           r.nextBoolean(), 1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)),
           r.nextInt(256));
       case COMMIT_FILE_RESPONSE -> new CommitFileResponse(entry(r), r.nextBoolean()
-          ? new AllocateChunkResponse(r.nextLong(), r.nextLong(), list(r, () -> node(r))) : null);
+          ? new AllocateChunkResponse(r.nextLong(), r.nextLong(), list(r, () -> node(r)),
+              token(r)) : null);
       case LOOKUP_REQUEST -> new LookupRequest(path(r), r.nextInt(Integer.MAX_VALUE),
           r.nextInt(Integer.MAX_VALUE));
       case LOOKUP_RESPONSE -> new LookupResponse(entry(r), list(r, () -> location(r)),
@@ -135,20 +140,21 @@ final class SampleMessages {
       case RENEW_LEASE_RESPONSE -> new RenewLeaseResponse(nonNegative(r), nonNegative(r),
           list(r, r::nextLong));
       case REPORT_BAD_REPLICA_REQUEST -> new ReportBadReplicaRequest(r.nextLong(), r.nextLong(),
-          str(r), str(r));
+          str(r), str(r), token(r));
       case REGISTER_REQUEST -> new RegisterRequest(str(r), r.nextInt(65536), r.nextLong(),
           r.nextLong(), r.nextLong(), str(r));
-      case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r), str(r));
+      case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r), str(r),
+          keys(r));
       case PULSE_REQUEST -> new PulseRequest(str(r), r.nextLong(), r.nextLong(), r.nextLong(),
           r.nextInt());
-      case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)));
+      case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)), keys(r));
       case REPLICA_REPORT_REQUEST -> new ReplicaReportRequest(str(r), r.nextBoolean(),
           r.nextInt(Integer.MAX_VALUE), r.nextBoolean(), list(r, () -> replica(r)),
           list(r, r::nextLong));
       case COMMAND_RESULT_REQUEST -> new CommandResultRequest(str(r), command(r), r.nextBoolean(),
           str(r));
       case WRITE_CHUNK_REQUEST -> new WriteChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
-          list(r, () -> node(r)), str(r), r.nextBoolean());
+          list(r, () -> node(r)), str(r), r.nextBoolean(), token(r));
       case WRITE_PACKET -> {
         boolean last = r.nextInt(8) != 0;
         yield new WritePacket(r.nextInt(Integer.MAX_VALUE), blockOffset(r), r.nextInt(), last,
@@ -158,7 +164,7 @@ final class SampleMessages {
       case WRITE_DONE -> new WriteDone(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong(),
           list(r, () -> str(r)));
       case READ_CHUNK_REQUEST -> new ReadChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
-          nonNegative(r));
+          nonNegative(r), token(r));
       case READ_PACKET -> {
         // Mostly one block; sometimes several whole blocks and a short last one.
         int blocks = r.nextInt(8) == 0 ? 2 + r.nextInt(Limits.READ_PACKET_BLOCKS - 1) : 1;
@@ -278,7 +284,27 @@ final class SampleMessages {
 
   private static ChunkLocation location(Random r) {
     return new ChunkLocation(r.nextInt(Integer.MAX_VALUE), r.nextLong(), r.nextLong(),
-        nonNegative(r), list(r, () -> node(r)));
+        nonNegative(r), list(r, () -> node(r)), token(r));
+  }
+
+  /** No token, or one signed with a random key (a quarter of the time none). */
+  private static ChunkToken token(Random r) {
+    if (r.nextInt(4) == 0) {
+      return ChunkToken.NONE;
+    }
+    return ChunkToken.sign(key(r), r.nextLong(), r.nextInt(ChunkAccess.ALL_BITS + 1),
+        r.nextBoolean() ? "" : "user" + r.nextInt(1000), r.nextLong());
+  }
+
+  private static TokenKey key(Random r) {
+    byte[] secret = new byte[TokenKey.SECRET_BYTES];
+    r.nextBytes(secret);
+    return new TokenKey(r.nextInt(), secret, r.nextLong());
+  }
+
+  private static TokenKeys keys(Random r) {
+    return new TokenKeys(r.nextBoolean(), list(r, () -> key(r)).stream().limit(TokenKeys.MAX_KEYS)
+        .toList());
   }
 
   private static ReplicaInfo replica(Random r) {
@@ -288,6 +314,7 @@ final class SampleMessages {
   private static ChunkCommand command(Random r) {
     ChunkCommand.Kind kind = ChunkCommand.Kind.values()[r.nextInt(ChunkCommand.Kind.values().length)];
     return new ChunkCommand(kind, r.nextLong(), r.nextLong(),
-        kind == ChunkCommand.Kind.COPY ? node(r) : null);
+        kind == ChunkCommand.Kind.COPY ? node(r) : null,
+        kind == ChunkCommand.Kind.COPY ? token(r) : ChunkToken.NONE);
   }
 }

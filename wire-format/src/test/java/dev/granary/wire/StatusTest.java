@@ -39,6 +39,7 @@ class StatusTest {
     put(Status.WRONG_CLUSTER, 20, 2);
     put(Status.READ_ONLY, 21, 4);
     put(Status.LEASE_EXPIRED, 22, 4);
+    put(Status.TOKEN_INVALID, 23, 7);
   }
 
   private static void put(Status s, int code, int exit) {
@@ -78,7 +79,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 23, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 24, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }

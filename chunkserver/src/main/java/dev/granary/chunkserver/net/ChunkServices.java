@@ -17,10 +17,20 @@ import java.util.concurrent.Executor;
  * @param writeIdleTimeout a write stream that receives no data packet for this long while this
  *     node waits on its sender is aborted ({@link WriteTransfer}); PINGs and other streams on the
  *     same connection do not count
+ * @param tokens checks the chunk access token of every read, write and copy
  */
 public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
     TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
-    DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout) {
+    DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
+    TokenVerifier tokens) {
+
+  /** The same services without chunk tokens (they are never required). */
+  public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+      TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+      DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout) {
+    this(nodeId, software, store, ioPool, slots, reporter, progressTimeout, ticker, downstreams,
+        openReplicas, writeIdleTimeout, TokenVerifier.off(java.time.Clock.systemUTC()));
+  }
 
   /** The write streams' idle timeout of services built without one: the config's default. */
   static final Duration DEFAULT_WRITE_IDLE_TIMEOUT = Duration.ofMinutes(1);

@@ -132,7 +132,8 @@ public final class CommandRunner {
             break;
           }
           try {
-            WriteDone d = copier.copy(command.handle(), command.version(), command.target());
+            WriteDone d = copier.copy(command.handle(), command.version(), command.target(),
+                command.token());
             ok = true;
             message = "copied " + name + " (" + d.length() + " bytes) to " + command.target();
           } finally {

@@ -18,6 +18,7 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.security.TokenKeys;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
@@ -79,6 +80,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private boolean flushScheduled; // guarded by pendingLock
   private boolean flushImmediate; // guarded by pendingLock
   private Consumer<ChunkCommand> commandSink = c -> {};
+  private Consumer<TokenKeys> tokenSink = k -> {};
   private Connection conn;
   private volatile boolean registered;
   private boolean everConnected;
@@ -119,6 +121,11 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   /** Where pulse commands go; set before {@link #start()}. */
   public void onCommands(Consumer<ChunkCommand> sink) {
     this.commandSink = sink;
+  }
+
+  /** Where the chunk token keys of register and pulse replies go; set before {@link #start()}. */
+  public void onTokenKeys(Consumer<TokenKeys> sink) {
+    this.tokenSink = sink;
   }
 
   /** Starts connecting in the background; never blocks on the master being up. */
@@ -207,6 +214,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
             return;
           }
           wrongClusterLogged = false;
+          tokenSink.accept(r.tokens());
           pulseMillis = Math.max(10, r.pulseIntervalMillis());
           sendFullReport(c, () -> {
             registered = true;
@@ -306,6 +314,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     call(c, request, reply -> {
       try {
         if (reply instanceof PulseResponse p) {
+          tokenSink.accept(p.tokens());
           for (ChunkCommand cmd : p.commands()) {
             try {
               commandSink.accept(cmd);

@@ -18,6 +18,7 @@ import dev.granary.wire.msg.WriteDone;
 import dev.granary.wire.msg.WritePacket;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.security.ChunkToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -55,14 +56,16 @@ final class ReplicaCopier {
   }
 
   /**
-   * Copies replica {@code handle} at {@code version} to {@code target}.
+   * Copies replica {@code handle} at {@code version} to {@code target}, showing it the master's
+   * COPY {@code token}.
    *
    * @return the target's WriteDone
    * @throws StoreException NO_SUCH_REPLICA / STALE_VERSION locally
    * @throws CorruptReplicaException if the local replica fails its checksums (nothing committed)
    * @throws RemoteException if the target refused or failed the write
    */
-  WriteDone copy(long handle, long version, NodeAddress target) throws StoreException,
+  WriteDone copy(long handle, long version, NodeAddress target, ChunkToken token)
+      throws StoreException,
       CorruptReplicaException, RemoteException, IOException, InterruptedException {
     try (OpenReplica r = store.open(handle)) {
       if (r.meta().version() != version) {
@@ -77,7 +80,7 @@ final class ReplicaCopier {
       try {
         c = await(lease.connection(), target);
         id = c.newRequestId();
-        return stream(c, id, done, r, target);
+        return stream(c, id, done, r, target, token);
       } finally {
         if (c != null) {
           c.unlisten(id);
@@ -90,7 +93,7 @@ final class ReplicaCopier {
   }
 
   private WriteDone stream(Connection c, long id, CompletableFuture<WriteDone> done,
-      OpenReplica r, NodeAddress target)
+      OpenReplica r, NodeAddress target, ChunkToken token)
       throws CorruptReplicaException, RemoteException, IOException, InterruptedException {
     Semaphore window = new Semaphore(WINDOW);
     c.listen(id, new Connection.Listener() {
@@ -121,7 +124,7 @@ final class ReplicaCopier {
     });
     long length = r.meta().length();
     c.send(id, new WriteChunkRequest(r.meta().handle(), r.meta().version(), length, List.of(),
-        nodeId, false));
+        nodeId, false, token));
     int blocks = Checksums.blockCount(length);
     int seq = 0;
     do {

@@ -10,6 +10,8 @@ import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WritePacket;
 import dev.granary.wire.net.Backpressure;
+import dev.granary.wire.security.ChunkAccess;
+import dev.granary.wire.security.TokenCheck;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -25,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link ReadStream}; PING is answered here (it keeps the connection open, not a quiet write
  * stream on it: see {@link WriteTransfer}). Its write transfers pause and resume reading through
  * the connection's {@link Backpressure}, and each read stream counts as a request in flight there
- * until it finishes. All state is confined to the event loop.
+ * until it finishes. Every READ and WRITE request is first checked against its chunk access
+ * token ({@link TokenVerifier}): a read needs READ, a write WRITE or COPY, so only chunks the
+ * master allocated or asked to copy are stored; a refusal is ERROR TOKEN_INVALID with the reason as
+ * detail, and a refused write's packets are dropped. All state is confined to the event loop.
  */
 final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteTransfer.Owner {
   private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
@@ -75,6 +80,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
             + " is already in use on this connection", ""));
         return;
       }
+      if (refused(id, svc.tokens().check(r.token(), r.handle(), ctx.channel().remoteAddress(),
+          ChunkAccess.WRITE, ChunkAccess.COPY))) {
+        return;
+      }
       WriteTransfer t = new WriteTransfer(svc, ctx.channel(), id, r, this);
       writes.put(id, t);
       if (!t.start()) {
@@ -84,6 +93,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
       if (writes.containsKey(id) || reads.containsKey(id)) {
         reply(id, new ErrorReply(Status.INVALID_ARGUMENT, "request id " + id
             + " is already in use on this connection", ""));
+        return;
+      }
+      if (refused(id, svc.tokens().check(r.token(), r.handle(), ctx.channel().remoteAddress(),
+          ChunkAccess.READ))) {
         return;
       }
       ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> {
@@ -129,6 +142,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
       s.cancel();
     }
     ctx.fireChannelInactive();
+  }
+
+  /** Answers a refused token (if {@code r} is one) with TOKEN_INVALID; whether it was. */
+  private boolean refused(long id, TokenCheck.Refusal r) {
+    if (r == null) {
+      return false;
+    }
+    reply(id, new ErrorReply(Status.TOKEN_INVALID, svc.nodeId() + " refused: " + r.message(),
+        r.reason().code()));
+    return true;
   }
 
   private void reply(long id, Message m) {

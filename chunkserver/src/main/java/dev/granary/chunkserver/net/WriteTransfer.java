@@ -153,7 +153,8 @@ final class WriteTransfer implements DownstreamLink.Events {
     if (!chain.isEmpty()) {
       downstream = new DownstreamLink(chain.get(0), loop, svc.downstreams(), this);
       downstream.open(new WriteChunkRequest(request.handle(), request.version(),
-          request.maxLength(), chain.subList(1, chain.size()), request.clientId(), false));
+          request.maxLength(), chain.subList(1, chain.size()), request.clientId(), false,
+          request.token()));
     }
     return true;
   }

@@ -98,6 +98,10 @@ public final class BlockFetcher {
           if (Errors.statusOf(last) == Status.INTEGRITY) {
             corrupt.add(replica.id());
           }
+          if (Errors.isDeniedToken(last)) {
+            // Forged, another chunk's, the wrong access: no fresh token from the master cures it.
+            throw Errors.map(last, what);
+          }
           log.debug("{}: reading {} from {} failed: {}", ctx.clientId(), what, replica,
               Errors.describe(last));
         }
@@ -132,7 +136,7 @@ public final class BlockFetcher {
     log.warn("{}: {} on {} failed its checksum ({}); reported, trying another replica",
         ctx.clientId(), what, replica, e.getMessage());
     ctx.master().fireAndForget(new ReportBadReplicaRequest(loc.handle(), loc.version(),
-        replica.id(), e.getMessage()));
+        replica.id(), e.getMessage(), loc.token()));
   }
 
   private static Set<String> ids(List<NodeAddress> nodes) {
@@ -167,7 +171,8 @@ public final class BlockFetcher {
     try {
       blocks = ctx.direct().exchange(replica.host(), replica.port(), attempts.remaining(), c -> {
         long deadline = System.nanoTime() + timeoutNanos;
-        long id = c.send(new ReadChunkRequest(loc.handle(), loc.version(), offset, length));
+        long id = c.send(new ReadChunkRequest(loc.handle(), loc.version(), offset, length,
+            loc.token()));
         byte[][] got = new byte[count][];
         for (int next = 0; next < count; ) {
           Frame frame = c.receive(id, deadline);

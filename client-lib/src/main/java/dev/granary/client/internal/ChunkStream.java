@@ -71,7 +71,7 @@ final class ChunkStream implements AutoCloseable {
     try {
       c = ctx.direct().borrow(replica.host(), replica.port(), ctx.retry().timeout());
       long id = c.send(new ReadChunkRequest(loc.handle(), loc.version(), offset,
-          loc.length() - offset));
+          loc.length() - offset, loc.token()));
       return new ChunkStream(ctx, loc, replica, first, c, id);
     } catch (Exception e) {
       if (c != null) {

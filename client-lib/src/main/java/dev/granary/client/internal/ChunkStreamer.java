@@ -67,7 +67,7 @@ public final class ChunkStreamer {
     conn.listen(id, stream);
     try {
       conn.write(id, new WriteChunkRequest(alloc.handle(), alloc.version(), length,
-          alloc.pipeline().subList(1, alloc.pipeline().size()), clientId, true));
+          alloc.pipeline().subList(1, alloc.pipeline().size()), clientId, true, alloc.token()));
       WritabilityGate gate = ConnectionPool.gate(conn);
       for (int seq = 0; seq < packets && !stream.done.isDone(); seq++) {
         if (!stream.window.tryAcquire()) {

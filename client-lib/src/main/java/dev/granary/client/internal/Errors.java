@@ -12,6 +12,7 @@ import dev.granary.client.UnavailableException;
 import dev.granary.wire.Status;
 import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.security.TokenCheck;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
@@ -46,7 +47,7 @@ public final class Errors {
       case NOT_FOUND -> new NotFoundException(m, cause);
       case ALREADY_EXISTS -> new AlreadyExistsException(m, cause);
       case INTEGRITY -> new IntegrityException(m, cause);
-      case DENIED -> new DeniedException(m, cause);
+      case DENIED, TOKEN_INVALID -> new DeniedException(m, cause);
       case INVALID_ARGUMENT, WRONG_CLUSTER -> new InvalidArgumentException(Kind.INVALID, m, cause);
       case NOT_EMPTY -> new InvalidArgumentException(Kind.NOT_EMPTY, m, cause);
       case NOT_A_DIRECTORY -> new InvalidArgumentException(Kind.NOT_A_DIRECTORY, m, cause);
@@ -72,9 +73,28 @@ public final class Errors {
   public static boolean isTransient(Throwable t) {
     t = unwrap(t);
     if (t instanceof RemoteException r) {
-      return TRANSIENT.contains(r.status());
+      return TRANSIENT.contains(r.status()) || isRetryableToken(r);
     }
     return isConnectionFailure(t);
+  }
+
+  /**
+   * Whether {@code r} refused a chunk token for a reason a fresh token cures (it expired, its key
+   * is unknown because the master restarted, the chunkserver has no keys yet): the caller fetches
+   * new locations or a new allocation from the master and tries again.
+   */
+  static boolean isRetryableToken(RemoteException r) {
+    if (r.status() != Status.TOKEN_INVALID) {
+      return false;
+    }
+    TokenCheck.Reason reason = TokenCheck.Reason.fromCode(r.detail());
+    return reason != null && reason.retryable();
+  }
+
+  /** Whether {@code t} is a chunk token refusal that no fresh token cures (DeniedException). */
+  public static boolean isDeniedToken(Throwable t) {
+    return unwrap(t) instanceof RemoteException r && r.status() == Status.TOKEN_INVALID
+        && !isRetryableToken(r);
   }
 
   /** A failure to reach the peer or to keep the connection: refused, closed, reset, timed out. */

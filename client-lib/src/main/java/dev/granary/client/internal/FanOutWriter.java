@@ -87,7 +87,7 @@ final class FanOutWriter {
         conns.add(c);
         try {
           ids[i] = c.send(new WriteChunkRequest(alloc.handle(), alloc.version(), length, List.of(),
-              clientId, i == 0), packets);
+              clientId, i == 0, alloc.token()), packets);
         } catch (IOException | TimeoutException e) {
           throw failed(node, e);
         }

@@ -139,13 +139,22 @@ public final class FileReader {
 
   private void absorb(LookupResponse r) {
     for (ChunkLocation c : r.chunks()) {
-      chunks.putIfAbsent(c.index(), c);
+      chunks.merge(c.index(), c, (old, fresh) -> tokenExpiring(old) ? fresh : old);
     }
+  }
+
+  /**
+   * Whether the chunk token of {@code c} expires soon: a reader open for longer than a token
+   * lives asks the master again rather than be refused by the chunkserver.
+   */
+  private static boolean tokenExpiring(ChunkLocation c) {
+    return !c.token().isNone() && System.currentTimeMillis()
+        >= c.token().expiryMillis() - LocationCache.TOKEN_MARGIN_MILLIS;
   }
 
   private ChunkLocation location(int index) throws GranaryException {
     ChunkLocation c = chunks.get(index);
-    if (c != null) {
+    if (c != null && !tokenExpiring(c)) {
       return c;
     }
     LookupResponse r = ctx.locations().lookup(path, index, false);

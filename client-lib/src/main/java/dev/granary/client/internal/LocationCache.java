@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.granary.client.GranaryException;
 import dev.granary.wire.Limits;
+import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.LookupRequest;
 import dev.granary.wire.msg.LookupResponse;
 import java.time.Duration;
@@ -17,11 +18,21 @@ import java.util.concurrent.atomic.LongAdder;
  * at a time, kept for a short while (GFS §2.4: clients cache chunk locations for a limited time and
  * so rarely ask the master twice for the same file). Entries are dropped when a replica from them
  * fails, and when this client changes the file, so a stale entry lives at most {@code ttl}. Batches
- * whose locations were incomplete (master still collecting reports) are never cached.
+ * whose locations were incomplete (master still collecting reports) are never cached, and a batch
+ * is never served once one of its chunk tokens is about to expire.
  */
 public final class LocationCache {
-  /** One batch of a file's locations and when it was fetched. */
-  private record Batch(LookupResponse response, long fetchedNanos) {}
+  /**
+   * One batch of a file's locations, when it was fetched, and until when (epoch milliseconds) its
+   * chunk tokens stay valid, less {@link #TOKEN_MARGIN_MILLIS}.
+   */
+  private record Batch(LookupResponse response, long fetchedNanos, long validUntilMillis) {}
+
+  /**
+   * A batch is not served within this long of its first token's expiry: the token must still be
+   * valid when the read reaches a chunkserver (and a little clock skew is absorbed).
+   */
+  static final long TOKEN_MARGIN_MILLIS = 30_000;
 
   private final MasterClient master;
   private final long ttlNanos;
@@ -60,7 +71,8 @@ public final class LocationCache {
     if (!fresh) {
       Map<Integer, Batch> batches = cache.getIfPresent(path);
       Batch b = batches == null ? null : batches.get(firstChunk);
-      if (b != null && System.nanoTime() - b.fetchedNanos() < ttlNanos) {
+      if (b != null && System.nanoTime() - b.fetchedNanos() < ttlNanos
+          && System.currentTimeMillis() < b.validUntilMillis()) {
         hits.increment();
         return b.response();
       }
@@ -76,13 +88,24 @@ public final class LocationCache {
     cache.asMap().compute(path, (p, old) -> {
       Map<Integer, Batch> next = old == null ? new HashMap<>() : new HashMap<>(old);
       if (r.locationsComplete()) {
-        next.put(firstChunk, new Batch(r, fetched));
+        next.put(firstChunk, new Batch(r, fetched, tokensValidUntil(r)));
       } else {
         next.remove(firstChunk); // incomplete (master still collecting reports): never cached
       }
       return next.isEmpty() ? null : Map.copyOf(next);
     });
     return r;
+  }
+
+  /** When the first token of {@code r} expires, less the margin; forever if it has none. */
+  static long tokensValidUntil(LookupResponse r) {
+    long until = Long.MAX_VALUE;
+    for (ChunkLocation c : r.chunks()) {
+      if (!c.token().isNone()) {
+        until = Math.min(until, c.token().expiryMillis() - TOKEN_MARGIN_MILLIS);
+      }
+    }
+    return until;
   }
 
   /** Forgets every batch of {@code path}. */

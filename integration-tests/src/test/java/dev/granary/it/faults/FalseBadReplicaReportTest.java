@@ -13,10 +13,13 @@ import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Role;
+import dev.granary.wire.msg.LookupRequest;
+import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.Ok;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.security.ChunkToken;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,11 +72,18 @@ class FalseBadReplicaReportTest {
     int sent = 0;
     try (Connection liar = Connection.connect(Transports.clientBootstrap(group, t), "127.0.0.1",
         cluster.masterAddress().port(), Role.CLIENT, "", "liar", t).get(10, TimeUnit.SECONDS)) {
+      // A liar that may read the file: it holds a READ token for every chunk (with security;
+      // without, the tokens are empty and not needed).
+      Map<Long, ChunkToken> tokens = new HashMap<>();
+      LookupResponse lookup = (LookupResponse) liar.call(new LookupRequest("/f", 0, 100), t)
+          .get(10, TimeUnit.SECONDS);
+      lookup.chunks().forEach(l -> tokens.put(l.handle(), l.token()));
       for (int round = 0; round < 20; round++) {
         for (ChunkInfo ch : chunks) {
+          long handle = ChunkHandles.parse(ch.handle());
           for (String address : ch.replicas()) {
-            assertTrue(liar.call(new ReportBadReplicaRequest(ChunkHandles.parse(ch.handle()),
-                ch.version(), idByAddress.get(address), "checksum mismatch (a lie)"), t)
+            assertTrue(liar.call(new ReportBadReplicaRequest(handle, ch.version(),
+                idByAddress.get(address), "checksum mismatch (a lie)", tokens.get(handle)), t)
                 .get(10, TimeUnit.SECONDS) instanceof Ok);
             sent++;
           }

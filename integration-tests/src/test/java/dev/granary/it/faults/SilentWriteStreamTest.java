@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
 import dev.granary.wire.Checksums;
+import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AllocateChunkRequest;
+import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.Ping;
@@ -28,6 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -92,6 +96,11 @@ class SilentWriteStreamTest {
         Unpooled.wrappedBuffer(data, off, BLOCK)));
   }
 
+  private static WriteChunkRequest write(AllocateChunkResponse a, long announced) {
+    return new WriteChunkRequest(a.handle(), a.version(), announced, List.of(), "silent-test",
+        true, a.token());
+  }
+
   private long tmpFiles() throws Exception {
     try (Stream<Path> s = Files.list(cluster.chunkserverDir(0).resolve("tmp"))) {
       return s.count();
@@ -108,12 +117,22 @@ class SilentWriteStreamTest {
     cluster.awaitLive(1, Duration.ofSeconds(60));
     group = Transports.eventLoopGroup(1, "silent-test");
     byte[] data = Faults.data(2 * BLOCK, 41);
+    // Handles the master allocated, with their WRITE tokens (empty without security).
+    List<AllocateChunkResponse> allocs = new ArrayList<>();
+    try (Connection m = Connection.connect(Transports.clientBootstrap(group, RPC), "127.0.0.1",
+        cluster.masterAddress().port(), Role.CLIENT, "", "silent-test", RPC)
+        .get(10, TimeUnit.SECONDS)) {
+      for (int i = 0; i < 3; i++) {
+        allocs.add((AllocateChunkResponse) m.call(new AllocateChunkRequest("silent-test",
+            "/silent", 1, List.of()), RPC).get(10, TimeUnit.SECONDS));
+      }
+    }
     try (Connection c = Connection.connect(Transports.clientBootstrap(group, RPC), "127.0.0.1",
         cluster.chunkserverPort(0), Role.CLIENT, "", "silent-test", RPC)
         .get(10, TimeUnit.SECONDS)) {
       long silent = c.newRequestId();
       BlockingQueue<Message> replies = listen(c, silent);
-      c.send(silent, new WriteChunkRequest(0x5100, 1, ANNOUNCED, List.of(), "silent-test"));
+      c.send(silent, write(allocs.get(0), ANNOUNCED));
       packet(c, silent, data, 0, false);
       assertEquals(new WriteAck(0), replies.poll(10, TimeUnit.SECONDS));
       long acked = System.nanoTime();
@@ -141,7 +160,7 @@ class SilentWriteStreamTest {
       // admitted and commits.
       long next = c.newRequestId();
       BlockingQueue<Message> nextReplies = listen(c, next);
-      c.send(next, new WriteChunkRequest(0x5101, 1, ANNOUNCED, List.of(), "silent-test"));
+      c.send(next, write(allocs.get(1), ANNOUNCED));
       packet(c, next, data, 0, false);
       packet(c, next, data, 1, true);
       Message done = nextReplies.poll(10, TimeUnit.SECONDS);
@@ -154,7 +173,7 @@ class SilentWriteStreamTest {
       // A stream writing past what it announced is refused and leaves nothing.
       long longer = c.newRequestId();
       BlockingQueue<Message> longerReplies = listen(c, longer);
-      c.send(longer, new WriteChunkRequest(0x5102, 1, BLOCK + 10, List.of(), "silent-test"));
+      c.send(longer, write(allocs.get(2), BLOCK + 10));
       packet(c, longer, data, 0, false);
       packet(c, longer, data, 1, true);
       Message refused = longerReplies.poll(10, TimeUnit.SECONDS);
@@ -166,7 +185,7 @@ class SilentWriteStreamTest {
       Wait.until("the over-long stream's temporary file removed", RPC, () -> tmpFiles() == 0,
           cluster::logs);
       assertTrue(Files.notExists(cluster.chunkserverDir(0).resolve("replicas")
-          .resolve("0000000000005102.chunk")));
+          .resolve(ChunkHandles.format(allocs.get(2).handle()) + ".chunk")));
     }
     String logs = cluster.logs();
     assertEquals(1, logs.lines().filter(l -> l.contains("WARN") && l.contains("no data packet"))

@@ -1,14 +1,17 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.security.ChunkTokenIssuer;
 import java.util.concurrent.CompletableFuture;
 
-/** ALLOCATE_CHUNK: a new handle and a write pipeline (waits only for a handle reservation record, one per 10,000 handles). */
+/** ALLOCATE_CHUNK: a new handle, a write pipeline and a WRITE token for it (waits only for a handle reservation record, one per 10,000 handles). */
 public final class AllocateChunkHandler implements RequestHandler<dev.granary.wire.msg.AllocateChunkRequest> {
   private final MetadataService service;
+  private final ChunkTokenIssuer tokens;
 
-  public AllocateChunkHandler(MetadataService service) {
+  public AllocateChunkHandler(MetadataService service, ChunkTokenIssuer tokens) {
     this.service = service;
+    this.tokens = tokens;
   }
 
   @Override
@@ -19,6 +22,7 @@ public final class AllocateChunkHandler implements RequestHandler<dev.granary.wi
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.AllocateChunkRequest r, PeerContext peer) {
-    return service.allocate(r, peer.caller());
+    return service.allocate(r, peer.caller())
+        .thenApply(m -> tokens.withTokens(m, peer.caller()));
   }
 }

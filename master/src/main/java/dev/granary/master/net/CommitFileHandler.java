@@ -1,14 +1,17 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.security.ChunkTokenIssuer;
 import java.util.concurrent.CompletableFuture;
 
-/** COMMIT_FILE: makes a file visible atomically; answered once the log record is durable. */
+/** COMMIT_FILE: makes a file visible atomically; answered once the log record is durable (a spare allocation gets its WRITE token). */
 public final class CommitFileHandler implements RequestHandler<dev.granary.wire.msg.CommitFileRequest> {
   private final MetadataService service;
+  private final ChunkTokenIssuer tokens;
 
-  public CommitFileHandler(MetadataService service) {
+  public CommitFileHandler(MetadataService service, ChunkTokenIssuer tokens) {
     this.service = service;
+    this.tokens = tokens;
   }
 
   @Override
@@ -19,6 +22,7 @@ public final class CommitFileHandler implements RequestHandler<dev.granary.wire.
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.CommitFileRequest r, PeerContext peer) {
-    return service.commit(r, peer.caller());
+    return service.commit(r, peer.caller())
+        .thenApply(m -> tokens.withTokens(m, peer.caller()));
   }
 }

@@ -1,14 +1,17 @@
 package dev.granary.master.net;
 
 import dev.granary.master.MetadataService;
+import dev.granary.master.security.ChunkTokenIssuer;
 import java.util.concurrent.CompletableFuture;
 
-/** LOOKUP: a file entry and the live replicas of a batch of its chunks. */
+/** LOOKUP: a file entry and the live replicas of a batch of its chunks, each with a READ token. */
 public final class LookupHandler implements RequestHandler<dev.granary.wire.msg.LookupRequest> {
   private final MetadataService service;
+  private final ChunkTokenIssuer tokens;
 
-  public LookupHandler(MetadataService service) {
+  public LookupHandler(MetadataService service, ChunkTokenIssuer tokens) {
     this.service = service;
+    this.tokens = tokens;
   }
 
   @Override
@@ -19,6 +22,7 @@ public final class LookupHandler implements RequestHandler<dev.granary.wire.msg.
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.LookupRequest r, PeerContext peer) {
-    return service.lookup(r.path(), r.firstChunk(), r.maxChunks(), peer.caller());
+    return service.lookup(r.path(), r.firstChunk(), r.maxChunks(), peer.caller())
+        .thenApply(m -> tokens.withTokens(m, peer.caller()));
   }
 }

@@ -2,6 +2,7 @@ package dev.granary.master.net;
 
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.replication.ChunkserverProtocol;
+import dev.granary.master.security.ChunkTokenIssuer;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.Message;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * of this connection, as observed by the master. A chunkserver that belongs to another cluster (its
  * cluster id differs) is refused, and nothing of it is touched: a master started on the wrong or an
  * empty data dir must not take over, and garbage-collect, another cluster's chunkservers. A
- * chunkserver that never joined a cluster learns this one's id from the reply.
+ * chunkserver that never joined a cluster learns this one's id from the reply, and every node the
+ * chunk token keys (and whether tokens are required).
  */
 public final class RegisterHandler implements RequestHandler<RegisterRequest> {
   private static final Logger log = LoggerFactory.getLogger(RegisterHandler.class);
@@ -31,14 +33,16 @@ public final class RegisterHandler implements RequestHandler<RegisterRequest> {
   private final String masterId;
   private final String clusterId;
   private final Duration pulseInterval;
+  private final ChunkTokenIssuer tokens;
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   public RegisterHandler(ChunkserverProtocol protocol, String masterId, String clusterId,
-      Duration pulseInterval) {
+      Duration pulseInterval, ChunkTokenIssuer tokens) {
     this.protocol = protocol;
     this.masterId = masterId;
     this.clusterId = clusterId;
     this.pulseInterval = pulseInterval;
+    this.tokens = tokens;
   }
 
   @Override
@@ -68,6 +72,6 @@ public final class RegisterHandler implements RequestHandler<RegisterRequest> {
     refused.remove(r.nodeId());
     protocol.register(r, peer.remoteHost());
     return CompletableFuture.completedFuture(new RegisterResponse(masterId,
-        pulseInterval.toMillis(), peer.remoteHost(), clusterId));
+        pulseInterval.toMillis(), peer.remoteHost(), clusterId, tokens.keys()));
   }
 }

@@ -80,9 +80,6 @@ public final class WireHarness implements AfterEachCallback {
     return closeAtEnd(Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1",
         m.port(), role, id, "test", T, tls).get(10, TimeUnit.SECONDS));
   }
-    return closeAtEnd(Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1",
-        m.port(), role, id, "test", T, tls).get(10, TimeUnit.SECONDS));
-  }
 
   public EventLoopGroup group() {
     return group;

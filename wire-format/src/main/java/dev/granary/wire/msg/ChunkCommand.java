@@ -1,14 +1,16 @@
 package dev.granary.wire.msg;
 
 import dev.granary.wire.ProtocolException;
+import dev.granary.wire.security.ChunkToken;
 import io.netty.buffer.ByteBuf;
 
 /**
  * An instruction from the master to a chunkserver, delivered in a pulse reply.
- * {@code target} is set only for {@link Kind#COPY}.
+ * {@code target} is set only for {@link Kind#COPY}, and so is {@code token}: the COPY token the
+ * source hands the target with the replica ({@link ChunkToken#NONE} without security).
  */
-public record ChunkCommand(Kind kind, long handle, long version, NodeAddress target) {
-  static final int MIN_BYTES = 1 + 8 + 8 + 1;
+public record ChunkCommand(Kind kind, long handle, long version, NodeAddress target, ChunkToken token) {
+  static final int MIN_BYTES = 1 + 8 + 8 + 1 + 2;
 
   public enum Kind {
     /** Delete the replica (garbage, stale, excess or corrupt). */
@@ -25,6 +27,16 @@ public record ChunkCommand(Kind kind, long handle, long version, NodeAddress tar
     }
   }
 
+  /** A command without a token. */
+  public ChunkCommand(Kind kind, long handle, long version, NodeAddress target) {
+    this(kind, handle, version, target, ChunkToken.NONE);
+  }
+
+  /** This command with {@code t} as its token. */
+  public ChunkCommand withToken(ChunkToken t) {
+    return new ChunkCommand(kind, handle, version, target, t);
+  }
+
   public void encode(ByteBuf out) {
     out.writeByte(kind.ordinal());
     out.writeLong(handle);
@@ -33,6 +45,7 @@ public record ChunkCommand(Kind kind, long handle, long version, NodeAddress tar
     if (target != null) {
       target.encode(out);
     }
+    token.encode(out);
   }
 
   public static ChunkCommand decode(ByteBuf in) {
@@ -48,6 +61,6 @@ public record ChunkCommand(Kind kind, long handle, long version, NodeAddress tar
       throw new ProtocolException("chunk command " + kind + " with" + (target == null ? "out" : "")
           + " a target");
     }
-    return new ChunkCommand(kind, handle, version, target);
+    return new ChunkCommand(kind, handle, version, target, ChunkToken.decode(in));
   }
 }

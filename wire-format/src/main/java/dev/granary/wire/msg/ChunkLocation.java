@@ -1,13 +1,28 @@
 package dev.granary.wire.msg;
 
+import dev.granary.wire.security.ChunkToken;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** Chunk {@code index} of a file: its handle, version, length and the live replicas that hold it. */
+/**
+ * Chunk {@code index} of a file: its handle, version, length, the live replicas that hold it, and
+ * the READ token to show them ({@link ChunkToken#NONE} in a cluster without security).
+ */
 public record ChunkLocation(int index, long handle, long version, long length,
-    List<NodeAddress> replicas) {
+    List<NodeAddress> replicas, ChunkToken token) {
   public ChunkLocation {
     replicas = List.copyOf(replicas);
+  }
+
+  /** A location without a token. */
+  public ChunkLocation(int index, long handle, long version, long length,
+      List<NodeAddress> replicas) {
+    this(index, handle, version, length, replicas, ChunkToken.NONE);
+  }
+
+  /** This location with {@code t} as its token. */
+  public ChunkLocation withToken(ChunkToken t) {
+    return new ChunkLocation(index, handle, version, length, replicas, t);
   }
 
   public void encode(ByteBuf out) {
@@ -16,11 +31,12 @@ public record ChunkLocation(int index, long handle, long version, long length,
     out.writeLong(version);
     out.writeLong(length);
     Codec.writeList(out, replicas, (b, n) -> n.encode(b));
+    token.encode(out);
   }
 
   public static ChunkLocation decode(ByteBuf in) {
     return new ChunkLocation(Codec.readInt(in, 0, Integer.MAX_VALUE, "chunk index"),
         Codec.readLong(in), Codec.readLong(in), Codec.readNonNegativeLong(in, "chunk length"),
-        Codec.readList(in, NodeAddress.MIN_BYTES, NodeAddress::decode));
+        Codec.readList(in, NodeAddress.MIN_BYTES, NodeAddress::decode), ChunkToken.decode(in));
   }
 }

@@ -2,6 +2,7 @@ package dev.granary.wire.msg;
 
 import dev.granary.wire.MessageType;
 
+import dev.granary.wire.security.ChunkToken;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
@@ -13,10 +14,19 @@ import java.util.List;
  * forwarded requests and re-replication copies carry false, and those replicas are written around
  * the page cache (direct I/O where the file system allows it), so one chunk costs the cluster's
  * memory one copy, not three.
+ *
+ * <p>{@code token} is the WRITE token of the master's allocation (or the COPY token of a
+ * re-replication command), forwarded unchanged down the pipeline: every hop checks it.
  */
-public record WriteChunkRequest(long handle, long version, long maxLength, List<NodeAddress> downstream, String clientId, boolean primary) implements Message {
+public record WriteChunkRequest(long handle, long version, long maxLength, List<NodeAddress> downstream, String clientId, boolean primary, ChunkToken token) implements Message {
   public WriteChunkRequest {
     downstream = List.copyOf(downstream);
+  }
+
+  /** A request without a token (a cluster without security). */
+  public WriteChunkRequest(long handle, long version, long maxLength,
+      List<NodeAddress> downstream, String clientId, boolean primary) {
+    this(handle, version, maxLength, downstream, clientId, primary, ChunkToken.NONE);
   }
 
   /** A client's request to the head of its pipeline ({@code primary} true). */
@@ -38,12 +48,13 @@ public record WriteChunkRequest(long handle, long version, long maxLength, List<
     Codec.writeList(out, downstream, (b, n) -> n.encode(b));
     Codec.writeString(out, clientId);
     Codec.writeBoolean(out, primary);
+    token.encode(out);
   }
 
   public static WriteChunkRequest decode(ByteBuf in) {
     return new WriteChunkRequest(Codec.readLong(in), Codec.readLong(in),
         Codec.readNonNegativeLong(in, "max length"),
         Codec.readList(in, NodeAddress.MIN_BYTES, NodeAddress::decode), Codec.readString(in),
-        Codec.readBoolean(in));
+        Codec.readBoolean(in), ChunkToken.decode(in));
   }
 }

@@ -123,7 +123,7 @@ class CodecTest {
         null).encode(b));
     // CommitChunk and ChunkLocation minimums are passed inline by their lists' readers.
     assertMinimum(36, b -> new CommitChunk(0, 0, 0, 0, List.of()).encode(b));
-    assertMinimum(32, b -> new ChunkLocation(0, 0, 0, 0, List.of()).encode(b));
+    assertMinimum(34, b -> new ChunkLocation(0, 0, 0, 0, List.of()).encode(b));
   }
 
   private static void assertMinimum(int declared, java.util.function.Consumer<ByteBuf> encoder) {
