@@ -32,7 +32,7 @@ class PermissionsCommandTest {
   private String master() throws Exception {
     master = new MasterServer(new MasterConfig("127.0.0.1", 0, dir, 1 << 20, 1, 1,
         Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30),
-        MasterConfig.ROUND_ROBIN, 1000, 2));
+        MasterConfig.ROUND_ROBIN, 1000, 2).withSecurity(MasterConfig.NONE));
     master.start();
     return "127.0.0.1:" + master.port();
   }

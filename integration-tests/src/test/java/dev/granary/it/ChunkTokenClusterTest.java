@@ -19,6 +19,7 @@ import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.TlsContexts;
 import dev.granary.wire.security.TokenCheck;
 import io.netty.channel.EventLoopGroup;
 import java.io.InputStream;
@@ -181,8 +182,11 @@ class ChunkTokenClusterTest {
     }
     assertTrue(holder != null, chunk.toString());
     Duration t = Duration.ofSeconds(10);
+    // A stranger who gets through TLS (it trusts the authority, as any client does) but was never
+    // sent there by the master: no token.
     try (Connection raw = Connection.connect(Transports.clientBootstrap(group, t), "127.0.0.1",
-        holder.port(), Role.CLIENT, "", "guesser", t).get(10, TimeUnit.SECONDS)) {
+        holder.port(), Role.CLIENT, "", "guesser", t,
+        TlsContexts.user(cluster.cluster().caCertificate())).get(10, TimeUnit.SECONDS)) {
       RemoteException read = refused(raw, new ReadChunkRequest(handle, chunk.version(), 0, 100));
       assertEquals(TokenCheck.Reason.MISSING.code(), read.detail());
       RemoteException write = refused(raw, new WriteChunkRequest(handle + 1000, 1, 100,

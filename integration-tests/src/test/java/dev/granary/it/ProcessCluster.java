@@ -3,7 +3,16 @@ package dev.granary.it;
 import dev.granary.client.ClusterStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.config.ClientConfig;
+import dev.granary.config.Credentials;
 import dev.granary.config.HostPort;
+import dev.granary.wire.Role;
+import dev.granary.wire.msg.AuthenticateRequest;
+import dev.granary.wire.net.Connection;
+import dev.granary.wire.net.Transports;
+import dev.granary.wire.tls.Pem;
+import dev.granary.wire.tls.TlsContexts;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -274,8 +283,37 @@ public final class ProcessCluster implements AutoCloseable {
     return pb.start();
   }
 
-  /** A client configuration for this cluster: the superuser's credentials when secured. */
+  /**
+   * A raw protocol connection to one of this cluster's ports as a client: over TLS trusting the
+   * cluster's authority when it is secured, and, to the master, authenticated as the superuser.
+   */
+  public Connection rawClient(EventLoopGroup group, int port, String id, Duration timeout)
+      throws Exception {
+    SslContext tls = null;
+    Credentials admin = null;
+    if (secured()) {
+      admin = Credentials.read(clientConfig(0, 1, timeout).credentials());
+      tls = TlsContexts.user(Pem.certificate(admin.caCert(), "admin.credentials"));
+    }
+    Connection c = Connection.connect(Transports.clientBootstrap(group, timeout), "127.0.0.1",
+        port, Role.CLIENT, "", id, timeout, tls).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    if (admin != null && port == masterPort) {
+      c.call(new AuthenticateRequest(admin.user(), admin.token()), timeout)
+          .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+    return c;
+  }
+
+  /**
+   * A client configuration for this cluster: the superuser's credentials when secured (waiting up
+   * to a minute for the master to write them on its first start).
+   */
   public ClientConfig clientConfig(long cacheSize, int parallelism, Duration timeout) {
+    if (secured()) {
+      Path file = adminCredentials();
+      Wait.until("the master's admin.credentials", Duration.ofSeconds(60),
+          () -> Files.exists(file), this::logs);
+    }
     return new ClientConfig(masterAddress(), cacheSize, parallelism, timeout,
         secured() ? adminCredentials() : null);
   }

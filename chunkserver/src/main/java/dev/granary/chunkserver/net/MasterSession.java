@@ -85,6 +85,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private volatile boolean registered;
   private boolean everConnected;
   private boolean downLogged;
+  /** Whether the master's refusal (DENIED: TLS, certificate) was logged since the last register. */
+  private boolean refusalLogged;
   private boolean wrongClusterLogged;
   private long pulseMillis = 1000;
   private ScheduledFuture<?> pulseTask;
@@ -166,10 +168,12 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   private void connected(Connection c, Throwable e) {
     if (e != null) {
-      if (!downLogged && e instanceof RemoteException r && r.status() == Status.DENIED) {
-        // Not a network fault: a person must act (join with a token, or fix the certificate).
+      if (!refusalLogged && e instanceof RemoteException r && r.status() == Status.DENIED) {
+        // Not a network fault: a person must act (join with a token, start the right master).
+        // Logged once until this chunkserver registers again, whatever was logged before it.
+        refusalLogged = true;
         downLogged = true;
-        log.error("{}: master {} refused this chunkserver: {}; retrying with backoff", nodeId,
+        log.error("{}: cannot register with master {}: {}; retrying with backoff", nodeId,
             master, r.getMessage());
       } else if (!downLogged) {
         downLogged = true;
@@ -219,6 +223,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
           sendFullReport(c, () -> {
             registered = true;
             downLogged = false;
+            refusalLogged = false;
             backoff.reset();
             log.info("{}: {} with master {} ({}) as {}:{}; pulse every {} ms", nodeId,
                 everConnected ? "re-registered" : "registered", r.masterId(), master,

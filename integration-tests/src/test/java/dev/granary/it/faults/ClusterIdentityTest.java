@@ -59,9 +59,15 @@ class ClusterIdentityTest {
       cluster.startMaster(typo);
       String other = awaitClusterId(cluster);
       assertNotEquals(original, other, "a new data dir is a new cluster");
+      // Secured, the two clusters' authorities already refuse each other in the TLS handshake:
+      // the chunkserver's ERROR line names both (each authority's name carries its cluster id).
       Wait.until("the chunkservers and the master refusing each other", Duration.ofSeconds(20),
-          () -> cluster.logs().contains("belongs to cluster " + original + ", this master")
-              && cluster.logs().contains("refused by master"), cluster::logs);
+          () -> cluster.secured()
+              ? cluster.logs().contains("Granary cluster " + other + " authority")
+                  && cluster.logs().contains("not by this cluster's authority CN=Granary cluster "
+                      + original + " authority")
+              : cluster.logs().contains("belongs to cluster " + original + ", this master")
+                  && cluster.logs().contains("refused by master"), cluster::logs);
       Wait.holds("every replica file stays", WATCH, () -> {
         ClusterStatus st = status(cluster);
         assertEquals(0, st.nodes().size(), "no chunkserver joins another cluster");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.it.ProcessCluster;
-import dev.granary.wire.Role;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.Ping;
 import dev.granary.wire.msg.Pong;
@@ -77,7 +76,7 @@ class ConnectionFloodTest {
   private void flood(String name, int port, int cap, ProcessCluster cluster) throws Exception {
     List<Connection> admitted = new ArrayList<>();
     while (true) {
-      Connection c = tryConnect(port);
+      Connection c = tryConnect(cluster, port);
       if (c == null) {
         break;
       }
@@ -87,7 +86,7 @@ class ConnectionFloodTest {
     assertTrue(admitted.size() >= cap - 1, name + " refused at " + admitted.size()
         + " of its own connections (the cap is " + cap + ")\n" + cluster.logs());
     for (int i = 0; i < 50; i++) {
-      assertEquals(null, tryConnect(port), name + " admitted a connection over its cap");
+      assertEquals(null, tryConnect(cluster, port), name + " admitted a connection over its cap");
     }
     for (Connection c : admitted) {
       assertPing(name, c);
@@ -95,7 +94,7 @@ class ConnectionFloodTest {
     admitted.get(0).close();
     long deadline = System.nanoTime() + T.toNanos();
     Connection again;
-    while ((again = tryConnect(port)) == null) {
+    while ((again = tryConnect(cluster, port)) == null) {
       assertTrue(System.nanoTime() < deadline, name + " did not admit a connection after one"
           + " closed\n" + cluster.logs());
     }
@@ -106,10 +105,9 @@ class ConnectionFloodTest {
   }
 
   /** A client connection with its handshake done, or null if the server closed it. */
-  private Connection tryConnect(int port) throws Exception {
+  private Connection tryConnect(ProcessCluster cluster, int port) throws Exception {
     try {
-      Connection c = Connection.connect(Transports.clientBootstrap(group, T), "127.0.0.1", port,
-          Role.CLIENT, "", "flood-test", T).get(T.toSeconds(), TimeUnit.SECONDS);
+      Connection c = cluster.rawClient(group, port, "flood-test", T);
       open.add(c);
       return c;
     } catch (java.util.concurrent.ExecutionException e) {

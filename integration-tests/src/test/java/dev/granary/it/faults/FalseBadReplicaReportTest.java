@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.client.ChunkInfo;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NodeStatus;
+import dev.granary.config.Credentials;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Role;
+import dev.granary.wire.msg.AuthenticateRequest;
 import dev.granary.wire.msg.LookupRequest;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.Ok;
@@ -20,6 +22,8 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.net.Connection;
 import dev.granary.wire.net.Transports;
 import dev.granary.wire.security.ChunkToken;
+import dev.granary.wire.tls.Pem;
+import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +61,10 @@ class FalseBadReplicaReportTest {
     byte[] data = Faults.data(3 * CHUNK, 51);
     List<ChunkInfo> chunks;
     Map<String, String> idByAddress = new HashMap<>();
+    Credentials liarCredentials;
     try (GranaryClient c = cluster.client(CLIENT_TIMEOUT)) {
+      // The liar is a user of the cluster with the right to read the file, nothing more.
+      liarCredentials = c.addUser("liar", "", false);
       Faults.write(c, "/f", data, false);
       chunks = Faults.chunks(c, "/f");
       for (NodeStatus n : c.clusterStatus().nodes()) {
@@ -71,7 +78,10 @@ class FalseBadReplicaReportTest {
     Duration t = Duration.ofSeconds(10);
     int sent = 0;
     try (Connection liar = Connection.connect(Transports.clientBootstrap(group, t), "127.0.0.1",
-        cluster.masterAddress().port(), Role.CLIENT, "", "liar", t).get(10, TimeUnit.SECONDS)) {
+        cluster.masterAddress().port(), Role.CLIENT, "", "liar", t, TlsContexts.user(
+            Pem.certificate(liarCredentials.caCert(), "caCert"))).get(10, TimeUnit.SECONDS)) {
+      liar.call(new AuthenticateRequest(liarCredentials.user(), liarCredentials.token()), t)
+          .get(10, TimeUnit.SECONDS);
       // A liar that may read the file: it holds a READ token for every chunk (with security;
       // without, the tokens are empty and not needed).
       Map<Long, ChunkToken> tokens = new HashMap<>();

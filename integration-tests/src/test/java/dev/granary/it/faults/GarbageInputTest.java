@@ -165,8 +165,7 @@ class GarbageInputTest {
         : cluster.chunkserverRunning(Integer.parseInt(name.substring(name.indexOf('-') + 1)));
     assertTrue(alive, () -> name + " is no longer running\n" + cluster.logs());
     Duration timeout = Duration.ofSeconds(10);
-    try (Connection c = Connection.connect(Transports.clientBootstrap(group, timeout),
-        "127.0.0.1", port, Role.CLIENT, "", "garbage-test", timeout).get(10, TimeUnit.SECONDS)) {
+    try (Connection c = cluster.rawClient(group, port, "garbage-test", timeout)) {
       Message reply = c.call(new Ping(), timeout).get(10, TimeUnit.SECONDS);
       assertTrue(reply instanceof Pong, () -> name + " answered PING with " + reply);
     }

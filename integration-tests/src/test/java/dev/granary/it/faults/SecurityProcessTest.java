@@ -124,7 +124,7 @@ class SecurityProcessTest {
     assertEquals(0, Cli.runAs(alice, master(), "put", data.toString(), "/home/alice/f").code());
     assertEquals(0, Cli.runAs(alice, master(), "chmod", "700", "/home/alice").code());
     denied(Cli.runAs(bob, master(), "ls", "/home/alice"),
-        "permission denied: user bob may not read /home/alice");
+        "permission denied: user bob may not list /home/alice");
     denied(Cli.runAs(bob, master(), "cat", "/home/alice/f"), "user bob");
     denied(Cli.runAs(bob, master(), "chown", "bob", "/home/alice"), "superuser");
     Cli.Result ls = Cli.runAs(alice, master(), "ls", "-l", "/home/alice");

@@ -11,7 +11,6 @@ import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
-import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -119,17 +118,15 @@ class SilentWriteStreamTest {
     byte[] data = Faults.data(2 * BLOCK, 41);
     // Handles the master allocated, with their WRITE tokens (empty without security).
     List<AllocateChunkResponse> allocs = new ArrayList<>();
-    try (Connection m = Connection.connect(Transports.clientBootstrap(group, RPC), "127.0.0.1",
-        cluster.masterAddress().port(), Role.CLIENT, "", "silent-test", RPC)
-        .get(10, TimeUnit.SECONDS)) {
+    try (Connection m = cluster.rawClient(group, cluster.masterAddress().port(), "silent-test",
+        RPC)) {
       for (int i = 0; i < 3; i++) {
         allocs.add((AllocateChunkResponse) m.call(new AllocateChunkRequest("silent-test",
             "/silent", 1, List.of()), RPC).get(10, TimeUnit.SECONDS));
       }
     }
-    try (Connection c = Connection.connect(Transports.clientBootstrap(group, RPC), "127.0.0.1",
-        cluster.chunkserverPort(0), Role.CLIENT, "", "silent-test", RPC)
-        .get(10, TimeUnit.SECONDS)) {
+    try (Connection c = cluster.rawClient(group, cluster.chunkserverPort(0), "silent-test",
+        RPC)) {
       long silent = c.newRequestId();
       BlockingQueue<Message> replies = listen(c, silent);
       c.send(silent, write(allocs.get(0), ANNOUNCED));

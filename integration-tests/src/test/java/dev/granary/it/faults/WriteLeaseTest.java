@@ -52,10 +52,13 @@ class WriteLeaseTest {
   }
 
   private static Process put(ProcessCluster cluster, String path) throws IOException {
-    return new ProcessBuilder(ProcessCluster.launcher().toString(), "put", "-", path, "--master",
-        cluster.masterAddress().toString()).redirectErrorStream(true)
-        .redirectOutput(cluster.dir().resolve("put" + path.replace('/', '-') + ".log").toFile())
-        .start();
+    ProcessBuilder pb = new ProcessBuilder(ProcessCluster.launcher().toString(), "put", "-", path,
+        "--master", cluster.masterAddress().toString()).redirectErrorStream(true)
+        .redirectOutput(cluster.dir().resolve("put" + path.replace('/', '-') + ".log").toFile());
+    if (cluster.secured()) {
+      pb.environment().put("GRANARY_CREDENTIALS", cluster.adminCredentials().toString());
+    }
+    return pb.start();
   }
 
   /** Every replica file on every chunkserver's disk. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.base.Ticker;
-import dev.granary.config.ConfigException;
 import dev.granary.config.Credentials;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;

@@ -27,7 +27,7 @@ public final class TlsContexts {
       return SslContextBuilder.forServer(keys.key(), keys.certificate(), keys.ca())
           .sslProvider(SslProvider.JDK)
           .protocols(PROTOCOLS)
-          .trustManager(keys.ca())
+          .trustManager(new ClusterTrust(keys.ca()))
           .clientAuth(ClientAuth.OPTIONAL)
           .build();
     } catch (SSLException e) {
@@ -42,7 +42,7 @@ public final class TlsContexts {
           .sslProvider(SslProvider.JDK)
           .protocols(PROTOCOLS)
           .keyManager(keys.key(), keys.certificate(), keys.ca())
-          .trustManager(keys.ca())
+          .trustManager(new ClusterTrust(keys.ca()))
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the TLS client context: " + e, e);
@@ -55,7 +55,7 @@ public final class TlsContexts {
       return SslContextBuilder.forClient()
           .sslProvider(SslProvider.JDK)
           .protocols(PROTOCOLS)
-          .trustManager(ca)
+          .trustManager(new ClusterTrust(ca))
           .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the TLS client context: " + e, e);

@@ -137,6 +137,9 @@ class TlsHandshakeTest {
         () -> connect(port, Role.CLIENT, "", TlsContexts.user(otherCa.certificate())));
     assertEquals(Status.DENIED, denied(e));
     assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+    assertTrue(e.getMessage().contains("Granary cluster c1 authority")
+        && e.getMessage().contains("not by this cluster's authority")
+        && e.getMessage().contains("Granary cluster c2 authority"), e.getMessage());
     // The server is still serving everyone else.
     connect(port, Role.CLIENT, "", TlsContexts.user(ca.certificate()));
   }
