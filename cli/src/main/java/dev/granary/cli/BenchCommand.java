@@ -5,7 +5,9 @@ import dev.granary.client.WriteOptions;
 import dev.granary.config.Sizes;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,6 +59,15 @@ final class BenchCommand implements Callable<Integer> {
           + "(default 0: none; at most " + ConcurrentBench.MAX_CLIENTS + ").")
   int clients;
 
+  @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "seq,cached,small,meta",
+      split = ",", description = "Which groups of workloads to run, as the HDFS peer harness"
+          + " takes them: seq (seq_write, seq_read_warm), cached (seq_read_cached), small"
+          + " (small_write, small_read_warm, list_dir), meta (meta_*); conc runs with --clients"
+          + " (default seq,cached,small,meta).")
+  List<String> workloads;
+
+  private static final Set<String> GROUPS = Set.of("seq", "cached", "small", "meta", "conc");
+
   private final BenchResults results = new BenchResults();
 
   @Override
@@ -69,6 +80,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (files < 1 || runs < 1 || ops < 1 || seqBytes < 1) {
       throw new CliException(Failures.USAGE, "--files, --ops, --runs and --size must be positive");
+    }
+    for (String w : workloads) {
+      if (!GROUPS.contains(w)) {
+        throw new CliException(Failures.USAGE, "unknown workload group \"" + w + "\" in"
+            + " --workloads (known: seq, cached, small, meta, conc)");
+      }
     }
     String badClients = ConcurrentBench.checkClients(clients, seqBytes);
     if (badClients != null) {
@@ -108,13 +125,21 @@ final class BenchCommand implements Callable<Integer> {
   private void workloads(GranaryClient c, String root, long seqBytes, WriteOptions opts,
       byte[] buffer) throws Exception {
     warmUp(c, root + "/warmup", opts, buffer);
-    seq(c, root + "/seq", seqBytes, opts, buffer);
-    try (GranaryClient fresh = client.open()) {
-      // Its own client, so the cache holds nothing from the other workloads.
-      cached(fresh, root + "/cached", Math.min(seqBytes, 128L << 20), opts, buffer);
+    if (workloads.contains("seq")) {
+      seq(c, root + "/seq", seqBytes, opts, buffer);
     }
-    small(c, root + "/small", opts, buffer);
-    meta(c, root + "/meta", opts);
+    if (workloads.contains("cached")) {
+      try (GranaryClient fresh = client.open()) {
+        // Its own client, so the cache holds nothing from the other workloads.
+        cached(fresh, root + "/cached", Math.min(seqBytes, 128L << 20), opts, buffer);
+      }
+    }
+    if (workloads.contains("small")) {
+      small(c, root + "/small", opts, buffer);
+    }
+    if (workloads.contains("meta")) {
+      meta(c, root + "/meta", opts);
+    }
     if (clients > 0) {
       // Its own source bytes (the peer's seed): the reads above read through `buffer`.
       byte[] source = BenchIo.randomBytes(BenchIo.IO_BUFFER, 11);

@@ -3,6 +3,7 @@ package dev.granary.client.internal;
 import dev.granary.wire.Status;
 import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
+import dev.granary.wire.tls.TlsFailure;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,8 +23,15 @@ import javax.net.ssl.SSLSession;
  */
 final class DirectTls {
   private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
-  /** Records encrypted per socket write: 4 x 16 KiB. */
-  private static final int RECORDS_PER_WRITE = 4;
+  /** Records encrypted per socket write: 16 x 16 KiB. */
+  private static final int RECORDS_PER_WRITE = 16;
+  /**
+   * Ciphertext received per socket read, at most: many records per system call (one 16 KiB
+   * record per read cost a third of a reading client's CPU in system calls).
+   */
+  private static final int RECEIVE_BUFFER = 256 * 1024;
+  /** Bytes of a TLS record header. */
+  private static final int RECORD_HEADER = 5;
 
   /** Waits until the socket can take more bytes, or fails at the deadline. */
   interface Waiter {
@@ -48,7 +56,7 @@ final class DirectTls {
     this.channel = channel;
     this.peer = peer;
     SSLSession s = engine.getSession();
-    netIn = ByteBuffer.allocateDirect(s.getPacketBufferSize());
+    netIn = ByteBuffer.allocateDirect(Math.max(RECEIVE_BUFFER, s.getPacketBufferSize()));
     netOut = ByteBuffer.allocateDirect(s.getPacketBufferSize() * RECORDS_PER_WRITE);
     plain = ByteBuffer.allocateDirect(s.getApplicationBufferSize());
     plain.flip();
@@ -101,7 +109,7 @@ final class DirectTls {
       String why = e.getMessage() != null && e.getMessage().contains("plaintext")
           || e.getMessage() != null && e.getMessage().contains("Unsupported or unrecognized")
           ? "it does not speak TLS (a cluster with security: none? then use no credentials)"
-          : e.getMessage();
+          : TlsFailure.reason(e);
       throw new RemoteException(Status.DENIED, "TLS handshake with " + peer + " failed: " + why,
           "");
     }
@@ -144,9 +152,11 @@ final class DirectTls {
   }
 
   /**
-   * Moves decrypted bytes into {@code in}, at most {@code max}: what is already decrypted, else
+   * Moves decrypted bytes into {@code in}: what is already decrypted (at most {@code max}), else
    * whatever complete records the socket has. Returns the bytes moved, 0 if the socket has no
-   * complete record yet (the caller waits), or -1 at the end of the stream.
+   * complete record yet (the caller waits), or -1 at the end of the stream. Records are decrypted
+   * straight into {@code in} while it has room for a whole one, so they may carry it past
+   * {@code max} (up to its capacity); only a record that does not fit goes through {@link #plain}.
    */
   int read(ByteBuf in, int max) throws IOException {
     while (true) {
@@ -160,6 +170,10 @@ final class DirectTls {
       }
       if (closed) {
         return -1;
+      }
+      int direct = unwrapInto(in, max);
+      if (direct != 0) {
+        return direct;
       }
       SSLEngineResult r = unwrapOnce();
       if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -183,6 +197,34 @@ final class DirectTls {
         return 0;
       }
     }
+  }
+
+  /**
+   * Decrypts the complete records {@link #netIn} holds straight into {@code in} while it has room
+   * for a whole record, until {@code max} bytes are there: one copy fewer than through
+   * {@link #plain}. Returns the bytes produced, or 0 when nothing could go this way.
+   */
+  private int unwrapInto(ByteBuf in, int max) throws SSLException {
+    int record = engine.getSession().getApplicationBufferSize();
+    int produced = 0;
+    netIn.flip();
+    try {
+      while (produced < max && in.writableBytes() >= record
+          && netIn.remaining() > RECORD_HEADER) {
+        ByteBuffer dst = in.nioBuffer(in.writerIndex(), in.writableBytes());
+        SSLEngineResult r = engine.unwrap(netIn, dst);
+        in.writerIndex(in.writerIndex() + r.bytesProduced());
+        produced += r.bytesProduced();
+        if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesProduced() == 0
+            || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING
+                && r.getHandshakeStatus() != HandshakeStatus.FINISHED) {
+          break; // a partial record, a close or a post-handshake message: the slow path has it
+        }
+      }
+    } finally {
+      netIn.compact();
+    }
+    return produced;
   }
 
   /** Whether decrypted bytes are waiting. */

@@ -84,13 +84,13 @@ class DirectConnectionTest {
     return conn;
   }
 
-  private static void skipFrame(DataInputStream in) throws IOException {
+  static void skipFrame(DataInputStream in) throws IOException {
     byte[] header = new byte[20];
     in.readFully(header);
     in.skipNBytes(Unpooled.wrappedBuffer(header).getInt(16));
   }
 
-  private static byte[] bytes(Frame f) {
+  static byte[] bytes(Frame f) {
     ByteBuf head = FrameEncoder.encodeHead(UnpooledByteBufAllocator.DEFAULT, f);
     ByteBuf bulk = f.message().bulk();
     byte[] b = new byte[head.readableBytes() + (bulk == null ? 0 : bulk.readableBytes())];
@@ -103,7 +103,7 @@ class DirectConnectionTest {
   }
 
   /** A read packet of {@code blocks} whole blocks of {@code data} from block {@code first}. */
-  private static Frame packet(long id, byte[] data, int first, int blocks, boolean last) {
+  static Frame packet(long id, byte[] data, int first, int blocks, boolean last) {
     int[] crcs = new int[blocks];
     for (int i = 0; i < blocks; i++) {
       crcs[i] = Checksums.crc32c(data, (first + i) * Limits.BLOCK_SIZE,

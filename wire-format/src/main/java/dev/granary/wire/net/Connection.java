@@ -8,6 +8,7 @@ import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Hello;
 import dev.granary.wire.msg.HelloOk;
 import dev.granary.wire.tls.NodeCertificate;
+import dev.granary.wire.tls.TlsFailure;
 import dev.granary.wire.tls.TlsPeer;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -163,7 +164,7 @@ public final class Connection implements AutoCloseable {
         ? cause.getCause() : cause;
     String why = c instanceof NotSslRecordException
         ? "it does not speak TLS (a cluster with security: none? then use no credentials)"
-        : describe(c);
+        : TlsFailure.reason(c);
     return new RemoteException(Status.DENIED, "TLS handshake with " + peer + " failed: " + why,
         "");
   }
