@@ -2,8 +2,9 @@
 # compare-hdfs.sh: Granary and HDFS on the same machine, the same workloads and the same sizes,
 # back to back, as one side-by-side Markdown table.
 #
-#   bench/compare-hdfs.sh                                   # 1GiB file, 2000 files, 5 runs
-#   bench/compare-hdfs.sh --size 128MiB --files 200 --runs 1   # a quick check
+#   bench/compare-hdfs.sh                                   # 1GiB file, 2000 files, 5 runs, TLS
+#   bench/compare-hdfs.sh --security tls,none --clients 8   # the report of bench/RESULTS.md
+#   bench/compare-hdfs.sh --size 128MiB --files 200 --runs 1 --warmup 0   # a quick check
 #   SIZE=256MiB RUNS=3 bench/compare-hdfs.sh                # the same through the environment
 #
 # Options (or environment variables):
@@ -11,15 +12,21 @@
 #   --files N     (FILES, default 2000)  small 4 KiB files written and read, entries listed
 #   --ops N       (OPS,   default 10000) operations per metadata workload
 #   --runs N      (RUNS,  default 5)     runs per workload; the table shows medians
+#   --clients N   (CLIENTS, default 0)   also the concurrent workloads on N threads, both systems
+#   --security L  (SECURITY, default tls) Granary's security, one column each: tls, none or tls,none
+#   --warmup N    (WARMUP, default 5000) steady state: before measuring, each Granary cluster
+#                 serves a throw-away bench (256 MiB, N files, N operations) and the HDFS peer
+#                 takes --warmup-files=N --warmup-ops=N; 0 measures cold JVMs
 #   SKIP_BUILD=1  use the jar that is already built
 #   SKIP_HDFS=1   only Granary (the HDFS column stays empty)
 #   KEEP_DATA=1   keep the cluster's data dirs (removed by default: they hold GiBs)
 #   HDFS_ARGS     extra arguments for the HDFS peer (e.g. "--drop-caches=true")
 #   PROFILES      HDFS peer profiles (default "default"; the table uses the default profile)
 #
-# Steps: build Granary (mvn -q -DskipTests package); start 1 master + 3 chunkservers of bin/granary
-# on free loopback ports (replication 3, 64 MiB chunks, data under bench/out/); run
-# `granary bench`; stop the cluster; run ../shared/bench/run-hdfs-peer.sh (HDFS MiniDFSCluster,
+# Steps: build Granary (mvn -q -DskipTests package); for each security setting, start 1 master +
+# 3 chunkservers of bin/granary on free loopback ports (replication 3, 64 MiB chunks, data under
+# bench/out/; with tls the chunkservers join with the master's join token and the bench uses its
+# admin.credentials), warm it up, run `granary bench`, stop it; then run ../shared/bench/run-hdfs-peer.sh (HDFS MiniDFSCluster,
 # 3 DataNodes, replication 3, 64 MiB blocks) with the same sizes; join both JSON-line outputs on
 # (workload, unit). Ratio: Granary/HDFS where higher is better, HDFS/Granary where lower is better,
 # so a ratio above 1 always means Granary is faster. Output: bench/out/compare-<stamp>.md (printed
@@ -37,6 +44,9 @@ SIZE=${SIZE:-1GiB}
 FILES=${FILES:-2000}
 OPS=${OPS:-10000}
 RUNS=${RUNS:-5}
+CLIENTS=${CLIENTS:-0}
+SECURITY=${SECURITY:-tls}
+WARMUP=${WARMUP:-5000}
 PROFILES=${PROFILES:-default}
 HDFS_ARGS=${HDFS_ARGS:-}
 
@@ -46,16 +56,29 @@ while [ $# -gt 0 ]; do
     --files) FILES=${2:?--files needs a value}; shift 2 ;;
     --ops) OPS=${2:?--ops needs a value}; shift 2 ;;
     --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
+    --clients) CLIENTS=${2:?--clients needs a value}; shift 2 ;;
+    --security) SECURITY=${2:?--security needs a value}; shift 2 ;;
+    --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
+    --clients=*) CLIENTS=${1#*=}; shift ;;
+    --security=*) SECURITY=${1#*=}; shift ;;
+    --warmup=*) WARMUP=${1#*=}; shift ;;
     --size=*) SIZE=${1#*=}; shift ;;
     --files=*) FILES=${1#*=}; shift ;;
     --ops=*) OPS=${1#*=}; shift ;;
     --runs=*) RUNS=${1#*=}; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
 for n in FILES OPS RUNS; do
   [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
+done
+for n in CLIENTS WARMUP; do
+  [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, got '${!n}'"
+done
+IFS=, read -r -a securities <<< "$SECURITY"
+for sec in "${securities[@]}"; do
+  case "$sec" in tls|none) ;; *) die "--security takes tls, none or tls,none, not '$SECURITY'" ;; esac
 done
 
 # SIZE in bytes, for the HDFS peer (which takes plain byte counts).
@@ -129,50 +152,94 @@ free_port() {
   die "no free port found"
 }
 
-master_port=$(free_port)
-master="127.0.0.1:$master_port"
-mcmd=("$granary" master --host 127.0.0.1 --port "$master_port" --data-dir "$run/data/master"
-  --replication 3 --chunk-size 64MiB)
-"${mcmd[@]}" > "$run/master.log" 2>&1 &
-pids+=($!)
-commands+=("${mcmd[*]}")
-for i in 0 1 2; do
-  port=$(free_port)
-  ccmd=("$granary" chunkserver --host 127.0.0.1 --port "$port" --master "$master"
-    --data-dir "$run/data/chunkserver-$i")
-  "${ccmd[@]}" > "$run/chunkserver-$i.log" 2>&1 &
+# Starts a cluster with security $1, warms it up, runs the bench into $2, stops it.
+run_granary() {
+  local sec=$1 gjson=$2 dir="$run/$1" master_port master port i live deadline p
+  local -a mcmd ccmd bcmd wcmd auth=()
+  mkdir -p "$dir"
+  master_port=$(free_port)
+  master="127.0.0.1:$master_port"
+  mcmd=("$granary" master --host 127.0.0.1 --port "$master_port" --data-dir "$run/data/$sec/master"
+    --replication 3 --chunk-size 64MiB --security "$sec")
+  "${mcmd[@]}" > "$dir/master.log" 2>&1 &
   pids+=($!)
-  commands+=("${ccmd[*]}")
-done
-
-echo "== waiting for 3 live chunkservers at $master" >&2
-deadline=$((SECONDS + 90))
-while :; do
-  live=$("$granary" cluster --json --master "$master" 2>/dev/null | grep -o '"state":"LIVE"' \
-    | wc -l || true)
-  [ "${live:-0}" -ge 3 ] && break
-  for p in "${pids[@]}"; do
-    kill -0 "$p" 2>/dev/null || { tail -n 20 "$run"/*.log >&2; die "a server exited early"; }
+  commands+=("${mcmd[*]}")
+  if [ "$sec" = tls ]; then
+    # The master's first start writes the join token and the superuser's credentials.
+    deadline=$((SECONDS + 60))
+    until [ -s "$run/data/$sec/master/join-token" ] \
+        && [ -s "$run/data/$sec/master/admin.credentials" ]; do
+      [ $SECONDS -lt $deadline ] || { tail -n 20 "$dir/master.log" >&2; die "no join token in 60 s"; }
+      sleep 0.2
+    done
+    auth=(--credentials "$run/data/$sec/master/admin.credentials")
+  fi
+  for i in 0 1 2; do
+    port=$(free_port)
+    ccmd=("$granary" chunkserver --host 127.0.0.1 --port "$port" --master "$master"
+      --data-dir "$run/data/$sec/chunkserver-$i")
+    if [ "$sec" = tls ]; then
+      GRANARY_JOIN_TOKEN=$(cat "$run/data/$sec/master/join-token") "${ccmd[@]}" \
+        > "$dir/chunkserver-$i.log" 2>&1 &
+    else
+      "${ccmd[@]}" > "$dir/chunkserver-$i.log" 2>&1 &
+    fi
+    pids+=($!)
+    commands+=("${ccmd[*]}")
   done
-  [ $SECONDS -lt $deadline ] || { tail -n 20 "$run"/*.log >&2; die "cluster not live in 90 s"; }
-  sleep 0.5
-done
 
-# ---------------------------------------------------------------- granary bench
-gjson="$out/granary-$stamp.jsonl"
-bcmd=("$granary" bench --size "$SIZE" --files "$FILES" --ops "$OPS" --runs "$RUNS" --master "$master")
-echo "== ${bcmd[*]}" >&2
-"${bcmd[@]}" > "$gjson" 2> "$run/bench.err" || { cat "$run/bench.err" >&2; die "granary bench failed"; }
-commands+=("${bcmd[*]} > $gjson")
-stop_cluster
+  echo "== waiting for 3 live chunkservers at $master ($sec)" >&2
+  deadline=$((SECONDS + 90))
+  while :; do
+    live=$("$granary" cluster --json --master "$master" "${auth[@]}" 2>/dev/null \
+      | grep -o '"state":"LIVE"' | wc -l || true)
+    [ "${live:-0}" -ge 3 ] && break
+    for p in "${pids[@]}"; do
+      kill -0 "$p" 2>/dev/null || { tail -n 20 "$dir"/*.log >&2; die "a server exited early"; }
+    done
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$dir"/*.log >&2; die "cluster not live in 90 s"; }
+    sleep 0.5
+  done
+
+  if [ "$WARMUP" -gt 0 ]; then
+    # Steady state: the servers' JITs have compiled every path the bench times.
+    wcmd=("$granary" bench --size 256MiB --files "$WARMUP" --ops "$WARMUP" --runs 1
+      --master "$master" "${auth[@]}")
+    echo "== warm-up: ${wcmd[*]}" >&2
+    "${wcmd[@]}" > /dev/null 2> "$dir/warmup.err" \
+      || { cat "$dir/warmup.err" >&2; die "granary warm-up bench failed"; }
+    commands+=("${wcmd[*]} > /dev/null")
+  fi
+  bcmd=("$granary" bench --size "$SIZE" --files "$FILES" --ops "$OPS" --runs "$RUNS"
+    --clients "$CLIENTS" --master "$master" "${auth[@]}")
+  echo "== ${bcmd[*]}" >&2
+  "${bcmd[@]}" > "$gjson" 2> "$dir/bench.err" \
+    || { cat "$dir/bench.err" >&2; die "granary bench failed ($sec)"; }
+  commands+=("${bcmd[*]} > $gjson")
+  stop_cluster
+}
+
+gjsons=()
+for sec in "${securities[@]}"; do
+  gjson="$out/granary-$sec-$stamp.jsonl"
+  run_granary "$sec" "$gjson"
+  gjsons+=("$gjson")
+done
 
 # ---------------------------------------------------------------- HDFS peer
 hjson="$out/hdfs-$stamp.jsonl"
 if [ "${SKIP_HDFS:-0}" != 1 ]; then
   [ -x "$peer" ] || die "$peer not found: the HDFS peer lives in ../shared/bench"
-  # shellcheck disable=SC2206
   hargs=(--runs="$RUNS" --seq-bytes="$SEQ_BYTES" --small-count="$FILES" --list-count="$FILES"
-    --meta-count="$OPS" --drop-caches=false $HDFS_ARGS)
+    --meta-count="$OPS" --drop-caches=false)
+  if [ "$WARMUP" -gt 0 ]; then
+    hargs+=(--warmup-files="$WARMUP" --warmup-ops="$WARMUP")
+  fi
+  if [ "$CLIENTS" -gt 0 ]; then
+    hargs+=(--workloads=seq,small,meta,conc --clients="$CLIENTS")
+  fi
+  # shellcheck disable=SC2206
+  hargs+=($HDFS_ARGS)
   echo "== HDFS peer: $peer ${hargs[*]} (first build downloads ~70 MiB)" >&2
   OUT="$out" PROFILES="$PROFILES" "$peer" "${hargs[@]}" > "$hjson"
   commands+=("OUT=$out PROFILES=$PROFILES $peer ${hargs[*]} > $hjson")
@@ -200,33 +267,58 @@ rows() {
 }
 
 report="$out/compare-$stamp.md"
+ratio() {
+  awk -v g="$1" -v h="$2" -v b="$3" 'BEGIN {
+    if (g == "" || h == "" || g + 0 == 0 || h + 0 == 0) { print "—"; exit }
+    r = (b == "lower") ? h / g : g / h
+    printf "%.2f\n", r }'
+}
 {
   echo "## Granary vs HDFS ($(date -u +%Y-%m-%d))"
   echo
   echo "Medians of $RUNS run(s); sequential file $SIZE, $FILES small files (4 KiB) and listed entries,"
   echo "$OPS metadata operations; 1 master/NameNode + 3 chunkservers/DataNodes, replication 3,"
-  echo "64 MiB chunks/blocks, loopback, one client thread. Ratio > 1: Granary is better."
+  echo "64 MiB chunks/blocks, loopback, one client thread (conc_*: $CLIENTS threads sharing one"
+  if [ "$WARMUP" -gt 0 ]; then
+    echo "client). Steady state: both systems warmed up with $WARMUP files and operations first."
+  else
+    echo "client). No warm-up: the first runs include JIT compilation."
+  fi
+  echo "HDFS runs without security. Ratio > 1: Granary is better."
   echo
-  echo "| workload | unit | better | Granary | HDFS | ratio |"
-  echo "| --- | --- | --- | ---: | ---: | ---: |"
+  head="| workload | unit | better |"
+  rule="| --- | --- | --- |"
+  for sec in "${securities[@]}"; do head="$head Granary ($sec) |"; rule="$rule ---: |"; done
+  head="$head HDFS |"; rule="$rule ---: |"
+  for sec in "${securities[@]}"; do head="$head ratio ($sec) |"; rule="$rule ---: |"; done
+  echo "$head"
+  echo "$rule"
   hrows=$(rows "$hjson")
-  grows=$(rows "$gjson")
+  declare -a grows
+  for i in "${!gjsons[@]}"; do grows[$i]=$(rows "${gjsons[$i]}"); done
   seen=" "
-  while IFS='|' read -r w u b gm; do
+  while IFS='|' read -r w u b _; do
     [ -n "$w" ] || continue
     seen="$seen$w/$u "
     hm=$(awk -F'|' -v w="$w" -v u="$u" '$1 == w && $2 == u { print $4; exit }' <<< "$hrows")
-    ratio=$(awk -v g="$gm" -v h="$hm" -v b="$b" 'BEGIN {
-      if (g == "" || h == "" || g + 0 == 0 || h + 0 == 0) { print "—"; exit }
-      r = (b == "lower") ? h / g : g / h
-      printf "%.2f\n", r }')
-    echo "| $w | $u | $b | ${gm:-—} | ${hm:-—} | $ratio |"
-  done <<< "$grows"
+    line="| $w | $u | $b |"
+    ratios=""
+    for i in "${!gjsons[@]}"; do
+      gm=$(awk -F'|' -v w="$w" -v u="$u" '$1 == w && $2 == u { print $4; exit }' \
+        <<< "${grows[$i]}")
+      line="$line ${gm:-—} |"
+      ratios="$ratios $(ratio "$gm" "$hm" "$b") |"
+    done
+    echo "$line ${hm:-—} |$ratios"
+  done <<< "${grows[0]}"
   # HDFS-only workloads (e.g. cold reads), so nothing measured is hidden.
   while IFS='|' read -r w u b hm; do
     [ -n "$w" ] || continue
     case "$seen" in *" $w/$u "*) continue ;; esac
-    echo "| $w | $u | $b | — | $hm | — |"
+    line="| $w | $u | $b |"
+    ratios=""
+    for i in "${!gjsons[@]}"; do line="$line — |"; ratios="$ratios — |"; done
+    echo "$line $hm |$ratios"
   done <<< "$hrows"
   echo
   echo "Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
@@ -236,13 +328,15 @@ report="$out/compare-$stamp.md"
   echo "Commands:"
   echo
   echo '```'
-  echo "bench/compare-hdfs.sh --size $SIZE --files $FILES --ops $OPS --runs $RUNS"
+  echo "bench/compare-hdfs.sh --size $SIZE --files $FILES --ops $OPS --runs $RUNS --clients $CLIENTS --security $SECURITY --warmup $WARMUP"
   for c in "${commands[@]}"; do
     echo "  ${c//$root\//}"
   done
   echo '```'
   echo
-  echo "Raw results: bench/out/$(basename "$gjson"), bench/out/$(basename "$hjson")."
+  raw=""
+  for g in "${gjsons[@]}"; do raw="$raw bench/out/$(basename "$g"),"; done
+  echo "Raw results:$raw bench/out/$(basename "$hjson")."
 } > "$report"
 cat "$report"
 echo "compare-hdfs: table in $report" >&2

@@ -20,6 +20,7 @@ import dev.granary.client.internal.MasterLogin;
 import dev.granary.client.internal.Progress;
 import dev.granary.client.internal.RetryPolicy;
 import dev.granary.client.internal.SpareAllocation;
+import dev.granary.client.internal.WriteBudget;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.ConfigException;
 import dev.granary.config.Credentials;
@@ -149,7 +150,8 @@ public final class GranaryClient implements AutoCloseable {
         new AtomicLong(), new BlockCache(config.cacheSize()),
         new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
         new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
-        new LeaseRenewer(master, clientId, System::nanoTime), login);
+        new LeaseRenewer(master, clientId, System::nanoTime), login,
+        WriteBudget.ofDirectMemory());
     this.fetcher = new BlockFetcher(ctx);
     this.cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");

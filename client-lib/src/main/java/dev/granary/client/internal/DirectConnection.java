@@ -491,6 +491,10 @@ final class DirectConnection implements AutoCloseable {
     } catch (IOException ignored) {
       // Same: nothing more will be selected.
     }
+    DirectTls t = tls;
+    if (t != null) {
+      t.release();
+    }
   }
 
   @Override

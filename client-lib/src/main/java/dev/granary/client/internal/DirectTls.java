@@ -5,10 +5,12 @@ import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import dev.granary.wire.tls.TlsFailure;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -50,6 +52,7 @@ final class DirectTls {
   /** Decrypted bytes not yet taken, in read mode. */
   private ByteBuffer plain;
   private boolean closed;
+  private final AtomicBoolean released = new AtomicBoolean();
 
   DirectTls(SSLEngine engine, SocketChannel channel, String peer) {
     this.engine = engine;
@@ -225,6 +228,18 @@ final class DirectTls {
       netIn.compact();
     }
     return produced;
+  }
+
+  /**
+   * Frees the engine's native state now rather than at garbage collection (BoringSSL's engine
+   * holds memory outside the heap; the JDK's holds none and ignores this). Safe from any thread:
+   * the engine's methods and its release exclude each other, and an engine released under a read
+   * answers it as closed.
+   */
+  void release() {
+    if (released.compareAndSet(false, true)) {
+      ReferenceCountUtil.release(engine);
+    }
   }
 
   /** Whether decrypted bytes are waiting. */

@@ -84,10 +84,20 @@ public final class FileUpload implements LeaseRenewer.Holder {
     this.slots = new Semaphore(Math.max(1, ctx.parallelism()));
   }
 
-  /** Waits for a free transfer slot (one of {@code parallelism}); throws an earlier failure. */
+  /**
+   * Waits for a free transfer slot (one of {@code parallelism}), or, while the client's
+   * {@link WriteBudget} is spent, until this file's own chunks are stored; throws an earlier
+   * failure.
+   */
   public void acquireSlot() throws GranaryException {
     try {
-      slots.acquire();
+      if (ctx.writes().exhausted()) {
+        int n = Math.max(1, ctx.parallelism());
+        slots.acquire(n);
+        slots.release(n - 1);
+      } else {
+        slots.acquire();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UnavailableException(path + ": interrupted", e);
@@ -109,9 +119,18 @@ public final class FileUpload implements LeaseRenewer.Holder {
    * released and the source freed when the chunk is stored or has failed.
    */
   public void submit(int index, ChunkSource source) {
+    long bytes = source.length();
+    ctx.writes().take(bytes);
     try {
-      ctx.workers().execute(() -> store(index, source));
+      ctx.workers().execute(() -> {
+        try {
+          store(index, source);
+        } finally {
+          ctx.writes().give(bytes);
+        }
+      });
     } catch (RuntimeException e) {
+      ctx.writes().give(bytes);
       source.release();
       slots.release();
       throw e;
