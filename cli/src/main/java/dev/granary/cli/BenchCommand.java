@@ -62,11 +62,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "seq,cached,small,meta",
       split = ",", description = "Which groups of workloads to run, as the HDFS peer harness"
           + " takes them: seq (seq_write, seq_read_warm), cached (seq_read_cached), small"
-          + " (small_write, small_read_warm, list_dir), meta (meta_*); conc runs with --clients"
-          + " (default seq,cached,small,meta).")
+          + " (small_write, small_read_warm, list_dir), meta (meta_*); the conc_* workloads run"
+          + " whenever --clients is given (default seq,cached,small,meta).")
   List<String> workloads;
 
-  private static final Set<String> GROUPS = Set.of("seq", "cached", "small", "meta", "conc");
+  private static final Set<String> GROUPS = Set.of("seq", "cached", "small", "meta");
 
   private final BenchResults results = new BenchResults();
 
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String w : workloads) {
       if (!GROUPS.contains(w)) {
         throw new CliException(Failures.USAGE, "unknown workload group \"" + w + "\" in"
-            + " --workloads (known: seq, cached, small, meta, conc)");
+            + " --workloads (known: seq, cached, small, meta; conc_* come with --clients)");
       }
     }
     String badClients = ConcurrentBench.checkClients(clients, seqBytes);

@@ -40,6 +40,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void anUnknownWorkloadGroupIsAOneLineUsageError() {
+    usageError("unknown workload group \"conc\" in --workloads (known: seq, cached, small, meta;"
+        + " conc_* come with --clients)", "bench", "--workloads", "seq,conc", "--master",
+        NO_MASTER);
+    usageError("unknown workload group \"sequential\"", "bench", "--workloads", "sequential",
+        "--master", NO_MASTER);
+  }
+
+  @Test
   void clientsCheckAcceptsTheRange() {
     assertEquals(null, ConcurrentBench.checkClients(0, 1));
     assertEquals(null, ConcurrentBench.checkClients(1024, 1024));

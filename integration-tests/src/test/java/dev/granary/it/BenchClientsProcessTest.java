@@ -93,6 +93,19 @@ class BenchClientsProcessTest {
   }
 
   @Test
+  void workloadsRunsOnlyTheGroupsAsked() throws Exception {
+    Cli.Result r = Cli.run(master, null, "bench", "--workloads", "small,meta", "--files", "20",
+        "--ops", "50", "--runs", "1");
+    assertEquals(0, r.code(), () -> r + "\n" + cluster.logs());
+    java.util.Set<String> got = new java.util.TreeSet<>();
+    for (String line : r.out().strip().split("\n")) {
+      got.add(JSON.readTree(line).get("workload").asText());
+    }
+    assertEquals(new java.util.TreeSet<>(List.of("small_write", "small_read_warm", "list_dir",
+        "meta_create_empty", "meta_mkdir", "meta_stat")), got, r.out());
+  }
+
+  @Test
   void negativeClientsIsAOneLineUsageError() throws Exception {
     Cli.Result r = Cli.run(master, null, "bench", "--clients", "-1");
     assertEquals(2, r.code(), r::toString);

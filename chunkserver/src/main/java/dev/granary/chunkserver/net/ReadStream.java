@@ -18,8 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +49,6 @@ final class ReadStream {
    */
   static final int INLINE_MAX = Limits.BLOCK_SIZE;
 
-  /**
-   * Under TLS, a packet's data is read in buffers of this size: what the pooled allocator keeps in
-   * each thread's cache (32 KiB), so that encrypted reads reuse the same memory instead of taking
-   * whole new pool chunks, which the JDK zeroes (a sixth of a chunkserver's CPU on encrypted reads
-   * with 1 MiB buffers); each becomes two TLS records.
-   */
-  static final int PIECE = 32 * 1024;
-
   private final ChunkServices svc;
   private final Channel channel;
   private final long requestId;
@@ -71,8 +61,8 @@ final class ReadStream {
   private int inFlight;
   /**
    * Whether the connection is TLS: then {@code sendfile} cannot be used (the kernel would send the
-   * file's bytes unencrypted), and every packet is read into pooled buffers ({@link #PIECE}), which
-   * the TLS layer encrypts in 16 KiB records: one copy from the page cache, one by the cipher.
+   * file's bytes unencrypted), and every packet is read into its frame buffer, pooled, which the
+   * TLS layer encrypts in 16 KiB records: one copy from the page cache, one by the cipher.
    */
   private final boolean encrypted;
   private boolean done;
@@ -180,35 +170,25 @@ final class ReadStream {
       long pos = nextBlock * Limits.BLOCK_SIZE;
       int n = (int) Math.min((long) blocks * Limits.BLOCK_SIZE, replica.meta().length() - pos);
       boolean last = nextBlock + blocks > lastBlock;
-      boolean inline = n <= INLINE_MAX;
+      boolean inline = n <= INLINE_MAX || encrypted;
       ByteBuf header = header(pos, (int) nextBlock, blocks, n, last, inline ? n : 0);
-      List<ByteBuf> pieces = null;
-      try {
-        if (inline) {
-          readFully(header, pos, n);
-        } else if (encrypted) {
-          pieces = readPieces(pos, n);
-        }
-      } catch (IOException e) {
-        header.release();
-        log.warn("{}: reading replica {} failed: {}", svc.nodeId(),
-            ChunkHandles.format(request.handle()), e.toString());
-        reply(new ErrorReply(Status.INTERNAL, svc.nodeId() + ": reading replica "
-            + ChunkHandles.format(request.handle()) + " failed: " + e.getMessage(), ""));
-        nextBlock = lastBlock + 1;
-        break;
-      }
-      inFlight++;
       if (inline) {
-        channel.write(header).addListener(this::blockSent);
-      } else if (encrypted) {
-        channel.write(header);
-        for (int i = 0; i < pieces.size() - 1; i++) {
-          channel.write(pieces.get(i));
+        try {
+          readFully(header, pos, n);
+        } catch (IOException e) {
+          header.release();
+          log.warn("{}: reading replica {} failed: {}", svc.nodeId(),
+              ChunkHandles.format(request.handle()), e.toString());
+          reply(new ErrorReply(Status.INTERNAL, svc.nodeId() + ": reading replica "
+              + ChunkHandles.format(request.handle()) + " failed: " + e.getMessage(), ""));
+          nextBlock = lastBlock + 1;
+          break;
         }
-        channel.write(pieces.get(pieces.size() - 1)).addListener(this::blockSent);
+        inFlight++;
+        channel.write(header).addListener(this::blockSent);
       } else {
         channel.write(header);
+        inFlight++;
         fileRefs.incrementAndGet();
         channel.write(new BlockRegion(replica.data(), pos, n, this::releaseFile))
             .addListener(this::blockSent);
@@ -250,26 +230,6 @@ final class ReadStream {
       finish();
     } else {
       pump();
-    }
-  }
-
-  /**
-   * {@code n} bytes of the replica at {@code pos} in buffers of at most {@link #PIECE} bytes, all
-   * read before any is written, so a failed read can still be answered with an error frame.
-   */
-  private List<ByteBuf> readPieces(long pos, int n) throws IOException {
-    List<ByteBuf> pieces = new ArrayList<>((n + PIECE - 1) / PIECE);
-    try {
-      for (int off = 0; off < n; off += PIECE) {
-        int len = Math.min(PIECE, n - off);
-        ByteBuf piece = channel.alloc().directBuffer(len, len);
-        pieces.add(piece);
-        readFully(piece, pos + off, len);
-      }
-      return pieces;
-    } catch (IOException | RuntimeException e) {
-      pieces.forEach(ByteBuf::release);
-      throw e;
     }
   }
 
