@@ -180,9 +180,10 @@ public final class MasterServer implements AutoCloseable {
         return n != null && n.isLive();
       }));
       securityHandlers.add(new RotateJoinTokenHandler(masterId, joinTokens));
-      log.info("{}: security tls: every connection TLS 1.3 under the cluster's authority ({});"
-          + " chunkservers join with the token in {}", masterId,
-          dataDir.resolve(ClusterPki.DIR), dataDir.resolve(JoinTokens.FILE));
+      log.info("{}: security tls: every connection TLS 1.3 on {} under the cluster's authority"
+          + " ({}); chunkservers join with the token in {}", masterId,
+          TlsContexts.describeProvider(), dataDir.resolve(ClusterPki.DIR),
+          dataDir.resolve(JoinTokens.FILE));
     } else {
       log.warn("{}: security none: no TLS, no identities, every caller is the superuser; run"
           + " this only on a trusted network", masterId);

@@ -42,6 +42,15 @@ public final class TlsContexts {
     return PROVIDER;
   }
 
+  /** The implementation in words, for a server's start line: which, and why not BoringSSL. */
+  public static String describeProvider() {
+    if (PROVIDER == SslProvider.OPENSSL) {
+      return OpenSsl.versionString() + " (netty-tcnative)";
+    }
+    Throwable why = OpenSsl.unavailabilityCause();
+    return "the JDK's provider" + (why == null ? "" : " (BoringSSL cannot load here: " + why + ")");
+  }
+
   static SslProvider choose(String name) {
     return switch (name.toLowerCase(java.util.Locale.ROOT)) {
       case "jdk" -> SslProvider.JDK;

@@ -18,6 +18,16 @@ class TlsContextsTest {
   }
 
   @Test
+  void theProviderIsDescribedForTheStartLine() {
+    String d = TlsContexts.describeProvider();
+    if (TlsContexts.provider() == SslProvider.OPENSSL) {
+      assertTrue(d.contains("BoringSSL"), d);
+    } else {
+      assertTrue(d.startsWith("the JDK's provider"), d);
+    }
+  }
+
+  @Test
   void theJdkCanBeChosenByName() {
     assertEquals(SslProvider.JDK, TlsContexts.choose("jdk"));
     assertEquals(SslProvider.JDK, TlsContexts.choose("JDK"));
