@@ -16,6 +16,8 @@ public final class BlockCache {
   public record Key(long handle, long version, int block) {}
 
   private final Cache<Key, byte[]> cache;
+  private final java.util.concurrent.atomic.AtomicInteger openReaders =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final long maxBytes;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -33,6 +35,20 @@ public final class BlockCache {
   /** The most bytes the cache holds (0 when disabled). */
   public long capacity() {
     return maxBytes;
+  }
+
+  /**
+   * Counts a file reader open until the returned action runs (once); returns how many others were
+   * open. Readers open at once share the cache: each caches a sequential read only if its file fits
+   * in its share, so eight threads each reading a 128 MiB file do not copy every block into a
+   * 256 MiB cache that evicts it again before anyone reads it twice.
+   */
+  public int readerOpened() {
+    return openReaders.getAndIncrement();
+  }
+
+  public void readerClosed() {
+    openReaders.decrementAndGet();
   }
 
   public boolean enabled() {

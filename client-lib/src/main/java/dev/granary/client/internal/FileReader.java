@@ -122,11 +122,19 @@ public final class FileReader {
     this.fetcher = fetcher;
     this.path = path;
     this.entry = first.file();
-    this.cacheSequential = ctx.blocks().enabled() && entry.size() <= ctx.blocks().capacity();
     this.oneWindow = entry.chunkCount() == 1
         && Checksums.blockCount(entry.size()) <= WINDOW_BLOCKS;
     absorb(first);
-    this.cleanable = cleaner.register(this, streams::closeAll);
+    // Readers open at once share the cache (see BlockCache.readerOpened); the cleaning action
+    // counts this one out, whether it is closed or dropped.
+    BlockCache blocks = ctx.blocks();
+    Streams open = streams;
+    int others = blocks.readerOpened();
+    this.cacheSequential = blocks.enabled() && entry.size() <= blocks.capacity() / (others + 1);
+    this.cleanable = cleaner.register(this, () -> {
+      open.closeAll();
+      blocks.readerClosed();
+    });
   }
 
   public FileEntry entry() {
