@@ -1,5 +1,6 @@
 package dev.granary.cli;
 
+import dev.granary.wire.tls.TlsContexts;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Set;
@@ -27,6 +28,12 @@ public final class Main {
   /** Runs one command line and returns the process exit code of ../shared/CONTRACT.md. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     configureLogging(args);
+    String badProvider = TlsContexts.providerPropertyError();
+    if (badProvider != null) {
+      err.println("granary: " + badProvider + " (set through GRANARY_JAVA_OPTS)");
+      err.flush();
+      return Failures.USAGE;
+    }
     CommandLine cli = GranaryCommand.commandLine(out, err);
     return cli.execute(args);
   }

@@ -18,6 +18,24 @@ class MainTest {
   }
 
   @Test
+  void aMistypedTlsProviderIsAOneLineUsageError() {
+    String before = System.getProperty("granary.tls.provider");
+    System.setProperty("granary.tls.provider", "opensll");
+    try {
+      Result r = run("ls", "/", "--master", "127.0.0.1:1");
+      assertEquals(2, r.code(), r::toString);
+      assertEquals("granary: granary.tls.provider must be auto, openssl or jdk, not 'opensll'"
+          + " (set through GRANARY_JAVA_OPTS)", r.err().strip());
+    } finally {
+      if (before == null) {
+        System.clearProperty("granary.tls.provider");
+      } else {
+        System.setProperty("granary.tls.provider", before);
+      }
+    }
+  }
+
+  @Test
   void versionNamesBuildAndProtocol() {
     Result r = run("--version");
     assertEquals(0, r.code());

@@ -27,7 +27,9 @@ public final class TlsContexts {
   public static final String PROVIDER_PROPERTY = "granary.tls.provider";
 
   /** Which TLS implementation every context of this process uses; see {@link #provider()}. */
-  private static final SslProvider PROVIDER = choose(System.getProperty(PROVIDER_PROPERTY, "auto"));
+  private static final class Chosen {
+    static final SslProvider PROVIDER = choose(System.getProperty(PROVIDER_PROPERTY, "auto"));
+  }
 
   private TlsContexts() {}
 
@@ -39,16 +41,29 @@ public final class TlsContexts {
    * native library cannot load, the JDK's provider does the same job, slower.
    */
   public static SslProvider provider() {
-    return PROVIDER;
+    return Chosen.PROVIDER;
   }
 
   /** The implementation in words, for a server's start line: which, and why not BoringSSL. */
   public static String describeProvider() {
-    if (PROVIDER == SslProvider.OPENSSL) {
+    if (Chosen.PROVIDER == SslProvider.OPENSSL) {
       return OpenSsl.versionString() + " (netty-tcnative)";
     }
     Throwable why = OpenSsl.unavailabilityCause();
     return "the JDK's provider" + (why == null ? "" : " (BoringSSL cannot load here: " + why + ")");
+  }
+
+  /**
+   * What is wrong with {@code -Dgranary.tls.provider} in this process, in one line, or null: for a
+   * command line to refuse a typo before anything opens a connection.
+   */
+  public static String providerPropertyError() {
+    try {
+      choose(System.getProperty(PROVIDER_PROPERTY, "auto"));
+      return null;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return e.getMessage();
+    }
   }
 
   static SslProvider choose(String name) {
@@ -72,7 +87,7 @@ public final class TlsContexts {
   public static SslContext server(NodeKeys keys) {
     try {
       return SslContextBuilder.forServer(keys.key(), keys.certificate(), keys.ca())
-          .sslProvider(PROVIDER)
+          .sslProvider(Chosen.PROVIDER)
           .protocols(PROTOCOLS)
           .trustManager(new ClusterTrust(keys.ca()))
           .clientAuth(ClientAuth.OPTIONAL)
@@ -86,7 +101,7 @@ public final class TlsContexts {
   public static SslContext node(NodeKeys keys) {
     try {
       return SslContextBuilder.forClient()
-          .sslProvider(PROVIDER)
+          .sslProvider(Chosen.PROVIDER)
           .protocols(PROTOCOLS)
           .keyManager(keys.key(), keys.certificate(), keys.ca())
           .trustManager(new ClusterTrust(keys.ca()))
@@ -100,7 +115,7 @@ public final class TlsContexts {
   public static SslContext user(X509Certificate ca) {
     try {
       return SslContextBuilder.forClient()
-          .sslProvider(PROVIDER)
+          .sslProvider(Chosen.PROVIDER)
           .protocols(PROTOCOLS)
           .trustManager(new ClusterTrust(ca))
           .build();
@@ -117,7 +132,7 @@ public final class TlsContexts {
   public static SslContext pinned(byte[] caSha256) {
     try {
       return SslContextBuilder.forClient()
-          .sslProvider(PROVIDER)
+          .sslProvider(Chosen.PROVIDER)
           .protocols(PROTOCOLS)
           .trustManager(new PinnedAuthorityTrust(caSha256))
           .build();
