@@ -2,23 +2,17 @@ package dev.granary.cli;
 
 import dev.granary.client.GranaryClient;
 import dev.granary.config.ClientConfig;
+import dev.granary.config.ConfigKeys;
 import dev.granary.config.ConfigLoader;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-/** Options every client command takes, and the client they configure. */
+/** Options every client command takes (one per client config key), and the client they configure. */
 final class ClientOptions {
-  @Option(names = "--master", paramLabel = "HOST:PORT",
-      description = "Master address (default: env GRANARY_MASTER, else 127.0.0.1:7070).")
-  String master;
-
-  @Option(names = "--credentials", paramLabel = "FILE",
-      description = "Credentials file to authenticate with: JSON {user, token, caCert} "
-          + "(default: env GRANARY_CREDENTIALS, else none).")
-  String credentials;
+  @Mixin
+  final KeyOptions keys = new KeyOptions(ConfigKeys.CLIENT_SECTION);
 
   ClientConfig config() {
-    return ConfigLoader.loadClient(null,
-        new Flags().put("master", master).put("credentials", credentials).map(), System.getenv());
+    return ConfigLoader.loadClient(null, keys.given(), System.getenv());
   }
 
   GranaryClient open() {

@@ -2,7 +2,7 @@ package dev.granary.cli;
 
 import java.util.List;
 
-/** The subcommands of {@code granary}, in the order {@code --help} lists them. */
+/** The subcommands of {@code granary}, in the order {@code --help} lists them (hidden ones last). */
 final class Commands {
   private Commands() {}
 
@@ -11,6 +11,6 @@ final class Commands {
         new GetCommand(), new CatCommand(), new LsCommand(), new MkdirCommand(), new RmCommand(),
         new MvCommand(), new StatCommand(), new ChmodCommand(), new ChownCommand(),
         new ClusterCommand(), new FsckCommand(), new UserCommand(),
-        new BenchCommand(), new DemoCommand());
+        new BenchCommand(), new DemoCommand(), new ConfigTableCommand());
   }
 }

@@ -31,8 +31,13 @@ public final class LocalCluster implements AutoCloseable {
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
       long capacity, String security) {
     public static Settings defaults() {
-      return new Settings(3, 64L << 20, 3, 2, Duration.ofMillis(200), Duration.ofSeconds(2),
-          Duration.ofSeconds(2), Duration.ofHours(1), 0, MasterConfig.defaults().security());
+      // Faster liveness and GC than a real cluster's, so a demo's failures show within seconds;
+      // everything else is the keys' defaults.
+      MasterConfig master = MasterConfig.defaults();
+      ChunkserverConfig chunkserver = ChunkserverConfig.defaults();
+      return new Settings(3, master.chunkSize(), master.replication(), master.minReplicas(),
+          Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2),
+          chunkserver.scrubInterval(), chunkserver.capacity(), master.security());
     }
 
     /** These settings with {@code master.security} set to {@code mode} ({@code tls} or {@code none}). */
@@ -149,9 +154,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts (or restarts) the master on {@code port} (0 = a free port, fixed thereafter). */
   public void startMaster(int port) throws IOException {
+    MasterConfig defaults = MasterConfig.defaults();
     MasterConfig cfg = new MasterConfig("127.0.0.1", port, masterDataDir(), settings.chunkSize(),
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
-        settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2)
+        settings.deadAfter(), settings.gcInterval(), defaults.placement(),
+        defaults.checkpointOps(), defaults.maxCopiesPerNode())
         .withSecurity(settings.security());
     MasterServer m = new MasterServer(cfg);
     m.start();
@@ -174,9 +181,10 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public void startChunkserver(int i) throws IOException {
+    ChunkserverConfig defaults = ChunkserverConfig.defaults();
     ChunkserverConfig cfg = new ChunkserverConfig("127.0.0.1", 0, masterAddress(),
-        chunkserverDataDir(i), settings.capacity(), settings.scrubInterval(), 64L << 20, 64,
-        Duration.ofMinutes(1));
+        chunkserverDataDir(i), settings.capacity(), settings.scrubInterval(),
+        defaults.scrubRate(), defaults.maxTransfers(), defaults.idleTimeout());
     if (settings.secured() && master != null) {
       // The local cluster wires what an operator would: a new node joins with the master's token
       // (a node that joined before keeps its certificate and ignores it).

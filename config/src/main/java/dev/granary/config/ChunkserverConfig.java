@@ -5,25 +5,24 @@ import java.time.Duration;
 
 /**
  * A chunkserver's configuration, validated and immutable. Build it with {@link
- * ConfigLoader#loadChunkserver} (defaults &lt; file &lt; flags) or {@link #defaults()}.
+ * ConfigLoader#loadChunkserver} (defaults &lt; file &lt; flags) or {@link #defaults()}. Each key's
+ * default, rule and description are declared once, in the chunkserver's schema; the README's
+ * configuration table and {@code granary chunkserver --help} show them.
  *
- * @param host the address to bind, e.g. {@code 0.0.0.0} (default) for every interface
+ * @param host the address to bind, {@code 0.0.0.0} for every interface
  * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
- *     (default 7071)
- * @param master the master's address (default {@code 127.0.0.1:7070})
- * @param dataDir the directory holding replicas and their checksums (default {@code
- *     data/chunkserver})
- * @param capacity bytes this server offers, 0 or more; 0 (default) means the free space of the
- *     data dir's disk
- * @param scrubInterval how often every replica's checksums are verified, at least 1s (default 1h)
- * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB (default 64MiB)
- * @param maxTransfers concurrent chunk transfers served, 1..4096 (default 64)
- * @param idleTimeout how long an idle connection stays open, at least 1s (default 60s)
+ * @param master the master's address
+ * @param dataDir the directory holding replicas and their checksums
+ * @param capacity bytes this server offers, 0 or more; 0 means the free space of the data dir's
+ *     disk
+ * @param scrubInterval how often every replica's checksums are verified, at least 1s
+ * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB
+ * @param maxTransfers concurrent chunk transfers served, 1..4096
+ * @param idleTimeout how long an idle connection stays open, at least 1s
+ * @param maxConnections connections held open at once, 1..1000000; one more is closed at once
  * @param joinToken the cluster's join token, used once by a chunkserver that has no certificate
- *     yet to get one from a {@code tls} master (env {@code GRANARY_JOIN_TOKEN}; default none; never
- *     printed)
- * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
- *     closed at once
+ *     yet to get one from a {@code tls} master (env {@code GRANARY_JOIN_TOKEN}; empty for none;
+ *     never printed)
  */
 public record ChunkserverConfig(
     String host,
@@ -99,17 +98,6 @@ public record ChunkserverConfig(
    */
   @Override
   public String toString() {
-    return "ChunkserverConfig{host=" + host
-        + ", port=" + port
-        + ", master=" + master
-        + ", dataDir=" + dataDir
-        + ", capacity=" + Sizes.format(capacity)
-        + ", scrubInterval=" + Durations.format(scrubInterval)
-        + ", scrubRate=" + Sizes.format(scrubRate)
-        + ", maxTransfers=" + maxTransfers
-        + ", idleTimeout=" + Durations.format(idleTimeout)
-        + ", maxConnections=" + maxConnections
-        + ", joinToken=" + (joinToken.isEmpty() ? "none" : "(set)")
-        + "}";
+    return ChunkserverSchema.SCHEMA.render(this);
   }
 }

@@ -6,16 +6,16 @@ import java.time.Duration;
 /**
  * A client's configuration, validated and immutable. Build it with {@link
  * ConfigLoader#loadClient} (defaults &lt; file &lt; environment &lt; flags) or {@link #defaults()}.
+ * Each key's default, rule and description are declared once, in the client's schema; the
+ * README's configuration table and every client command's {@code --help} show them.
  *
- * @param master the master's address (default {@code 127.0.0.1:7070}, or {@code GRANARY_MASTER}
- *     when loaded)
+ * @param master the master's address ({@code GRANARY_MASTER} when loaded)
  * @param cacheSize bytes of chunk locations and data the client may cache, 0 or more; 0 disables
- *     the cache (default 256MiB)
- * @param parallelism concurrent chunk transfers per command, 1..64 (default 4)
+ *     the cache
+ * @param parallelism concurrent chunk transfers per command, 1..64
  * @param timeout how long transient failures are retried before giving up, at least 100ms
- *     (default 30s)
  * @param credentials the credentials file ({@link Credentials}) the client authenticates with,
- *     or null for none (the default; {@code GRANARY_CREDENTIALS} when loaded)
+ *     or null for none ({@code GRANARY_CREDENTIALS} when loaded)
  */
 public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout,
     Path credentials) {
@@ -68,11 +68,6 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
    */
   @Override
   public String toString() {
-    return "ClientConfig{master=" + master
-        + ", cacheSize=" + Sizes.format(cacheSize)
-        + ", parallelism=" + parallelism
-        + ", timeout=" + Durations.format(timeout)
-        + ", credentials=" + (credentials == null ? "none" : credentials)
-        + "}";
+    return ClientSchema.SCHEMA.render(this);
   }
 }

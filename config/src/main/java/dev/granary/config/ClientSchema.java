@@ -4,33 +4,37 @@ import static dev.granary.config.Sizes.MIB;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The client's keys, defaults and rules; {@link ClientConfig} is built from them. */
 final class ClientSchema {
   static final String SECTION = "client";
 
-  static final Key<HostPort> MASTER = Key.address(SECTION, "master", new HostPort("127.0.0.1", 7070));
+  static final Key<HostPort> MASTER = Key.address(SECTION, "master", new HostPort("127.0.0.1", 7070))
+      .env(ConfigKeys.ENV_MASTER)
+      .describe("The master's address");
   static final Key<Long> CACHE_SIZE =
       Key.size(
           SECTION,
           "cacheSize",
           256 * MIB,
           size -> size >= 0,
-          "a size of 0 or more (0 disables the cache)");
-  static final Key<Integer> PARALLELISM = Key.integer(SECTION, "parallelism", 4, 1, 64);
+          "a size of 0 or more (0 disables the cache)")
+      .describe("Bytes of chunk locations and data the client may cache; 0 disables the cache");
+  static final Key<Integer> PARALLELISM = Key.integer(SECTION, "parallelism", 4, 1, 64)
+      .describe("Concurrent chunk transfers per command, 1 to 64");
   static final Key<Duration> TIMEOUT =
-      Key.duration(SECTION, "timeout", Duration.ofSeconds(30), Duration.ofMillis(100));
-
-  /** The credentials file ({@code --credentials}, {@code GRANARY_CREDENTIALS}); none by default. */
-  static final Key<java.nio.file.Path> CREDENTIALS = Key.optionalPath(SECTION, "credentials");
+      Key.duration(SECTION, "timeout", Duration.ofSeconds(30), Duration.ofMillis(100))
+          .describe("How long transient failures are retried before giving up, at least 100ms");
+  static final Key<java.nio.file.Path> CREDENTIALS = Key.optionalPath(SECTION, "credentials")
+      .env(ConfigKeys.ENV_CREDENTIALS)
+      .describe("Credentials file to authenticate with: JSON {user, token, caCert}");
 
   static final Schema<ClientConfig> SCHEMA =
       new Schema<>(
           SECTION,
+          ClientConfig.class,
           List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT, CREDENTIALS),
           List.of(),
-          Map.of(MASTER, ConfigKeys.ENV_MASTER, CREDENTIALS, ConfigKeys.ENV_CREDENTIALS),
           values ->
               new ClientConfig(
                   values.get(MASTER),

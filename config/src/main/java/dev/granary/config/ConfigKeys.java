@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The names of the config sections and keys, and the mapping between a camelCase key and its
+ * The names of the config sections and keys, what people are told about each key ({@link
+ * #keys(String)}, {@link #markdownTable()}), and the mapping between a camelCase key and its
  * kebab-case command-line flag ({@code chunkSize} ⇄ {@code --chunk-size}).
  */
 public final class ConfigKeys {
@@ -14,6 +15,12 @@ public final class ConfigKeys {
   public static final String ENV_MASTER = "GRANARY_MASTER";
   /** The environment variable holding the client's credentials file. */
   public static final String ENV_CREDENTIALS = "GRANARY_CREDENTIALS";
+  /** The master's section of a config file. */
+  public static final String MASTER_SECTION = MasterSchema.SECTION;
+  /** The chunkservers' section of a config file. */
+  public static final String CHUNKSERVER_SECTION = ChunkserverSchema.SECTION;
+  /** The clients' section of a config file. */
+  public static final String CLIENT_SECTION = ClientSchema.SECTION;
 
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*");
   private static final Pattern FLAG = Pattern.compile("--[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*");
@@ -26,8 +33,50 @@ public final class ConfigKeys {
    * @return {@code master}, {@code chunkserver}, {@code client}
    */
   public static List<String> sections() {
-    return List.of(
-        MasterSchema.SECTION, ChunkserverSchema.SECTION, ClientSchema.SECTION);
+    return List.of(MASTER_SECTION, CHUNKSERVER_SECTION, CLIENT_SECTION);
+  }
+
+  /**
+   * A section's keys as people meet them (flag, description, default), in record order: what the
+   * CLI builds its flags and {@code --help} from.
+   *
+   * @param section one of {@link #sections()}
+   * @return the keys of the section
+   * @throws IllegalArgumentException if the section is not one of {@link #sections()}
+   */
+  public static List<KeyInfo> keys(String section) {
+    return schema(section).keys().stream().map(Key::info).toList();
+  }
+
+  /**
+   * Every key of every section as a Markdown table (key, default, flag, description), one line
+   * each, ending with a newline: the README's configuration table.
+   *
+   * @return the table
+   */
+  public static String markdownTable() {
+    StringBuilder table = new StringBuilder("| key | default | flag | description |\n")
+        .append("| --- | --- | --- | --- |\n");
+    for (String section : sections()) {
+      for (KeyInfo key : keys(section)) {
+        table.append("| `").append(key.qualifiedName()).append("` | ")
+            .append(key.defaultValue() == null ? "none" : "`" + key.defaultValue() + "`")
+            .append(" | `").append(key.flag()).append('`')
+            .append(key.environment() == null ? "" : ", env `" + key.environment() + "`")
+            .append(" | ").append(key.description().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return table.toString();
+  }
+
+  private static Schema<?> schema(String section) {
+    return switch (Objects.requireNonNull(section, "section")) {
+      case MasterSchema.SECTION -> MasterSchema.SCHEMA;
+      case ChunkserverSchema.SECTION -> ChunkserverSchema.SCHEMA;
+      case ClientSchema.SECTION -> ClientSchema.SCHEMA;
+      default -> throw new IllegalArgumentException("unknown section " + Messages.quote(section)
+          + ": expected one of " + String.join(", ", sections()));
+    };
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.granary.config;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,17 @@ public final class ConfigLoader {
    * @throws ConfigException on the first problem, with a one-line message
    */
   public static MasterConfig loadMaster(Path fileOrNull, Map<String, String> flags) {
+    return effectiveMaster(fileOrNull, flags).config();
+  }
+
+  /**
+   * Loads the master's configuration as {@link #loadMaster} does, with the line that says where
+   * each value came from.
+   *
+   * @throws ConfigException on the first problem, with a one-line message
+   */
+  public static Effective<MasterConfig> effectiveMaster(
+      Path fileOrNull, Map<String, String> flags) {
     return load(MasterSchema.SCHEMA, fileOrNull, flags, Map.of());
   }
 
@@ -48,7 +58,7 @@ public final class ConfigLoader {
    * @throws ConfigException on the first problem, with a one-line message
    */
   public static ChunkserverConfig loadChunkserver(Path fileOrNull, Map<String, String> flags) {
-    return load(ChunkserverSchema.SCHEMA, fileOrNull, flags, Map.of());
+    return loadChunkserver(fileOrNull, flags, Map.of());
   }
 
   /**
@@ -57,6 +67,17 @@ public final class ConfigLoader {
    */
   public static ChunkserverConfig loadChunkserver(Path fileOrNull, Map<String, String> flags,
       Map<String, String> env) {
+    return effectiveChunkserver(fileOrNull, flags, env).config();
+  }
+
+  /**
+   * Loads a chunkserver's configuration as {@link #loadChunkserver(Path, Map, Map)} does, with the
+   * line that says where each value came from.
+   *
+   * @throws ConfigException on the first problem, with a one-line message
+   */
+  public static Effective<ChunkserverConfig> effectiveChunkserver(
+      Path fileOrNull, Map<String, String> flags, Map<String, String> env) {
     return load(ChunkserverSchema.SCHEMA, fileOrNull, flags, env);
   }
 
@@ -73,10 +94,10 @@ public final class ConfigLoader {
    */
   public static ClientConfig loadClient(
       Path fileOrNull, Map<String, String> flags, Map<String, String> env) {
-    return load(ClientSchema.SCHEMA, fileOrNull, flags, env);
+    return load(ClientSchema.SCHEMA, fileOrNull, flags, env).config();
   }
 
-  private static <C> C load(
+  private static <C extends Record> Effective<C> load(
       Schema<C> schema, Path fileOrNull, Map<String, String> flags, Map<String, String> env) {
     Objects.requireNonNull(flags, "flags");
     Objects.requireNonNull(env, "env");
@@ -111,7 +132,11 @@ public final class ConfigLoader {
 
     Schema.Values values = new Schema.Values();
     settings.forEach((key, setting) -> values.put(key, setting.value()));
-    return schema.build(values);
+    C config = schema.build(values);
+    return new Effective<>(config, schema.render(config, key -> {
+      Origin origin = settings.get(key).origin();
+      return origin.isDefault() ? "" : " from " + origin.source();
+    }));
   }
 
   /** Every section with its keys, so that a file is checked against all three roles. */
@@ -125,10 +150,7 @@ public final class ConfigLoader {
 
   private static void checkFlagNames(Schema<?> schema, Map<String, String> flags) {
     List<String> known = schema.keyNames();
-    List<String> knownFlags = new ArrayList<>();
-    for (String key : known) {
-      knownFlags.add(ConfigKeys.toFlag(key));
-    }
+    List<String> knownFlags = schema.keys().stream().map(Key::flag).toList();
     for (String name : new TreeSet<>(flags.keySet())) {
       if (!known.contains(name)) {
         String flag = ConfigKeys.displayFlag(name);

@@ -10,14 +10,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One configuration key of one role: its name, default, syntax and rule. The loader uses it to
- * parse raw strings from files, flags and the environment; the config records use it to validate
- * their components, so each rule is written once.
+ * One configuration key of one role: its name, default, syntax and rule, and what people are told
+ * about it: a one-sentence description, the placeholder for its value ({@code SIZE}), its
+ * command-line flag (the name in kebab case) and the environment variable that may set it. The
+ * loader uses it to parse raw strings from files, flags and the environment; the config records
+ * use it to validate their components; the CLI's flags, their {@code --help}, the effective-config
+ * log line and the README's table are rendered from it. So each default, rule and description is
+ * written once, here.
+ *
+ * <p>A factory method gives the syntax, rule and a placeholder; {@link #describe}, {@link #label}
+ * and {@link #env} return copies with the rest.
  *
  * @param <T> the type of the parsed value, the boxed type of the record component
  */
 final class Key<T> {
   private static final Pattern INTEGER = Pattern.compile("([+-]?)0*([0-9]{1,19})");
+  /** How an unset optional value or secret is shown. */
+  static final String NONE = "none";
+
+  // Descriptions of keys that mean the same for the master and the chunkserver.
+  static final String BIND_ADDRESS =
+      "Address to bind, a host name or IP address of this machine; 0.0.0.0 is every interface";
+  static final String SERVER_PORT =
+      "Port to serve on; 0 lets the operating system pick a free port";
+  static final String MAX_CONNECTIONS =
+      "Connections held open at once, 1 to 1000000; one more is closed at once";
 
   private final String section;
   private final String name;
@@ -27,14 +44,18 @@ final class Key<T> {
   private final Function<String, T> parser;
   private final Predicate<T> accepts;
   private final Function<T, String> formatter;
-  private boolean secret;
+  private final boolean secret;
+  private final String label;
+  private final String description;
+  private final String environment;
 
   /**
    * @param expected what a valid value is, completing the phrase "expected ..."
    * @param parser turns a non-empty raw string into a value; throws {@link ValueException}
    * @param accepts whether a parsed value satisfies the key's rule
+   * @param label the placeholder for a value in usage text, e.g. {@code SIZE}
    */
-  Key(
+  private Key(
       String section,
       String name,
       Class<T> type,
@@ -42,7 +63,25 @@ final class Key<T> {
       String expected,
       Function<String, T> parser,
       Predicate<T> accepts,
-      Function<T, String> formatter) {
+      Function<T, String> formatter,
+      String label) {
+    this(section, name, type, defaultValue, expected, parser, accepts, formatter, false, label,
+        null, null);
+  }
+
+  private Key(
+      String section,
+      String name,
+      Class<T> type,
+      T defaultValue,
+      String expected,
+      Function<String, T> parser,
+      Predicate<T> accepts,
+      Function<T, String> formatter,
+      boolean secret,
+      String label,
+      String description,
+      String environment) {
     this.section = section;
     this.name = name;
     this.type = type;
@@ -51,6 +90,31 @@ final class Key<T> {
     this.parser = parser;
     this.accepts = accepts;
     this.formatter = formatter;
+    this.secret = secret;
+    this.label = label;
+    this.description = description;
+    this.environment = environment;
+  }
+
+  /**
+   * This key with its description: one sentence for people, without the default (which is shown
+   * beside it) and without a final full stop, e.g. {@code Bytes per chunk}.
+   */
+  Key<T> describe(String text) {
+    return new Key<>(section, name, type, defaultValue, expected, parser, accepts, formatter,
+        secret, label, text, environment);
+  }
+
+  /** This key with another placeholder for its value in usage text, e.g. {@code DIR}. */
+  Key<T> label(String text) {
+    return new Key<>(section, name, type, defaultValue, expected, parser, accepts, formatter,
+        secret, text, description, environment);
+  }
+
+  /** This key with an environment variable that sets it, below a flag and above the file. */
+  Key<T> env(String variable) {
+    return new Key<>(section, name, type, defaultValue, expected, parser, accepts, formatter,
+        secret, label, description, variable);
   }
 
   /** An int between min and max inclusive. */
@@ -64,7 +128,8 @@ final class Key<T> {
         expected,
         text -> (int) parseInteger(text, min, max, expected),
         value -> value >= min && value <= max,
-        String::valueOf);
+        String::valueOf,
+        "N");
   }
 
   /** A long of at least min. */
@@ -78,14 +143,16 @@ final class Key<T> {
         expected,
         text -> parseInteger(text, min, Long.MAX_VALUE, expected),
         value -> value >= min,
-        String::valueOf);
+        String::valueOf,
+        "N");
   }
 
   /** A byte size (see {@link Sizes}) satisfying the rule. */
   static Key<Long> size(
       String section, String name, long defaultValue, Predicate<Long> rule, String expected) {
     return new Key<>(
-        section, name, Long.class, defaultValue, expected, Sizes::parse, rule, Sizes::format);
+        section, name, Long.class, defaultValue, expected, Sizes::parse, rule, Sizes::format,
+        "SIZE");
   }
 
   /** A duration (see {@link Durations}) of at least min. */
@@ -113,7 +180,8 @@ final class Key<T> {
         expected,
         Durations::parse,
         rule,
-        Durations::format);
+        Durations::format,
+        "DUR");
   }
 
   /** A server port; 0 asks the operating system for a free one. */
@@ -138,7 +206,8 @@ final class Key<T> {
           return text;
         },
         value -> HostPort.hostProblem(value) == null,
-        Function.identity());
+        Function.identity(),
+        "ADDR");
   }
 
   /** A {@code host:port} address (see {@link HostPort#parse}). */
@@ -151,7 +220,8 @@ final class Key<T> {
         "host:port, e.g. 127.0.0.1:7070",
         HostPort::parse,
         value -> true,
-        HostPort::toString);
+        HostPort::toString,
+        "HOST:PORT");
   }
 
   /** A non-empty file system path, kept as written (a relative path is relative to the cwd). */
@@ -171,7 +241,8 @@ final class Key<T> {
           }
         },
         value -> !value.toString().isEmpty(),
-        Path::toString);
+        Path::toString,
+        "PATH");
   }
 
   /**
@@ -180,7 +251,7 @@ final class Key<T> {
    */
   static Key<String> secret(String section, String name, String expected,
       Predicate<String> valid) {
-    Key<String> key = new Key<>(
+    return new Key<>(
         section,
         name,
         String.class,
@@ -194,9 +265,11 @@ final class Key<T> {
           return t;
         },
         value -> value.isEmpty() || valid.test(value),
-        value -> value.isEmpty() ? "" : "(set)");
-    key.secret = true;
-    return key;
+        value -> value.isEmpty() ? NONE : "(set)",
+        true,
+        "TOKEN",
+        null,
+        null);
   }
 
   /** Whether values of this key are secrets, never to be quoted in a message. */
@@ -218,7 +291,8 @@ final class Key<T> {
         path.expected,
         path.parser,
         value -> value == null || path.accepts.test(value),
-        value -> value == null ? "none" : value.toString());
+        value -> value == null ? NONE : value.toString(),
+        "FILE");
   }
 
   /** One of a fixed list of words; a near miss gets a suggestion. */
@@ -242,7 +316,8 @@ final class Key<T> {
           return text;
         },
         words::contains,
-        Function.identity());
+        Function.identity(),
+        "WORD");
   }
 
   String section() {
@@ -269,6 +344,33 @@ final class Key<T> {
   /** What a valid value is, completing the phrase "expected ...". */
   String expected() {
     return expected;
+  }
+
+  /** The placeholder for a value in usage text, e.g. {@code SIZE}. */
+  String label() {
+    return label;
+  }
+
+  /** One sentence for people, without the default and without a final full stop; null if unset. */
+  String description() {
+    return description;
+  }
+
+  /** The environment variable that sets this key, or null if none does. */
+  String environment() {
+    return environment;
+  }
+
+  /** The command-line flag, e.g. {@code --chunk-size} for {@code chunkSize}. */
+  String flag() {
+    return ConfigKeys.toFlag(name);
+  }
+
+  /** The key as people meet it: flag, label, description, default and environment variable. */
+  KeyInfo info() {
+    boolean unset = defaultValue == null || "".equals(defaultValue);
+    return new KeyInfo(section, name, flag(), label, description,
+        unset ? null : format(defaultValue), environment);
   }
 
   /**

@@ -6,30 +6,26 @@ import java.util.List;
 
 /**
  * The master's configuration, validated and immutable. Build it with {@link
- * ConfigLoader#loadMaster} (defaults &lt; file &lt; flags) or {@link #defaults()}.
+ * ConfigLoader#loadMaster} (defaults &lt; file &lt; flags) or {@link #defaults()}. Each key's
+ * default, rule and description are declared once, in the master's schema; the README's
+ * configuration table and {@code granary master --help} show them.
  *
- * @param host the address to bind, e.g. {@code 0.0.0.0} (default) for every interface
+ * @param host the address to bind, {@code 0.0.0.0} for every interface
  * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
- *     (default 7070)
- * @param dataDir the directory holding the operation log and checkpoints (default {@code
- *     data/master})
- * @param chunkSize bytes per chunk, a multiple of 64KiB between 64KiB and 1GiB (default 64MiB)
- * @param replication replicas per chunk wanted, 1..16 (default 3)
- * @param minReplicas replicas a write needs before it succeeds, 1..replication (default 2)
- * @param pulseInterval how often chunkservers report, at least 10ms (default 1s)
+ * @param dataDir the directory holding the operation log and checkpoints
+ * @param chunkSize bytes per chunk, a multiple of 64KiB between 64KiB and 1GiB
+ * @param replication replicas per chunk wanted, 1..16
+ * @param minReplicas replicas a write needs before it succeeds, 1..replication
+ * @param pulseInterval how often chunkservers report, at least 10ms
  * @param deadAfter silence after which a chunkserver is marked dead, longer than pulseInterval
- *     (default 10s)
- * @param gcInterval how often replicas of deleted files are collected, at least 100ms (default
- *     30s)
- * @param placement the replica placement policy, {@code round-robin} (default) or {@code
- *     most-free-space}
- * @param checkpointOps operations logged between checkpoints, at least 1 (default 100000)
- * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
- * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
- *     closed at once
- * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s (default 2m): an
- *     upload's uncommitted chunks are kept while its client renews (every quarter of this), and
- *     released for garbage collection this long after the client was last heard from
+ * @param gcInterval how often replicas of deleted files are collected, at least 100ms
+ * @param placement the replica placement policy, {@code round-robin} or {@code most-free-space}
+ * @param checkpointOps operations logged between checkpoints, at least 1
+ * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64
+ * @param maxConnections connections held open at once, 1..1000000; one more is closed at once
+ * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s: an upload's
+ *     uncommitted chunks are kept while its client renews (every quarter of this), and released
+ *     for garbage collection this long after the client was last heard from
  * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
  *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
  *     the superuser)
@@ -153,21 +149,6 @@ public record MasterConfig(
    */
   @Override
   public String toString() {
-    return "MasterConfig{host=" + host
-        + ", port=" + port
-        + ", dataDir=" + dataDir
-        + ", chunkSize=" + Sizes.format(chunkSize)
-        + ", replication=" + replication
-        + ", minReplicas=" + minReplicas
-        + ", pulseInterval=" + Durations.format(pulseInterval)
-        + ", deadAfter=" + Durations.format(deadAfter)
-        + ", gcInterval=" + Durations.format(gcInterval)
-        + ", placement=" + placement
-        + ", checkpointOps=" + checkpointOps
-        + ", maxCopiesPerNode=" + maxCopiesPerNode
-        + ", maxConnections=" + maxConnections
-        + ", leaseTimeout=" + Durations.format(leaseTimeout)
-        + ", security=" + security
-        + "}";
+    return MasterSchema.SCHEMA.render(this);
   }
 }

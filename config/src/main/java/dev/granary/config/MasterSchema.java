@@ -7,53 +7,68 @@ import static dev.granary.config.Sizes.MIB;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The master's keys, defaults and rules; {@link MasterConfig} is built from them. */
 final class MasterSchema {
   static final String SECTION = "master";
   private static final long CHUNK_UNIT = 64 * KIB;
 
-  static final Key<String> HOST = Key.host(SECTION, "host", "0.0.0.0");
-  static final Key<Integer> PORT = Key.port(SECTION, "port", 7070);
-  static final Key<Path> DATA_DIR = Key.path(SECTION, "dataDir", Path.of("data", "master"));
+  static final Key<String> HOST = Key.host(SECTION, "host", "0.0.0.0")
+      .describe(Key.BIND_ADDRESS);
+  static final Key<Integer> PORT = Key.port(SECTION, "port", 7070)
+      .describe(Key.SERVER_PORT);
+  static final Key<Path> DATA_DIR = Key.path(SECTION, "dataDir", Path.of("data", "master"))
+      .label("DIR")
+      .describe("Directory of the operation log and checkpoints");
   static final Key<Long> CHUNK_SIZE =
       Key.size(
           SECTION,
           "chunkSize",
           64 * MIB,
           size -> size >= CHUNK_UNIT && size <= GIB && size % CHUNK_UNIT == 0,
-          "a multiple of 64KiB between 64KiB and 1GiB");
-  static final Key<Integer> REPLICATION = Key.integer(SECTION, "replication", 3, 1, 16);
-  static final Key<Integer> MIN_REPLICAS = Key.integer(SECTION, "minReplicas", 2, 1, 16);
+          "a multiple of 64KiB between 64KiB and 1GiB")
+      .describe("Bytes per chunk, a multiple of 64KiB between 64KiB and 1GiB");
+  static final Key<Integer> REPLICATION = Key.integer(SECTION, "replication", 3, 1, 16)
+      .describe("Replicas wanted of every chunk (the replication goal), 1 to 16");
+  static final Key<Integer> MIN_REPLICAS = Key.integer(SECTION, "minReplicas", 2, 1, 16)
+      .describe("Replicas a write needs before it succeeds, 1 to replication");
   static final Key<Duration> PULSE_INTERVAL =
-      Key.duration(SECTION, "pulseInterval", Duration.ofSeconds(1), Duration.ofMillis(10));
+      Key.duration(SECTION, "pulseInterval", Duration.ofSeconds(1), Duration.ofMillis(10))
+          .describe("How often chunkservers report to the master, at least 10ms");
   static final Key<Duration> DEAD_AFTER =
       Key.duration(
           SECTION,
           "deadAfter",
           Duration.ofSeconds(10),
           duration -> !duration.isNegative(),
-          "a duration longer than pulseInterval");
+          "a duration longer than pulseInterval")
+      .describe("A chunkserver silent this long is DEAD; longer than pulseInterval");
   static final Key<Duration> GC_INTERVAL =
-      Key.duration(SECTION, "gcInterval", Duration.ofSeconds(30), Duration.ofMillis(100));
+      Key.duration(SECTION, "gcInterval", Duration.ofSeconds(30), Duration.ofMillis(100))
+          .describe("How often replicas of deleted files are collected, at least 100ms");
   static final Key<String> PLACEMENT =
-      Key.oneOf(SECTION, "placement", MasterConfig.ROUND_ROBIN, MasterConfig.PLACEMENTS);
-  static final Key<Long> CHECKPOINT_OPS = Key.atLeast(SECTION, "checkpointOps", 100_000, 1);
+      Key.oneOf(SECTION, "placement", MasterConfig.ROUND_ROBIN, MasterConfig.PLACEMENTS)
+          .label("POLICY")
+          .describe("Where new replicas go: round-robin spreads them over chunkservers in turn,"
+              + " most-free-space prefers the emptiest");
+  static final Key<Long> CHECKPOINT_OPS = Key.atLeast(SECTION, "checkpointOps", 100_000, 1)
+      .describe("Operations logged between checkpoints, at least 1");
   static final Key<Integer> MAX_COPIES_PER_NODE =
-      Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64);
+      Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64)
+          .describe("Concurrent re-replication copies per chunkserver, 1 to 64");
   static final Key<Integer> MAX_CONNECTIONS =
-      Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000);
+      Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000)
+          .describe(Key.MAX_CONNECTIONS);
   static final Key<Duration> LEASE_TIMEOUT =
       Key.duration(SECTION, "leaseTimeout", MasterConfig.DEFAULT_LEASE_TIMEOUT,
-          Duration.ofSeconds(1));
-  /**
-   * {@code tls} or {@code none}. The default stays {@code none} while the pieces of security land
-   * one by one (certificates, users, permissions, chunk tokens); it becomes {@code tls} when every
-   * connection and request of a cluster is covered.
-   */
+          Duration.ofSeconds(1))
+          .describe("An upload's unrenewed lease lasts this long (at least 1s); then its"
+              + " uncommitted chunks are collected");
   static final Key<String> SECURITY =
-      Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES);
+      Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES)
+          .label("MODE")
+          .describe("tls (TLS on every connection, certificates, users, permissions, chunk"
+              + " tokens) or none (a trusted lab network: no identities)");
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -75,6 +90,7 @@ final class MasterSchema {
   static final Schema<MasterConfig> SCHEMA =
       new Schema<>(
           SECTION,
+          MasterConfig.class,
           List.of(
               HOST,
               PORT,
@@ -92,7 +108,6 @@ final class MasterSchema {
               LEASE_TIMEOUT,
               SECURITY),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
-          Map.of(),
           values ->
               new MasterConfig(
                   values.get(HOST),

@@ -7,22 +7,29 @@ package dev.granary.config;
  * @param rank precedence, higher wins: default 0, file 1, environment 2, flag 3
  * @param prefix text before the message, naming the file if there is one
  * @param name the name the user wrote
+ * @param source where the value came from, for the effective-config line: {@code default},
+ *     {@code config FILE}, the environment variable or the flag
  */
-record Origin(int rank, String prefix, String name) {
+record Origin(int rank, String prefix, String name, String source) {
   static Origin defaults(Key<?> key) {
-    return new Origin(0, "", key.qualifiedName() + " (default)");
+    return new Origin(0, "", key.qualifiedName() + " (default)", "default");
   }
 
   static Origin file(String file, Key<?> key) {
-    return new Origin(1, "config " + file + ": ", key.qualifiedName());
+    return new Origin(1, "config " + file + ": ", key.qualifiedName(), "config " + file);
   }
 
   static Origin environment(String variable) {
-    return new Origin(2, "", variable);
+    return new Origin(2, "", variable, variable);
   }
 
   static Origin flag(Key<?> key) {
-    return new Origin(3, "", ConfigKeys.toFlag(key.name()));
+    return new Origin(3, "", key.flag(), key.flag());
+  }
+
+  /** Whether the value is the key's default, set by nobody. */
+  boolean isDefault() {
+    return rank == 0;
   }
 
   /** {@code <prefix>invalid <name> "<raw>": <reason>}. */
