@@ -55,6 +55,12 @@ public final class LocalCluster implements AutoCloseable {
           gcInterval, scrubInterval, capacity, security);
     }
 
+    /** These settings with each chunkserver's {@code capacity} (0: its disk's free space). */
+    public Settings withCapacity(long bytes) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, bytes, security);
+    }
+
     public Settings withScrubInterval(Duration d) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
           deadAfter, gcInterval, d, capacity, security);
@@ -185,6 +191,14 @@ public final class LocalCluster implements AutoCloseable {
     ChunkServer cs = new ChunkServer(cfg);
     cs.start();
     chunkservers.set(i, cs);
+  }
+
+  /** Starts one more chunkserver on a new data dir; returns its index. */
+  public int addChunkserver() throws IOException {
+    chunkservers.add(null);
+    int i = chunkservers.size() - 1;
+    startChunkserver(i);
+    return i;
   }
 
   public void stopChunkserver(int i) {

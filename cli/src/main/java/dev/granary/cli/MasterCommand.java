@@ -71,6 +71,15 @@ final class MasterCommand implements Callable<Integer> {
           + " collected (default 2m).")
   String leaseTimeout;
 
+  @Option(names = "--balance-threshold", paramLabel = "PCT",
+      description = "Percentage points a chunkserver's used fraction may differ from the"
+          + " cluster's before replicas are moved (default 10).")
+  String balanceThreshold;
+
+  @Option(names = "--balance-bandwidth", paramLabel = "SIZE",
+      description = "Bytes per second each chunkserver moves for balancing (default 64MiB).")
+  String balanceBandwidth;
+
   @Option(names = "--security", paramLabel = "MODE",
       description = "tls (certificates, users, permissions, chunk tokens) or none (a trusted lab"
           + " network: no identities).")
@@ -85,7 +94,8 @@ final class MasterCommand implements Callable<Integer> {
         .put("gcInterval", gcInterval).put("placement", placement)
         .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
         .put("maxConnections", maxConnections)
-        .put("leaseTimeout", leaseTimeout).put("security", security);
+        .put("leaseTimeout", leaseTimeout).put("security", security)
+        .put("balanceThreshold", balanceThreshold).put("balanceBandwidth", balanceBandwidth);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

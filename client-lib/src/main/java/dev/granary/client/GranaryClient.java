@@ -31,6 +31,8 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.DeleteRequest;
@@ -599,6 +601,23 @@ public final class GranaryClient implements AutoCloseable {
         ? DeletionHoldRequest.Action.RELEASE : DeletionHoldRequest.Action.DISCARD, node),
         DeletionHoldResponse.class, node.isEmpty() ? "every chunkserver" : node);
     return r.replicas();
+  }
+
+  /**
+   * How even the chunkservers' disk usage is; with {@code start}, a balancing pass begins now
+   * (superuser only), with {@code thresholdPct} percentage points until every node is within it
+   * (0: the master's configured threshold).
+   *
+   * @throws DeniedException if {@code start} and the caller is not a superuser
+   * @throws IllegalArgumentException if {@code thresholdPct} is outside 0..100
+   */
+  public BalanceStatus balance(int thresholdPct, boolean start) throws GranaryException {
+    BalanceResponse r = ctx.master().call(new BalanceRequest(thresholdPct, start),
+        BalanceResponse.class, "the cluster");
+    return new BalanceStatus(r.thresholdPct(), r.passRunning(), r.usedBytes(), r.capacityBytes(),
+        r.balanced(), r.movesInFlight(), r.bytesMoved(), r.nodes().stream()
+            .map(n -> new BalanceStatus.Node(n.node(), n.usedBytes(), n.capacityBytes()))
+            .toList());
   }
 
   /**

@@ -34,6 +34,9 @@ import java.util.List;
  * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
  *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
  *     the superuser)
+ * @param balanceThreshold percentage points a chunkserver's used fraction may differ from the
+ *     cluster's before the master moves replicas, 1..100 (default 10)
+ * @param balanceBandwidth bytes per second each chunkserver moves for balancing (default 64MiB)
  */
 public record MasterConfig(
     String host,
@@ -50,7 +53,9 @@ public record MasterConfig(
     int maxCopiesPerNode,
     int maxConnections,
     Duration leaseTimeout,
-    String security) {
+    String security,
+    int balanceThreshold,
+    long balanceBandwidth) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -99,6 +104,8 @@ public record MasterConfig(
     MasterSchema.MAX_CONNECTIONS.require(maxConnections);
     MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
     MasterSchema.SECURITY.require(security);
+    MasterSchema.BALANCE_THRESHOLD.require(balanceThreshold);
+    MasterSchema.BALANCE_BANDWIDTH.require(balanceBandwidth);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -128,14 +135,15 @@ public record MasterConfig(
       Duration leaseTimeout) {
     this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
         gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
-        MasterSchema.SECURITY.defaultValue());
+        MasterSchema.SECURITY.defaultValue(), MasterSchema.BALANCE_THRESHOLD.defaultValue(),
+        MasterSchema.BALANCE_BANDWIDTH.defaultValue());
   }
 
   /** This configuration with {@link #security()} set to {@code mode}. */
   public MasterConfig withSecurity(String mode) {
     return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, mode);
+        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth);
   }
 
   /** Whether the cluster runs with TLS, identities and permissions. */
@@ -169,6 +177,8 @@ public record MasterConfig(
         + ", maxConnections=" + maxConnections
         + ", leaseTimeout=" + Durations.format(leaseTimeout)
         + ", security=" + security
+        + ", balanceThreshold=" + balanceThreshold
+        + ", balanceBandwidth=" + Sizes.format(balanceBandwidth)
         + "}";
   }
 }

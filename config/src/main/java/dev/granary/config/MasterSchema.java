@@ -52,6 +52,10 @@ final class MasterSchema {
    * one by one (certificates, users, permissions, chunk tokens); it becomes {@code tls} when every
    * connection and request of a cluster is covered.
    */
+  static final Key<Integer> BALANCE_THRESHOLD =
+      Key.integer(SECTION, "balanceThreshold", 10, 1, 100);
+  static final Key<Long> BALANCE_BANDWIDTH =
+      Key.size(SECTION, "balanceBandwidth", 64 * MIB, b -> b >= 1, "a size of at least 1");
   static final Key<String> SECURITY =
       Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES);
 
@@ -90,7 +94,9 @@ final class MasterSchema {
               MAX_COPIES_PER_NODE,
               MAX_CONNECTIONS,
               LEASE_TIMEOUT,
-              SECURITY),
+              SECURITY,
+              BALANCE_THRESHOLD,
+              BALANCE_BANDWIDTH),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -109,7 +115,9 @@ final class MasterSchema {
                   values.get(MAX_COPIES_PER_NODE),
                   values.get(MAX_CONNECTIONS),
                   values.get(LEASE_TIMEOUT),
-                  values.get(SECURITY)));
+                  values.get(SECURITY),
+                  values.get(BALANCE_THRESHOLD),
+                  values.get(BALANCE_BANDWIDTH)));
 
   private MasterSchema() {}
 }

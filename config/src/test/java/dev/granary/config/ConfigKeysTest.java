@@ -55,7 +55,8 @@ class ConfigKeysTest {
     assertEquals(
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
-            "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security"),
+            "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security",
+            "balanceThreshold", "balanceBandwidth"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",

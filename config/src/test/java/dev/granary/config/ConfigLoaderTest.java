@@ -335,7 +335,7 @@ class ConfigLoaderTest {
         "unknown flag --capacity; expected one of --host, --port, --data-dir, --chunk-size,"
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
             + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections,"
-            + " --lease-timeout, --security",
+            + " --lease-timeout, --security, --balance-threshold, --balance-bandwidth",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

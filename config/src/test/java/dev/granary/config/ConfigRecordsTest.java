@@ -60,7 +60,8 @@ class ConfigRecordsTest {
         "MasterConfig{host=0.0.0.0, port=7070, dataDir=data/master, chunkSize=64MiB,"
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
             + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=32,"
-            + " maxConnections=4096, leaseTimeout=2m, security=tls}",
+            + " maxConnections=4096, leaseTimeout=2m, security=tls, balanceThreshold=10,"
+            + " balanceBandwidth=64MiB}",
         MasterConfig.defaults().toString());
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"

@@ -11,6 +11,7 @@ import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.net.AllocateChunkHandler;
+import dev.granary.master.net.BalanceHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
@@ -191,7 +192,7 @@ public final class MasterServer implements AutoCloseable {
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
-        startupDeletionDelay(config));
+        startupDeletionDelay(config), config.balanceThreshold(), config.balanceBandwidth());
     ChunkParts parts = new ChunkParts(masterId, settings, state,
         PlacementPolicy.forName(config.placement()), ticker, new JournaledDigestLog(store, clock));
     chunks = parts.manager();
@@ -231,6 +232,7 @@ public final class MasterServer implements AutoCloseable {
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
+        new BalanceHandler(chunks),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));

@@ -4,6 +4,8 @@ import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.AuthenticateRequest;
 import dev.granary.wire.msg.AuthenticateResponse;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
@@ -123,7 +125,11 @@ public enum MessageType {
   JOIN_REQUEST(88, JoinRequest::decode),
   JOIN_RESPONSE(89, JoinResponse::decode),
   ROTATE_JOIN_TOKEN_REQUEST(90, RotateJoinTokenRequest::decode),
-  ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode);
+  ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode),
+
+  // Operating the cluster: balancing (140-149).
+  BALANCE_REQUEST(140, BalanceRequest::decode),
+  BALANCE_RESPONSE(141, BalanceResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -10,6 +10,8 @@ import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
@@ -130,6 +132,10 @@ final class SampleMessages {
       case JOIN_RESPONSE -> new JoinResponse(str(r), str(r));
       case ROTATE_JOIN_TOKEN_REQUEST -> new RotateJoinTokenRequest();
       case ROTATE_JOIN_TOKEN_RESPONSE -> new RotateJoinTokenResponse(str(r));
+      case BALANCE_REQUEST -> new BalanceRequest(r.nextInt(101), r.nextBoolean());
+      case BALANCE_RESPONSE -> new BalanceResponse(r.nextInt(101), r.nextBoolean(),
+          nonNegative(r), nonNegative(r), r.nextBoolean(), r.nextInt(1000), nonNegative(r),
+          List.of(new BalanceResponse.NodeUsage(str(r), nonNegative(r), nonNegative(r))));
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));

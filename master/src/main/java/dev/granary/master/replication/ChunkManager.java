@@ -12,6 +12,7 @@ import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.CommitChunk;
@@ -56,7 +57,8 @@ public final class ChunkManager {
   /** Tunables, most from the master config. */
   public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
       long chunkSize, int minReplicas, int maxCopiesPerNode, Duration copyTimeout,
-      Duration leaseTimeout, Duration startupDeletionDelay) {}
+      Duration leaseTimeout, Duration startupDeletionDelay, int balanceThresholdPct,
+      long balanceBandwidth) {}
 
   private final String nodeId;
   private final Settings settings;
@@ -77,13 +79,14 @@ public final class ChunkManager {
   private final CommitConfirmations confirmations;
   private final LocationsTask locations;
   private final HealthSummaryTask healthSummary;
+  private final Balancer balancer;
 
   ChunkManager(String nodeId, Settings settings, Namespace namespace, PlacementPolicy placement,
       Ticker ticker, MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, VoteResolver votes, HealthScanner health,
       DeletionGuard deletions, ReportWaiters waiters, CommitConfirmations confirmations,
-      LocationsTask locations, HealthSummaryTask healthSummary) {
+      LocationsTask locations, HealthSummaryTask healthSummary, Balancer balancer) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.namespace = namespace;
@@ -103,6 +106,7 @@ public final class ChunkManager {
     this.confirmations = confirmations;
     this.locations = locations;
     this.healthSummary = healthSummary;
+    this.balancer = balancer;
   }
 
   private long now() {
@@ -434,6 +438,23 @@ public final class ChunkManager {
       long started = scheduler.repairStartedMillis();
       return new RepairStatus(started < 0 ? -1 : Ticks.millis(ticker) - started,
           scheduler.lastRepairMillis(), scheduler.queueSize(), scheduler.inFlight());
+    });
+  }
+
+  /**
+   * The balance of the chunkservers' disk usage; with {@code start}, a balancing pass begins now
+   * with {@code thresholdPct} percentage points (0: the configured threshold). The caller checks
+   * that only the superuser starts one.
+   */
+  public BalanceResponse balance(int thresholdPct, boolean start) {
+    return state.write(() -> {
+      if (start) {
+        balancer.startPass(thresholdPct);
+        if (locations.complete()) {
+          balancer.run(now());
+        }
+      }
+      return balancer.status();
     });
   }
 

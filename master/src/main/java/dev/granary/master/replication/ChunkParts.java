@@ -49,13 +49,15 @@ public final class ChunkParts {
     LocationsTask locations = new LocationsTask(nodeId, namespace, registry, replicas, suspects,
         scheduler, startMillis, settings.deadAfter().toMillis());
     HealthSummaryTask healthSummary = new HealthSummaryTask(health);
+    Balancer balancer = new Balancer(nodeId, registry, replicas, namespace, scheduler,
+        settings.balanceThresholdPct(), settings.balanceBandwidth());
 
     this.manager = new ChunkManager(nodeId, settings, namespace, placement, ticker, state,
         registry, replicas, suspects, corrupt, garbage, scheduler, votes, health, deletions,
-        waiters, confirmations, locations, healthSummary);
+        waiters, confirmations, locations, healthSummary, balancer);
     this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, state, registry, replicas,
         suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations,
-        locations);
+        locations, balancer);
     this.tick = new Tick(ticker, state,
         new LivenessTask(nodeId, liveness, replicas, scheduler, deletions, badReports,
             reconciler),
@@ -63,6 +65,7 @@ public final class ChunkParts {
         List.of(new VotingTask(votes),
             new GarbageCollectionTask(namespace, registry, garbage, deletions),
             new ReplicationTask(scheduler),
+            balancer,
             new DeferredDeletionTask(namespace, registry, scheduler, deletions),
             new RepairedCorruptionTask(namespace, suspects, scheduler, corrupt)),
         healthSummary);

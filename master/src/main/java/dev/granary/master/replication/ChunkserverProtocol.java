@@ -45,12 +45,14 @@ public final class ChunkserverProtocol {
   private final ReportWaiters waiters;
   private final CommitConfirmations confirmations;
   private final LocationsTask locations;
+  private final Balancer balancer;
 
   ChunkserverProtocol(String nodeId, Namespace namespace, Ticker ticker,
       MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, ReportReconciler reconciler, BadReplicaReports badReports,
-      ReportWaiters waiters, CommitConfirmations confirmations, LocationsTask locations) {
+      ReportWaiters waiters, CommitConfirmations confirmations, LocationsTask locations,
+      Balancer balancer) {
     this.nodeId = nodeId;
     this.namespace = namespace;
     this.ticker = ticker;
@@ -66,6 +68,7 @@ public final class ChunkserverProtocol {
     this.waiters = waiters;
     this.confirmations = confirmations;
     this.locations = locations;
+    this.balancer = balancer;
   }
 
   /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
@@ -142,7 +145,9 @@ public final class ChunkserverProtocol {
         scheduler.onCopyResult(n, c, r.ok(), r.message());
         // As the tick does: nothing is copied on partial location reports.
         if (locations.complete()) {
-          scheduler.schedule(Ticks.millis(ticker));
+          long now = Ticks.millis(ticker);
+          scheduler.schedule(now);
+          balancer.run(now);
         }
       } else if (c.kind() == ChunkCommand.Kind.VERIFY) {
         badReports.done(c.handle(), n.ordinal());

@@ -41,9 +41,12 @@ public final class ReplicationScheduler {
    */
   static final long MAX_COPY_BYTES_PER_NODE = 256L << 20;
 
-  /** One copy in flight. */
+  /**
+   * One copy in flight; a {@code move} (the balancer's) drops the source's replica once the
+   * target has reported its own.
+   */
   record CopyTask(long handle, long version, long length, ChunkserverNode source,
-      ChunkserverNode target, long started) {}
+      ChunkserverNode target, long started, boolean move) {}
 
   private final String nodeId;
   private final NodeRegistry registry;
@@ -57,6 +60,8 @@ public final class ReplicationScheduler {
   private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
   private final Map<Long, String> lastFailedTarget = new HashMap<>();
   private int inFlight;
+  private int movesInFlight;
+  private long bytesMoved;
   /** When the repair under way began (a node was declared DEAD), or -1. */
   private long repairStarted = -1;
   /** How long the last finished repair took, or -1. */
@@ -203,7 +208,7 @@ public final class ReplicationScheduler {
   }
 
   /** Whether {@code n} may take part in one more copy of {@code length} bytes. */
-  private boolean hasRoom(ChunkserverNode n, long length) {
+  boolean hasRoom(ChunkserverNode n, long length) {
     return n.isLive() && n.copiesInFlight() < maxCopiesPerNode
         && (n.copyBytesInFlight() == 0
             || n.copyBytesInFlight() + length <= MAX_COPY_BYTES_PER_NODE);
@@ -247,17 +252,70 @@ public final class ReplicationScheduler {
       return false;
     }
     ChunkserverNode t = registry.get(target.get().id());
-    long version = f.version(index);
-    CopyTask task = new CopyTask(handle, version, length, source, t, now);
-    tasks.computeIfAbsent(handle, k -> new ArrayList<>(1)).add(task);
-    source.copyStarted(length);
-    t.copyStarted(length);
-    t.reserve(length);
-    inFlight++;
-    source.enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, handle, version, t.address()));
-    log.debug("{}: copy chunk {} from {} to {}", nodeId, ChunkHandles.format(handle), source.id(),
-        t.id());
+    start(new CopyTask(handle, f.version(index), length, source, t, now, false));
     return true;
+  }
+
+  private void start(CopyTask task) {
+    tasks.computeIfAbsent(task.handle(), k -> new ArrayList<>(1)).add(task);
+    task.source().copyStarted(task.length());
+    task.target().copyStarted(task.length());
+    task.target().reserve(task.length());
+    inFlight++;
+    if (task.move()) {
+      movesInFlight++;
+    }
+    task.source().enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, task.handle(), task.version(),
+        task.target().address()));
+    log.debug("{}: {} chunk {} from {} to {}", nodeId, task.move() ? "move" : "copy",
+        ChunkHandles.format(task.handle()), task.source().id(), task.target().id());
+  }
+
+  /**
+   * Moves {@code source}'s replica of {@code handle} to {@code target} (the balancer): a copy, then
+   * the source's replica dropped once the target reports its own, so the chunk never has fewer
+   * replicas than before. Refused (false) unless the chunk is at its goal with nothing in flight,
+   * the source holds it and the target does not, and both nodes have room for one more copy.
+   */
+  boolean startMove(long handle, ChunkserverNode source, ChunkserverNode target, long now) {
+    FileNode f = namespace.fileOf(handle);
+    if (f == null || tasks.containsKey(handle) || queue.contains(handle)
+        || !replicas.contains(handle, source.ordinal())
+        || replicas.contains(handle, target.ordinal())
+        || badHolders.apply(handle).contains(target.ordinal())
+        || liveReplicas(handle) < f.replication()) {
+      return false;
+    }
+    int index = namespace.indexOf(handle);
+    long length = f.length(index);
+    if (!hasRoom(source, length) || !hasRoom(target, length) || target.free() < length) {
+      return false;
+    }
+    start(new CopyTask(handle, f.version(index), length, source, target, now, true));
+    return true;
+  }
+
+  /** The balancer's moves in flight. */
+  List<CopyTask> movesInFlight() {
+    List<CopyTask> out = new ArrayList<>();
+    for (List<CopyTask> ts : tasks.values()) {
+      for (CopyTask t : ts) {
+        if (t.move()) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether any chunk waits for a copy or is being copied back to its goal. */
+  boolean repairing() {
+    return !queue.isEmpty() || inFlight > movesInFlight;
+  }
+
+  /** Bytes the balancer has moved since the master started. */
+  long bytesMoved() {
+    return bytesMoved;
   }
 
   private void expire(long now) {
@@ -286,14 +344,21 @@ public final class ReplicationScheduler {
     t.source().copyEnded(t.length());
     t.target().copyEnded(t.length());
     inFlight--;
+    if (t.move()) {
+      movesInFlight--;
+    }
   }
 
-  /** A replica of {@code handle} appeared on {@code node}: completes a copy to it. */
+  /** A replica of {@code handle} appeared on {@code node}: completes a copy (or move) to it. */
   public void onReplicaAdded(long handle, ChunkserverNode node) {
     List<CopyTask> ts = tasks.get(handle);
+    List<CopyTask> moved = new ArrayList<>(0);
     if (ts != null && ts.removeIf(t -> {
       if (t.target() == node) {
         release(t);
+        if (t.move()) {
+          moved.add(t);
+        }
         return true;
       }
       return false;
@@ -301,9 +366,30 @@ public final class ReplicationScheduler {
       tasks.remove(handle);
     }
     FileNode f = namespace.fileOf(handle);
+    for (CopyTask t : moved) {
+      finishMove(t, f);
+    }
     if (f != null && liveReplicas(handle) > f.replication()) {
       overCheck.add(handle);
     }
+  }
+
+  /** A move's copy is on its target: the source's replica goes, if the chunk keeps its goal. */
+  private void finishMove(CopyTask t, FileNode f) {
+    ChunkserverNode source = t.source();
+    if (f == null || !replicas.contains(t.handle(), source.ordinal())) {
+      return;
+    }
+    int index = namespace.indexOf(t.handle());
+    if (f.version(index) != t.version() || liveReplicas(t.handle()) <= f.replication()) {
+      return; // rewritten, or a replica was lost meanwhile: keep the source's (trim decides)
+    }
+    replicas.remove(t.handle(), source.ordinal());
+    source.chunkRemoved();
+    source.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, t.handle(), t.version(), null));
+    bytesMoved += t.length();
+    log.debug("{}: moved chunk {} from {} to {}", nodeId, ChunkHandles.format(t.handle()),
+        source.id(), t.target().id());
   }
 
   /** The source's outcome of a COPY command. */

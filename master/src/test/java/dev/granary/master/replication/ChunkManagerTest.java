@@ -27,6 +27,7 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class ChunkManagerTest {
   private void build(int maxCopiesPerNode) {
     settings = new ChunkManager.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
         Duration.ofSeconds(30), 1 << 20, 2, maxCopiesPerNode, Duration.ofSeconds(30),
-        Duration.ofMinutes(2), Duration.ofSeconds(30));
+        Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
     ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
         (h, l, d) -> {
           digestRecords.add(new long[] {h, l, d});
@@ -306,6 +307,75 @@ class ChunkManagerTest {
     assertEquals(-1, r.runningMillis());
     assertEquals(0, r.queued());
     assertEquals(0, r.inFlight());
+  }
+
+  @Test
+  void theBalancerMovesReplicasToAnEmptyNodeWithoutEverLeavingAChunkBelowItsGoal() {
+    build(32);
+    register("n1", "n2", "n3");
+    for (long h = 1; h <= 20; h++) {
+      file("/f" + h, h, 3, "n1", "n2", "n3");
+    }
+    register("n4");
+    long cap = 100 * LENGTH;
+    for (String id : List.of("n1", "n2", "n3")) {
+      protocol.pulse(new PulseRequest(id, cap, 20 * LENGTH, cap - 20 * LENGTH, 0));
+    }
+    protocol.pulse(new PulseRequest("n4", cap, 0, cap, 0));
+    assertFalse(cm.balance(0, false).balanced(), "n4 empty, the others 20% used");
+    tick.run();
+    Map<ChunkCommand, String> moves = new LinkedHashMap<>();
+    for (String id : List.of("n1", "n2", "n3")) {
+      pulse(id).forEach(c -> moves.put(c, id));
+    }
+    // The mean is 15%: n4 needs 15 points (15 chunks); each source gives until it is at 15%.
+    assertEquals(15, moves.size(), moves.toString());
+    Map<String, Integer> deletes = new HashMap<>();
+    for (Map.Entry<ChunkCommand, String> m : moves.entrySet()) {
+      ChunkCommand c = m.getKey();
+      assertEquals(ChunkCommand.Kind.COPY, c.kind());
+      assertEquals("n4", c.target().id());
+      assertEquals(3, cm.holders(c.handle()).size(), "the source keeps its replica meanwhile");
+      report("n4", c.handle(), 1, LENGTH, DIGEST);
+      // The source's DELETE comes in the answer to its result (or at its next pulse).
+      protocol.commandResult(new CommandResultRequest(m.getValue(), c, true, "")).commands()
+          .forEach(d -> deletes.merge(m.getValue(),
+              d.kind() == ChunkCommand.Kind.DELETE ? 1 : 0, Integer::sum));
+      List<String> holders = cm.holders(c.handle());
+      assertEquals(3, holders.size(), "moved, not lost or doubled: " + holders);
+      assertTrue(holders.contains("n4") && !holders.contains(m.getValue()), holders.toString());
+    }
+    for (String id : List.of("n1", "n2", "n3")) {
+      pulse(id).forEach(d -> deletes.merge(id, d.kind() == ChunkCommand.Kind.DELETE ? 1 : 0,
+          Integer::sum));
+      assertEquals(5, deletes.get(id), id + " drops the replicas it gave");
+    }
+    assertEquals(15 * LENGTH, cm.balance(0, false).bytesMoved());
+    assertEquals("HEALTHY", cm.fsck("/").status());
+  }
+
+  @Test
+  void theBalancerWaitsWhileAnyChunkIsBelowItsGoal() {
+    build(32);
+    register("n1", "n2", "n3");
+    file("/short", 1, 3, "n1", "n2"); // one replica short
+    for (long h = 2; h <= 20; h++) {
+      file("/f" + h, h, 2, "n1", "n2");
+    }
+    register("n4");
+    long cap = 100 * LENGTH;
+    protocol.pulse(new PulseRequest("n1", cap, 20 * LENGTH, cap, 0));
+    protocol.pulse(new PulseRequest("n2", cap, 20 * LENGTH, cap, 0));
+    protocol.pulse(new PulseRequest("n3", cap, 0, cap, 0));
+    protocol.pulse(new PulseRequest("n4", cap, 0, cap, 0));
+    tick.run();
+    cm.balance(0, true);
+    List<ChunkCommand> copies = new ArrayList<>();
+    for (String id : List.of("n1", "n2")) {
+      copies.addAll(pulse(id));
+    }
+    assertEquals(List.of(1L), copies.stream().map(ChunkCommand::handle).toList(),
+        "only the repair; no move while a chunk is below its goal");
   }
 
   private String lastSource;

@@ -14,7 +14,7 @@ public sealed interface Message permits
     MkdirRequest, DeleteRequest, DeleteResponse, RenameRequest,
     ClusterStatusRequest, ClusterStatusResponse, FsckRequest, FsckResponse, ReportBadReplicaRequest,
     ServerDefaultsRequest, ServerDefaultsResponse, RenewLeaseRequest, RenewLeaseResponse,
-    DeletionHoldRequest, DeletionHoldResponse,
+    DeletionHoldRequest, DeletionHoldResponse, BalanceRequest, BalanceResponse,
     JoinRequest, JoinResponse, RotateJoinTokenRequest, RotateJoinTokenResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
