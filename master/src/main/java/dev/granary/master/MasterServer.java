@@ -14,6 +14,7 @@ import dev.granary.master.net.AllocateChunkHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
+import dev.granary.master.net.DecommissionHandler;
 import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.DeletionHoldHandler;
 import dev.granary.master.net.FsckHandler;
@@ -231,6 +232,7 @@ public final class MasterServer implements AutoCloseable {
         new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
         new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
+        new DecommissionHandler(masterId, chunks, service, clock),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));

@@ -14,6 +14,8 @@ import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.JoinRequest;
@@ -130,6 +132,9 @@ final class SampleMessages {
       case JOIN_RESPONSE -> new JoinResponse(str(r), str(r));
       case ROTATE_JOIN_TOKEN_REQUEST -> new RotateJoinTokenRequest();
       case ROTATE_JOIN_TOKEN_RESPONSE -> new RotateJoinTokenResponse(str(r));
+      case DECOMMISSION_REQUEST -> new DecommissionRequest(
+          DecommissionRequest.Action.values()[r.nextInt(2)], str(r));
+      case DECOMMISSION_RESPONSE -> new DecommissionResponse(nodeStatus(r), r.nextBoolean());
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
@@ -269,7 +274,7 @@ final class SampleMessages {
 
   private static NodeStatus nodeStatus(Random r) {
     return new NodeStatus(str(r), str(r), r.nextInt(65536), str(r), r.nextLong(), r.nextLong(),
-        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt());
+        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt(), r.nextLong(), nonNegative(r));
   }
 
   private static FileEntry entry(Random r) {

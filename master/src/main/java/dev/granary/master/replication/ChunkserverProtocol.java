@@ -44,12 +44,13 @@ public final class ChunkserverProtocol {
   private final BadReplicaReports badReports;
   private final ReportWaiters waiters;
   private final CommitConfirmations confirmations;
+  private final DecommissionTask decommissions;
 
   ChunkserverProtocol(String nodeId, Namespace namespace, Ticker ticker,
       MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, ReportReconciler reconciler, BadReplicaReports badReports,
-      ReportWaiters waiters, CommitConfirmations confirmations) {
+      ReportWaiters waiters, CommitConfirmations confirmations, DecommissionTask decommissions) {
     this.nodeId = nodeId;
     this.namespace = namespace;
     this.ticker = ticker;
@@ -64,15 +65,21 @@ public final class ChunkserverProtocol {
     this.badReports = badReports;
     this.waiters = waiters;
     this.confirmations = confirmations;
+    this.decommissions = decommissions;
   }
 
-  /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
+  /**
+   * Registers (or re-registers) a chunkserver seen at {@code observedHost}; one an operator is
+   * decommissioning stays so.
+   */
   public void register(RegisterRequest r, String observedHost) {
     state.write(() -> {
-      registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
-          r.freeBytes(), Ticks.millis(ticker));
-      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
-          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
+      ChunkserverNode n = registry.register(r.nodeId(), observedHost, r.port(),
+          r.capacityBytes(), r.usedBytes(), r.freeBytes(), Ticks.millis(ticker));
+      decommissions.sync(n);
+      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {}){}", nodeId,
+          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes(),
+          n.decommissioning() ? "; it is being decommissioned" : "");
     });
   }
 

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * reports the outcome, or after {@code copyTimeout}; a failed or timed-out copy is queued again and
  * tried with another target. Also trims over-replicated chunks to their goal. Guarded by the
  * master's metadata lock.
+ *
+ * <p>Decommissioning: a replica on a node being decommissioned is a source for copies but does not
+ * count toward its chunk's goal ({@link #goalReplicas}), is never a copy's target, and is never
+ * trimmed. Its chunks therefore queue like under-replicated ones, but they still count their live
+ * replicas, so they sort behind every chunk that really lacks copies.
  */
 public final class ReplicationScheduler {
   private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
@@ -63,11 +68,22 @@ public final class ReplicationScheduler {
     this.copyTimeoutMillis = copyTimeoutMillis;
   }
 
-  /** Live holders of {@code handle}. */
+  /** Live holders of {@code handle}: where it can be read and copied from. */
   int liveReplicas(long handle) {
     int n = 0;
     for (int o : replicas.holders(handle)) {
       if (registry.byOrdinal(o).isLive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Holders of {@code handle} that count toward its goal: live and not being decommissioned. */
+  int goalReplicas(long handle) {
+    int n = 0;
+    for (int o : replicas.holders(handle)) {
+      if (registry.byOrdinal(o).inService()) {
         n++;
       }
     }
@@ -80,10 +96,10 @@ public final class ReplicationScheduler {
     if (f == null) {
       return;
     }
-    int live = liveReplicas(handle);
-    if (live < f.replication()) {
+    int counted = goalReplicas(handle);
+    if (counted < f.replication()) {
       queue.add(handle);
-    } else if (live > f.replication()) {
+    } else if (counted > f.replication()) {
       overCheck.add(handle);
     }
   }
@@ -132,19 +148,19 @@ public final class ReplicationScheduler {
         continue;
       }
       int goal = f.replication();
-      int live = liveReplicas(handle);
+      int counted = goalReplicas(handle);
       List<CopyTask> running = tasks.getOrDefault(handle, List.of());
-      if (live + running.size() >= goal) {
-        if (live >= goal) {
+      if (counted + running.size() >= goal) {
+        if (counted >= goal) {
           queue.remove(handle);
         }
         continue;
       }
-      if (live == 0) {
+      if (liveReplicas(handle) == 0) {
         continue;
       }
       if (startCopy(handle, f, now)) {
-        if (live + running.size() + 1 >= goal) {
+        if (counted + running.size() + 1 >= goal) {
           queue.remove(handle);
         }
       }
@@ -176,7 +192,7 @@ public final class ReplicationScheduler {
     String failed = lastFailedTarget.get(handle);
     List<NodeView> candidates = new ArrayList<>();
     for (ChunkserverNode n : registry.all()) {
-      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode) {
+      if (n.inService() && n.copiesInFlight() < maxCopiesPerNode) {
         candidates.add(n.view());
       }
     }
@@ -244,7 +260,7 @@ public final class ReplicationScheduler {
       tasks.remove(handle);
     }
     FileNode f = namespace.fileOf(handle);
-    if (f != null && liveReplicas(handle) > f.replication()) {
+    if (f != null && goalReplicas(handle) > f.replication()) {
       overCheck.add(handle);
     }
   }
@@ -296,7 +312,11 @@ public final class ReplicationScheduler {
     }
   }
 
-  /** Drops excess replicas (placement decides which) of chunks above their goal. */
+  /**
+   * Drops excess replicas (placement decides which) of chunks above their goal; a replica on a
+   * node being decommissioned is neither counted nor dropped, so it serves reads until the node is
+   * switched off.
+   */
   private void trim() {
     for (Iterator<Long> it = overCheck.iterator(); it.hasNext(); ) {
       long handle = it.next();
@@ -310,7 +330,7 @@ public final class ReplicationScheduler {
         List<NodeView> holders = new ArrayList<>();
         for (int o : replicas.holders(handle)) {
           ChunkserverNode n = registry.byOrdinal(o);
-          if (n.isLive()) {
+          if (n.inService()) {
             holders.add(n.view());
           }
         }
