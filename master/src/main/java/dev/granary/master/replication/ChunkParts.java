@@ -57,7 +57,7 @@ public final class ChunkParts {
         waiters, confirmations, locations, healthSummary, decommissions);
     this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, state, registry, replicas,
         suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations,
-        decommissions);
+        locations, decommissions);
     this.tick = new Tick(ticker, state,
         new LivenessTask(nodeId, liveness, replicas, scheduler, deletions, badReports,
             reconciler),
