@@ -179,6 +179,47 @@ class DecommissionTest extends ChunkFixture {
   }
 
   @Test
+  void withNoOtherNodeToCopyToTheNodeStaysDecommissioningUntilOneJoins() {
+    List<String> three = List.of("n1", "n2", "n3");
+    register(three.toArray(String[]::new));
+    file("/a", 1, 3, "n1", "n2", "n3");
+    file("/b", 2, 2, "n2", "n3");
+    decommission("n1");
+    // Only n2 and n3 are in service, and both hold /a: its third copy has nowhere to go.
+    List<ChunkCommand> copies = new ArrayList<>();
+    runUntil(() -> false, three, 10, copies);
+    assertEquals(List.of(), copies);
+    assertEquals(NodeState.DECOMMISSIONING, stateOf("n1"));
+    assertEquals(1, cm.nodeStatus("n1").replicasLeft());
+    assertEquals(Set.of("n1", "n2", "n3"), holders(1));
+    // A fourth node takes the copy, from any holder; only then is n1 done.
+    register("n4");
+    List<String> four = List.of("n1", "n2", "n3", "n4");
+    copies = until("n1", NodeState.DECOMMISSIONED, four);
+    assertEquals(1, copies.size(), copies::toString);
+    assertEquals("n4", copies.get(0).target().id());
+    assertEquals(Set.of("n1", "n2", "n3", "n4"), holders(1));
+    assertEquals(Set.of("n2", "n3"), holders(2), "a chunk n1 does not hold is left alone");
+  }
+
+  @Test
+  void aChunkOnlyTheDecommissioningNodeHoldsIsCopiedFromIt() {
+    List<String> nodes = List.of("n1", "n2", "n3");
+    register(nodes.toArray(String[]::new));
+    file("/only", 1, 2, "n1");
+    decommission("n1");
+    List<ChunkCommand> copies = until("n1", NodeState.DECOMMISSIONED, nodes);
+    assertEquals(2, copies.size(), copies::toString);
+    for (ChunkCommand c : copies) {
+      assertNotEquals("n1", c.target().id());
+    }
+    // The copies' source is n1: it is the command's receiver.
+    assertEquals(2, sent.get("n1").stream().filter(c -> c.kind() == ChunkCommand.Kind.COPY)
+        .count(), sent::toString);
+    assertEquals(Set.of("n1", "n2", "n3"), holders(1));
+  }
+
+  @Test
   void reallyUnderReplicatedChunksComeFirst() {
     register(ALL.toArray(String[]::new));
     file("/moving", 10, 3, "n1", "n2", "n3");
