@@ -149,12 +149,12 @@ public final class ChunkserverNode {
   }
 
   /**
-   * Starts taking this node out of service (nothing if it already is); {@code awaitedWrites}: see
-   * {@link DecommissionProgress}.
+   * Starts taking this node out of service (nothing if it already is); {@code awaitedWrites} and
+   * {@code awaitUntil}: see {@link DecommissionProgress}.
    */
-  public void startDecommission(long sinceMillis, Set<Long> awaitedWrites) {
+  public void startDecommission(long sinceMillis, Set<Long> awaitedWrites, long awaitUntil) {
     if (decommission == null) {
-      decommission = new DecommissionProgress(sinceMillis, awaitedWrites);
+      decommission = new DecommissionProgress(sinceMillis, awaitedWrites, awaitUntil);
     }
   }
 

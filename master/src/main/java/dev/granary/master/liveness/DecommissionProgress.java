@@ -1,6 +1,7 @@
 package dev.granary.master.liveness;
 
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongPredicate;
 
@@ -11,18 +12,22 @@ import java.util.function.LongPredicate;
  */
 public final class DecommissionProgress {
   private final long sinceMillis;
-  private final Set<Long> awaitedWrites;
+  /** Handle -> until when (ticker ms) a write of it is awaited. */
+  private final Map<Long, Long> awaitedWrites = new HashMap<>();
   private boolean done;
   private long replicasLeft;
   private boolean checked;
 
   /**
    * {@code awaitedWrites}: the chunk handles being written when the decommission began; any of
-   * them may still land on the node, so it is not done while one is still being written.
+   * them may still land on the node, so it is not done while one is still being written, until
+   * {@code awaitUntil} (ticker ms) at most.
    */
-  DecommissionProgress(long sinceMillis, Set<Long> awaitedWrites) {
+  DecommissionProgress(long sinceMillis, Set<Long> awaitedWrites, long awaitUntil) {
     this.sinceMillis = sinceMillis;
-    this.awaitedWrites = new HashSet<>(awaitedWrites);
+    for (long h : awaitedWrites) {
+      this.awaitedWrites.put(h, awaitUntil);
+    }
   }
 
   /** When the operator asked for it (epoch ms, the journaled time). */
@@ -45,17 +50,20 @@ public final class DecommissionProgress {
     return checked;
   }
 
-  /** A write that may place a replica on the node began (its pipeline was chosen before). */
-  public void awaitWrite(long handle) {
-    awaitedWrites.add(handle);
+  /**
+   * A write that may place a replica on the node began (its pipeline was chosen before); it is
+   * awaited until {@code untilMillis} (ticker ms) at most.
+   */
+  public void awaitWrite(long handle, long untilMillis) {
+    awaitedWrites.merge(handle, untilMillis, Math::max);
   }
 
   /**
    * Forgets the awaited writes that are no longer in progress ({@code stillWriting} says which
-   * are) and returns how many are left.
+   * are) or no longer awaited at {@code now}, and returns how many are left.
    */
-  public int awaitWrites(LongPredicate stillWriting) {
-    awaitedWrites.removeIf(h -> !stillWriting.test(h));
+  public int awaitWrites(LongPredicate stillWriting, long now) {
+    awaitedWrites.entrySet().removeIf(e -> now >= e.getValue() || !stillWriting.test(e.getKey()));
     return awaitedWrites.size();
   }
 

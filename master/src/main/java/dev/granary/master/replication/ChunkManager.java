@@ -178,7 +178,7 @@ public final class ChunkManager {
       for (NodeAddress a : pipeline) {
         ChunkserverNode n = registry.get(a.id());
         if (n != null && n.decommissioning()) {
-          n.decommission().awaitWrite(handle);
+          n.decommission().awaitWrite(handle, now() + DecommissionTask.WRITE_WAIT_MILLIS);
         }
       }
     });
@@ -402,7 +402,7 @@ public final class ChunkManager {
    */
   public void syncDecommissions() {
     state.write(() -> {
-      decommissions.syncAll();
+      decommissions.syncAll(now());
       if (locations.complete()) { // nothing is judged on partial reports
         decommissions.run(now());
       }

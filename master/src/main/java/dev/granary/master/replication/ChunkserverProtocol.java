@@ -77,9 +77,10 @@ public final class ChunkserverProtocol {
    */
   public void register(RegisterRequest r, String observedHost) {
     state.write(() -> {
+      long now = Ticks.millis(ticker);
       ChunkserverNode n = registry.register(r.nodeId(), observedHost, r.port(),
-          r.capacityBytes(), r.usedBytes(), r.freeBytes(), Ticks.millis(ticker));
-      decommissions.sync(n);
+          r.capacityBytes(), r.usedBytes(), r.freeBytes(), now);
+      decommissions.sync(n, now);
       log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {}){}", nodeId,
           r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes(),
           n.decommissioning() ? "; it is being decommissioned" : "");

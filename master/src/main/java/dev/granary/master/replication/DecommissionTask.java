@@ -21,7 +21,13 @@ import org.slf4j.LoggerFactory;
  * counts the replicas it holds whose chunk still lacks its goal on in-service nodes, queues any of
  * them that fell out of the queue, and declares the node DECOMMISSIONED when none is left, its
  * full replica report is in, and no write that may have placed a replica on it is still in flight
- * (those begun before the decommission, or uncommitted replicas it reported). The state follows
+ * (those begun before the decommission, or uncommitted replicas it reported lately). Such writes
+ * are awaited for {@link #WRITE_WAIT_MILLIS} at most: a handle stays pending for as long as its
+ * writer's lease is renewed, even when the writer dropped it (a failed pipeline it retried
+ * elsewhere, a spare allocation it let age), so waiting for every pending handle would keep a node
+ * under a busy writer DECOMMISSIONING for good. A write that lands on the node later is not lost
+ * if the node is switched off: its chunk commits on its other replicas and is re-replicated; while
+ * the node is still on, the replica reported makes it DECOMMISSIONING again. The state follows
  * the facts: a node that again holds a chunk lacking its goal elsewhere is DECOMMISSIONING again.
  * A dead node is not checked; it keeps the state it had when it died. When the intent is dropped
  * (recommission), the node's chunks are checked again, so the excess copies are trimmed.
@@ -33,6 +39,12 @@ final class DecommissionTask implements TickTask {
   private static final Logger log = LoggerFactory.getLogger(DecommissionTask.class);
   /** How often a decommissioning node's progress is counted (a pass over the replica map). */
   static final long PERIOD_MILLIS = 1000;
+  /**
+   * How long a write that may place a replica on a decommissioning node is awaited: ample for a
+   * pipeline handed out just before the decommission to deliver its chunk (a spare allocation is
+   * used within a second of its receipt or never), short enough for an operator to wait for.
+   */
+  static final long WRITE_WAIT_MILLIS = 10_000;
 
   private final String nodeId;
   private final Decommissions intents;
@@ -59,7 +71,7 @@ final class DecommissionTask implements TickTask {
   public void run(long now) {
     boolean unchecked = false;
     for (ChunkserverNode n : registry.all()) {
-      sync(n);
+      sync(n, now);
       DecommissionProgress p = n.decommission();
       unchecked |= p != null && n.isLive() && !p.checked();
     }
@@ -75,17 +87,18 @@ final class DecommissionTask implements TickTask {
   }
 
   /** Every registered node, at once (after an operator's request). */
-  void syncAll() {
+  void syncAll(long now) {
     for (ChunkserverNode n : registry.all()) {
-      sync(n);
+      sync(n, now);
     }
   }
 
   /** Brings {@code n}'s soft state in step with the intents. */
-  void sync(ChunkserverNode n) {
+  void sync(ChunkserverNode n, long now) {
     boolean intended = intents.contains(n.id());
     if (intended && !n.decommissioning()) {
-      n.startDecommission(intents.since(n.id()), garbage.writesInProgress());
+      n.startDecommission(intents.since(n.id()), garbage.writesInProgress(),
+          now + WRITE_WAIT_MILLIS);
       long[] held = replicas.handlesOf(n.ordinal());
       for (long h : held) {
         scheduler.check(h);
@@ -115,8 +128,9 @@ final class DecommissionTask implements TickTask {
       }
     }
     int awaited = p.awaitWrites(h -> namespace.fileOf(h) == null
-        && garbage.stillWriting(h, now));
-    boolean writing = awaited > 0 || garbage.holdsWriteInProgress(n.ordinal(), now);
+        && garbage.stillWriting(h, now), now);
+    boolean writing = awaited > 0
+        || garbage.holdsWriteInProgress(n.ordinal(), now, now - WRITE_WAIT_MILLIS);
     boolean done = left == 0 && !writing && n.fullReportDone();
     if (done && !p.done()) {
       log.info("{}: chunkserver {} is DECOMMISSIONED: every chunk it holds has its goal on other "

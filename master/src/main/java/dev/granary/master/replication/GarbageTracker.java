@@ -172,12 +172,14 @@ public final class GarbageTracker {
   }
 
   /**
-   * Whether node {@code ordinal} reported a replica of a write that may still be committed (its
-   * handle pending under a live lease, or possibly handed out by an earlier incarnation).
+   * Whether node {@code ordinal} first reported, at {@code seenSince} or later, a replica of a
+   * write that may still be committed (its handle pending under a live lease, or possibly handed
+   * out by an earlier incarnation).
    */
-  public boolean holdsWriteInProgress(int ordinal, long now) {
+  public boolean holdsWriteInProgress(int ordinal, long now, long seenSince) {
     for (Map.Entry<Long, Map<Integer, Unknown>> e : unknown.entrySet()) {
-      if (e.getValue().containsKey(ordinal) && isProtected(e.getKey(), now)) {
+      Unknown u = e.getValue().get(ordinal);
+      if (u != null && u.firstSeen() >= seenSince && isProtected(e.getKey(), now)) {
         return true;
       }
     }

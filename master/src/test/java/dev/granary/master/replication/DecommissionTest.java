@@ -338,20 +338,46 @@ class DecommissionTest extends ChunkFixture {
   }
 
   @Test
-  void anAbandonedWriteIsAwaitedOnlyUntilItsLeaseExpires() {
+  void aWriteItsBusyWriterDroppedIsAwaitedOnlyForTheWriteWait() {
     List<String> nodes = List.of("n1", "n2", "n3", "n4");
     register(nodes.toArray(String[]::new));
-    cm.allocated("dead-client", 7);
+    // A busy writer's dropped handles stay pending under its live lease: a spare it let age (7)
+    // and a failed write that reached n1 (9).
+    cm.allocated("busy", 7);
+    cm.allocated("busy", 9);
+    report("n1", 9, 1, LENGTH, DIGEST);
     decommission("n1");
-    // The lease lasts two minutes unrenewed: until then the write may still land on n1.
-    runUntil(() -> false, nodes, 110, new ArrayList<>());
-    assertEquals(NodeState.DECOMMISSIONING, stateOf("n1"), "done before the lease expired");
-    runUntil(() -> stateOf("n1") == NodeState.DECOMMISSIONED, nodes, 20, new ArrayList<>());
+    long seconds = DecommissionTask.WRITE_WAIT_MILLIS / 1000;
+    for (int i = 0; i < seconds - 1; i++) {
+      cm.allocated("busy", 1000 + i); // the lease stays live
+      second(nodes);
+    }
+    assertEquals(NodeState.DECOMMISSIONING, stateOf("n1"), "not awaited for the write wait");
+    runUntil(() -> stateOf("n1") == NodeState.DECOMMISSIONED, nodes, 3, new ArrayList<>());
     assertEquals(NodeState.DECOMMISSIONED, stateOf("n1"));
   }
 
   @Test
-  void afterARestartTheIntentHoldsAndAnUncommittedReplicaIsAwaited() {
+  void aWriteThatLandsAfterItIsDoneMakesItDecommissioningAgainUntilCopied() {
+    List<String> nodes = List.of("n1", "n2", "n3", "n4");
+    register(nodes.toArray(String[]::new));
+    file("/a", 1, 3, "n1", "n2", "n3");
+    decommission("n1");
+    until("n1", NodeState.DECOMMISSIONED, nodes);
+    // A pipeline handed out long before delivers its chunk to n1 now, then commits.
+    cm.allocated("slow", 5);
+    report("n1", 5, 1, LENGTH, DIGEST);
+    second(nodes);
+    assertEquals(NodeState.DECOMMISSIONING, stateOf("n1"));
+    report("n2", 5, 1, LENGTH, DIGEST);
+    committed("/late", 5, 1, 3, "n1", "n2");
+    List<ChunkCommand> copies = until("n1", NodeState.DECOMMISSIONED, nodes);
+    assertEquals(2, copies.size(), copies::toString);
+    assertEquals(Set.of("n1", "n2", "n3", "n4"), holders(5));
+  }
+
+  @Test
+  void afterARestartTheIntentHoldsAndAnUncommittedReplicaIsAwaitedForTheWriteWait() {
     register("n1", "n2", "n3", "n4");
     file("/a", 1, 3, "n1", "n2", "n3");
     decommission("n1");
@@ -374,7 +400,7 @@ class DecommissionTest extends ChunkFixture {
       p2.report(new ReplicaReportRequest(id, true, 0, true, held, List.of()));
     }
     assertEquals(NodeState.DECOMMISSIONING, cm2.node("n1").state());
-    for (int i = 0; i < 10; i++) {
+    Runnable second = () -> {
       ticker.advance(Duration.ofSeconds(1));
       for (String id : nodes) {
         for (ChunkCommand c : p2.pulse(new dev.granary.wire.msg.PulseRequest(id, 1L << 40, 0,
@@ -386,11 +412,19 @@ class DecommissionTest extends ChunkFixture {
         }
       }
       fresh.tick().run();
+    };
+    long seconds = DecommissionTask.WRITE_WAIT_MILLIS / 1000;
+    for (int i = 0; i < seconds - 2; i++) {
+      second.run();
     }
     assertEquals(Set.of("n1", "n2", "n3", "n4"), new HashSet<>(cm2.holders(1)));
     assertEquals(NodeState.DECOMMISSIONING, cm2.node("n1").state(),
         "done while an earlier incarnation's write may still commit on it");
     assertEquals(0, cm2.nodeStatus("n1").replicasLeft());
+    for (int i = 0; i < 4 && cm2.node("n1").state() != NodeState.DECOMMISSIONED; i++) {
+      second.run();
+    }
+    assertEquals(NodeState.DECOMMISSIONED, cm2.node("n1").state(), "awaited past the write wait");
   }
 
   @Test
