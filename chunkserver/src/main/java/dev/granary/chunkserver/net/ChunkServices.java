@@ -1,6 +1,7 @@
 package dev.granary.chunkserver.net;
 
 import com.google.common.base.Ticker;
+import dev.granary.chunkserver.scrub.Sleeper;
 import dev.granary.chunkserver.storage.ReplicaStore;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -18,11 +19,21 @@ import java.util.concurrent.Executor;
  *     node waits on its sender is aborted ({@link WriteTransfer}); PINGs and other streams on the
  *     same connection do not count
  * @param tokens checks the chunk access token of every read, write and copy
+ * @param pacer paces re-replication copies against clients' reads and writes
  */
 public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
     TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
     DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
-    TokenVerifier tokens) {
+    TokenVerifier tokens, RepairPacer pacer) {
+
+  /** The same services with a pacer of their own (nothing else copies through them). */
+  public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+      TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+      DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
+      TokenVerifier tokens) {
+    this(nodeId, software, store, ioPool, slots, reporter, progressTimeout, ticker, downstreams,
+        openReplicas, writeIdleTimeout, tokens, new RepairPacer(ticker, Sleeper.REAL));
+  }
 
   /** The same services without chunk tokens (they are never required). */
   public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,

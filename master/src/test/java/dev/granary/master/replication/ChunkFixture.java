@@ -30,11 +30,10 @@ abstract class ChunkFixture {
   final MasterState state = new MasterState(new MetadataImage());
   final Namespace ns = state.namespace();
   final List<long[]> digestRecords = new ArrayList<>();
-  final ChunkManager.Settings settings;
-  final ChunkParts parts;
-  final ChunkManager cm;
-  final ChunkserverProtocol protocol;
-  final Tick tick;
+  ChunkManager.Settings settings;
+  ChunkManager cm;
+  ChunkserverProtocol protocol;
+  Tick tick;
 
   /** One copy slot per node. */
   ChunkFixture() {
@@ -42,13 +41,19 @@ abstract class ChunkFixture {
   }
 
   ChunkFixture(int maxCopiesPerNode) {
+    build(maxCopiesPerNode);
+  }
+
+  /** (Re)builds the parts under test with {@code maxCopiesPerNode}, on the same image. */
+  final void build(int maxCopiesPerNode) {
     settings = new ChunkManager.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
         Duration.ofSeconds(30), 1 << 20, 2, maxCopiesPerNode, Duration.ofSeconds(30),
         Duration.ofMinutes(2), Duration.ofSeconds(30));
-    parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker, (h, l, d) -> {
-      digestRecords.add(new long[] {h, l, d});
-      ns.setChunkDigest(h, l, d);
-    });
+    ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> {
+          digestRecords.add(new long[] {h, l, d});
+          ns.setChunkDigest(h, l, d);
+        });
     cm = parts.manager();
     protocol = parts.protocol();
     tick = parts.tick();
@@ -65,6 +70,17 @@ abstract class ChunkFixture {
   /** A file written as a real client does: allocate, each holder reports, commit. */
   void file(String path, long handle, int goal, String... holders) {
     commit(path, handle, 1, goal, holders);
+  }
+
+  /** A file of one chunk of {@code length} bytes (in 64 MiB chunks) on {@code holders}. */
+  void file(String path, long handle, long length, int goal, String... holders) {
+    cm.allocated("client", handle);
+    for (String id : holders) {
+      report(id, handle, 1, length, DIGEST);
+    }
+    ns.commit(path, false, goal, 64 << 20, List.of(new ChunkRecord(handle, 1, length, DIGEST)),
+        clock.millis(), Namespace.SYSTEM);
+    cm.committed(path, new CommitChunk(handle, 1, length, DIGEST, List.of(holders)));
   }
 
   void commit(String path, long handle, long version, int goal, String... holders) {
