@@ -45,7 +45,7 @@ import java.util.Map;
  *  "o":"alice","g":"staff","p":"644"}                                  a file
  * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
  * {"u":"bob","g":"bob","su":false,"h":"64 hex digits","rv":false}  a user (security)
- * {"dn":"cs-3f2a","t":T}                                          a chunkserver being decommissioned
+ * {"dn":"cs-3f2a","t":T}                                          a node being decommissioned
  * {"end":COUNT}                                                   COUNT = lines before it
  * </pre>
  *

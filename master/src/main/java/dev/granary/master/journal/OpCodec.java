@@ -25,13 +25,13 @@ import java.util.List;
  *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
  * </pre>
  *
- * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner,
- * useradd, userrevoke, decommission, recommission. Handles are 16-hex-digit strings as everywhere else. Decoding rejects a
- * record with a missing or mistyped field. A mkdir or commit carries the {@code "owner"} and
- * {@code "group"} its new entries get; one written before entries had owners has neither and
- * loads as admin's. A permission is an octal string ({@code "permission":"750"}); an owner or
- * group of {@code ""} is left unchanged. A user record holds a user's name, group, superuser
- * flag and the SHA-256 of its token as 64 hex digits, never the token:
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner, useradd,
+ * userrevoke, decommission, recommission. Handles are 16-hex-digit strings as everywhere else.
+ * Decoding rejects a record with a missing or mistyped field. A mkdir or commit carries the {@code
+ * "owner"} and {@code "group"} its new entries get; one written before entries had owners has
+ * neither and loads as admin's. A permission is an octal string ({@code "permission":"750"}); an
+ * owner or group of {@code ""} is left unchanged. A user record holds a user's name, group,
+ * superuser flag and the SHA-256 of its token as 64 hex digits, never the token:
  *
  * <pre>
  * {"seq":8,"type":"setPermission","time":1700000000000,"path":"/a","permission":"750",

@@ -15,8 +15,8 @@ final class Eligibility {
   static List<NodeView> eligible(List<NodeView> nodes, Set<String> excluded, long bytesNeeded) {
     List<NodeView> out = new ArrayList<>(nodes.size());
     for (NodeView n : nodes) {
-      if (n.live() && !n.decommissioning() && n.freeBytes() >= bytesNeeded && !excluded.contains(n.id())
-          && out.stream().noneMatch(o -> o.id().equals(n.id()))) {
+      if (n.live() && !n.decommissioning() && n.freeBytes() >= bytesNeeded
+          && !excluded.contains(n.id()) && out.stream().noneMatch(o -> o.id().equals(n.id()))) {
         out.add(n);
       }
     }
