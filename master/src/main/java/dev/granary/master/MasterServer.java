@@ -15,6 +15,7 @@ import dev.granary.master.net.BalanceHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
+import dev.granary.master.net.DecommissionHandler;
 import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.DeletionHoldHandler;
 import dev.granary.master.net.FsckHandler;
@@ -233,6 +234,7 @@ public final class MasterServer implements AutoCloseable {
         new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
         new BalanceHandler(chunks),
+        new DecommissionHandler(masterId, chunks, service, clock),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));

@@ -16,6 +16,8 @@ import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
@@ -126,6 +128,10 @@ public enum MessageType {
   JOIN_RESPONSE(89, JoinResponse::decode),
   ROTATE_JOIN_TOKEN_REQUEST(90, RotateJoinTokenRequest::decode),
   ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode),
+
+  // Operating the cluster: decommissioning (120-139).
+  DECOMMISSION_REQUEST(120, DecommissionRequest::decode),
+  DECOMMISSION_RESPONSE(121, DecommissionResponse::decode),
 
   // Operating the cluster: balancing (140-149).
   BALANCE_REQUEST(140, BalanceRequest::decode),

@@ -16,6 +16,8 @@ import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.JoinRequest;
@@ -136,6 +138,9 @@ final class SampleMessages {
       case BALANCE_RESPONSE -> new BalanceResponse(r.nextInt(101), r.nextBoolean(),
           nonNegative(r), nonNegative(r), r.nextBoolean(), r.nextInt(1000), nonNegative(r),
           List.of(new BalanceResponse.NodeUsage(str(r), nonNegative(r), nonNegative(r))));
+      case DECOMMISSION_REQUEST -> new DecommissionRequest(
+          DecommissionRequest.Action.values()[r.nextInt(2)], str(r));
+      case DECOMMISSION_RESPONSE -> new DecommissionResponse(nodeStatus(r), r.nextBoolean());
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
@@ -275,7 +280,7 @@ final class SampleMessages {
 
   private static NodeStatus nodeStatus(Random r) {
     return new NodeStatus(str(r), str(r), r.nextInt(65536), str(r), r.nextLong(), r.nextLong(),
-        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt());
+        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt(), r.nextLong(), nonNegative(r));
   }
 
   private static FileEntry entry(Random r) {

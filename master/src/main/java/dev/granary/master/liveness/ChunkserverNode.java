@@ -11,8 +11,10 @@ import java.util.Set;
 
 /**
  * One chunkserver: identity, address (the host observed on its connection), space, last pulse,
- * the commands waiting for its next pulse, and the progress of its full replica report. Soft state,
- * rebuilt from registration. Guarded by the master's metadata lock.
+ * the commands waiting for its next pulse, the progress of its full replica report, and of its
+ * decommissioning if an operator asked for it. Soft state, rebuilt from registration (the
+ * decommission intent itself is persisted in {@link Decommissions}). Guarded by the master's
+ * metadata lock.
  */
 public final class ChunkserverNode {
   private final String id;
@@ -23,7 +25,9 @@ public final class ChunkserverNode {
   private long used;
   private long free;
   private long lastPulseMillis;
-  private NodeState state = NodeState.LIVE;
+  private boolean live = true;
+  /** Non-null while an operator is taking this node out of service. */
+  private DecommissionProgress decommission;
   private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
   private int copiesInFlight;
   private long copyBytesInFlight;
@@ -57,12 +61,38 @@ public final class ChunkserverNode {
     return port;
   }
 
+  /** Pulsing within {@code deadAfter}: its replicas are locations (decommissioning or not). */
   public boolean isLive() {
-    return state == NodeState.LIVE;
+    return live;
   }
 
+  /**
+   * Live and not being decommissioned: its replicas count toward their chunk's goal and it may
+   * receive new ones.
+   */
+  public boolean inService() {
+    return live && decommission == null;
+  }
+
+  /** Whether an operator is taking this node out of service (DECOMMISSIONING or -ED). */
+  public boolean decommissioning() {
+    return decommission != null;
+  }
+
+  /** The decommission's progress, or null if the node is in service. */
+  public DecommissionProgress decommission() {
+    return decommission;
+  }
+
+  /** The state shown to operators (see {@link NodeState}). */
   public NodeState state() {
-    return state;
+    if (decommission != null && decommission.done()) {
+      return NodeState.DECOMMISSIONED;
+    }
+    if (!live) {
+      return NodeState.DEAD;
+    }
+    return decommission != null ? NodeState.DECOMMISSIONING : NodeState.LIVE;
   }
 
   public long lastPulseMillis() {
@@ -82,13 +112,16 @@ public final class ChunkserverNode {
   }
 
   public NodeView view() {
-    return new NodeView(id, isLive(), free, used, capacity);
+    return new NodeView(id, isLive(), free, used, capacity, decommissioning());
   }
 
   void registered(String host, int port, long capacity, long used, long free, long now) {
     this.host = host;
     this.port = port;
-    this.state = NodeState.LIVE;
+    this.live = true;
+    if (decommission != null) {
+      decommission.registered();
+    }
     this.lastPulseMillis = now;
     this.commands.clear();
     this.copiesInFlight = 0;
@@ -111,11 +144,26 @@ public final class ChunkserverNode {
   }
 
   void markDead() {
-    state = NodeState.DEAD;
+    live = false;
     commands.clear();
     copiesInFlight = 0;
     copyBytesInFlight = 0;
     fullReportHandles = null;
+  }
+
+  /**
+   * Starts taking this node out of service (nothing if it already is); {@code awaitedWrites} and
+   * {@code awaitUntil}: see {@link DecommissionProgress}.
+   */
+  public void startDecommission(long sinceMillis, Set<Long> awaitedWrites, long awaitUntil) {
+    if (decommission == null) {
+      decommission = new DecommissionProgress(sinceMillis, awaitedWrites, awaitUntil);
+    }
+  }
+
+  /** Puts this node back in service. */
+  public void recommission() {
+    decommission = null;
   }
 
   /** Takes a little space for a replica placed here, so one pulse's worth of placements spread. */
@@ -195,6 +243,6 @@ public final class ChunkserverNode {
 
   @Override
   public String toString() {
-    return id + "@" + host + ":" + port + "(" + state + ")";
+    return id + "@" + host + ":" + port + "(" + state() + ")";
   }
 }

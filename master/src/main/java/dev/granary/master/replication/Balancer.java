@@ -119,7 +119,7 @@ final class Balancer implements TickTask {
     }
     List<Usage> out = new ArrayList<>();
     for (ChunkserverNode n : registry.all()) {
-      if (n.isLive() && n.capacity() > 0) {
+      if (n.inService() && n.capacity() > 0) {
         out.add(new Usage(n, Math.max(0, n.used() + pending.getOrDefault(n, 0.0))));
       }
     }

@@ -2,6 +2,8 @@ package dev.granary.master.replication;
 
 import com.google.common.base.Ticker;
 import dev.granary.master.liveness.ChunkserverNode;
+import dev.granary.master.liveness.DecommissionProgress;
+import dev.granary.master.liveness.NodeState;
 import dev.granary.master.liveness.NodeRegistry;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
@@ -79,6 +81,7 @@ public final class ChunkManager {
   private final CommitConfirmations confirmations;
   private final LocationsTask locations;
   private final HealthSummaryTask healthSummary;
+  private final DecommissionTask decommissions;
   private final Balancer balancer;
 
   ChunkManager(String nodeId, Settings settings, Namespace namespace, PlacementPolicy placement,
@@ -86,7 +89,8 @@ public final class ChunkManager {
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, VoteResolver votes, HealthScanner health,
       DeletionGuard deletions, ReportWaiters waiters, CommitConfirmations confirmations,
-      LocationsTask locations, HealthSummaryTask healthSummary, Balancer balancer) {
+      LocationsTask locations, HealthSummaryTask healthSummary, DecommissionTask decommissions,
+      Balancer balancer) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.namespace = namespace;
@@ -106,6 +110,7 @@ public final class ChunkManager {
     this.confirmations = confirmations;
     this.locations = locations;
     this.healthSummary = healthSummary;
+    this.decommissions = decommissions;
     this.balancer = balancer;
   }
 
@@ -165,8 +170,22 @@ public final class ChunkManager {
    * under {@code clientId}'s write lease, which this renews.
    */
   public void allocated(String clientId, long handle) {
+    allocated(clientId, handle, List.of());
+  }
+
+  /**
+   * {@link #allocated(String, long)} of a handle written down {@code pipeline}: a node of it that
+   * began decommissioning after the pipeline was chosen awaits the write before it is done.
+   */
+  public void allocated(String clientId, long handle, List<NodeAddress> pipeline) {
     state.write(() -> {
       garbage.allocated(clientId, handle, now());
+      for (NodeAddress a : pipeline) {
+        ChunkserverNode n = registry.get(a.id());
+        if (n != null && n.decommissioning()) {
+          n.decommission().awaitWrite(handle, now() + DecommissionTask.WRITE_WAIT_MILLIS);
+        }
+      }
     });
   }
 
@@ -321,17 +340,7 @@ public final class ChunkManager {
       if (node.isEmpty()) {
         select = o -> true;
       } else {
-        ChunkserverNode target = null;
-        for (ChunkserverNode n : registry.all()) {
-          if (n.id().equals(node) || n.address().hostPort().equals(node)) {
-            target = n;
-          }
-        }
-        if (target == null) {
-          throw new MetadataException(Status.NOT_FOUND, "no chunkserver '" + node
-              + "' (expected a node id or host:port from 'granary cluster')");
-        }
-        int ordinal = target.ordinal();
+        int ordinal = registered(node).ordinal();
         select = o -> o == ordinal;
       }
       long n = deletions.take(select, (ordinal, handle, version) -> {
@@ -348,6 +357,82 @@ public final class ChunkManager {
     });
   }
 
+  /**
+   * The registered chunkserver whose id or {@code host:port} is {@code node}. Under the lock.
+   *
+   * @throws MetadataException NOT_FOUND if there is none
+   */
+  private ChunkserverNode registered(String node) {
+    ChunkserverNode n = registry.find(node);
+    if (n == null) {
+      throw notFound(node);
+    }
+    return n;
+  }
+
+  private static MetadataException notFound(String node) {
+    return new MetadataException(Status.NOT_FOUND, "no chunkserver '" + node
+        + "' (expected a node id or host:port from 'granary cluster')");
+  }
+
+  // ------------------------------------------------------------------ decommissioning
+
+  /**
+   * The id of the chunkserver an operator names: a registered node's id or {@code host:port}, or
+   * the id of a node being decommissioned that has not registered since the master started.
+   *
+   * @throws MetadataException NOT_FOUND if it is none of those
+   */
+  public String resolveNode(String node) {
+    return state.read(() -> {
+      ChunkserverNode n = registry.find(node);
+      if (n != null) {
+        return n.id();
+      }
+      if (decommissions.intended(node)) {
+        return node;
+      }
+      throw notFound(node);
+    });
+  }
+
+  /** Whether an operator's request to decommission node {@code id} is in force. */
+  public boolean decommissionIntended(String id) {
+    return state.read(() -> decommissions.intended(id));
+  }
+
+  /**
+   * Brings every node in step with the decommission intents in the image (after an operator's
+   * request is durable) and checks the progress of any that just started.
+   */
+  public void syncDecommissions() {
+    state.write(() -> {
+      decommissions.syncAll(now());
+      if (locations.complete()) { // nothing is judged on partial reports
+        decommissions.run(now());
+      }
+    });
+  }
+
+  /** Node {@code id} as {@code cluster} shows it (one never registered: state DEAD, no address). */
+  public NodeStatus nodeStatus(String id) {
+    return state.read(() -> {
+      ChunkserverNode n = registry.get(id);
+      if (n == null) {
+        return new NodeStatus(id, "", 0, NodeState.DEAD.name(), 0, 0, 0, 0, 0, 0,
+            decommissions.since(id), 0);
+      }
+      return status(n, now());
+    });
+  }
+
+  private static NodeStatus status(ChunkserverNode n, long now) {
+    DecommissionProgress d = n.decommission();
+    return new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(), n.capacity(),
+        n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()), n.copiesInFlight(),
+        d == null ? 0 : d.sinceMillis(), d == null ? 0 : d.replicasLeft());
+  }
+
   // ------------------------------------------------------------------ queries
 
   /** Whether reports cover the namespace since start-up (see class comment). */
@@ -355,16 +440,27 @@ public final class ChunkManager {
     return locations.complete();
   }
 
-  /** Live replicas of {@code handle}, for readers. */
+  /**
+   * Live replicas of {@code handle}, for readers, who try them in order: those on nodes in service
+   * first (the pipeline's head first), then those on nodes being decommissioned, which still serve
+   * reads but will be switched off.
+   */
   public List<NodeAddress> liveLocations(long handle) {
     return state.read(() -> {
       int[] holders = replicas.holders(handle);
       List<NodeAddress> out = new ArrayList<>(holders.length);
+      List<NodeAddress> leaving = null;
       for (int o : holders) {
         ChunkserverNode n = registry.byOrdinal(o);
-        if (n.isLive()) {
+        if (n.inService()) {
           out.add(n.address());
+        } else if (n.isLive()) {
+          leaving = leaving == null ? new ArrayList<>(1) : leaving;
+          leaving.add(n.address());
         }
+      }
+      if (leaving != null) {
+        out.addAll(leaving);
       }
       return out;
     });
@@ -376,9 +472,7 @@ public final class ChunkManager {
       long now = now();
       List<NodeStatus> nodes = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
-        nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(),
-            n.capacity(), n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()),
-            n.copiesInFlight()));
+        nodes.add(status(n, now));
       }
       // The tick keeps this summary current; no scan of the namespace per request.
       HealthScanner.Health h = healthSummary.current();

@@ -45,6 +45,7 @@ public final class ChunkserverProtocol {
   private final ReportWaiters waiters;
   private final CommitConfirmations confirmations;
   private final LocationsTask locations;
+  private final DecommissionTask decommissions;
   private final Balancer balancer;
 
   ChunkserverProtocol(String nodeId, Namespace namespace, Ticker ticker,
@@ -52,7 +53,7 @@ public final class ChunkserverProtocol {
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, ReportReconciler reconciler, BadReplicaReports badReports,
       ReportWaiters waiters, CommitConfirmations confirmations, LocationsTask locations,
-      Balancer balancer) {
+      DecommissionTask decommissions, Balancer balancer) {
     this.nodeId = nodeId;
     this.namespace = namespace;
     this.ticker = ticker;
@@ -68,16 +69,23 @@ public final class ChunkserverProtocol {
     this.waiters = waiters;
     this.confirmations = confirmations;
     this.locations = locations;
+    this.decommissions = decommissions;
     this.balancer = balancer;
   }
 
-  /** Registers (or re-registers) a chunkserver seen at {@code observedHost}. */
+  /**
+   * Registers (or re-registers) a chunkserver seen at {@code observedHost}; one an operator is
+   * decommissioning stays so.
+   */
   public void register(RegisterRequest r, String observedHost) {
     state.write(() -> {
-      registry.register(r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.usedBytes(),
-          r.freeBytes(), Ticks.millis(ticker));
-      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {})", nodeId,
-          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes());
+      long now = Ticks.millis(ticker);
+      ChunkserverNode n = registry.register(r.nodeId(), observedHost, r.port(),
+          r.capacityBytes(), r.usedBytes(), r.freeBytes(), now);
+      decommissions.sync(n, now);
+      log.info("{}: chunkserver {} registered from {}:{} (capacity {} bytes, free {}){}", nodeId,
+          r.nodeId(), observedHost, r.port(), r.capacityBytes(), r.freeBytes(),
+          n.decommissioning() ? "; it is being decommissioned" : "");
     });
   }
 

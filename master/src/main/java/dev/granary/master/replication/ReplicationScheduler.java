@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * reports the outcome, or after {@code copyTimeout}; a failed or timed-out copy is queued again and
  * tried with another target. Also trims over-replicated chunks to their goal. Guarded by the
  * master's metadata lock.
+ *
+ * <p>Decommissioning: a replica on a node being decommissioned is a source for copies but does not
+ * count toward its chunk's goal ({@link #goalReplicas}), is never a copy's target, and is never
+ * trimmed. Its chunks therefore queue like under-replicated ones, but they still count their live
+ * replicas, so they sort behind every chunk that really lacks copies.
  */
 public final class ReplicationScheduler {
   private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
@@ -82,11 +87,22 @@ public final class ReplicationScheduler {
     this.copyTimeoutMillis = copyTimeoutMillis;
   }
 
-  /** Live holders of {@code handle}. */
+  /** Live holders of {@code handle}: where it can be read and copied from. */
   int liveReplicas(long handle) {
     int n = 0;
     for (int o : replicas.holders(handle)) {
       if (registry.byOrdinal(o).isLive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Holders of {@code handle} that count toward its goal: live and not being decommissioned. */
+  int goalReplicas(long handle) {
+    int n = 0;
+    for (int o : replicas.holders(handle)) {
+      if (registry.byOrdinal(o).inService()) {
         n++;
       }
     }
@@ -99,10 +115,11 @@ public final class ReplicationScheduler {
     if (f == null) {
       return;
     }
-    int live = liveReplicas(handle);
-    if (live < f.replication()) {
-      queue.add(handle, live);
-    } else if (live > f.replication()) {
+    int counted = goalReplicas(handle);
+    if (counted < f.replication()) {
+      // Bucketed by live replicas: a decommissioning node's chunks wait behind real repair.
+      queue.add(handle, liveReplicas(handle));
+    } else if (counted > f.replication()) {
       overCheck.add(handle);
     }
   }
@@ -158,19 +175,19 @@ public final class ReplicationScheduler {
         continue;
       }
       int goal = f.replication();
-      int live = liveReplicas(handle);
+      int counted = goalReplicas(handle);
       List<CopyTask> running = tasks.getOrDefault(handle, List.of());
-      if (live + running.size() >= goal) {
-        if (live >= goal) {
+      if (counted + running.size() >= goal) {
+        if (counted >= goal) {
           it.remove();
         }
         continue;
       }
-      if (live == 0) {
+      if (liveReplicas(handle) == 0) {
         continue;
       }
       if (startCopy(handle, f, now)) {
-        if (live + running.size() + 1 >= goal) {
+        if (counted + running.size() + 1 >= goal) {
           it.remove();
         }
       }
@@ -239,7 +256,7 @@ public final class ReplicationScheduler {
     String failed = lastFailedTarget.get(handle);
     List<NodeView> candidates = new ArrayList<>();
     for (ChunkserverNode n : registry.all()) {
-      if (hasRoom(n, length)) {
+      if (n.inService() && hasRoom(n, length)) {
         candidates.add(n.view());
       }
     }
@@ -283,7 +300,8 @@ public final class ReplicationScheduler {
         || !replicas.contains(handle, source.ordinal())
         || replicas.contains(handle, target.ordinal())
         || badHolders.apply(handle).contains(target.ordinal())
-        || liveReplicas(handle) < f.replication()) {
+        || !source.inService() || !target.inService()
+        || goalReplicas(handle) < f.replication()) {
       return false;
     }
     int index = namespace.indexOf(handle);
@@ -369,7 +387,7 @@ public final class ReplicationScheduler {
     for (CopyTask t : moved) {
       finishMove(t, f);
     }
-    if (f != null && liveReplicas(handle) > f.replication()) {
+    if (f != null && goalReplicas(handle) > f.replication()) {
       overCheck.add(handle);
     }
   }
@@ -381,7 +399,8 @@ public final class ReplicationScheduler {
       return;
     }
     int index = namespace.indexOf(t.handle());
-    if (f.version(index) != t.version() || liveReplicas(t.handle()) <= f.replication()) {
+    if (f.version(index) != t.version() || !source.inService()
+        || goalReplicas(t.handle()) <= f.replication()) {
       return; // rewritten, or a replica was lost meanwhile: keep the source's (trim decides)
     }
     replicas.remove(t.handle(), source.ordinal());
@@ -442,7 +461,11 @@ public final class ReplicationScheduler {
     }
   }
 
-  /** Drops excess replicas (placement decides which) of chunks above their goal. */
+  /**
+   * Drops excess replicas (placement decides which) of chunks above their goal; a replica on a
+   * node being decommissioned is neither counted nor dropped, so it serves reads until the node is
+   * switched off.
+   */
   private void trim() {
     for (Iterator<Long> it = overCheck.iterator(); it.hasNext(); ) {
       long handle = it.next();
@@ -456,7 +479,7 @@ public final class ReplicationScheduler {
         List<NodeView> holders = new ArrayList<>();
         for (int o : replicas.holders(handle)) {
           ChunkserverNode n = registry.byOrdinal(o);
-          if (n.isLive()) {
+          if (n.inService()) {
             holders.add(n.view());
           }
         }

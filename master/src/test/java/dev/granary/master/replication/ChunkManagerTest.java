@@ -9,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.master.liveness.NodeState;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
-import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
-import dev.granary.master.state.MasterState;
-import dev.granary.master.testing.MutableClock;
-import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
-import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.RegisterRequest;
@@ -35,91 +30,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Liveness, re-replication, GC and voting on an injected ticker: no sleeps, no network. */
-class ChunkManagerTest {
-  private static final long DIGEST = 77;
-  private static final long LENGTH = 1000;
-  private final MutableClock clock = new MutableClock(1_000_000);
-  private final MutableTicker ticker = new MutableTicker();
-  private final MasterState state = new MasterState(new MetadataImage());
-  private final Namespace ns = state.namespace();
-  private final List<long[]> digestRecords = new ArrayList<>();
-  private ChunkManager.Settings settings;
-  private ChunkManager cm;
-  private ChunkserverProtocol protocol;
-  private Tick tick;
-
-  ChunkManagerTest() {
-    build(1);
-  }
-
-  /** (Re)builds the parts under test with {@code maxCopiesPerNode} (1 by default). */
-  private void build(int maxCopiesPerNode) {
-    settings = new ChunkManager.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), 1 << 20, 2, maxCopiesPerNode, Duration.ofSeconds(30),
-        Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
-    ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
-        (h, l, d) -> {
-          digestRecords.add(new long[] {h, l, d});
-          ns.setChunkDigest(h, l, d);
-        });
-    cm = parts.manager();
-    protocol = parts.protocol();
-    tick = parts.tick();
-  }
-
-  private void register(String... ids) {
-    for (String id : ids) {
-      protocol.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      protocol.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
-    }
-  }
-
-  /** A file written as a real client does: allocate, each holder reports, commit. */
-  private void file(String path, long handle, int goal, String... holders) {
-    commit(path, handle, 1, goal, holders);
-  }
-
-  /** A file of one chunk of {@code length} bytes (in 64 MiB chunks) on {@code holders}. */
-  private void file(String path, long handle, long length, int goal, String... holders) {
-    cm.allocated("client", handle);
-    for (String id : holders) {
-      report(id, handle, 1, length, DIGEST);
-    }
-    ns.commit(path, false, goal, 64 << 20, List.of(new ChunkRecord(handle, 1, length, DIGEST)),
-        clock.millis(), Namespace.SYSTEM);
-    cm.committed(path, new CommitChunk(handle, 1, length, DIGEST, List.of(holders)));
-  }
-
-  private void commit(String path, long handle, long version, int goal, String... holders) {
-    cm.allocated("client", handle);
-    for (String id : holders) {
-      report(id, handle, version, LENGTH, DIGEST);
-    }
-    committed(path, handle, version, goal, holders);
-  }
-
-  /** The commit itself, of replicas already reported. */
-  private void committed(String path, long handle, long version, int goal, String... holders) {
-    ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
-        clock.millis(), Namespace.SYSTEM);
-    cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
-  }
-
-  private List<ChunkCommand> pulse(String id) {
-    return protocol.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
-  }
-
-  private void pulseAll(String... ids) {
-    for (String id : ids) {
-      pulse(id);
-    }
-  }
-
-  private void report(String id, long handle, long version, long length, long digest) {
-    protocol.report(new ReplicaReportRequest(id, false, 0, false,
-        List.of(new ReplicaInfo(handle, version, length, digest)), List.of()));
-  }
-
+class ChunkManagerTest extends ChunkFixture {
   @Test
   void silentNodeIsDeadAfterDeadAfterAndMustReRegister() {
     register("n1", "n2");

@@ -20,7 +20,8 @@ public sealed interface Message permits
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
     SetAttributesRequest, SetAttributesResponse,
-    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse {
+    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse,
+    DecommissionRequest, DecommissionResponse {
 
   MessageType type();
 
