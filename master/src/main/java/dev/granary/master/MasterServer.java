@@ -233,7 +233,7 @@ public final class MasterServer implements AutoCloseable {
         new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
-        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
+        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
         config.secured() ? image.users() : null);

@@ -318,21 +318,30 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     }
     call(c, request, reply -> {
       try {
-        if (reply instanceof PulseResponse p) {
-          tokenSink.accept(p.tokens());
-          for (ChunkCommand cmd : p.commands()) {
-            try {
-              commandSink.accept(cmd);
-            } catch (Throwable t) {
-              log.error("{}: taking command {} from master {} failed, continuing: {}", nodeId,
-                  cmd, master, t.toString(), t);
-            }
-          }
-        }
+        take(reply);
       } finally {
         schedulePulse(c);
       }
     });
+  }
+
+  /**
+   * Takes the token keys and commands of a pulse's answer, or of a command result's: the master
+   * hands out the next commands as soon as a copy finishes, not only at the next pulse.
+   */
+  private void take(Message reply) {
+    if (!(reply instanceof PulseResponse p)) {
+      return;
+    }
+    tokenSink.accept(p.tokens());
+    for (ChunkCommand cmd : p.commands()) {
+      try {
+        commandSink.accept(cmd);
+      } catch (Throwable t) {
+        log.error("{}: taking command {} from master {} failed, continuing: {}", nodeId,
+            cmd, master, t.toString(), t);
+      }
+    }
   }
 
   /**
@@ -433,13 +442,17 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   /** Reports a command's outcome so the master can free its slot or retry elsewhere. */
   public void commandDone(ChunkCommand command, boolean ok, String message) {
-    send(new CommandResultRequest(nodeId, command, ok, message));
+    send(new CommandResultRequest(nodeId, command, ok, message), this::take);
   }
 
   private void send(Message m) {
+    send(m, reply -> {});
+  }
+
+  private void send(Message m, Consumer<Message> then) {
     loop.execute(guarded("sending " + m.type(), () -> {
       if (conn != null && registered) {
-        call(conn, m, reply -> {});
+        call(conn, m, then);
       } else {
         log.debug("{}: not registered; {} not sent (the next full report covers it)", nodeId,
             m.type());

@@ -54,7 +54,8 @@ public final class ChunkParts {
         registry, replicas, suspects, corrupt, garbage, scheduler, votes, health, deletions,
         waiters, confirmations, locations, healthSummary);
     this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, state, registry, replicas,
-        suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations);
+        suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations,
+        locations);
     this.tick = new Tick(ticker, state,
         new LivenessTask(nodeId, liveness, replicas, scheduler, deletions, badReports,
             reconciler),

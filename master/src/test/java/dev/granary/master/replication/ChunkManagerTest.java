@@ -185,16 +185,38 @@ class ChunkManagerTest {
     file("/a", 1, 3, "n1", "n2");
     tick.run();
     ChunkCommand first = firstCopy();
-    protocol.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
+    List<ChunkCommand> answer = protocol.commandResult(
+        new CommandResultRequest(sourceOf(first), first, false, "disk full")).commands();
     assertEquals(0, cm.node(first.target().id()).copiesInFlight());
-    tick.run();
-    ChunkCommand second = firstCopy();
+    // The retry is scheduled at once: in the failed copy's answer if its source copies again,
+    // else at the other source's next pulse.
+    ChunkCommand second = answer.stream().filter(c -> c.kind() == ChunkCommand.Kind.COPY)
+        .findFirst().orElseGet(this::firstCopy);
     assertNotEquals(first.target().id(), second.target().id(), "another target");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2", "n3", "n4");
     tick.run();
     ChunkCommand third = firstCopy();
     assertEquals(1, third.handle());
+  }
+
+  @Test
+  void aFinishedCopysAnswerCarriesTheSourcesNextCopy() {
+    register("n1", "n2", "n3", "n4");
+    // Four chunks on n1 alone, goal 2: n1 can be the source of only maxCopiesPerNode at a time.
+    for (long h = 1; h <= 4; h++) {
+      file("/f" + h, h, 2, "n1");
+    }
+    tick.run();
+    List<ChunkCommand> started = pulse("n1");
+    assertEquals(settings.maxCopiesPerNode(), started.size(), started.toString());
+    ChunkCommand done = started.get(0);
+    report(done.target().id(), done.handle(), 1, LENGTH, DIGEST);
+    List<ChunkCommand> next = protocol.commandResult(
+        new CommandResultRequest("n1", done, true, "")).commands();
+    assertEquals(1, next.size(), "the next copy, without waiting for a tick or a pulse: " + next);
+    assertEquals(ChunkCommand.Kind.COPY, next.get(0).kind());
+    assertNotEquals(done.handle(), next.get(0).handle());
   }
 
   private String lastSource;
