@@ -33,6 +33,8 @@ import java.util.List;
  * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
  *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
  *     the superuser)
+ * @param httpPort the HTTP(S) listener's port (metrics at {@code /metrics}), 0..65535; 0 turns it
+ *     off (default 7080; HTTPS with the master's certificate when {@code security} is {@code tls})
  */
 public record MasterConfig(
     String host,
@@ -49,7 +51,8 @@ public record MasterConfig(
     int maxCopiesPerNode,
     int maxConnections,
     Duration leaseTimeout,
-    String security) {
+    String security,
+    int httpPort) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -98,6 +101,7 @@ public record MasterConfig(
     MasterSchema.MAX_CONNECTIONS.require(maxConnections);
     MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
     MasterSchema.SECURITY.require(security);
+    MasterSchema.HTTP_PORT.require(httpPort);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -130,11 +134,34 @@ public record MasterConfig(
         MasterSchema.SECURITY.defaultValue());
   }
 
+  /**
+   * The same configuration with the HTTP listener off ({@link #httpPort()} 0), as before 0.2: for
+   * code that sets the keys before {@code httpPort} only, so that several masters built in one JVM
+   * or on one host do not all claim the default port.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode, int maxConnections,
+      Duration leaseTimeout, String security) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
+        security, 0);
+  }
+
   /** This configuration with {@link #security()} set to {@code mode}. */
   public MasterConfig withSecurity(String mode) {
     return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, mode);
+        maxConnections, leaseTimeout, mode, httpPort);
+  }
+
+  /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
+  public MasterConfig withHttpPort(int port) {
+    return new MasterConfig(host, this.port, dataDir, chunkSize, replication, minReplicas,
+        pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        maxConnections, leaseTimeout, security, port);
   }
 
   /** Whether the cluster runs with TLS, identities and permissions. */
@@ -168,6 +195,7 @@ public record MasterConfig(
         + ", maxConnections=" + maxConnections
         + ", leaseTimeout=" + Durations.format(leaseTimeout)
         + ", security=" + security
+        + ", httpPort=" + httpPort
         + "}";
   }
 }

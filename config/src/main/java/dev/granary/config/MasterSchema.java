@@ -54,6 +54,8 @@ final class MasterSchema {
    */
   static final Key<String> SECURITY =
       Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES);
+  /** The HTTP(S) listener (metrics, dashboard, REST); 0 turns it off. */
+  static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 7080);
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -90,7 +92,8 @@ final class MasterSchema {
               MAX_COPIES_PER_NODE,
               MAX_CONNECTIONS,
               LEASE_TIMEOUT,
-              SECURITY),
+              SECURITY,
+              HTTP_PORT),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -109,7 +112,8 @@ final class MasterSchema {
                   values.get(MAX_COPIES_PER_NODE),
                   values.get(MAX_CONNECTIONS),
                   values.get(LEASE_TIMEOUT),
-                  values.get(SECURITY)));
+                  values.get(SECURITY),
+                  values.get(HTTP_PORT)));
 
   private MasterSchema() {}
 }
