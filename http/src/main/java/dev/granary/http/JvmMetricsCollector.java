@@ -25,11 +25,20 @@ public final class JvmMetricsCollector implements MultiCollector {
   /** The prefix of every metric name a Granary node exposes. */
   public static final String PREFIX = "granary_";
 
-  private final PrometheusRegistry jvm = new PrometheusRegistry();
+  /**
+   * The JVM is one per process, and so are its metrics: the Prometheus client's collectors are
+   * registered once (they add listeners to the JVM and remember every registry they were
+   * registered with) and shared by every node in the process, as in a test's in-process cluster.
+   */
+  private static final class Shared {
+    static final PrometheusRegistry JVM = new PrometheusRegistry();
 
-  private JvmMetricsCollector() {
-    JvmMetrics.builder().register(jvm);
+    static {
+      JvmMetrics.builder().register(JVM);
+    }
   }
+
+  private JvmMetricsCollector() {}
 
   /** Registers the JVM's metrics with {@code registry}. */
   public static void register(PrometheusRegistry registry) {
@@ -39,7 +48,7 @@ public final class JvmMetricsCollector implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     List<MetricSnapshot> out = new ArrayList<>();
-    for (MetricSnapshot s : jvm.scrape()) {
+    for (MetricSnapshot s : Shared.JVM.scrape()) {
       out.add(prefixed(s));
     }
     return new MetricSnapshots(out);

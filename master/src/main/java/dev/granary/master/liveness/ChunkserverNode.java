@@ -27,6 +27,7 @@ public final class ChunkserverNode {
   private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
   private int copiesInFlight;
   private long chunks;
+  private Traffic traffic = Traffic.NONE;
   private boolean fullReportDone;
   private Set<Long> fullReportHandles;
 
@@ -100,6 +101,16 @@ public final class ChunkserverNode {
   public void pulsed(long capacity, long used, long free, long now) {
     space(capacity, used, free);
     lastPulseMillis = now;
+  }
+
+  /** Records the traffic counters of a pulse. */
+  public void counted(Traffic traffic) {
+    this.traffic = traffic;
+  }
+
+  /** The traffic counters of the last pulse ({@link Traffic#NONE} before one). */
+  public Traffic traffic() {
+    return traffic;
   }
 
   private void space(long capacity, long used, long free) {
