@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -308,6 +309,12 @@ class HttpServerTest {
     assertEquals(200, r.statusCode());
     assertEquals("hello tls", r.body());
     assertEquals(HttpClient.Version.HTTP_1_1, r.version());
+    X509Certificate served = (X509Certificate) r.sslSession().orElseThrow()
+        .getPeerCertificates()[0];
+    assertEquals(keys.certificate(), served, "the node's own certificate");
+    assertTrue(served.getSubjectAlternativeNames().contains(List.of(2, "master-1")),
+        "the node id as a DNS name, for scrapers that check names: "
+            + served.getSubjectAlternativeNames());
     assertEquals(404, trusting.send(HttpRequest.newBuilder(URI.create("https://" + HOST
         + ":" + s.port() + "/api/v1/cluster")).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode());

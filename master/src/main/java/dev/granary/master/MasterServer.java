@@ -268,7 +268,7 @@ public final class MasterServer implements AutoCloseable {
       http = MasterHttp.start(masterId, config, pki == null ? null
           : TlsContexts.https(pki.masterKeys()), metrics.registry());
     } catch (RuntimeException e) {
-      closeQuietly();
+      close(); // a later close() is then a no-op, not a second shutdown
       throw e;
     }
     long period = Math.max(10, config.pulseInterval().toMillis() / 2);
