@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,11 @@ class MasterHttpTest {
       assertTrue(r.body().contains("\ngranary_files 0.0\n")
           || r.body().contains("\ngranary_files 0\n"), r.body());
       assertTrue(r.body().contains("granary_chunkservers{state=\"LIVE\"} 0"), r.body());
+      for (String family : List.of("granary_process_cpu_seconds_total",
+          "granary_jvm_memory_used_bytes", "granary_journal_fsync_duration_seconds_bucket",
+          "granary_repair_last_seconds")) {
+        assertTrue(r.body().contains("\n" + family), family + " in " + r.body());
+      }
     }
   }
 
