@@ -13,6 +13,7 @@ import dev.granary.chunkserver.net.Joiner;
 import dev.granary.chunkserver.net.MasterSession;
 import dev.granary.chunkserver.net.TokenVerifier;
 import dev.granary.chunkserver.net.OpenReplicas;
+import dev.granary.chunkserver.net.RepairPacer;
 import dev.granary.chunkserver.net.TransferSlots;
 import dev.granary.chunkserver.scrub.Scrubber;
 import dev.granary.chunkserver.scrub.Sleeper;
@@ -80,6 +81,7 @@ public final class ChunkServer implements AutoCloseable {
   private ExecutorService ioPool;
   private OpenReplicas openReplicas;
   private ExecutorService commandPool;
+  private ExecutorService copyPool;
   private MasterSession session;
   private volatile TokenVerifier tokens;
   private DownstreamPool downstreams;
@@ -133,6 +135,7 @@ public final class ChunkServer implements AutoCloseable {
     }
     ioPool = Executors.newFixedThreadPool(DISK_THREADS, daemon("cs-disk-%d"));
     commandPool = Executors.newFixedThreadPool(COMMAND_THREADS, daemon("cs-command-%d"));
+    copyPool = Executors.newFixedThreadPool(RepairPacer.IDLE_COPIES, daemon("cs-copy-%d"));
     TransferSlots slots = new TransferSlots(config.maxTransfers());
     session = new MasterSession(nodeId, SOFTWARE, config.master(), ClusterMembership.load(dir),
         this::port, store, slots,
@@ -176,8 +179,10 @@ public final class ChunkServer implements AutoCloseable {
     session.onTokenKeys(tokens::update);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
         PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas,
-        config.idleTimeout(), tokens, counters);
-    CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
+        config.idleTimeout(), tokens, new RepairPacer(Ticker.systemTicker(), Sleeper.REAL),
+        counters);
+    CommandRunner commands = CommandRunner.create(svc, commandPool, copyPool,
+        session::commandDone);
     session.onCommands(commands::submit);
 
     bind(svc);
@@ -367,6 +372,10 @@ public final class ChunkServer implements AutoCloseable {
     if (commandPool != null) {
       commandPool.shutdownNow();
       awaitQuietly(commandPool);
+    }
+    if (copyPool != null) {
+      copyPool.shutdownNow();
+      awaitQuietly(copyPool);
     }
     if (ioPool != null) {
       // Queued aborts must still run: they remove the temporary files of interrupted writes.

@@ -59,7 +59,7 @@ final class MasterCommand implements Callable<Integer> {
   String checkpointOps;
 
   @Option(names = "--max-copies-per-node", paramLabel = "N",
-      description = "Concurrent re-replication copies per node (default 2).")
+      description = "Re-replication copies handed to a node at once (default 32).")
   String maxCopiesPerNode;
 
   @Option(names = "--max-connections", paramLabel = "N",

@@ -24,7 +24,8 @@ import java.util.List;
  * @param placement the replica placement policy, {@code round-robin} (default) or {@code
  *     most-free-space}
  * @param checkpointOps operations logged between checkpoints, at least 1 (default 100000)
- * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64 (default 2)
+ * @param maxCopiesPerNode re-replication copies handed to a chunkserver at once (as source or
+ *     target; it runs fewer while clients use it), 1..1024 (default 32)
  * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
  *     closed at once
  * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s (default 2m): an

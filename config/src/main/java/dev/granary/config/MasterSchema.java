@@ -41,7 +41,7 @@ final class MasterSchema {
       Key.oneOf(SECTION, "placement", MasterConfig.ROUND_ROBIN, MasterConfig.PLACEMENTS);
   static final Key<Long> CHECKPOINT_OPS = Key.atLeast(SECTION, "checkpointOps", 100_000, 1);
   static final Key<Integer> MAX_COPIES_PER_NODE =
-      Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64);
+      Key.integer(SECTION, "maxCopiesPerNode", 32, 1, 1024);
   static final Key<Integer> MAX_CONNECTIONS =
       Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000);
   static final Key<Duration> LEASE_TIMEOUT =

@@ -149,9 +149,9 @@ class ConfigLoaderTest {
         "checkpointOps    | 0       | invalid --checkpoint-ops \"0\": expected an integer of at"
             + " least 1",
         "maxCopiesPerNode | 0       | invalid --max-copies-per-node \"0\": expected an integer"
-            + " between 1 and 64",
-        "maxCopiesPerNode | 65      | invalid --max-copies-per-node \"65\": expected an integer"
-            + " between 1 and 64",
+            + " between 1 and 1024",
+        "maxCopiesPerNode | 1025    | invalid --max-copies-per-node \"1025\": expected an"
+            + " integer between 1 and 1024",
         "maxConnections   | 0       | invalid --max-connections \"0\": expected an integer"
             + " between 1 and 1000000",
         "maxConnections   | 1000001 | invalid --max-connections \"1000001\": expected an"
@@ -182,7 +182,7 @@ class ConfigLoaderTest {
     "checkpointOps, 1",
     "checkpointOps, 9223372036854775807",
     "maxCopiesPerNode, 1",
-    "maxCopiesPerNode, 64",
+    "maxCopiesPerNode, 1024",
     "maxConnections, 1",
     "maxConnections, 1000000",
     "leaseTimeout, 1s",

@@ -26,7 +26,7 @@ class ConfigRecordsTest {
     assertEquals(Duration.ofSeconds(30), config.gcInterval());
     assertEquals("round-robin", config.placement());
     assertEquals(100_000L, config.checkpointOps());
-    assertEquals(2, config.maxCopiesPerNode());
+    assertEquals(32, config.maxCopiesPerNode());
     assertEquals(4096, config.maxConnections());
     assertEquals(7080, config.httpPort());
   }
@@ -61,7 +61,7 @@ class ConfigRecordsTest {
     assertEquals(
         "MasterConfig{host=0.0.0.0, port=7070, dataDir=data/master, chunkSize=64MiB,"
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
-            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=2,"
+            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=32,"
             + " maxConnections=4096, leaseTimeout=2m, security=tls, httpPort=7080}",
         MasterConfig.defaults().toString());
     assertEquals(
@@ -157,8 +157,8 @@ class ConfigRecordsTest {
         "invalid master.checkpointOps \"0\": expected an integer of at least 1",
         () -> master(b -> b.checkpointOps = 0));
     assertRejected(
-        "invalid master.maxCopiesPerNode \"65\": expected an integer between 1 and 64",
-        () -> master(b -> b.maxCopiesPerNode = 65));
+        "invalid master.maxCopiesPerNode \"1025\": expected an integer between 1 and 1024",
+        () -> master(b -> b.maxCopiesPerNode = 1025));
     assertRejected(
         "invalid master.maxConnections \"0\": expected an integer between 1 and 1000000",
         () -> master(b -> b.maxConnections = 0));

@@ -184,6 +184,23 @@ class MetricsClusterTest {
     assertEquals(2L << 30, (long) after.value("granary_capacity_bytes"));
     assertEquals(8, after.value("granary_chunks_under_replicated"));
     assertEquals(0, after.value("granary_chunkserver_live", "node", victim.id()));
+    assertTrue(after.value("granary_repair_running_seconds") > 0, "a repair is under way");
+
+    // The node comes back with its replicas: every chunk is at its goal again, repair is over.
+    cluster.cluster().startChunkserver(index);
+    Wait.until("every chunk back at its goal", DEADLINE, () -> {
+      ClusterStatus st = c.clusterStatus();
+      return st.underReplicated() == 0 && st.nodes().stream().allMatch(n -> n.state()
+          .equals("LIVE"));
+    }, cluster::describe);
+    PrometheusText healed = awaitAgreement(https, c, "with the chunkserver back");
+    Wait.until("the repair timed", DEADLINE, () -> !Double.isNaN(scrape(https,
+        cluster.cluster().master().http()).value("granary_repair_last_seconds")),
+        cluster::describe);
+    PrometheusText timed = scrape(https, cluster.cluster().master().http());
+    assertTrue(timed.value("granary_repair_last_seconds") > 0, "took some time");
+    assertEquals(0, timed.value("granary_repair_running_seconds"));
+    assertEquals(3, healed.value("granary_chunkservers", "state", "LIVE"));
   }
 
   @Test

@@ -226,7 +226,7 @@ public final class MasterServer implements AutoCloseable {
     }
     ClusterStatusHandler clusterStatus = new ClusterStatusHandler(chunks, service, masterId,
         clusterId, ticker);
-    metrics.watchCluster(clusterStatus::status, chunks::traffic, parts.lastRepair());
+    metrics.watchCluster(clusterStatus::status, chunks);
     List<RequestHandler<?>> handlers = new ArrayList<>(List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AuthenticateHandler(masterId, config.secured(), image.users()),

@@ -84,6 +84,9 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
           ChunkAccess.WRITE, ChunkAccess.COPY))) {
         return;
       }
+      if (r.primary()) {
+        svc.pacer().clientActive();
+      }
       WriteTransfer t = new WriteTransfer(svc, ctx.channel(), id, r, this);
       writes.put(id, t);
       if (!t.start()) {
@@ -99,6 +102,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
           ChunkAccess.READ))) {
         return;
       }
+      svc.pacer().clientActive();
       ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> {
         reads.remove(id);
         backpressure.requestFinished();

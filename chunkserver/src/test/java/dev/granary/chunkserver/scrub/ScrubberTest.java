@@ -59,7 +59,7 @@ class ScrubberTest {
       f.write(b ^ 0x80);
     }
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     Scrubber s = new Scrubber("cs-t", store, new Recorder(reported),
         new TokenBucket(100_000, 100_000, time, time), Duration.ofHours(1), Clock.systemUTC(),
         time);
@@ -107,7 +107,7 @@ class ScrubberTest {
       f.setLength(100_000);
     }
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     // So slow that one pass would take an hour of reading: the losses are still reported first.
     Scrubber s = new Scrubber("cs-t", store, new Recorder(reported),
         new TokenBucket(100, 100, time, time), Duration.ofHours(1), Clock.systemUTC(), time);
@@ -130,7 +130,7 @@ class ScrubberTest {
     write(store, 1, 100_000);
     write(store, 2, 100_000);
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     // The throttle's first wait is the moment after reconciliation: both files are gone then.
     Sleeper deleteBoth = d -> {
       time.sleep(d);

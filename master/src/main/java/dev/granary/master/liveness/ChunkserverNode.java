@@ -26,6 +26,7 @@ public final class ChunkserverNode {
   private NodeState state = NodeState.LIVE;
   private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
   private int copiesInFlight;
+  private long copyBytesInFlight;
   private long chunks;
   private Traffic traffic = Traffic.NONE;
   private boolean fullReportDone;
@@ -92,6 +93,7 @@ public final class ChunkserverNode {
     this.lastPulseMillis = now;
     this.commands.clear();
     this.copiesInFlight = 0;
+    this.copyBytesInFlight = 0;
     this.fullReportDone = false;
     this.fullReportHandles = null;
     space(capacity, used, free);
@@ -123,6 +125,7 @@ public final class ChunkserverNode {
     state = NodeState.DEAD;
     commands.clear();
     copiesInFlight = 0;
+    copyBytesInFlight = 0;
     fullReportHandles = null;
   }
 
@@ -153,12 +156,21 @@ public final class ChunkserverNode {
     return copiesInFlight;
   }
 
-  public void copyStarted() {
-    copiesInFlight++;
+  /** Bytes of the copies this node takes part in (as source or target) now. */
+  public long copyBytesInFlight() {
+    return copyBytesInFlight;
   }
 
-  public void copyEnded() {
+  /** A copy of {@code bytes} to or from this node was handed out. */
+  public void copyStarted(long bytes) {
+    copiesInFlight++;
+    copyBytesInFlight += bytes;
+  }
+
+  /** A copy of {@code bytes} ended (done, failed or abandoned). */
+  public void copyEnded(long bytes) {
     copiesInFlight = Math.max(0, copiesInFlight - 1);
+    copyBytesInFlight = Math.max(0, copyBytesInFlight - bytes);
   }
 
   public long chunks() {

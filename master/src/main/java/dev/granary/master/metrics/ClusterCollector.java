@@ -5,7 +5,7 @@ import static dev.granary.http.ScrapedFamily.gauge;
 import dev.granary.http.ScrapedFamily;
 import dev.granary.master.liveness.NodeState;
 import dev.granary.master.liveness.Traffic;
-import dev.granary.master.replication.LastRepair;
+import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.NodeStatus;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -21,25 +21,23 @@ import java.util.function.Supplier;
 /**
  * The whole cluster as the master sees it, read when a scrape arrives from the same status that
  * {@code granary cluster --json} shows (one read of the metadata), plus the traffic counters each
- * chunkserver sent with its last pulse. Space totals count LIVE chunkservers only: what the
- * cluster can use now.
+ * chunkserver sent with its last pulse and re-replication's progress. Space totals count LIVE
+ * chunkservers only: what the cluster can use now.
  */
 final class ClusterCollector implements MultiCollector {
   private final Supplier<ClusterStatusResponse> status;
-  private final Supplier<Map<String, Traffic>> traffic;
-  private final LastRepair lastRepair;
+  private final ChunkManager chunks;
 
-  ClusterCollector(Supplier<ClusterStatusResponse> status,
-      Supplier<Map<String, Traffic>> traffic, LastRepair lastRepair) {
+  ClusterCollector(Supplier<ClusterStatusResponse> status, ChunkManager chunks) {
     this.status = status;
-    this.traffic = traffic;
-    this.lastRepair = lastRepair;
+    this.chunks = chunks;
   }
 
   @Override
   public MetricSnapshots collect() {
     ClusterStatusResponse st = status.get();
-    Map<String, Traffic> counters = traffic.get();
+    Map<String, Traffic> counters = chunks.traffic();
+    ChunkManager.RepairStatus repair = chunks.repairStatus();
     List<MetricSnapshot> out = new ArrayList<>();
     Map<String, Long> byState = new LinkedHashMap<>();
     for (NodeState s : NodeState.values()) {
@@ -92,7 +90,11 @@ final class ClusterCollector implements MultiCollector {
         Unit.millisToSeconds(st.uptimeMillis())));
     out.add(gauge("granary_repair_last_seconds", "How long the last repair took, from a"
         + " chunkserver declared DEAD until every chunk was back at its goal (NaN: none yet).",
-        Unit.SECONDS, lastRepair.seconds()));
+        Unit.SECONDS, repair.lastMillis() < 0 ? Double.NaN
+            : Unit.millisToSeconds(repair.lastMillis())));
+    out.add(gauge("granary_repair_running_seconds", "How long the repair under way has run"
+        + " since a chunkserver was declared DEAD (0: none is running).", Unit.SECONDS,
+        Unit.millisToSeconds(Math.max(0, repair.runningMillis()))));
     out.addAll(perNode(st.nodes(), counters));
     return new MetricSnapshots(out);
   }

@@ -3,12 +3,10 @@ package dev.granary.master.metrics;
 import com.google.common.base.Ticker;
 import dev.granary.http.JvmMetricsCollector;
 import dev.granary.master.journal.LogStorage;
-import dev.granary.master.liveness.Traffic;
 import dev.granary.master.net.RequestObserver;
-import dev.granary.master.replication.LastRepair;
+import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -44,11 +42,10 @@ public final class MasterMetrics {
 
   /**
    * Exports the cluster: {@code status} is read at each scrape (as {@code granary cluster} reads
-   * it), {@code traffic} gives every chunkserver's pulse counters by node id.
+   * it), and {@code chunks} gives every chunkserver's pulse counters and repair's progress.
    */
-  public void watchCluster(Supplier<ClusterStatusResponse> status,
-      Supplier<Map<String, Traffic>> traffic, LastRepair lastRepair) {
-    registry.register(new ClusterCollector(status, traffic, lastRepair));
+  public void watchCluster(Supplier<ClusterStatusResponse> status, ChunkManager chunks) {
+    registry.register(new ClusterCollector(status, chunks));
   }
 
   /** Everything this master exports. */

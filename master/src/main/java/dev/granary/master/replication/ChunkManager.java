@@ -429,6 +429,26 @@ public final class ChunkManager {
     });
   }
 
+  /**
+   * Re-replication's progress, for metrics and the dashboard.
+   *
+   * @param runningMillis how long the repair under way has run (since a chunkserver was declared
+   *     DEAD), or -1 if none is
+   * @param lastMillis how long the last finished repair took, or -1 if none finished since start
+   * @param queued chunks waiting for a copy
+   * @param inFlight copies handed out and not yet done
+   */
+  public record RepairStatus(long runningMillis, long lastMillis, int queued, int inFlight) {}
+
+  /** Re-replication's progress now. */
+  public RepairStatus repairStatus() {
+    return state.read(() -> {
+      long started = scheduler.repairStartedMillis();
+      return new RepairStatus(started < 0 ? -1 : Ticks.millis(ticker) - started,
+          scheduler.lastRepairMillis(), scheduler.queueSize(), scheduler.inFlight());
+    });
+  }
+
   /** A node's state, or null (for tests and diagnostics). */
   public ChunkserverNode node(String id) {
     return state.read(() -> {

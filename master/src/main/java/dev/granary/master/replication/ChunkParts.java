@@ -20,7 +20,6 @@ public final class ChunkParts {
   private final ChunkManager manager;
   private final ChunkserverProtocol protocol;
   private final Tick tick;
-  private final LastRepair lastRepair = new LastRepair();
 
   public ChunkParts(String nodeId, ChunkManager.Settings settings, MasterState state,
       PlacementPolicy placement, Ticker ticker, DigestLog digestLog) {
@@ -82,10 +81,5 @@ public final class ChunkParts {
   /** The periodic work. */
   public Tick tick() {
     return tick;
-  }
-
-  /** How long the last repair after a chunkserver's death took (exported as a metric). */
-  public LastRepair lastRepair() {
-    return lastRepair;
   }
 }

@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-replication (GFS §4.3): chunks below their goal wait in a queue and are copied, the ones with
  * the fewest live replicas first, from a live holder to a target chosen by the placement policy.
- * A node takes part in at most {@code maxCopiesPerNode} copies at a time (as source or target) so
- * recovery does not swamp clients. A copy ends when the target reports the replica, when the source
+ * A node takes part in at most {@code maxCopiesPerNode} copies and {@link #MAX_COPY_BYTES_PER_NODE}
+ * bytes of copies at a time (as source or target): enough to keep its disks and network busy
+ * between two results, few enough that a copy waiting on the node starts well within the copy
+ * timeout. How many of them run at once is the chunkserver's choice: it runs fewer while clients
+ * are reading or writing through it. A pass runs on every tick and after every copy result, so
+ * repair is paced by the copies, not by the pulse. A copy ends when the target reports the replica, when the source
  * reports the outcome, or after {@code copyTimeout}; a failed or timed-out copy is queued again and
  * tried with another target. Also trims over-replicated chunks to their goal. Guarded by the
  * master's metadata lock.
@@ -31,9 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationScheduler {
   private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
 
+  /**
+   * Bytes of copies a node takes part in at once: four 64 MiB chunks, or as many small ones as
+   * {@code maxCopiesPerNode} allows. A node with nothing in flight takes one copy of any size.
+   */
+  static final long MAX_COPY_BYTES_PER_NODE = 256L << 20;
+
   /** One copy in flight. */
-  record CopyTask(long handle, long version, ChunkserverNode source, ChunkserverNode target,
-      long started) {}
+  record CopyTask(long handle, long version, long length, ChunkserverNode source,
+      ChunkserverNode target, long started) {}
 
   private final String nodeId;
   private final NodeRegistry registry;
@@ -42,11 +52,15 @@ public final class ReplicationScheduler {
   private final PlacementPolicy placement;
   private final int maxCopiesPerNode;
   private final long copyTimeoutMillis;
-  private final LinkedHashSet<Long> queue = new LinkedHashSet<>();
+  private final RepairQueue queue = new RepairQueue();
   private final LinkedHashSet<Long> overCheck = new LinkedHashSet<>();
   private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
   private final Map<Long, String> lastFailedTarget = new HashMap<>();
   private int inFlight;
+  /** When the repair under way began (a node was declared DEAD), or -1. */
+  private long repairStarted = -1;
+  /** How long the last finished repair took, or -1. */
+  private long lastRepairMillis = -1;
   /** Nodes still holding a bad replica of a chunk (to be deleted): never a copy's target. */
   private final java.util.function.LongFunction<Set<Integer>> badHolders;
 
@@ -82,7 +96,7 @@ public final class ReplicationScheduler {
     }
     int live = liveReplicas(handle);
     if (live < f.replication()) {
-      queue.add(handle);
+      queue.add(handle, live);
     } else if (live > f.replication()) {
       overCheck.add(handle);
     }
@@ -109,26 +123,33 @@ public final class ReplicationScheduler {
 
   /** The queue in scheduling order: fewest live replicas first (ties: queue order). */
   public List<Long> queueInPriorityOrder() {
-    List<List<Long>> buckets = new ArrayList<>();
-    for (long h : queue) {
-      int live = liveReplicas(h);
-      while (buckets.size() <= live) {
-        buckets.add(new ArrayList<>());
-      }
-      buckets.get(live).add(h);
-    }
-    List<Long> out = new ArrayList<>(queue.size());
-    buckets.forEach(out::addAll);
-    return out;
+    return queue.inPriorityOrder();
   }
 
-  /** Expires stale copies, starts new ones within the slot limits, trims excess replicas. */
+  /**
+   * How long the last repair took: from a chunkserver declared DEAD until no chunk waited for a
+   * copy and none was in flight (every chunk that had a live replica back at its goal). -1 if no
+   * repair has finished since the master started.
+   */
+  public long lastRepairMillis() {
+    return lastRepairMillis;
+  }
+
+  /** When the repair under way began, or -1 if none is. */
+  public long repairStartedMillis() {
+    return repairStarted;
+  }
+
+  /** Expires stale copies, starts new ones within the nodes' limits, trims excess replicas. */
   public void schedule(long now) {
     expire(now);
-    for (long handle : queueInPriorityOrder()) {
+    Iterator<Long> it = queue.iterator();
+    // A copy needs two nodes with room: once fewer have it, nothing else can start.
+    while (it.hasNext() && nodesWithRoom() >= 2) {
+      long handle = it.next();
       FileNode f = namespace.fileOf(handle);
       if (f == null) {
-        queue.remove(handle);
+        it.remove();
         continue;
       }
       int goal = f.replication();
@@ -136,7 +157,7 @@ public final class ReplicationScheduler {
       List<CopyTask> running = tasks.getOrDefault(handle, List.of());
       if (live + running.size() >= goal) {
         if (live >= goal) {
-          queue.remove(handle);
+          it.remove();
         }
         continue;
       }
@@ -145,21 +166,58 @@ public final class ReplicationScheduler {
       }
       if (startCopy(handle, f, now)) {
         if (live + running.size() + 1 >= goal) {
-          queue.remove(handle);
+          it.remove();
         }
       }
     }
     trim();
+    if (repairStarted >= 0 && queueSettled()) {
+      lastRepairMillis = now - repairStarted;
+      repairStarted = -1;
+      log.info("{}: repair finished {} ms after a chunkserver was declared DEAD", nodeId,
+          lastRepairMillis);
+    }
+  }
+
+  /** Nothing waits for a copy that can be made, and no copy is in flight. */
+  private boolean queueSettled() {
+    if (inFlight > 0) {
+      return false;
+    }
+    for (long h : queue) {
+      if (liveReplicas(h) > 0) {
+        return false;
+      }
+    }
+    return true; // what is left has no live replica: missing, not repairable
+  }
+
+  private int nodesWithRoom() {
+    int n = 0;
+    for (ChunkserverNode node : registry.all()) {
+      if (node.isLive() && node.copiesInFlight() < maxCopiesPerNode) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether {@code n} may take part in one more copy of {@code length} bytes. */
+  private boolean hasRoom(ChunkserverNode n, long length) {
+    return n.isLive() && n.copiesInFlight() < maxCopiesPerNode
+        && (n.copyBytesInFlight() == 0
+            || n.copyBytesInFlight() + length <= MAX_COPY_BYTES_PER_NODE);
   }
 
   private boolean startCopy(long handle, FileNode f, long now) {
     int index = namespace.indexOf(handle);
+    long length = f.length(index);
     ChunkserverNode source = null;
     Set<String> excluded = new HashSet<>();
     for (int o : replicas.holders(handle)) {
       ChunkserverNode n = registry.byOrdinal(o);
       excluded.add(n.id());
-      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode
+      if (hasRoom(n, length)
           && (source == null || n.copiesInFlight() < source.copiesInFlight())) {
         source = n;
       }
@@ -176,7 +234,7 @@ public final class ReplicationScheduler {
     String failed = lastFailedTarget.get(handle);
     List<NodeView> candidates = new ArrayList<>();
     for (ChunkserverNode n : registry.all()) {
-      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode) {
+      if (hasRoom(n, length)) {
         candidates.add(n.view());
       }
     }
@@ -184,17 +242,16 @@ public final class ReplicationScheduler {
         && !c.id().equals(failed))) {
       excluded.add(failed);
     }
-    long length = f.length(index);
     var target = placement.chooseReplicationTarget(candidates, excluded, length);
     if (target.isEmpty()) {
       return false;
     }
     ChunkserverNode t = registry.get(target.get().id());
     long version = f.version(index);
-    CopyTask task = new CopyTask(handle, version, source, t, now);
+    CopyTask task = new CopyTask(handle, version, length, source, t, now);
     tasks.computeIfAbsent(handle, k -> new ArrayList<>(1)).add(task);
-    source.copyStarted();
-    t.copyStarted();
+    source.copyStarted(length);
+    t.copyStarted(length);
     t.reserve(length);
     inFlight++;
     source.enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, handle, version, t.address()));
@@ -214,7 +271,7 @@ public final class ReplicationScheduler {
               copyTimeoutMillis);
           lastFailedTarget.put(t.handle(), t.target().id());
           release(t);
-          queue.add(t.handle());
+          queue.add(t.handle(), liveReplicas(t.handle()));
           return true;
         }
         return false;
@@ -226,8 +283,8 @@ public final class ReplicationScheduler {
   }
 
   private void release(CopyTask t) {
-    t.source().copyEnded();
-    t.target().copyEnded();
+    t.source().copyEnded(t.length());
+    t.target().copyEnded(t.length());
     inFlight--;
   }
 
@@ -272,20 +329,23 @@ public final class ReplicationScheduler {
       tasks.remove(cmd.handle());
     }
     check(cmd.handle());
-    if (!ok) {
-      queue.add(cmd.handle());
+    if (!ok && namespace.fileOf(cmd.handle()) != null) {
+      queue.add(cmd.handle(), liveReplicas(cmd.handle()));
     }
   }
 
-  /** A node died: its copies are abandoned and retried. */
-  public void onNodeDead(ChunkserverNode dead) {
+  /** A node died at {@code now}: its copies are abandoned and retried; a repair begins. */
+  public void onNodeDead(ChunkserverNode dead, long now) {
+    if (repairStarted < 0) {
+      repairStarted = now;
+    }
     Iterator<Map.Entry<Long, List<CopyTask>>> it = tasks.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Long, List<CopyTask>> e = it.next();
       e.getValue().removeIf(t -> {
         if (t.source() == dead || t.target() == dead) {
           release(t);
-          queue.add(t.handle());
+          queue.add(t.handle(), liveReplicas(t.handle()));
           return true;
         }
         return false;

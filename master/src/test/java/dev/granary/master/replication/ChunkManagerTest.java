@@ -27,7 +27,9 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -40,17 +42,29 @@ class ChunkManagerTest {
   private final MasterState state = new MasterState(new MetadataImage());
   private final Namespace ns = state.namespace();
   private final List<long[]> digestRecords = new ArrayList<>();
-  private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
-      Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
-      Duration.ofMinutes(2), Duration.ofSeconds(30));
-  private final ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(),
-      ticker, (h, l, d) -> {
-        digestRecords.add(new long[] {h, l, d});
-        ns.setChunkDigest(h, l, d);
-      });
-  private final ChunkManager cm = parts.manager();
-  private final ChunkserverProtocol protocol = parts.protocol();
-  private final Tick tick = parts.tick();
+  private ChunkManager.Settings settings;
+  private ChunkManager cm;
+  private ChunkserverProtocol protocol;
+  private Tick tick;
+
+  ChunkManagerTest() {
+    build(1);
+  }
+
+  /** (Re)builds the parts under test with {@code maxCopiesPerNode} (1 by default). */
+  private void build(int maxCopiesPerNode) {
+    settings = new ChunkManager.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ofSeconds(30), 1 << 20, 2, maxCopiesPerNode, Duration.ofSeconds(30),
+        Duration.ofMinutes(2), Duration.ofSeconds(30));
+    ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(), ticker,
+        (h, l, d) -> {
+          digestRecords.add(new long[] {h, l, d});
+          ns.setChunkDigest(h, l, d);
+        });
+    cm = parts.manager();
+    protocol = parts.protocol();
+    tick = parts.tick();
+  }
 
   private void register(String... ids) {
     for (String id : ids) {
@@ -62,6 +76,17 @@ class ChunkManagerTest {
   /** A file written as a real client does: allocate, each holder reports, commit. */
   private void file(String path, long handle, int goal, String... holders) {
     commit(path, handle, 1, goal, holders);
+  }
+
+  /** A file of one chunk of {@code length} bytes (in 64 MiB chunks) on {@code holders}. */
+  private void file(String path, long handle, long length, int goal, String... holders) {
+    cm.allocated("client", handle);
+    for (String id : holders) {
+      report(id, handle, 1, length, DIGEST);
+    }
+    ns.commit(path, false, goal, 64 << 20, List.of(new ChunkRecord(handle, 1, length, DIGEST)),
+        clock.millis(), Namespace.SYSTEM);
+    cm.committed(path, new CommitChunk(handle, 1, length, DIGEST, List.of(holders)));
   }
 
   private void commit(String path, long handle, long version, int goal, String... holders) {
@@ -217,6 +242,70 @@ class ChunkManagerTest {
     assertEquals(1, next.size(), "the next copy, without waiting for a tick or a pulse: " + next);
     assertEquals(ChunkCommand.Kind.COPY, next.get(0).kind());
     assertNotEquals(done.handle(), next.get(0).handle());
+  }
+
+  @Test
+  void aNodeTakesCopiesOfSmallChunksUpToItsCountLimit() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    for (long h = 1; h <= 40; h++) {
+      file("/small" + h, h, 2, "n1");
+    }
+    tick.run();
+    assertEquals(32, pulse("n1").size(), "small chunks: the count limit");
+    assertEquals(32, cm.node("n1").copiesInFlight());
+    assertEquals(8, cm.replicationQueue().size());
+  }
+
+  @Test
+  void aNodeTakesCopiesOfBigChunksUpToItsByteLimit() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    for (long h = 100; h < 108; h++) {
+      file("/big" + h, h, 64L << 20, 2, "n2");
+    }
+    tick.run();
+    List<ChunkCommand> big = pulse("n2");
+    // 256 MiB of copies a node at once: four 64 MiB chunks, though the count allows 32.
+    assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE / (64L << 20), big.size(),
+        big.toString());
+    assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE,
+        cm.node("n2").copyBytesInFlight());
+  }
+
+  @Test
+  void theLastRepairIsTimedFromDeadUntilEveryChunkIsBackAtItsGoal() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    file("/b", 2, 3, "n1", "n2", "n3");
+    assertEquals(-1, cm.repairStatus().lastMillis());
+    ticker.advance(Duration.ofSeconds(10));
+    pulseAll("n1", "n2", "n4");
+    tick.run();
+    assertEquals(NodeState.DEAD, cm.node("n3").state());
+    assertEquals(0, cm.repairStatus().runningMillis());
+    Map<ChunkCommand, String> sources = new LinkedHashMap<>();
+    for (String id : List.of("n1", "n2")) {
+      pulse(id).forEach(c -> sources.put(c, id));
+    }
+    List<ChunkCommand> copies = new ArrayList<>(sources.keySet());
+    assertEquals(2, copies.size(), copies.toString());
+    ticker.advance(Duration.ofMillis(1500));
+    ChunkCommand first = copies.get(0);
+    report(first.target().id(), first.handle(), 1, LENGTH, DIGEST);
+    protocol.commandResult(new CommandResultRequest(sources.get(first), first, true, ""));
+    assertEquals(-1, cm.repairStatus().lastMillis(), "one chunk still below its goal");
+    assertEquals(1500, cm.repairStatus().runningMillis());
+    ticker.advance(Duration.ofMillis(500));
+    ChunkCommand second = copies.get(1);
+    report(second.target().id(), second.handle(), 1, LENGTH, DIGEST);
+    protocol.commandResult(new CommandResultRequest(sources.get(second), second, true, ""));
+    ChunkManager.RepairStatus r = cm.repairStatus();
+    assertEquals(2000, r.lastMillis());
+    assertEquals(-1, r.runningMillis());
+    assertEquals(0, r.queued());
+    assertEquals(0, r.inFlight());
   }
 
   private String lastSource;
