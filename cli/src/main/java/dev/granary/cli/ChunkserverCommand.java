@@ -63,13 +63,19 @@ final class ChunkserverCommand implements Callable<Integer> {
           + " this node's certificate; env GRANARY_JOIN_TOKEN.")
   String joinToken;
 
+  @Option(names = "--http-port", paramLabel = "N",
+      description = "Serve this node's metrics over HTTP(S) at /metrics on this port (default 0:"
+          + " off).")
+  String httpPort;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
         .put("host", host).put("port", port).put("master", master).put("dataDir", dataDir)
         .put("capacity", capacity).put("scrubInterval", scrubInterval).put("scrubRate", scrubRate)
         .put("maxTransfers", maxTransfers).put("idleTimeout", idleTimeout)
-        .put("maxConnections", maxConnections).put("joinToken", joinToken);
+        .put("maxConnections", maxConnections).put("joinToken", joinToken)
+        .put("httpPort", httpPort);
     ChunkserverConfig cfg = ConfigLoader.loadChunkserver(config, flags.map(), System.getenv());
     ChunkServer server = new ChunkServer(cfg);
     try {

@@ -85,6 +85,11 @@ final class MasterCommand implements Callable<Integer> {
           + " network: no identities).")
   String security;
 
+  @Option(names = "--http-port", paramLabel = "N",
+      description = "HTTP(S) port: metrics at /metrics, HTTPS when security is tls (default 7080;"
+          + " 0: off).")
+  String httpPort;
+
   @Override
   public Integer call() throws Exception {
     Flags flags = new Flags()
@@ -95,7 +100,8 @@ final class MasterCommand implements Callable<Integer> {
         .put("checkpointOps", checkpointOps).put("maxCopiesPerNode", maxCopiesPerNode)
         .put("maxConnections", maxConnections)
         .put("leaseTimeout", leaseTimeout).put("security", security)
-        .put("balanceThreshold", balanceThreshold).put("balanceBandwidth", balanceBandwidth);
+        .put("balanceThreshold", balanceThreshold).put("balanceBandwidth", balanceBandwidth)
+        .put("httpPort", httpPort);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
     MasterServer server = new MasterServer(cfg);
     try {

@@ -24,6 +24,9 @@ import java.time.Duration;
  *     printed)
  * @param maxConnections connections held open at once, 1..1000000 (default 4096); one more is
  *     closed at once
+ * @param httpPort the HTTP(S) listener's port (this node's metrics at {@code /metrics}),
+ *     0..65535; 0 (default) turns it off, so several chunkservers share a host without choosing
+ *     ports
  */
 public record ChunkserverConfig(
     String host,
@@ -36,7 +39,8 @@ public record ChunkserverConfig(
     int maxTransfers,
     Duration idleTimeout,
     int maxConnections,
-    String joinToken) {
+    String joinToken,
+    int httpPort) {
 
   /**
    * Validates every component against the rules above.
@@ -56,6 +60,19 @@ public record ChunkserverConfig(
     ChunkserverSchema.IDLE_TIMEOUT.require(idleTimeout);
     ChunkserverSchema.MAX_CONNECTIONS.require(maxConnections);
     ChunkserverSchema.JOIN_TOKEN.require(joinToken);
+    ChunkserverSchema.HTTP_PORT.require(httpPort);
+  }
+
+  /**
+   * The same configuration with the HTTP listener off (the default).
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public ChunkserverConfig(String host, int port, HostPort master, Path dataDir, long capacity,
+      Duration scrubInterval, long scrubRate, int maxTransfers, Duration idleTimeout,
+      int maxConnections, String joinToken) {
+    this(host, port, master, dataDir, capacity, scrubInterval, scrubRate, maxTransfers,
+        idleTimeout, maxConnections, joinToken, 0);
   }
 
   /**
@@ -73,7 +90,13 @@ public record ChunkserverConfig(
   /** This configuration with {@link #joinToken()} set to {@code token}. */
   public ChunkserverConfig withJoinToken(String token) {
     return new ChunkserverConfig(host, port, master, dataDir, capacity, scrubInterval, scrubRate,
-        maxTransfers, idleTimeout, maxConnections, token);
+        maxTransfers, idleTimeout, maxConnections, token, httpPort);
+  }
+
+  /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
+  public ChunkserverConfig withHttpPort(int port) {
+    return new ChunkserverConfig(host, this.port, master, dataDir, capacity, scrubInterval,
+        scrubRate, maxTransfers, idleTimeout, maxConnections, joinToken, port);
   }
 
   /**
@@ -110,6 +133,7 @@ public record ChunkserverConfig(
         + ", idleTimeout=" + Durations.format(idleTimeout)
         + ", maxConnections=" + maxConnections
         + ", joinToken=" + (joinToken.isEmpty() ? "none" : "(set)")
+        + ", httpPort=" + httpPort
         + "}";
   }
 }

@@ -41,6 +41,8 @@ final class ChunkserverSchema {
   static final Key<String> JOIN_TOKEN = Key.secret(SECTION, "joinToken",
       "a join token (gr1.HASH.SECRET, from the master's join-token file)",
       text -> text.startsWith("gr1.") && text.split("\\.", -1).length == 3);
+  /** The HTTP(S) listener (this node's metrics); 0 (default) turns it off. */
+  static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 0);
 
   static final Schema<ChunkserverConfig> SCHEMA =
       new Schema<>(
@@ -56,7 +58,8 @@ final class ChunkserverSchema {
               MAX_TRANSFERS,
               IDLE_TIMEOUT,
               MAX_CONNECTIONS,
-              JOIN_TOKEN),
+              JOIN_TOKEN,
+              HTTP_PORT),
           List.of(),
           Map.of(JOIN_TOKEN, "GRANARY_JOIN_TOKEN"),
           values ->
@@ -71,7 +74,8 @@ final class ChunkserverSchema {
                   values.get(MAX_TRANSFERS),
                   values.get(IDLE_TIMEOUT),
                   values.get(MAX_CONNECTIONS),
-                  values.get(JOIN_TOKEN)));
+                  values.get(JOIN_TOKEN),
+                  values.get(HTTP_PORT)));
 
   private ChunkserverSchema() {}
 }

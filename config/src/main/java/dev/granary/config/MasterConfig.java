@@ -37,6 +37,8 @@ import java.util.List;
  * @param balanceThreshold percentage points a chunkserver's used fraction may differ from the
  *     cluster's before the master moves replicas, 1..100 (default 10)
  * @param balanceBandwidth bytes per second each chunkserver moves for balancing (default 64MiB)
+ * @param httpPort the HTTP(S) listener's port (metrics at {@code /metrics}), 0..65535; 0 turns it
+ *     off (default 7080; HTTPS with the master's certificate when {@code security} is {@code tls})
  */
 public record MasterConfig(
     String host,
@@ -55,7 +57,8 @@ public record MasterConfig(
     Duration leaseTimeout,
     String security,
     int balanceThreshold,
-    long balanceBandwidth) {
+    long balanceBandwidth,
+    int httpPort) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -106,6 +109,7 @@ public record MasterConfig(
     MasterSchema.SECURITY.require(security);
     MasterSchema.BALANCE_THRESHOLD.require(balanceThreshold);
     MasterSchema.BALANCE_BANDWIDTH.require(balanceBandwidth);
+    MasterSchema.HTTP_PORT.require(httpPort);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -135,15 +139,38 @@ public record MasterConfig(
       Duration leaseTimeout) {
     this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
         gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
-        MasterSchema.SECURITY.defaultValue(), MasterSchema.BALANCE_THRESHOLD.defaultValue(),
-        MasterSchema.BALANCE_BANDWIDTH.defaultValue());
+        MasterSchema.SECURITY.defaultValue());
+  }
+
+  /**
+   * The same configuration with the default balancing and the HTTP listener off ({@link
+   * #httpPort()} 0), as before 0.2: for code that sets the keys before those only, so that several masters built in one JVM
+   * or on one host do not all claim the default port.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode, int maxConnections,
+      Duration leaseTimeout, String security) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
+        security, MasterSchema.BALANCE_THRESHOLD.defaultValue(),
+        MasterSchema.BALANCE_BANDWIDTH.defaultValue(), 0);
   }
 
   /** This configuration with {@link #security()} set to {@code mode}. */
   public MasterConfig withSecurity(String mode) {
     return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth);
+        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth, httpPort);
+  }
+
+  /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
+  public MasterConfig withHttpPort(int port) {
+    return new MasterConfig(host, this.port, dataDir, chunkSize, replication, minReplicas,
+        pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        maxConnections, leaseTimeout, security, balanceThreshold, balanceBandwidth, port);
   }
 
   /** Whether the cluster runs with TLS, identities and permissions. */
@@ -179,6 +206,7 @@ public record MasterConfig(
         + ", security=" + security
         + ", balanceThreshold=" + balanceThreshold
         + ", balanceBandwidth=" + Sizes.format(balanceBandwidth)
+        + ", httpPort=" + httpPort
         + "}";
   }
 }

@@ -58,6 +58,8 @@ final class MasterSchema {
       Key.size(SECTION, "balanceBandwidth", 64 * MIB, b -> b >= 1, "a size of at least 1");
   static final Key<String> SECURITY =
       Key.oneOf(SECTION, "security", MasterConfig.TLS, MasterConfig.SECURITY_MODES);
+  /** The HTTP(S) listener (metrics, dashboard, REST); 0 turns it off. */
+  static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 7080);
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -96,7 +98,8 @@ final class MasterSchema {
               LEASE_TIMEOUT,
               SECURITY,
               BALANCE_THRESHOLD,
-              BALANCE_BANDWIDTH),
+              BALANCE_BANDWIDTH,
+              HTTP_PORT),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           Map.of(),
           values ->
@@ -117,7 +120,8 @@ final class MasterSchema {
                   values.get(LEASE_TIMEOUT),
                   values.get(SECURITY),
                   values.get(BALANCE_THRESHOLD),
-                  values.get(BALANCE_BANDWIDTH)));
+                  values.get(BALANCE_BANDWIDTH),
+                  values.get(HTTP_PORT)));
 
   private MasterSchema() {}
 }

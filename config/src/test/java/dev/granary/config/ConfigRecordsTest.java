@@ -28,6 +28,7 @@ class ConfigRecordsTest {
     assertEquals(100_000L, config.checkpointOps());
     assertEquals(32, config.maxCopiesPerNode());
     assertEquals(4096, config.maxConnections());
+    assertEquals(7080, config.httpPort());
   }
 
   @Test
@@ -43,6 +44,7 @@ class ConfigRecordsTest {
     assertEquals(64, config.maxTransfers());
     assertEquals(Duration.ofSeconds(60), config.idleTimeout());
     assertEquals(4096, config.maxConnections());
+    assertEquals(0, config.httpPort());
   }
 
   @Test
@@ -61,12 +63,13 @@ class ConfigRecordsTest {
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
             + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=32,"
             + " maxConnections=4096, leaseTimeout=2m, security=tls, balanceThreshold=10,"
-            + " balanceBandwidth=64MiB}",
+            + " balanceBandwidth=64MiB, httpPort=7080}",
         MasterConfig.defaults().toString());
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"
             + " dataDir=data/chunkserver, capacity=0B, scrubInterval=1h, scrubRate=64MiB,"
-            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none}",
+            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none,"
+            + " httpPort=0}",
         ChunkserverConfig.defaults().toString());
     assertEquals(
         "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s, "
@@ -163,9 +166,9 @@ class ConfigRecordsTest {
   }
 
   @Test
-  void theConstructorOfTheOlderKeysTakesTheDefaultMaxConnections() {
+  void theConstructorOfTheOlderKeysTakesTheDefaultMaxConnectionsAndNoHttp() {
     MasterConfig d = MasterConfig.defaults();
-    assertEquals(d, new MasterConfig(d.host(), d.port(), d.dataDir(), d.chunkSize(),
+    assertEquals(d.withHttpPort(0), new MasterConfig(d.host(), d.port(), d.dataDir(), d.chunkSize(),
         d.replication(), d.minReplicas(), d.pulseInterval(), d.deadAfter(), d.gcInterval(),
         d.placement(), d.checkpointOps(), d.maxCopiesPerNode()));
     ChunkserverConfig c = ChunkserverConfig.defaults();

@@ -157,7 +157,7 @@ final class SampleMessages {
       case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r), str(r),
           keys(r));
       case PULSE_REQUEST -> new PulseRequest(str(r), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextInt());
+          r.nextInt(), nonNegative(r), nonNegative(r), nonNegative(r));
       case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)), keys(r));
       case REPLICA_REPORT_REQUEST -> new ReplicaReportRequest(str(r), r.nextBoolean(),
           r.nextInt(Integer.MAX_VALUE), r.nextBoolean(), list(r, () -> replica(r)),

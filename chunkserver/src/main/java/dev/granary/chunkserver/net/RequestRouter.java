@@ -106,9 +106,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
       ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> {
         reads.remove(id);
         backpressure.requestFinished();
+        svc.counters().readClosed();
       });
       reads.put(id, s);
       backpressure.requestStarted();
+      svc.counters().readOpened();
       s.start();
     } else if (m instanceof Ping) {
       reply(id, new Pong());

@@ -78,7 +78,7 @@ class ScrubberTest {
     // first two blocks of replica 2 (131,072 bytes) were read.
     assertEquals((300_000 + 131_072 - 100_000) / 100_000.0, time.slept / 1e9, 0.001);
     // The next pass sees only the good replica.
-    assertEquals(new Scrubber.Pass(1, 0, 0, 300_000), s.scrubOnce());
+    assertEquals(new Scrubber.Pass(1, 0, 0, 300_000, 1), s.scrubOnce());
   }
 
   /** Records what the scrubber reports, one line each: "corrupt H: why" or "vanished H: why". */
@@ -119,7 +119,7 @@ class ScrubberTest {
         reported.stream().map(l -> l.substring(0, l.indexOf(':'))).sorted().toList());
     assertNull(store.get(1));
     assertNull(store.get(2));
-    assertEquals(new Scrubber.Pass(2, 0, 0, 400_000), s.scrubOnce());
+    assertEquals(new Scrubber.Pass(2, 0, 0, 400_000, 2), s.scrubOnce());
   }
 
   @Test

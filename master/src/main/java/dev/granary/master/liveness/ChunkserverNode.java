@@ -32,6 +32,7 @@ public final class ChunkserverNode {
   private int copiesInFlight;
   private long copyBytesInFlight;
   private long chunks;
+  private Traffic traffic = Traffic.NONE;
   private boolean fullReportDone;
   private Set<Long> fullReportHandles;
 
@@ -135,6 +136,16 @@ public final class ChunkserverNode {
   public void pulsed(long capacity, long used, long free, long now) {
     space(capacity, used, free);
     lastPulseMillis = now;
+  }
+
+  /** Records the traffic counters of a pulse. */
+  public void counted(Traffic traffic) {
+    this.traffic = traffic;
+  }
+
+  /** The traffic counters of the last pulse ({@link Traffic#NONE} before one). */
+  public Traffic traffic() {
+    return traffic;
   }
 
   private void space(long capacity, long used, long free) {

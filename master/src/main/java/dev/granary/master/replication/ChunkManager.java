@@ -5,6 +5,7 @@ import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.DecommissionProgress;
 import dev.granary.master.liveness.NodeState;
 import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.liveness.Traffic;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
@@ -481,6 +482,17 @@ public final class ChunkManager {
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
           scheduler.inFlight(), locations.complete(), uptimeMillis, clusterId,
           deletions.heldCount());
+    });
+  }
+
+  /** Every chunkserver's traffic counters as of its last pulse, by node id (for metrics). */
+  public Map<String, Traffic> traffic() {
+    return state.read(() -> {
+      Map<String, Traffic> out = new java.util.LinkedHashMap<>();
+      for (ChunkserverNode n : registry.all()) {
+        out.put(n.id(), n.traffic());
+      }
+      return out;
     });
   }
 

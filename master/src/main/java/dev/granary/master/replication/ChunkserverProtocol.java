@@ -3,6 +3,7 @@ package dev.granary.master.replication;
 import com.google.common.base.Ticker;
 import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.liveness.Traffic;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.state.MasterState;
@@ -98,6 +99,7 @@ public final class ChunkserverProtocol {
     return state.write(() -> {
       ChunkserverNode n = registered(p.nodeId());
       n.pulsed(p.capacityBytes(), p.usedBytes(), p.freeBytes(), Ticks.millis(ticker));
+      n.counted(new Traffic(p.bytesRead(), p.bytesWritten(), p.corruptReplicasFound()));
       return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
     });
   }
