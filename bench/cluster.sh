@@ -63,7 +63,7 @@ cluster_start() {
   master_port=$(free_port)
   master="127.0.0.1:$master_port"
   mcmd=("$granary" master --host 127.0.0.1 --port "$master_port" --data-dir "$dir/master"
-    --security "$sec" --http-port 0 "$@")
+    --security "$sec" --http-port "${MASTER_HTTP_PORT:-0}" "$@")
   "${mcmd[@]}" > "$dir/master.log" 2>&1 &
   pids+=($!)
   commands+=("${mcmd[*]}")

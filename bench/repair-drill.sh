@@ -22,9 +22,12 @@
 # Each drill starts a fresh cluster of bin/granary processes on loopback (1 master, 4
 # chunkservers, replication 3, pulse 1 s, deadAfter 5 s), writes the file, kills chunkserver 0
 # (round-robin placement gives it a quarter of the replicas), and polls `granary cluster --json`
-# (each poll is one CLI process, ~0.5-0.9 s: that is the resolution of the figures). Output: one
-# JSON line per case on stdout, {"system":"granary","workload":"repair_<scenario>[_reader]",
-# "unit":"s","runs","min","median","max","values","replicasLost":[...],"replicasPerSecond",
+# until the cluster is back at goal. The figures ("values") are the master's own clock, exported as
+# granary_repair_last_seconds on its /metrics (from DEAD until no chunk waits for a copy and none
+# is in flight, to the millisecond); "polledSeconds" is what the CLI polling saw (each poll is one
+# CLI process, ~0.5-0.9 s, so it starts late by up to a poll). Output: one JSON line per case on
+# stdout, {"system":"granary","workload":"repair_<scenario>[_reader]","unit":"s","runs","min",
+# "median","max","values","polledSeconds","replicasLost":[...],"replicasPerSecond",
 # "mibPerSecond", and with a reader "readMiBps":[before, during] per run}; progress on stderr;
 # everything also under bench/out/repair-<stamp>/.
 set -euo pipefail
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
     --scenarios=*) SCENARIOS=${1#*=}; shift ;;
     --reader=*) READER=${1#*=}; shift ;;
     --security=*) SECURITY=${1#*=}; shift ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -92,6 +95,20 @@ node_field() {
     | sed -n "s/.*\"$3\":\"\\{0,1\\}\\([A-Z_0-9]*\\).*/\\1/p" | head -n 1
 }
 
+# granary_repair_last_seconds from the master's /metrics (HTTPS verified against the cluster's
+# authority under the master's node id with tls), or nothing while no repair has finished.
+repair_last_seconds() {
+  local mid v
+  if [ "$SECURITY" = tls ]; then
+    mid=$(grep -o '"masterId":"[^"]*"' <<< "$2" | head -n 1 | cut -d'"' -f4)
+    v=$(curl -sf --max-time 5 --cacert "$1/master/tls/ca.crt" \
+      --connect-to "$mid:$http_port:127.0.0.1:$http_port" "https://$mid:$http_port/metrics")
+  else
+    v=$(curl -sf --max-time 5 "http://127.0.0.1:$http_port/metrics")
+  fi
+  awk '$1 == "granary_repair_last_seconds" && $2 != "NaN" { printf "%.2f", $2 }' <<< "$v"
+}
+
 # Reads /drill/data ($1 MiB) with `granary cat` once; prints MiB/s, or nothing if it failed.
 read_once() {
   local t0 t1
@@ -126,8 +143,9 @@ drill() {
   [ -s "$payload" ] || head -c $((size << 20)) /dev/urandom > "$payload"
   dir="$out/drill-$scenario-$reader-$n"
   mkdir -p "$dir"
-  cluster_start "$dir" "$SECURITY" 4 --replication 3 --chunk-size "$chunk" \
-    --pulse-interval 1s --dead-after 5s
+  http_port=$(free_port)
+  MASTER_HTTP_PORT=$http_port cluster_start "$dir" "$SECURITY" 4 --replication 3 \
+    --chunk-size "$chunk" --pulse-interval 1s --dead-after 5s
   echo "== $scenario/$reader #$n: writing $size MiB in $chunk chunks" >&2
   "$granary" put "$payload" /drill/data --master "$master" "${auth[@]}" >&2
   victim_port=${node_ports[0]}
@@ -171,6 +189,13 @@ drill() {
     [ $SECONDS -lt $deadline ] || die "not back at goal within an hour"
   done
   t_done=$(now)
+  # The master's own figure, to the millisecond: granary_repair_last_seconds on /metrics.
+  master_ttr=""
+  deadline=$((SECONDS + 30))
+  while [ -z "$master_ttr" ] && [ $SECONDS -lt $deadline ]; do
+    master_ttr=$(repair_last_seconds "$dir" "$json")
+  done
+  [ -n "$master_ttr" ] || die "the master's /metrics never showed the repair's time"
   if [ -n "$reader_pid" ]; then
     kill "$reader_pid" 2>/dev/null || true
     wait "$reader_pid" 2>/dev/null || true
@@ -181,25 +206,27 @@ drill() {
       else { printf "%.0f", (a[NR / 2] + a[NR / 2 + 1]) / 2 } }')
   fi
   cluster_stop
-  result="$(elapsed "$t_dead" "$t_done") $lost $before $during"
+  result="$master_ttr $(elapsed "$t_dead" "$t_done") $lost $before $during"
 }
 
 for scenario in "${scenarios[@]}"; do
   for reader in "${readers[@]}"; do
-    ttrs=(); losts=(); reads=()
+    ttrs=(); clis=(); losts=(); reads=()
     for ((n = 1; n <= RUNS; n++)); do
       drill "$scenario" "$reader" "$n"
-      read -r ttr lost before during <<< "$result"
-      echo "== $scenario/$reader #$n: back at goal $ttr s after DEAD ($lost replicas)" \
+      read -r ttr cli lost before during <<< "$result"
+      echo "== $scenario/$reader #$n: back at goal $ttr s after DEAD by the master's clock," \
+        "$cli s as polled ($lost replicas)" \
         "${before:+; read $before MiB/s before, ${during:-none completed} during}" >&2
-      ttrs+=("$ttr"); losts+=("$lost"); reads+=("[${before:-null},${during:-null}]")
+      ttrs+=("$ttr"); clis+=("$cli"); losts+=("$lost"); reads+=("[${before:-null},${during:-null}]")
     done
     workload="repair_$scenario"
     [ "$reader" = off ] || workload="${workload}_reader"
     chunk_mib=64; [ "$scenario" = large ] || chunk_mib=1
     printf '%s\n' "${ttrs[@]}" | sort -n | awk -v w="$workload" -v sec="$SECURITY" \
       -v lost="$(IFS=,; echo "${losts[*]}")" -v reads="$(IFS=,; echo "${reads[*]}")" \
-      -v rd="$reader" -v cm="$chunk_mib" -v vals="$(IFS=,; echo "${ttrs[*]}")" '
+      -v rd="$reader" -v cm="$chunk_mib" -v vals="$(IFS=,; echo "${ttrs[*]}")" \
+      -v clis="$(IFS=,; echo "${clis[*]}")" '
       { v[NR] = $1 }
       END {
         med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
@@ -207,6 +234,7 @@ for scenario in "${scenarios[@]}"; do
         avg = s / nl
         printf "{\"system\":\"granary\",\"workload\":\"%s\",\"unit\":\"s\",\"better\":\"lower\",", w
         printf "\"runs\":%d,\"min\":%s,\"median\":%s,\"max\":%s,\"values\":[%s],", NR, v[1], med, v[NR], vals
+        printf "\"polledSeconds\":[%s],", clis
         printf "\"replicasLost\":[%s],\"replicasPerSecond\":%.1f,\"mibPerSecond\":%.1f", lost, \
           avg / med, avg * cm / med
         if (rd == "on") printf ",\"readMiBps\":[%s]", reads
