@@ -104,7 +104,6 @@ out="$root/bench/out"
 stamp=$(date -u +%Y%m%d-%H%M%S)
 run="$out/run-$stamp"
 mkdir -p "$run"
-granary="$root/bin/granary"
 commands=()
 
 # ---------------------------------------------------------------- build
@@ -115,19 +114,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 # ---------------------------------------------------------------- cluster
-pids=()
-stop_cluster() {
-  local p
-  for p in "${pids[@]}"; do
-    kill -TERM "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    wait "$p" 2>/dev/null || true
-  done
-  pids=()
-}
+# shellcheck source=bench/cluster.sh
+source "$root/bench/cluster.sh"
 cleanup() {
-  stop_cluster
+  cluster_stop
   if [ "${KEEP_DATA:-0}" != 1 ]; then
     rm -rf "$run/data"
   fi
@@ -135,72 +125,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A port nobody listens on now (and not handed out to an earlier process of ours).
-used_ports=" "
-free_port() {
-  local p tries=0
-  while [ $tries -lt 200 ]; do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    tries=$((tries + 1))
-    case "$used_ports" in *" $p "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      used_ports="$used_ports$p "
-      echo "$p"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
-
 # Starts a cluster with security $1, warms it up, runs the bench into $2, stops it.
 run_granary() {
-  local sec=$1 gjson=$2 dir="$run/$1" master_port master port i live deadline p
-  local -a mcmd ccmd bcmd wcmd auth=()
+  local sec=$1 gjson=$2 dir="$run/$1"
+  local -a bcmd wcmd
+  cluster_start "$run/data/$sec" "$sec" 3 --replication 3 --chunk-size 64MiB
   mkdir -p "$dir"
-  master_port=$(free_port)
-  master="127.0.0.1:$master_port"
-  mcmd=("$granary" master --host 127.0.0.1 --port "$master_port" --data-dir "$run/data/$sec/master"
-    --replication 3 --chunk-size 64MiB --security "$sec")
-  "${mcmd[@]}" > "$dir/master.log" 2>&1 &
-  pids+=($!)
-  commands+=("${mcmd[*]}")
-  if [ "$sec" = tls ]; then
-    # The master's first start writes the join token and the superuser's credentials.
-    deadline=$((SECONDS + 60))
-    until [ -s "$run/data/$sec/master/join-token" ] \
-        && [ -s "$run/data/$sec/master/admin.credentials" ]; do
-      [ $SECONDS -lt $deadline ] || { tail -n 20 "$dir/master.log" >&2; die "no join token in 60 s"; }
-      sleep 0.2
-    done
-    auth=(--credentials "$run/data/$sec/master/admin.credentials")
-  fi
-  for i in 0 1 2; do
-    port=$(free_port)
-    ccmd=("$granary" chunkserver --host 127.0.0.1 --port "$port" --master "$master"
-      --data-dir "$run/data/$sec/chunkserver-$i")
-    if [ "$sec" = tls ]; then
-      GRANARY_JOIN_TOKEN=$(cat "$run/data/$sec/master/join-token") "${ccmd[@]}" \
-        > "$dir/chunkserver-$i.log" 2>&1 &
-    else
-      "${ccmd[@]}" > "$dir/chunkserver-$i.log" 2>&1 &
-    fi
-    pids+=($!)
-    commands+=("${ccmd[*]}")
-  done
-
-  echo "== waiting for 3 live chunkservers at $master ($sec)" >&2
-  deadline=$((SECONDS + 90))
-  while :; do
-    live=$("$granary" cluster --json --master "$master" "${auth[@]}" 2>/dev/null \
-      | grep -o '"state":"LIVE"' | wc -l || true)
-    [ "${live:-0}" -ge 3 ] && break
-    for p in "${pids[@]}"; do
-      kill -0 "$p" 2>/dev/null || { tail -n 20 "$dir"/*.log >&2; die "a server exited early"; }
-    done
-    [ $SECONDS -lt $deadline ] || { tail -n 20 "$dir"/*.log >&2; die "cluster not live in 90 s"; }
-    sleep 0.5
-  done
-
   if [ "$WARMUP" -gt 0 ]; then
     # Steady state: the servers' JITs have compiled every path the bench times.
     wcmd=("$granary" bench --size 256MiB --files "$WARMUP" --ops "$WARMUP" --runs 1
@@ -216,7 +146,9 @@ run_granary() {
   "${bcmd[@]}" > "$gjson" 2> "$dir/bench.err" \
     || { cat "$dir/bench.err" >&2; die "granary bench failed ($sec)"; }
   commands+=("${bcmd[*]} > $gjson")
-  stop_cluster
+  cluster_stop
+  # The logs stay beside the results; the data dir is removed at the end.
+  cp "$run/data/$sec"/*.log "$dir/" 2>/dev/null || true
 }
 
 gjsons=()

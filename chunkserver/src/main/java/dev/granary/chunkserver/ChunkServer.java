@@ -2,6 +2,8 @@ package dev.granary.chunkserver;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.granary.chunkserver.metrics.ChunkserverMetrics;
+import dev.granary.chunkserver.metrics.NodeCounters;
 import dev.granary.chunkserver.net.ClusterMembership;
 import dev.granary.chunkserver.net.ChunkChannelInitializer;
 import dev.granary.chunkserver.net.ChunkServices;
@@ -11,6 +13,7 @@ import dev.granary.chunkserver.net.Joiner;
 import dev.granary.chunkserver.net.MasterSession;
 import dev.granary.chunkserver.net.TokenVerifier;
 import dev.granary.chunkserver.net.OpenReplicas;
+import dev.granary.chunkserver.net.RepairPacer;
 import dev.granary.chunkserver.net.TransferSlots;
 import dev.granary.chunkserver.scrub.Scrubber;
 import dev.granary.chunkserver.scrub.Sleeper;
@@ -21,6 +24,7 @@ import dev.granary.chunkserver.storage.ReplicaStore;
 import dev.granary.chunkserver.storage.StoreLayout;
 import dev.granary.config.ChunkserverConfig;
 import dev.granary.config.ConfigException;
+import dev.granary.http.HttpServer;
 import dev.granary.wire.net.Transports;
 import dev.granary.wire.tls.NodeKeys;
 import dev.granary.wire.tls.TlsContexts;
@@ -77,6 +81,7 @@ public final class ChunkServer implements AutoCloseable {
   private ExecutorService ioPool;
   private OpenReplicas openReplicas;
   private ExecutorService commandPool;
+  private ExecutorService copyPool;
   private MasterSession session;
   private volatile TokenVerifier tokens;
   private DownstreamPool downstreams;
@@ -85,6 +90,8 @@ public final class ChunkServer implements AutoCloseable {
   private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private DiskReplicaStore store;
   private NodeKeys keys;
+  private final NodeCounters counters = new NodeCounters();
+  private HttpServer http;
   private volatile boolean closed;
 
   /** A chunkserver on the system clock; nothing happens until {@link #start()}. */
@@ -128,10 +135,12 @@ public final class ChunkServer implements AutoCloseable {
     }
     ioPool = Executors.newFixedThreadPool(DISK_THREADS, daemon("cs-disk-%d"));
     commandPool = Executors.newFixedThreadPool(COMMAND_THREADS, daemon("cs-command-%d"));
+    copyPool = Executors.newFixedThreadPool(RepairPacer.IDLE_COPIES, daemon("cs-copy-%d"));
     TransferSlots slots = new TransferSlots(config.maxTransfers());
     session = new MasterSession(nodeId, SOFTWARE, config.master(), ClusterMembership.load(dir),
         this::port, store, slots,
-        workers.next(), MASTER_RPC_TIMEOUT, keys == null ? null : TlsContexts.node(keys));
+        workers.next(), MASTER_RPC_TIMEOUT, keys == null ? null : TlsContexts.node(keys),
+        counters);
     // Pooled connections close after half the idle timeout, before the peer's own idle timeout
     // (the same setting, normally) could race a new stream on them.
     Duration idleAfter = config.idleTimeout().dividedBy(2);
@@ -170,19 +179,30 @@ public final class ChunkServer implements AutoCloseable {
     session.onTokenKeys(tokens::update);
     ChunkServices svc = new ChunkServices(nodeId, SOFTWARE, store, ioPool, slots, session,
         PROGRESS_TIMEOUT, Ticker.systemTicker(), downstreams, openReplicas,
-        config.idleTimeout(), tokens);
-    CommandRunner commands = CommandRunner.create(svc, commandPool, session::commandDone);
+        config.idleTimeout(), tokens, new RepairPacer(Ticker.systemTicker(), Sleeper.REAL),
+        counters);
+    CommandRunner commands = CommandRunner.create(svc, commandPool, copyPool,
+        session::commandDone);
     session.onCommands(commands::submit);
 
     bind(svc);
+    try {
+      http = ChunkserverMetrics.serve(nodeId, config.host(), config.httpPort(),
+          keys == null ? null : TlsContexts.https(keys), counters, store, slots::active, dir);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     session.start();
     Scrubber scrubber = new Scrubber(nodeId, store, session,
         new TokenBucket(config.scrubRate(), config.scrubRate(), Ticker.systemTicker(),
-            Sleeper.REAL), config.scrubInterval(), clock, Sleeper.REAL);
+            Sleeper.REAL), config.scrubInterval(), clock, Sleeper.REAL, counters);
     scrubThread = new Thread(scrubber, "cs-scrubber");
     scrubThread.setDaemon(true);
     scrubThread.start();
-    log.info("{}: serving on {}:{}, master {}", nodeId, config.host(), port(), config.master());
+    log.info("{}: serving on {}:{}, master {}; {}", nodeId, config.host(), port(), config.master(),
+        http == null ? "HTTP off (chunkserver.httpPort 0)"
+            : "metrics at " + http.url() + "metrics");
   }
 
   /**
@@ -288,6 +308,11 @@ public final class ChunkServer implements AutoCloseable {
     return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
   }
 
+  /** The HTTP(S) listener, or null when {@code chunkserver.httpPort} is 0 (or before start). */
+  public HttpServer http() {
+    return http;
+  }
+
   /** This node's stable id; null before start. */
   public String nodeId() {
     return nodeId;
@@ -324,6 +349,9 @@ public final class ChunkServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (http != null) {
+      http.close();
+    }
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
     }
@@ -344,6 +372,10 @@ public final class ChunkServer implements AutoCloseable {
     if (commandPool != null) {
       commandPool.shutdownNow();
       awaitQuietly(commandPool);
+    }
+    if (copyPool != null) {
+      copyPool.shutdownNow();
+      awaitQuietly(copyPool);
     }
     if (ioPool != null) {
       // Queued aborts must still run: they remove the temporary files of interrupted writes.

@@ -49,17 +49,7 @@ final class ClusterCommand implements Callable<Integer> {
   static Map<String, Object> toJson(ClusterStatus st) {
     List<Map<String, Object>> nodes = new ArrayList<>();
     for (NodeStatus n : st.nodes()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", n.id());
-      m.put("address", n.address());
-      m.put("state", n.state());
-      m.put("usedBytes", n.usedBytes());
-      m.put("capacityBytes", n.capacityBytes());
-      m.put("freeBytes", n.freeBytes());
-      m.put("chunks", n.chunks());
-      m.put("millisSinceLastPulse", n.millisSinceLastPulse());
-      m.put("activeTransfers", n.activeTransfers());
-      nodes.add(m);
+      nodes.add(nodeJson(n));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("masterId", st.masterId());
@@ -81,15 +71,41 @@ final class ClusterCommand implements Callable<Integer> {
     return m;
   }
 
+  /**
+   * One chunkserver's entry; a node being decommissioned adds
+   * {@code "decommission": {"since", "replicasLeft"}}.
+   */
+  static Map<String, Object> nodeJson(NodeStatus n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", n.id());
+    m.put("address", n.address());
+    m.put("state", n.state());
+    m.put("usedBytes", n.usedBytes());
+    m.put("capacityBytes", n.capacityBytes());
+    m.put("freeBytes", n.freeBytes());
+    m.put("chunks", n.chunks());
+    m.put("millisSinceLastPulse", n.millisSinceLastPulse());
+    m.put("activeTransfers", n.activeTransfers());
+    if (n.decommissioning()) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("since", n.decommissionSince());
+      d.put("replicasLeft", n.replicasLeft());
+      m.put("decommission", d);
+    }
+    return m;
+  }
+
   static void render(ClusterStatus st, PrintWriter out) {
     long live = st.nodes().stream().filter(n -> n.state().equals("LIVE")).count();
     out.printf("master %s (cluster %s): %d chunkservers (%d live), %d files, %d directories, "
         + "%d chunks%n", st.masterId(), st.clusterId(), st.nodes().size(), live, st.files(), st.directories(), st.chunks());
-    out.printf("%-40s %-22s %-6s %10s %10s %8s%n", "ID", "ADDRESS", "STATE", "USED", "CAPACITY",
-        "CHUNKS");
+    out.printf("%-40s %-22s %-15s %10s %10s %8s%n", "ID", "ADDRESS", "STATE", "USED",
+        "CAPACITY", "CHUNKS");
     for (NodeStatus n : st.nodes()) {
-      out.printf("%-40s %-22s %-6s %10s %10s %8d%n", n.id(), n.address(), n.state(),
-          Human.bytes(n.usedBytes()), Human.bytes(n.capacityBytes()), n.chunks());
+      out.printf("%-40s %-22s %-15s %10s %10s %8d%s%n", n.id(), n.address(), n.state(),
+          Human.bytes(n.usedBytes()), Human.bytes(n.capacityBytes()), n.chunks(),
+          n.decommissioning() ? "  (decommissioning: " + n.replicasLeft() + " replicas left)"
+              : "");
     }
     out.printf("under-replicated %d, over-replicated %d, missing %d, corrupt %d; "
         + "re-replication: %d queued, %d in flight%n", st.underReplicated(), st.overReplicated(),

@@ -7,6 +7,8 @@ import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.security.AdminBootstrap;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -25,11 +27,13 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
   /**
    * Settings of a local cluster; {@link #defaults()} suits a demo. {@code security} is the
-   * master's {@code security} mode (its default unless set).
+   * master's {@code security} mode (its default unless set). With {@code http} the master and
+   * every chunkserver serve HTTP(S) on a free port each (kept across restarts); without it (the
+   * default) none does.
    */
   public record Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
-      long capacity, String security) {
+      long capacity, String security, boolean http) {
     public static Settings defaults() {
       // Faster liveness and GC than a real cluster's, so a demo's failures show within seconds;
       // everything else is the keys' defaults.
@@ -37,13 +41,19 @@ public final class LocalCluster implements AutoCloseable {
       ChunkserverConfig chunkserver = ChunkserverConfig.defaults();
       return new Settings(3, master.chunkSize(), master.replication(), master.minReplicas(),
           Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2),
-          chunkserver.scrubInterval(), chunkserver.capacity(), master.security());
+          chunkserver.scrubInterval(), chunkserver.capacity(), master.security(), false);
+    }
+
+    /** These settings with every node's HTTP(S) listener on (a free port each) or off. */
+    public Settings withHttp(boolean on) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, capacity, security, on);
     }
 
     /** These settings with {@code master.security} set to {@code mode} ({@code tls} or {@code none}). */
     public Settings withSecurity(String mode) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, scrubInterval, capacity, mode);
+          deadAfter, gcInterval, scrubInterval, capacity, mode, http);
     }
 
     public boolean secured() {
@@ -52,17 +62,23 @@ public final class LocalCluster implements AutoCloseable {
 
     public Settings withChunkservers(int n) {
       return new Settings(n, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity, security);
+          gcInterval, scrubInterval, capacity, security, http);
     }
 
     public Settings withChunkSize(long size) {
       return new Settings(chunkservers, size, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity, security);
+          gcInterval, scrubInterval, capacity, security, http);
+    }
+
+    /** These settings with each chunkserver's {@code capacity} (0: its disk's free space). */
+    public Settings withCapacity(long bytes) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, bytes, security, http);
     }
 
     public Settings withScrubInterval(Duration d) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, d, capacity, security);
+          deadAfter, gcInterval, d, capacity, security, http);
     }
   }
 
@@ -72,6 +88,8 @@ public final class LocalCluster implements AutoCloseable {
   private MasterServer master;
   private int masterPort;
   private final List<ChunkServer> chunkservers = new ArrayList<>();
+  /** The HTTP ports chosen for the master (index 0) and chunkserver i (index i + 1). */
+  private final List<Integer> httpPorts = new ArrayList<>();
 
   private LocalCluster(Settings settings, Path root, boolean ownsRoot) {
     this.settings = settings;
@@ -159,7 +177,7 @@ public final class LocalCluster implements AutoCloseable {
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
         settings.deadAfter(), settings.gcInterval(), defaults.placement(),
         defaults.checkpointOps(), defaults.maxCopiesPerNode())
-        .withSecurity(settings.security());
+        .withSecurity(settings.security()).withHttpPort(httpPort(0));
     MasterServer m = new MasterServer(cfg);
     m.start();
     master = m;
@@ -184,7 +202,8 @@ public final class LocalCluster implements AutoCloseable {
     ChunkserverConfig defaults = ChunkserverConfig.defaults();
     ChunkserverConfig cfg = new ChunkserverConfig("127.0.0.1", 0, masterAddress(),
         chunkserverDataDir(i), settings.capacity(), settings.scrubInterval(),
-        defaults.scrubRate(), defaults.maxTransfers(), defaults.idleTimeout());
+        defaults.scrubRate(), defaults.maxTransfers(), defaults.idleTimeout())
+        .withHttpPort(httpPort(i + 1));
     if (settings.secured() && master != null) {
       // The local cluster wires what an operator would: a new node joins with the master's token
       // (a node that joined before keeps its certificate and ignores it).
@@ -193,6 +212,34 @@ public final class LocalCluster implements AutoCloseable {
     ChunkServer cs = new ChunkServer(cfg);
     cs.start();
     chunkservers.set(i, cs);
+  }
+
+  /** Starts one more chunkserver on a new data dir; returns its index. */
+  public int addChunkserver() throws IOException {
+    chunkservers.add(null);
+    int i = chunkservers.size() - 1;
+    startChunkserver(i);
+    return i;
+  }
+
+  /**
+   * The HTTP port of node {@code n} (0 the master, i + 1 chunkserver i): 0 (off) unless the
+   * settings ask for HTTP, else a port free when first asked and the same ever after, so a
+   * restarted node serves where it did.
+   */
+  private int httpPort(int n) throws IOException {
+    if (!settings.http()) {
+      return 0;
+    }
+    while (httpPorts.size() <= n) {
+      httpPorts.add(0);
+    }
+    if (httpPorts.get(n) == 0) {
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        httpPorts.set(n, probe.getLocalPort());
+      }
+    }
+    return httpPorts.get(n);
   }
 
   public void stopChunkserver(int i) {

@@ -138,12 +138,4 @@ class KeyOptionsTest {
     assertEquals("granary: Missing required parameter for option '--master' (HOST:PORT) (see"
         + " 'granary chunkserver --help')", bare.err().strip());
   }
-
-  @Test
-  void configTablePrintsTheSchemasTable() {
-    MainTest.Result r = MainTest.run("config-table");
-    assertEquals(0, r.code(), r.err());
-    assertEquals(ConfigKeys.markdownTable(), r.out());
-    assertTrue(!MainTest.run("--help").out().contains("config-table"), "hidden from --help");
-  }
 }

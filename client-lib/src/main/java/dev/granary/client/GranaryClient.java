@@ -31,6 +31,10 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.DeleteRequest;
@@ -546,9 +550,7 @@ public final class GranaryClient implements AutoCloseable {
         ClusterStatusResponse.class, "master " + ctx.master().address());
     List<NodeStatus> nodes = new ArrayList<>();
     for (dev.granary.wire.msg.NodeStatus n : r.nodes()) {
-      nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state(), n.usedBytes(),
-          n.capacityBytes(), n.freeBytes(), n.chunks(), n.millisSinceLastPulse(),
-          n.activeTransfers()));
+      nodes.add(nodeStatus(n));
     }
     return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
         r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
@@ -599,6 +601,64 @@ public final class GranaryClient implements AutoCloseable {
         ? DeletionHoldRequest.Action.RELEASE : DeletionHoldRequest.Action.DISCARD, node),
         DeletionHoldResponse.class, node.isEmpty() ? "every chunkserver" : node);
     return r.replicas();
+  }
+
+  private static NodeStatus nodeStatus(dev.granary.wire.msg.NodeStatus n) {
+    return new NodeStatus(n.id(), n.host(), n.port(), n.state(), n.usedBytes(),
+        n.capacityBytes(), n.freeBytes(), n.chunks(), n.millisSinceLastPulse(),
+        n.activeTransfers(), n.decommissionSince(), n.replicasLeft());
+  }
+
+  /**
+   * Takes chunkserver {@code node} out of service (superuser only): it gets no new chunks, and
+   * every replica it holds is copied until its chunk has its goal on other nodes; it keeps serving
+   * reads meanwhile. Its state is DECOMMISSIONING, then DECOMMISSIONED once it can be switched off
+   * ({@link #clusterStatus} shows the progress). The master keeps the request across restarts.
+   * Decommissioning a node that already is changes nothing.
+   *
+   * @param node a chunkserver id or host:port
+   * @throws DeniedException if this client is not a superuser
+   * @throws NotFoundException if no chunkserver is called {@code node}
+   */
+  public DecommissionResult decommission(String node) throws GranaryException {
+    return decommissionRequest(DecommissionRequest.Action.DECOMMISSION, node);
+  }
+
+  /**
+   * Puts chunkserver {@code node} back in service (superuser only), undoing {@link
+   * #decommission}: it is LIVE again and chunks above their goal are trimmed as usual. A node in
+   * service is left as it is.
+   *
+   * @param node a chunkserver id or host:port
+   * @throws DeniedException if this client is not a superuser
+   * @throws NotFoundException if no chunkserver is called {@code node}
+   */
+  public DecommissionResult recommission(String node) throws GranaryException {
+    return decommissionRequest(DecommissionRequest.Action.RECOMMISSION, node);
+  }
+
+  private DecommissionResult decommissionRequest(DecommissionRequest.Action action, String node)
+      throws GranaryException {
+    DecommissionResponse r = ctx.master().call(new DecommissionRequest(action, node),
+        DecommissionResponse.class, "chunkserver " + node);
+    return new DecommissionResult(nodeStatus(r.node()), r.changed());
+  }
+
+  /**
+   * How even the chunkservers' disk usage is; with {@code start}, a balancing pass begins now
+   * (superuser only), with {@code thresholdPct} percentage points until every node is within it
+   * (0: the master's configured threshold).
+   *
+   * @throws DeniedException if {@code start} and the caller is not a superuser
+   * @throws IllegalArgumentException if {@code thresholdPct} is outside 0..100
+   */
+  public BalanceStatus balance(int thresholdPct, boolean start) throws GranaryException {
+    BalanceResponse r = ctx.master().call(new BalanceRequest(thresholdPct, start),
+        BalanceResponse.class, "the cluster");
+    return new BalanceStatus(r.thresholdPct(), r.passRunning(), r.usedBytes(), r.capacityBytes(),
+        r.balanced(), r.movesInFlight(), r.bytesMoved(), r.nodes().stream()
+            .map(n -> new BalanceStatus.Node(n.node(), n.usedBytes(), n.capacityBytes()))
+            .toList());
   }
 
   /**

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param joinToken the cluster's join token, used once by a chunkserver that has no certificate
  *     yet to get one from a {@code tls} master (env {@code GRANARY_JOIN_TOKEN}; empty for none;
  *     never printed)
+ * @param httpPort the HTTP(S) listener's port (this node's metrics at {@code /metrics}),
+ *     0..65535; 0 turns it off, so several chunkservers share a host without choosing ports
  */
 public record ChunkserverConfig(
     String host,
@@ -35,7 +37,8 @@ public record ChunkserverConfig(
     int maxTransfers,
     Duration idleTimeout,
     int maxConnections,
-    String joinToken) {
+    String joinToken,
+    int httpPort) {
 
   /**
    * Validates every component against the rules above.
@@ -55,6 +58,19 @@ public record ChunkserverConfig(
     ChunkserverSchema.IDLE_TIMEOUT.require(idleTimeout);
     ChunkserverSchema.MAX_CONNECTIONS.require(maxConnections);
     ChunkserverSchema.JOIN_TOKEN.require(joinToken);
+    ChunkserverSchema.HTTP_PORT.require(httpPort);
+  }
+
+  /**
+   * The same configuration with the HTTP listener off (the default).
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public ChunkserverConfig(String host, int port, HostPort master, Path dataDir, long capacity,
+      Duration scrubInterval, long scrubRate, int maxTransfers, Duration idleTimeout,
+      int maxConnections, String joinToken) {
+    this(host, port, master, dataDir, capacity, scrubInterval, scrubRate, maxTransfers,
+        idleTimeout, maxConnections, joinToken, 0);
   }
 
   /**
@@ -72,7 +88,13 @@ public record ChunkserverConfig(
   /** This configuration with {@link #joinToken()} set to {@code token}. */
   public ChunkserverConfig withJoinToken(String token) {
     return new ChunkserverConfig(host, port, master, dataDir, capacity, scrubInterval, scrubRate,
-        maxTransfers, idleTimeout, maxConnections, token);
+        maxTransfers, idleTimeout, maxConnections, token, httpPort);
+  }
+
+  /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
+  public ChunkserverConfig withHttpPort(int port) {
+    return new ChunkserverConfig(host, this.port, master, dataDir, capacity, scrubInterval,
+        scrubRate, maxTransfers, idleTimeout, maxConnections, joinToken, port);
   }
 
   /**

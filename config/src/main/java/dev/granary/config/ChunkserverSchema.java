@@ -55,6 +55,9 @@ final class ChunkserverSchema {
       .env("GRANARY_JOIN_TOKEN")
       .describe("The cluster's join token (the master's join-token file), needed once to get"
           + " this node's certificate; never printed");
+  static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 0)
+      .describe("HTTP(S) port of this node's metrics (/metrics); 0 is off, so several"
+          + " chunkservers share a host without choosing ports");
 
   static final Schema<ChunkserverConfig> SCHEMA =
       new Schema<>(
@@ -71,7 +74,8 @@ final class ChunkserverSchema {
               MAX_TRANSFERS,
               IDLE_TIMEOUT,
               MAX_CONNECTIONS,
-              JOIN_TOKEN),
+              JOIN_TOKEN,
+              HTTP_PORT),
           List.of(),
           values ->
               new ChunkserverConfig(
@@ -85,7 +89,8 @@ final class ChunkserverSchema {
                   values.get(MAX_TRANSFERS),
                   values.get(IDLE_TIMEOUT),
                   values.get(MAX_CONNECTIONS),
-                  values.get(JOIN_TOKEN)));
+                  values.get(JOIN_TOKEN),
+                  values.get(HTTP_PORT)));
 
   private ChunkserverSchema() {}
 }

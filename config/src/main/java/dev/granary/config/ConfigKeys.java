@@ -69,6 +69,31 @@ public final class ConfigKeys {
     return table.toString();
   }
 
+  /** The line before the README's configuration table. */
+  public static final String TABLE_BEGIN = "<!-- config-table:begin -->";
+  /** The line after the README's configuration table. */
+  public static final String TABLE_END = "<!-- config-table:end -->";
+
+  /**
+   * A document with the text between its {@link #TABLE_BEGIN} and {@link #TABLE_END} lines
+   * replaced by {@link #markdownTable()}: the README as it should be. Equal to the document when
+   * its table is current.
+   *
+   * @param document Markdown holding both marker lines, begin first
+   * @return the document with the current table
+   * @throws IllegalArgumentException if a marker line is missing or they are out of order
+   */
+  public static String withMarkdownTable(String document) {
+    int begin = document.indexOf(TABLE_BEGIN + "\n");
+    int end = document.indexOf(TABLE_END, Math.max(begin, 0));
+    if (begin < 0 || end < 0) {
+      throw new IllegalArgumentException("no configuration table: expected a line " + TABLE_BEGIN
+          + " and, after it, a line " + TABLE_END);
+    }
+    return document.substring(0, begin + TABLE_BEGIN.length() + 1) + markdownTable()
+        + document.substring(end);
+  }
+
   private static Schema<?> schema(String section) {
     return switch (Objects.requireNonNull(section, "section")) {
       case MasterSchema.SECTION -> MasterSchema.SCHEMA;

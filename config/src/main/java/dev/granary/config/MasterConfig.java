@@ -21,7 +21,8 @@ import java.util.List;
  * @param gcInterval how often replicas of deleted files are collected, at least 100ms
  * @param placement the replica placement policy, {@code round-robin} or {@code most-free-space}
  * @param checkpointOps operations logged between checkpoints, at least 1
- * @param maxCopiesPerNode concurrent re-replication copies per chunkserver, 1..64
+ * @param maxCopiesPerNode re-replication copies handed to a chunkserver at once (as source or
+ *     target; it runs fewer while clients use it), 1..1024
  * @param maxConnections connections held open at once, 1..1000000; one more is closed at once
  * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s: an upload's
  *     uncommitted chunks are kept while its client renews (every quarter of this), and released
@@ -29,6 +30,11 @@ import java.util.List;
  * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
  *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
  *     the superuser)
+ * @param balanceThreshold percentage points a chunkserver's used fraction may differ from the
+ *     cluster's before the master moves replicas, 1..100
+ * @param balanceBandwidth bytes per second each chunkserver moves for balancing
+ * @param httpPort the HTTP(S) listener's port (metrics at {@code /metrics}), 0..65535; 0 turns it
+ *     off (HTTPS with the master's certificate when {@code security} is {@code tls})
  */
 public record MasterConfig(
     String host,
@@ -45,20 +51,16 @@ public record MasterConfig(
     int maxCopiesPerNode,
     int maxConnections,
     Duration leaseTimeout,
-    String security) {
+    String security,
+    int balanceThreshold,
+    long balanceBandwidth,
+    int httpPort) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
 
   /** The placement policy that prefers the chunkservers with the most free space. */
   public static final String MOST_FREE_SPACE = "most-free-space";
-
-  /**
-   * The default {@link #leaseTimeout()}: a writer survives a minute-long stall (a long GC pause, a
-   * master restart, a network blip) with renewals to spare, and a dead writer's space comes back
-   * within minutes (HDFS's soft limit is 1 minute; GFS's leases 60 s).
-   */
-  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofMinutes(2);
 
   /** {@link #security()}: TLS, certificates, users, permissions and chunk access tokens. */
   public static final String TLS = "tls";
@@ -94,6 +96,9 @@ public record MasterConfig(
     MasterSchema.MAX_CONNECTIONS.require(maxConnections);
     MasterSchema.LEASE_TIMEOUT.require(leaseTimeout);
     MasterSchema.SECURITY.require(security);
+    MasterSchema.BALANCE_THRESHOLD.require(balanceThreshold);
+    MasterSchema.BALANCE_BANDWIDTH.require(balanceBandwidth);
+    MasterSchema.HTTP_PORT.require(httpPort);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -109,7 +114,7 @@ public record MasterConfig(
       String placement, long checkpointOps, int maxCopiesPerNode) {
     this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
         gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        MasterSchema.MAX_CONNECTIONS.defaultValue(), DEFAULT_LEASE_TIMEOUT);
+        MasterSchema.MAX_CONNECTIONS.defaultValue(), MasterSchema.LEASE_TIMEOUT.defaultValue());
   }
 
   /**
@@ -126,11 +131,35 @@ public record MasterConfig(
         MasterSchema.SECURITY.defaultValue());
   }
 
+  /**
+   * The same configuration with the default balancing and the HTTP listener off ({@link
+   * #httpPort()} 0), as before 0.2: for code that sets the keys before those only, so that several masters built in one JVM
+   * or on one host do not all claim the default port.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode, int maxConnections,
+      Duration leaseTimeout, String security) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
+        security, MasterSchema.BALANCE_THRESHOLD.defaultValue(),
+        MasterSchema.BALANCE_BANDWIDTH.defaultValue(), 0);
+  }
+
   /** This configuration with {@link #security()} set to {@code mode}. */
   public MasterConfig withSecurity(String mode) {
     return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, mode);
+        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth, httpPort);
+  }
+
+  /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
+  public MasterConfig withHttpPort(int port) {
+    return new MasterConfig(host, this.port, dataDir, chunkSize, replication, minReplicas,
+        pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        maxConnections, leaseTimeout, security, balanceThreshold, balanceBandwidth, port);
   }
 
   /** Whether the cluster runs with TLS, identities and permissions. */

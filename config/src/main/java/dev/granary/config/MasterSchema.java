@@ -54,13 +54,17 @@ final class MasterSchema {
   static final Key<Long> CHECKPOINT_OPS = Key.atLeast(SECTION, "checkpointOps", 100_000, 1)
       .describe("Operations logged between checkpoints, at least 1");
   static final Key<Integer> MAX_COPIES_PER_NODE =
-      Key.integer(SECTION, "maxCopiesPerNode", 2, 1, 64)
-          .describe("Concurrent re-replication copies per chunkserver, 1 to 64");
+      Key.integer(SECTION, "maxCopiesPerNode", 32, 1, 1024)
+          .describe("Re-replication copies handed to a chunkserver at once, as source or target"
+              + " (it runs fewer while clients use it), 1 to 1024");
   static final Key<Integer> MAX_CONNECTIONS =
       Key.integer(SECTION, "maxConnections", 4096, 1, 1_000_000)
           .describe(Key.MAX_CONNECTIONS);
   static final Key<Duration> LEASE_TIMEOUT =
-      Key.duration(SECTION, "leaseTimeout", MasterConfig.DEFAULT_LEASE_TIMEOUT,
+      // A writer survives a minute-long stall (a long GC pause, a master restart, a network blip)
+      // with renewals to spare, and a dead writer's space comes back within minutes (HDFS's soft
+      // limit is 1 minute; GFS's leases 60 s).
+      Key.duration(SECTION, "leaseTimeout", Duration.ofMinutes(2),
           Duration.ofSeconds(1))
           .describe("An upload's unrenewed lease lasts this long (at least 1s); then its"
               + " uncommitted chunks are collected");
@@ -69,6 +73,17 @@ final class MasterSchema {
           .label("MODE")
           .describe("tls (TLS on every connection, certificates, users, permissions, chunk"
               + " tokens) or none (a trusted lab network: no identities)");
+  static final Key<Integer> BALANCE_THRESHOLD =
+      Key.integer(SECTION, "balanceThreshold", 10, 1, 100)
+          .label("PCT")
+          .describe("Percentage points a chunkserver's used fraction may differ from the"
+              + " cluster's before replicas are moved to even it out, 1 to 100");
+  static final Key<Long> BALANCE_BANDWIDTH =
+      Key.size(SECTION, "balanceBandwidth", 64 * MIB, b -> b >= 1, "a size of at least 1")
+          .describe("Bytes per second each chunkserver moves for balancing");
+  static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 7080)
+      .describe("HTTP(S) port of the cluster's metrics (/metrics), HTTPS when security is tls;"
+          + " 0 is off");
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(
@@ -106,7 +121,10 @@ final class MasterSchema {
               MAX_COPIES_PER_NODE,
               MAX_CONNECTIONS,
               LEASE_TIMEOUT,
-              SECURITY),
+              SECURITY,
+              BALANCE_THRESHOLD,
+              BALANCE_BANDWIDTH,
+              HTTP_PORT),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           values ->
               new MasterConfig(
@@ -124,7 +142,10 @@ final class MasterSchema {
                   values.get(MAX_COPIES_PER_NODE),
                   values.get(MAX_CONNECTIONS),
                   values.get(LEASE_TIMEOUT),
-                  values.get(SECURITY)));
+                  values.get(SECURITY),
+                  values.get(BALANCE_THRESHOLD),
+                  values.get(BALANCE_BANDWIDTH),
+                  values.get(HTTP_PORT)));
 
   private MasterSchema() {}
 }

@@ -228,7 +228,8 @@ class ConfigFileTest {
     assertEquals(
         "config " + master + ": unknown key master.capacity; expected one of host, port, dataDir,"
             + " chunkSize, replication, minReplicas, pulseInterval, deadAfter, gcInterval,"
-            + " placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout, security",
+            + " placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout, security,"
+            + " balanceThreshold, balanceBandwidth, httpPort",
         load(master));
   }
 

@@ -20,6 +20,7 @@ class ConfigKeysTest {
     "maxConnections, --max-connections",
     "minReplicas, --min-replicas",
     "deadAfter, --dead-after",
+    "httpPort, --http-port",
     "ipv6Only, --ipv6-only",
   })
   void mapsKeysToFlagsAndBack(String key, String flag) {
@@ -55,11 +56,12 @@ class ConfigKeysTest {
     assertEquals(
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
-            "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security"),
+            "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security",
+            "balanceThreshold", "balanceBandwidth", "httpPort"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",
-            "maxTransfers", "idleTimeout", "maxConnections", "joinToken"),
+            "maxTransfers", "idleTimeout", "maxConnections", "joinToken", "httpPort"),
         ConfigKeys.chunkserverKeys());
     assertEquals(
         List.of("master", "cacheSize", "parallelism", "timeout", "credentials"),

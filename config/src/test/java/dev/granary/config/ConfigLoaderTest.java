@@ -45,7 +45,8 @@ class ConfigLoaderTest {
                 Map.entry("checkpointOps", "500"),
                 Map.entry("maxCopiesPerNode", "8"),
                 Map.entry("maxConnections", "100"),
-                Map.entry("leaseTimeout", "3s")));
+                Map.entry("leaseTimeout", "3s"),
+                Map.entry("httpPort", "0")));
     assertEquals(
         new MasterConfig(
             "127.0.0.1", 0, Path.of("/var/lib/granary/master"), 1L << 20, 5, 3,
@@ -69,11 +70,13 @@ class ConfigLoaderTest {
                 Map.entry("scrubRate", "10MB"),
                 Map.entry("maxTransfers", "128"),
                 Map.entry("idleTimeout", "2m"),
-                Map.entry("maxConnections", "20000")));
+                Map.entry("maxConnections", "20000"),
+                Map.entry("httpPort", "9100")));
     assertEquals(
         new ChunkserverConfig(
             "10.0.0.5", 7171, new HostPort("10.0.0.1", 7000), Path.of("cs1"), 10L << 30,
-            Duration.ofHours(6), 10_000_000, 128, Duration.ofMinutes(2), 20_000),
+            Duration.ofHours(6), 10_000_000, 128, Duration.ofMinutes(2), 20_000)
+            .withHttpPort(9100),
         config);
   }
 
@@ -146,9 +149,9 @@ class ConfigLoaderTest {
         "checkpointOps    | 0       | invalid --checkpoint-ops \"0\": expected an integer of at"
             + " least 1",
         "maxCopiesPerNode | 0       | invalid --max-copies-per-node \"0\": expected an integer"
-            + " between 1 and 64",
-        "maxCopiesPerNode | 65      | invalid --max-copies-per-node \"65\": expected an integer"
-            + " between 1 and 64",
+            + " between 1 and 1024",
+        "maxCopiesPerNode | 1025    | invalid --max-copies-per-node \"1025\": expected an"
+            + " integer between 1 and 1024",
         "maxConnections   | 0       | invalid --max-connections \"0\": expected an integer"
             + " between 1 and 1000000",
         "maxConnections   | 1000001 | invalid --max-connections \"1000001\": expected an"
@@ -179,7 +182,7 @@ class ConfigLoaderTest {
     "checkpointOps, 1",
     "checkpointOps, 9223372036854775807",
     "maxCopiesPerNode, 1",
-    "maxCopiesPerNode, 64",
+    "maxCopiesPerNode, 1024",
     "maxConnections, 1",
     "maxConnections, 1000000",
     "leaseTimeout, 1s",
@@ -335,7 +338,8 @@ class ConfigLoaderTest {
         "unknown flag --capacity; expected one of --host, --port, --data-dir, --chunk-size,"
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
             + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections,"
-            + " --lease-timeout, --security",
+            + " --lease-timeout, --security, --balance-threshold, --balance-bandwidth,"
+            + " --http-port",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

@@ -26,8 +26,9 @@ class ConfigRecordsTest {
     assertEquals(Duration.ofSeconds(30), config.gcInterval());
     assertEquals("round-robin", config.placement());
     assertEquals(100_000L, config.checkpointOps());
-    assertEquals(2, config.maxCopiesPerNode());
+    assertEquals(32, config.maxCopiesPerNode());
     assertEquals(4096, config.maxConnections());
+    assertEquals(7080, config.httpPort());
   }
 
   @Test
@@ -43,6 +44,7 @@ class ConfigRecordsTest {
     assertEquals(64, config.maxTransfers());
     assertEquals(Duration.ofSeconds(60), config.idleTimeout());
     assertEquals(4096, config.maxConnections());
+    assertEquals(0, config.httpPort());
   }
 
   @Test
@@ -59,13 +61,15 @@ class ConfigRecordsTest {
     assertEquals(
         "MasterConfig{host=0.0.0.0, port=7070, dataDir=data/master, chunkSize=64MiB,"
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
-            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=2,"
-            + " maxConnections=4096, leaseTimeout=2m, security=tls}",
+            + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=32,"
+            + " maxConnections=4096, leaseTimeout=2m, security=tls, balanceThreshold=10,"
+            + " balanceBandwidth=64MiB, httpPort=7080}",
         MasterConfig.defaults().toString());
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"
             + " dataDir=data/chunkserver, capacity=0B, scrubInterval=1h, scrubRate=64MiB,"
-            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none}",
+            + " maxTransfers=64, idleTimeout=1m, maxConnections=4096, joinToken=none,"
+            + " httpPort=0}",
         ChunkserverConfig.defaults().toString());
     assertEquals(
         "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s, "
@@ -154,17 +158,17 @@ class ConfigRecordsTest {
         "invalid master.checkpointOps \"0\": expected an integer of at least 1",
         () -> master(b -> b.checkpointOps = 0));
     assertRejected(
-        "invalid master.maxCopiesPerNode \"65\": expected an integer between 1 and 64",
-        () -> master(b -> b.maxCopiesPerNode = 65));
+        "invalid master.maxCopiesPerNode \"1025\": expected an integer between 1 and 1024",
+        () -> master(b -> b.maxCopiesPerNode = 1025));
     assertRejected(
         "invalid master.maxConnections \"0\": expected an integer between 1 and 1000000",
         () -> master(b -> b.maxConnections = 0));
   }
 
   @Test
-  void theConstructorOfTheOlderKeysTakesTheDefaultMaxConnections() {
+  void theConstructorOfTheOlderKeysTakesTheDefaultMaxConnectionsAndNoHttp() {
     MasterConfig d = MasterConfig.defaults();
-    assertEquals(d, new MasterConfig(d.host(), d.port(), d.dataDir(), d.chunkSize(),
+    assertEquals(d.withHttpPort(0), new MasterConfig(d.host(), d.port(), d.dataDir(), d.chunkSize(),
         d.replication(), d.minReplicas(), d.pulseInterval(), d.deadAfter(), d.gcInterval(),
         d.placement(), d.checkpointOps(), d.maxCopiesPerNode()));
     ChunkserverConfig c = ChunkserverConfig.defaults();

@@ -1,6 +1,7 @@
 package dev.granary.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,27 +13,49 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's configuration table is the one {@link ConfigKeys#markdownTable()} renders from the
- * schema. On a mismatch the failure prints the table to paste between the markers (so does {@code
- * bin/granary config-table}).
+ * schema. On a mismatch the failure names the command that rewrites it.
  */
 class ConfigTableTest {
-  static final String BEGIN = "<!-- config-table:begin -->\n";
-  static final String END = "<!-- config-table:end -->";
+  /** How a developer brings the README's table up to date, as the README says. */
+  static final String REGENERATE =
+      "mvn -q -DskipTests package && bin/granary config-table --readme README.md";
 
   @Test
   void readmeCarriesTheTableTheSchemaRenders() throws IOException {
     String readme = Files.readString(readme());
-    int begin = readme.indexOf(BEGIN);
-    int end = readme.indexOf(END);
-    String expected = ConfigKeys.markdownTable();
-    if (begin < 0 || end < begin) {
-      fail("README.md has no " + BEGIN.strip() + " ... " + END + " markers; put them around:\n"
-          + expected);
+    String current;
+    try {
+      current = ConfigKeys.withMarkdownTable(readme);
+    } catch (IllegalArgumentException e) {
+      fail("README.md: " + e.getMessage());
+      return;
     }
-    String actual = readme.substring(begin + BEGIN.length(), end);
-    if (!actual.equals(expected)) {
-      fail("README.md's configuration table is not the schema's; paste this between "
-          + BEGIN.strip() + " and " + END + " (or run bin/granary config-table):\n" + expected);
+    if (!current.equals(readme)) {
+      fail("README.md's configuration table is not the one the config schema renders; rewrite it"
+          + " with: " + REGENERATE + "\nThe table:\n" + ConfigKeys.markdownTable());
+    }
+    assertTrue(readme.contains(REGENERATE), "README.md should document " + REGENERATE);
+  }
+
+  @Test
+  void theTableReplacesWhateverIsBetweenTheMarkersAndNothingElse() {
+    String table = ConfigKeys.markdownTable();
+    String stale = "# Title\n\n" + ConfigKeys.TABLE_BEGIN + "\n| old |\n" + ConfigKeys.TABLE_END
+        + "\n\nAfter.\n";
+    String current = "# Title\n\n" + ConfigKeys.TABLE_BEGIN + "\n" + table + ConfigKeys.TABLE_END
+        + "\n\nAfter.\n";
+    assertEquals(current, ConfigKeys.withMarkdownTable(stale));
+    assertEquals(current, ConfigKeys.withMarkdownTable(current));
+  }
+
+  @Test
+  void aDocumentWithoutBothMarkersIsRefused() {
+    for (String document : List.of("no table", ConfigKeys.TABLE_BEGIN + "\n| x |\n",
+        ConfigKeys.TABLE_END + "\n" + ConfigKeys.TABLE_BEGIN + "\n")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ConfigKeys.withMarkdownTable(document));
+      assertEquals("no configuration table: expected a line <!-- config-table:begin --> and, after"
+          + " it, a line <!-- config-table:end -->", e.getMessage());
     }
   }
 

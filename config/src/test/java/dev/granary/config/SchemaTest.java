@@ -90,15 +90,16 @@ class SchemaTest {
     assertEquals("MasterConfig{host=0.0.0.0, port=9001 from --port, dataDir=data/master,"
         + " chunkSize=1MiB from config " + file + ", replication=3, minReplicas=2,"
         + " pulseInterval=1s, deadAfter=10s, gcInterval=30s, placement=round-robin,"
-        + " checkpointOps=100000, maxCopiesPerNode=2, maxConnections=4096, leaseTimeout=2m,"
-        + " security=none from --security}", master.toString());
+        + " checkpointOps=100000, maxCopiesPerNode=32, maxConnections=4096, leaseTimeout=2m,"
+        + " security=none from --security, balanceThreshold=10, balanceBandwidth=64MiB,"
+        + " httpPort=7080}", master.toString());
 
     Effective<ChunkserverConfig> chunkserver = ConfigLoader.effectiveChunkserver(null,
         Map.of("scrubRate", "2MiB"), Map.of("GRANARY_JOIN_TOKEN", "gr1.abc.secret"));
     assertTrue(chunkserver.description().contains(
         "scrubRate=2MiB from --scrub-rate, "), chunkserver.description());
     assertTrue(chunkserver.description().endsWith(
-        "joinToken=(set) from GRANARY_JOIN_TOKEN}"), chunkserver.description());
+        "joinToken=(set) from GRANARY_JOIN_TOKEN, httpPort=0}"), chunkserver.description());
     assertFalse(chunkserver.description().contains("secret"), chunkserver.description());
   }
 

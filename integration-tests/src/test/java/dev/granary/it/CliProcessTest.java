@@ -232,7 +232,7 @@ class CliProcessTest {
   void serverStartupErrorsAreExitTwoWithOneLine() throws Exception {
     Cli.Result taken = Cli.run(null, null, "master", "--port",
         Integer.toString(cluster.masterAddress().port()), "--data-dir",
-        tmp.resolve("m2").toString());
+        tmp.resolve("m2").toString(), "--http-port", "0");
     assertEquals(2, taken.code(), taken::toString);
     assertTrue(taken.err().lines().anyMatch(l -> l.startsWith("granary: ")
         && l.contains(Integer.toString(cluster.masterAddress().port()))), taken::toString);

@@ -105,6 +105,10 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "master", "--host",
         "127.0.0.1", "--port", Integer.toString(masterPort), "--data-dir",
         dataDir.toString()));
+    if (!masterFlags.contains("--http-port")) {
+      // Tests run side by side on one host: none may claim the default HTTP port.
+      cmd.addAll(List.of("--http-port", "0"));
+    }
     cmd.addAll(masterFlags);
     masterDataDir = dataDir;
     if (secured()) {

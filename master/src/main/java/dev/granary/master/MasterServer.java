@@ -3,6 +3,8 @@ package dev.granary.master;
 import com.google.common.base.Ticker;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
+import dev.granary.http.HttpServer;
+import dev.granary.master.http.MasterHttp;
 import dev.granary.master.journal.CorruptJournalException;
 import dev.granary.master.journal.JournalFiles;
 import dev.granary.master.journal.LogDiskMonitor;
@@ -10,10 +12,13 @@ import dev.granary.master.journal.LogStorage;
 import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.liveness.ChunkserverNode;
+import dev.granary.master.metrics.MasterMetrics;
 import dev.granary.master.net.AllocateChunkHandler;
+import dev.granary.master.net.BalanceHandler;
 import dev.granary.master.net.ClusterStatusHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
+import dev.granary.master.net.DecommissionHandler;
 import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.DeletionHoldHandler;
 import dev.granary.master.net.FsckHandler;
@@ -109,6 +114,7 @@ public final class MasterServer implements AutoCloseable {
   /** Namespace-wide scans (fsck) run here, off the event loops. */
   private java.util.concurrent.ExecutorService scanExecutor;
   private ScheduledExecutorService diskExecutor;
+  private HttpServer http;
   private int port;
   private boolean closed;
 
@@ -153,10 +159,12 @@ public final class MasterServer implements AutoCloseable {
     clusterId = loadOrCreate(dataDir, CLUSTER_ID_FILE, () -> UUID.randomUUID().toString());
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
+    MasterMetrics metrics = new MasterMetrics(ticker);
+    LogStorage timedStorage = metrics.timing(storage);
     MasterState state;
     try {
       MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dataDir,
-          config.checkpointOps(), masterId, storage, lock));
+          config.checkpointOps(), masterId, timedStorage, lock));
       state = opened.state();
       store = opened.store();
     } catch (CorruptJournalException e) {
@@ -191,7 +199,7 @@ public final class MasterServer implements AutoCloseable {
     ChunkManager.Settings settings = new ChunkManager.Settings(config.pulseInterval(),
         config.deadAfter(), config.gcInterval(), config.chunkSize(), config.minReplicas(),
         config.maxCopiesPerNode(), COPY_TIMEOUT, config.leaseTimeout(),
-        startupDeletionDelay(config));
+        startupDeletionDelay(config), config.balanceThreshold(), config.balanceBandwidth());
     ChunkParts parts = new ChunkParts(masterId, settings, state,
         PlacementPolicy.forName(config.placement()), ticker, new JournaledDigestLog(store, clock));
     chunks = parts.manager();
@@ -218,6 +226,9 @@ public final class MasterServer implements AutoCloseable {
         throw e;
       }
     }
+    ClusterStatusHandler clusterStatus = new ClusterStatusHandler(chunks, service, masterId,
+        clusterId, ticker);
+    metrics.watchCluster(clusterStatus::status, chunks);
     List<RequestHandler<?>> handlers = new ArrayList<>(List.of(
         new PingHandler(), new ServerDefaultsHandler(config),
         new AuthenticateHandler(masterId, config.secured(), image.users()),
@@ -228,15 +239,17 @@ public final class MasterServer implements AutoCloseable {
         new LookupHandler(service, tokens), new ListHandler(service), new StatHandler(service),
         new MkdirHandler(service, clock), new DeleteHandler(service, clock),
         new RenameHandler(service, clock), new SetAttributesHandler(service),
-        new ClusterStatusHandler(chunks, service, masterId, clusterId, ticker),
+        clusterStatus,
         new FsckHandler(chunks, service, scanExecutor),
         new ReportBadReplicaHandler(protocol, tokens), new DeletionHoldHandler(chunks),
+        new BalanceHandler(chunks),
+        new DecommissionHandler(masterId, chunks, service, clock),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
-        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol)));
+        new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
-        config.secured() ? image.users() : null);
+        config.secured() ? image.users() : null, metrics.requests());
     boss = Transports.eventLoopGroup(1, masterId + "-accept");
     workers = Transports.eventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
         masterId + "-io");
@@ -255,6 +268,13 @@ public final class MasterServer implements AutoCloseable {
           + config.host() + ": " + e.getMessage(), e);
     }
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    try {
+      http = MasterHttp.start(masterId, config, pki == null ? null
+          : TlsContexts.https(pki.masterKeys()), metrics.registry());
+    } catch (RuntimeException e) {
+      close(); // a later close() is then a no-op, not a second shutdown
+      throw e;
+    }
     long period = Math.max(10, config.pulseInterval().toMillis() / 2);
     tickExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, masterId + "-tick");
@@ -270,9 +290,10 @@ public final class MasterServer implements AutoCloseable {
     long diskPeriod = LogDiskMonitor.PERIOD.toMillis();
     diskExecutor.scheduleWithFixedDelay(new LogDiskMonitor(store, storage, ticker, masterId),
         0, diskPeriod, TimeUnit.MILLISECONDS);
-    log.info("{}: serving on {}:{} ({} files, {} directories, {} chunks{})", masterId,
+    log.info("{}: serving on {}:{} ({} files, {} directories, {} chunks{}); {}", masterId,
         config.host(), port, image.namespace().fileCount(), image.namespace().directoryCount(),
-        image.namespace().chunkCount(), store.readOnly() ? "; READ-ONLY" : "");
+        image.namespace().chunkCount(), store.readOnly() ? "; READ-ONLY" : "",
+        http == null ? "HTTP off (master.httpPort 0)" : "metrics at " + http.url() + "metrics");
   }
 
   private void tick() {
@@ -358,6 +379,11 @@ public final class MasterServer implements AutoCloseable {
     return port;
   }
 
+  /** The HTTP(S) listener, or null when {@code master.httpPort} is 0 (or before start). */
+  public synchronized HttpServer http() {
+    return http;
+  }
+
   /** The id of the cluster this master serves (kept in the data directory). */
   public synchronized String clusterId() {
     return clusterId;
@@ -411,6 +437,9 @@ public final class MasterServer implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (http != null) {
+      http.close();
+    }
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }

@@ -198,7 +198,7 @@ public final class MetadataService {
       }
       // Even a handle inside the block must not be handed out before the block is durable.
       CompletableFuture<Void> durable = reservationDurable;
-      chunks.allocated(clientId, handle);
+      chunks.allocated(clientId, handle, pipeline);
       return durable.thenApply(v -> new AllocateChunkResponse(handle, 1, pipeline));
     });
   }

@@ -75,7 +75,7 @@ class PermissionsHandlerTest {
   private static final PeerContext BOB = peer(new Caller("bob", "staff", false));
   private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
-      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30));
+      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
 
   @TempDir
   Path dir;

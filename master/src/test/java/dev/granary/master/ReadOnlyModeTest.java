@@ -60,7 +60,7 @@ class ReadOnlyModeTest {
   private static final PeerContext PEER = new PeerContext("127.0.0.1", null, "", Caller.UNSECURED);
   private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
       Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
-      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30));
+      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
 
   @TempDir
   Path dir;

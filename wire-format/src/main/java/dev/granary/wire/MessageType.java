@@ -4,6 +4,8 @@ import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.AuthenticateRequest;
 import dev.granary.wire.msg.AuthenticateResponse;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
@@ -14,6 +16,8 @@ import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
@@ -123,7 +127,15 @@ public enum MessageType {
   JOIN_REQUEST(88, JoinRequest::decode),
   JOIN_RESPONSE(89, JoinResponse::decode),
   ROTATE_JOIN_TOKEN_REQUEST(90, RotateJoinTokenRequest::decode),
-  ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode);
+  ROTATE_JOIN_TOKEN_RESPONSE(91, RotateJoinTokenResponse::decode),
+
+  // Operating the cluster: decommissioning (120-139).
+  DECOMMISSION_REQUEST(120, DecommissionRequest::decode),
+  DECOMMISSION_RESPONSE(121, DecommissionResponse::decode),
+
+  // Operating the cluster: balancing (140-149).
+  BALANCE_REQUEST(140, BalanceRequest::decode),
+  BALANCE_RESPONSE(141, BalanceResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

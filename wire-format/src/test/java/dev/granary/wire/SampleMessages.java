@@ -10,10 +10,14 @@ import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.CommitChunk;
+import dev.granary.wire.msg.BalanceRequest;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.DecommissionRequest;
+import dev.granary.wire.msg.DecommissionResponse;
 import dev.granary.wire.msg.DeletionHoldRequest;
 import dev.granary.wire.msg.DeletionHoldResponse;
 import dev.granary.wire.msg.JoinRequest;
@@ -130,6 +134,13 @@ final class SampleMessages {
       case JOIN_RESPONSE -> new JoinResponse(str(r), str(r));
       case ROTATE_JOIN_TOKEN_REQUEST -> new RotateJoinTokenRequest();
       case ROTATE_JOIN_TOKEN_RESPONSE -> new RotateJoinTokenResponse(str(r));
+      case BALANCE_REQUEST -> new BalanceRequest(r.nextInt(101), r.nextBoolean());
+      case BALANCE_RESPONSE -> new BalanceResponse(r.nextInt(101), r.nextBoolean(),
+          nonNegative(r), nonNegative(r), r.nextBoolean(), r.nextInt(1000), nonNegative(r),
+          List.of(new BalanceResponse.NodeUsage(str(r), nonNegative(r), nonNegative(r))));
+      case DECOMMISSION_REQUEST -> new DecommissionRequest(
+          DecommissionRequest.Action.values()[r.nextInt(2)], str(r));
+      case DECOMMISSION_RESPONSE -> new DecommissionResponse(nodeStatus(r), r.nextBoolean());
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
@@ -146,7 +157,7 @@ final class SampleMessages {
       case REGISTER_RESPONSE -> new RegisterResponse(str(r), nonNegative(r), str(r), str(r),
           keys(r));
       case PULSE_REQUEST -> new PulseRequest(str(r), r.nextLong(), r.nextLong(), r.nextLong(),
-          r.nextInt());
+          r.nextInt(), nonNegative(r), nonNegative(r), nonNegative(r));
       case PULSE_RESPONSE -> new PulseResponse(list(r, () -> command(r)), keys(r));
       case REPLICA_REPORT_REQUEST -> new ReplicaReportRequest(str(r), r.nextBoolean(),
           r.nextInt(Integer.MAX_VALUE), r.nextBoolean(), list(r, () -> replica(r)),
@@ -269,7 +280,7 @@ final class SampleMessages {
 
   private static NodeStatus nodeStatus(Random r) {
     return new NodeStatus(str(r), str(r), r.nextInt(65536), str(r), r.nextLong(), r.nextLong(),
-        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt());
+        r.nextLong(), r.nextLong(), r.nextLong(), r.nextInt(), r.nextLong(), nonNegative(r));
   }
 
   private static FileEntry entry(Random r) {

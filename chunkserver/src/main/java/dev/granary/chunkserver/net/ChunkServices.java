@@ -1,6 +1,8 @@
 package dev.granary.chunkserver.net;
 
 import com.google.common.base.Ticker;
+import dev.granary.chunkserver.metrics.NodeCounters;
+import dev.granary.chunkserver.scrub.Sleeper;
 import dev.granary.chunkserver.storage.ReplicaStore;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -18,11 +20,31 @@ import java.util.concurrent.Executor;
  *     node waits on its sender is aborted ({@link WriteTransfer}); PINGs and other streams on the
  *     same connection do not count
  * @param tokens checks the chunk access token of every read, write and copy
+ * @param pacer paces re-replication copies against clients' reads and writes
+ * @param counters where reads, writes and open read streams are counted
  */
 public record ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
     TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
     DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
-    TokenVerifier tokens) {
+    TokenVerifier tokens, RepairPacer pacer, NodeCounters counters) {
+
+  /** The same services counting into counters of their own. */
+  public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+      TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+      DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
+      TokenVerifier tokens, RepairPacer pacer) {
+    this(nodeId, software, store, ioPool, slots, reporter, progressTimeout, ticker, downstreams,
+        openReplicas, writeIdleTimeout, tokens, pacer, new NodeCounters());
+  }
+
+  /** The same services with a pacer of their own (nothing else copies through them). */
+  public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,
+      TransferSlots slots, ReplicaReporter reporter, Duration progressTimeout, Ticker ticker,
+      DownstreamPool downstreams, OpenReplicas openReplicas, Duration writeIdleTimeout,
+      TokenVerifier tokens) {
+    this(nodeId, software, store, ioPool, slots, reporter, progressTimeout, ticker, downstreams,
+        openReplicas, writeIdleTimeout, tokens, new RepairPacer(ticker, Sleeper.REAL));
+  }
 
   /** The same services without chunk tokens (they are never required). */
   public ChunkServices(String nodeId, String software, ReplicaStore store, Executor ioPool,

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>DELETE: removes the replica if its version is at most the command's (ok if already gone);
  *       the removal goes into the next incremental report.
- *   <li>COPY: streams the locally verified replica to the target ({@link ReplicaCopier}).
+ *   <li>COPY: streams the locally verified replica to the target ({@link ReplicaCopier}). Copies
+ *       run on their own threads, as many at once as the {@link RepairPacer} allows (fewer, and
+ *       capped in bytes per second, while clients use this node), so that a batch of copies
+ *       never holds up deletions and verifications.
  *   <li>VERIFY: checks every block now; ok means it passed. A corrupt replica is quarantined and
  *       reported as bad, and the result is not ok.
  * </ul>
@@ -46,31 +49,37 @@ public final class CommandRunner {
   private final ReplicaCopier copier;
   private final TransferSlots slots;
   private final ExecutorService executor;
+  private final ExecutorService copyExecutor;
+  private final RepairPacer pacer;
   private final Results results;
   private final Set<ChunkCommand> running = ConcurrentHashMap.newKeySet();
 
   CommandRunner(String nodeId, ReplicaStore store, ReplicaReporter reporter, ReplicaCopier copier,
-      TransferSlots slots, ExecutorService executor, Results results) {
+      TransferSlots slots, ExecutorService executor, ExecutorService copyExecutor,
+      RepairPacer pacer, Results results) {
     this.nodeId = nodeId;
     this.store = store;
     this.reporter = reporter;
     this.copier = copier;
     this.slots = slots;
     this.executor = executor;
+    this.copyExecutor = copyExecutor;
+    this.pacer = pacer;
     this.results = results;
   }
 
   /**
    * Creates a runner for this node's services: copies stream over the services' shared
-   * connections to other chunkservers and give up after the services' progress timeout; commands
-   * run on {@code executor}.
+   * connections to other chunkservers and give up after the services' progress timeout; copies
+   * run on {@code copyExecutor} (which should have {@link RepairPacer#IDLE_COPIES} threads),
+   * other commands on {@code executor}.
    */
   public static CommandRunner create(ChunkServices svc, ExecutorService executor,
-      Results results) {
+      ExecutorService copyExecutor, Results results) {
     ReplicaCopier copier = new ReplicaCopier(svc.nodeId(), svc.store(), svc.downstreams(),
         svc.progressTimeout());
     return new CommandRunner(svc.nodeId(), svc.store(), svc.reporter(), copier, svc.slots(),
-        executor, results);
+        executor, copyExecutor, svc.pacer(), results);
   }
 
   /** Queues a command; returns at once. */
@@ -79,7 +88,7 @@ public final class CommandRunner {
       return;
     }
     try {
-      executor.execute(() -> {
+      (command.kind() == ChunkCommand.Kind.COPY ? copyExecutor : executor).execute(() -> {
         try {
           run(command);
         } catch (Throwable t) {
@@ -132,10 +141,15 @@ public final class CommandRunner {
             break;
           }
           try {
-            WriteDone d = copier.copy(command.handle(), command.version(), command.target(),
-                command.token());
-            ok = true;
-            message = "copied " + name + " (" + d.length() + " bytes) to " + command.target();
+            pacer.begin();
+            try {
+              WriteDone d = copier.copy(command.handle(), command.version(), command.target(),
+                  command.token(), pacer.throttle());
+              ok = true;
+              message = "copied " + name + " (" + d.length() + " bytes) to " + command.target();
+            } finally {
+              pacer.end();
+            }
           } finally {
             slots.release();
           }

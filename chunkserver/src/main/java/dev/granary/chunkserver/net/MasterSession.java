@@ -1,5 +1,6 @@
 package dev.granary.chunkserver.net;
 
+import dev.granary.chunkserver.metrics.NodeCounters;
 import dev.granary.chunkserver.storage.ReplicaMeta;
 import dev.granary.chunkserver.storage.ReplicaStore;
 import dev.granary.config.HostPort;
@@ -72,6 +73,7 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private final EventLoop loop;
   private final Duration rpcTimeout;
   private final SslContext tls;
+  private final NodeCounters counters;
   private final Bootstrap bootstrap;
   private final Backoff backoff = new Backoff();
   private final Object pendingLock = new Object();
@@ -107,7 +109,19 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   public MasterSession(String nodeId, String software, HostPort master,
       ClusterMembership membership, IntSupplier port, ReplicaStore store, TransferSlots slots,
       EventLoop loop, Duration rpcTimeout, SslContext tls) {
+    this(nodeId, software, master, membership, port, store, slots, loop, rpcTimeout, tls,
+        new NodeCounters());
+  }
+
+  /**
+   * @param counters the node's traffic counters, sent with every pulse; replicas reported
+   *     corrupt or vanished through this session are counted there
+   */
+  public MasterSession(String nodeId, String software, HostPort master,
+      ClusterMembership membership, IntSupplier port, ReplicaStore store, TransferSlots slots,
+      EventLoop loop, Duration rpcTimeout, SslContext tls, NodeCounters counters) {
     this.tls = tls;
+    this.counters = counters;
     this.nodeId = nodeId;
     this.membership = membership;
     this.software = software;
@@ -309,7 +323,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     try {
       ReplicaStore.Space s = store.space();
       request = new PulseRequest(nodeId, s.capacityBytes(), s.usedBytes(), s.freeBytes(),
-          slots.active());
+          slots.active(), counters.bytesRead(), counters.bytesWritten(),
+          counters.corruptReplicasFound());
     } catch (Throwable t) {
       // The next pulse is never lost: a node that stops pulsing is declared dead.
       log.error("{}: pulse to master {} failed, continuing: {}", nodeId, master, t.toString(), t);
@@ -318,21 +333,30 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
     }
     call(c, request, reply -> {
       try {
-        if (reply instanceof PulseResponse p) {
-          tokenSink.accept(p.tokens());
-          for (ChunkCommand cmd : p.commands()) {
-            try {
-              commandSink.accept(cmd);
-            } catch (Throwable t) {
-              log.error("{}: taking command {} from master {} failed, continuing: {}", nodeId,
-                  cmd, master, t.toString(), t);
-            }
-          }
-        }
+        take(reply);
       } finally {
         schedulePulse(c);
       }
     });
+  }
+
+  /**
+   * Takes the token keys and commands of a pulse's answer, or of a command result's: the master
+   * hands out the next commands as soon as a copy finishes, not only at the next pulse.
+   */
+  private void take(Message reply) {
+    if (!(reply instanceof PulseResponse p)) {
+      return;
+    }
+    tokenSink.accept(p.tokens());
+    for (ChunkCommand cmd : p.commands()) {
+      try {
+        commandSink.accept(cmd);
+      } catch (Throwable t) {
+        log.error("{}: taking command {} from master {} failed, continuing: {}", nodeId,
+            cmd, master, t.toString(), t);
+      }
+    }
   }
 
   /**
@@ -427,19 +451,30 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
 
   @Override
   public void quarantined(ReplicaMeta replica, String reason) {
+    counters.corruptFound();
     removed(replica.handle());
     send(new ReportBadReplicaRequest(replica.handle(), replica.version(), nodeId, reason));
   }
 
+  @Override
+  public void vanished(ReplicaMeta replica, String reason) {
+    counters.corruptFound();
+    removed(replica.handle());
+  }
+
   /** Reports a command's outcome so the master can free its slot or retry elsewhere. */
   public void commandDone(ChunkCommand command, boolean ok, String message) {
-    send(new CommandResultRequest(nodeId, command, ok, message));
+    send(new CommandResultRequest(nodeId, command, ok, message), this::take);
   }
 
   private void send(Message m) {
+    send(m, reply -> {});
+  }
+
+  private void send(Message m, Consumer<Message> then) {
     loop.execute(guarded("sending " + m.type(), () -> {
       if (conn != null && registered) {
-        call(conn, m, reply -> {});
+        call(conn, m, then);
       } else {
         log.debug("{}: not registered; {} not sent (the next full report covers it)", nodeId,
             m.type());

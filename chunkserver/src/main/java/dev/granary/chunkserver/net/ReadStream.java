@@ -151,7 +151,7 @@ final class ReadStream {
       nextBlock = 1;
       lastBlock = 0;
       inFlight++;
-      channel.writeAndFlush(header).addListener(this::blockSent);
+      channel.writeAndFlush(header).addListener(f -> blockSent(f, 0));
       return;
     }
     nextBlock = request.offset() / Limits.BLOCK_SIZE;
@@ -185,13 +185,13 @@ final class ReadStream {
           break;
         }
         inFlight++;
-        channel.write(header).addListener(this::blockSent);
+        channel.write(header).addListener(f -> blockSent(f, n));
       } else {
         channel.write(header);
         inFlight++;
         fileRefs.incrementAndGet();
         channel.write(new BlockRegion(replica.data(), pos, n, this::releaseFile))
-            .addListener(this::blockSent);
+            .addListener(f -> blockSent(f, n));
       }
       nextBlock += blocks;
       wrote = true;
@@ -219,9 +219,12 @@ final class ReadStream {
     return b;
   }
 
-  private void blockSent(io.netty.util.concurrent.Future<? super Void> f) {
+  /** A packet of {@code bytes} data bytes was written to the socket (or failed). */
+  private void blockSent(io.netty.util.concurrent.Future<? super Void> f, int bytes) {
     inFlight--;
-    if (!f.isSuccess()) {
+    if (f.isSuccess()) {
+      svc.counters().read(bytes);
+    } else {
       log.debug("{}: read of {} aborted: {}", svc.nodeId(),
           ChunkHandles.format(request.handle()), f.cause() == null ? "" : f.cause().toString());
       nextBlock = lastBlock + 1;

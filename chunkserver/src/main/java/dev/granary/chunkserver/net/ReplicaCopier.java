@@ -4,6 +4,7 @@ import dev.granary.chunkserver.storage.CorruptReplicaException;
 import dev.granary.chunkserver.storage.ReplicaStore;
 import dev.granary.chunkserver.storage.ReplicaStore.OpenReplica;
 import dev.granary.chunkserver.storage.StoreException;
+import dev.granary.chunkserver.storage.Throttle;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
@@ -57,15 +58,15 @@ final class ReplicaCopier {
 
   /**
    * Copies replica {@code handle} at {@code version} to {@code target}, showing it the master's
-   * COPY {@code token}.
+   * COPY {@code token}, waiting on {@code throttle} before each block.
    *
    * @return the target's WriteDone
    * @throws StoreException NO_SUCH_REPLICA / STALE_VERSION locally
    * @throws CorruptReplicaException if the local replica fails its checksums (nothing committed)
    * @throws RemoteException if the target refused or failed the write
    */
-  WriteDone copy(long handle, long version, NodeAddress target, ChunkToken token)
-      throws StoreException,
+  WriteDone copy(long handle, long version, NodeAddress target, ChunkToken token,
+      Throttle throttle) throws StoreException,
       CorruptReplicaException, RemoteException, IOException, InterruptedException {
     try (OpenReplica r = store.open(handle)) {
       if (r.meta().version() != version) {
@@ -80,7 +81,7 @@ final class ReplicaCopier {
       try {
         c = await(lease.connection(), target);
         id = c.newRequestId();
-        return stream(c, id, done, r, target, token);
+        return stream(c, id, done, r, target, token, throttle);
       } finally {
         if (c != null) {
           c.unlisten(id);
@@ -93,7 +94,7 @@ final class ReplicaCopier {
   }
 
   private WriteDone stream(Connection c, long id, CompletableFuture<WriteDone> done,
-      OpenReplica r, NodeAddress target, ChunkToken token)
+      OpenReplica r, NodeAddress target, ChunkToken token, Throttle throttle)
       throws CorruptReplicaException, RemoteException, IOException, InterruptedException {
     Semaphore window = new Semaphore(WINDOW);
     c.listen(id, new Connection.Listener() {
@@ -137,6 +138,7 @@ final class ReplicaCopier {
       if (done.isDone()) {
         break;
       }
+      throttle.acquire(n);
       ByteBuf data = ByteBufAllocator.DEFAULT.ioBuffer(n);
       try {
         while (data.readableBytes() < n) {

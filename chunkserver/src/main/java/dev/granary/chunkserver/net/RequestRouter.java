@@ -84,6 +84,9 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
           ChunkAccess.WRITE, ChunkAccess.COPY))) {
         return;
       }
+      if (r.primary()) {
+        svc.pacer().clientActive();
+      }
       WriteTransfer t = new WriteTransfer(svc, ctx.channel(), id, r, this);
       writes.put(id, t);
       if (!t.start()) {
@@ -99,12 +102,15 @@ final class RequestRouter extends ChannelInboundHandlerAdapter implements WriteT
           ChunkAccess.READ))) {
         return;
       }
+      svc.pacer().clientActive();
       ReadStream s = new ReadStream(svc, ctx.channel(), id, r, () -> {
         reads.remove(id);
         backpressure.requestFinished();
+        svc.counters().readClosed();
       });
       reads.put(id, s);
       backpressure.requestStarted();
+      svc.counters().readOpened();
       s.start();
     } else if (m instanceof Ping) {
       reply(id, new Pong());

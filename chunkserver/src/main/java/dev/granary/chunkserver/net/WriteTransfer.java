@@ -225,7 +225,9 @@ final class WriteTransfer implements DownstreamLink.Events {
   private void append(WritePacket p) {
     try {
       if (!aborted.get()) {
+        int bytes = p.data().readableBytes();
         writer.append(p.data().nioBuffer(), p.crc());
+        svc.counters().written(bytes);
       }
     } catch (StoreException e) {
       loop.execute(() -> fail(e.status(), e.getMessage(), ""));

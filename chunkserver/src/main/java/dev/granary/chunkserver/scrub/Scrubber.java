@@ -1,5 +1,6 @@
 package dev.granary.chunkserver.scrub;
 
+import dev.granary.chunkserver.metrics.NodeCounters;
 import dev.granary.chunkserver.storage.CorruptReplicaException;
 import dev.granary.chunkserver.storage.CorruptionListener;
 import dev.granary.chunkserver.storage.ReplicaMeta;
@@ -11,6 +12,7 @@ import dev.granary.wire.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,9 @@ public final class Scrubber implements Runnable {
 
   /**
    * Outcome of one pass: replicas verified, found corrupt, found dropped by the reconciliation
-   * with the disk, and bytes verified.
+   * with the disk, bytes verified, and replicas there were to verify after the reconciliation.
    */
-  public record Pass(int verified, int corrupt, int lost, long bytes) {}
+  public record Pass(int verified, int corrupt, int lost, long bytes, int replicas) {}
 
   private final String nodeId;
   private final ReplicaStore store;
@@ -47,9 +49,17 @@ public final class Scrubber implements Runnable {
   private final Duration interval;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final NodeCounters counters;
 
   public Scrubber(String nodeId, ReplicaStore store, CorruptionListener listener,
       Throttle throttle, Duration interval, Clock clock, Sleeper sleeper) {
+    this(nodeId, store, listener, throttle, interval, clock, sleeper, new NodeCounters());
+  }
+
+  /** @param counters where the bytes verified and each finished pass are recorded */
+  public Scrubber(String nodeId, ReplicaStore store, CorruptionListener listener,
+      Throttle throttle, Duration interval, Clock clock, Sleeper sleeper, NodeCounters counters) {
+    this.counters = counters;
     this.nodeId = nodeId;
     this.store = store;
     this.listener = listener;
@@ -66,7 +76,11 @@ public final class Scrubber implements Runnable {
         // Wait first: a fresh start-up should not compete with clients for the disk.
         Instant start = clock.instant();
         sleeper.sleep(interval);
+        Instant began = clock.instant();
         Pass p = scrubOnce();
+        counters.scrubPassDone(new NodeCounters.ScrubPass(p.replicas(), p.verified() + p.corrupt(),
+            p.corrupt() + p.lost(), p.bytes(),
+            Duration.between(began, clock.instant()).toNanos() / 1e9));
         log.info("{}: scrub pass verified {} replicas ({} bytes), {} corrupt, {} lost, in {} ms",
             nodeId, p.verified(), p.bytes(), p.corrupt(), p.lost(),
             Duration.between(start, clock.instant()).minus(interval).toMillis());
@@ -93,11 +107,13 @@ public final class Scrubber implements Runnable {
       report(d);
       lost++;
     }
-    for (ReplicaMeta r : store.replicas()) {
+    List<ReplicaMeta> present = store.replicas();
+    for (ReplicaMeta r : present) {
       try {
         store.verify(r.handle(), throttle);
         verified++;
         bytes += r.length();
+        counters.scrubbed(r.length());
       } catch (CorruptReplicaException e) {
         corrupt++;
         ReplicaMeta q = store.quarantine(r.handle(), "scrubber: " + e.getMessage());
@@ -118,7 +134,7 @@ public final class Scrubber implements Runnable {
         }
       }
     }
-    return new Pass(verified, corrupt, lost, bytes);
+    return new Pass(verified, corrupt, lost, bytes, present.size());
   }
 
   private void report(ReplicaStore.Dropped d) {

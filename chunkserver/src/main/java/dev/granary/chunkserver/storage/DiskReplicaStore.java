@@ -410,6 +410,11 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   @Override
+  public int replicaCount() {
+    return replicas.size();
+  }
+
+  @Override
   public ReplicaWriter create(long handle, long version, long maxLength, boolean keepCached)
       throws StoreException {
     String name = ChunkHandles.format(handle);

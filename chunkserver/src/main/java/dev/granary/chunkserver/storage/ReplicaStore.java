@@ -41,6 +41,11 @@ public interface ReplicaStore {
   /** A snapshot of every committed replica. */
   List<ReplicaMeta> replicas();
 
+  /** How many committed replicas there are, without copying them (metrics). */
+  default int replicaCount() {
+    return replicas().size();
+  }
+
   /**
    * Starts writing a new replica, reserving {@code maxLength} bytes. Only bookkeeping, no file
    * I/O, so it is safe on an event loop: the writer creates its temporary files on first use.

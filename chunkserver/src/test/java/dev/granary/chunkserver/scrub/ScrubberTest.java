@@ -59,7 +59,7 @@ class ScrubberTest {
       f.write(b ^ 0x80);
     }
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     Scrubber s = new Scrubber("cs-t", store, new Recorder(reported),
         new TokenBucket(100_000, 100_000, time, time), Duration.ofHours(1), Clock.systemUTC(),
         time);
@@ -78,7 +78,7 @@ class ScrubberTest {
     // first two blocks of replica 2 (131,072 bytes) were read.
     assertEquals((300_000 + 131_072 - 100_000) / 100_000.0, time.slept / 1e9, 0.001);
     // The next pass sees only the good replica.
-    assertEquals(new Scrubber.Pass(1, 0, 0, 300_000), s.scrubOnce());
+    assertEquals(new Scrubber.Pass(1, 0, 0, 300_000, 1), s.scrubOnce());
   }
 
   /** Records what the scrubber reports, one line each: "corrupt H: why" or "vanished H: why". */
@@ -107,7 +107,7 @@ class ScrubberTest {
       f.setLength(100_000);
     }
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     // So slow that one pass would take an hour of reading: the losses are still reported first.
     Scrubber s = new Scrubber("cs-t", store, new Recorder(reported),
         new TokenBucket(100, 100, time, time), Duration.ofHours(1), Clock.systemUTC(), time);
@@ -119,7 +119,7 @@ class ScrubberTest {
         reported.stream().map(l -> l.substring(0, l.indexOf(':'))).sorted().toList());
     assertNull(store.get(1));
     assertNull(store.get(2));
-    assertEquals(new Scrubber.Pass(2, 0, 0, 400_000), s.scrubOnce());
+    assertEquals(new Scrubber.Pass(2, 0, 0, 400_000, 2), s.scrubOnce());
   }
 
   @Test
@@ -130,7 +130,7 @@ class ScrubberTest {
     write(store, 1, 100_000);
     write(store, 2, 100_000);
     List<String> reported = new ArrayList<>();
-    TokenBucketTest.FakeTime time = new TokenBucketTest.FakeTime();
+    FakeTime time = new FakeTime();
     // The throttle's first wait is the moment after reconciliation: both files are gone then.
     Sleeper deleteBoth = d -> {
       time.sleep(d);

@@ -2,29 +2,9 @@ package dev.granary.chunkserver.scrub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.common.base.Ticker;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
-  /** A fake clock whose sleeper advances it. */
-  static final class FakeTime extends Ticker implements Sleeper {
-    final AtomicLong nanos = new AtomicLong();
-    long slept;
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    @Override
-    public void sleep(Duration d) {
-      slept += d.toNanos();
-      nanos.addAndGet(d.toNanos());
-    }
-  }
-
   @Test
   void capsTheRateAfterTheBurst() throws Exception {
     FakeTime t = new FakeTime();
@@ -43,7 +23,7 @@ class TokenBucketTest {
     FakeTime t = new FakeTime();
     TokenBucket b = new TokenBucket(1_000_000, 100_000, t, t);
     b.acquire(100_000);
-    t.nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+    t.advance(java.time.Duration.ofSeconds(10));
     b.acquire(100_000);
     assertEquals(0, t.slept);
     b.acquire(500_000);

@@ -1,6 +1,7 @@
 package dev.granary.client.internal;
 
 import dev.granary.wire.msg.AllocateChunkResponse;
+import dev.granary.wire.msg.CommitFileResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -14,8 +15,8 @@ import java.util.function.LongSupplier;
  * cluster as it is now). One never taken is never written; the master forgets it.
  */
 public final class SpareAllocation {
-  /** How long a spare may wait for the next file. */
-  public static final Duration MAX_AGE = Duration.ofSeconds(1);
+  /** How long a spare may wait for the next file (the protocol's promise to the master). */
+  public static final Duration MAX_AGE = CommitFileResponse.SPARE_MAX_AGE;
 
   private record Spare(AllocateChunkResponse alloc, int replication, long receivedNanos) {}
 

@@ -88,7 +88,7 @@ class MasterDiskFullTest {
     List<String> cmd = new ArrayList<>(List.of("nsenter", "--preserve-credentials", "-t",
         Long.toString(holder.pid()), "-U", "-m", ProcessCluster.launcher().toString(), "master",
         "--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir",
-        mount.resolve("master").toString(),
+        mount.resolve("master").toString(), "--http-port", "0",
         // The master's files live in the test's own mount namespace, where its admin.credentials
         // cannot be read from here; what is tested is the full disk, not security.
         "--security", "none"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.granary.master.liveness.Decommissions;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataImage;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checkpoint file: the whole metadata image as JSON, one object per line, streamed so that
@@ -43,6 +45,7 @@ import java.util.List;
  *  "o":"alice","g":"staff","p":"644"}                                  a file
  * {"rc":"client","op":7,"t":T,"rt":"commit","e":{...}}            a retry cache entry
  * {"u":"bob","g":"bob","su":false,"h":"64 hex digits","rv":false}  a user (security)
+ * {"dn":"cs-3f2a","t":T}                                          a node being decommissioned
  * {"end":COUNT}                                                   COUNT = lines before it
  * </pre>
  *
@@ -51,7 +54,9 @@ import java.util.List;
  * and permission ("p", octal) are absent from checkpoints written before entries had owners: such
  * an entry loads as admin's, group admin, 755 for a directory and 644 for a file. A user line holds
  * the SHA-256 of its token ("h"), never the token; checkpoints written before users existed have no
- * user lines. A file without the trailer is incomplete and rejected.
+ * user lines. A decommission line holds a node id and when it was asked (epoch ms); checkpoints
+ * written before decommissioning existed have none. A file without the trailer is incomplete and
+ * rejected.
  */
 final class CheckpointFormat {
   static final int FORMAT = 1;
@@ -143,6 +148,7 @@ final class CheckpointFormat {
       throw cacheFailure[0];
     }
     count[0] += writeUsers(g, image.users());
+    count[0] += writeDecommissions(g, image.decommissions());
     g.writeStartObject();
     g.writeNumberField("end", count[0]);
     g.writeEndObject();
@@ -172,6 +178,18 @@ final class CheckpointFormat {
       n++;
     }
     return n;
+  }
+
+  /** The decommission lines (operating the cluster); returns how many. */
+  private static long writeDecommissions(JsonGenerator g, Decommissions decommissions)
+      throws IOException {
+    for (Map.Entry<String, Long> e : decommissions.all().entrySet()) {
+      g.writeStartObject();
+      g.writeStringField("dn", e.getKey());
+      g.writeNumberField("t", e.getValue());
+      g.writeEndObject();
+    }
+    return decommissions.size();
   }
 
   private static void writeReply(JsonGenerator g, Message reply) throws IOException {
@@ -273,6 +291,7 @@ final class CheckpointFormat {
     String tokenHash = null;
     boolean superuser = false;
     boolean revoked = false;
+    String decommissioned = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -305,6 +324,7 @@ final class CheckpointFormat {
         case "h" -> tokenHash = p.getText();
         case "su" -> superuser = p.getBooleanValue();
         case "rv" -> revoked = p.getBooleanValue();
+        case "dn" -> decommissioned = p.getText(); // operating the cluster
         default -> p.skipChildren();
       }
     }
@@ -338,6 +358,8 @@ final class CheckpointFormat {
       }
       image.users().load(new UserRegistry.User(user, group, superuser,
           Tokens.fromHex(tokenHash), revoked));
+    } else if (decommissioned != null) {
+      image.decommissions().add(decommissioned, time);
     } else if (end >= 0) {
       if (end != line - 1) {
         throw new IllegalArgumentException("end marker counts " + end + " lines, found "

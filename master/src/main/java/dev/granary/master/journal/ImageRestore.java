@@ -46,6 +46,7 @@ final class ImageRestore {
     durable.retryCache().forEach((clientId, opId, e) ->
         live.retryCache().put(clientId, opId, e.reply(), e.time(), null));
     live.users().restore(durable.users());
+    live.decommissions().restore(durable.decommissions());
     live.restoreCounters(durable);
   }
 

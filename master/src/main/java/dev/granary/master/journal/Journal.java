@@ -318,7 +318,7 @@ public final class Journal implements AutoCloseable {
         while (written < total) {
           written += channel.write(bufs);
         }
-        channel.force(false);
+        storage.forceLog(channel);
         position = start + total;
         syncs.incrementAndGet();
       } catch (IOException e) {

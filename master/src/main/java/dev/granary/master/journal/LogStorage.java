@@ -38,4 +38,12 @@ public interface LogStorage {
 
   /** Size of the file system holding {@code dir}. */
   long totalSpace(Path dir) throws IOException;
+
+  /**
+   * Forces a group-commit batch of the operation log to disk: the fsync every mutation waits for
+   * (timed for the master's metrics by a wrapping storage).
+   */
+  default void forceLog(FileChannel log) throws IOException {
+    log.force(false);
+  }
 }

@@ -115,4 +115,12 @@ public sealed interface Op {
 
   /** A user was revoked: its token fails from then on. */
   record UserRevoke(long time, String name) implements Op {}
+
+  // ------------------------------------------------------------- operating the cluster
+
+  /** An operator takes chunkserver {@code nodeId} out of service (from {@code time} on). */
+  record Decommission(long time, String nodeId) implements Op {}
+
+  /** An operator puts chunkserver {@code nodeId} back in service. */
+  record Recommission(long time, String nodeId) implements Op {}
 }

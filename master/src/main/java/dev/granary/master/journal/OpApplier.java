@@ -89,6 +89,12 @@ public final class OpApplier {
     } else if (op instanceof Op.UserRevoke u) {
       image.users().revoke(u.name());
       result = new Applied(null, NONE);
+    } else if (op instanceof Op.Decommission d) { // operating the cluster
+      image.decommissions().add(d.nodeId(), d.time());
+      result = new Applied(null, NONE);
+    } else if (op instanceof Op.Recommission r) {
+      image.decommissions().remove(r.nodeId());
+      result = new Applied(null, NONE);
     } else {
       throw new IllegalArgumentException("unknown operation " + op);
     }

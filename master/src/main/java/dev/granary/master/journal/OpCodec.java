@@ -25,19 +25,20 @@ import java.util.List;
  *  "chunks":[{"handle":"0000000000000001","version":1,"length":5,"digest":-123}]}
  * </pre>
  *
- * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner,
- * useradd, userrevoke. Handles are 16-hex-digit strings as everywhere else. Decoding rejects a
- * record with a missing or mistyped field. A mkdir or commit carries the {@code "owner"} and
- * {@code "group"} its new entries get; one written before entries had owners has neither and
- * loads as admin's. A permission is an octal string ({@code "permission":"750"}); an owner or
- * group of {@code ""} is left unchanged. A user record holds a user's name, group, superuser
- * flag and the SHA-256 of its token as 64 hex digits, never the token:
+ * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner, useradd,
+ * userrevoke, decommission, recommission. Handles are 16-hex-digit strings as everywhere else.
+ * Decoding rejects a record with a missing or mistyped field. A mkdir or commit carries the {@code
+ * "owner"} and {@code "group"} its new entries get; one written before entries had owners has
+ * neither and loads as admin's. A permission is an octal string ({@code "permission":"750"}); an
+ * owner or group of {@code ""} is left unchanged. A user record holds a user's name, group,
+ * superuser flag and the SHA-256 of its token as 64 hex digits, never the token:
  *
  * <pre>
  * {"seq":8,"type":"setPermission","time":1700000000000,"path":"/a","permission":"750",
  *  "recursive":true}
  * {"seq":9,"type":"setOwner","time":1700000000000,"path":"/a","owner":"bob","group":"",
  *  "recursive":false}
+ * {"seq":10,"type":"decommission","time":1700000000000,"node":"cs-3f2a"}
  * </pre>
  */
 public final class OpCodec {
@@ -121,6 +122,12 @@ public final class OpCodec {
       } else if (op instanceof Op.UserRevoke u) {
         g.writeStringField("name", u.name());
       }
+      // Operating the cluster.
+      if (op instanceof Op.Decommission d) {
+        g.writeStringField("node", d.nodeId());
+      } else if (op instanceof Op.Recommission r) {
+        g.writeStringField("node", r.nodeId());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -171,6 +178,9 @@ public final class OpCodec {
       case "useradd" -> new Op.UserAdd(time, text(n, "name"), text(n, "group"),
           bool(n, "superuser"), Tokens.fromHex(text(n, "tokenHash")));
       case "userrevoke" -> new Op.UserRevoke(time, text(n, "name"));
+      // Operating the cluster.
+      case "decommission" -> new Op.Decommission(time, text(n, "node"));
+      case "recommission" -> new Op.Recommission(time, text(n, "node"));
       default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
     };
     return new Record(seq, op);
@@ -195,6 +205,12 @@ public final class OpCodec {
       return "setOwner";
     } else if (op instanceof Op.SetDigest) {
       return "digest";
+    }
+    // Operating the cluster.
+    if (op instanceof Op.Decommission) {
+      return "decommission";
+    } else if (op instanceof Op.Recommission) {
+      return "recommission";
     }
     // Users (security).
     return op instanceof Op.UserAdd ? "useradd" : "userrevoke";

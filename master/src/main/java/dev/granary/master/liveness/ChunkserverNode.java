@@ -11,8 +11,10 @@ import java.util.Set;
 
 /**
  * One chunkserver: identity, address (the host observed on its connection), space, last pulse,
- * the commands waiting for its next pulse, and the progress of its full replica report. Soft state,
- * rebuilt from registration. Guarded by the master's metadata lock.
+ * the commands waiting for its next pulse, the progress of its full replica report, and of its
+ * decommissioning if an operator asked for it. Soft state, rebuilt from registration (the
+ * decommission intent itself is persisted in {@link Decommissions}). Guarded by the master's
+ * metadata lock.
  */
 public final class ChunkserverNode {
   private final String id;
@@ -23,10 +25,14 @@ public final class ChunkserverNode {
   private long used;
   private long free;
   private long lastPulseMillis;
-  private NodeState state = NodeState.LIVE;
+  private boolean live = true;
+  /** Non-null while an operator is taking this node out of service. */
+  private DecommissionProgress decommission;
   private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
   private int copiesInFlight;
+  private long copyBytesInFlight;
   private long chunks;
+  private Traffic traffic = Traffic.NONE;
   private boolean fullReportDone;
   private Set<Long> fullReportHandles;
 
@@ -56,12 +62,38 @@ public final class ChunkserverNode {
     return port;
   }
 
+  /** Pulsing within {@code deadAfter}: its replicas are locations (decommissioning or not). */
   public boolean isLive() {
-    return state == NodeState.LIVE;
+    return live;
   }
 
+  /**
+   * Live and not being decommissioned: its replicas count toward their chunk's goal and it may
+   * receive new ones.
+   */
+  public boolean inService() {
+    return live && decommission == null;
+  }
+
+  /** Whether an operator is taking this node out of service (DECOMMISSIONING or -ED). */
+  public boolean decommissioning() {
+    return decommission != null;
+  }
+
+  /** The decommission's progress, or null if the node is in service. */
+  public DecommissionProgress decommission() {
+    return decommission;
+  }
+
+  /** The state shown to operators (see {@link NodeState}). */
   public NodeState state() {
-    return state;
+    if (decommission != null && decommission.done()) {
+      return NodeState.DECOMMISSIONED;
+    }
+    if (!live) {
+      return NodeState.DEAD;
+    }
+    return decommission != null ? NodeState.DECOMMISSIONING : NodeState.LIVE;
   }
 
   public long lastPulseMillis() {
@@ -81,16 +113,20 @@ public final class ChunkserverNode {
   }
 
   public NodeView view() {
-    return new NodeView(id, isLive(), free, used, capacity);
+    return new NodeView(id, isLive(), free, used, capacity, decommissioning());
   }
 
   void registered(String host, int port, long capacity, long used, long free, long now) {
     this.host = host;
     this.port = port;
-    this.state = NodeState.LIVE;
+    this.live = true;
+    if (decommission != null) {
+      decommission.registered();
+    }
     this.lastPulseMillis = now;
     this.commands.clear();
     this.copiesInFlight = 0;
+    this.copyBytesInFlight = 0;
     this.fullReportDone = false;
     this.fullReportHandles = null;
     space(capacity, used, free);
@@ -102,6 +138,16 @@ public final class ChunkserverNode {
     lastPulseMillis = now;
   }
 
+  /** Records the traffic counters of a pulse. */
+  public void counted(Traffic traffic) {
+    this.traffic = traffic;
+  }
+
+  /** The traffic counters of the last pulse ({@link Traffic#NONE} before one). */
+  public Traffic traffic() {
+    return traffic;
+  }
+
   private void space(long capacity, long used, long free) {
     this.capacity = capacity;
     this.used = used;
@@ -109,10 +155,26 @@ public final class ChunkserverNode {
   }
 
   void markDead() {
-    state = NodeState.DEAD;
+    live = false;
     commands.clear();
     copiesInFlight = 0;
+    copyBytesInFlight = 0;
     fullReportHandles = null;
+  }
+
+  /**
+   * Starts taking this node out of service (nothing if it already is); {@code awaitedWrites} and
+   * {@code awaitUntil}: see {@link DecommissionProgress}.
+   */
+  public void startDecommission(long sinceMillis, Set<Long> awaitedWrites, long awaitUntil) {
+    if (decommission == null) {
+      decommission = new DecommissionProgress(sinceMillis, awaitedWrites, awaitUntil);
+    }
+  }
+
+  /** Puts this node back in service. */
+  public void recommission() {
+    decommission = null;
   }
 
   /** Takes a little space for a replica placed here, so one pulse's worth of placements spread. */
@@ -142,12 +204,21 @@ public final class ChunkserverNode {
     return copiesInFlight;
   }
 
-  public void copyStarted() {
-    copiesInFlight++;
+  /** Bytes of the copies this node takes part in (as source or target) now. */
+  public long copyBytesInFlight() {
+    return copyBytesInFlight;
   }
 
-  public void copyEnded() {
+  /** A copy of {@code bytes} to or from this node was handed out. */
+  public void copyStarted(long bytes) {
+    copiesInFlight++;
+    copyBytesInFlight += bytes;
+  }
+
+  /** A copy of {@code bytes} ended (done, failed or abandoned). */
+  public void copyEnded(long bytes) {
     copiesInFlight = Math.max(0, copiesInFlight - 1);
+    copyBytesInFlight = Math.max(0, copyBytesInFlight - bytes);
   }
 
   public long chunks() {
@@ -183,6 +254,6 @@ public final class ChunkserverNode {
 
   @Override
   public String toString() {
-    return id + "@" + host + ":" + port + "(" + state + ")";
+    return id + "@" + host + ":" + port + "(" + state() + ")";
   }
 }

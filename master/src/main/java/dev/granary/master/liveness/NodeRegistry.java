@@ -32,6 +32,20 @@ public final class NodeRegistry {
     return byId.get(id);
   }
 
+  /** The node whose id or {@code host:port} is {@code idOrAddress}, or null. */
+  public ChunkserverNode find(String idOrAddress) {
+    ChunkserverNode n = byId.get(idOrAddress);
+    if (n != null) {
+      return n;
+    }
+    for (ChunkserverNode c : byOrdinal) {
+      if (c.host() != null && c.address().hostPort().equals(idOrAddress)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   public ChunkserverNode byOrdinal(int ordinal) {
     return byOrdinal.get(ordinal);
   }

@@ -1,16 +1,19 @@
 package dev.granary.master.namespace;
 
+import dev.granary.master.liveness.Decommissions;
 import dev.granary.master.security.UserRegistry;
 
 /**
- * Everything the master persists: the namespace, the retry cache, the users, the chunk handle
- * reservation and the sequence number of the last operation applied. Built by recovery, then owned by the
+ * Everything the master persists: the namespace, the retry cache, the users, the chunkservers
+ * being decommissioned, the chunk handle reservation and the sequence number of the last
+ * operation applied. Built by recovery, then owned by the
  * metadata service (which serializes access). Not thread-safe.
  */
 public final class MetadataImage {
   private final Namespace namespace;
   private final RetryCache retryCache;
   private final UserRegistry users = new UserRegistry();
+  private final Decommissions decommissions = new Decommissions();
   private long reservedUpTo;
   private long lastSeq;
   private long lastTime;
@@ -35,6 +38,11 @@ public final class MetadataImage {
   /** The cluster's users (see {@link UserRegistry}). */
   public UserRegistry users() {
     return users;
+  }
+
+  /** The chunkservers an operator is taking out of service (see {@link Decommissions}). */
+  public Decommissions decommissions() {
+    return decommissions;
   }
 
   /** The highest chunk handle reserved in the log; handles above it were never handed out. */

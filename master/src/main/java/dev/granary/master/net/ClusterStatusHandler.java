@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import dev.granary.master.MetadataService;
 import dev.granary.master.replication.ChunkManager;
 import dev.granary.wire.msg.ClusterStatusRequest;
+import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.Message;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,7 +37,15 @@ public final class ClusterStatusHandler implements RequestHandler<ClusterStatusR
 
   @Override
   public CompletableFuture<? extends Message> handle(ClusterStatusRequest r, PeerContext peer) {
-    return service.read(() -> chunks.clusterStatus(masterId, clusterId,
-        Math.max(0, (ticker.read() - startNanos) / 1_000_000)).withReadOnly(service.readOnly()));
+    return service.read(this::status);
+  }
+
+  /**
+   * The cluster's status now, read under the metadata lock, without waiting for what it shows to
+   * be durable: what {@code granary cluster} shows, and what the master's metrics export.
+   */
+  public ClusterStatusResponse status() {
+    return chunks.clusterStatus(masterId, clusterId,
+        Math.max(0, (ticker.read() - startNanos) / 1_000_000)).withReadOnly(service.readOnly());
   }
 }

@@ -60,6 +60,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
   private final Map<Class<?>, RequestHandler<?>> handlers = new HashMap<>();
   /** The users a secured master checks client connections against; null without security. */
   private final UserRegistry users;
+  private final RequestObserver observer;
 
   /** A dispatcher for a master without security: every caller is {@link Caller#UNSECURED}. */
   public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers) {
@@ -71,8 +72,19 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
    *     without security
    */
   public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers, UserRegistry users) {
+    this(nodeId, handlers, users, RequestObserver.NONE);
+  }
+
+  /**
+   * @param users the registry client connections authenticate against, or null for a master
+   *     without security
+   * @param observer told of every request routed to a handler when it is answered (metrics)
+   */
+  public RequestDispatcher(String nodeId, List<RequestHandler<?>> handlers, UserRegistry users,
+      RequestObserver observer) {
     this.nodeId = nodeId;
     this.users = users;
+    this.observer = observer;
     for (RequestHandler<?> h : handlers) {
       if (this.handlers.put(h.type(), h) != null) {
         throw new IllegalArgumentException("two handlers for " + h.type().getSimpleName());
@@ -140,18 +152,27 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
     Backpressure inFlight = Backpressure.of(ctx.channel());
     inFlight.requestStarted();
+    long startedAt = observer.start();
     CompletableFuture<? extends Message> f;
     try {
       f = h instanceof SessionHandler<Message> s ? s.handle(m, peer, session) : h.handle(m, peer);
     } catch (RuntimeException e) {
-      reply(ctx, requestId, failure(m, e));
+      answer(ctx, requestId, m, failure(m, e), startedAt);
       inFlight.requestFinished();
       return;
     }
     f.whenComplete((reply, err) -> {
-      reply(ctx, requestId, err == null ? reply : failure(m, err));
+      answer(ctx, requestId, m, err == null ? reply : failure(m, err), startedAt);
       inFlight.requestFinished();
     });
+  }
+
+  /** Replies to a request a handler served, and tells the observer. */
+  private void answer(ChannelHandlerContext ctx, long requestId, Message request, Message reply,
+      long startedAt) {
+    reply(ctx, requestId, reply);
+    observer.answered(request.type(), reply instanceof ErrorReply e ? e.status() : Status.OK,
+        startedAt);
   }
 
   private PeerContext peer(ChannelHandlerContext ctx) {

@@ -5,15 +5,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** The rule every policy shares: LIVE, room for the chunk, not excluded; sorted by id. */
+/**
+ * The rule every policy shares: LIVE, not being decommissioned, room for the chunk, not excluded;
+ * sorted by id.
+ */
 final class Eligibility {
   private Eligibility() {}
 
   static List<NodeView> eligible(List<NodeView> nodes, Set<String> excluded, long bytesNeeded) {
     List<NodeView> out = new ArrayList<>(nodes.size());
     for (NodeView n : nodes) {
-      if (n.live() && n.freeBytes() >= bytesNeeded && !excluded.contains(n.id())
-          && out.stream().noneMatch(o -> o.id().equals(n.id()))) {
+      if (n.live() && !n.decommissioning() && n.freeBytes() >= bytesNeeded
+          && !excluded.contains(n.id()) && out.stream().noneMatch(o -> o.id().equals(n.id()))) {
         out.add(n);
       }
     }

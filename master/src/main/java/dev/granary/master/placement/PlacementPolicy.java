@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where replicas go (GFS §4.2 "replica placement"). Every method only ever returns distinct LIVE
- * nodes with at least the needed free bytes that are not in the excluded set.
+ * Where replicas go (GFS §4.2 "replica placement"). The choosing methods only ever return distinct
+ * LIVE nodes that are not being decommissioned, with at least the needed free bytes, that are not
+ * in the excluded set.
  */
 public interface PlacementPolicy {
   /**

@@ -2,7 +2,10 @@ package dev.granary.master.replication;
 
 import com.google.common.base.Ticker;
 import dev.granary.master.liveness.ChunkserverNode;
+import dev.granary.master.liveness.DecommissionProgress;
+import dev.granary.master.liveness.NodeState;
 import dev.granary.master.liveness.NodeRegistry;
+import dev.granary.master.liveness.Traffic;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
@@ -12,6 +15,7 @@ import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.CommitChunk;
@@ -56,7 +60,8 @@ public final class ChunkManager {
   /** Tunables, most from the master config. */
   public record Settings(Duration pulseInterval, Duration deadAfter, Duration gcInterval,
       long chunkSize, int minReplicas, int maxCopiesPerNode, Duration copyTimeout,
-      Duration leaseTimeout, Duration startupDeletionDelay) {}
+      Duration leaseTimeout, Duration startupDeletionDelay, int balanceThresholdPct,
+      long balanceBandwidth) {}
 
   private final String nodeId;
   private final Settings settings;
@@ -77,13 +82,16 @@ public final class ChunkManager {
   private final CommitConfirmations confirmations;
   private final LocationsTask locations;
   private final HealthSummaryTask healthSummary;
+  private final DecommissionTask decommissions;
+  private final Balancer balancer;
 
   ChunkManager(String nodeId, Settings settings, Namespace namespace, PlacementPolicy placement,
       Ticker ticker, MasterState state, NodeRegistry registry, ReplicaMap replicas,
       SuspectReplicas suspects, Set<Long> corrupt, GarbageTracker garbage,
       ReplicationScheduler scheduler, VoteResolver votes, HealthScanner health,
       DeletionGuard deletions, ReportWaiters waiters, CommitConfirmations confirmations,
-      LocationsTask locations, HealthSummaryTask healthSummary) {
+      LocationsTask locations, HealthSummaryTask healthSummary, DecommissionTask decommissions,
+      Balancer balancer) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.namespace = namespace;
@@ -103,6 +111,8 @@ public final class ChunkManager {
     this.confirmations = confirmations;
     this.locations = locations;
     this.healthSummary = healthSummary;
+    this.decommissions = decommissions;
+    this.balancer = balancer;
   }
 
   private long now() {
@@ -161,8 +171,22 @@ public final class ChunkManager {
    * under {@code clientId}'s write lease, which this renews.
    */
   public void allocated(String clientId, long handle) {
+    allocated(clientId, handle, List.of());
+  }
+
+  /**
+   * {@link #allocated(String, long)} of a handle written down {@code pipeline}: a node of it that
+   * began decommissioning after the pipeline was chosen awaits the write before it is done.
+   */
+  public void allocated(String clientId, long handle, List<NodeAddress> pipeline) {
     state.write(() -> {
       garbage.allocated(clientId, handle, now());
+      for (NodeAddress a : pipeline) {
+        ChunkserverNode n = registry.get(a.id());
+        if (n != null && n.decommissioning()) {
+          n.decommission().awaitWrite(handle, now() + DecommissionTask.WRITE_WAIT_MILLIS);
+        }
+      }
     });
   }
 
@@ -317,17 +341,7 @@ public final class ChunkManager {
       if (node.isEmpty()) {
         select = o -> true;
       } else {
-        ChunkserverNode target = null;
-        for (ChunkserverNode n : registry.all()) {
-          if (n.id().equals(node) || n.address().hostPort().equals(node)) {
-            target = n;
-          }
-        }
-        if (target == null) {
-          throw new MetadataException(Status.NOT_FOUND, "no chunkserver '" + node
-              + "' (expected a node id or host:port from 'granary cluster')");
-        }
-        int ordinal = target.ordinal();
+        int ordinal = registered(node).ordinal();
         select = o -> o == ordinal;
       }
       long n = deletions.take(select, (ordinal, handle, version) -> {
@@ -344,6 +358,82 @@ public final class ChunkManager {
     });
   }
 
+  /**
+   * The registered chunkserver whose id or {@code host:port} is {@code node}. Under the lock.
+   *
+   * @throws MetadataException NOT_FOUND if there is none
+   */
+  private ChunkserverNode registered(String node) {
+    ChunkserverNode n = registry.find(node);
+    if (n == null) {
+      throw notFound(node);
+    }
+    return n;
+  }
+
+  private static MetadataException notFound(String node) {
+    return new MetadataException(Status.NOT_FOUND, "no chunkserver '" + node
+        + "' (expected a node id or host:port from 'granary cluster')");
+  }
+
+  // ------------------------------------------------------------------ decommissioning
+
+  /**
+   * The id of the chunkserver an operator names: a registered node's id or {@code host:port}, or
+   * the id of a node being decommissioned that has not registered since the master started.
+   *
+   * @throws MetadataException NOT_FOUND if it is none of those
+   */
+  public String resolveNode(String node) {
+    return state.read(() -> {
+      ChunkserverNode n = registry.find(node);
+      if (n != null) {
+        return n.id();
+      }
+      if (decommissions.intended(node)) {
+        return node;
+      }
+      throw notFound(node);
+    });
+  }
+
+  /** Whether an operator's request to decommission node {@code id} is in force. */
+  public boolean decommissionIntended(String id) {
+    return state.read(() -> decommissions.intended(id));
+  }
+
+  /**
+   * Brings every node in step with the decommission intents in the image (after an operator's
+   * request is durable) and checks the progress of any that just started.
+   */
+  public void syncDecommissions() {
+    state.write(() -> {
+      decommissions.syncAll(now());
+      if (locations.complete()) { // nothing is judged on partial reports
+        decommissions.run(now());
+      }
+    });
+  }
+
+  /** Node {@code id} as {@code cluster} shows it (one never registered: state DEAD, no address). */
+  public NodeStatus nodeStatus(String id) {
+    return state.read(() -> {
+      ChunkserverNode n = registry.get(id);
+      if (n == null) {
+        return new NodeStatus(id, "", 0, NodeState.DEAD.name(), 0, 0, 0, 0, 0, 0,
+            decommissions.since(id), 0);
+      }
+      return status(n, now());
+    });
+  }
+
+  private static NodeStatus status(ChunkserverNode n, long now) {
+    DecommissionProgress d = n.decommission();
+    return new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(), n.capacity(),
+        n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()), n.copiesInFlight(),
+        d == null ? 0 : d.sinceMillis(), d == null ? 0 : d.replicasLeft());
+  }
+
   // ------------------------------------------------------------------ queries
 
   /** Whether reports cover the namespace since start-up (see class comment). */
@@ -351,16 +441,27 @@ public final class ChunkManager {
     return locations.complete();
   }
 
-  /** Live replicas of {@code handle}, for readers. */
+  /**
+   * Live replicas of {@code handle}, for readers, who try them in order: those on nodes in service
+   * first (the pipeline's head first), then those on nodes being decommissioned, which still serve
+   * reads but will be switched off.
+   */
   public List<NodeAddress> liveLocations(long handle) {
     return state.read(() -> {
       int[] holders = replicas.holders(handle);
       List<NodeAddress> out = new ArrayList<>(holders.length);
+      List<NodeAddress> leaving = null;
       for (int o : holders) {
         ChunkserverNode n = registry.byOrdinal(o);
-        if (n.isLive()) {
+        if (n.inService()) {
           out.add(n.address());
+        } else if (n.isLive()) {
+          leaving = leaving == null ? new ArrayList<>(1) : leaving;
+          leaving.add(n.address());
         }
+      }
+      if (leaving != null) {
+        out.addAll(leaving);
       }
       return out;
     });
@@ -372,9 +473,7 @@ public final class ChunkManager {
       long now = now();
       List<NodeStatus> nodes = new ArrayList<>();
       for (ChunkserverNode n : registry.all()) {
-        nodes.add(new NodeStatus(n.id(), n.host(), n.port(), n.state().name(), n.used(),
-            n.capacity(), n.free(), n.chunks(), Math.max(0, now - n.lastPulseMillis()),
-            n.copiesInFlight()));
+        nodes.add(status(n, now));
       }
       // The tick keeps this summary current; no scan of the namespace per request.
       HealthScanner.Health h = healthSummary.current();
@@ -383,6 +482,17 @@ public final class ChunkManager {
           h.overReplicated(), h.missing(), h.corrupt(), scheduler.queueSize(),
           scheduler.inFlight(), locations.complete(), uptimeMillis, clusterId,
           deletions.heldCount());
+    });
+  }
+
+  /** Every chunkserver's traffic counters as of its last pulse, by node id (for metrics). */
+  public Map<String, Traffic> traffic() {
+    return state.read(() -> {
+      Map<String, Traffic> out = new java.util.LinkedHashMap<>();
+      for (ChunkserverNode n : registry.all()) {
+        out.put(n.id(), n.traffic());
+      }
+      return out;
     });
   }
 
@@ -414,6 +524,43 @@ public final class ChunkManager {
   public List<Long> replicationQueue() {
     return state.read(() -> {
       return scheduler.queueInPriorityOrder();
+    });
+  }
+
+  /**
+   * Re-replication's progress, for metrics and the dashboard.
+   *
+   * @param runningMillis how long the repair under way has run (since a chunkserver was declared
+   *     DEAD), or -1 if none is
+   * @param lastMillis how long the last finished repair took, or -1 if none finished since start
+   * @param queued chunks waiting for a copy
+   * @param inFlight copies handed out and not yet done
+   */
+  public record RepairStatus(long runningMillis, long lastMillis, int queued, int inFlight) {}
+
+  /** Re-replication's progress now. */
+  public RepairStatus repairStatus() {
+    return state.read(() -> {
+      long started = scheduler.repairStartedMillis();
+      return new RepairStatus(started < 0 ? -1 : Ticks.millis(ticker) - started,
+          scheduler.lastRepairMillis(), scheduler.queueSize(), scheduler.inFlight());
+    });
+  }
+
+  /**
+   * The balance of the chunkservers' disk usage; with {@code start}, a balancing pass begins now
+   * with {@code thresholdPct} percentage points (0: the configured threshold). The caller checks
+   * that only the superuser starts one.
+   */
+  public BalanceResponse balance(int thresholdPct, boolean start) {
+    return state.write(() -> {
+      if (start) {
+        balancer.startPass(thresholdPct);
+        if (locations.complete()) {
+          balancer.run(now());
+        }
+      }
+      return balancer.status();
     });
   }
 

@@ -49,19 +49,26 @@ public final class ChunkParts {
     LocationsTask locations = new LocationsTask(nodeId, namespace, registry, replicas, suspects,
         scheduler, startMillis, settings.deadAfter().toMillis());
     HealthSummaryTask healthSummary = new HealthSummaryTask(health);
+    DecommissionTask decommissions = new DecommissionTask(nodeId,
+        state.image().decommissions(), registry, replicas, namespace, garbage, scheduler);
+    Balancer balancer = new Balancer(nodeId, registry, replicas, namespace, scheduler,
+        settings.balanceThresholdPct(), settings.balanceBandwidth());
 
     this.manager = new ChunkManager(nodeId, settings, namespace, placement, ticker, state,
         registry, replicas, suspects, corrupt, garbage, scheduler, votes, health, deletions,
-        waiters, confirmations, locations, healthSummary);
+        waiters, confirmations, locations, healthSummary, decommissions, balancer);
     this.protocol = new ChunkserverProtocol(nodeId, namespace, ticker, state, registry, replicas,
-        suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations);
+        suspects, corrupt, garbage, scheduler, reconciler, badReports, waiters, confirmations,
+        locations, decommissions, balancer);
     this.tick = new Tick(ticker, state,
         new LivenessTask(nodeId, liveness, replicas, scheduler, deletions, badReports,
             reconciler),
         locations,
         List.of(new VotingTask(votes),
             new GarbageCollectionTask(namespace, registry, garbage, deletions),
+            decommissions,
             new ReplicationTask(scheduler),
+            balancer,
             new DeferredDeletionTask(namespace, registry, scheduler, deletions),
             new RepairedCorruptionTask(namespace, suspects, scheduler, corrupt)),
         healthSummary);

@@ -158,6 +158,34 @@ public final class GarbageTracker {
     return leases.pendingCount();
   }
 
+  /** The handles being written now: allocated and not yet committed or released (a copy). */
+  public Set<Long> writesInProgress() {
+    return leases.pendingHandles();
+  }
+
+  /**
+   * Whether uncommitted {@code handle} may still be committed: held under a live lease, or
+   * possibly by a writer of an earlier incarnation (see {@link #standing}).
+   */
+  public boolean stillWriting(long handle, long now) {
+    return isProtected(handle, now);
+  }
+
+  /**
+   * Whether node {@code ordinal} first reported, at {@code seenSince} or later, a replica of a
+   * write that may still be committed (its handle pending under a live lease, or possibly handed
+   * out by an earlier incarnation).
+   */
+  public boolean holdsWriteInProgress(int ordinal, long now, long seenSince) {
+    for (Map.Entry<Long, Map<Integer, Unknown>> e : unknown.entrySet()) {
+      Unknown u = e.getValue().get(ordinal);
+      if (u != null && u.firstSeen() >= seenSince && isProtected(e.getKey(), now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void released(String clientId, Set<Long> handles, long now, String how) {
     log.info("write lease of client {} expired ({}; timeout {} ms): {} uncommitted chunks"
         + " released for garbage collection", clientId, how, leases.timeoutMillis(),

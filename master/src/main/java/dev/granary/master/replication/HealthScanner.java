@@ -1,5 +1,6 @@
 package dev.granary.master.replication;
 
+import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.NodeRegistry;
 import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.Namespace;
@@ -10,7 +11,10 @@ import java.util.Set;
 
 /**
  * Classifies the chunks of the files under a path by their live replicas against the goal, for
- * {@code fsck} and {@code cluster}. Guarded by the master's metadata lock (read).
+ * {@code fsck} and {@code cluster}. A replica on a node being decommissioned is live (it serves
+ * reads, and it is there until the operator switches the node off), so a chunk whose extra copies
+ * are still being made is not under-replicated; but it does not make a chunk over-replicated,
+ * since it is not trimmed. Guarded by the master's metadata lock (read).
  */
 final class HealthScanner {
   static final int MAX_PROBLEMS = 100;
@@ -48,9 +52,14 @@ final class HealthScanner {
     long h = f.handle(i);
     c[1]++;
     int live = 0;
+    int inService = 0;
     for (int o : replicas.holders(h)) {
-      if (registry.byOrdinal(o).isLive()) {
+      ChunkserverNode n = registry.byOrdinal(o);
+      if (n.isLive()) {
         live++;
+        if (n.inService()) {
+          inService++;
+        }
       }
     }
     int goal = f.replication();
@@ -61,9 +70,9 @@ final class HealthScanner {
     } else if (live < goal) {
       c[3]++;
       problem = "under-replicated: " + live + " of " + goal + " replicas";
-    } else if (live > goal) {
+    } else if (inService > goal) {
       c[4]++;
-      problem = "over-replicated: " + live + " replicas, goal " + goal;
+      problem = "over-replicated: " + inService + " replicas, goal " + goal;
     } else {
       c[2]++;
     }

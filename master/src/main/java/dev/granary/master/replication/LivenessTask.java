@@ -34,7 +34,7 @@ final class LivenessTask implements TickTask {
       long[] held = replicas.handlesOf(dead.ordinal());
       log.info("{}: chunkserver {} missed pulses for {} ms: DEAD; {} chunks queued for "
           + "re-replication", nodeId, dead.id(), now - dead.lastPulseMillis(), held.length);
-      scheduler.onNodeDead(dead);
+      scheduler.onNodeDead(dead, now);
       deletions.forgetNode(dead.ordinal());
       badReports.forgetNode(dead.ordinal());
       for (long h : held) {

@@ -22,18 +22,36 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-replication (GFS §4.3): chunks below their goal wait in a queue and are copied, the ones with
  * the fewest live replicas first, from a live holder to a target chosen by the placement policy.
- * A node takes part in at most {@code maxCopiesPerNode} copies at a time (as source or target) so
- * recovery does not swamp clients. A copy ends when the target reports the replica, when the source
+ * A node takes part in at most {@code maxCopiesPerNode} copies and {@link #MAX_COPY_BYTES_PER_NODE}
+ * bytes of copies at a time (as source or target): enough to keep its disks and network busy
+ * between two results, few enough that a copy waiting on the node starts well within the copy
+ * timeout. How many of them run at once is the chunkserver's choice: it runs fewer while clients
+ * are reading or writing through it. A pass runs on every tick and after every copy result, so
+ * repair is paced by the copies, not by the pulse. A copy ends when the target reports the replica, when the source
  * reports the outcome, or after {@code copyTimeout}; a failed or timed-out copy is queued again and
  * tried with another target. Also trims over-replicated chunks to their goal. Guarded by the
  * master's metadata lock.
+ *
+ * <p>Decommissioning: a replica on a node being decommissioned is a source for copies but does not
+ * count toward its chunk's goal ({@link #goalReplicas}), is never a copy's target, and is never
+ * trimmed. Its chunks therefore queue like under-replicated ones, but they still count their live
+ * replicas, so they sort behind every chunk that really lacks copies.
  */
 public final class ReplicationScheduler {
   private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
 
-  /** One copy in flight. */
-  record CopyTask(long handle, long version, ChunkserverNode source, ChunkserverNode target,
-      long started) {}
+  /**
+   * Bytes of copies a node takes part in at once: four 64 MiB chunks, or as many small ones as
+   * {@code maxCopiesPerNode} allows. A node with nothing in flight takes one copy of any size.
+   */
+  static final long MAX_COPY_BYTES_PER_NODE = 256L << 20;
+
+  /**
+   * One copy in flight; a {@code move} (the balancer's) drops the source's replica once the
+   * target has reported its own.
+   */
+  record CopyTask(long handle, long version, long length, ChunkserverNode source,
+      ChunkserverNode target, long started, boolean move) {}
 
   private final String nodeId;
   private final NodeRegistry registry;
@@ -42,11 +60,17 @@ public final class ReplicationScheduler {
   private final PlacementPolicy placement;
   private final int maxCopiesPerNode;
   private final long copyTimeoutMillis;
-  private final LinkedHashSet<Long> queue = new LinkedHashSet<>();
+  private final RepairQueue queue = new RepairQueue();
   private final LinkedHashSet<Long> overCheck = new LinkedHashSet<>();
   private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
   private final Map<Long, String> lastFailedTarget = new HashMap<>();
   private int inFlight;
+  private int movesInFlight;
+  private long bytesMoved;
+  /** When the repair under way began (a node was declared DEAD), or -1. */
+  private long repairStarted = -1;
+  /** How long the last finished repair took, or -1. */
+  private long lastRepairMillis = -1;
   /** Nodes still holding a bad replica of a chunk (to be deleted): never a copy's target. */
   private final java.util.function.LongFunction<Set<Integer>> badHolders;
 
@@ -63,11 +87,22 @@ public final class ReplicationScheduler {
     this.copyTimeoutMillis = copyTimeoutMillis;
   }
 
-  /** Live holders of {@code handle}. */
+  /** Live holders of {@code handle}: where it can be read and copied from. */
   int liveReplicas(long handle) {
     int n = 0;
     for (int o : replicas.holders(handle)) {
       if (registry.byOrdinal(o).isLive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Holders of {@code handle} that count toward its goal: live and not being decommissioned. */
+  int goalReplicas(long handle) {
+    int n = 0;
+    for (int o : replicas.holders(handle)) {
+      if (registry.byOrdinal(o).inService()) {
         n++;
       }
     }
@@ -80,10 +115,11 @@ public final class ReplicationScheduler {
     if (f == null) {
       return;
     }
-    int live = liveReplicas(handle);
-    if (live < f.replication()) {
-      queue.add(handle);
-    } else if (live > f.replication()) {
+    int counted = goalReplicas(handle);
+    if (counted < f.replication()) {
+      // Bucketed by live replicas: a decommissioning node's chunks wait behind real repair.
+      queue.add(handle, liveReplicas(handle));
+    } else if (counted > f.replication()) {
       overCheck.add(handle);
     }
   }
@@ -109,57 +145,101 @@ public final class ReplicationScheduler {
 
   /** The queue in scheduling order: fewest live replicas first (ties: queue order). */
   public List<Long> queueInPriorityOrder() {
-    List<List<Long>> buckets = new ArrayList<>();
-    for (long h : queue) {
-      int live = liveReplicas(h);
-      while (buckets.size() <= live) {
-        buckets.add(new ArrayList<>());
-      }
-      buckets.get(live).add(h);
-    }
-    List<Long> out = new ArrayList<>(queue.size());
-    buckets.forEach(out::addAll);
-    return out;
+    return queue.inPriorityOrder();
   }
 
-  /** Expires stale copies, starts new ones within the slot limits, trims excess replicas. */
+  /**
+   * How long the last repair took: from a chunkserver declared DEAD until no chunk waited for a
+   * copy and none was in flight (every chunk that had a live replica back at its goal). -1 if no
+   * repair has finished since the master started.
+   */
+  public long lastRepairMillis() {
+    return lastRepairMillis;
+  }
+
+  /** When the repair under way began, or -1 if none is. */
+  public long repairStartedMillis() {
+    return repairStarted;
+  }
+
+  /** Expires stale copies, starts new ones within the nodes' limits, trims excess replicas. */
   public void schedule(long now) {
     expire(now);
-    for (long handle : queueInPriorityOrder()) {
+    Iterator<Long> it = queue.iterator();
+    // A copy needs two nodes with room: once fewer have it, nothing else can start.
+    while (it.hasNext() && nodesWithRoom() >= 2) {
+      long handle = it.next();
       FileNode f = namespace.fileOf(handle);
       if (f == null) {
-        queue.remove(handle);
+        it.remove();
         continue;
       }
       int goal = f.replication();
-      int live = liveReplicas(handle);
+      int counted = goalReplicas(handle);
       List<CopyTask> running = tasks.getOrDefault(handle, List.of());
-      if (live + running.size() >= goal) {
-        if (live >= goal) {
-          queue.remove(handle);
+      if (counted + running.size() >= goal) {
+        if (counted >= goal) {
+          it.remove();
         }
         continue;
       }
-      if (live == 0) {
+      if (liveReplicas(handle) == 0) {
         continue;
       }
       if (startCopy(handle, f, now)) {
-        if (live + running.size() + 1 >= goal) {
-          queue.remove(handle);
+        if (counted + running.size() + 1 >= goal) {
+          it.remove();
         }
       }
     }
     trim();
+    if (repairStarted >= 0 && queueSettled()) {
+      lastRepairMillis = now - repairStarted;
+      repairStarted = -1;
+      log.info("{}: repair finished {} ms after a chunkserver was declared DEAD", nodeId,
+          lastRepairMillis);
+    }
+  }
+
+  /** Nothing waits for a copy that can be made, and no copy is in flight. */
+  private boolean queueSettled() {
+    if (inFlight > 0) {
+      return false;
+    }
+    for (long h : queue) {
+      if (liveReplicas(h) > 0) {
+        return false;
+      }
+    }
+    return true; // what is left has no live replica: missing, not repairable
+  }
+
+  private int nodesWithRoom() {
+    int n = 0;
+    for (ChunkserverNode node : registry.all()) {
+      if (node.isLive() && node.copiesInFlight() < maxCopiesPerNode) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether {@code n} may take part in one more copy of {@code length} bytes. */
+  boolean hasRoom(ChunkserverNode n, long length) {
+    return n.isLive() && n.copiesInFlight() < maxCopiesPerNode
+        && (n.copyBytesInFlight() == 0
+            || n.copyBytesInFlight() + length <= MAX_COPY_BYTES_PER_NODE);
   }
 
   private boolean startCopy(long handle, FileNode f, long now) {
     int index = namespace.indexOf(handle);
+    long length = f.length(index);
     ChunkserverNode source = null;
     Set<String> excluded = new HashSet<>();
     for (int o : replicas.holders(handle)) {
       ChunkserverNode n = registry.byOrdinal(o);
       excluded.add(n.id());
-      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode
+      if (hasRoom(n, length)
           && (source == null || n.copiesInFlight() < source.copiesInFlight())) {
         source = n;
       }
@@ -176,7 +256,7 @@ public final class ReplicationScheduler {
     String failed = lastFailedTarget.get(handle);
     List<NodeView> candidates = new ArrayList<>();
     for (ChunkserverNode n : registry.all()) {
-      if (n.isLive() && n.copiesInFlight() < maxCopiesPerNode) {
+      if (n.inService() && hasRoom(n, length)) {
         candidates.add(n.view());
       }
     }
@@ -184,23 +264,76 @@ public final class ReplicationScheduler {
         && !c.id().equals(failed))) {
       excluded.add(failed);
     }
-    long length = f.length(index);
     var target = placement.chooseReplicationTarget(candidates, excluded, length);
     if (target.isEmpty()) {
       return false;
     }
     ChunkserverNode t = registry.get(target.get().id());
-    long version = f.version(index);
-    CopyTask task = new CopyTask(handle, version, source, t, now);
-    tasks.computeIfAbsent(handle, k -> new ArrayList<>(1)).add(task);
-    source.copyStarted();
-    t.copyStarted();
-    t.reserve(length);
-    inFlight++;
-    source.enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, handle, version, t.address()));
-    log.debug("{}: copy chunk {} from {} to {}", nodeId, ChunkHandles.format(handle), source.id(),
-        t.id());
+    start(new CopyTask(handle, f.version(index), length, source, t, now, false));
     return true;
+  }
+
+  private void start(CopyTask task) {
+    tasks.computeIfAbsent(task.handle(), k -> new ArrayList<>(1)).add(task);
+    task.source().copyStarted(task.length());
+    task.target().copyStarted(task.length());
+    task.target().reserve(task.length());
+    inFlight++;
+    if (task.move()) {
+      movesInFlight++;
+    }
+    task.source().enqueue(new ChunkCommand(ChunkCommand.Kind.COPY, task.handle(), task.version(),
+        task.target().address()));
+    log.debug("{}: {} chunk {} from {} to {}", nodeId, task.move() ? "move" : "copy",
+        ChunkHandles.format(task.handle()), task.source().id(), task.target().id());
+  }
+
+  /**
+   * Moves {@code source}'s replica of {@code handle} to {@code target} (the balancer): a copy, then
+   * the source's replica dropped once the target reports its own, so the chunk never has fewer
+   * replicas than before. Refused (false) unless the chunk is at its goal with nothing in flight,
+   * the source holds it and the target does not, and both nodes have room for one more copy.
+   */
+  boolean startMove(long handle, ChunkserverNode source, ChunkserverNode target, long now) {
+    FileNode f = namespace.fileOf(handle);
+    if (f == null || tasks.containsKey(handle) || queue.contains(handle)
+        || !replicas.contains(handle, source.ordinal())
+        || replicas.contains(handle, target.ordinal())
+        || badHolders.apply(handle).contains(target.ordinal())
+        || !source.inService() || !target.inService()
+        || goalReplicas(handle) < f.replication()) {
+      return false;
+    }
+    int index = namespace.indexOf(handle);
+    long length = f.length(index);
+    if (!hasRoom(source, length) || !hasRoom(target, length) || target.free() < length) {
+      return false;
+    }
+    start(new CopyTask(handle, f.version(index), length, source, target, now, true));
+    return true;
+  }
+
+  /** The balancer's moves in flight. */
+  List<CopyTask> movesInFlight() {
+    List<CopyTask> out = new ArrayList<>();
+    for (List<CopyTask> ts : tasks.values()) {
+      for (CopyTask t : ts) {
+        if (t.move()) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether any chunk waits for a copy or is being copied back to its goal. */
+  boolean repairing() {
+    return !queue.isEmpty() || inFlight > movesInFlight;
+  }
+
+  /** Bytes the balancer has moved since the master started. */
+  long bytesMoved() {
+    return bytesMoved;
   }
 
   private void expire(long now) {
@@ -214,7 +347,7 @@ public final class ReplicationScheduler {
               copyTimeoutMillis);
           lastFailedTarget.put(t.handle(), t.target().id());
           release(t);
-          queue.add(t.handle());
+          queue.add(t.handle(), liveReplicas(t.handle()));
           return true;
         }
         return false;
@@ -226,17 +359,24 @@ public final class ReplicationScheduler {
   }
 
   private void release(CopyTask t) {
-    t.source().copyEnded();
-    t.target().copyEnded();
+    t.source().copyEnded(t.length());
+    t.target().copyEnded(t.length());
     inFlight--;
+    if (t.move()) {
+      movesInFlight--;
+    }
   }
 
-  /** A replica of {@code handle} appeared on {@code node}: completes a copy to it. */
+  /** A replica of {@code handle} appeared on {@code node}: completes a copy (or move) to it. */
   public void onReplicaAdded(long handle, ChunkserverNode node) {
     List<CopyTask> ts = tasks.get(handle);
+    List<CopyTask> moved = new ArrayList<>(0);
     if (ts != null && ts.removeIf(t -> {
       if (t.target() == node) {
         release(t);
+        if (t.move()) {
+          moved.add(t);
+        }
         return true;
       }
       return false;
@@ -244,9 +384,31 @@ public final class ReplicationScheduler {
       tasks.remove(handle);
     }
     FileNode f = namespace.fileOf(handle);
-    if (f != null && liveReplicas(handle) > f.replication()) {
+    for (CopyTask t : moved) {
+      finishMove(t, f);
+    }
+    if (f != null && goalReplicas(handle) > f.replication()) {
       overCheck.add(handle);
     }
+  }
+
+  /** A move's copy is on its target: the source's replica goes, if the chunk keeps its goal. */
+  private void finishMove(CopyTask t, FileNode f) {
+    ChunkserverNode source = t.source();
+    if (f == null || !replicas.contains(t.handle(), source.ordinal())) {
+      return;
+    }
+    int index = namespace.indexOf(t.handle());
+    if (f.version(index) != t.version() || !source.inService()
+        || goalReplicas(t.handle()) <= f.replication()) {
+      return; // rewritten, or a replica was lost meanwhile: keep the source's (trim decides)
+    }
+    replicas.remove(t.handle(), source.ordinal());
+    source.chunkRemoved();
+    source.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, t.handle(), t.version(), null));
+    bytesMoved += t.length();
+    log.debug("{}: moved chunk {} from {} to {}", nodeId, ChunkHandles.format(t.handle()),
+        source.id(), t.target().id());
   }
 
   /** The source's outcome of a COPY command. */
@@ -272,20 +434,23 @@ public final class ReplicationScheduler {
       tasks.remove(cmd.handle());
     }
     check(cmd.handle());
-    if (!ok) {
-      queue.add(cmd.handle());
+    if (!ok && namespace.fileOf(cmd.handle()) != null) {
+      queue.add(cmd.handle(), liveReplicas(cmd.handle()));
     }
   }
 
-  /** A node died: its copies are abandoned and retried. */
-  public void onNodeDead(ChunkserverNode dead) {
+  /** A node died at {@code now}: its copies are abandoned and retried; a repair begins. */
+  public void onNodeDead(ChunkserverNode dead, long now) {
+    if (repairStarted < 0) {
+      repairStarted = now;
+    }
     Iterator<Map.Entry<Long, List<CopyTask>>> it = tasks.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Long, List<CopyTask>> e = it.next();
       e.getValue().removeIf(t -> {
         if (t.source() == dead || t.target() == dead) {
           release(t);
-          queue.add(t.handle());
+          queue.add(t.handle(), liveReplicas(t.handle()));
           return true;
         }
         return false;
@@ -296,7 +461,11 @@ public final class ReplicationScheduler {
     }
   }
 
-  /** Drops excess replicas (placement decides which) of chunks above their goal. */
+  /**
+   * Drops excess replicas (placement decides which) of chunks above their goal; a replica on a
+   * node being decommissioned is neither counted nor dropped, so it serves reads until the node is
+   * switched off.
+   */
   private void trim() {
     for (Iterator<Long> it = overCheck.iterator(); it.hasNext(); ) {
       long handle = it.next();
@@ -310,7 +479,7 @@ public final class ReplicationScheduler {
         List<NodeView> holders = new ArrayList<>();
         for (int o : replicas.holders(handle)) {
           ChunkserverNode n = registry.byOrdinal(o);
-          if (n.isLive()) {
+          if (n.inService()) {
             holders.add(n.view());
           }
         }

@@ -99,6 +99,11 @@ final class WriteLeases {
     return byHandle.size();
   }
 
+  /** Every handle held under a lease now (a copy). */
+  Set<Long> pendingHandles() {
+    return new HashSet<>(byHandle.keySet());
+  }
+
   /** Ends every lease that has run out at {@code now}, handing its handles to {@code released}. */
   void expire(long now, BiConsumer<String, Set<Long>> released) {
     for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {

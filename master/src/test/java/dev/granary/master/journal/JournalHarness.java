@@ -70,6 +70,23 @@ final class JournalHarness {
     return USERS[random.nextInt(USERS.length)];
   }
 
+  /** Applies {@code op} to the store's image and waits until its record is durable. */
+  static void append(MetadataStore store, Op op) {
+    OpApplier.apply(store.image(), op);
+    store.journal().append(op).join();
+  }
+
+  /** Waits (up to a minute) for a checkpoint of a sequence number after {@code seq}. */
+  static void awaitCheckpointAfter(MetadataStore store, long seq) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (store.checkpointer().completed() <= seq) {
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("no checkpoint after seq " + seq);
+      }
+      store.checkpointer().awaitIdle(1000);
+    }
+  }
+
   /** Applies {@code op} like the service: a refused op becomes a failure record. */
   static Op applyLive(MetadataImage image, Op op) {
     try {

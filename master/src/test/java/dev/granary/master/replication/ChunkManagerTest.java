@@ -9,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.master.liveness.NodeState;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
-import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
-import dev.granary.master.state.MasterState;
-import dev.granary.master.testing.MutableClock;
-import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
-import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.RegisterRequest;
@@ -27,73 +22,15 @@ import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Liveness, re-replication, GC and voting on an injected ticker: no sleeps, no network. */
-class ChunkManagerTest {
-  private static final long DIGEST = 77;
-  private static final long LENGTH = 1000;
-  private final MutableClock clock = new MutableClock(1_000_000);
-  private final MutableTicker ticker = new MutableTicker();
-  private final MasterState state = new MasterState(new MetadataImage());
-  private final Namespace ns = state.namespace();
-  private final List<long[]> digestRecords = new ArrayList<>();
-  private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
-      Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
-      Duration.ofMinutes(2), Duration.ofSeconds(30));
-  private final ChunkParts parts = new ChunkParts("m", settings, state, new RoundRobinPlacement(),
-      ticker, (h, l, d) -> {
-        digestRecords.add(new long[] {h, l, d});
-        ns.setChunkDigest(h, l, d);
-      });
-  private final ChunkManager cm = parts.manager();
-  private final ChunkserverProtocol protocol = parts.protocol();
-  private final Tick tick = parts.tick();
-
-  private void register(String... ids) {
-    for (String id : ids) {
-      protocol.register(new RegisterRequest(id, 7000, 1L << 40, 0, 1L << 40, ""), "10.0.0.1");
-      protocol.report(new ReplicaReportRequest(id, true, 0, true, List.of(), List.of()));
-    }
-  }
-
-  /** A file written as a real client does: allocate, each holder reports, commit. */
-  private void file(String path, long handle, int goal, String... holders) {
-    commit(path, handle, 1, goal, holders);
-  }
-
-  private void commit(String path, long handle, long version, int goal, String... holders) {
-    cm.allocated("client", handle);
-    for (String id : holders) {
-      report(id, handle, version, LENGTH, DIGEST);
-    }
-    committed(path, handle, version, goal, holders);
-  }
-
-  /** The commit itself, of replicas already reported. */
-  private void committed(String path, long handle, long version, int goal, String... holders) {
-    ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
-        clock.millis(), Namespace.SYSTEM);
-    cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
-  }
-
-  private List<ChunkCommand> pulse(String id) {
-    return protocol.pulse(new PulseRequest(id, 1L << 40, 0, 1L << 40, 0)).commands();
-  }
-
-  private void pulseAll(String... ids) {
-    for (String id : ids) {
-      pulse(id);
-    }
-  }
-
-  private void report(String id, long handle, long version, long length, long digest) {
-    protocol.report(new ReplicaReportRequest(id, false, 0, false,
-        List.of(new ReplicaInfo(handle, version, length, digest)), List.of()));
-  }
-
+class ChunkManagerTest extends ChunkFixture {
   @Test
   void silentNodeIsDeadAfterDeadAfterAndMustReRegister() {
     register("n1", "n2");
@@ -185,16 +122,171 @@ class ChunkManagerTest {
     file("/a", 1, 3, "n1", "n2");
     tick.run();
     ChunkCommand first = firstCopy();
-    protocol.commandResult(new CommandResultRequest(sourceOf(first), first, false, "disk full"));
+    List<ChunkCommand> answer = protocol.commandResult(
+        new CommandResultRequest(sourceOf(first), first, false, "disk full")).commands();
     assertEquals(0, cm.node(first.target().id()).copiesInFlight());
-    tick.run();
-    ChunkCommand second = firstCopy();
+    // The retry is scheduled at once: in the failed copy's answer if its source copies again,
+    // else at the other source's next pulse.
+    ChunkCommand second = answer.stream().filter(c -> c.kind() == ChunkCommand.Kind.COPY)
+        .findFirst().orElseGet(this::firstCopy);
     assertNotEquals(first.target().id(), second.target().id(), "another target");
     ticker.advance(Duration.ofSeconds(31));
     pulseAll("n1", "n2", "n3", "n4");
     tick.run();
     ChunkCommand third = firstCopy();
     assertEquals(1, third.handle());
+  }
+
+  @Test
+  void aFinishedCopysAnswerCarriesTheSourcesNextCopy() {
+    register("n1", "n2", "n3", "n4");
+    // Four chunks on n1 alone, goal 2: n1 can be the source of only maxCopiesPerNode at a time.
+    for (long h = 1; h <= 4; h++) {
+      file("/f" + h, h, 2, "n1");
+    }
+    tick.run();
+    List<ChunkCommand> started = pulse("n1");
+    assertEquals(settings.maxCopiesPerNode(), started.size(), started.toString());
+    ChunkCommand done = started.get(0);
+    report(done.target().id(), done.handle(), 1, LENGTH, DIGEST);
+    List<ChunkCommand> next = protocol.commandResult(
+        new CommandResultRequest("n1", done, true, "")).commands();
+    assertEquals(1, next.size(), "the next copy, without waiting for a tick or a pulse: " + next);
+    assertEquals(ChunkCommand.Kind.COPY, next.get(0).kind());
+    assertNotEquals(done.handle(), next.get(0).handle());
+  }
+
+  @Test
+  void aNodeTakesCopiesOfSmallChunksUpToItsCountLimit() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    for (long h = 1; h <= 40; h++) {
+      file("/small" + h, h, 2, "n1");
+    }
+    tick.run();
+    assertEquals(32, pulse("n1").size(), "small chunks: the count limit");
+    assertEquals(32, cm.node("n1").copiesInFlight());
+    assertEquals(8, cm.replicationQueue().size());
+  }
+
+  @Test
+  void aNodeTakesCopiesOfBigChunksUpToItsByteLimit() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    for (long h = 100; h < 108; h++) {
+      file("/big" + h, h, 64L << 20, 2, "n2");
+    }
+    tick.run();
+    List<ChunkCommand> big = pulse("n2");
+    // 256 MiB of copies a node at once: four 64 MiB chunks, though the count allows 32.
+    assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE / (64L << 20), big.size(),
+        big.toString());
+    assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE,
+        cm.node("n2").copyBytesInFlight());
+  }
+
+  @Test
+  void theLastRepairIsTimedFromDeadUntilEveryChunkIsBackAtItsGoal() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2", "n3");
+    file("/b", 2, 3, "n1", "n2", "n3");
+    assertEquals(-1, cm.repairStatus().lastMillis());
+    ticker.advance(Duration.ofSeconds(10));
+    pulseAll("n1", "n2", "n4");
+    tick.run();
+    assertEquals(NodeState.DEAD, cm.node("n3").state());
+    assertEquals(0, cm.repairStatus().runningMillis());
+    Map<ChunkCommand, String> sources = new LinkedHashMap<>();
+    for (String id : List.of("n1", "n2")) {
+      pulse(id).forEach(c -> sources.put(c, id));
+    }
+    List<ChunkCommand> copies = new ArrayList<>(sources.keySet());
+    assertEquals(2, copies.size(), copies.toString());
+    ticker.advance(Duration.ofMillis(1500));
+    ChunkCommand first = copies.get(0);
+    report(first.target().id(), first.handle(), 1, LENGTH, DIGEST);
+    protocol.commandResult(new CommandResultRequest(sources.get(first), first, true, ""));
+    assertEquals(-1, cm.repairStatus().lastMillis(), "one chunk still below its goal");
+    assertEquals(1500, cm.repairStatus().runningMillis());
+    ticker.advance(Duration.ofMillis(500));
+    ChunkCommand second = copies.get(1);
+    report(second.target().id(), second.handle(), 1, LENGTH, DIGEST);
+    protocol.commandResult(new CommandResultRequest(sources.get(second), second, true, ""));
+    ChunkManager.RepairStatus r = cm.repairStatus();
+    assertEquals(2000, r.lastMillis());
+    assertEquals(-1, r.runningMillis());
+    assertEquals(0, r.queued());
+    assertEquals(0, r.inFlight());
+  }
+
+  @Test
+  void theBalancerMovesReplicasToAnEmptyNodeWithoutEverLeavingAChunkBelowItsGoal() {
+    build(32);
+    register("n1", "n2", "n3");
+    for (long h = 1; h <= 20; h++) {
+      file("/f" + h, h, 3, "n1", "n2", "n3");
+    }
+    register("n4");
+    long cap = 100 * LENGTH;
+    for (String id : List.of("n1", "n2", "n3")) {
+      protocol.pulse(new PulseRequest(id, cap, 20 * LENGTH, cap - 20 * LENGTH, 0));
+    }
+    protocol.pulse(new PulseRequest("n4", cap, 0, cap, 0));
+    assertFalse(cm.balance(0, false).balanced(), "n4 empty, the others 20% used");
+    tick.run();
+    Map<ChunkCommand, String> moves = new LinkedHashMap<>();
+    for (String id : List.of("n1", "n2", "n3")) {
+      pulse(id).forEach(c -> moves.put(c, id));
+    }
+    // The mean is 15%: n4 needs 15 points (15 chunks); each source gives until it is at 15%.
+    assertEquals(15, moves.size(), moves.toString());
+    Map<String, Integer> deletes = new HashMap<>();
+    for (Map.Entry<ChunkCommand, String> m : moves.entrySet()) {
+      ChunkCommand c = m.getKey();
+      assertEquals(ChunkCommand.Kind.COPY, c.kind());
+      assertEquals("n4", c.target().id());
+      assertEquals(3, cm.holders(c.handle()).size(), "the source keeps its replica meanwhile");
+      report("n4", c.handle(), 1, LENGTH, DIGEST);
+      // The source's DELETE comes in the answer to its result (or at its next pulse).
+      protocol.commandResult(new CommandResultRequest(m.getValue(), c, true, "")).commands()
+          .forEach(d -> deletes.merge(m.getValue(),
+              d.kind() == ChunkCommand.Kind.DELETE ? 1 : 0, Integer::sum));
+      List<String> holders = cm.holders(c.handle());
+      assertEquals(3, holders.size(), "moved, not lost or doubled: " + holders);
+      assertTrue(holders.contains("n4") && !holders.contains(m.getValue()), holders.toString());
+    }
+    for (String id : List.of("n1", "n2", "n3")) {
+      pulse(id).forEach(d -> deletes.merge(id, d.kind() == ChunkCommand.Kind.DELETE ? 1 : 0,
+          Integer::sum));
+      assertEquals(5, deletes.get(id), id + " drops the replicas it gave");
+    }
+    assertEquals(15 * LENGTH, cm.balance(0, false).bytesMoved());
+    assertEquals("HEALTHY", cm.fsck("/").status());
+  }
+
+  @Test
+  void theBalancerWaitsWhileAnyChunkIsBelowItsGoal() {
+    build(32);
+    register("n1", "n2", "n3");
+    file("/short", 1, 3, "n1", "n2"); // one replica short
+    for (long h = 2; h <= 20; h++) {
+      file("/f" + h, h, 2, "n1", "n2");
+    }
+    register("n4");
+    long cap = 100 * LENGTH;
+    protocol.pulse(new PulseRequest("n1", cap, 20 * LENGTH, cap, 0));
+    protocol.pulse(new PulseRequest("n2", cap, 20 * LENGTH, cap, 0));
+    protocol.pulse(new PulseRequest("n3", cap, 0, cap, 0));
+    protocol.pulse(new PulseRequest("n4", cap, 0, cap, 0));
+    tick.run();
+    cm.balance(0, true);
+    List<ChunkCommand> copies = new ArrayList<>();
+    for (String id : List.of("n1", "n2")) {
+      copies.addAll(pulse(id));
+    }
+    assertEquals(List.of(1L), copies.stream().map(ChunkCommand::handle).toList(),
+        "only the repair; no move while a chunk is below its goal");
   }
 
   private String lastSource;

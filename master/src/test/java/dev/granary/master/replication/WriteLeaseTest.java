@@ -41,7 +41,7 @@ class WriteLeaseTest {
   private final Namespace ns = state.namespace();
   private final ChunkManager.Settings settings = new ChunkManager.Settings(Duration.ofSeconds(1),
       Duration.ofMinutes(10), Duration.ofSeconds(30), 1 << 20, 2, 1, Duration.ofSeconds(30),
-      LEASE, Duration.ofSeconds(30));
+      LEASE, Duration.ofSeconds(30), 10, 64L << 20);
   private ChunkParts parts = parts();
   private ChunkManager cm = parts.manager();
 

@@ -5,7 +5,10 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 
 
-/** The outcome of a command from a pulse reply, so the master can free the copy slot or retry elsewhere. Answered by {@link Ok}. */
+/**
+ * The outcome of a command from a pulse reply, so the master can free the copy slot or retry
+ * elsewhere. Answered by a {@link PulseResponse}: the node's next commands.
+ */
 public record CommandResultRequest(String nodeId, ChunkCommand command, boolean ok, String message) implements Message {
   @Override
   public MessageType type() {

@@ -1,8 +1,8 @@
 package dev.granary.wire.msg;
 
 import dev.granary.wire.MessageType;
-
 import io.netty.buffer.ByteBuf;
+import java.time.Duration;
 
 
 /**
@@ -10,6 +10,13 @@ import io.netty.buffer.ByteBuf;
  * the master could not place one; never repeated in the answer to a retried commit).
  */
 public record CommitFileResponse(FileEntry file, AllocateChunkResponse spare) implements Message {
+  /**
+   * A client writes to a spare allocation only within this long of receiving it, or never: so a
+   * change of where new chunks may go (a chunkserver being decommissioned) holds for every write
+   * begun this long after the master made it.
+   */
+  public static final Duration SPARE_MAX_AGE = Duration.ofSeconds(1);
+
   /** An answer without a spare allocation. */
   public CommitFileResponse(FileEntry file) {
     this(file, null);

@@ -14,13 +14,14 @@ public sealed interface Message permits
     MkdirRequest, DeleteRequest, DeleteResponse, RenameRequest,
     ClusterStatusRequest, ClusterStatusResponse, FsckRequest, FsckResponse, ReportBadReplicaRequest,
     ServerDefaultsRequest, ServerDefaultsResponse, RenewLeaseRequest, RenewLeaseResponse,
-    DeletionHoldRequest, DeletionHoldResponse,
+    DeletionHoldRequest, DeletionHoldResponse, BalanceRequest, BalanceResponse,
     JoinRequest, JoinResponse, RotateJoinTokenRequest, RotateJoinTokenResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
     CommandResultRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
     SetAttributesRequest, SetAttributesResponse,
-    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse {
+    AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse,
+    DecommissionRequest, DecommissionResponse {
 
   MessageType type();
 

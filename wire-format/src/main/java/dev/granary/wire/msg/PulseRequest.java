@@ -5,8 +5,22 @@ import dev.granary.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 
 
-/** A chunkserver's heartbeat with its current space and load. Answered by {@link PulseResponse}, or ERROR NOT_REGISTERED if the master does not know the node. */
-public record PulseRequest(String nodeId, long capacityBytes, long usedBytes, long freeBytes, int activeTransfers) implements Message {
+/**
+ * A chunkserver's heartbeat with its current space and load, and its traffic counters: bytes it
+ * served to readers, bytes it wrote into replicas, and replicas it found corrupt or vanished, each
+ * counted since the chunkserver process started (so they restart from zero with it). Answered by
+ * {@link PulseResponse}, or ERROR NOT_REGISTERED if the master does not know the node.
+ */
+public record PulseRequest(String nodeId, long capacityBytes, long usedBytes, long freeBytes,
+    int activeTransfers, long bytesRead, long bytesWritten, long corruptReplicasFound)
+    implements Message {
+
+  /** A pulse without traffic (every counter zero). */
+  public PulseRequest(String nodeId, long capacityBytes, long usedBytes, long freeBytes,
+      int activeTransfers) {
+    this(nodeId, capacityBytes, usedBytes, freeBytes, activeTransfers, 0, 0, 0);
+  }
+
   @Override
   public MessageType type() {
     return MessageType.PULSE_REQUEST;
@@ -19,10 +33,14 @@ public record PulseRequest(String nodeId, long capacityBytes, long usedBytes, lo
     out.writeLong(usedBytes);
     out.writeLong(freeBytes);
     out.writeInt(activeTransfers);
+    out.writeLong(bytesRead);
+    out.writeLong(bytesWritten);
+    out.writeLong(corruptReplicasFound);
   }
 
   public static PulseRequest decode(ByteBuf in) {
     return new PulseRequest(Codec.readString(in), Codec.readLong(in), Codec.readLong(in),
-        Codec.readLong(in), Codec.readInt(in));
+        Codec.readLong(in), Codec.readInt(in), Codec.readLong(in), Codec.readLong(in),
+        Codec.readLong(in));
   }
 }

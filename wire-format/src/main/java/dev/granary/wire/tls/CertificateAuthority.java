@@ -17,6 +17,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
@@ -85,7 +87,10 @@ public final class CertificateAuthority {
 
   /**
    * A certificate for {@code node}'s public key, valid from {@code now} for
-   * {@link #NODE_VALIDITY}, usable as a TLS server and as a TLS client.
+   * {@link #NODE_VALIDITY}, usable as a TLS server and as a TLS client. Its subject names the node
+   * (what Granary peers check); it also carries the node id as a DNS subject alternative name, so
+   * an HTTPS client that checks names (a Prometheus scraper told {@code server_name: <node id>})
+   * can verify it.
    */
   public X509Certificate issue(NodeCertificate node, PublicKey publicKey, Instant now) {
     try {
@@ -100,7 +105,9 @@ public final class CertificateAuthority {
           .addExtension(Extension.authorityKeyIdentifier, false,
               ext.createAuthorityKeyIdentifier(certificate))
           .addExtension(Extension.subjectKeyIdentifier, false,
-              ext.createSubjectKeyIdentifier(publicKey));
+              ext.createSubjectKeyIdentifier(publicKey))
+          .addExtension(Extension.subjectAlternativeName, false,
+              new GeneralNames(new GeneralName(GeneralName.dNSName, node.nodeId())));
       return sign(b, key);
     } catch (CertIOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot issue a certificate for " + node + ": " + e, e);

@@ -97,6 +97,22 @@ public final class TlsContexts {
     }
   }
 
+  /**
+   * An HTTPS server's context: presents {@code keys} (with the authority behind it) and asks for no
+   * client certificate: browsers and scrapers have none, and the API checks a bearer token.
+   */
+  public static SslContext https(NodeKeys keys) {
+    try {
+      return SslContextBuilder.forServer(keys.key(), keys.certificate(), keys.ca())
+          .sslProvider(Chosen.PROVIDER)
+          .protocols(PROTOCOLS)
+          .clientAuth(ClientAuth.NONE)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the HTTPS server context: " + e, e);
+    }
+  }
+
   /** A node's client context: presents {@code keys} and trusts the authority. */
   public static SslContext node(NodeKeys keys) {
     try {
