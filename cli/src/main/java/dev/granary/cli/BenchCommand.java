@@ -189,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * A file that fits in the client's block cache (default 256 MiB), read again after one untimed
+   * A file that fits in the client's block cache ({@code client.cacheSize}), read again after one untimed
    * read: the speed of a repeated read served from the cache.
    */
   private void cached(GranaryClient c, String dir, long bytes, WriteOptions opts, byte[] buffer)

@@ -105,8 +105,8 @@ class KeyOptionsTest {
     assertEquals(9001, effective.config().port());
     assertEquals(2, effective.config().replication());
     assertEquals(MasterConfig.defaults().chunkSize(), effective.config().chunkSize());
-    assertTrue(effective.toString().contains("port=9001 from --port, "), effective.toString());
-    assertTrue(effective.toString().contains("replication=2 from config " + file),
+    assertTrue(effective.toString().contains("port=9001 (flag --port), "), effective.toString());
+    assertTrue(effective.toString().contains("replication=2 (file " + file + ")"),
         effective.toString());
   }
 

@@ -133,10 +133,8 @@ public final class ConfigLoader {
     Schema.Values values = new Schema.Values();
     settings.forEach((key, setting) -> values.put(key, setting.value()));
     C config = schema.build(values);
-    return new Effective<>(config, schema.render(config, key -> {
-      Origin origin = settings.get(key).origin();
-      return origin.isDefault() ? "" : " from " + origin.source();
-    }));
+    return new Effective<>(config,
+        schema.render(config, key -> " (" + settings.get(key).origin().source() + ")"));
   }
 
   /** Every section with its keys, so that a file is checked against all three roles. */

@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * A loaded configuration and the line a server logs about it at start: every key with its value
- * as a user would write it and, for a value that is not the default, where it came from, e.g.
- * {@code MasterConfig{host=0.0.0.0, port=7075 from --port, dataDir=/srv/m from config g.yaml,
- * chunkSize=64MiB, ...}}.
+ * as a user would write it and where that value came from (default, file, env or flag), e.g.
+ * {@code MasterConfig{host=0.0.0.0 (default), port=7075 (flag --port), dataDir=/srv/m (file
+ * g.yaml), chunkSize=64MiB (default), ...}}.
  *
  * @param config the validated configuration
  * @param description the effective-config line; secrets show as {@code (set)}

@@ -8,7 +8,7 @@ package dev.granary.config;
  * @param prefix text before the message, naming the file if there is one
  * @param name the name the user wrote
  * @param source where the value came from, for the effective-config line: {@code default},
- *     {@code config FILE}, the environment variable or the flag
+ *     {@code file FILE}, {@code env VARIABLE} or {@code flag --FLAG}
  */
 record Origin(int rank, String prefix, String name, String source) {
   static Origin defaults(Key<?> key) {
@@ -16,20 +16,15 @@ record Origin(int rank, String prefix, String name, String source) {
   }
 
   static Origin file(String file, Key<?> key) {
-    return new Origin(1, "config " + file + ": ", key.qualifiedName(), "config " + file);
+    return new Origin(1, "config " + file + ": ", key.qualifiedName(), "file " + file);
   }
 
   static Origin environment(String variable) {
-    return new Origin(2, "", variable, variable);
+    return new Origin(2, "", variable, "env " + variable);
   }
 
   static Origin flag(Key<?> key) {
-    return new Origin(3, "", key.flag(), key.flag());
-  }
-
-  /** Whether the value is the key's default, set by nobody. */
-  boolean isDefault() {
-    return rank == 0;
+    return new Origin(3, "", key.flag(), "flag " + key.flag());
   }
 
   /** {@code <prefix>invalid <name> "<raw>": <reason>}. */

@@ -80,27 +80,36 @@ class SchemaTest {
   }
 
   @Test
-  void theEffectiveLineSaysWhereEveryValueThatIsNotTheDefaultCameFrom() throws Exception {
+  void theEffectiveLineSaysWhereEveryValueCameFrom() throws Exception {
     Path file = Files.writeString(tmp.resolve("g.yaml"),
         "master:\n  port: 9000\n  chunkSize: 1MiB\n");
     Effective<MasterConfig> master =
         ConfigLoader.effectiveMaster(file, Map.of("port", "9001", "security", "none"));
     assertEquals(ConfigLoader.loadMaster(file, Map.of("port", "9001", "security", "none")),
         master.config());
-    assertEquals("MasterConfig{host=0.0.0.0, port=9001 from --port, dataDir=data/master,"
-        + " chunkSize=1MiB from config " + file + ", replication=3, minReplicas=2,"
-        + " pulseInterval=1s, deadAfter=10s, gcInterval=30s, placement=round-robin,"
-        + " checkpointOps=100000, maxCopiesPerNode=32, maxConnections=4096, leaseTimeout=2m,"
-        + " security=none from --security, balanceThreshold=10, balanceBandwidth=64MiB,"
-        + " httpPort=7080}", master.toString());
+    assertEquals("MasterConfig{host=0.0.0.0 (default), port=9001 (flag --port),"
+        + " dataDir=data/master (default), chunkSize=1MiB (file " + file + "),"
+        + " replication=3 (default), minReplicas=2 (default), pulseInterval=1s (default),"
+        + " deadAfter=10s (default), gcInterval=30s (default), placement=round-robin (default),"
+        + " checkpointOps=100000 (default), maxCopiesPerNode=32 (default),"
+        + " maxConnections=4096 (default), leaseTimeout=2m (default), security=none (flag"
+        + " --security), balanceThreshold=10 (default), balanceBandwidth=64MiB (default),"
+        + " httpPort=7080 (default)}", master.toString());
 
     Effective<ChunkserverConfig> chunkserver = ConfigLoader.effectiveChunkserver(null,
         Map.of("scrubRate", "2MiB"), Map.of("GRANARY_JOIN_TOKEN", "gr1.abc.secret"));
     assertTrue(chunkserver.description().contains(
-        "scrubRate=2MiB from --scrub-rate, "), chunkserver.description());
+        "scrubRate=2MiB (flag --scrub-rate), "), chunkserver.description());
     assertTrue(chunkserver.description().endsWith(
-        "joinToken=(set) from GRANARY_JOIN_TOKEN, httpPort=0}"), chunkserver.description());
+        "joinToken=(set) (env GRANARY_JOIN_TOKEN), httpPort=0 (default)}"),
+        chunkserver.description());
     assertFalse(chunkserver.description().contains("secret"), chunkserver.description());
+
+    Effective<ChunkserverConfig> flagged = ConfigLoader.effectiveChunkserver(null,
+        Map.of("joinToken", "gr1.abc.flag"), Map.of("GRANARY_JOIN_TOKEN", "gr1.abc.secret"));
+    assertTrue(flagged.description().contains("joinToken=(set) (flag --join-token)"),
+        flagged.description());
+    assertEquals("gr1.abc.flag", flagged.config().joinToken());
   }
 
   @Test

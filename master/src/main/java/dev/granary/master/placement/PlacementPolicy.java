@@ -1,5 +1,6 @@
 package dev.granary.master.placement;
 
+import dev.granary.config.MasterConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,10 +28,10 @@ public interface PlacementPolicy {
   /** The policy named in config ({@code round-robin} or {@code most-free-space}). */
   static PlacementPolicy forName(String name) {
     return switch (name) {
-      case "round-robin" -> new RoundRobinPlacement();
-      case "most-free-space" -> new MostFreeSpacePlacement();
+      case MasterConfig.ROUND_ROBIN -> new RoundRobinPlacement();
+      case MasterConfig.MOST_FREE_SPACE -> new MostFreeSpacePlacement();
       default -> throw new IllegalArgumentException("unknown placement policy '" + name
-          + "': expected round-robin or most-free-space");
+          + "': expected one of " + String.join(", ", MasterConfig.PLACEMENTS));
     };
   }
 }
