@@ -35,35 +35,35 @@ final class BenchCommand implements Callable<Integer> {
   ClientOptions client;
 
   @Option(names = "--size", paramLabel = "SIZE", defaultValue = "1GiB",
-      description = "Size of the sequential file (default 1GiB).")
+      description = "Size of the sequential file (default ${DEFAULT-VALUE}).")
   String size;
 
   @Option(names = "--files", paramLabel = "N", defaultValue = "2000",
-      description = "Small (4 KiB) files to write and read, and entries to list (default 2000).")
+      description = "Small (4 KiB) files to write and read, and entries to list (default ${DEFAULT-VALUE}).")
   int files;
 
   @Option(names = "--ops", paramLabel = "N", defaultValue = "10000",
-      description = "Operations per metadata workload (default 10000).")
+      description = "Operations per metadata workload (default ${DEFAULT-VALUE}).")
   int ops;
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
-      description = "Runs per workload; min/median/max are over these (default 3).")
+      description = "Runs per workload; min/median/max are over these (default ${DEFAULT-VALUE}).")
   int runs;
 
   @Option(names = "--replication", paramLabel = "N", defaultValue = "3",
-      description = "Replication of the files written (default 3).")
+      description = "Replication of the files written (default ${DEFAULT-VALUE}).")
   int replication;
 
   @Option(names = "--clients", paramLabel = "N", defaultValue = "0",
       description = "Also run the concurrent workloads (conc_*) on N threads sharing one client "
-          + "(default 0: none; at most " + ConcurrentBench.MAX_CLIENTS + ").")
+          + "(default ${DEFAULT-VALUE}: none; at most " + ConcurrentBench.MAX_CLIENTS + ").")
   int clients;
 
   @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "seq,cached,small,meta",
       split = ",", description = "Which groups of workloads to run, as the HDFS peer harness"
           + " takes them: seq (seq_write, seq_read_warm), cached (seq_read_cached), small"
           + " (small_write, small_read_warm, list_dir), meta (meta_*); the conc_* workloads run"
-          + " whenever --clients is given (default seq,cached,small,meta).")
+          + " whenever --clients is given (default ${DEFAULT-VALUE}).")
   List<String> workloads;
 
   private static final Set<String> GROUPS = Set.of("seq", "cached", "small", "meta");

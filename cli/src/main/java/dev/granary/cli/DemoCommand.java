@@ -33,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--size", paramLabel = "SIZE", defaultValue = "100MiB",
-      description = "Size of the generated file (default 100MiB).")
+      description = "Size of the generated file (default ${DEFAULT-VALUE}).")
   String size;
 
   @Override

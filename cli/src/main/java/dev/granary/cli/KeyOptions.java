@@ -40,7 +40,7 @@ final class KeyOptions {
     return OptionSpec.builder(key.flag())
         .paramLabel(key.label())
         .type(String.class)
-        .description(help(key))
+        .description(literal(help(key)))
         .getter(new IGetter() {
           @Override
           @SuppressWarnings("unchecked")
@@ -72,6 +72,14 @@ final class KeyOptions {
     String fallback = key.environment() == null
         ? "default " + value : "default: env " + key.environment() + ", else " + value;
     return key.description() + " (" + fallback + ").";
+  }
+
+  /**
+   * Text picocli shows as written: it formats descriptions ({@code %} starts a format specifier)
+   * and interpolates {@code ${...}}, so a schema description saying "10%" would come out garbled.
+   */
+  static String literal(String text) {
+    return text.replace("%", "%%").replace("${", "$${");
   }
 
   /** The flags the user gave, raw, by camelCase key: what the config loader takes. */

@@ -31,7 +31,8 @@ final class PutCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "REMOTE", description = "Absolute remote path.")
   String remote;
 
-  @Option(names = "--replication", paramLabel = "N", description = "Replicas per chunk (default: the master's replication).")
+  @Option(names = "--replication", paramLabel = "N",
+      description = "Replicas per chunk (default: the master's replication).")
   Integer replication;
 
   @Option(names = "--force", description = "Replace an existing file atomically.")

@@ -76,6 +76,17 @@ class KeyOptionsTest {
   }
 
   @Test
+  void helpShowsPercentSignsAndDollarBracesAsWritten() {
+    CommandSpec spec = CommandSpec.create();
+    spec.addOption(OptionSpec.builder("--threshold")
+        .description(KeyOptions.literal("Within 10% of ${HOME} (default 5%).")).build());
+    StringWriter help = new StringWriter();
+    PrintWriter err = new PrintWriter(new StringWriter());
+    new CommandLine(spec).setErr(err).usage(new PrintWriter(help, true));
+    assertTrue(help.toString().contains("Within 10% of ${HOME} (default 5%)."), help.toString());
+  }
+
+  @Test
   void aGivenFlagSetsItsKeyAndOnlyGivenFlagsReachTheLoader() throws Exception {
     CommandLine cli = granary();
     cli.parseArgs("master", "--chunk-size", "1MiB", "--dead-after", "20s");

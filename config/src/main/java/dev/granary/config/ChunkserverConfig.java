@@ -5,26 +5,13 @@ import java.time.Duration;
 
 /**
  * A chunkserver's configuration, validated and immutable. Build it with {@link
- * ConfigLoader#loadChunkserver} (defaults &lt; file &lt; flags) or {@link #defaults()}. Each key's
- * default, rule and description are declared once, in the chunkserver's schema; the README's
- * configuration table and {@code granary chunkserver --help} show them.
+ * ConfigLoader#loadChunkserver} (defaults &lt; file &lt; environment &lt; flags) or {@link
+ * #defaults()}.
  *
- * @param host the address to bind, {@code 0.0.0.0} for every interface
- * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
- * @param master the master's address
- * @param dataDir the directory holding replicas and their checksums
- * @param capacity bytes this server offers, 0 or more; 0 means the free space of the data dir's
- *     disk
- * @param scrubInterval how often every replica's checksums are verified, at least 1s
- * @param scrubRate the scrubber's read rate cap in bytes per second, at least 1MiB
- * @param maxTransfers concurrent chunk transfers served, 1..4096
- * @param idleTimeout how long an idle connection stays open, at least 1s
- * @param maxConnections connections held open at once, 1..1000000; one more is closed at once
- * @param joinToken the cluster's join token, used once by a chunkserver that has no certificate
- *     yet to get one from a {@code tls} master (env {@code GRANARY_JOIN_TOKEN}; empty for none;
- *     never printed)
- * @param httpPort the HTTP(S) listener's port (this node's metrics at {@code /metrics}),
- *     0..65535; 0 turns it off, so several chunkservers share a host without choosing ports
+ * <p>Each component is the {@code chunkserver} key of the same name, in the order the schema lists
+ * them. What a key means, its default and its rule are written once, in the chunkserver's schema,
+ * and read from there by the loader, this record's checks, {@code granary chunkserver --help}, the
+ * README's configuration table and {@link ConfigKeys#keys(String)}; they are not repeated here.
  */
 public record ChunkserverConfig(
     String host,
@@ -41,7 +28,7 @@ public record ChunkserverConfig(
     int httpPort) {
 
   /**
-   * Validates every component against the rules above.
+   * Validates every component against its key's rule.
    *
    * @throws ConfigException naming the first invalid key as {@code chunkserver.key}, its value and
    *     what was expected
@@ -62,7 +49,7 @@ public record ChunkserverConfig(
   }
 
   /**
-   * The same configuration with the HTTP listener off (the default).
+   * The same configuration with {@link #httpPort()} 0: the HTTP listener off.
    *
    * @throws ConfigException as the canonical constructor
    */

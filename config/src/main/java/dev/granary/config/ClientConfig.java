@@ -6,22 +6,17 @@ import java.time.Duration;
 /**
  * A client's configuration, validated and immutable. Build it with {@link
  * ConfigLoader#loadClient} (defaults &lt; file &lt; environment &lt; flags) or {@link #defaults()}.
- * Each key's default, rule and description are declared once, in the client's schema; the
- * README's configuration table and every client command's {@code --help} show them.
  *
- * @param master the master's address ({@code GRANARY_MASTER} when loaded)
- * @param cacheSize bytes of chunk locations and data the client may cache, 0 or more; 0 disables
- *     the cache
- * @param parallelism concurrent chunk transfers per command, 1..64
- * @param timeout how long transient failures are retried before giving up, at least 100ms
- * @param credentials the credentials file ({@link Credentials}) the client authenticates with,
- *     or null for none ({@code GRANARY_CREDENTIALS} when loaded)
+ * <p>Each component is the {@code client} key of the same name, in the order the schema lists
+ * them. What a key means, its default and its rule are written once, in the client's schema, and
+ * read from there by the loader, this record's checks, every client command's {@code --help}, the
+ * README's configuration table and {@link ConfigKeys#keys(String)}; they are not repeated here.
  */
 public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout,
     Path credentials) {
 
   /**
-   * Validates every component against the rules above.
+   * Validates every component against its key's rule.
    *
    * @throws ConfigException naming the first invalid key as {@code client.key}, its value and what
    *     was expected

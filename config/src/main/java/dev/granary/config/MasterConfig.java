@@ -6,35 +6,12 @@ import java.util.List;
 
 /**
  * The master's configuration, validated and immutable. Build it with {@link
- * ConfigLoader#loadMaster} (defaults &lt; file &lt; flags) or {@link #defaults()}. Each key's
- * default, rule and description are declared once, in the master's schema; the README's
- * configuration table and {@code granary master --help} show them.
+ * ConfigLoader#loadMaster} (defaults &lt; file &lt; flags) or {@link #defaults()}.
  *
- * @param host the address to bind, {@code 0.0.0.0} for every interface
- * @param port the port to listen on, 0..65535; 0 lets the operating system pick a free port
- * @param dataDir the directory holding the operation log and checkpoints
- * @param chunkSize bytes per chunk, a multiple of 64KiB between 64KiB and 1GiB
- * @param replication replicas per chunk wanted, 1..16
- * @param minReplicas replicas a write needs before it succeeds, 1..replication
- * @param pulseInterval how often chunkservers report, at least 10ms
- * @param deadAfter silence after which a chunkserver is marked dead, longer than pulseInterval
- * @param gcInterval how often replicas of deleted files are collected, at least 100ms
- * @param placement the replica placement policy, {@code round-robin} or {@code most-free-space}
- * @param checkpointOps operations logged between checkpoints, at least 1
- * @param maxCopiesPerNode re-replication copies handed to a chunkserver at once (as source or
- *     target; it runs fewer while clients use it), 1..1024
- * @param maxConnections connections held open at once, 1..1000000; one more is closed at once
- * @param leaseTimeout how long a writer's lease lasts unrenewed, at least 1s: an upload's
- *     uncommitted chunks are kept while its client renews (every quarter of this), and released
- *     for garbage collection this long after the client was last heard from
- * @param security {@code tls} (TLS on every connection, certificates, users, permissions and
- *     chunk access tokens) or {@code none} (a trusted lab network: no identities, every caller is
- *     the superuser)
- * @param balanceThreshold percentage points a chunkserver's used fraction may differ from the
- *     cluster's before the master moves replicas, 1..100
- * @param balanceBandwidth bytes per second each chunkserver moves for balancing
- * @param httpPort the HTTP(S) listener's port (metrics at {@code /metrics}), 0..65535; 0 turns it
- *     off (HTTPS with the master's certificate when {@code security} is {@code tls})
+ * <p>Each component is the {@code master} key of the same name, in the order the schema lists
+ * them. What a key means, its default and its rule are written once, in the master's schema, and
+ * read from there by the loader, this record's checks, {@code granary master --help}, the README's
+ * configuration table and {@link ConfigKeys#keys(String)}; they are not repeated here.
  */
 public record MasterConfig(
     String host,
@@ -75,7 +52,7 @@ public record MasterConfig(
   public static final List<String> PLACEMENTS = List.of(ROUND_ROBIN, MOST_FREE_SPACE);
 
   /**
-   * Validates every component against the rules above.
+   * Validates every component against its key's rule.
    *
    * @throws ConfigException naming the first invalid key as {@code master.key}, its value and
    *     what was expected
