@@ -19,7 +19,7 @@ final class RestWiring {
     return master;
   }
 
-  /** The started master's RPC address and authority. */
+  /** The master's RPC address and authority, once it bound its port (as its listener starts). */
   static Upstream upstream(MasterServer master) {
     String host = master.config().host();
     if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {

@@ -3,6 +3,7 @@ package dev.granary.gateway;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.granary.client.DeniedException;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.GranaryException;
@@ -41,6 +42,8 @@ final class Callers implements AutoCloseable {
     this.clients = Caffeine.newBuilder()
         .maximumSize(maxClients)
         .expireAfterAccess(idle)
+        // Idle clients are closed on time even when no request comes to trigger the cleanup.
+        .scheduler(Scheduler.systemScheduler())
         .executor(Runnable::run)
         .removalListener((String token, Caller c, RemovalCause cause) -> {
           if (c != null) {

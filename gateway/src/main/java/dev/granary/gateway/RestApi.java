@@ -91,8 +91,8 @@ public final class RestApi implements HttpRoutes {
   private final Semaphore uploads;
 
   /**
-   * @param upstream the master to act on, asked on the first request (the master's port and
-   *     authority are known only once it started)
+   * @param upstream the master to act on, asked once when the routes are added (the master's
+   *     port and authority are known only once it is starting)
    */
   public RestApi(Supplier<Upstream> upstream, Limits limits) {
     this.upstream = memoize(upstream);
@@ -125,8 +125,13 @@ public final class RestApi implements HttpRoutes {
     };
   }
 
+  /**
+   * Adds the routes. The master calls this as its listener starts, after it bound its RPC port:
+   * the upstream is resolved here, once, so no request ever waits for the master's own state.
+   */
   @Override
   public void addTo(Router.Builder router) {
+    upstream.get();
     router.get(PREFIX + "files/", request((ex, c) -> {
       // A read may be served from the client's cached chunk locations without asking the
       // master: authenticate first, so a token revoked since is refused here too.

@@ -65,6 +65,12 @@ class RestProcessTest {
 
   /** Runs {@code command} in {@code dir}; returns its stdout, failing with its output if not 0. */
   private String run(Path dir, Duration timeout, List<String> command) throws Exception {
+    return run(dir, timeout, command, 0);
+  }
+
+  /** Runs {@code command}; returns its stdout, failing unless it exits with {@code exit}. */
+  private String run(Path dir, Duration timeout, List<String> command, int exit)
+      throws Exception {
     Path out = Files.createTempFile(tmp, "out", ".txt");
     Path err = Files.createTempFile(tmp, "err", ".txt");
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -81,7 +87,7 @@ class RestProcessTest {
       p.destroyForcibly();
     }
     String stdout = Files.readString(out);
-    assertEquals(0, p.exitValue(), () -> {
+    assertEquals(exit, p.exitValue(), () -> {
       try {
         return "exit " + p.exitValue() + "\nstdout:\n" + stdout + "\nstderr:\n"
             + Files.readString(err) + "\n" + cluster.logs();
@@ -138,11 +144,11 @@ class RestProcessTest {
     Path big = tmp.resolve("big.bin");
     try (FileChannel ch = FileChannel.open(big, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
+      // One random MiB, each copy stamped with its offset: a misplaced or repeated MiB shows.
       byte[] block = new byte[1 << 20];
-      SplittableRandom random = new SplittableRandom(42);
+      new SplittableRandom(42).nextBytes(block);
       for (long at = 0; at < GIB; at += block.length) {
-        random.nextBytes(block);
-        ByteBuffer b = ByteBuffer.wrap(block);
+        ByteBuffer b = ByteBuffer.wrap(block).putLong(0, at);
         while (b.hasRemaining()) {
           ch.write(b);
         }
@@ -163,6 +169,10 @@ class RestProcessTest {
     JsonNode entry = RestClient.JSON.readTree(run(tmp, Duration.ofSeconds(120), up));
     assertEquals(GIB, entry.get("size").asLong(), entry.toString());
     long t1 = System.nanoTime();
+    // Again without overwrite: 409 before the body is read; curl shows the error and exits 22.
+    String refused = run(tmp, Duration.ofSeconds(60), up, 22);
+    assertEquals("CONFLICT", RestClient.JSON.readTree(refused).get("error").asText(), refused);
+    long t1b = System.nanoTime();
 
     Path back = tmp.resolve("back.bin");
     List<String> down = new ArrayList<>(curl);
@@ -172,6 +182,6 @@ class RestProcessTest {
     assertEquals(-1, Files.mismatch(big, back), "the downloaded file differs");
     assertTrue(cluster.masterRunning(), "the master died:\n" + cluster.logs());
     System.out.printf("1 GiB through the REST API: upload %.1f s, download %.1f s%n",
-        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        (t1 - t0) / 1e9, (t2 - t1b) / 1e9);
   }
 }
