@@ -78,9 +78,13 @@ public final class RestApi implements HttpRoutes {
       }
     }
 
-    /** 64 callers idle out after 5 minutes; 64 requests, 8 of them uploads. */
+    /**
+     * 64 callers idle out after 5 minutes; 64 requests, 4 of them uploads: an upload buffers up
+     * to two chunks in direct memory (128 MiB at the default chunk size), so 4 stay within half
+     * of the 1 GiB the launcher gives the master.
+     */
     public static Limits defaults() {
-      return new Limits(64, Duration.ofMinutes(5), Duration.ofSeconds(30), 64, 8);
+      return new Limits(64, Duration.ofMinutes(5), Duration.ofSeconds(30), 64, 4);
     }
   }
 
