@@ -172,7 +172,7 @@ public final class LocalCluster implements AutoCloseable {
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
         settings.deadAfter(), settings.gcInterval(), MasterConfig.ROUND_ROBIN, 100_000, 2)
         .withSecurity(settings.security()).withHttpPort(httpPort(0));
-    MasterServer m = new MasterServer(cfg);
+    MasterServer m = RestWiring.install(new MasterServer(cfg));
     m.start();
     master = m;
     masterPort = m.port();

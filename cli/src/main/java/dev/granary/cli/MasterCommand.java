@@ -103,7 +103,7 @@ final class MasterCommand implements Callable<Integer> {
         .put("balanceThreshold", balanceThreshold).put("balanceBandwidth", balanceBandwidth)
         .put("httpPort", httpPort);
     MasterConfig cfg = ConfigLoader.loadMaster(config, flags.map());
-    MasterServer server = new MasterServer(cfg);
+    MasterServer server = RestWiring.install(new MasterServer(cfg));
     try {
       server.start();
     } catch (CorruptJournalException e) {

@@ -96,6 +96,18 @@ public final class Router {
       return route(HttpMethod.GET, path, handler);
     }
 
+    public Builder put(String path, HttpHandler handler) {
+      return route(HttpMethod.PUT, path, handler);
+    }
+
+    public Builder post(String path, HttpHandler handler) {
+      return route(HttpMethod.POST, path, handler);
+    }
+
+    public Builder delete(String path, HttpHandler handler) {
+      return route(HttpMethod.DELETE, path, handler);
+    }
+
     public Router build() {
       return new Router(routes);
     }

@@ -1,0 +1,31 @@
+package dev.granary.cli;
+
+import dev.granary.config.HostPort;
+import dev.granary.gateway.RestApi;
+import dev.granary.gateway.Upstream;
+import dev.granary.master.MasterServer;
+
+/**
+ * Puts the REST API on a master's HTTP listener: the gateway acts as a client of this very master,
+ * on its RPC port (loopback when it listens on every address), trusting the cluster's authority.
+ * The master itself never knows the gateway.
+ */
+final class RestWiring {
+  private RestWiring() {}
+
+  /** Adds the REST routes to {@code master}, before it starts. */
+  static MasterServer install(MasterServer master) {
+    master.addHttpRoutes(new RestApi(() -> upstream(master), RestApi.Limits.defaults()));
+    return master;
+  }
+
+  /** The started master's RPC address and authority. */
+  static Upstream upstream(MasterServer master) {
+    String host = master.config().host();
+    if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "127.0.0.1";
+    }
+    return new Upstream(master.masterId(), new HostPort(host, master.port()),
+        master.pki() == null ? null : master.pki().caPem());
+  }
+}
