@@ -10,7 +10,6 @@
   'use strict';
 
   const TOKEN_KEY = 'granary.token';
-  const USER_KEY = 'granary.user';
   const STATES = ['LIVE', 'DEAD', 'DECOMMISSIONING', 'DECOMMISSIONED'];
   const $ = (id) => document.getElementById(id);
 
@@ -202,11 +201,16 @@
 
   let securityOff = false;
 
+  /** Who the token belongs to (asked of the master each time: a revoked token fails here). */
+  async function whoAmI() {
+    return (await api.send('GET', 'whoami', {probe: true})).json();
+  }
+
   async function boot() {
     try {
-      await api.send('GET', 'cluster', {probe: true});
+      const who = await whoAmI();
       securityOff = !api.token;
-      signedIn();
+      signedIn(who);
     } catch (e) {
       $('loading').hidden = true;
       if (e.status === 401) {
@@ -222,7 +226,6 @@
     stopPolling();
     api.token = null;
     sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(USER_KEY);
     for (const p of document.querySelectorAll('.page')) {
       p.hidden = true;
     }
@@ -241,7 +244,7 @@
     showLogin(message ? new Error(message) : null);
   }
 
-  /** The token (and user, if known) from the form: a pasted token, pasted JSON, or a file. */
+  /** The token from the form: a pasted token, a pasted credentials file, or a chosen one. */
   async function credentialsFromForm() {
     const file = $('credentials-file').files[0];
     let text = $('token').value.trim();
@@ -263,46 +266,43 @@
       if (typeof j.token !== 'string' || j.token === '') {
         throw new Error('the credentials file has no "token"');
       }
-      return {token: j.token, user: typeof j.user === 'string' ? j.user : null};
+      return j.token;
     }
     if (text === '') {
       throw new Error('give a token or choose a credentials file');
     }
-    return {token: text, user: null};
+    return text;
   }
 
   async function onLogin(event) {
     event.preventDefault();
-    let creds;
+    let token;
     try {
-      creds = await credentialsFromForm();
+      token = await credentialsFromForm();
     } catch (e) {
       showError('login-error', e);
       return;
     }
-    api.token = creds.token;
+    api.token = token;
+    let who;
     try {
-      await api.send('GET', 'cluster', {probe: true});
+      who = await whoAmI();
     } catch (e) {
       api.token = null;
       showError('login-error', e);
       return;
     }
-    sessionStorage.setItem(TOKEN_KEY, creds.token);
-    if (creds.user) {
-      sessionStorage.setItem(USER_KEY, creds.user);
-    }
-    signedIn();
+    sessionStorage.setItem(TOKEN_KEY, token);
+    signedIn(who);
   }
 
-  function signedIn() {
+  function signedIn(who) {
     $('loading').hidden = true;
     $('login').hidden = true;
     $('nav').hidden = false;
     $('logout').hidden = securityOff;
-    const user = sessionStorage.getItem(USER_KEY);
-    $('who').textContent = securityOff ? 'security off' : user ? 'signed in as ' + user
-        : 'signed in';
+    $('who').textContent = securityOff ? 'security off' : 'signed in as ' + who.user
+        + (who.superuser ? ' (superuser)' : '');
     if (securityOff) {
       showBanner('Security is off on this cluster (master.security: none): every caller acts as'
           + ' the superuser.', false);
