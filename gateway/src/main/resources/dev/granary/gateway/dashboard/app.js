@@ -753,6 +753,7 @@
     const dir = currentDir;
     const overwrite = $('upload-overwrite').checked;
     showError('files-error', null);
+    let failure = null;
     for (const f of files) {
       setFilesStatus('Uploading ' + f.name + ' (' + fmtBytes(f.size) + ')…');
       try {
@@ -762,13 +763,16 @@
         setFilesStatus('Uploaded ' + f.name + ' (' + fmtBytes(f.size) + ')');
       } catch (e) {
         setFilesStatus('');
-        showError('files-error', e.status === 409 && !overwrite
-            ? new Error(e.message + ' (tick "overwrite" to replace it)') : e);
+        failure = e.status === 409 && !overwrite
+            ? new Error(e.message + ' (tick "overwrite" to replace it)') : e;
         break;
       }
     }
     if (currentDir === dir) {
-      await openDirectory(dir);
+      await openDirectory(dir); // what did arrive, before a failure
+    }
+    if (failure) {
+      showError('files-error', failure);
     }
   }
 
