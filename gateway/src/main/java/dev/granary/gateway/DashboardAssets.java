@@ -56,13 +56,9 @@ final class DashboardAssets {
         "text/css; charset=utf-8"));
   }
 
-  /** Serves the page at {@code /} (and nothing else beneath it: 404). */
+  /** Serves the page (at {@code /}, which the router matches alone). */
   HttpHandler page() {
     return exchange -> {
-      String path = exchange.request().path();
-      if (!path.equals("/") && !path.equals("/index.html")) {
-        throw new HttpError(HttpResponseStatus.NOT_FOUND, "no such resource: " + path);
-      }
       HttpHeaders h = headers(page);
       h.set("Content-Security-Policy", CSP);
       h.set("Referrer-Policy", "no-referrer");
