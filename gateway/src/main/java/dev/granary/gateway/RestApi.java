@@ -127,6 +127,9 @@ public final class RestApi implements HttpRoutes {
   @Override
   public void addTo(Router.Builder router) {
     router.get(PREFIX + "files/", request((ex, c) -> {
+      // A read may be served from the client's cached chunk locations without asking the
+      // master: authenticate first, so a token revoked since is refused here too.
+      c.whoAmI();
       Download.serve(ex, c, path(ex, "files/"));
       return null;
     }));
@@ -271,9 +274,16 @@ public final class RestApi implements HttpRoutes {
     }
   }
 
-  private static void answer(HttpExchange exchange, HttpError e) {
-    if (!exchange.responded()) {
+  private void answer(HttpExchange exchange, HttpError e) {
+    if (exchange.responded()) {
+      return;
+    }
+    try {
       exchange.fail(e);
+    } catch (RejectedExecutionException stopped) {
+      // The listener stopped meanwhile (the master is closing): no one is left to answer.
+      log.debug("{}: {} not answered, the listener stopped", upstream.get().nodeId(),
+          exchange.request());
     }
   }
 

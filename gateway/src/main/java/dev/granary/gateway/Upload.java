@@ -12,7 +12,6 @@ import dev.granary.http.HttpError;
 import dev.granary.http.HttpExchange;
 import dev.granary.http.HttpHandler.BodyReceiver;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,11 +29,12 @@ final class Upload implements BodyReceiver {
   static final int HIGH = 1 << 20;
   /** Queued bytes below which reading resumes. */
   static final int LOW = 256 * 1024;
-  private static final ByteBuf END = Unpooled.buffer(0, 0);
-  private static final ByteBuf ABORTED = Unpooled.buffer(0, 0);
+  /** What ends the queue besides body pieces. */
+  private enum Marker { END, ABORTED }
 
   private final HttpExchange exchange;
-  private final LinkedBlockingQueue<ByteBuf> queue = new LinkedBlockingQueue<>();
+  /** Body pieces ({@link ByteBuf}s, retained) and then a {@link Marker}. */
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   /** Guarded by this: bytes queued, whether reading is paused, whether the worker gave up. */
   private long queued;
   private boolean paused;
@@ -62,12 +62,12 @@ final class Upload implements BodyReceiver {
 
   @Override
   public void end() {
-    queue.add(END);
+    queue.add(Marker.END);
   }
 
   @Override
   public void aborted(Throwable cause) {
-    queue.add(ABORTED);
+    queue.add(Marker.ABORTED);
   }
 
   /**
@@ -85,17 +85,18 @@ final class Upload implements BodyReceiver {
       out = client.create(path, WriteOptions.defaults().withOverwrite(overwrite));
       resume(true);
       while (true) {
-        ByteBuf b = queue.take();
-        if (b == END) {
+        Object next = queue.take();
+        if (next == Marker.END) {
           GranaryOutputStream o = out;
           out = null;
           o.close();
           return client.stat(path);
         }
-        if (b == ABORTED) {
+        if (next == Marker.ABORTED) {
           throw new HttpError(HttpResponseStatus.BAD_REQUEST, "the connection closed before the "
               + "body of " + path + " was complete; nothing was stored");
         }
+        ByteBuf b = (ByteBuf) next;
         int n = b.readableBytes();
         try {
           b.readBytes(out, n);
@@ -159,8 +160,8 @@ final class Upload implements BodyReceiver {
   /** Stops queueing and frees what is queued; the listener discards the rest of the body. */
   private synchronized void giveUp() {
     done = true;
-    for (ByteBuf b; (b = queue.poll()) != null; ) {
-      if (b != END && b != ABORTED) {
+    for (Object o; (o = queue.poll()) != null; ) {
+      if (o instanceof ByteBuf b) {
         b.release();
       }
     }
