@@ -585,7 +585,8 @@
     }
     const body = $('chunkservers').tBodies[0];
     body.replaceChildren(...c.chunkservers.map((n) => {
-      const rate = rates[n.id] || {};
+      // A DEAD node's last rate is from before it died: show none.
+      const rate = n.state === 'DEAD' ? {} : rates[n.id] || {};
       const dec = n.decommission ? el('span', {class: 'sub'}, 'decommissioning since '
           + fmtTime(n.decommission.since) + ', ' + fmtCount(n.decommission.replicasLeft)
           + ' replicas left') : null;
