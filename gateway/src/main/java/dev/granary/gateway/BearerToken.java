@@ -19,7 +19,11 @@ final class BearerToken {
    * @throws dev.granary.http.HttpError 401 if there is none, or the header is not a Bearer token
    */
   static String of(Request request) {
-    String h = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    return parse(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+  }
+
+  /** The token of an {@code Authorization} header's value (null: no header). */
+  static String parse(String h) {
     if (h == null || h.isBlank()) {
       throw Failures.unauthorized("no credentials: " + HOW, false);
     }

@@ -57,6 +57,7 @@ public final class RestApi implements HttpRoutes {
   /** Where the API lives. */
   public static final String PREFIX = "/api/v1/";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] NEWLINE = {'\n'};
 
   /**
    * What the gateway lets its callers use.
@@ -324,7 +325,8 @@ public final class RestApi implements HttpRoutes {
 
   private static io.netty.buffer.ByteBuf json(Object body) {
     try {
-      return Unpooled.wrappedBuffer(JSON.writeValueAsBytes(body));
+      // A newline ends the body, as the CLI's --json output ends its line (curl users see it).
+      return Unpooled.wrappedBuffer(JSON.writeValueAsBytes(body), NEWLINE);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
     }
