@@ -1,21 +1,24 @@
 package dev.granary.cli;
 
 import dev.granary.config.HostPort;
+import dev.granary.gateway.Dashboard;
 import dev.granary.gateway.RestApi;
 import dev.granary.gateway.Upstream;
 import dev.granary.master.MasterServer;
 
 /**
- * Puts the REST API on a master's HTTP listener: the gateway acts as a client of this very master,
+ * Puts the REST API and the web dashboard on a master's HTTP listener: the gateway acts as a client of this very master,
  * on its RPC port (loopback when it listens on every address), trusting the cluster's authority.
  * The master itself never knows the gateway.
  */
 final class RestWiring {
   private RestWiring() {}
 
-  /** Adds the REST routes to {@code master}, before it starts. */
+  /** Adds the REST routes and the dashboard to {@code master}, before it starts. */
   static MasterServer install(MasterServer master) {
-    master.addHttpRoutes(new RestApi(() -> upstream(master), RestApi.Limits.defaults()));
+    RestApi api = new RestApi(() -> upstream(master), RestApi.Limits.defaults());
+    master.addHttpRoutes(api);
+    master.addHttpRoutes(Dashboard.of(api, master::metricsRegistry));
     return master;
   }
 

@@ -168,6 +168,21 @@ public final class RestApi implements HttpRoutes {
     router.get(PREFIX + "fsck/", fsck);
   }
 
+  /** What an endpoint added beside the API's own answers for its caller, as JSON. */
+  @FunctionalInterface
+  public interface JsonOperation {
+    Object run(GranaryClient caller) throws GranaryException;
+  }
+
+  /**
+   * A {@code GET} endpoint served as the API's own are (the caller's token checked, the work on a
+   * worker thread, errors as {@code {"error","message"}}), answering {@code op}'s result as JSON:
+   * for the dashboard's additions.
+   */
+  public HttpHandler json(JsonOperation op) {
+    return request((ex, c) -> op.run(c));
+  }
+
   /** One operation on behalf of the caller; returns the JSON body, or null if it answered. */
   @FunctionalInterface
   private interface Operation {

@@ -58,6 +58,7 @@ import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +117,8 @@ public final class MasterServer implements AutoCloseable {
   private java.util.concurrent.ExecutorService scanExecutor;
   private ScheduledExecutorService diskExecutor;
   private HttpServer http;
+  /** What /metrics serves, once started; read without the lock (see metricsRegistry()). */
+  private volatile PrometheusRegistry metricsRegistry;
   /** Routes the starter added to the HTTP listener; closed after it. */
   private final List<HttpRoutes> httpRoutes = new ArrayList<>();
   private int port;
@@ -163,6 +166,7 @@ public final class MasterServer implements AutoCloseable {
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
     MasterMetrics metrics = new MasterMetrics(ticker);
+    metricsRegistry = metrics.registry();
     LogStorage timedStorage = metrics.timing(storage);
     MasterState state;
     try {
@@ -389,6 +393,14 @@ public final class MasterServer implements AutoCloseable {
       throw new IllegalStateException("HTTP routes are added before the master starts");
     }
     httpRoutes.add(routes);
+  }
+
+  /**
+   * The registry {@code /metrics} serves, or null before {@link #start()}. Not synchronized: the
+   * dashboard's sampler reads it from its own thread, also while this master starts or closes.
+   */
+  public PrometheusRegistry metricsRegistry() {
+    return metricsRegistry;
   }
 
   /** The port actually bound (useful with port 0). */
