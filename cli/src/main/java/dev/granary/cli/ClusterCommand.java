@@ -2,12 +2,9 @@ package dev.granary.cli;
 
 import dev.granary.client.ClusterStatus;
 import dev.granary.client.GranaryClient;
+import dev.granary.client.JsonViews;
 import dev.granary.client.NodeStatus;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,62 +34,13 @@ final class ClusterCommand implements Callable<Integer> {
     try (GranaryClient c = client.open()) {
       ClusterStatus st = c.clusterStatus();
       if (json) {
-        out.println(Json.write(toJson(st)));
+        out.println(Json.write(JsonViews.cluster(st)));
       } else {
         render(st, out);
       }
       out.flush();
       return 0;
     }
-  }
-
-  static Map<String, Object> toJson(ClusterStatus st) {
-    List<Map<String, Object>> nodes = new ArrayList<>();
-    for (NodeStatus n : st.nodes()) {
-      nodes.add(nodeJson(n));
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("masterId", st.masterId());
-    m.put("clusterId", st.clusterId());
-    m.put("chunkservers", nodes);
-    m.put("files", st.files());
-    m.put("directories", st.directories());
-    m.put("chunks", st.chunks());
-    m.put("underReplicated", st.underReplicated());
-    m.put("overReplicated", st.overReplicated());
-    m.put("missing", st.missing());
-    m.put("corrupt", st.corrupt());
-    m.put("replicationQueue", st.replicationQueue());
-    m.put("replicationsInFlight", st.replicationsInFlight());
-    m.put("locationsComplete", st.locationsComplete());
-    m.put("uptimeMillis", st.uptimeMillis());
-    m.put("deletionsHeld", st.deletionsHeld());
-    m.put("readOnly", st.readOnly());
-    return m;
-  }
-
-  /**
-   * One chunkserver's entry; a node being decommissioned adds
-   * {@code "decommission": {"since", "replicasLeft"}}.
-   */
-  static Map<String, Object> nodeJson(NodeStatus n) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", n.id());
-    m.put("address", n.address());
-    m.put("state", n.state());
-    m.put("usedBytes", n.usedBytes());
-    m.put("capacityBytes", n.capacityBytes());
-    m.put("freeBytes", n.freeBytes());
-    m.put("chunks", n.chunks());
-    m.put("millisSinceLastPulse", n.millisSinceLastPulse());
-    m.put("activeTransfers", n.activeTransfers());
-    if (n.decommissioning()) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("since", n.decommissionSince());
-      d.put("replicasLeft", n.replicasLeft());
-      m.put("decommission", d);
-    }
-    return m;
   }
 
   static void render(ClusterStatus st, PrintWriter out) {

@@ -1,6 +1,7 @@
 package dev.granary.cli;
 
 import dev.granary.client.ClusterStatus;
+import dev.granary.client.JsonViews;
 import dev.granary.client.DecommissionResult;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NodeStatus;
@@ -59,7 +60,7 @@ final class DecommissionCommand implements Callable<Integer> {
         n = awaitDecommissioned(c, n, out);
       }
       if (json) {
-        out.println(Json.write(ClusterCommand.nodeJson(n)));
+        out.println(Json.write(JsonViews.node(n)));
       }
       out.flush();
       return 0;

@@ -2,9 +2,8 @@ package dev.granary.cli;
 
 import dev.granary.client.FsckReport;
 import dev.granary.client.GranaryClient;
+import dev.granary.client.JsonViews;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,32 +37,13 @@ final class FsckCommand implements Callable<Integer> {
     try (GranaryClient c = client.open()) {
       FsckReport r = c.fsck(path);
       if (json) {
-        out.println(Json.write(toJson(r)));
+        out.println(Json.write(JsonViews.fsck(r)));
       } else {
         render(path, r, out);
       }
       out.flush();
       return 0;
     }
-  }
-
-  static Map<String, Object> toJson(FsckReport r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("files", r.files());
-    m.put("chunks", r.chunks());
-    m.put("healthy", r.healthy());
-    m.put("underReplicated", r.underReplicated());
-    m.put("overReplicated", r.overReplicated());
-    m.put("corrupt", r.corrupt());
-    m.put("missing", r.missing());
-    m.put("status", r.status());
-    m.put("votes", r.votes());
-    m.put("replicationQueue", r.replicationQueue());
-    m.put("locationsComplete", r.locationsComplete());
-    m.put("deletionsHeld", r.deletionsHeld());
-    m.put("problems", r.problems());
-    m.put("readOnly", r.readOnly());
-    return m;
   }
 
   static void render(String path, FsckReport r, PrintWriter out) {

@@ -178,7 +178,7 @@ public final class LocalCluster implements AutoCloseable {
         settings.deadAfter(), settings.gcInterval(), defaults.placement(),
         defaults.checkpointOps(), defaults.maxCopiesPerNode())
         .withSecurity(settings.security()).withHttpPort(httpPort(0));
-    MasterServer m = new MasterServer(cfg);
+    MasterServer m = RestWiring.install(new MasterServer(cfg));
     m.start();
     master = m;
     masterPort = m.port();

@@ -2,14 +2,12 @@ package dev.granary.cli;
 
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
+import dev.granary.client.JsonViews;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,21 +47,7 @@ final class LsCommand implements Callable<Integer> {
     try (GranaryClient c = client.open()) {
       List<FileStatus> entries = c.list(dir);
       if (json) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (FileStatus e : entries) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("name", e.name());
-          row.put("path", e.path());
-          row.put("type", e.directory() ? "dir" : "file");
-          row.put("size", e.size());
-          row.put("modified", e.modifiedMillis());
-          row.put("replication", e.replication());
-          row.put("owner", e.owner());
-          row.put("group", e.group());
-          row.put("permission", e.permission());
-          rows.add(row);
-        }
-        out.println(Json.write(rows));
+        out.println(Json.write(JsonViews.list(entries)));
       } else {
         int ownerWidth = 1;
         int groupWidth = 1;

@@ -30,7 +30,7 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Effective<MasterConfig> effective = ConfigLoader.effectiveMaster(config, keys.given());
     MasterConfig cfg = effective.config();
-    MasterServer server = new MasterServer(cfg);
+    MasterServer server = RestWiring.install(new MasterServer(cfg));
     try {
       server.start();
     } catch (CorruptJournalException e) {

@@ -1,6 +1,7 @@
 package dev.granary.cli;
 
 import dev.granary.client.DecommissionResult;
+import dev.granary.client.JsonViews;
 import dev.granary.client.GranaryClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ final class RecommissionCommand implements Callable<Integer> {
     try (GranaryClient c = client.open()) {
       DecommissionResult r = c.recommission(node);
       if (json) {
-        out.println(Json.write(ClusterCommand.nodeJson(r.node())));
+        out.println(Json.write(JsonViews.node(r.node())));
       } else {
         out.println(DecommissionCommand.describe(r.node(), r.changed() ? " (back in service)"
             : " (it was not being decommissioned)"));

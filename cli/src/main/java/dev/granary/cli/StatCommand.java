@@ -1,15 +1,12 @@
 package dev.granary.cli;
 
 import dev.granary.client.ChunkInfo;
-import dev.granary.client.FileInfo;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
+import dev.granary.client.JsonViews;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +40,7 @@ final class StatCommand implements Callable<Integer> {
       FileStatus st = c.stat(path);
       List<ChunkInfo> chunks = st.directory() ? List.of() : c.statWithChunks(path).chunks();
       if (json) {
-        out.println(Json.write(toJson(st, chunks)));
+        out.println(Json.write(JsonViews.stat(st, chunks)));
       } else {
         out.println("path:        " + st.path());
         out.println("type:        " + (st.directory() ? "dir" : "file"));
@@ -65,30 +62,5 @@ final class StatCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-  }
-
-  static Map<String, Object> toJson(FileStatus st, List<ChunkInfo> chunks) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", st.path());
-    m.put("type", st.directory() ? "dir" : "file");
-    m.put("size", st.size());
-    m.put("replication", st.replication());
-    m.put("chunkSize", st.chunkSize());
-    m.put("modified", st.modifiedMillis());
-    m.put("owner", st.owner());
-    m.put("group", st.group());
-    m.put("permission", st.permission());
-    List<Map<String, Object>> cs = new ArrayList<>();
-    for (ChunkInfo ch : chunks) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("index", ch.index());
-      row.put("handle", ch.handle());
-      row.put("version", ch.version());
-      row.put("size", ch.size());
-      row.put("replicas", ch.replicas());
-      cs.add(row);
-    }
-    m.put("chunks", cs);
-    return m;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.granary.client.ClusterStatus;
+import dev.granary.client.JsonViews;
 import dev.granary.client.NodeStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,7 +23,7 @@ class DecommissionCommandTest {
 
   @Test
   void clusterJsonKeepsTheContractFieldsAndAddsTheDecommissionOnlyWhileThere() {
-    Map<String, Object> live = ClusterCommand.nodeJson(LIVE);
+    Map<String, Object> live = JsonViews.node(LIVE);
     assertEquals(List.of("id", "address", "state", "usedBytes", "capacityBytes", "freeBytes",
         "chunks", "millisSinceLastPulse", "activeTransfers"), List.copyOf(live.keySet()));
     assertEquals("10.0.0.7:7073", live.get("address"));
@@ -30,7 +31,7 @@ class DecommissionCommandTest {
         + "\"usedBytes\":10,\"capacityBytes\":100,\"freeBytes\":90,\"chunks\":4,"
         + "\"millisSinceLastPulse\":12,\"activeTransfers\":1,"
         + "\"decommission\":{\"since\":1700000000000,\"replicasLeft\":3}}",
-        Json.write(ClusterCommand.nodeJson(LEAVING)));
+        Json.write(JsonViews.node(LEAVING)));
   }
 
   @Test

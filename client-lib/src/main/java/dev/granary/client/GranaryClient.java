@@ -28,6 +28,8 @@ import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
 import dev.granary.wire.PathLimits;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AuthenticateRequest;
+import dev.granary.wire.msg.AuthenticateResponse;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
@@ -65,7 +67,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -191,6 +192,21 @@ public final class GranaryClient implements AutoCloseable {
     return open(config, RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE));
   }
 
+  /**
+   * A client for {@code config}'s master that authenticates with {@code credentials} as given
+   * ({@code config}'s credentials file is not read). A credentials' user may be empty: the master
+   * then authenticates the connection as whoever the token belongs to, for a caller that holds
+   * only a token (a REST request's {@code Bearer} token). Null credentials: none (a cluster with
+   * {@code security: none}).
+   *
+   * @throws dev.granary.config.ConfigException if the credentials' {@code caCert} is not one PEM
+   *     certificate
+   */
+  public static GranaryClient open(ClientConfig config, Credentials credentials) {
+    return new GranaryClient(config,
+        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), credentials);
+  }
+
   /** A client with its own retry policy (tests shorten the timings). */
   static GranaryClient open(ClientConfig config, RetryPolicy retry) {
     return new GranaryClient(config, retry, config.readCredentials());
@@ -199,6 +215,20 @@ public final class GranaryClient implements AutoCloseable {
   /** The credentials this client authenticates with, or null (a cluster without security). */
   public Credentials credentials() {
     return ctx.login().credentials();
+  }
+
+  /**
+   * Authenticates again and says who this client acts for: a round trip to the master, for a
+   * caller that must tell "these credentials are no longer valid" from "this user may not".
+   *
+   * @throws DeniedException if the credentials are not (or no longer) valid
+   */
+  public Identity whoAmI() throws GranaryException {
+    Credentials c = credentials();
+    AuthenticateResponse r = ctx.master().call(c == null ? new AuthenticateRequest("", "")
+        : new AuthenticateRequest(c.user(), c.token()), AuthenticateResponse.class,
+        "the credentials");
+    return new Identity(r.user(), r.group(), r.superuser());
   }
 
   /** The random id this client sends with its mutations. */
@@ -218,7 +248,8 @@ public final class GranaryClient implements AutoCloseable {
    *
    * @throws InvalidArgumentException the path is not absolute
    */
-  public OutputStream create(String path, WriteOptions options) throws GranaryException {
+  public GranaryOutputStream create(String path, WriteOptions options)
+      throws GranaryException {
     String p = remote(path);
     WriteOptions resolved = resolve(options);
     FileUpload upload = new FileUpload(ctx, p, resolved, new Progress(TransferListener.NONE));

@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  * commit, atomically. A file that grows past one chunk also runs {@code precheck} once, before its
  * first chunk is stored, so a large upload to a path that cannot take it fails before the bytes
  * travel; a small file saves that round trip.
+ *
+ * <p>A writer whose source fails midway (a truncated network upload) calls {@link #abort()}
+ * instead of closing: nothing is committed.
  */
-final class GranaryOutputStream extends OutputStream {
+public final class GranaryOutputStream extends OutputStream {
   private final FileUpload upload;
   private final long chunkSize;
   private final ByteBufAllocator alloc;
@@ -124,6 +127,17 @@ final class GranaryOutputStream extends OutputStream {
     if (haveSlot) {
       upload.releaseSlot();
       haveSlot = false;
+    }
+  }
+
+  /**
+   * Gives up on the file: nothing is committed, buffered bytes are freed, chunks being stored
+   * finish in the background and their replicas are collected as garbage like any uncommitted
+   * upload's. The path is left as it was. Idempotent; a later {@link #close()} does nothing.
+   */
+  public void abort() {
+    if (!closed) {
+      fail();
     }
   }
 

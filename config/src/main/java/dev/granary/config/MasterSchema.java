@@ -82,8 +82,8 @@ final class MasterSchema {
       Key.size(SECTION, "balanceBandwidth", 64 * MIB, b -> b >= 1, "a size of at least 1")
           .describe("Bytes per second each chunkserver moves for balancing");
   static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 7080)
-      .describe("HTTP(S) port of the cluster's metrics (/metrics), HTTPS when security is tls;"
-          + " 0 is off");
+      .describe("HTTP(S) port of the cluster's metrics (/metrics), REST API (/api/v1) and"
+          + " dashboard (/), HTTPS when security is tls; 0 is off");
 
   static final Relation<Integer> MIN_REPLICAS_AT_MOST_REPLICATION =
       new Relation<>(

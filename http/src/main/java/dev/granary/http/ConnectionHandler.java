@@ -285,6 +285,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Closes the connection midway through a streamed response. */
+  void abort() {
+    closing = true;
+    ctx.close();
+  }
+
   void pauseReading() {
     paused = true;
   }

@@ -162,6 +162,15 @@ public final class HttpExchange {
       return p;
     }
 
+    /**
+     * Gives up on the body after its head was sent (the source failed midway): the connection is
+     * closed without the body's end, so the peer sees a truncated response rather than a short
+     * one that looks complete.
+     */
+    public void abort() {
+      connection.onLoop(connection::abort);
+    }
+
     /** Whether the connection takes more without queueing in memory. */
     public boolean isWritable() {
       return connection.isWritable();

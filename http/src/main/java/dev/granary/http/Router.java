@@ -11,14 +11,16 @@ import java.util.TreeSet;
 /**
  * Finds the handler of a request by method and path. A route's path either matches exactly
  * ({@code /metrics}) or, when it ends in {@code /}, matches everything beneath it ({@code
- * /api/v1/files/} serves {@code /api/v1/files/a/b}); the longest matching path wins. A path no
+ * /api/v1/files/} serves {@code /api/v1/files/a/b}), except {@code /}, which matches only itself;
+ * the longest matching path wins. A path no
  * route matches is 404; a path that matches only routes of other methods is 405 with {@code
  * Allow}.
  */
 public final class Router {
   private record Route(HttpMethod method, String path, HttpHandler handler) {
     boolean matches(String p) {
-      return path.endsWith("/") ? p.startsWith(path) : p.equals(path);
+      // The root is a page of its own (the dashboard), not a catch-all for every path.
+      return path.endsWith("/") && path.length() > 1 ? p.startsWith(path) : p.equals(path);
     }
   }
 
@@ -94,6 +96,18 @@ public final class Router {
 
     public Builder get(String path, HttpHandler handler) {
       return route(HttpMethod.GET, path, handler);
+    }
+
+    public Builder put(String path, HttpHandler handler) {
+      return route(HttpMethod.PUT, path, handler);
+    }
+
+    public Builder post(String path, HttpHandler handler) {
+      return route(HttpMethod.POST, path, handler);
+    }
+
+    public Builder delete(String path, HttpHandler handler) {
+      return route(HttpMethod.DELETE, path, handler);
     }
 
     public Router build() {

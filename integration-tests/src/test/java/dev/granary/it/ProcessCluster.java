@@ -46,6 +46,8 @@ public final class ProcessCluster implements AutoCloseable {
   private final List<String> chunkserverFlags;
   private Process master;
   private Path masterDataDir;
+  /** {@code GRANARY_JAVA_OPTS} of the master process, or null for the launcher's defaults. */
+  private String masterJavaOptions;
   private final List<Process> chunkservers = new ArrayList<>();
   private final List<Integer> chunkserverPorts = new ArrayList<>();
   private int logCounter;
@@ -96,6 +98,14 @@ public final class ProcessCluster implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * JVM options added to the launcher's for the master from its next start (e.g. a smaller
+   * heap, to show what the master holds).
+   */
+  public void masterJavaOptions(String options) {
+    this.masterJavaOptions = options;
+  }
+
   public void startMaster() throws IOException {
     startMaster(dir.resolve("master"));
   }
@@ -114,7 +124,8 @@ public final class ProcessCluster implements AutoCloseable {
     if (secured()) {
       Cli.useCredentials(masterAddress().toString(), adminCredentials());
     }
-    master = spawn(cmd, "master", Map.of());
+    master = spawn(cmd, "master", masterJavaOptions == null ? Map.of()
+        : Map.of("GRANARY_JAVA_OPTS", masterJavaOptions));
   }
 
   /** Whether the master runs with {@code security: tls} (the default; not {@code --security none}). */

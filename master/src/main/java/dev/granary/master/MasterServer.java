@@ -3,6 +3,7 @@ package dev.granary.master;
 import com.google.common.base.Ticker;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
+import dev.granary.http.HttpRoutes;
 import dev.granary.http.HttpServer;
 import dev.granary.master.http.MasterHttp;
 import dev.granary.master.journal.CorruptJournalException;
@@ -57,6 +58,7 @@ import dev.granary.wire.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +117,10 @@ public final class MasterServer implements AutoCloseable {
   private java.util.concurrent.ExecutorService scanExecutor;
   private ScheduledExecutorService diskExecutor;
   private HttpServer http;
+  /** What /metrics serves, once started; read without the lock (see metricsRegistry()). */
+  private volatile PrometheusRegistry metricsRegistry;
+  /** Routes the starter added to the HTTP listener; closed after it. */
+  private final List<HttpRoutes> httpRoutes = new ArrayList<>();
   private int port;
   private boolean closed;
 
@@ -160,6 +166,7 @@ public final class MasterServer implements AutoCloseable {
     log.info("{}: starting with {}", masterId, config);
     log.info("{}: {} cluster {}", masterId, newCluster ? "created a new" : "serving", clusterId);
     MasterMetrics metrics = new MasterMetrics(ticker);
+    metricsRegistry = metrics.registry();
     LogStorage timedStorage = metrics.timing(storage);
     MasterState state;
     try {
@@ -270,7 +277,7 @@ public final class MasterServer implements AutoCloseable {
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     try {
       http = MasterHttp.start(masterId, config, pki == null ? null
-          : TlsContexts.https(pki.masterKeys()), metrics.registry());
+          : TlsContexts.https(pki.masterKeys()), metrics.registry(), httpRoutes);
     } catch (RuntimeException e) {
       close(); // a later close() is then a no-op, not a second shutdown
       throw e;
@@ -374,6 +381,28 @@ public final class MasterServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds routes to the HTTP listener (when {@code master.httpPort} is not 0); {@code routes} is
+   * closed when this master closes. The master does not know what they serve: its starter (the
+   * {@code granary master} command, the local cluster) adds the REST API this way.
+   *
+   * @throws IllegalStateException after {@link #start()}
+   */
+  public synchronized void addHttpRoutes(HttpRoutes routes) {
+    if (port != 0 || closed) {
+      throw new IllegalStateException("HTTP routes are added before the master starts");
+    }
+    httpRoutes.add(routes);
+  }
+
+  /**
+   * The registry {@code /metrics} serves, or null before {@link #start()}. Not synchronized: the
+   * dashboard's sampler reads it from its own thread, also while this master starts or closes.
+   */
+  public PrometheusRegistry metricsRegistry() {
+    return metricsRegistry;
+  }
+
   /** The port actually bound (useful with port 0). */
   public synchronized int port() {
     return port;
@@ -439,6 +468,13 @@ public final class MasterServer implements AutoCloseable {
   private void closeQuietly() {
     if (http != null) {
       http.close();
+    }
+    for (HttpRoutes r : httpRoutes) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        log.warn("{}: closing HTTP routes {} failed", masterId, r, e);
+      }
     }
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AUTHENTICATE: binds a client connection to the user whose token it presents. A wrong user or
+ * AUTHENTICATE: binds a client connection to the user whose token it presents; an empty user
+ * means "whoever this token belongs to" (a REST gateway holds only a Bearer token). A wrong user or
  * token is DENIED (one line that does not say which of the three it was) and logged at WARN with
  * the remote host, never the token; the connection is then bound to no one. Without security every
  * caller is the superuser: the answer says so and nothing is checked.
@@ -41,13 +42,15 @@ public final class AuthenticateHandler implements SessionHandler<AuthenticateReq
       return CompletableFuture.completedFuture(
           new AuthenticateResponse(c.user(), c.group(), c.superuser()));
     }
-    UserRegistry.User u = users.authenticate(r.user(), r.token());
+    boolean byToken = r.user().isEmpty();
+    UserRegistry.User u = byToken ? users.authenticateToken(r.token())
+        : users.authenticate(r.user(), r.token());
     session.bind(u);
     if (u == null) {
-      log.warn("{}: authentication failed for user {} from {}", nodeId, r.user(),
-          peer.remoteHost());
-      throw new MetadataException(Status.DENIED, "authentication failed for user " + r.user()
-          + ": unknown user, revoked, or wrong token");
+      String who = byToken ? "a token" : "user " + r.user();
+      log.warn("{}: authentication failed for {} from {}", nodeId, who, peer.remoteHost());
+      throw new MetadataException(Status.DENIED, "authentication failed for " + who
+          + (byToken ? ": unknown or revoked token" : ": unknown user, revoked, or wrong token"));
     }
     log.debug("{}: {} authenticated as {} from {}", nodeId, peer.peerId(), u.name(),
         peer.remoteHost());

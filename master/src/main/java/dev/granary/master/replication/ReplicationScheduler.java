@@ -65,6 +65,8 @@ public final class ReplicationScheduler {
   private final Map<Long, List<CopyTask>> tasks = new HashMap<>();
   private final Map<Long, String> lastFailedTarget = new HashMap<>();
   private int inFlight;
+  /** Copies whose source has reported success, waiting for the target's report. */
+  private final Set<CopyTask> sourceDone = new HashSet<>();
   private int movesInFlight;
   private long bytesMoved;
   /** When the repair under way began (a node was declared DEAD), or -1. */
@@ -359,7 +361,9 @@ public final class ReplicationScheduler {
   }
 
   private void release(CopyTask t) {
-    t.source().copyEnded(t.length());
+    if (!sourceDone.remove(t)) {
+      t.source().copyEnded(t.length());
+    }
     t.target().copyEnded(t.length());
     inFlight--;
     if (t.move()) {
@@ -420,6 +424,15 @@ public final class ReplicationScheduler {
     ts.removeIf(t -> {
       if (t.source() == source && cmd.target() != null
           && t.target().id().equals(cmd.target().id())) {
+        if (ok && !replicas.contains(t.handle(), t.target().ordinal())) {
+          // The target reports its replica before its WRITE_DONE, but on its own connection, so
+          // the report may come after this result: the copy stays in flight until it does (or
+          // times out), or the chunk would look short and be copied to the same node again.
+          if (sourceDone.add(t)) {
+            source.copyEnded(t.length());
+          }
+          return false;
+        }
         release(t);
         if (!ok) {
           log.warn("{}: copy of chunk {} from {} to {} failed: {}; retrying elsewhere", nodeId,

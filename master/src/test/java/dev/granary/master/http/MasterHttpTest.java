@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
+import dev.granary.http.HttpHandler;
+import dev.granary.http.HttpRoutes;
+import dev.granary.http.Router;
 import dev.granary.master.MasterServer;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +69,40 @@ class MasterHttpTest {
         assertTrue(r.body().contains("\n" + family), family + " in " + r.body());
       }
     }
+  }
+
+  @Test
+  void routesAddedBeforeStartAreServedAndClosedWithTheMaster() throws Exception {
+    int port = freePort();
+    AtomicInteger closed = new AtomicInteger();
+    AtomicInteger portSeen = new AtomicInteger();
+    MasterServer m = new MasterServer(config(port));
+    m.addHttpRoutes(new HttpRoutes() {
+      @Override
+      public void addTo(Router.Builder router) {
+        portSeen.set(m.port()); // the RPC port is bound when the routes are added
+        router.get("/hello", ex -> {
+          ex.respond(HttpResponseStatus.OK, "text/plain", "hi");
+          return HttpHandler.BodyReceiver.DISCARD;
+        });
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    });
+    try (m) {
+      m.start();
+      assertEquals(m.port(), portSeen.get());
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(m.http().url() + "hello")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("200 hi", r.statusCode() + " " + r.body());
+      assertThrows(IllegalStateException.class, () -> m.addHttpRoutes(router -> { }));
+      assertEquals(0, closed.get());
+    }
+    assertEquals(1, closed.get());
   }
 
   @Test

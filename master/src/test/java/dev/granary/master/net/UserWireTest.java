@@ -135,6 +135,28 @@ class UserWireTest {
   }
 
   @Test
+  void anEmptyUserAuthenticatesAsTheTokensOwnerUntilRevoked() throws Exception {
+    MasterServer m = secured();
+    Connection admin = as(m, admin());
+    Credentials bob = add(admin, "bob", "staff", false);
+    Connection byToken = client(m);
+    assertEquals(new AuthenticateResponse("bob", "staff", false),
+        call(byToken, new AuthenticateRequest("", bob.token())));
+    ListResponse listed = call(byToken, LIST);
+    assertTrue(listed.entries().isEmpty());
+    assertEquals(new AuthenticateResponse("admin", "admin", true),
+        call(client(m), new AuthenticateRequest("", admin().token())));
+
+    RemoteException wrong = refused(client(m), new AuthenticateRequest("", "not-a-token"),
+        Status.DENIED);
+    assertEquals("authentication failed for a token: unknown or revoked token",
+        wrong.getMessage());
+    call(admin, new UserRequest(UserRequest.Action.REVOKE, "bob", "", false));
+    refused(byToken, LIST, Status.DENIED);
+    refused(client(m), new AuthenticateRequest("", bob.token()), Status.DENIED);
+  }
+
+  @Test
   void adminAddsBobWhoListsButCannotManageUsersUntilRevoked() throws Exception {
     MasterServer m = secured();
     Connection admin = as(m, admin());

@@ -289,6 +289,38 @@ class ChunkManagerTest extends ChunkFixture {
         "only the repair; no move while a chunk is below its goal");
   }
 
+  @Test
+  void aCopysResultBeforeTheTargetsReportDoesNotCopyAgain() {
+    build(32);
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2");
+    tick.run();
+    Map<ChunkCommand, String> sources = new LinkedHashMap<>();
+    for (String id : List.of("n1", "n2")) {
+      pulse(id).forEach(c -> sources.put(c, id));
+    }
+    assertEquals(1, sources.size(), sources.toString());
+    ChunkCommand copy = sources.keySet().iterator().next();
+    String source = sources.get(copy);
+    // The source's result overtakes the target's report (they come on different connections).
+    List<ChunkCommand> answer = protocol.commandResult(
+        new CommandResultRequest(source, copy, true, "")).commands();
+    tick.run();
+    List<ChunkCommand> more = new ArrayList<>(answer);
+    for (String id : List.of("n1", "n2", "n3", "n4")) {
+      more.addAll(pulse(id));
+    }
+    assertTrue(more.stream().noneMatch(c -> c.kind() == ChunkCommand.Kind.COPY),
+        "copied again before the target's report: " + more);
+    assertEquals(0, cm.node(source).copiesInFlight(), "the source's slot is free");
+    assertEquals(1, cm.node(copy.target().id()).copiesInFlight(), "the target's is held");
+    report(copy.target().id(), 1, 1, LENGTH, DIGEST);
+    tick.run();
+    assertEquals(0, cm.node(copy.target().id()).copiesInFlight());
+    assertEquals(0, cm.repairStatus().inFlight());
+    assertEquals("HEALTHY", cm.fsck("/").status());
+  }
+
   private String lastSource;
 
   private ChunkCommand firstCopy() {

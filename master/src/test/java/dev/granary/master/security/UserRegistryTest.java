@@ -111,6 +111,27 @@ class UserRegistryTest {
   }
 
   @Test
+  void aTokenAloneFindsItsActiveUser() {
+    UserRegistry users = new UserRegistry();
+    String bobToken = Tokens.generate();
+    String carolToken = Tokens.generate();
+    users.add("bob", "staff", false, Tokens.hash(bobToken));
+    users.add("carol", "carol", true, Tokens.hash(carolToken));
+    assertEquals(new Caller("bob", "staff", false), users.authenticateToken(bobToken).caller());
+    assertEquals("carol", users.authenticateToken(carolToken).name());
+    assertNull(users.authenticateToken(Tokens.generate()));
+    assertNull(users.authenticateToken(""));
+    assertNull(users.authenticateToken(bobToken + "x"));
+
+    users.revoke("bob");
+    assertNull(users.authenticateToken(bobToken), "a revoked token still finds its user");
+    String again = Tokens.generate();
+    users.add("bob", "bob", false, Tokens.hash(again));
+    assertNull(users.authenticateToken(bobToken), "the old token finds the re-added user");
+    assertEquals("bob", users.authenticateToken(again).name());
+  }
+
+  @Test
   void theSuperuserCannotBeRevoked() {
     UserRegistry users = new UserRegistry();
     users.add("admin", "admin", true, Tokens.hash(Tokens.generate()));
