@@ -41,10 +41,13 @@ public final class ReplicationScheduler {
   private static final Logger log = LoggerFactory.getLogger(ReplicationScheduler.class);
 
   /**
-   * Bytes of copies a node takes part in at once: four 64 MiB chunks, or as many small ones as
-   * {@code maxCopiesPerNode} allows. A node with nothing in flight takes one copy of any size.
+   * Bytes of copies a node takes part in at once, as source and target together: eight 64 MiB
+   * chunks (four out and four in, what a chunkserver runs at once as a source), or as many small
+   * ones as {@code maxCopiesPerNode} allows. Copies stream, so this bounds how long a copy may
+   * wait on its node before it starts, not memory. A node with nothing in flight takes one copy
+   * of any size.
    */
-  static final long MAX_COPY_BYTES_PER_NODE = 256L << 20;
+  static final long MAX_COPY_BYTES_PER_NODE = 512L << 20;
 
   /**
    * One copy in flight; a {@code move} (the balancer's) drops the source's replica once the

@@ -173,12 +173,12 @@ class ChunkManagerTest extends ChunkFixture {
   void aNodeTakesCopiesOfBigChunksUpToItsByteLimit() {
     build(32);
     register("n1", "n2", "n3", "n4");
-    for (long h = 100; h < 108; h++) {
+    for (long h = 100; h < 112; h++) {
       file("/big" + h, h, 64L << 20, 2, "n2");
     }
     tick.run();
     List<ChunkCommand> big = pulse("n2");
-    // 256 MiB of copies a node at once: four 64 MiB chunks, though the count allows 32.
+    // 512 MiB of copies a node at once: eight 64 MiB chunks, though the count allows 32.
     assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE / (64L << 20), big.size(),
         big.toString());
     assertEquals(ReplicationScheduler.MAX_COPY_BYTES_PER_NODE,
