@@ -34,13 +34,6 @@ class BalanceProcessTest {
     return cluster.masterAddress().toString();
   }
 
-  private static void failsInOneLine(Cli.Result r, int code, String fragment) {
-    assertEquals(code, r.code(), r::toString);
-    assertEquals(1, r.err().strip().lines().count(), r::toString);
-    assertTrue(r.err().contains(fragment), r::toString);
-    assertEquals("", r.out(), r::toString);
-  }
-
   @Test
   void balanceShowsEveryNodeWaitsAndRefusesStrangers() throws Exception {
     cluster = ProcessCluster.started(tmp.resolve("c"), List.of("--pulse-interval", "200ms",
@@ -68,13 +61,13 @@ class BalanceProcessTest {
     assertTrue(text.out().strip().lines().anyMatch(l -> l.startsWith("balanced;")),
         text::toString);
 
-    failsInOneLine(Cli.run(master(), null, "balance", "--threshold", "0"), 2,
+    Cli.run(master(), null, "balance", "--threshold", "0").failsInOneLine(2,
         "invalid --threshold 0");
-    failsInOneLine(Cli.run(master(), null, "balance", "--threshold", "many"), 2, "--threshold");
+    Cli.run(master(), null, "balance", "--threshold", "many").failsInOneLine(2, "--threshold");
     Path bob = tmp.resolve("bob.credentials");
     assertEquals(0, Cli.run(master(), null, "user", "add", "bob", "--out", bob.toString())
         .code());
-    failsInOneLine(Cli.runAs(bob, master(), "balance"), 7,
+    Cli.runAs(bob, master(), "balance").failsInOneLine(7,
         "user bob may not start a balancing pass");
   }
 }

@@ -1,5 +1,8 @@
 package dev.granary.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +23,14 @@ public final class Cli {
     @Override
     public String toString() {
       return "exit " + code + " in " + millis + " ms\nstdout: " + out + "\nstderr: " + err;
+    }
+
+    /** Asserts exit {@code expected}, one line on stderr holding {@code fragment}, no stdout. */
+    public void failsInOneLine(int expected, String fragment) {
+      assertEquals(expected, code, this::toString);
+      assertEquals(1, err.strip().lines().count(), this::toString);
+      assertTrue(err.contains(fragment), this::toString);
+      assertEquals("", out, this::toString);
     }
   }
 

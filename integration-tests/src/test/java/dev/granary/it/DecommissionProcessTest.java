@@ -51,14 +51,6 @@ class DecommissionProcessTest {
     return r;
   }
 
-  /** Exit {@code code}, one line on stderr holding {@code fragment}, nothing on stdout. */
-  private static void failsInOneLine(Cli.Result r, int code, String fragment) {
-    assertEquals(code, r.code(), r::toString);
-    assertEquals(1, r.err().strip().lines().count(), r::toString);
-    assertTrue(r.err().contains(fragment), r::toString);
-    assertEquals("", r.out(), r::toString);
-  }
-
   /** Chunkserver {@code id} as {@code cluster --json} shows it. */
   private JsonNode node(String id) throws Exception {
     JsonNode st = json.readTree(ok("cluster", "--json").out());
@@ -96,14 +88,14 @@ class DecommissionProcessTest {
     assertTrue(index >= 0, address);
     assertTrue(victim.get("chunks").asLong() > 0, victim::toString);
 
-    failsInOneLine(admin("decommission", "127.0.0.1:1", "--wait"), 3,
+    admin("decommission", "127.0.0.1:1", "--wait").failsInOneLine(3,
         "no chunkserver '127.0.0.1:1'");
-    failsInOneLine(admin("recommission", "no-such-node"), 3, "no chunkserver 'no-such-node'");
+    admin("recommission", "no-such-node").failsInOneLine(3, "no chunkserver 'no-such-node'");
     Path bob = tmp.resolve("bob.credentials");
     ok("user", "add", "bob", "--out", bob.toString());
-    failsInOneLine(Cli.runAs(bob, master(), "decommission", id, "--wait"), 7,
+    Cli.runAs(bob, master(), "decommission", id, "--wait").failsInOneLine(7,
         "user bob may not decommission chunkservers");
-    failsInOneLine(Cli.runAs(bob, master(), "recommission", id), 7,
+    Cli.runAs(bob, master(), "recommission", id).failsInOneLine(7,
         "user bob may not recommission chunkservers");
     assertEquals("LIVE", node(id).get("state").asText());
 

@@ -172,7 +172,9 @@ public final class ReplicationScheduler {
     expire(now);
     Iterator<Long> it = queue.iterator();
     // A copy needs two nodes with room: once fewer have it, nothing else can start.
-    while (it.hasNext() && nodesWithRoom() >= 2) {
+    // Nodes only lose room during a pass, so it is counted again only after a copy starts.
+    int withRoom = nodesWithRoom();
+    while (it.hasNext() && withRoom >= 2) {
       long handle = it.next();
       FileNode f = namespace.fileOf(handle);
       if (f == null) {
@@ -192,6 +194,7 @@ public final class ReplicationScheduler {
         continue;
       }
       if (startCopy(handle, f, now)) {
+        withRoom = nodesWithRoom();
         if (counted + running.size() + 1 >= goal) {
           it.remove();
         }
