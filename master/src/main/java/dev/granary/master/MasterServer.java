@@ -17,6 +17,7 @@ import dev.granary.master.metrics.MasterMetrics;
 import dev.granary.master.net.AllocateChunkHandler;
 import dev.granary.master.net.BalanceHandler;
 import dev.granary.master.net.ClusterStatusHandler;
+import dev.granary.master.net.AwaitCommandsHandler;
 import dev.granary.master.net.CommandResultHandler;
 import dev.granary.master.net.CommitFileHandler;
 import dev.granary.master.net.DecommissionHandler;
@@ -115,6 +116,8 @@ public final class MasterServer implements AutoCloseable {
   private ScheduledExecutorService tickExecutor;
   /** Namespace-wide scans (fsck) run here, off the event loops. */
   private java.util.concurrent.ExecutorService scanExecutor;
+  /** Answers chunkservers' held AWAIT_COMMANDS requests once commands are queued for them. */
+  private java.util.concurrent.ExecutorService commandsExecutor;
   private ScheduledExecutorService diskExecutor;
   private HttpServer http;
   /** What /metrics serves, once started; read without the lock (see metricsRegistry()). */
@@ -219,6 +222,11 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    commandsExecutor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, masterId + "-commands");
+      t.setDaemon(true);
+      return t;
+    });
     ChunkTokenIssuer tokens = ChunkTokenIssuer.forCluster(config.secured(), clock);
     if (tokens.enabled()) {
       log.info("{}: chunk access tokens required; signing keys rotate every {} and live in "
@@ -253,6 +261,7 @@ public final class MasterServer implements AutoCloseable {
         new DecommissionHandler(masterId, chunks, service, clock),
         new RegisterHandler(protocol, masterId, clusterId, config.pulseInterval(), tokens),
         new PulseHandler(protocol, tokens),
+        new AwaitCommandsHandler(protocol, tokens, commandsExecutor),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
@@ -481,6 +490,9 @@ public final class MasterServer implements AutoCloseable {
     }
     if (scanExecutor != null) {
       scanExecutor.shutdownNow();
+    }
+    if (commandsExecutor != null) {
+      commandsExecutor.shutdownNow();
     }
     if (tickExecutor != null) {
       tickExecutor.shutdownNow();

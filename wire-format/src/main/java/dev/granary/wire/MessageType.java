@@ -4,6 +4,7 @@ import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.AuthenticateRequest;
 import dev.granary.wire.msg.AuthenticateResponse;
+import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.BalanceRequest;
 import dev.granary.wire.msg.BalanceResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
@@ -105,6 +106,7 @@ public enum MessageType {
   PULSE_RESPONSE(51, PulseResponse::decode),
   REPLICA_REPORT_REQUEST(52, ReplicaReportRequest::decode),
   COMMAND_RESULT_REQUEST(54, CommandResultRequest::decode),
+  AWAIT_COMMANDS_REQUEST(56, AwaitCommandsRequest::decode),
 
   WRITE_CHUNK_REQUEST(64, WriteChunkRequest::decode),
   WRITE_PACKET(65, Limits.MAX_PACKET_PAYLOAD, WritePacket::decode),

@@ -8,6 +8,7 @@ import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.BalanceRequest;
@@ -162,6 +163,7 @@ final class SampleMessages {
       case REPLICA_REPORT_REQUEST -> new ReplicaReportRequest(str(r), r.nextBoolean(),
           r.nextInt(Integer.MAX_VALUE), r.nextBoolean(), list(r, () -> replica(r)),
           list(r, r::nextLong));
+      case AWAIT_COMMANDS_REQUEST -> new AwaitCommandsRequest(str(r), r.nextInt(60_000));
       case COMMAND_RESULT_REQUEST -> new CommandResultRequest(str(r), command(r), r.nextBoolean(),
           str(r));
       case WRITE_CHUNK_REQUEST -> new WriteChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),

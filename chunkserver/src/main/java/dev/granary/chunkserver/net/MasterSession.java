@@ -6,6 +6,7 @@ import dev.granary.chunkserver.storage.ReplicaStore;
 import dev.granary.config.HostPort;
 import dev.granary.wire.Role;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.Message;
@@ -62,6 +63,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MasterSession.class);
   static final int REPORT_PART = 20_000;
   static final long BATCH_MILLIS = 50;
+  /** How long the master may hold a request for commands (below the RPC timeout). */
+  static final int AWAIT_MILLIS = 5_000;
 
   private final String nodeId;
   private final String software;
@@ -91,6 +94,10 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
   private boolean refusalLogged;
   private boolean wrongClusterLogged;
   private long pulseMillis = 1000;
+  /** Which registration the running long poll belongs to; a poll of an older one stops. */
+  private long pollGeneration;
+  /** False once the master said it does not serve AWAIT_COMMANDS (an older master). */
+  private boolean masterLongPolls = true;
   private ScheduledFuture<?> pulseTask;
   private volatile boolean closed;
 
@@ -245,6 +252,8 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
             everConnected = true;
             schedulePulse(c);
             scheduleFlush();
+            masterLongPolls = true;
+            awaitCommands(c, ++pollGeneration);
           });
         });
   }
@@ -338,6 +347,39 @@ public final class MasterSession implements ReplicaReporter, AutoCloseable {
         schedulePulse(c);
       }
     });
+  }
+
+  /**
+   * Keeps one AWAIT_COMMANDS outstanding while registered on {@code c}, so the master's commands
+   * (a copy after a node died) arrive within a round trip instead of at the next pulse. Pulses
+   * still carry liveness and commands; this only shortens the wait. A failure other than the
+   * master not knowing the request waits a pulse interval before the next poll: the connection's
+   * own failure handling (pulses, reconnects) is the pulses' job.
+   */
+  private void awaitCommands(Connection c, long generation) {
+    if (c != conn || !registered || closed || generation != pollGeneration || !masterLongPolls) {
+      return;
+    }
+    int wait = (int) Math.min(AWAIT_MILLIS, rpcTimeout.toMillis() / 2);
+    c.call(new AwaitCommandsRequest(nodeId, wait), rpcTimeout).whenComplete((reply, err) ->
+        loop.execute(guarded("handling the master's commands", () -> {
+          if (err == null) {
+            take(reply);
+            awaitCommands(c, generation);
+            return;
+          }
+          Throwable e = unwrap(err);
+          if (e instanceof RemoteException re && re.status() == Status.PROTOCOL) {
+            masterLongPolls = false;
+            log.info("{}: master {} does not hold requests for commands ({}); taking them with "
+                + "pulses", nodeId, master, re.getMessage());
+            return;
+          }
+          log.debug("{}: waiting for commands from master {} failed: {}", nodeId, master,
+              describe(e));
+          loop.schedule(guarded("waiting for commands", () -> awaitCommands(c, generation)),
+              pulseMillis, TimeUnit.MILLISECONDS);
+        })));
   }
 
   /**

@@ -29,6 +29,8 @@ public final class ChunkserverNode {
   /** Non-null while an operator is taking this node out of service. */
   private DecommissionProgress decommission;
   private final ArrayDeque<ChunkCommand> commands = new ArrayDeque<>();
+  /** Rung (once) when a command is queued or the node's state changes; see {@link #awaitCommands}. */
+  private Runnable commandsWaiter;
   private int copiesInFlight;
   private long copyBytesInFlight;
   private long chunks;
@@ -125,6 +127,7 @@ public final class ChunkserverNode {
     }
     this.lastPulseMillis = now;
     this.commands.clear();
+    ringWaiter();
     this.copiesInFlight = 0;
     this.copyBytesInFlight = 0;
     this.fullReportDone = false;
@@ -157,6 +160,7 @@ public final class ChunkserverNode {
   void markDead() {
     live = false;
     commands.clear();
+    ringWaiter();
     copiesInFlight = 0;
     copyBytesInFlight = 0;
     fullReportHandles = null;
@@ -185,6 +189,36 @@ public final class ChunkserverNode {
 
   public void enqueue(ChunkCommand command) {
     commands.add(command);
+    ringWaiter();
+  }
+
+  /**
+   * Sets what to run when the next command is queued for this node (or it registers again or is
+   * declared dead): a long-polling chunkserver's request, answered then. At most one waits; the
+   * one it replaces is rung now, so that its request is answered too. {@code ring} runs under the
+   * metadata lock and must only hand the answer to another thread.
+   */
+  public void awaitCommands(Runnable ring) {
+    Runnable previous = commandsWaiter;
+    commandsWaiter = ring;
+    if (previous != null) {
+      previous.run();
+    }
+  }
+
+  /** Forgets {@code ring} if it is still the waiter (its request was answered another way). */
+  public void stopAwaiting(Runnable ring) {
+    if (commandsWaiter == ring) {
+      commandsWaiter = null;
+    }
+  }
+
+  private void ringWaiter() {
+    Runnable w = commandsWaiter;
+    if (w != null) {
+      commandsWaiter = null;
+      w.run();
+    }
   }
 
   /** Removes and returns up to {@code max} queued commands. */

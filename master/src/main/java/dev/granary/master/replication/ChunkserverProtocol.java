@@ -9,6 +9,7 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.PulseRequest;
@@ -20,6 +21,8 @@ import dev.granary.wire.msg.ReportBadReplicaRequest;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class ChunkserverProtocol {
   private static final Logger log = LoggerFactory.getLogger(ChunkserverProtocol.class);
   private static final int MAX_COMMANDS_PER_PULSE = 512;
+  /** The longest the master holds an AWAIT_COMMANDS request, whatever the node asks. */
+  public static final int MAX_AWAIT_MILLIS = 30_000;
   private final String nodeId;
   private final Namespace namespace;
   private final Ticker ticker;
@@ -102,6 +107,39 @@ public final class ChunkserverProtocol {
       n.counted(new Traffic(p.bytesRead(), p.bytesWritten(), p.corruptReplicasFound()));
       return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
     });
+  }
+
+  /**
+   * A long poll for commands: answered at once when commands are queued for the node, else when
+   * one is queued, the node registers again or is declared dead, another poll of the node replaces
+   * this one, or {@code waitMillis} (at most {@link #MAX_AWAIT_MILLIS}) pass. The answer is built
+   * on {@code answerOn}, never on the thread that queued the command (it holds the lock).
+   *
+   * @throws MetadataException NOT_REGISTERED for an unknown or DEAD node (also when the wait
+   *     ends because the node was declared dead)
+   */
+  public CompletableFuture<PulseResponse> awaitCommands(AwaitCommandsRequest r, Executor answerOn) {
+    long wait = Math.min(r.waitMillis(), MAX_AWAIT_MILLIS);
+    CompletableFuture<Void> rung = new CompletableFuture<>();
+    // Completing only submits the async answer below, so it may run under the lock.
+    Runnable ring = () -> rung.complete(null);
+    PulseResponse now = state.write(() -> {
+      ChunkserverNode n = registered(r.nodeId());
+      if (n.queuedCommands() > 0 || wait == 0) {
+        return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
+      }
+      n.awaitCommands(ring);
+      return null;
+    });
+    if (now != null) {
+      return CompletableFuture.completedFuture(now);
+    }
+    rung.completeOnTimeout(null, wait, TimeUnit.MILLISECONDS);
+    return rung.thenApplyAsync(v -> state.write(() -> {
+      ChunkserverNode n = registered(r.nodeId());
+      n.stopAwaiting(ring);
+      return new PulseResponse(n.drainCommands(MAX_COMMANDS_PER_PULSE));
+    }), answerOn);
   }
 
   private ChunkserverNode registered(String id) {

@@ -12,10 +12,12 @@ import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.CommandResultRequest;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.PulseRequest;
+import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.ReplicaInfo;
 import dev.granary.wire.msg.ReplicaReportRequest;
@@ -26,6 +28,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +159,54 @@ class ChunkManagerTest extends ChunkFixture {
     assertEquals(1, next.size(), "the next copy, without waiting for a tick or a pulse: " + next);
     assertEquals(ChunkCommand.Kind.COPY, next.get(0).kind());
     assertNotEquals(done.handle(), next.get(0).handle());
+  }
+
+  @Test
+  void aHeldRequestForCommandsIsAnsweredWhenACopyIsScheduled() throws Exception {
+    register("n1", "n2", "n3", "n4");
+    file("/a", 1, 3, "n1", "n2");
+    // Nothing queued yet for n1: the request is held (a direct executor answers on this thread).
+    CompletableFuture<PulseResponse> held =
+        protocol.awaitCommands(new AwaitCommandsRequest("n1", 60_000), Runnable::run);
+    CompletableFuture<PulseResponse> other =
+        protocol.awaitCommands(new AwaitCommandsRequest("n3", 60_000), Runnable::run);
+    assertFalse(held.isDone());
+    tick.run(); // schedules the copy of chunk 1 from n1 or n2 to n3 or n4
+    List<ChunkCommand> copies = new ArrayList<>();
+    for (CompletableFuture<PulseResponse> f : List.of(held, other)) {
+      if (f.isDone()) {
+        copies.addAll(f.get().commands());
+      }
+    }
+    copies.addAll(pulse("n2"));
+    assertEquals(1, copies.size(), "exactly one copy, delivered once: " + copies);
+    assertEquals(ChunkCommand.Kind.COPY, copies.get(0).kind());
+    if (!held.isDone()) {
+      // n2 was the source: n1's request is answered (empty) when the node is declared dead.
+      ticker.advance(Duration.ofSeconds(11));
+      pulseAll("n2", "n3", "n4");
+      tick.run();
+      ExecutionException e = assertThrows(ExecutionException.class, held::get);
+      assertTrue(e.getCause().getMessage().contains("not registered"), e.toString());
+    }
+  }
+
+  @Test
+  void aSecondRequestForCommandsAnswersTheFirstAndQueuedCommandsGoAtOnce() throws Exception {
+    register("n1", "n2", "n3");
+    CompletableFuture<PulseResponse> first =
+        protocol.awaitCommands(new AwaitCommandsRequest("n1", 60_000), Runnable::run);
+    CompletableFuture<PulseResponse> second =
+        protocol.awaitCommands(new AwaitCommandsRequest("n1", 60_000), Runnable::run);
+    assertTrue(first.isDone());
+    assertEquals(List.of(), first.get().commands());
+    assertFalse(second.isDone());
+    CompletableFuture<PulseResponse> timed =
+        protocol.awaitCommands(new AwaitCommandsRequest("n2", 1), Runnable::run);
+    assertEquals(List.of(), timed.get(10, TimeUnit.SECONDS).commands(), "the wait ends");
+    MetadataException e = assertThrows(MetadataException.class, () -> protocol
+        .awaitCommands(new AwaitCommandsRequest("nobody", 1), Runnable::run));
+    assertEquals(Status.NOT_REGISTERED, e.status());
   }
 
   @Test

@@ -17,7 +17,7 @@ public sealed interface Message permits
     DeletionHoldRequest, DeletionHoldResponse, BalanceRequest, BalanceResponse,
     JoinRequest, JoinResponse, RotateJoinTokenRequest, RotateJoinTokenResponse,
     RegisterRequest, RegisterResponse, PulseRequest, PulseResponse, ReplicaReportRequest,
-    CommandResultRequest,
+    CommandResultRequest, AwaitCommandsRequest,
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
     SetAttributesRequest, SetAttributesResponse,
     AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse,
