@@ -1,7 +1,13 @@
 package dev.granary.cli;
 
-import dev.granary.client.GranaryException;
+import dev.granary.client.AlreadyExistsException;
+import dev.granary.client.DeniedException;
 import dev.granary.client.GranaryIOException;
+import dev.granary.client.IntegrityException;
+import dev.granary.client.InvalidArgumentException;
+import dev.granary.client.NotFoundException;
+import dev.granary.client.UnavailableException;
+import dev.granary.client.UncheckedGranaryException;
 import dev.granary.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -50,27 +56,38 @@ final class Failures {
     return exitCode(e);
   }
 
-  /** The exit code for a failure, by its type. */
+  /**
+   * The exit code for a failure, by its type: the library's typed exceptions (also when a stream
+   * or an iterator wraps one), local file errors and usage errors. Anything else, the library's
+   * {@code InternalException} included, is a bug: 1.
+   */
   static int exitCode(Throwable t) {
     if (t instanceof CliException c) {
       return c.exitCode();
     }
-    if (t instanceof GranaryException g) {
-      return g.exitCode();
-    }
     if (t instanceof GranaryIOException g) {
-      return g.granaryCause().exitCode();
+      return exitCode(g.granaryCause());
     }
-    if (t instanceof ConfigException || t instanceof ParameterException) {
+    if (t instanceof UncheckedGranaryException u) {
+      return exitCode(u.getCause());
+    }
+    if (t instanceof InvalidArgumentException || t instanceof ConfigException
+        || t instanceof ParameterException) {
       return USAGE;
     }
-    if (t instanceof NoSuchFileException) {
+    if (t instanceof NotFoundException || t instanceof NoSuchFileException) {
       return NOT_FOUND;
     }
-    if (t instanceof FileAlreadyExistsException) {
+    if (t instanceof UnavailableException) {
+      return UNAVAILABLE;
+    }
+    if (t instanceof IntegrityException) {
+      return INTEGRITY;
+    }
+    if (t instanceof AlreadyExistsException || t instanceof FileAlreadyExistsException) {
       return EXISTS;
     }
-    if (t instanceof AccessDeniedException) {
+    if (t instanceof DeniedException || t instanceof AccessDeniedException) {
       return DENIED;
     }
     return INTERNAL;

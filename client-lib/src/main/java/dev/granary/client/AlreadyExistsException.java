@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** A remote or local path exists and the operation would not replace it. Exit code 6. */
+/** A remote or local path exists and the operation would not replace it. */
 public class AlreadyExistsException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class AlreadyExistsException extends GranaryException {
 
   public AlreadyExistsException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 6;
   }
 }

@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** Permission or authentication denied. Exit code 7. */
+/** Permission or authentication denied. */
 public class DeniedException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class DeniedException extends GranaryException {
 
   public DeniedException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 7;
   }
 }

@@ -1,183 +1,39 @@
 package dev.granary.client;
 
-import dev.granary.client.internal.BlockCache;
-import dev.granary.client.internal.BlockFetcher;
-import dev.granary.client.internal.ClientContext;
-import dev.granary.client.internal.ConnectionPool;
-import dev.granary.client.internal.DirectPool;
-import dev.granary.client.internal.FileReader;
-import dev.granary.client.internal.FileRegionSource;
-import dev.granary.wire.tls.Pem;
-import dev.granary.wire.tls.TlsContexts;
-import io.netty.handler.ssl.SslContext;
-import java.security.cert.X509Certificate;
-import dev.granary.client.internal.FileUpload;
-import dev.granary.client.internal.LeaseRenewer;
-import dev.granary.client.internal.LoadTracker;
-import dev.granary.client.internal.LocationCache;
-import dev.granary.client.internal.MasterClient;
-import dev.granary.client.internal.MasterLogin;
-import dev.granary.client.internal.Progress;
-import dev.granary.client.internal.RetryPolicy;
-import dev.granary.client.internal.SpareAllocation;
-import dev.granary.client.internal.WriteBudget;
+import dev.granary.client.internal.DefaultGranaryClient;
 import dev.granary.config.ClientConfig;
-import dev.granary.config.ConfigException;
 import dev.granary.config.Credentials;
-import dev.granary.wire.ChunkHandles;
-import dev.granary.wire.Limits;
-import dev.granary.wire.PathLimits;
-import dev.granary.wire.Status;
-import dev.granary.wire.msg.AuthenticateRequest;
-import dev.granary.wire.msg.AuthenticateResponse;
-import dev.granary.wire.msg.ChunkLocation;
-import dev.granary.wire.msg.ClusterStatusRequest;
-import dev.granary.wire.msg.ClusterStatusResponse;
-import dev.granary.wire.msg.BalanceRequest;
-import dev.granary.wire.msg.BalanceResponse;
-import dev.granary.wire.msg.DecommissionRequest;
-import dev.granary.wire.msg.DecommissionResponse;
-import dev.granary.wire.msg.DeletionHoldRequest;
-import dev.granary.wire.msg.DeletionHoldResponse;
-import dev.granary.wire.msg.DeleteRequest;
-import dev.granary.wire.msg.DeleteResponse;
-import dev.granary.wire.msg.FileEntry;
-import dev.granary.wire.msg.FsckRequest;
-import dev.granary.wire.msg.FsckResponse;
-import dev.granary.wire.msg.ServerDefaultsRequest;
-import dev.granary.wire.msg.ServerDefaultsResponse;
-import dev.granary.wire.msg.ListRequest;
-import dev.granary.wire.msg.ListResponse;
-import dev.granary.wire.msg.LookupResponse;
-import dev.granary.wire.msg.MkdirRequest;
-import dev.granary.wire.msg.NodeAddress;
-import dev.granary.wire.msg.RotateJoinTokenRequest;
-import dev.granary.wire.msg.RotateJoinTokenResponse;
-import dev.granary.wire.msg.RenameRequest;
-import dev.granary.wire.msg.StatRequest;
-import dev.granary.wire.msg.SetAttributesRequest;
-import dev.granary.wire.msg.SetAttributesResponse;
-import dev.granary.wire.msg.StatResponse;
-import dev.granary.wire.msg.UserRequest;
-import dev.granary.wire.msg.UserResponse;
-import dev.granary.wire.net.Transports;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
 import java.io.InputStream;
-import java.lang.ref.Cleaner;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The entry point an application holds for its lifetime: files as streams and channels, transfers
  * between local paths and Granary, and the namespace and cluster operations.
  *
- * <p>Thread-safe. {@link #open} connects lazily: nothing is dialled until the first operation. One
- * multiplexed connection per server (the master and each chunkserver) is shared by all threads and
- * re-dialled after a failure. Transient failures (a server down or restarting, a chunkserver dying
- * mid-transfer, locations not yet reported) are retried with exponential backoff (50 ms doubling to
- * 1 s, with jitter) within the configured timeout, after which {@link UnavailableException} is
- * thrown. One exception to waiting the whole timeout: if this client has never reached the master,
- * it gives up after its dial attempts have failed for about 3 seconds, so a mistyped address or a
- * master that is down is reported promptly. Retries of a mutation reuse its operation id, so the
- * master answers a retry as it answered the original.
+ * <p>{@link #open(ClientConfig)} gives the library's implementation. Thread-safe: one client is
+ * meant to be shared by all of an application's threads. It connects lazily: nothing is dialled
+ * until the first operation. One multiplexed connection per server (the master and each
+ * chunkserver) is shared by all threads and re-dialled after a failure. Transient failures (a
+ * server down or restarting, a chunkserver dying mid-transfer, locations not yet reported) are
+ * retried with exponential backoff (50 ms doubling to 1 s, with jitter) within the configured
+ * timeout, after which {@link UnavailableException} is thrown. One exception to waiting the whole
+ * timeout: if this client has never reached the master, it gives up after its dial attempts have
+ * failed for about 3 seconds, so a mistyped address or a master that is down is reported promptly.
+ * Retries of a mutation reuse its operation id, so the master answers a retry as it answered the
+ * original.
  *
  * <p>Remote paths are absolute and {@code /}-separated. Every failure is a typed
- * {@link GranaryException} whose {@link GranaryException#exitCode()} is the contract's exit code;
- * streams and channels wrap it in a {@link GranaryIOException}.
+ * {@link GranaryException} ({@link NotFoundException}, {@link AlreadyExistsException},
+ * {@link DeniedException}, ...); streams and channels wrap it in a {@link GranaryIOException}, a
+ * {@link DirectoryListing} in an {@link UncheckedGranaryException}.
+ *
+ * <p>An interface so that code using Granary can be tested against a fake: {@link #list} and
+ * {@link #listing} are built on {@link #listPage}, so a fake needs only that to list.
  */
-public final class GranaryClient implements AutoCloseable {
-  static final String SOFTWARE = "granary-client/0.1.0";
-  /** How long a never-reached master is dialled before the client gives up early. */
-  static final Duration NEVER_REACHED_GRACE = Duration.ofSeconds(3);
-  /** How long chunk locations are cached. */
-  static final Duration LOCATION_TTL = Duration.ofSeconds(5);
-  private static final int COPY_BUFFER = 1 << 20;
-  /** How long an idle blocking connection is kept for reuse (servers close theirs after 1 m). */
-  static final Duration DIRECT_IDLE = Duration.ofSeconds(20);
-  /** Socket receive buffer of the client's connections (the kernel may cap it lower). */
-  static final int RECEIVE_BUFFER = 4 << 20;
-
-  private final ClientConfig config;
-  private final EventLoopGroup group;
-  private final ExecutorService workers;
-  /** The master's defaults, fetched on the first write that needs them. */
-  private volatile ServerDefaultsResponse serverDefaults;
-  private final ClientContext ctx;
-  private final BlockFetcher fetcher;
-  /** Frees the read-ahead buffers of streams dropped without being closed. */
-  private final Cleaner cleaner;
-
-  private GranaryClient(ClientConfig config, RetryPolicy retry, Credentials credentials) {
-    this.config = config;
-    String clientId = UUID.randomUUID().toString();
-    this.group = Transports.eventLoopGroup(
-        Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), "granary-client");
-    AtomicInteger threads = new AtomicInteger();
-    this.workers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "granary-client-worker-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    Duration dial = config.timeout().compareTo(NEVER_REACHED_GRACE) < 0 ? config.timeout()
-        : NEVER_REACHED_GRACE;
-    // A reader streams from several chunkservers at once; a deeper receive buffer per connection
-    // lets them keep sending while this process waits for a CPU (measured: +20% on a busy host).
-    Bootstrap bootstrap = Transports.clientBootstrap(group, dial)
-        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
-    MasterLogin login = new MasterLogin(config.master(), credentials);
-    // Credentials name the authority the client trusts: with them every connection is TLS.
-    SslContext tls = credentials == null ? null : TlsContexts.user(authorityOf(credentials));
-    ConnectionPool pool = new ConnectionPool(bootstrap, clientId, SOFTWARE, dial, tls, login);
-    DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE, tls, login);
-    MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
-    this.ctx = new ClientContext(clientId, master, pool, direct, retry, workers, config.parallelism(),
-        new AtomicLong(), new BlockCache(config.cacheSize()),
-        new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
-        new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
-        new LeaseRenewer(master, clientId, System::nanoTime), login,
-        WriteBudget.ofDirectMemory());
-    this.fetcher = new BlockFetcher(ctx);
-    this.cleaner = Cleaner.create(r -> {
-      Thread t = new Thread(r, "granary-client-cleaner");
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  /**
-   * The authority a credentials file trusts.
-   *
-   * @throws ConfigException if its {@code caCert} is not one PEM certificate
-   */
-  private static X509Certificate authorityOf(Credentials credentials) {
-    try {
-      return Pem.certificate(credentials.caCert(), "the caCert of user " + credentials.user()
-          + "'s credentials");
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage(), e);
-    }
-  }
+public interface GranaryClient extends AutoCloseable {
 
   /**
    * A client for {@code config}'s master; connects on first use. With a credentials file in
@@ -188,8 +44,8 @@ public final class GranaryClient implements AutoCloseable {
    * @throws dev.granary.config.ConfigException naming the credentials file if it is missing or
    *     malformed
    */
-  public static GranaryClient open(ClientConfig config) {
-    return open(config, RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE));
+  static GranaryClient open(ClientConfig config) {
+    return DefaultGranaryClient.open(config, config.readCredentials());
   }
 
   /**
@@ -202,20 +58,12 @@ public final class GranaryClient implements AutoCloseable {
    * @throws dev.granary.config.ConfigException if the credentials' {@code caCert} is not one PEM
    *     certificate
    */
-  public static GranaryClient open(ClientConfig config, Credentials credentials) {
-    return new GranaryClient(config,
-        RetryPolicy.system(config.timeout(), NEVER_REACHED_GRACE), credentials);
-  }
-
-  /** A client with its own retry policy (tests shorten the timings). */
-  static GranaryClient open(ClientConfig config, RetryPolicy retry) {
-    return new GranaryClient(config, retry, config.readCredentials());
+  static GranaryClient open(ClientConfig config, Credentials credentials) {
+    return DefaultGranaryClient.open(config, credentials);
   }
 
   /** The credentials this client authenticates with, or null (a cluster without security). */
-  public Credentials credentials() {
-    return ctx.login().credentials();
-  }
+  Credentials credentials();
 
   /**
    * Authenticates again and says who this client acts for: a round trip to the master, for a
@@ -223,18 +71,10 @@ public final class GranaryClient implements AutoCloseable {
    *
    * @throws DeniedException if the credentials are not (or no longer) valid
    */
-  public Identity whoAmI() throws GranaryException {
-    Credentials c = credentials();
-    AuthenticateResponse r = ctx.master().call(c == null ? new AuthenticateRequest("", "")
-        : new AuthenticateRequest(c.user(), c.token()), AuthenticateResponse.class,
-        "the credentials");
-    return new Identity(r.user(), r.group(), r.superuser());
-  }
+  Identity whoAmI() throws GranaryException;
 
   /** The random id this client sends with its mutations. */
-  public String clientId() {
-    return ctx.clientId();
-  }
+  String clientId();
 
   // ---------------------------------------------------------------- writing
 
@@ -248,14 +88,7 @@ public final class GranaryClient implements AutoCloseable {
    *
    * @throws InvalidArgumentException the path is not absolute
    */
-  public GranaryOutputStream create(String path, WriteOptions options)
-      throws GranaryException {
-    String p = remote(path);
-    WriteOptions resolved = resolve(options);
-    FileUpload upload = new FileUpload(ctx, p, resolved, new Progress(TransferListener.NONE));
-    return new GranaryOutputStream(upload, resolved.chunkSize(), PooledByteBufAllocator.DEFAULT,
-        e -> { }, () -> checkWritable(p, resolved));
-  }
+  GranaryOutputStream create(String path, WriteOptions options) throws GranaryException;
 
   /**
    * Uploads a local file, {@code parallelism} chunks at a time, and commits it. Missing parent
@@ -264,100 +97,16 @@ public final class GranaryClient implements AutoCloseable {
    * @throws NotFoundException the local file does not exist
    * @throws AlreadyExistsException the remote path exists and overwrite is off
    */
-  public FileStatus put(Path local, String remote, WriteOptions options,
-      TransferListener listener) throws GranaryException {
-    String p = remote(remote);
-    if (!Files.exists(local)) {
-      throw new NotFoundException(local + ": no such file or directory");
-    }
-    if (Files.isDirectory(local)) {
-      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
-          local + ": is a directory", null);
-    }
-    options = resolve(options);
-    checkWritable(p, options);
-    Progress progress = new Progress(listener);
-    FileUpload upload = new FileUpload(ctx, p, options, progress);
-    try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
-      long size = in.size();
-      progress.start(size);
-      long cs = options.chunkSize();
-      int chunks = (int) ((size + cs - 1) / cs);
-      try {
-        for (int i = 0; i < chunks; i++) {
-          upload.acquireSlot();
-          long at = i * cs;
-          upload.submit(i, new FileRegionSource(in, at, Math.min(cs, size - at)));
-        }
-        FileEntry entry = upload.commit(chunks);
-        progress.finish();
-        return status(entry);
-      } finally {
-        // Chunks still reading the file must finish before it is closed.
-        upload.abortAndWait();
-      }
-    } catch (IOException e) {
-      throw localFailure(local, e);
-    }
-  }
-
-  /** Fills in the cluster's defaults for a zero replication or chunk size. */
-  private WriteOptions resolve(WriteOptions options) throws GranaryException {
-    if (!options.needsClusterDefaults()) {
-      return options;
-    }
-    ServerDefaultsResponse d = serverDefaults;
-    if (d == null) {
-      d = ctx.master().call(new ServerDefaultsRequest(), ServerDefaultsResponse.class,
-          "cluster defaults");
-      serverDefaults = d;
-    }
-    WriteOptions r = options;
-    if (r.replication() == WriteOptions.CLUSTER_DEFAULT_REPLICATION) {
-      r = r.withReplication(d.replication());
-    }
-    if (r.chunkSize() == WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
-      r = r.withChunkSize(d.chunkSize());
-    }
-    return r;
-  }
-
-  private void checkWritable(String path, WriteOptions options) throws GranaryException {
-    FileStatus existing;
-    try {
-      existing = stat(path);
-    } catch (NotFoundException e) {
-      return;
-    }
-    if (existing.directory()) {
-      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
-          path + ": is a directory", null);
-    }
-    if (!options.overwrite()) {
-      throw new AlreadyExistsException(path + ": file exists (use overwrite to replace it)");
-    }
-  }
+  FileStatus put(Path local, String remote, WriteOptions options, TransferListener listener)
+      throws GranaryException;
 
   // ---------------------------------------------------------------- reading
 
   /** Opens a file for sequential reading with read-ahead. */
-  public InputStream open(String path) throws GranaryException {
-    return new GranaryInputStream(reader(remote(path)));
-  }
+  InputStream open(String path) throws GranaryException;
 
   /** Opens a file for random reads (read-only). */
-  public SeekableByteChannel openChannel(String path) throws GranaryException {
-    return new GranaryChannel(reader(remote(path)));
-  }
-
-  private FileReader reader(String path) throws GranaryException {
-    LookupResponse first = ctx.locations().lookup(path, 0, false);
-    if (first.file().directory()) {
-      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
-          path + ": is a directory", null);
-    }
-    return new FileReader(ctx, fetcher, path, first, cleaner);
-  }
+  SeekableByteChannel openChannel(String path) throws GranaryException;
 
   /**
    * Downloads a file into a temporary file beside {@code local}, renamed into place at the end, so
@@ -366,145 +115,66 @@ public final class GranaryClient implements AutoCloseable {
    * @throws AlreadyExistsException {@code local} exists and {@code overwrite} is false
    * @throws NotFoundException the remote file or the local directory does not exist
    */
-  public FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
-      throws GranaryException {
-    String p = remote(remote);
-    Path target = local.toAbsolutePath();
-    if (Files.isDirectory(target)) {
-      throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
-          local + ": is a directory", null);
-    }
-    if (Files.exists(target) && !overwrite) {
-      throw new AlreadyExistsException(local + ": file exists (use overwrite to replace it)");
-    }
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NotFoundException(dir + ": no such directory");
-    }
-    FileReader reader = reader(p);
-    Progress progress = new Progress(listener);
-    progress.start(reader.size());
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".granary-part");
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.allocate(COPY_BUFFER);
-        long pos = 0;
-        while (true) {
-          buf.clear();
-          int n = reader.read(pos, buf, true);
-          if (n < 0) {
-            break;
-          }
-          buf.flip();
-          while (buf.hasRemaining()) {
-            out.write(buf);
-          }
-          pos += n;
-          progress.add(n);
-        }
-      }
-      if (overwrite) {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-      tmp = null;
-      progress.finish();
-      return status(reader.entry());
-    } catch (IOException e) {
-      throw localFailure(local, e);
-    } finally {
-      reader.close();
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // Best effort: a leftover temp file is harmless and clearly named.
-        }
-      }
-    }
-  }
-
-  private static GranaryException localFailure(Path local, IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return new NotFoundException(local + ": no such file or directory", e);
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return new AlreadyExistsException(local + ": file exists", e);
-    }
-    if (e instanceof AccessDeniedException) {
-      return new DeniedException(local + ": permission denied", e);
-    }
-    return new InternalException(local + ": " + e.getMessage(), e);
-  }
+  FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
+      throws GranaryException;
 
   // ---------------------------------------------------------------- namespace
 
-  /** Lists a directory in name order (all pages); listing a file gives that file. */
-  public List<FileStatus> list(String dir) throws GranaryException {
-    String p = remote(dir);
+  /**
+   * Lists a directory in name order (all pages); listing a file gives that file. Built on
+   * {@link #listPage}: a directory that changes meanwhile is listed as {@link #listing} says.
+   */
+  default List<FileStatus> list(String dir) throws GranaryException {
     List<FileStatus> out = new ArrayList<>();
     String after = "";
     while (true) {
-      ListResponse page = ctx.master().call(new ListRequest(p, after, Limits.MAX_LIST_ENTRIES),
-          ListResponse.class, p);
-      for (FileEntry e : page.entries()) {
-        out.add(status(e));
-      }
-      if (!page.more() || page.entries().isEmpty()) {
+      DirectoryPage page = listPage(dir, after, DirectoryPage.MAX_ENTRIES);
+      out.addAll(page.entries());
+      if (!page.more()) {
         return out;
       }
-      after = page.entries().get(page.entries().size() - 1).name();
+      after = DirectoryListing.continuation(dir, page);
     }
+  }
+
+  /**
+   * One page of a directory in name order (by the bytes of the UTF-8 names): the entries after
+   * {@code startAfter} (exclusive; {@code ""} or null: from the start), at most {@code limit} of
+   * them, and never more than {@link DirectoryPage#MAX_ENTRIES} whatever {@code limit} asks.
+   * Listing a file gives that file. Pass {@link DirectoryPage#nextStartAfter()} to get the next
+   * page: {@code startAfter} need not exist any more, so entries added or removed between pages
+   * neither repeat nor hide the entries that stay.
+   *
+   * @throws NotFoundException if {@code dir} does not exist
+   * @throws InvalidArgumentException if {@code limit} is below 1 or {@code startAfter} is longer
+   *     than a name can be
+   */
+  DirectoryPage listPage(String dir, String startAfter, int limit) throws GranaryException;
+
+  /**
+   * The entries of a directory in name order, fetched a page ({@link DirectoryPage#MAX_ENTRIES})
+   * at a time as the iterator reaches them, so a huge directory costs one page of memory. Nothing
+   * is fetched until the first {@code hasNext()}; a failed fetch throws
+   * {@link UncheckedGranaryException} from {@code hasNext()} or {@code next()}. Each page continues
+   * after the last name seen: an entry present throughout the iteration is returned exactly once,
+   * in order; entries added or removed meanwhile may or may not appear. Not thread-safe.
+   */
+  default DirectoryListing listing(String dir) {
+    return new DirectoryListing(this, dir, DirectoryPage.MAX_ENTRIES);
   }
 
   /** The entry at {@code path}. */
-  public FileStatus stat(String path) throws GranaryException {
-    String p = remote(path);
-    return status(ctx.master().call(new StatRequest(p), StatResponse.class, p).entry());
-  }
+  FileStatus stat(String path) throws GranaryException;
 
   /** The entry at {@code path} with every chunk and its replicas (fresh from the master). */
-  public FileInfo statWithChunks(String path) throws GranaryException {
-    String p = remote(path);
-    FileStatus st = stat(p);
-    if (st.directory()) {
-      return new FileInfo(st, List.of());
-    }
-    List<ChunkInfo> chunks = new ArrayList<>();
-    FileEntry entry = null;
-    int next = 0;
-    do {
-      LookupResponse r = ctx.locations().lookup(p, next, true);
-      entry = r.file();
-      if (r.chunks().isEmpty()) {
-        break;
-      }
-      for (ChunkLocation c : r.chunks()) {
-        List<String> replicas = new ArrayList<>();
-        for (NodeAddress n : c.replicas()) {
-          replicas.add(n.hostPort());
-        }
-        chunks.add(new ChunkInfo(c.index(), ChunkHandles.format(c.handle()), c.version(),
-            c.length(), replicas));
-        next = c.index() + 1;
-      }
-    } while (next < entry.chunkCount());
-    return new FileInfo(status(entry), chunks);
-  }
+  FileInfo statWithChunks(String path) throws GranaryException;
 
   /**
    * Creates a directory. Without {@code parents} a missing parent is {@link NotFoundException} and
    * an existing path {@link AlreadyExistsException}; with it, parents are created and an existing
    * directory is fine.
    */
-  public FileStatus mkdirs(String path, boolean parents) throws GranaryException {
-    String p = remote(path);
-    return status(ctx.master().call(new MkdirRequest(ctx.clientId(), ctx.nextOpId(), p, parents),
-        StatResponse.class, p).entry());
-  }
+  FileStatus mkdirs(String path, boolean parents) throws GranaryException;
 
   /**
    * Deletes a file, an empty directory or (recursive) a tree.
@@ -512,23 +182,10 @@ public final class GranaryClient implements AutoCloseable {
    * @throws InvalidArgumentException a non-empty directory without {@code recursive}
    *     ({@link InvalidArgumentException.Kind#NOT_EMPTY})
    */
-  public DeleteResult delete(String path, boolean recursive) throws GranaryException {
-    String p = remote(path);
-    DeleteResponse r = ctx.master().call(new DeleteRequest(ctx.clientId(), ctx.nextOpId(), p,
-        recursive), DeleteResponse.class, p);
-    ctx.locations().invalidateAll();
-    return new DeleteResult(r.files(), r.directories());
-  }
+  DeleteResult delete(String path, boolean recursive) throws GranaryException;
 
   /** Moves {@code source} to {@code destination} (into it, if it is a directory), atomically. */
-  public FileStatus rename(String source, String destination) throws GranaryException {
-    String s = remote(source);
-    String d = remote(destination);
-    StatResponse r = ctx.master().call(new RenameRequest(ctx.clientId(), ctx.nextOpId(), s, d),
-        StatResponse.class, s);
-    ctx.locations().invalidateAll();
-    return status(r.entry());
-  }
+  FileStatus rename(String source, String destination) throws GranaryException;
 
   // ---------------------------------------------------------------- permissions
 
@@ -540,13 +197,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws DeniedException naming the entry the caller does not own
    * @throws InvalidArgumentException if {@code mode} is outside 0..0777
    */
-  public long setPermission(String path, int mode, boolean recursive) throws GranaryException {
-    if (mode < 0 || mode > FileEntry.MAX_PERMISSION) {
-      throw new InvalidArgumentException("mode " + Integer.toOctalString(mode) + " of '" + path
-          + "' is outside 000..777 (no setuid, setgid or sticky bits)");
-    }
-    return setAttributes(path, mode, "", "", recursive);
-  }
+  long setPermission(String path, int mode, boolean recursive) throws GranaryException;
 
   /**
    * Sets the owner and/or group of {@code path} ({@code ""} or null leaves one unchanged), with
@@ -555,39 +206,13 @@ public final class GranaryClient implements AutoCloseable {
    * @return how many entries were changed
    * @throws DeniedException unless the caller is the superuser
    */
-  public long setOwner(String path, String owner, String group, boolean recursive)
-      throws GranaryException {
-    String o = owner == null ? "" : owner;
-    String g = group == null ? "" : group;
-    if (o.isEmpty() && g.isEmpty()) {
-      throw new InvalidArgumentException("setOwner of '" + path
-          + "' needs an owner, a group or both");
-    }
-    return setAttributes(path, SetAttributesRequest.UNCHANGED_PERMISSION, o, g, recursive);
-  }
-
-  private long setAttributes(String path, int mode, String owner, String group,
-      boolean recursive) throws GranaryException {
-    String p = remote(path);
-    return ctx.master().call(new SetAttributesRequest(p, mode, owner, group, recursive),
-        SetAttributesResponse.class, p).entries();
-  }
+  long setOwner(String path, String owner, String group, boolean recursive)
+      throws GranaryException;
 
   // ---------------------------------------------------------------- cluster
 
   /** The cluster as the master sees it. */
-  public ClusterStatus clusterStatus() throws GranaryException {
-    ClusterStatusResponse r = ctx.master().call(new ClusterStatusRequest(),
-        ClusterStatusResponse.class, "master " + ctx.master().address());
-    List<NodeStatus> nodes = new ArrayList<>();
-    for (dev.granary.wire.msg.NodeStatus n : r.nodes()) {
-      nodes.add(nodeStatus(n));
-    }
-    return new ClusterStatus(r.masterId(), nodes, r.files(), r.directories(), r.chunks(),
-        r.underReplicated(), r.overReplicated(), r.missing(), r.corrupt(), r.replicationQueue(),
-        r.replicationsInFlight(), r.locationsComplete(), r.uptimeMillis(), r.clusterId(),
-        r.deletionsHeld(), r.readOnly());
-  }
+  ClusterStatus clusterStatus() throws GranaryException;
 
   /**
    * Adds user {@code name} (superuser only) and returns its new credentials: the master keeps
@@ -599,12 +224,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws InvalidArgumentException for a name or group outside the rules, or a master without
    *     security
    */
-  public Credentials addUser(String name, String group, boolean superuser)
-      throws GranaryException {
-    UserResponse r = ctx.master().call(new UserRequest(UserRequest.Action.ADD, name, group,
-        superuser), UserResponse.class, "user " + name, java.util.Set.of(Status.values()));
-    return new Credentials(r.name(), r.token(), r.caCert());
-  }
+  Credentials addUser(String name, String group, boolean superuser) throws GranaryException;
 
   /**
    * Revokes user {@code name} (superuser only): its token fails from then on, on connections
@@ -614,10 +234,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws NotFoundException if {@code name} is not an active user
    * @throws InvalidArgumentException for the superuser {@code admin}
    */
-  public void revokeUser(String name) throws GranaryException {
-    ctx.master().call(new UserRequest(UserRequest.Action.REVOKE, name, "", false),
-        UserResponse.class, "user " + name);
-  }
+  void revokeUser(String name) throws GranaryException;
 
   /**
    * Releases (carries out) or discards (keeps the replicas of) the replica deletions the master
@@ -627,18 +244,7 @@ public final class GranaryClient implements AutoCloseable {
    * @return how many held deletions were acted on
    * @throws NotFoundException if no chunkserver is called {@code node}
    */
-  public long actOnHeldDeletions(boolean release, String node) throws GranaryException {
-    DeletionHoldResponse r = ctx.master().call(new DeletionHoldRequest(release
-        ? DeletionHoldRequest.Action.RELEASE : DeletionHoldRequest.Action.DISCARD, node),
-        DeletionHoldResponse.class, node.isEmpty() ? "every chunkserver" : node);
-    return r.replicas();
-  }
-
-  private static NodeStatus nodeStatus(dev.granary.wire.msg.NodeStatus n) {
-    return new NodeStatus(n.id(), n.host(), n.port(), n.state(), n.usedBytes(),
-        n.capacityBytes(), n.freeBytes(), n.chunks(), n.millisSinceLastPulse(),
-        n.activeTransfers(), n.decommissionSince(), n.replicasLeft());
-  }
+  long actOnHeldDeletions(boolean release, String node) throws GranaryException;
 
   /**
    * Takes chunkserver {@code node} out of service (superuser only): it gets no new chunks, and
@@ -651,9 +257,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws DeniedException if this client is not a superuser
    * @throws NotFoundException if no chunkserver is called {@code node}
    */
-  public DecommissionResult decommission(String node) throws GranaryException {
-    return decommissionRequest(DecommissionRequest.Action.DECOMMISSION, node);
-  }
+  DecommissionResult decommission(String node) throws GranaryException;
 
   /**
    * Puts chunkserver {@code node} back in service (superuser only), undoing {@link
@@ -664,16 +268,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws DeniedException if this client is not a superuser
    * @throws NotFoundException if no chunkserver is called {@code node}
    */
-  public DecommissionResult recommission(String node) throws GranaryException {
-    return decommissionRequest(DecommissionRequest.Action.RECOMMISSION, node);
-  }
-
-  private DecommissionResult decommissionRequest(DecommissionRequest.Action action, String node)
-      throws GranaryException {
-    DecommissionResponse r = ctx.master().call(new DecommissionRequest(action, node),
-        DecommissionResponse.class, "chunkserver " + node);
-    return new DecommissionResult(nodeStatus(r.node()), r.changed());
-  }
+  DecommissionResult recommission(String node) throws GranaryException;
 
   /**
    * How even the chunkservers' disk usage is; with {@code start}, a balancing pass begins now
@@ -683,14 +278,7 @@ public final class GranaryClient implements AutoCloseable {
    * @throws DeniedException if {@code start} and the caller is not a superuser
    * @throws IllegalArgumentException if {@code thresholdPct} is outside 0..100
    */
-  public BalanceStatus balance(int thresholdPct, boolean start) throws GranaryException {
-    BalanceResponse r = ctx.master().call(new BalanceRequest(thresholdPct, start),
-        BalanceResponse.class, "the cluster");
-    return new BalanceStatus(r.thresholdPct(), r.passRunning(), r.usedBytes(), r.capacityBytes(),
-        r.balanced(), r.movesInFlight(), r.bytesMoved(), r.nodes().stream()
-            .map(n -> new BalanceStatus.Node(n.node(), n.usedBytes(), n.capacityBytes()))
-            .toList());
-  }
+  BalanceStatus balance(int thresholdPct, boolean start) throws GranaryException;
 
   /**
    * Replaces the cluster's join token (superuser only) and returns the new one; the old token
@@ -698,67 +286,15 @@ public final class GranaryClient implements AutoCloseable {
    *
    * @throws DeniedException if the caller is not a superuser
    */
-  public String rotateJoinToken() throws GranaryException {
-    return ctx.master().call(new RotateJoinTokenRequest(), RotateJoinTokenResponse.class,
-        "the join token").token();
-  }
+  String rotateJoinToken() throws GranaryException;
 
   /** Health of the chunks of the files under {@code path}. */
-  public FsckReport fsck(String path) throws GranaryException {
-    String p = remote(path);
-    FsckResponse r = ctx.master().call(new FsckRequest(p), FsckResponse.class, p);
-    return new FsckReport(r.files(), r.chunks(), r.healthy(), r.underReplicated(),
-        r.overReplicated(), r.corrupt(), r.missing(), r.votes(), r.replicationQueue(),
-        r.locationsComplete(), r.status(), r.problems(), r.deletionsHeld(), r.readOnly());
-  }
+  FsckReport fsck(String path) throws GranaryException;
 
   /** Counters of the block and location caches since this client was opened. */
-  public CacheStats cacheStats() {
-    BlockCache b = ctx.blocks();
-    return new CacheStats(b.hits(), b.misses(), b.evictions(), b.bytesCached(),
-        ctx.locations().hits(), ctx.locations().misses());
-  }
+  CacheStats cacheStats();
 
   /** Closes every connection and stops the client's threads; in-flight operations fail. */
   @Override
-  public void close() {
-    ctx.leases().close();
-    ctx.pool().close();
-    ctx.direct().close();
-    workers.shutdownNow();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  /**
-   * Checks that a remote path is absolute and within the namespace limits ({@link PathLimits},
-   * the master's rules: checked here too so that a path too long to send fails the same way), and
-   * drops a trailing slash.
-   */
-  private static String remote(String path) throws InvalidArgumentException {
-    if (path == null || !path.startsWith("/")) {
-      throw new InvalidArgumentException(path + ": remote paths are absolute (start with /)");
-    }
-    String problem = PathLimits.problem(path);
-    if (problem != null) {
-      throw new InvalidArgumentException(problem);
-    }
-    String p = path;
-    while (p.length() > 1 && p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
-  }
-
-  static FileStatus status(FileEntry e) {
-    return new FileStatus(e.path(), e.name(), e.directory(), e.size(), e.modifiedMillis(),
-        e.replication(), e.chunkSize(), e.chunkCount(), e.owner(), e.group(),
-        e.permissionOctal());
-  }
-
-  @Override
-  public String toString() {
-    return "GranaryClient[" + ctx.clientId() + ", " + config + "]";
-  }
+  void close();
 }

@@ -1,9 +1,12 @@
 package dev.granary.client;
 
 /**
- * A failed Granary operation. Every subclass maps onto one exit code of the command-line contract
- * ({@link #exitCode()}), so a program can report any failure uniformly. The message is one line
- * naming the path or thing and the problem, e.g. {@code /a/b: no such file or directory}.
+ * A failed Granary operation. Each subclass is one kind of failure a program can react to by type
+ * ({@link NotFoundException}, {@link AlreadyExistsException}, {@link DeniedException},
+ * {@link IntegrityException}, {@link UnavailableException}, {@link InvalidArgumentException},
+ * {@link InternalException}). The message is one line naming the path or thing and the problem,
+ * e.g. {@code /a/b: no such file or directory}. What a failure means to a process (the CLI's exit
+ * codes, the REST API's HTTP statuses) is decided by that program, not by this library.
  */
 public abstract class GranaryException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -11,7 +14,4 @@ public abstract class GranaryException extends Exception {
   protected GranaryException(String message, Throwable cause) {
     super(message, cause);
   }
-
-  /** The process exit code of the contract this failure maps onto (1..7). */
-  public abstract int exitCode();
 }

@@ -13,7 +13,7 @@ public final class GranaryIOException extends IOException {
     super(cause.getMessage(), cause);
   }
 
-  /** The typed failure, with its exit code. */
+  /** The typed failure. */
   public GranaryException granaryCause() {
     return (GranaryException) getCause();
   }

@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** No replica of some chunk passes its checksums. Exit code 5. */
+/** No replica of some chunk passes its checksums. */
 public class IntegrityException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class IntegrityException extends GranaryException {
 
   public IntegrityException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 5;
   }
 }

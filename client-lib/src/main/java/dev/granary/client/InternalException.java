@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** An unexpected failure: a bug on one side of the protocol. Exit code 1. */
+/** An unexpected failure: a bug on one side of the protocol. */
 public class InternalException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class InternalException extends GranaryException {
 
   public InternalException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 1;
   }
 }

@@ -3,8 +3,7 @@ package dev.granary.client;
 /**
  * The request is not valid for the namespace as it is: a bad argument, a non-empty directory
  * deleted without recursion, a path component that is not a directory, a directory where a file is
- * needed, or a value above a limit. {@link #kind()} says which; the message names the path. Exit
- * code 2.
+ * needed, or a value above a limit. {@link #kind()} says which; the message names the path.
  */
 public class InvalidArgumentException extends GranaryException {
   private static final long serialVersionUID = 1L;
@@ -27,10 +26,5 @@ public class InvalidArgumentException extends GranaryException {
 
   public Kind kind() {
     return kind;
-  }
-
-  @Override
-  public int exitCode() {
-    return 2;
   }
 }

@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** A remote or local path does not exist. Exit code 3. */
+/** A remote or local path does not exist. */
 public class NotFoundException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class NotFoundException extends GranaryException {
 
   public NotFoundException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 3;
   }
 }

@@ -1,6 +1,6 @@
 package dev.granary.client;
 
-/** The cluster cannot serve the request: master unreachable, too few live chunkservers, or transient failures persisted past the client timeout. Exit code 4. */
+/** The cluster cannot serve the request: master unreachable, too few live chunkservers, or transient failures persisted past the client timeout. */
 public class UnavailableException extends GranaryException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public class UnavailableException extends GranaryException {
 
   public UnavailableException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 4;
   }
 }

@@ -81,7 +81,6 @@ class SecuredClientTest {
     }
     DeniedException notSuper = assertThrows(DeniedException.class,
         () -> bobClient.addUser("eve", "", true));
-    assertEquals(7, notSuper.exitCode());
     assertEquals("only a superuser may add users; bob is not one", notSuper.getMessage());
 
     admin.revokeUser("bob");
@@ -95,9 +94,8 @@ class SecuredClientTest {
   }
 
   @Test
-  void withoutCredentialsOrWithAWrongTokenItIsExitSeven() throws Exception {
+  void withoutCredentialsOrWithAWrongTokenItIsDenied() throws Exception {
     DeniedException none = assertThrows(DeniedException.class, () -> client(null).list("/"));
-    assertEquals(7, none.exitCode());
     assertEquals("this cluster requires TLS and credentials: pass --credentials FILE (or set"
         + " GRANARY_CREDENTIALS)", none.getMessage());
     Credentials admin = Credentials.read(cluster.adminCredentials());

@@ -21,8 +21,11 @@ public final class Limits {
   public static final int MAX_NAME_BYTES = 255;
   /** Longest namespace path, in UTF-8 bytes (as Linux's PATH_MAX); see {@link PathLimits}. */
   public static final int MAX_PATH_BYTES = 4096;
-  /** Largest number of entries a LIST reply carries; clients page with {@code startAfter}. */
-  public static final int MAX_LIST_ENTRIES = 10_000;
+  /**
+   * Largest number of entries a LIST reply carries, whatever the request's limit: a bound on what
+   * one request makes the master build. Clients page with {@code startAfter}.
+   */
+  public static final int MAX_LIST_ENTRIES = 1000;
   /** Largest number of chunk locations in one LOOKUP reply. */
   public static final int MAX_LOOKUP_CHUNKS = 4096;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * version, so a replaced or rewritten file can never be served old bytes from here. Only blocks
  * whose CRC32C verified are inserted. A size of 0 disables the cache (every lookup misses).
  */
-public final class BlockCache {
+final class BlockCache {
   /** Identity of one block. */
   public record Key(long handle, long version, int block) {}
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * locations are refreshed from the master and tried again with backoff until the client timeout.
  * Only if every replica fails its checksums is the failure an {@link IntegrityException}.
  */
-public final class BlockFetcher {
+final class BlockFetcher {
   private static final Logger log = LoggerFactory.getLogger(BlockFetcher.class);
 
   /** Fresh locations of one chunk, and whether the master's view of locations is complete. */

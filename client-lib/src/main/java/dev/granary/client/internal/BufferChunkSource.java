@@ -8,7 +8,7 @@ import java.util.List;
  * A chunk buffered in memory by the output stream as a list of 64 KiB blocks (so it grows without
  * copying); owns one reference to each block buffer.
  */
-public final class BufferChunkSource implements ChunkSource {
+final class BufferChunkSource implements ChunkSource {
   private final List<ByteBuf> blocks;
   private final long length;
 

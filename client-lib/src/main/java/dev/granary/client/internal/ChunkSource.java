@@ -9,7 +9,7 @@ import java.io.IOException;
  * fresh pipeline reads them again (a local file region is re-read, so no chunk is held in memory
  * just in case).
  */
-public interface ChunkSource {
+interface ChunkSource {
   /** Bytes in the chunk. */
   long length();
 

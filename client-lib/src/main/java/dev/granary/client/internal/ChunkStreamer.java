@@ -33,7 +33,7 @@ import java.util.function.LongConsumer;
  * attempt succeeds with the first node's {@link WriteDone}; its digest is checked against the
  * CRCs this side computed, end to end. Any failure ends the attempt; the caller decides on retries.
  */
-public final class ChunkStreamer {
+final class ChunkStreamer {
   /** Unacknowledged packets allowed in flight per chunk. */
   static final int WINDOW = 64;
   private static final int FLUSH_EVERY = 8;

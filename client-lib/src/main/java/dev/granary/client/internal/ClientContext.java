@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param login authenticates new master connections; holds the client's credentials, if any
  * @param writes bounds the chunks all uploads of this client have in flight
  */
-public record ClientContext(String clientId, MasterClient master, ConnectionPool pool,
+record ClientContext(String clientId, MasterClient master, ConnectionPool pool,
     DirectPool direct, RetryPolicy retry, ExecutorService workers, int parallelism, AtomicLong opIds,
     BlockCache blocks, LocationCache locations, LoadTracker load, SpareAllocation spare,
     LeaseRenewer leases, MasterLogin login, WriteBudget writes) {

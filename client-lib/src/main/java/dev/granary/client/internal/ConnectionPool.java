@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * re-dialled after it closes. Concurrent callers asking for the same server share one dial. A
  * failed dial is not remembered: the next caller dials again, so backoff is the caller's policy.
  */
-public final class ConnectionPool implements AutoCloseable {
+final class ConnectionPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
   private final Bootstrap bootstrap;

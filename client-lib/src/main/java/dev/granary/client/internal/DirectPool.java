@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * connections after a minute). {@link #close()} closes every connection, lent ones too, so callers
  * blocked on one fail at once. Thread-safe.
  */
-public final class DirectPool implements AutoCloseable {
+final class DirectPool implements AutoCloseable {
   /** Connections kept idle per server. */
   static final int MAX_IDLE_PER_PEER = 8;
 

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * The one place where wire statuses and transport failures become typed client exceptions, and
  * where the client decides which failures are transient (worth a retry inside the timeout).
  */
-public final class Errors {
+final class Errors {
   /** Statuses a retry (after backoff, possibly elsewhere) may cure. */
   private static final Set<Status> TRANSIENT = EnumSet.of(Status.UNAVAILABLE,
       Status.LOCATIONS_INCOMPLETE, Status.BUSY, Status.NO_SPACE, Status.PIPELINE_FAILED,

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * larger file through it would only evict everything else for blocks that are themselves evicted
  * before the next pass (a scan). Not thread-safe.
  */
-public final class FileReader {
+final class FileReader {
   private static final Logger log = LoggerFactory.getLogger(FileReader.class);
 
   /** Blocks fetched at once by random reads, small files, and after a failed stream: 4 MiB. */

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /** A region of a local file; blocks are read with positional reads, so regions share the channel. */
-public final class FileRegionSource implements ChunkSource {
+final class FileRegionSource implements ChunkSource {
   private final FileChannel file;
   private final long position;
   private final long length;

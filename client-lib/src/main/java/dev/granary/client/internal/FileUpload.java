@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * and answers UNAVAILABLE if they do not come, which is retried like any transient failure until
  * the client timeout (the chunk data is no longer held, so it cannot be rewritten elsewhere).
  */
-public final class FileUpload implements LeaseRenewer.Holder {
+final class FileUpload implements LeaseRenewer.Holder {
   private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
 
   /** Allocation answers that may only mean "too many nodes excluded". */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. The thread starts with the first upload that allocates a chunk.
  */
-public final class LeaseRenewer implements AutoCloseable {
+final class LeaseRenewer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
   /** The renew period before the master has told its own (shorter than any lease it allows). */
   static final Duration INITIAL_PERIOD = Duration.ofMillis(250);

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests outstanding at the first than there, and across clients and chunks the heads are spread
  * by the master's placement.
  */
-public final class LoadTracker {
+final class LoadTracker {
   /**
    * How many more outstanding requests the first replica may have than the least-loaded other
    * before a read goes elsewhere: more than one sequential reader keeps open (a stream of the

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * whose locations were incomplete (master still collecting reports) are never cached, and a batch
  * is never served once one of its chunk tokens is about to expire.
  */
-public final class LocationCache {
+final class LocationCache {
   /**
    * One batch of a file's locations, when it was fetched, and until when (epoch milliseconds) its
    * chunk tokens stay valid, less {@link #TOKEN_MARGIN_MILLIS}.

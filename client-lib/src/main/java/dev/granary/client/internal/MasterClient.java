@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link UnavailableException} instead of waiting out the whole timeout. A master that was reachable
  * before (restarting) gets the full timeout. This keeps "master down" prompt for one-shot commands.
  */
-public final class MasterClient {
+final class MasterClient {
   private static final Logger log = LoggerFactory.getLogger(MasterClient.class);
 
   private final HostPort master;

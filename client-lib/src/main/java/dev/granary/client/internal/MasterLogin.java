@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * is the master's ERROR (DENIED, with its one line), thrown as a {@link RemoteException}, and the
  * connection is not kept.
  */
-public final class MasterLogin {
+final class MasterLogin {
   /** A login that never authenticates (no credentials). */
   public static final MasterLogin NONE = new MasterLogin(null, null);
 

@@ -4,7 +4,7 @@ import dev.granary.client.TransferListener;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Cumulative byte count of one transfer, reported to a {@link TransferListener}. Thread-safe. */
-public final class Progress {
+final class Progress {
   private final TransferListener listener;
   private final AtomicLong done = new AtomicLong();
 

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * doubling to 1 s with jitter, until {@code timeout} has elapsed since the operation began. Time and
  * sleeping are injected so that tests can shorten them.
  */
-public final class RetryPolicy {
+final class RetryPolicy {
   static final long FIRST_BACKOFF_NANOS = 50_000_000L;
   static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
 

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * {@code maxAge} (an older one is from a pause in writing, and a fresh allocation reflects the
  * cluster as it is now). One never taken is never written; the master forgets it.
  */
-public final class SpareAllocation {
+final class SpareAllocation {
   /** How long a spare may wait for the next file (the protocol's promise to the master). */
   public static final Duration MAX_AGE = CommitFileResponse.SPARE_MAX_AGE;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Lets a writer thread wait until its channel drains below the low water mark, so a fast producer
  * never queues unbounded bytes in Netty's outbound buffer (back-pressure).
  */
-public final class WritabilityGate extends ChannelInboundHandlerAdapter {
+final class WritabilityGate extends ChannelInboundHandlerAdapter {
   /** Stands in for a connection that has no gate: it is closed, waiting returns at once. */
   static final WritabilityGate CLOSED = new WritabilityGate();
 

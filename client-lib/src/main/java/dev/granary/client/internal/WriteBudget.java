@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * streams cannot deadlock on itself). Without this bound, eight threads writing at once with four
  * 64 MiB chunks each in flight ran a client out of its 1 GiB of direct memory.
  */
-public final class WriteBudget {
+final class WriteBudget {
   private final long limit;
   private final AtomicLong held = new AtomicLong();
 

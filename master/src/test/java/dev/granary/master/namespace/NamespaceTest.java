@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.FileEntry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,51 @@ class NamespaceTest {
     assertFalse(ns.list("/d", "c", 10, Namespace.SYSTEM).more());
     assertEquals("/d/a", ns.list("/d/a", "", 10, Namespace.SYSTEM).entries().get(0).path());
     fails(Status.NOT_FOUND, "/x", () -> ns.list("/x", "", 10, Namespace.SYSTEM));
+  }
+
+  @Test
+  void aPageHoldsAtMostTheCapWhateverTheCallerAsks() {
+    for (int i = 0; i < Limits.MAX_LIST_ENTRIES + 200; i++) {
+      ns.commit(String.format("/big/f%05d", i), false, 3, 1024, List.of(), 1, Namespace.SYSTEM);
+    }
+    Namespace.Listing first = ns.list("/big", "", 5000, Namespace.SYSTEM);
+    assertEquals(1000, first.entries().size());
+    assertTrue(first.more());
+    String last = first.entries().get(first.entries().size() - 1).name();
+    assertEquals("f00999", last);
+    Namespace.Listing rest = ns.list("/big", last, 5000, Namespace.SYSTEM);
+    assertEquals(200, rest.entries().size());
+    assertEquals("f01000", rest.entries().get(0).name());
+    assertFalse(rest.more());
+    // A page that ends exactly at the last entry says so: no empty page follows.
+    assertFalse(ns.list("/big", "f00199", 1000, Namespace.SYSTEM).more());
+  }
+
+  @Test
+  void aDirectoryChangedBetweenPagesContinuesAfterTheLastName() {
+    for (int i = 0; i < 30; i += 2) {
+      ns.commit(String.format("/d/n%02d", i), false, 3, 1024, List.of(), 1, Namespace.SYSTEM);
+    }
+    Namespace.Listing page = ns.list("/d", "", 5, Namespace.SYSTEM);
+    assertEquals(List.of("n00", "n02", "n04", "n06", "n08"), namesOf(page));
+    // Between pages: the cursor's own entry goes, an entry behind it and one ahead are added,
+    // one ahead is removed and one ahead is renamed further ahead.
+    ns.delete("/d/n08", false, 2, Namespace.SYSTEM);
+    ns.commit("/d/n01", false, 3, 1024, List.of(), 3, Namespace.SYSTEM);
+    ns.commit("/d/n11", false, 3, 1024, List.of(), 4, Namespace.SYSTEM);
+    ns.delete("/d/n12", false, 5, Namespace.SYSTEM);
+    ns.rename("/d/n14", "/d/n99", 6, Namespace.SYSTEM);
+    List<String> seen = new ArrayList<>(namesOf(page));
+    while (page.more()) {
+      page = ns.list("/d", seen.get(seen.size() - 1), 5, Namespace.SYSTEM);
+      seen.addAll(namesOf(page));
+    }
+    assertEquals(List.of("n00", "n02", "n04", "n06", "n08", "n10", "n11", "n16", "n18", "n20",
+        "n22", "n24", "n26", "n28", "n99"), seen);
+  }
+
+  private static List<String> namesOf(Namespace.Listing page) {
+    return page.entries().stream().map(FileEntry::name).collect(Collectors.toList());
   }
 
   @Test

@@ -1,7 +1,8 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
+import dev.granary.client.GranaryClient;
+import dev.granary.client.WriteOptions;
 import dev.granary.client.fake.FakeCluster;
-import dev.granary.client.internal.RetryPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ final class TestData {
   }
 
   static GranaryClient client(FakeCluster cluster, long cacheSize, Duration timeout) {
-    return GranaryClient.open(cluster.config(cacheSize, 4, timeout),
+    return DefaultGranaryClient.open(cluster.config(cacheSize, 4, timeout),
         RetryPolicy.system(timeout, Duration.ofSeconds(1)));
   }
 

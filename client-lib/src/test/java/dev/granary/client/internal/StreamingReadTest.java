@@ -1,10 +1,12 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
-import static dev.granary.client.TestData.OPTIONS;
+import static dev.granary.client.internal.TestData.OPTIONS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.GranaryClient;
+import dev.granary.client.WriteOptions;
 import dev.granary.client.fake.FakeCluster;
 import java.io.InputStream;
 import java.io.OutputStream;

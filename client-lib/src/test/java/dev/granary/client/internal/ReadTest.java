@@ -1,12 +1,18 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
-import static dev.granary.client.TestData.CHUNK;
-import static dev.granary.client.TestData.OPTIONS;
+import static dev.granary.client.internal.TestData.CHUNK;
+import static dev.granary.client.internal.TestData.OPTIONS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.CacheStats;
+import dev.granary.client.GranaryClient;
+import dev.granary.client.GranaryIOException;
+import dev.granary.client.IntegrityException;
+import dev.granary.client.UnavailableException;
 import dev.granary.client.fake.FakeChunkserver;
 import dev.granary.client.fake.FakeCluster;
 import java.io.InputStream;
@@ -104,7 +110,7 @@ class ReadTest {
     readsFailOverAndReport("/small", data, handle, 0, 2);
     cluster.chunkservers.get(1).corrupt(handle);
     GranaryIOException e = assertThrows(GranaryIOException.class, () -> read("/small"));
-    assertEquals(5, e.granaryCause().exitCode());
+    assertInstanceOf(IntegrityException.class, e.granaryCause());
   }
 
   /**
@@ -161,7 +167,7 @@ class ReadTest {
     long handle = cluster.master.handles("/bad").get(0);
     cluster.chunkservers.forEach(c -> c.corrupt(handle));
     GranaryIOException e = assertThrows(GranaryIOException.class, () -> read("/bad"));
-    assertEquals(5, e.granaryCause().exitCode());
+    assertInstanceOf(IntegrityException.class, e.granaryCause());
     assertTrue(e.getMessage().contains("/bad"), e.getMessage());
   }
 
@@ -183,7 +189,7 @@ class ReadTest {
     write("/gone", 1000, 5, false);
     cluster.chunkservers.forEach(FakeChunkserver::stop);
     GranaryIOException e = assertThrows(GranaryIOException.class, () -> read("/gone"));
-    assertEquals(4, e.granaryCause().exitCode());
+    assertInstanceOf(UnavailableException.class, e.granaryCause());
   }
 
   @Test

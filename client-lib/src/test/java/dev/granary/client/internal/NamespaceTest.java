@@ -1,11 +1,21 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
-import static dev.granary.client.TestData.OPTIONS;
+import static dev.granary.client.internal.TestData.OPTIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.AlreadyExistsException;
+import dev.granary.client.ChunkInfo;
+import dev.granary.client.ClusterStatus;
+import dev.granary.client.DeleteResult;
+import dev.granary.client.FileInfo;
+import dev.granary.client.FileStatus;
+import dev.granary.client.FsckReport;
+import dev.granary.client.GranaryClient;
+import dev.granary.client.InvalidArgumentException;
+import dev.granary.client.NotFoundException;
 import dev.granary.client.fake.FakeCluster;
 import dev.granary.wire.ChunkHandles;
 import java.io.OutputStream;

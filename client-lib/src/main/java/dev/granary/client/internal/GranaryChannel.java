@@ -1,6 +1,7 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
-import dev.granary.client.internal.FileReader;
+import dev.granary.client.GranaryException;
+import dev.granary.client.GranaryIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;

@@ -1,10 +1,13 @@
-package dev.granary.client;
+package dev.granary.client.internal;
 
-import static dev.granary.client.TestData.CHUNK;
-import static dev.granary.client.TestData.OPTIONS;
+import static dev.granary.client.internal.TestData.CHUNK;
+import static dev.granary.client.internal.TestData.OPTIONS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.granary.client.FileStatus;
+import dev.granary.client.GranaryClient;
+import dev.granary.client.TransferListener;
 import dev.granary.client.fake.FakeChunkserver;
 import dev.granary.client.fake.FakeCluster;
 import java.io.InputStream;

@@ -1,0 +1,16 @@
+/**
+ * The Granary client library. Its API is the one exported package, {@code dev.granary.client}:
+ * {@link dev.granary.client.GranaryClient} and the types its methods take and return.
+ * {@code dev.granary.client.internal} (connections, retries, uploads, reads, caches) is not
+ * exported, so no application or connector can come to depend on it.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.granary.client {
+  exports dev.granary.client;
+
+  // ClientConfig and Credentials appear in the API (GranaryClient.open, addUser).
+  requires transitive dev.granary.config;
+  requires dev.granary.wire;
+  requires com.github.benmanes.caffeine;
+  requires org.slf4j;
+}
