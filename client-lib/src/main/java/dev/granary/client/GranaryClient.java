@@ -301,6 +301,14 @@ public final class GranaryClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The cluster's default replication and chunk size (the master's {@code replication} and
+   * {@code chunkSize}) as write options without overwrite; asked of the master once per client.
+   */
+  public WriteOptions clusterDefaults() throws GranaryException {
+    return resolve(WriteOptions.defaults());
+  }
+
   /** Fills in the cluster's defaults for a zero replication or chunk size. */
   private WriteOptions resolve(WriteOptions options) throws GranaryException {
     if (!options.needsClusterDefaults()) {
