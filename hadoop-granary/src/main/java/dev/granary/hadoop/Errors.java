@@ -58,6 +58,27 @@ final class Errors {
   }
 
   /**
+   * As {@link #translate(GranaryException, String)} for an operation that only looks a path up
+   * (status, listing, open, delete): in Hadoop's model nothing exists below a file, so a path
+   * whose ancestor is a file is a {@link FileNotFoundException}, where Granary, like POSIX, says
+   * "not a directory".
+   */
+  static IOException translateLookup(GranaryException e, String path) {
+    if (isUnderFile(e)) {
+      FileNotFoundException out = new FileNotFoundException(e.getMessage());
+      out.initCause(e);
+      return out;
+    }
+    return translate(e, path);
+  }
+
+  /** Whether {@code e} says an ancestor of the path is a file. */
+  static boolean isUnderFile(GranaryException e) {
+    return e instanceof InvalidArgumentException ia
+        && ia.kind() == InvalidArgumentException.Kind.NOT_A_DIRECTORY;
+  }
+
+  /**
    * The Hadoop exception for a stream's failure: a {@link GranaryIOException} becomes the mapping
    * of its typed cause; any other {@link IOException} is returned as it is.
    */

@@ -169,9 +169,9 @@ public class GranaryFileSystem extends FileSystem {
         out.initCause(e);
         throw out;
       }
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     } catch (GranaryException e) {
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     }
   }
 
@@ -193,7 +193,15 @@ public class GranaryFileSystem extends FileSystem {
       int bufferSize, short replication, long blockSize, Progressable progress)
       throws IOException {
     String p = remote(f);
-    dev.granary.client.FileStatus existing = statOrNull(p);
+    dev.granary.client.FileStatus existing;
+    try {
+      existing = client.stat(p);
+    } catch (NotFoundException e) {
+      existing = null;
+    } catch (GranaryException e) {
+      // An ancestor that is a file fails here, before any byte is written.
+      throw Errors.translate(e, p);
+    }
     if (existing != null && existing.directory()) {
       throw new FileAlreadyExistsException(p + ": is a directory");
     }
@@ -335,6 +343,9 @@ public class GranaryFileSystem extends FileSystem {
     } catch (NotFoundException e) {
       return false;
     } catch (GranaryException e) {
+      if (Errors.isUnderFile(e)) {
+        return false;
+      }
       throw Errors.translate(e, p);
     }
   }
@@ -374,7 +385,7 @@ public class GranaryFileSystem extends FileSystem {
     try {
       return toHadoop(client.stat(p));
     } catch (GranaryException e) {
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     }
   }
 
@@ -389,7 +400,7 @@ public class GranaryFileSystem extends FileSystem {
         out.add(toHadoop(it.next()));
       }
     } catch (GranaryException e) {
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     }
     return out.toArray(new FileStatus[0]);
   }
@@ -407,7 +418,7 @@ public class GranaryFileSystem extends FileSystem {
     try {
       it = listing(p);
     } catch (GranaryException e) {
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     }
     return new RemoteIterator<>() {
       @Override
@@ -467,7 +478,7 @@ public class GranaryFileSystem extends FileSystem {
         }
       }
     } catch (GranaryException e) {
-      throw Errors.translate(e, p);
+      throw Errors.translateLookup(e, p);
     }
     return summary(length, files, dirs, space);
   }
@@ -700,13 +711,16 @@ public class GranaryFileSystem extends FileSystem {
     return slash <= 0 ? "/" : p.substring(0, slash);
   }
 
-  /** The entry at {@code p}, or null if there is none. */
+  /** The entry at {@code p}, or null if there is none (nothing is below a file either). */
   private dev.granary.client.FileStatus statOrNull(String p) throws IOException {
     try {
       return client.stat(p);
     } catch (NotFoundException e) {
       return null;
     } catch (GranaryException e) {
+      if (Errors.isUnderFile(e)) {
+        return null;
+      }
       throw Errors.translate(e, p);
     }
   }
