@@ -663,16 +663,19 @@ public class GranaryFileSystem extends FileSystem {
   }
 
   /**
-   * True for permissions (Granary has owners, groups and mode bits); false for append, concat,
-   * truncate, symlinks, extended attributes, ACLs, snapshots through Hadoop, checksums and path
-   * handles, which this file system does not offer.
+   * True for permissions (Granary has owners, groups and mode bits) and for what Hadoop's base
+   * class implements for every file system (bulk delete, one path per page); false for append,
+   * concat, truncate, symlinks, extended attributes, ACLs, snapshots through Hadoop, checksums and
+   * path handles, which this file system does not offer.
    */
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
-    makeQualified(path);
     return switch (capability.toLowerCase(Locale.ROOT)) {
-      case CommonPathCapabilities.FS_PERMISSIONS -> true;
-      default -> false;
+      case CommonPathCapabilities.FS_PERMISSIONS -> {
+        makeQualified(path);
+        yield true;
+      }
+      default -> super.hasPathCapability(path, capability);
     };
   }
 
