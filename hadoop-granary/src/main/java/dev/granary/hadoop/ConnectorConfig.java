@@ -1,12 +1,15 @@
 package dev.granary.hadoop;
 
 import dev.granary.config.ClientConfig;
+import dev.granary.config.ConfigException;
 import dev.granary.config.ConfigKeys;
 import dev.granary.config.ConfigLoader;
 import dev.granary.config.KeyInfo;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -39,16 +42,27 @@ final class ConnectorConfig {
    */
   static ClientConfig client(URI uri, Configuration conf, Map<String, String> env) {
     Map<String, String> given = new LinkedHashMap<>();
+    List<KeyInfo> fromHadoop = new ArrayList<>();
     for (KeyInfo key : ConfigKeys.keys(ConfigKeys.CLIENT_SECTION)) {
       String value = conf.getTrimmed(hadoopName(key));
       if (value != null && !value.isEmpty()) {
         given.put(key.name(), value);
+        fromHadoop.add(key);
       }
     }
     if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
       given.put("master", uri.getAuthority());
     }
-    return ConfigLoader.loadClient(null, given, env);
+    try {
+      return ConfigLoader.loadClient(null, given, env);
+    } catch (ConfigException e) {
+      // The loader names a given value by its command-line flag; name the Hadoop key instead.
+      String msg = e.getMessage();
+      for (KeyInfo key : fromHadoop) {
+        msg = msg.replace(key.flag() + " ", hadoopName(key) + " ");
+      }
+      throw new ConfigException(msg, e);
+    }
   }
 
   /** The Hadoop name of a client key: {@code fs.granary.} and its flag without the dashes. */
