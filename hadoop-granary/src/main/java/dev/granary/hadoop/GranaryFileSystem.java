@@ -594,6 +594,7 @@ public class GranaryFileSystem extends FileSystem {
   }
 
   @Override
+  @SuppressWarnings("deprecation")
   public FsServerDefaults getServerDefaults() throws IOException {
     return getServerDefaults(workingDir);
   }

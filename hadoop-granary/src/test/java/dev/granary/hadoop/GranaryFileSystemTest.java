@@ -139,7 +139,7 @@ class GranaryFileSystemTest {
     try (FSDataOutputStream out = fs.create(p, new FsPermission((short) 0600), false, 4096,
         (short) 2, 100_000, null)) {
       out.write(new byte[300_000]);
-      assertFalse(out.hasCapability(StreamCapabilities.HFLUSH), "no hflush: commit on close");
+      assertFalse(out.hasCapability(StreamCapabilities.HSYNC), "no hsync: commit on close");
     }
     FileStatus st = fs.getFileStatus(p);
     assertEquals(2, st.getReplication());
