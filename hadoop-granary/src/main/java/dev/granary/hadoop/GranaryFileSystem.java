@@ -602,13 +602,8 @@ public class GranaryFileSystem extends FileSystem {
   /** The cluster's chunk size (Hadoop's configured default if the master cannot be asked). */
   @Override
   public long getDefaultBlockSize(Path f) {
-    try {
-      return clusterDefaults().chunkSize();
-    } catch (IOException e) {
-      LOG.warn("{}: cluster defaults unavailable, using Hadoop's block size: {}", uri,
-          e.getMessage());
-      return super.getDefaultBlockSize(f);
-    }
+    WriteOptions d = clusterDefaultsOrNull();
+    return d == null ? super.getDefaultBlockSize(f) : d.chunkSize();
   }
 
   @Override
@@ -620,19 +615,25 @@ public class GranaryFileSystem extends FileSystem {
   /** The cluster's replication (Hadoop's configured default if the master cannot be asked). */
   @Override
   public short getDefaultReplication(Path f) {
-    try {
-      return (short) clusterDefaults().replication();
-    } catch (IOException e) {
-      LOG.warn("{}: cluster defaults unavailable, using Hadoop's replication: {}", uri,
-          e.getMessage());
-      return super.getDefaultReplication(f);
-    }
+    WriteOptions d = clusterDefaultsOrNull();
+    return d == null ? super.getDefaultReplication(f) : (short) d.replication();
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public short getDefaultReplication() {
     return getDefaultReplication(workingDir);
+  }
+
+  /** The cluster's defaults, or null (logged) for callers that cannot throw. */
+  private WriteOptions clusterDefaultsOrNull() {
+    try {
+      return clusterDefaults();
+    } catch (IOException e) {
+      LOG.warn("{}: cluster defaults unavailable, using Hadoop's configured ones: {}", uri,
+          e.getMessage());
+      return null;
+    }
   }
 
   private WriteOptions clusterDefaults() throws IOException {

@@ -48,8 +48,14 @@ final class GranaryFsInputStream extends FSInputStream
     this.client = client;
     this.path = path;
     this.statistics = statistics;
-    this.channel = client.openChannel(path);
-    this.length = channel.size();
+    SeekableByteChannel ch = client.openChannel(path);
+    try {
+      this.length = ch.size();
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    this.channel = ch;
   }
 
   @Override
