@@ -21,7 +21,8 @@ import org.apache.hadoop.conf.Configuration;
  * <p>Every {@code client} key has a Hadoop name, {@code fs.granary.} followed by its command-line
  * flag without the dashes ({@code --credentials} is {@code fs.granary.credentials}, {@code
  * --cache-size} is {@code fs.granary.cache-size}); the URI's authority is the master. As on the
- * command line, {@code GRANARY_MASTER} and {@code GRANARY_CREDENTIALS} apply below these.
+ * command line, {@code GRANARY_MASTER} and {@code GRANARY_CREDENTIALS} apply below these. A URI
+ * without a port names the master's default port.
  * {@code fs.granary.key-file} names the client-side encryption key file; the client has no
  * encryption yet, so it is only kept ({@link #keyFile}) for the encryption work to use.
  */
@@ -51,7 +52,8 @@ final class ConnectorConfig {
       }
     }
     if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
-      given.put("master", uri.getAuthority());
+      given.put("master", uri.getPort() > 0 ? uri.getAuthority()
+          : uri.getAuthority() + ":" + defaultPort());
     }
     try {
       return ConfigLoader.loadClient(null, given, env);
@@ -63,6 +65,11 @@ final class ConnectorConfig {
       }
       throw new ConfigException(msg, e);
     }
+  }
+
+  /** The master's port when a URI names none: the client's default master port. */
+  static int defaultPort() {
+    return ClientConfig.defaults().master().port();
   }
 
   /** The Hadoop name of a client key: {@code fs.granary.} and its flag without the dashes. */

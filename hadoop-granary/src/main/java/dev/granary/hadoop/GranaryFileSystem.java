@@ -122,6 +122,12 @@ public class GranaryFileSystem extends FileSystem {
     return uri;
   }
 
+  /** The master's default port, so {@code granary://HOST/path} is {@code granary://HOST:7070/path}. */
+  @Override
+  protected int getDefaultPort() {
+    return ConnectorConfig.defaultPort();
+  }
+
   /**
    * Null: Granary has no delegation tokens (each task authenticates with the credentials file its
    * configuration names), so there is no service to obtain tokens for.

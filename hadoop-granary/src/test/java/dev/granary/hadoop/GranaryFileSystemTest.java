@@ -81,6 +81,19 @@ class GranaryFileSystemTest {
   }
 
   @Test
+  void aUriWithoutPortNamesTheDefaultMasterPort() throws IOException {
+    try (FileSystem noPort = FileSystem.newInstance(URI.create("granary://127.0.0.1/"),
+        TestCluster.get().configuration())) {
+      assertEquals(URI.create("granary://127.0.0.1:7070"), noPort.getUri());
+      // Hadoop's path check takes the port-less form as this file system's, another port not.
+      noPort.makeQualified(new Path("granary://127.0.0.1/a"));
+      noPort.makeQualified(new Path("granary://127.0.0.1:7070/a"));
+      assertThrows(IllegalArgumentException.class,
+          () -> noPort.makeQualified(new Path("granary://127.0.0.1:7071/a")));
+    }
+  }
+
+  @Test
   void aBadCredentialsFileFailsInitializeWithOneLineNamingIt() throws IOException {
     java.nio.file.Path bad = Files.writeString(tmp.resolve("bad.credentials"), "not json");
     Configuration conf = TestCluster.get().configuration();
