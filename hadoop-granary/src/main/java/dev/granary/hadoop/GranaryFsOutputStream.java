@@ -3,6 +3,7 @@ package dev.granary.hadoop;
 import dev.granary.client.GranaryOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.util.Progressable;
 
@@ -11,9 +12,10 @@ import org.apache.hadoop.util.Progressable;
  * visible atomically when {@link #close()} commits them, so {@code hflush}/{@code hsync} are not
  * offered ({@link #hasCapability} says so, and Hadoop's {@code FSDataOutputStream} falls back to
  * {@link #flush()}, which does nothing). After the commit, a permission other than Granary's
- * default for new files is set. Failures are Hadoop's exceptions for the path.
+ * default for new files is set. {@link #abort()} ends the stream without committing: nothing
+ * appears at the path. Failures are Hadoop's exceptions for the path.
  */
-final class GranaryFsOutputStream extends OutputStream implements StreamCapabilities {
+final class GranaryFsOutputStream extends OutputStream implements StreamCapabilities, Abortable {
   /** What to do once the file is committed (set the asked-for permission). */
   @FunctionalInterface
   interface AfterCommit {
@@ -75,9 +77,31 @@ final class GranaryFsOutputStream extends OutputStream implements StreamCapabili
     afterCommit.run();
   }
 
+  /** Ends the stream without committing; the path is left as it was. */
+  @Override
+  public AbortableResult abort() {
+    boolean wasClosed = closed;
+    closed = true;
+    if (!wasClosed) {
+      out.abort();
+    }
+    return new AbortableResult() {
+      @Override
+      public boolean alreadyClosed() {
+        return wasClosed;
+      }
+
+      @Override
+      public IOException anyCleanupException() {
+        return null;
+      }
+    };
+  }
+
+  /** Only {@code fs.capability.outputstream.abortable}: no hflush or hsync (see the class). */
   @Override
   public boolean hasCapability(String capability) {
-    return false;
+    return StreamCapabilities.ABORTABLE_STREAM.equalsIgnoreCase(capability);
   }
 
   @Override

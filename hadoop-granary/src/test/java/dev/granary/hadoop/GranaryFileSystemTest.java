@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FsServerDefaults;
+import org.apache.hadoop.fs.FsStatus;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StreamCapabilities;
@@ -163,6 +166,49 @@ class GranaryFileSystemTest {
     assertTrue(fs.mkdirs(new Path(dir, "private"), new FsPermission((short) 0700)));
     assertEquals((short) 0700, fs.getFileStatus(new Path(dir, "private")).getPermission()
         .toShort());
+  }
+
+  @Test
+  void anAbortedStreamLeavesNothingAndAnOverwriteIsAtomic() throws IOException {
+    Path p = new Path(dir, "aborted.bin");
+    FSDataOutputStream out = fs.create(p);
+    assertTrue(out.hasCapability(StreamCapabilities.ABORTABLE_STREAM));
+    out.write(new byte[3 * (int) TestCluster.CHUNK_SIZE]);
+    assertFalse(out.abort().alreadyClosed());
+    out.close();
+    assertFalse(fs.exists(p), "nothing committed");
+
+    byte[] old = write(p, 1000);
+    FSDataOutputStream replacing = fs.create(p, true);
+    replacing.write(new byte[5000]);
+    byte[] stillOld = new byte[old.length];
+    try (FSDataInputStream in = fs.open(p)) {
+      in.readFully(stillOld);
+    }
+    assertArrayEquals(old, stillOld, "the old bytes until the new file is closed");
+    replacing.close();
+    assertEquals(5000, fs.getFileStatus(p).getLen());
+  }
+
+  @Test
+  void createNonRecursiveNeedsItsParent() throws IOException {
+    assertThrows(FileNotFoundException.class, () -> fs.createNonRecursive(
+        new Path(dir, "missing/f"), true, 4096, (short) 3, 0, null));
+    write(new Path(dir, "file"), 10);
+    assertThrows(ParentNotDirectoryException.class, () -> fs.createNonRecursive(
+        new Path(dir, "file/f"), true, 4096, (short) 3, 0, null));
+    try (FSDataOutputStream out = fs.createNonRecursive(new Path(dir, "f"), false, 4096,
+        (short) 3, 0, null)) {
+      out.write(1);
+    }
+    assertEquals(1, fs.getFileStatus(new Path(dir, "f")).getLen());
+  }
+
+  @Test
+  void statusIsTheLiveChunkserversCapacity() throws IOException {
+    FsStatus st = fs.getStatus();
+    assertTrue(st.getCapacity() > 0 && st.getRemaining() > 0 && st.getUsed() >= 0,
+        st.getCapacity() + " " + st.getUsed() + " " + st.getRemaining());
   }
 
   @Test
