@@ -4,6 +4,7 @@ import dev.granary.client.ChunkInfo;
 import dev.granary.client.FileInfo;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.GranaryException;
+import dev.granary.client.Identity;
 import dev.granary.client.InvalidArgumentException;
 import dev.granary.client.NodeStatus;
 import dev.granary.client.NotFoundException;
@@ -38,7 +39,9 @@ import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.AccessControlException;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.DataChecksum;
 import org.apache.hadoop.util.Progressable;
@@ -80,6 +83,8 @@ public class GranaryFileSystem extends FileSystem {
   private Path workingDir;
   /** The encryption key file ({@code fs.granary.key-file}), for client-side encryption; or null. */
   private java.nio.file.Path keyFile;
+  /** Who the credentials are, once asked ({@link #access}). */
+  private volatile Identity identity;
 
   /** Hadoop creates file systems reflectively, then calls {@link #initialize}. */
   public GranaryFileSystem() {
@@ -516,6 +521,58 @@ public class GranaryFileSystem extends FileSystem {
     } catch (GranaryException e) {
       throw Errors.translate(e, p);
     }
+  }
+
+  /**
+   * Whether this file system's user may {@code mode} the entry at {@code path}, by Granary's rule:
+   * the owner's bits for the owner, else the group's for a member of the entry's group, else the
+   * others' bits; the superuser may do anything. (Hadoop's default would judge the Hadoop user,
+   * who need not be the user of the credentials.) The directories on the way are checked by the
+   * master, on this lookup and again on the real operation.
+   *
+   * @throws AccessControlException if the bits do not allow {@code mode}
+   * @throws FileNotFoundException if nothing is at {@code path}
+   */
+  @Override
+  public void access(Path path, FsAction mode) throws IOException {
+    FileStatus st = getFileStatus(path);
+    Identity me = identity();
+    if (me.superuser()) {
+      return;
+    }
+    FsPermission perm = st.getPermission();
+    FsAction granted = me.user().equals(st.getOwner()) ? perm.getUserAction()
+        : me.group().equals(st.getGroup()) ? perm.getGroupAction() : perm.getOtherAction();
+    if (!granted.implies(mode)) {
+      throw new AccessControlException("Permission denied: user=" + me.user() + ", access="
+          + mode + ", path=" + remote(path) + " (owner " + st.getOwner() + ", group "
+          + st.getGroup() + ", mode " + perm + ")");
+    }
+  }
+
+  /** Who the credentials authenticate as, asked of the master once. */
+  private Identity identity() throws IOException {
+    Identity me = identity;
+    if (me == null) {
+      try {
+        me = client.whoAmI();
+      } catch (GranaryException e) {
+        throw Errors.translate(e, "/");
+      }
+      identity = me;
+    }
+    return me;
+  }
+
+  /**
+   * False, changing nothing: a Granary file's replication goal is fixed when it is written (set it
+   * with {@link #create}'s {@code replication}). Hadoop's default would answer true.
+   */
+  @Override
+  public boolean setReplication(Path f, short replication) {
+    LOG.debug("{}: setReplication({}, {}) refused: fixed when the file is written", uri, f,
+        replication);
+    return false;
   }
 
   /** Granary keeps a modification time it sets itself, and no access time. */

@@ -28,6 +28,7 @@ import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
 import org.junit.jupiter.api.AfterEach;
@@ -229,6 +230,8 @@ class GranaryFileSystemTest {
         () -> fs.append(p));
     assertTrue(append.getMessage().contains("append is not supported"), append.getMessage());
     assertThrows(UnsupportedOperationException.class, () -> fs.setTimes(p, 1, 1));
+    assertFalse(fs.setReplication(p, (short) 1), "replication is fixed when written");
+    assertEquals(3, fs.getFileStatus(p).getReplication());
     assertTrue(fs.hasPathCapability(p, CommonPathCapabilities.FS_PERMISSIONS));
     for (String no : List.of(CommonPathCapabilities.FS_APPEND, CommonPathCapabilities.FS_CONCAT,
         CommonPathCapabilities.FS_TRUNCATE, CommonPathCapabilities.FS_SYMLINKS,
@@ -250,10 +253,19 @@ class GranaryFileSystemTest {
     }
     Configuration conf = TestCluster.get().configuration();
     conf.set(ConnectorConfig.CREDENTIALS, alice.toString());
+    Path shared = new Path(dir, "shared.txt");
+    write(shared, 10);
+    fs.access(p, FsAction.ALL);
     try (FileSystem asAlice = FileSystem.newInstance(TestCluster.get().uri(), conf)) {
       assertThrows(AccessControlException.class, () -> asAlice.open(p).read());
       assertThrows(AccessControlException.class,
           () -> asAlice.setOwner(p, "alice", null));
+      // access() judges the credentials' user, not the Hadoop user running the test.
+      assertThrows(AccessControlException.class, () -> asAlice.access(p, FsAction.READ));
+      asAlice.access(shared, FsAction.READ);
+      assertThrows(AccessControlException.class, () -> asAlice.access(shared, FsAction.WRITE));
+      assertThrows(FileNotFoundException.class,
+          () -> asAlice.access(new Path(dir, "missing"), FsAction.READ));
     }
   }
 
