@@ -100,6 +100,12 @@ public interface GranaryClient extends AutoCloseable {
   FileStatus put(Path local, String remote, WriteOptions options, TransferListener listener)
       throws GranaryException;
 
+  /**
+   * The cluster's default replication and chunk size (the master's {@code replication} and
+   * {@code chunkSize}) as write options without overwrite; asked of the master once per client.
+   */
+  WriteOptions clusterDefaults() throws GranaryException;
+
   // ---------------------------------------------------------------- reading
 
   /** Opens a file for sequential reading with read-ahead. */

@@ -183,6 +183,11 @@ public final class DefaultGranaryClient implements GranaryClient {
   }
 
   @Override
+  public WriteOptions clusterDefaults() throws GranaryException {
+    return transfers.clusterDefaults();
+  }
+
+  @Override
   public FileStatus put(Path local, String remote, WriteOptions options,
       TransferListener listener) throws GranaryException {
     return transfers.put(local, remote, options, listener);

@@ -100,6 +100,11 @@ final class Transfers {
     }
   }
 
+  /** The cluster's default replication and chunk size, without overwrite. */
+  WriteOptions clusterDefaults() throws GranaryException {
+    return resolve(WriteOptions.defaults());
+  }
+
   /** Fills in the cluster's defaults for a zero replication or chunk size. */
   private WriteOptions resolve(WriteOptions options) throws GranaryException {
     if (!options.needsClusterDefaults()) {

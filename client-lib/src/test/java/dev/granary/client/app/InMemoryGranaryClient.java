@@ -134,6 +134,11 @@ class InMemoryGranaryClient implements GranaryClient {
   }
 
   @Override
+  public WriteOptions clusterDefaults() {
+    return WriteOptions.defaults().withReplication(1).withChunkSize(64 << 20);
+  }
+
+  @Override
   public FileStatus put(Path local, String remote, WriteOptions options,
       TransferListener listener) throws GranaryException {
     try {

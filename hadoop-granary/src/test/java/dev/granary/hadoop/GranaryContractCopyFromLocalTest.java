@@ -1,0 +1,15 @@
+package dev.granary.hadoop;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractContractCopyFromLocalTest;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Hadoop's CopyFromLocal contract suite against the shared Granary cluster. */
+@ExtendWith(TestCluster.Join.class)
+class GranaryContractCopyFromLocalTest extends AbstractContractCopyFromLocalTest {
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new GranaryContract(conf);
+  }
+}
