@@ -5,11 +5,11 @@
 # cluster of bin/granary processes (1 master, 3 chunkservers, replication 3, 64 MiB chunks, tls).
 #
 #   bench/connector-bench.sh                    # 3 rounds of: native, connector; 1 GiB seq
-#   bench/connector-bench.sh --rounds 1 --size 256M --workloads seq
+#   bench/connector-bench.sh --rounds 1 --size 256MiB --workloads seq
 #
 # Options (or environment variables):
 #   --rounds N     (ROUNDS, default 3)    alternations native/connector; medians are over rounds
-#   --size S       (SIZE, default 1G)     seq_write / seq_read_warm file size
+#   --size S       (SIZE, default 1GiB)     seq_write / seq_read_warm file size
 #   --workloads L  (WORKLOADS, default seq,small,meta)
 #   --security S   (SECURITY, default tls)
 # Needs `mvn package` done (cli/target/granary.jar, hadoop-granary/target/hadoop-granary.jar and
@@ -22,7 +22,7 @@ die() { echo "connector-bench: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 ROUNDS=${ROUNDS:-3}
-SIZE=${SIZE:-1G}
+SIZE=${SIZE:-1GiB}
 WORKLOADS=${WORKLOADS:-seq,small,meta}
 SECURITY=${SECURITY:-tls}
 while [ $# -gt 0 ]; do

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import dev.granary.config.Sizes;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -28,7 +29,7 @@ import org.apache.hadoop.fs.Path;
  *
  * <pre>
  * java -cp ... dev.granary.hadoop.bench.ConnectorBench --uri=granary://127.0.0.1:7000
- *     [--credentials=FILE] [--size=1G] [--files=2000] [--ops=10000] [--runs=3]
+ *     [--credentials=FILE] [--size=1GiB] [--files=2000] [--ops=10000] [--runs=3]
  *     [--workloads=seq,small,meta]
  * </pre>
  */
@@ -49,7 +50,7 @@ public final class ConnectorBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>(Map.of("size", "1G", "files", "2000",
+    Map<String, String> a = new LinkedHashMap<>(Map.of("size", "1GiB", "files", "2000",
         "ops", "10000", "runs", "3", "workloads", "seq,small,meta"));
     for (String arg : args) {
       int eq = arg.indexOf('=');
@@ -280,16 +281,8 @@ public final class ConnectorBench {
     return n / (nanos / 1e9);
   }
 
+  /** A size as the CLI takes it ("1GiB", "256MiB", "4096"), by the same parser. */
   static long parseSize(String s) {
-    String t = s.trim().toUpperCase(Locale.ROOT);
-    long mult = 1;
-    if (t.endsWith("G")) {
-      mult = 1L << 30;
-    } else if (t.endsWith("M")) {
-      mult = 1L << 20;
-    } else if (t.endsWith("K")) {
-      mult = 1L << 10;
-    }
-    return Long.parseLong(mult == 1 ? t : t.substring(0, t.length() - 1)) * mult;
+    return Sizes.parse(s);
   }
 }
