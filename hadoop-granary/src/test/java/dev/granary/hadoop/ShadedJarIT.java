@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The jar users get, {@code target/hadoop-granary.jar} (run by failsafe after {@code package}):
  * every class in it is under {@code dev/granary/} (Netty, Caffeine, SnakeYAML, BouncyCastle
- * relocated; no Hadoop, no SLF4J, no native libraries), it registers the file system, and, put
+ * relocated; no Hadoop, no SLF4J; Netty's native libraries only under names for the relocated
+ * package), it registers the file system, and, put
  * beside Hadoop's jars and nothing of Granary's, it serves {@code granary://}: with Hadoop 3.5
  * (this build's) and with Hadoop 3.4's shaded client jars.
  */
@@ -54,8 +55,12 @@ class ShadedJarIT {
         if (name.endsWith(".class") && !name.startsWith("dev/granary/")) {
           foreign.add(entry.getName());
         }
-        if (name.startsWith("META-INF/native/") || name.endsWith(".so")
-            || name.endsWith(".dll") || name.endsWith(".jnilib")) {
+        boolean nativeLibrary = name.endsWith(".so") || name.endsWith(".dll")
+            || name.endsWith(".jnilib");
+        // Netty loads a relocated copy's libraries by the mangled package prefix; a library
+        // under its own name would be the application's Netty's, never ours.
+        if (nativeLibrary && !name.matches(
+            "META-INF/native/(lib)?dev_granary_shaded_netty_[a-z0-9_]+\\.(so|dll|jnilib)")) {
           foreign.add(entry.getName());
         }
         if (entry.getName().equals(SERVICES)) {
@@ -66,6 +71,9 @@ class ShadedJarIT {
       }
       assertTrue(jar.getEntry("dev/granary/shaded/io/netty/channel/Channel.class") != null,
           "Netty is inside, relocated");
+      assertTrue(jar.getEntry(
+          "META-INF/native/libdev_granary_shaded_netty_tcnative_linux_x86_64.so") != null,
+          "BoringSSL is inside, named for the relocated Netty");
     }
     assertEquals(List.of(), foreign, "classes or native libraries outside dev/granary/");
     assertEquals("dev.granary.hadoop.GranaryFileSystem", services == null ? null
@@ -131,6 +139,16 @@ class ShadedJarIT {
       try {
         assertEquals("dev.granary.hadoop.GranaryFileSystem", fs.getClass().getName());
         assertSame(loader, fs.getClass().getClassLoader(), "loaded from the shaded jar");
+        if (System.getProperty("os.name").equals("Linux")
+            && System.getProperty("os.arch").equals("amd64")) {
+          // The relocated Netty found its renamed libraries: the client runs on epoll and
+          // BoringSSL as the CLI does, not on the JDK's NIO and TLS.
+          for (String c : List.of("dev.granary.shaded.io.netty.channel.epoll.Epoll",
+              "dev.granary.shaded.io.netty.handler.ssl.OpenSsl")) {
+            Object available = loader.loadClass(c).getMethod("isAvailable").invoke(null);
+            assertEquals(Boolean.TRUE, available, c + ".isAvailable() from the shaded jar");
+          }
+        }
         Object path = pathClass.getConstructor(String.class)
             .newInstance("/shaded-jar-" + version + "/hello.txt");
         Method create = fsClass.getMethod("create", pathClass, boolean.class);
