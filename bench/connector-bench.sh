@@ -66,7 +66,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   "$granary" bench --master "$master" "${auth[@]}" --size "$SIZE" --workloads "$WORKLOADS" \
     | tee -a "$out/native.jsonl"
   echo "== round $r/$ROUNDS: Hadoop connector" >&2
-  java -Xmx2g -cp "$cp" dev.granary.hadoop.bench.ConnectorBench "--uri=granary://$master" \
+  # The JVM flags bin/granary gives the native bench, so the two differ only in the API.
+  java -Xms64m -Xmx2g -XX:MaxDirectMemorySize=1g -XX:+UseG1GC -cp "$cp" dev.granary.hadoop.bench.ConnectorBench "--uri=granary://$master" \
     "${creds[@]}" "--size=$SIZE" "--workloads=$WORKLOADS" 2> "$out/connector-$r.log" \
     | tee -a "$out/connector.jsonl"
 done
