@@ -8,15 +8,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * JVM options for the {@code bin/granary} processes tests start, passed through
- * {@code GRANARY_JAVA_OPTS} (never in the launcher: operators keep its defaults). A test starts a
- * few hundred short-lived JVMs (CLI commands, masters and chunkservers that live for seconds), and
- * on a 2-core machine their start-up is most of a process test's time, so they run with the client
- * compiler only ({@code -XX:TieredStopAtLevel=1}: no C2 compile threads competing for the cores;
- * measured no slower for a 200 MiB demo) and with a class-data-sharing archive of granary's own
- * classes, made once per test JVM by a {@code granary demo} run (a master, chunkservers and a
- * client in one process, so it holds the classes of every role). Without an archive (it could not
- * be made) the processes start as before, only with C1. JVM logging of the archive is off, so a
- * stale or unusable archive never adds a line to what a test reads from stdout or stderr.
+ * {@code GRANARY_JAVA_OPTS} (never in the launcher: operators keep its defaults). The process
+ * tests start a few hundred short-lived JVMs (CLI commands, masters and chunkservers that live for
+ * seconds), and on a 2-core machine their start-up is most of a process test's time, so they run
+ * with the client compiler only ({@code -XX:TieredStopAtLevel=1}: no C2 compile threads competing
+ * for the cores; a 200 MiB demo measured no slower) and with a class-data-sharing archive of
+ * granary's own classes, made once per test JVM by a {@code granary demo} run (a master,
+ * chunkservers and a client in one process, so it holds the classes of every role). Without an
+ * archive (it could not be made) the processes start as before, only with C1. JVM logging of the
+ * archive is off, so a stale or unusable archive never adds a line to what a test reads from
+ * stdout or stderr.
  */
 public final class ChildJvm {
   private static final String BASE =
@@ -50,10 +51,13 @@ public final class ChildJvm {
     try {
       Path target = ProcessCluster.root().resolve("integration-tests/target");
       Path dir = Files.isDirectory(target) ? target : Files.createTempDirectory("granary-it");
-      Path archive = dir.resolve("granary-test-classes.jsa");
-      Path log = dir.resolve("granary-test-classes.log");
-      // A previous build's archive would not match this jar: the JVM would ignore it.
+      // One archive per test JVM (a previous build's would not match this jar, and two test JVMs
+      // must not write one file), removed when the test JVM exits; its log stays if it failed.
+      long pid = ProcessHandle.current().pid();
+      Path archive = dir.resolve("granary-test-classes-" + pid + ".jsa");
+      Path log = dir.resolve("granary-test-classes-" + pid + ".log");
       Files.deleteIfExists(archive);
+      archive.toFile().deleteOnExit();
       ProcessBuilder pb = new ProcessBuilder(ProcessCluster.launcher().toString(), "demo",
           "--size", "1MiB").redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().remove("GRANARY_MASTER");
@@ -70,6 +74,7 @@ public final class ChildJvm {
             + log);
         return null;
       }
+      log.toFile().deleteOnExit();
       return archive;
     } catch (IOException e) {
       System.err.println("ChildJvm: no class archive: " + e);
