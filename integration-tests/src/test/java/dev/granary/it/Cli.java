@@ -82,7 +82,7 @@ public final class Cli {
       cmd.add("--master");
       cmd.add(master);
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(cmd));
     pb.environment().remove("GRANARY_MASTER");
     if (as == null) {
       credentials(pb, master, List.of(args));
@@ -114,7 +114,8 @@ public final class Cli {
     cmd.addAll(List.of(args));
     cmd.add("--master");
     cmd.add(master);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb = ChildJvm.configure(new ProcessBuilder(cmd)
+        .redirectError(ProcessBuilder.Redirect.DISCARD));
     credentials(pb, master, List.of(args));
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();

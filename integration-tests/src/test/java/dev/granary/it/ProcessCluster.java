@@ -295,7 +295,7 @@ public final class ProcessCluster implements AutoCloseable {
     pb.environment().remove("GRANARY_CREDENTIALS");
     pb.environment().remove("GRANARY_JOIN_TOKEN");
     pb.environment().putAll(env);
-    return pb.start();
+    return ChildJvm.configure(pb).start();
   }
 
   /**

@@ -77,7 +77,7 @@ class RestProcessTest {
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().remove("GRANARY_CREDENTIALS");
     pb.environment().put("GRANARY_MASTER", cluster.masterAddress().toString());
-    Process p = pb.start();
+    Process p = ChildJvm.configure(pb).start();
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError(command.get(0) + " still running after " + timeout + "\n"

@@ -9,6 +9,7 @@ import dev.granary.client.GranaryClient;
 import dev.granary.client.UnavailableException;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.HostPort;
+import dev.granary.it.ChildJvm;
 import dev.granary.it.Cli;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
@@ -93,8 +94,8 @@ class MasterDiskFullTest {
         // cannot be read from here; what is tested is the full disk, not security.
         "--security", "none"));
     Path log = tmp.resolve("master-" + (logs++) + ".log");
-    master = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    master = ChildJvm.configure(new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile())).start();
   }
 
   private String masterLogs() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.config.Credentials;
+import dev.granary.it.ChildJvm;
 import dev.granary.it.Cli;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
  * with its defaults, chunkservers with the join token), tried by strangers: no credentials, a
  * revoked user, another authority's credentials, a wrong or rotated join token, a user the mode
  * bits deny. Each gets exit 7 and one line, and nothing changes.
+ *
+ * <p>The stranger and mode-bit tests share one cluster (they add different users and work under
+ * different directories, and neither starts or stops a node); the join-token test, which rotates
+ * the token and adds chunkservers, has its own.
  */
 class SecurityProcessTest {
+  @TempDir
+  static Path sharedDir;
+  /** The cluster of the tests that only run client commands, started by the first of them. */
+  private static ProcessCluster shared;
+
   @TempDir
   Path tmp;
   private ProcessCluster cluster;
@@ -40,9 +51,25 @@ class SecurityProcessTest {
       extra.destroyForcibly();
       extra.waitFor(10, TimeUnit.SECONDS);
     }
-    if (cluster != null) {
+    if (cluster != null && cluster != shared) {
       cluster.close();
     }
+  }
+
+  @AfterAll
+  static void stopShared() {
+    if (shared != null) {
+      shared.close();
+      shared = null;
+    }
+  }
+
+  /** The shared 3-chunkserver cluster, started on first use. */
+  private static ProcessCluster shared() throws Exception {
+    if (shared == null) {
+      shared = ProcessCluster.started(sharedDir.resolve("c"), List.of(), 3);
+    }
+    return shared;
   }
 
   private String master() {
@@ -68,7 +95,7 @@ class SecurityProcessTest {
     if (token != null) {
       pb.environment().put("GRANARY_JOIN_TOKEN", token);
     }
-    return pb.start();
+    return ChildJvm.configure(pb).start();
   }
 
   private String quietLog(Path dir) {
@@ -85,7 +112,7 @@ class SecurityProcessTest {
 
   @Test
   void strangersGetExitSevenAndChangeNothing() throws Exception {
-    cluster = ProcessCluster.started(tmp.resolve("c"), List.of(), 3);
+    cluster = shared();
     Path data = tmp.resolve("data.bin");
     Files.write(data, "secret bytes".getBytes(StandardCharsets.UTF_8));
     assertEquals(0, admin("put", data.toString(), "/d/f").code());
@@ -112,21 +139,22 @@ class SecurityProcessTest {
 
   @Test
   void modeBitsKeepOneUserOutOfAnothersDirectory() throws Exception {
-    cluster = ProcessCluster.started(tmp.resolve("c"), List.of(), 3);
+    cluster = shared();
+    // carol, not bob: the stranger test on the same cluster adds and revokes bob.
     Path alice = tmp.resolve("alice.credentials");
-    Path bob = tmp.resolve("bob.credentials");
+    Path carol = tmp.resolve("carol.credentials");
     assertEquals(0, admin("user", "add", "alice", "--out", alice.toString()).code());
-    assertEquals(0, admin("user", "add", "bob", "--out", bob.toString()).code());
+    assertEquals(0, admin("user", "add", "carol", "--out", carol.toString()).code());
     assertEquals(0, admin("mkdir", "/home").code());
     assertEquals(0, admin("chmod", "777", "/home").code());
     Path data = tmp.resolve("data.bin");
     Files.write(data, new byte[] {1, 2, 3});
     assertEquals(0, Cli.runAs(alice, master(), "put", data.toString(), "/home/alice/f").code());
     assertEquals(0, Cli.runAs(alice, master(), "chmod", "700", "/home/alice").code());
-    denied(Cli.runAs(bob, master(), "ls", "/home/alice"),
-        "permission denied: user bob may not list /home/alice");
-    denied(Cli.runAs(bob, master(), "cat", "/home/alice/f"), "user bob");
-    denied(Cli.runAs(bob, master(), "chown", "bob", "/home/alice"), "superuser");
+    denied(Cli.runAs(carol, master(), "ls", "/home/alice"),
+        "permission denied: user carol may not list /home/alice");
+    denied(Cli.runAs(carol, master(), "cat", "/home/alice/f"), "user carol");
+    denied(Cli.runAs(carol, master(), "chown", "carol", "/home/alice"), "superuser");
     Cli.Result ls = Cli.runAs(alice, master(), "ls", "-l", "/home/alice");
     assertEquals(0, ls.code(), ls.toString());
     assertTrue(ls.out().contains("-rw-r--r--") && ls.out().contains("alice"), ls.out());

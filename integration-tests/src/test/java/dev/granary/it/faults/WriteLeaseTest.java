@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.granary.client.GranaryClient;
+import dev.granary.it.ChildJvm;
 import dev.granary.it.ProcessCluster;
 import dev.granary.it.Wait;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class WriteLeaseTest {
     if (cluster.secured()) {
       pb.environment().put("GRANARY_CREDENTIALS", cluster.adminCredentials().toString());
     }
-    return pb.start();
+    return ChildJvm.configure(pb).start();
   }
 
   /** Every replica file on every chunkserver's disk. */
