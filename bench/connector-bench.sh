@@ -12,6 +12,7 @@
 #   --size S       (SIZE, default 1GiB)     seq_write / seq_read_warm file size
 #   --workloads L  (WORKLOADS, default seq,small,meta)
 #   --security S   (SECURITY, default tls)
+#   KEEP_DATA=1    keep the cluster's data dir and logs (removed by default)
 # Needs `mvn package` done (cli/target/granary.jar, hadoop-granary/target/hadoop-granary.jar and
 # its test classes); fetches Hadoop 3.4's client jars into hadoop-granary/target/hadoop-3.4 if
 # they are missing. Output: every run's JSON lines ("system" granary or granary-hadoop) on stdout
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --size) SIZE=${2:?--size needs a value}; shift 2 ;;
     --workloads) WORKLOADS=${2:?--workloads needs a value}; shift 2 ;;
     --security) SECURITY=${2:?--security needs a value}; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -56,7 +57,13 @@ stamp=$(date +%Y%m%d-%H%M%S)
 out="$root/bench/out/connector-$stamp"
 mkdir -p "$out"
 source "$root/bench/cluster.sh"
-trap cluster_stop EXIT
+cleanup() {
+  cluster_stop
+  # The replicas of the bench's deleted files wait for the master's garbage collection, which a
+  # stopped cluster never runs: the data goes with the cluster.
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$out/data"
+}
+trap cleanup EXIT
 cluster_start "$out/data" "$SECURITY" 3 --replication 3 --chunk-size 64MiB
 creds=()
 [ "$SECURITY" = tls ] && creds=("--credentials=$out/data/master/admin.credentials")

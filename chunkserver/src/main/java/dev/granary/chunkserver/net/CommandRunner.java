@@ -141,12 +141,18 @@ public final class CommandRunner {
             break;
           }
           try {
+            long queued = System.nanoTime();
             pacer.begin();
             try {
+              long started = System.nanoTime();
               WriteDone d = copier.copy(command.handle(), command.version(), command.target(),
                   command.token(), pacer.throttle());
               ok = true;
-              message = "copied " + name + " (" + d.length() + " bytes) to " + command.target();
+              // How long it took and how long it waited for the pacer: what a slow repair's
+              // operator needs to tell a busy node from a slow path.
+              message = "copied " + name + " (" + d.length() + " bytes) to " + command.target()
+                  + " in " + (System.nanoTime() - started) / 1_000_000 + " ms (after "
+                  + (started - queued) / 1_000_000 + " ms waiting for the repair pacer)";
             } finally {
               pacer.end();
             }
