@@ -41,6 +41,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.fs.permission.FsCreateModes;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
 import org.apache.hadoop.security.UserGroupInformation;
@@ -228,7 +229,8 @@ public class GranaryFileSystem extends FileSystem {
     }
     try {
       return new FSDataOutputStream(new GranaryFsOutputStream(client.create(p, options), p,
-          progress, () -> applyPermission(p, permission, FILE_DEFAULT_PERMISSION)), statistics);
+          progress, () -> applyPermission(p, masked(permission), FILE_DEFAULT_PERMISSION)),
+          statistics);
     } catch (GranaryException e) {
       throw Errors.translate(e, p);
     }
@@ -372,7 +374,23 @@ public class GranaryFileSystem extends FileSystem {
   @Override
   public boolean mkdirs(Path f, FsPermission permission) throws IOException {
     String p = remote(f);
-    boolean other = permission != null && bits(permission) != DIRECTORY_DEFAULT_PERMISSION;
+    FsPermission mode = masked(permission);
+    boolean other = mode != null && bits(mode) != DIRECTORY_DEFAULT_PERMISSION;
+    if (!other) {
+      // One request: the master's mkdir -p answers for an existing directory too, and refuses
+      // a file at f (ALREADY_EXISTS) or above it (not a directory) as Hadoop wants.
+      try {
+        client.mkdirs(p, true);
+        return true;
+      } catch (dev.granary.client.AlreadyExistsException e) {
+        FileAlreadyExistsException out = new FileAlreadyExistsException(p + ": is a file");
+        out.initCause(e);
+        throw out;
+      } catch (GranaryException e) {
+        throw Errors.translate(e, p);
+      }
+    }
+    // A mode to apply: only to a directory this call creates, so ask first.
     dev.granary.client.FileStatus existing = statOrNull(p);
     if (existing != null) {
       if (!existing.directory()) {
@@ -386,7 +404,7 @@ public class GranaryFileSystem extends FileSystem {
       throw Errors.translate(e, p);
     }
     if (other) {
-      applyPermission(p, permission, DIRECTORY_DEFAULT_PERMISSION);
+      applyPermission(p, mode, DIRECTORY_DEFAULT_PERMISSION);
     }
     return true;
   }
@@ -632,6 +650,22 @@ public class GranaryFileSystem extends FileSystem {
     } catch (GranaryException e) {
       throw Errors.translate(e, p);
     }
+  }
+
+  /**
+   * The mode a new file or directory gets, as HDFS gives it: {@code permission} less the umask
+   * ({@code fs.permissions.umask-mode}, default 022), unless Hadoop already masked it
+   * ({@link FsCreateModes}). Without this, {@code mkdirs(path)} (Hadoop passes 0777) and
+   * {@code create(path, permission, ...)} with 0666 would make world-writable entries.
+   */
+  private FsPermission masked(FsPermission permission) {
+    if (permission == null) {
+      return null;
+    }
+    if (permission instanceof FsCreateModes modes) {
+      return modes.getMasked();
+    }
+    return permission.applyUMask(FsPermission.getUMask(getConf()));
   }
 
   private static int bits(FsPermission permission) {

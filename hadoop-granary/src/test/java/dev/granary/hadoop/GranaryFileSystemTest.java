@@ -170,6 +170,33 @@ class GranaryFileSystemTest {
   }
 
   @Test
+  void newEntriesTakeTheUmaskAsOnHdfs() throws IOException {
+    // Hadoop asks for 0777 directories and 0666 files; the umask (022 by default) takes w from
+    // group and others, as HDFS does: nothing a Hadoop job creates is world-writable.
+    Path d = new Path(dir, "made");
+    assertTrue(fs.mkdirs(d));
+    assertEquals((short) 0755, fs.getFileStatus(d).getPermission().toShort());
+    Path f = new Path(d, "file.txt");
+    fs.create(f, new FsPermission((short) 0666), false, 4096, (short) 1, 1 << 20, null).close();
+    assertEquals((short) 0644, fs.getFileStatus(f).getPermission().toShort());
+    Path g = new Path(d, "default.txt");
+    fs.create(g).close();
+    assertEquals((short) 0644, fs.getFileStatus(g).getPermission().toShort());
+
+    Configuration strict = new Configuration(TestCluster.get().configuration());
+    strict.set("fs.permissions.umask-mode", "077");
+    try (FileSystem own = FileSystem.newInstance(TestCluster.get().uri(), strict)) {
+      Path mine = new Path(dir, "mine");
+      assertTrue(own.mkdirs(mine));
+      assertEquals((short) 0700, own.getFileStatus(mine).getPermission().toShort());
+      own.create(new Path(mine, "secret"), new FsPermission((short) 0666), false, 4096,
+          (short) 1, 1 << 20, null).close();
+      assertEquals((short) 0600, own.getFileStatus(new Path(mine, "secret")).getPermission()
+          .toShort());
+    }
+  }
+
+  @Test
   void anAbortedStreamLeavesNothingAndAnOverwriteIsAtomic() throws IOException {
     Path p = new Path(dir, "aborted.bin");
     FSDataOutputStream out = fs.create(p);
