@@ -1,7 +1,5 @@
 package dev.granary.hadoop;
 
-import dev.granary.client.ChunkInfo;
-import dev.granary.client.DirectoryListing;
 import dev.granary.client.FileInfo;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.GranaryException;
@@ -9,7 +7,6 @@ import dev.granary.client.Identity;
 import dev.granary.client.InvalidArgumentException;
 import dev.granary.client.NodeStatus;
 import dev.granary.client.NotFoundException;
-import dev.granary.client.UncheckedGranaryException;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.ConfigException;
@@ -17,9 +14,7 @@ import dev.granary.config.Credentials;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -425,7 +420,7 @@ public class GranaryFileSystem extends FileSystem {
     String p = remote(f);
     List<FileStatus> out = new ArrayList<>();
     try {
-      Entries it = listing(p);
+      PagedEntries it = listing(p);
       while (it.hasNext()) {
         out.add(toHadoop(it.next()));
       }
@@ -444,7 +439,7 @@ public class GranaryFileSystem extends FileSystem {
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path f) throws IOException {
     String p = remote(f);
-    Entries it;
+    PagedEntries it;
     try {
       it = listing(p);
     } catch (GranaryException e) {
@@ -474,42 +469,9 @@ public class GranaryFileSystem extends FileSystem {
     };
   }
 
-  /**
-   * The one place that lists: the client's paged listing (a page of at most
-   * {@link dev.granary.client.DirectoryPage#MAX_ENTRIES} entries in memory at a time), with the
-   * first page fetched now so that a missing directory fails here, and a later page's failure
-   * surfacing as the checked {@link GranaryException} it is.
-   */
-  private Entries listing(String dir) throws GranaryException {
-    DirectoryListing it = client.listing(dir);
-    Entries entries = new Entries() {
-      @Override
-      public boolean hasNext() throws GranaryException {
-        try {
-          return it.hasNext();
-        } catch (UncheckedGranaryException e) {
-          throw e.getCause();
-        }
-      }
-
-      @Override
-      public dev.granary.client.FileStatus next() throws GranaryException {
-        try {
-          return it.next();
-        } catch (UncheckedGranaryException e) {
-          throw e.getCause();
-        }
-      }
-    };
-    entries.hasNext();
-    return entries;
-  }
-
-  /** A directory's entries, page by page, failing with the client's checked exceptions. */
-  private interface Entries {
-    boolean hasNext() throws GranaryException;
-
-    dev.granary.client.FileStatus next() throws GranaryException;
+  /** The one place that lists: see {@link PagedEntries}. */
+  private PagedEntries listing(String dir) throws GranaryException {
+    return PagedEntries.open(client, dir);
   }
 
   /**
@@ -519,41 +481,11 @@ public class GranaryFileSystem extends FileSystem {
   @Override
   public ContentSummary getContentSummary(Path f) throws IOException {
     String p = remote(f);
-    long length = 0;
-    long files = 0;
-    long dirs = 0;
-    long space = 0;
-    Deque<String> pending = new ArrayDeque<>();
     try {
-      dev.granary.client.FileStatus top = client.stat(p);
-      if (!top.directory()) {
-        return summary(top.size(), 1, 0, top.size() * top.replication());
-      }
-      pending.add(p);
-      while (!pending.isEmpty()) {
-        String dir = pending.poll();
-        dirs++;
-        Entries it = listing(dir);
-        while (it.hasNext()) {
-          dev.granary.client.FileStatus e = it.next();
-          if (e.directory()) {
-            pending.add(e.path());
-          } else {
-            files++;
-            length += e.size();
-            space += e.size() * e.replication();
-          }
-        }
-      }
+      return PagedEntries.summary(client, p);
     } catch (GranaryException e) {
       throw Errors.translateLookup(e, p);
     }
-    return summary(length, files, dirs, space);
-  }
-
-  private static ContentSummary summary(long length, long files, long dirs, long space) {
-    return new ContentSummary.Builder().length(length).fileCount(files).directoryCount(dirs)
-        .spaceConsumed(space).quota(-1).spaceQuota(-1).build();
   }
 
   // ---------------------------------------------------------------- permissions
@@ -698,23 +630,7 @@ public class GranaryFileSystem extends FileSystem {
     } catch (GranaryException e) {
       throw Errors.translate(e, p);
     }
-    long chunkSize = info.status().chunkSize();
-    long end = start + Math.max(len, 1);
-    List<BlockLocation> out = new ArrayList<>();
-    for (ChunkInfo c : info.chunks()) {
-      long offset = c.index() * chunkSize;
-      if (offset + c.size() <= start || offset >= end) {
-        continue;
-      }
-      String[] names = c.replicas().toArray(new String[0]);
-      String[] hosts = new String[names.length];
-      for (int i = 0; i < names.length; i++) {
-        int colon = names[i].lastIndexOf(':');
-        hosts[i] = colon < 0 ? names[i] : names[i].substring(0, colon);
-      }
-      out.add(new BlockLocation(names, hosts, offset, c.size()));
-    }
-    return out.toArray(new BlockLocation[0]);
+    return BlockLocations.of(info, start, len);
   }
 
   /**
