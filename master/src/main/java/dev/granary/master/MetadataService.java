@@ -106,9 +106,11 @@ public final class MetadataService {
       int end = (int) Math.min(f.chunkCount(),
           (long) firstChunk + Math.min(maxChunks, Limits.MAX_LOOKUP_CHUNKS));
       List<ChunkLocation> out = new ArrayList<>(Math.max(0, end - firstChunk));
+      List<ChunkRecord> records = ns().chunks(f);
       for (int i = firstChunk; i < end; i++) {
-        out.add(new ChunkLocation(i, f.handle(i), f.version(i), f.length(i),
-            chunks.liveLocations(f.handle(i))));
+        ChunkRecord c = records.get(i);
+        out.add(new ChunkLocation(i, c.handle(), c.version(), c.length(),
+            chunks.liveLocations(c.handle())));
       }
       return new LookupResponse(r.entry(), out, chunks.locationsComplete());
     });

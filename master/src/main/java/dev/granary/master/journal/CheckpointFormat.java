@@ -8,13 +8,16 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.granary.master.liveness.Decommissions;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.NamespaceLoader;
+import dev.granary.master.namespace.Policy;
 import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.security.Permissions;
 import dev.granary.master.security.Tokens;
 import dev.granary.master.security.UserRegistry;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
@@ -85,16 +88,36 @@ final class CheckpointFormat {
     g.writeStringField("rootPermission", root.permissionOctal());
     g.writeEndObject();
     long[] count = {1};
+    Policy rootPolicy = ns.ownPolicy("/");
+    if (rootPolicy != null) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("rootPolicy");
+      writePolicy(g, rootPolicy);
+      g.writeEndObject();
+      g.writeEndObject();
+      count[0]++;
+    }
     IOException[] failure = new IOException[1];
-    ns.forEachEntry(new Namespace.EntryVisitor() {
+    Namespace.EntryVisitor entries = new Namespace.EntryVisitor() {
       @Override
       public void directory(String path, long modified, String owner, String group,
           int permission) {
+        directory(path, modified, owner, group, permission, null);
+      }
+
+      @Override
+      public void directory(String path, long modified, String owner, String group,
+          int permission, Policy policy) {
         try {
           g.writeStartObject();
           g.writeStringField("d", path);
           g.writeNumberField("m", modified);
           writeAttributes(g, owner, group, permission);
+          if (policy != null) {
+            g.writeObjectFieldStart("pol");
+            writePolicy(g, policy);
+            g.writeEndObject();
+          }
           g.writeEndObject();
           count[0]++;
         } catch (IOException e) {
@@ -107,18 +130,58 @@ final class CheckpointFormat {
         try {
           g.writeStartObject();
           g.writeStringField("f", path);
-          g.writeNumberField("m", f.modified());
-          g.writeNumberField("r", f.replication());
-          g.writeNumberField("s", f.chunkSize());
-          g.writeArrayFieldStart("c");
-          for (int i = 0; i < f.chunkCount(); i++) {
-            g.writeNumber(f.handle(i));
-            g.writeNumber(f.version(i));
-            g.writeNumber(f.length(i));
-            g.writeNumber(f.digest(i));
+          writeFile(g, ns, f);
+          g.writeEndObject();
+          count[0]++;
+          List<Map.Entry<Long, FileNode>> older = ns.olderVersions(f);
+          long current = older.isEmpty() ? 1 : ns.versionNumber(f);
+          for (Map.Entry<Long, FileNode> v : older) {
+            g.writeStartObject();
+            g.writeStringField("fv", path);
+            g.writeNumberField("cur", current);
+            g.writeNumberField("n", v.getKey());
+            writeFile(g, ns, v.getValue());
+            g.writeEndObject();
+            count[0]++;
           }
-          g.writeEndArray();
-          writeAttributes(g, f.owner(), f.group(), f.permission());
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+      }
+    };
+    ns.forEachEntry(entries);
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    // Snapshots and trash entries: a section line, then the tree's entries with paths from "/".
+    ns.forEachDetached(new Namespace.TreeVisitor() {
+      @Override
+      public void snapshot(String dir, String name, long created,
+          java.util.function.Consumer<Namespace.EntryVisitor> walk) {
+        section(() -> {
+          g.writeStringField("snap", dir);
+          g.writeStringField("name", name);
+          g.writeNumberField("t", created);
+        });
+        walk.accept(entries);
+      }
+
+      @Override
+      public void trash(String user, String path, long deleted, long expires,
+          java.util.function.Consumer<Namespace.EntryVisitor> walk) {
+        section(() -> {
+          g.writeStringField("trash", user);
+          g.writeStringField("path", path);
+          g.writeNumberField("t", deleted);
+          g.writeNumberField("x", expires);
+        });
+        walk.accept(entries);
+      }
+
+      private void section(IoAction fields) {
+        try {
+          g.writeStartObject();
+          fields.run();
           g.writeEndObject();
           count[0]++;
         } catch (IOException e) {
@@ -155,6 +218,46 @@ final class CheckpointFormat {
     g.writeRaw('\n');
     g.flush();
     out.flush();
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** A file's fields after its path: time, replication, chunk size, chunks, SHA-256s, owner. */
+  private static void writeFile(JsonGenerator g, Namespace ns, FileNode f) throws IOException {
+    g.writeNumberField("m", f.modified());
+    g.writeNumberField("r", f.replication());
+    g.writeNumberField("s", f.chunkSize());
+    List<ChunkRecord> chunks = ns.chunks(f);
+    g.writeArrayFieldStart("c");
+    boolean anySha = false;
+    for (ChunkRecord c : chunks) {
+      g.writeNumber(c.handle());
+      g.writeNumber(c.version());
+      g.writeNumber(c.length());
+      g.writeNumber(c.digest());
+      anySha |= !c.sha256().isNone();
+    }
+    g.writeEndArray();
+    if (anySha) {
+      g.writeArrayFieldStart("sh");
+      for (ChunkRecord c : chunks) {
+        if (c.sha256().isNone()) {
+          g.writeNull();
+        } else {
+          g.writeString(c.sha256().hex());
+        }
+      }
+      g.writeEndArray();
+    }
+    writeAttributes(g, f.owner(), f.group(), f.permission());
+  }
+
+  private static void writePolicy(JsonGenerator g, Policy policy) throws IOException {
+    for (Map.Entry<String, String> e : policy.settings().entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
   }
 
   private static void writeAttributes(JsonGenerator g, String owner, String group,
@@ -234,7 +337,8 @@ final class CheckpointFormat {
    */
   MetadataImage read(Path file) throws IOException {
     MetadataImage image = new MetadataImage();
-    NamespaceLoader loader = image.namespace().loader();
+    NamespaceLoader main = image.namespace().loader();
+    NamespaceLoader[] loader = {main, main};
     long line = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         JsonParser p = factory.createParser(in)) {
@@ -262,7 +366,7 @@ final class CheckpointFormat {
   }
 
   /** Reads one object (positioned after its START_OBJECT); true for the end marker. */
-  private boolean readLine(JsonParser p, MetadataImage image, NamespaceLoader loader, long line)
+  private boolean readLine(JsonParser p, MetadataImage image, NamespaceLoader[] loaders, long line)
       throws IOException {
     String d = null;
     String f = null;
@@ -292,6 +396,17 @@ final class CheckpointFormat {
     boolean superuser = false;
     boolean revoked = false;
     String decommissioned = null;
+    String fv = null;
+    long current = 0;
+    long number = 0;
+    String[] sha = null;
+    Policy policy = null;
+    Policy rootPolicy = null;
+    String snap = null;
+    String snapName = null;
+    String trashUser = null;
+    String trashPath = null;
+    long expires = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -325,8 +440,28 @@ final class CheckpointFormat {
         case "su" -> superuser = p.getBooleanValue();
         case "rv" -> revoked = p.getBooleanValue();
         case "dn" -> decommissioned = p.getText(); // operating the cluster
+        // Versions, policies, snapshots, trash (shared chunks).
+        case "fv" -> fv = p.getText();
+        case "cur" -> current = p.getLongValue();
+        case "n" -> number = p.getLongValue();
+        case "sh" -> sha = readStrings(p, v);
+        case "pol" -> policy = readPolicy(p, v);
+        case "rootPolicy" -> rootPolicy = readPolicy(p, v);
+        case "snap" -> snap = p.getText();
+        case "name" -> snapName = p.getText();
+        case "trash" -> trashUser = p.getText();
+        case "path" -> trashPath = p.getText();
+        case "x" -> expires = p.getLongValue();
         default -> p.skipChildren();
       }
+    }
+    NamespaceLoader loader = loaders[1];
+    boolean treeLine = d != null || f != null || fv != null;
+    if (!treeLine && loader != loaders[0]) {
+      // A section's tree ends at the next section or at the first line that is not an entry.
+      loader.finish();
+      loaders[1] = loaders[0];
+      loader = loaders[0];
     }
     String entryGroup = group == null ? Namespace.DEFAULT_GROUP : group;
     if (line == 1) {
@@ -343,13 +478,32 @@ final class CheckpointFormat {
       return false;
     }
     if (d != null) {
-      loader.directory(d, m, owner, entryGroup, permission(permission, Namespace.DIRECTORY_PERMISSION));
-    } else if (f != null) {
+      loader.directory(d, m, owner, entryGroup,
+          permission(permission, Namespace.DIRECTORY_PERMISSION), policy);
+    } else if (f != null || fv != null) {
+      String path = f != null ? f : fv;
       if (chunks.length % 4 != 0) {
-        throw new IllegalArgumentException("chunk array of " + f + " is not a multiple of 4");
+        throw new IllegalArgumentException("chunk array of " + path + " is not a multiple of 4");
       }
-      loader.file(f, m, (int) r, s, records(chunks), owner, entryGroup,
-          permission(permission, Namespace.FILE_PERMISSION));
+      List<ChunkRecord> records = records(chunks, sha, path);
+      int perm = permission(permission, Namespace.FILE_PERMISSION);
+      if (f != null) {
+        loader.file(f, m, (int) r, s, records, owner, entryGroup, perm);
+      } else {
+        loader.version(fv, current, number, m, (int) r, s, records, owner, entryGroup, perm);
+      }
+    } else if (rootPolicy != null) {
+      image.namespace().setRootPolicy(rootPolicy);
+    } else if (snap != null) {
+      if (snapName == null) {
+        throw new IllegalArgumentException("snapshot of " + snap + " without a name");
+      }
+      loaders[1] = image.namespace().snapshotLoader(snap, snapName, time);
+    } else if (trashUser != null) {
+      if (trashPath == null) {
+        throw new IllegalArgumentException("trash entry of " + trashUser + " without a path");
+      }
+      loaders[1] = image.namespace().trashLoader(trashUser, trashPath, time, expires);
     } else if (rc != null) {
       image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
     } else if (user != null) {
@@ -436,13 +590,50 @@ final class CheckpointFormat {
         permission(permission, dir ? Namespace.DIRECTORY_PERMISSION : Namespace.FILE_PERMISSION));
   }
 
-  /** The compact "c" array (handle, version, length, digest per chunk) as named records. */
-  private static List<ChunkRecord> records(long[] c) {
+  /**
+   * The compact "c" array (handle, version, length, digest per chunk) and the parallel "sh" array
+   * of SHA-256s (absent, or null entries, for chunks without one) as named records.
+   */
+  private static List<ChunkRecord> records(long[] c, String[] sha, String path) {
     ChunkRecord[] out = new ChunkRecord[c.length / 4];
+    if (sha != null && sha.length != out.length) {
+      throw new IllegalArgumentException(path + " has " + out.length + " chunks but "
+          + sha.length + " SHA-256 digests");
+    }
     for (int i = 0; i < out.length; i++) {
-      out[i] = new ChunkRecord(c[i * 4], c[i * 4 + 1], c[i * 4 + 2], c[i * 4 + 3]);
+      Sha256 h = sha == null || sha[i] == null ? Sha256.NONE : Sha256.parse(sha[i]);
+      out[i] = new ChunkRecord(c[i * 4], c[i * 4 + 1], c[i * 4 + 2], c[i * 4 + 3], h);
     }
     return List.of(out);
+  }
+
+  private static String[] readStrings(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException("field 'sh' is not an array");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      out.add(t == JsonToken.VALUE_NULL ? null : p.getText());
+    }
+    return out.toArray(new String[0]);
+  }
+
+  private static Policy readPolicy(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_OBJECT) {
+      throw new IllegalArgumentException("a policy is not an object");
+    }
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      p.nextToken();
+      settings.put(key, p.getText());
+    }
+    try {
+      return Policy.of(settings);
+    } catch (MetadataException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
   }
 
   private static long[] readLongs(JsonParser p, JsonToken start) throws IOException {

@@ -1,29 +1,21 @@
 package dev.granary.master.namespace;
 
-import java.util.List;
+import dev.granary.wire.Sha256;
 
 /**
- * One chunk of a file as the metadata records it: its handle, version, length and content digest.
- * Files keep their chunks packed in a {@code long[]} to save memory; this is the named form every
- * API outside the tree speaks.
+ * One chunk as the metadata records it: its handle, version, length, the CRC-based digest replicas
+ * report and votes compare, and the SHA-256 of its bytes ({@link Sha256#NONE} for a chunk written
+ * before chunks had one). The chunk table keeps these facts once per handle; files hold handles.
  */
-public record ChunkRecord(long handle, long version, long length, long digest) {
-  /** Longs per chunk in the packed form. */
-  static final int STRIDE = 4;
+public record ChunkRecord(long handle, long version, long length, long digest, Sha256 sha256) {
+  public ChunkRecord {
+    if (sha256 == null) {
+      throw new IllegalArgumentException("sha256 is NONE when unknown, never null");
+    }
+  }
 
-  /** Packs {@code chunks} into the compact form a {@link FileNode} keeps (four longs each). */
-  static long[] pack(List<ChunkRecord> chunks) {
-    if (chunks.isEmpty()) {
-      return FileNode.NO_CHUNKS;
-    }
-    long[] out = new long[chunks.size() * STRIDE];
-    int i = 0;
-    for (ChunkRecord c : chunks) {
-      out[i++] = c.handle();
-      out[i++] = c.version();
-      out[i++] = c.length();
-      out[i++] = c.digest();
-    }
-    return out;
+  /** A chunk without a known SHA-256. */
+  public ChunkRecord(long handle, long version, long length, long digest) {
+    this(handle, version, length, digest, Sha256.NONE);
   }
 }

@@ -15,6 +15,10 @@ final class DirNode extends Inode {
   private static final Inode[] EMPTY = new Inode[0];
   private Inode[] children = EMPTY;
   private int count;
+  /** This directory's own policy, or null (nearly always: inherited by walking down). */
+  Policy policy;
+  /** This directory's snapshots, oldest first, or null. */
+  Snapshot[] snapshots;
 
   DirNode(byte[] name, long modified, String owner, String group, int permission) {
     super(name, modified, owner, group, permission);
@@ -78,6 +82,22 @@ final class DirNode extends Inode {
       children = Arrays.copyOf(children, count * 2);
     }
     return removed;
+  }
+
+  /** A copy without children, policy or snapshots (the start of a snapshot's copy). */
+  DirNode copyEmpty(byte[] name) {
+    DirNode d = new DirNode(name, modified, owner, group, permission);
+    d.policy = policy;
+    d.children = count == 0 ? EMPTY : new Inode[count];
+    return d;
+  }
+
+  /** Appends {@code child}, which sorts after every child so far (copying a directory in order). */
+  void append(Inode child) {
+    if (count == children.length) {
+      children = Arrays.copyOf(children, Math.max(4, count + (count >> 1)));
+    }
+    children[count++] = child;
   }
 
   boolean isEmpty() {

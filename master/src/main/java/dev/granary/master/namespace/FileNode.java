@@ -1,23 +1,43 @@
 package dev.granary.master.namespace;
 
+import java.util.List;
+
 /**
- * A file: its replication goal, chunk size and chunks, packed four longs per chunk (handle, version,
- * length, digest) in one array instead of an object per chunk. The size is the sum of the chunk
- * lengths, computed on demand rather than stored.
+ * A file: its replication goal, chunk size and chunk handles in file order. The chunks' facts
+ * (version, length, digests) live once per handle in the chunk table, so a file's size and chunks
+ * are read through {@link Namespace#size} and {@link Namespace#chunks}. The handle array is never
+ * changed after construction, so a snapshot's copy of a file and a restored version share it.
  */
 public final class FileNode extends Inode {
-  static final int STRIDE = ChunkRecord.STRIDE;
   static final long[] NO_CHUNKS = new long[0];
   private final byte replication;
   private final long chunkSize;
-  final long[] chunks;
+  final long[] handles;
 
-  FileNode(byte[] name, long modified, int replication, long chunkSize, long[] chunks,
+  FileNode(byte[] name, long modified, int replication, long chunkSize, long[] handles,
       String owner, String group, int permission) {
     super(name, modified, owner, group, permission);
     this.replication = (byte) replication;
     this.chunkSize = chunkSize;
-    this.chunks = chunks.length == 0 ? NO_CHUNKS : chunks;
+    this.handles = handles.length == 0 ? NO_CHUNKS : handles;
+  }
+
+  /** The handles of {@code chunks}, in order. */
+  static long[] handlesOf(List<ChunkRecord> chunks) {
+    if (chunks.isEmpty()) {
+      return NO_CHUNKS;
+    }
+    long[] out = new long[chunks.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = chunks.get(i).handle();
+    }
+    return out;
+  }
+
+  /** A copy of this file under {@code name} (a snapshot's), sharing the handle array. */
+  FileNode copy(byte[] name) {
+    return new FileNode(name, modified, replication(), chunkSize, handles, owner, group,
+        permission);
   }
 
   @Override
@@ -34,54 +54,14 @@ public final class FileNode extends Inode {
   }
 
   public int chunkCount() {
-    return chunks.length / STRIDE;
+    return handles.length;
   }
 
   public long handle(int i) {
-    return chunks[i * STRIDE];
-  }
-
-  public long version(int i) {
-    return chunks[i * STRIDE + 1];
-  }
-
-  public long length(int i) {
-    return chunks[i * STRIDE + 2];
-  }
-
-  public long digest(int i) {
-    return chunks[i * STRIDE + 3];
-  }
-
-  /** Chunk {@code i} in its named form. */
-  public ChunkRecord chunk(int i) {
-    int at = i * STRIDE;
-    return new ChunkRecord(chunks[at], chunks[at + 1], chunks[at + 2], chunks[at + 3]);
-  }
-
-  /** All chunks in their named form, in file order. */
-  public java.util.List<ChunkRecord> chunkRecords() {
-    ChunkRecord[] out = new ChunkRecord[chunkCount()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = chunk(i);
-    }
-    return java.util.List.of(out);
-  }
-
-  public long size() {
-    long s = 0;
-    for (int i = 2; i < chunks.length; i += STRIDE) {
-      s += chunks[i];
-    }
-    return s;
+    return handles[i];
   }
 
   public long modified() {
     return modified;
-  }
-
-  void setChunk(int i, long length, long digest) {
-    chunks[i * STRIDE + 2] = length;
-    chunks[i * STRIDE + 3] = digest;
   }
 }

@@ -47,9 +47,11 @@ public final class Namespace {
 
   /** One string instance per distinct owner or group name, shared by every entry. */
   private final Map<String, String> names = new HashMap<>();
-  private final DirNode root = new DirNode(new byte[0], 0, DEFAULT_OWNER, DEFAULT_GROUP,
+  private DirNode root = new DirNode(new byte[0], 0, DEFAULT_OWNER, DEFAULT_GROUP,
       DIRECTORY_PERMISSION);
-  private final ChunkTable chunkTable = new ChunkTable();
+  private ChunkTable chunkTable = new ChunkTable();
+  private Versions versions = new Versions(this);
+  private TrashBin trash = new TrashBin();
   private long files;
   private long directories;
 
@@ -59,16 +61,32 @@ public final class Namespace {
    */
   public record CommitResult(FileEntry entry, long[] garbage) {}
 
-  /** What a delete did: counts and the chunks of the removed files as (handle, version) pairs. */
-  public record DeleteResult(long files, long directories, long[] garbage) {}
+  /**
+   * What a delete did: counts, the chunks nothing holds any more as (handle, version) pairs, and
+   * when the removed entry leaves the trash (0: it was removed outright).
+   */
+  public record DeleteResult(long files, long directories, long[] garbage, long trashExpires) {}
+
+  /** The name under every directory that reaches its snapshots; reserved, read-only. */
+  public static final String SNAPSHOT_DIR = ".snapshot";
+  /** The most snapshots one directory may have. */
+  public static final int MAX_SNAPSHOTS = 1024;
+
+  /** One version of a file: its number, size and time, and the file. */
+  public record VersionView(long number, long size, long modified) {}
+
+  /** A snapshot: its name, the path that reads it and when it was taken. */
+  public record SnapshotView(String name, String path, long created) {}
+
+  /** An entry of a user's trash: where it was, what it is and when it was removed and expires. */
+  public record TrashView(String path, boolean directory, long size, long files, long deleted,
+      long expires) {}
+
+  /** What a trash operation did: the entries and the chunks it freed. */
+  public record TrashResult(List<TrashView> entries, long[] garbage) {}
 
   /** A resolved file and its normalized path. */
-  public record ResolvedFile(String path, FileNode file) {
-    /** The file's entry, as STAT answers it. */
-    public FileEntry entry() {
-      return Namespace.entry(path, file);
-    }
-  }
+  public record ResolvedFile(String path, FileNode file, FileEntry entry) {}
 
   /** One page of a directory listing. */
   public record Listing(List<FileEntry> entries, boolean more) {}
@@ -79,6 +97,12 @@ public final class Namespace {
    */
   public interface EntryVisitor {
     void directory(String path, long modified, String owner, String group, int permission);
+
+    /** A directory with its own policy (null: none); by default the policy is ignored. */
+    default void directory(String path, long modified, String owner, String group, int permission,
+        Policy policy) {
+      directory(path, modified, owner, group, permission);
+    }
 
     void file(String path, FileNode file);
   }
@@ -152,7 +176,7 @@ public final class Namespace {
     }
     if (node instanceof FileNode f) {
       check(caller, f, Permissions.READ, "read", p);
-      return new ResolvedFile(p, f);
+      return new ResolvedFile(p, f, entry(p, f));
     }
     throw new MetadataException(Status.IS_A_DIRECTORY, "'" + p + "' is a directory");
   }
@@ -194,14 +218,60 @@ public final class Namespace {
     return new Listing(out, false);
   }
 
-  /** The file referencing {@code handle}, or null. */
-  public FileNode fileOf(long handle) {
-    return chunkTable.file(handle);
+  /** Whether anything in the image (a file, version, snapshot or trash entry) holds {@code handle}. */
+  public boolean isReferenced(long handle) {
+    return chunkTable.find(handle) >= 0;
   }
 
-  /** The index of {@code handle} in {@link #fileOf}, or -1. */
-  public int indexOf(long handle) {
-    return chunkTable.index(handle);
+  /** The chunk's facts, or null when nothing holds it. */
+  public ChunkRecord chunk(long handle) {
+    int slot = chunkTable.find(handle);
+    return slot < 0 ? null : chunkTable.record(slot);
+  }
+
+  /** The chunk's version, or -1 when nothing holds it. */
+  public long chunkVersion(long handle) {
+    int slot = chunkTable.find(handle);
+    return slot < 0 ? -1 : chunkTable.version(slot);
+  }
+
+  /** The chunk's length, or -1 when nothing holds it. */
+  public long chunkLength(long handle) {
+    int slot = chunkTable.find(handle);
+    return slot < 0 ? -1 : chunkTable.length(slot);
+  }
+
+  /**
+   * The chunk's replication goal: the highest replication any holder asked for (a chunk shared by
+   * a 2-replica and a 3-replica file keeps 3), or 0 when nothing holds it.
+   */
+  public int goal(long handle) {
+    int slot = chunkTable.find(handle);
+    return slot < 0 ? 0 : chunkTable.goal(slot);
+  }
+
+  /** How many places hold the chunk (files, kept versions, snapshot copies, trash), or 0. */
+  public int holders(long handle) {
+    int slot = chunkTable.find(handle);
+    return slot < 0 ? 0 : chunkTable.holders(slot);
+  }
+
+  /** The chunks of {@code file} in order, with their facts. */
+  public List<ChunkRecord> chunks(FileNode file) {
+    ChunkRecord[] out = new ChunkRecord[file.chunkCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = chunkTable.record(chunkTable.find(file.handle(i)));
+    }
+    return List.of(out);
+  }
+
+  /** The size of {@code file}: the sum of its chunks' lengths. */
+  public long size(FileNode file) {
+    long s = 0;
+    for (long h : file.handles) {
+      s += chunkTable.length(chunkTable.find(h));
+    }
+    return s;
   }
 
   /** Calls {@code visitor} with every referenced chunk handle; the visitor must not mutate. */
@@ -239,18 +309,23 @@ public final class Namespace {
       return;
     }
     if (!path.equals("/")) {
-      visitor.directory(path, node.modified, node.owner, node.group, node.permission);
+      visitor.directory(path, node.modified, node.owner, node.group, node.permission,
+          ((DirNode) node).policy);
     }
     TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer(path);
     TreeWalk.preOrder((DirNode) node, (child, depth) -> {
-      String p = paths.enter(child, depth);
-      if (child instanceof FileNode f) {
-        visitor.file(p, f);
-      } else {
-        visitor.directory(p, child.modified, child.owner, child.group, child.permission);
-      }
+      visit(paths.enter(child, depth), child, visitor);
       return true;
     });
+  }
+
+  private static void visit(String p, Inode child, EntryVisitor visitor) {
+    if (child instanceof FileNode f) {
+      visitor.file(p, f);
+    } else {
+      visitor.directory(p, child.modified, child.owner, child.group, child.permission,
+          ((DirNode) child).policy);
+    }
   }
 
   // ---------------------------------------------------------------- mutations
@@ -263,6 +338,7 @@ public final class Namespace {
   public FileEntry mkdir(String path, boolean parents, long time, Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
     if (parts.length == 0) {
       if (parents) {
         return entry("/", root);
@@ -308,9 +384,9 @@ public final class Namespace {
    */
   public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
       List<ChunkRecord> chunkList, long time, Caller caller) {
-    long[] chunks = ChunkRecord.pack(chunkList);
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
     if (parts.length == 0) {
       throw new MetadataException(Status.IS_A_DIRECTORY, "'/' is a directory");
     }
@@ -332,21 +408,9 @@ public final class Namespace {
       }
       old = (FileNode) target;
     }
-    for (int i = 0; i < chunks.length; i += FileNode.STRIDE) {
-      long h = chunks[i];
-      FileNode owner = chunkTable.file(h);
-      if (owner != null && owner != old) {
-        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
-            + " of '" + p + "' already belongs to another file");
-      }
-      for (int j = 0; j < i; j += FileNode.STRIDE) {
-        if (chunks[j] == h) {
-          throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
-              + " appears twice in '" + p + "'");
-        }
-      }
-    }
-    // Apply.
+    checkNewChunks(p, chunkList, old);
+    // Apply: the new file's holders first, so a chunk it shares with the file it replaces never
+    // drops to zero holders on the way.
     for (int i = existing; i < parts.length - 1; i++) {
       DirNode created = newDirectory(bytes(parts[i]), time, caller);
       dir.put(created);
@@ -354,20 +418,56 @@ public final class Namespace {
       directories++;
       dir = created;
     }
-    FileNode file = new FileNode(name, time, replication, chunkSize, chunks, intern(caller.user()),
-        intern(caller.group()), FILE_PERMISSION);
-    long[] garbage = FileNode.NO_CHUNKS;
+    FileNode file = new FileNode(name, time, replication, chunkSize,
+        FileNode.handlesOf(chunkList), intern(caller.user()), intern(caller.group()),
+        FILE_PERMISSION);
+    for (ChunkRecord c : chunkList) {
+      chunkTable.addHolder(c, replication);
+    }
+    LongList garbage = new LongList();
     if (old != null) {
-      garbage = removeHandles(old, chunks);
+      versions.replace(old, file, keepVersions(parts), garbage);
       files--;
     }
     dir.put(file);
     dir.modified = time;
     files++;
-    for (int i = 0; i < file.chunkCount(); i++) {
-      chunkTable.put(file.handle(i), file, i);
+    return new CommitResult(entry(p, file), garbage.toArray());
+  }
+
+  /**
+   * Checks the chunks a commit names: no handle twice, and a handle that something already holds
+   * only if it is a chunk of the file being replaced or of its kept versions (a delta update
+   * reuses them) with the same length and SHA-256. Any other held handle is refused, so a client
+   * cannot make its file refer to chunks it does not own; a handle nothing holds any longer (its
+   * holders were dropped and its replicas may be being deleted) is refused too: it is not in the
+   * table, and it is not new either, which only the allocation the commit confirmed can vouch for.
+   */
+  private void checkNewChunks(String p, List<ChunkRecord> chunks, FileNode old) {
+    java.util.Set<Long> reusable = null;
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (ChunkRecord c : chunks) {
+      long h = c.handle();
+      if (!seen.add(h)) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
+            + " appears twice in '" + p + "'");
+      }
+      int slot = chunkTable.find(h);
+      if (slot < 0) {
+        continue;
+      }
+      if (reusable == null) {
+        reusable = old == null ? java.util.Set.of() : versions.handlesOf(old);
+      }
+      if (!reusable.contains(h)) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
+            + " of '" + p + "' already belongs to another file");
+      }
+      if (chunkTable.length(slot) != c.length() || !chunkTable.sha256(slot).equals(c.sha256())) {
+        throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
+            + " of '" + p + "' does not have the content the commit claims for it");
+      }
     }
-    return new CommitResult(entry(p, file), garbage);
   }
 
   /**
@@ -376,11 +476,24 @@ public final class Namespace {
    * directory it removes (as HDFS asks); one it lacks refuses the whole delete.
    */
   public DeleteResult delete(String path, boolean recursive, long time, Caller caller) {
+    return delete(path, recursive, true, time, caller);
+  }
+
+  /**
+   * Deletes as {@link #delete(String, boolean, long, Caller)} does, except that under a trash
+   * policy (the nearest one of the entry or its ancestors) and without {@code skipTrash} the entry
+   * moves into the caller's trash instead, still holding its chunks, until {@code time} plus the
+   * policy's trash time. A directory holding snapshots, or containing one that does, is refused
+   * either way: delete its snapshots first.
+   */
+  public DeleteResult delete(String path, boolean recursive, boolean skipTrash, long time,
+      Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     if (parts.length == 0) {
       throw new MetadataException(Status.INVALID_ARGUMENT, "cannot delete the root directory '/'");
     }
+    checkWritable(parts, p);
     Inode parentNode = resolve(parts, parts.length - 1, path, caller);
     if (!(parentNode instanceof DirNode parent)) {
       throw notFound(path);
@@ -399,14 +512,56 @@ public final class Namespace {
     if (recursive && target instanceof DirNode d) {
       checkSubtree(caller, d, p, ALL, "delete");
     }
+    if (target instanceof DirNode d) {
+      refuseSnapshots(d, p);
+    }
+    long trashMillis = skipTrash ? 0 : policyOf(parts, parts.length).trashMillis();
     parent.remove(name);
     parent.modified = time;
     long[] counts = new long[2];
     LongList garbage = new LongList();
-    removeSubtree(target, counts, garbage);
+    long expires = 0;
+    if (trashMillis > 0) {
+      countSubtree(target, counts);
+      expires = time + trashMillis;
+      trash.add(new TrashBin.Entry(caller.user(), p, time, expires, target));
+    } else {
+      removeSubtree(target, counts, garbage);
+    }
     files -= counts[0];
     directories -= counts[1];
-    return new DeleteResult(counts[0], counts[1], garbage.toArray());
+    return new DeleteResult(counts[0], counts[1], garbage.toArray(), expires);
+  }
+
+  /** Refuses to remove {@code dir} when it or a directory under it has snapshots. */
+  private static void refuseSnapshots(DirNode dir, String path) {
+    TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer(path);
+    String[] found = {dir.snapshots != null ? path : null};
+    if (found[0] == null) {
+      TreeWalk.preOrder(dir, (child, depth) -> {
+        String p = paths.enter(child, depth);
+        if (child instanceof DirNode d && d.snapshots != null) {
+          found[0] = p;
+          return false;
+        }
+        return found[0] == null;
+      });
+    }
+    if (found[0] != null) {
+      throw new MetadataException(Status.NOT_EMPTY, "cannot delete '" + path + "': '" + found[0]
+          + "' has snapshots (delete them first: granary snapshot list " + found[0] + ")");
+    }
+  }
+
+  /** Counts the files and directories of a subtree ({@code counts[0]}, {@code counts[1]}). */
+  private static void countSubtree(Inode node, long[] counts) {
+    counts[node instanceof FileNode ? 0 : 1]++;
+    if (node instanceof DirNode d) {
+      TreeWalk.preOrder(d, (child, depth) -> {
+        counts[child instanceof FileNode ? 0 : 1]++;
+        return true;
+      });
+    }
   }
 
   private void removeSubtree(Inode node, long[] counts, LongList garbage) {
@@ -419,17 +574,34 @@ public final class Namespace {
     }
   }
 
-  /** Counts a removed node; a file's chunks leave the chunk table and become garbage. */
+  /**
+   * Counts a removed node; a file and its kept versions stop holding their chunks, and a chunk
+   * nothing holds any longer becomes garbage.
+   */
   private void removeOne(Inode node, long[] counts, LongList garbage) {
     if (node instanceof FileNode f) {
       counts[0]++;
-      for (int i = 0; i < f.chunkCount(); i++) {
-        chunkTable.remove(f.handle(i));
-        garbage.add(f.handle(i));
-        garbage.add(f.version(i));
-      }
+      versions.dropAll(f, garbage);
     } else {
       counts[1]++;
+    }
+  }
+
+  /** {@code file} stops holding its chunks; the ones nothing holds any more go to {@code garbage}. */
+  void dropHolders(FileNode file, LongList garbage) {
+    for (long h : file.handles) {
+      long version = chunkTable.dropHolder(h);
+      if (version >= 0) {
+        garbage.add(h);
+        garbage.add(version);
+      }
+    }
+  }
+
+  /** {@code file} holds its chunks (again): a snapshot copy, a restored version. */
+  void addHolders(FileNode file) {
+    for (long h : file.handles) {
+      chunkTable.addHolder(h, file.replication());
     }
   }
 
@@ -442,6 +614,8 @@ public final class Namespace {
     String[] src = Paths.parse(source);
     String[] dst = Paths.parse(destination);
     String srcPath = Paths.join(src, src.length);
+    checkWritable(src, srcPath);
+    checkWritable(dst, Paths.join(dst, dst.length));
     if (src.length == 0) {
       throw new MetadataException(Status.INVALID_ARGUMENT, "cannot move the root directory '/'");
     }
@@ -556,12 +730,424 @@ public final class Namespace {
 
   /** Records the outcome of a majority vote: the chunk's agreed length and digest. */
   public boolean setChunkDigest(long handle, long length, long digest) {
-    FileNode f = chunkTable.file(handle);
-    if (f == null) {
-      return false;
+    return chunkTable.setContent(handle, length, digest);
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  /** The policy in effect for entries under {@code parts[0..count)}: each setting from the nearest. */
+  private Policy policyOf(String[] parts, int count) {
+    int replication = 0;
+    int keep = -1;
+    long trashMillis = -1;
+    Inode node = root;
+    for (int i = 0; ; i++) {
+      if (node instanceof DirNode d && d.policy != null) {
+        Policy q = d.policy;
+        replication = q.replication() > 0 ? q.replication() : replication;
+        keep = q.keepVersions() >= 0 ? q.keepVersions() : keep;
+        trashMillis = q.trashMillis() >= 0 ? q.trashMillis() : trashMillis;
+      }
+      if (i >= count || !(node instanceof DirNode d)) {
+        break;
+      }
+      node = d.get(bytes(parts[i]));
+      if (node == null) {
+        break;
+      }
     }
-    f.setChunk(chunkTable.index(handle), length, digest);
-    return true;
+    return new Policy(replication, keep, trashMillis);
+  }
+
+  /** How many versions a file replaced at {@code parts} keeps (0: none). */
+  private int keepVersions(String[] parts) {
+    return Math.max(0, policyOf(parts, parts.length - 1).keepVersions());
+  }
+
+  /**
+   * The replication new files at {@code path} take from the nearest policy, or 0 when no
+   * directory on the way sets one (the cluster's default applies).
+   */
+  public int policyReplication(String path) {
+    String[] parts = Paths.parse(path);
+    return policyOf(parts, Math.max(0, parts.length - 1)).replication();
+  }
+
+  /**
+   * The settings in effect at directory {@code path}, each with the directory that makes it.
+   * {@code caller} needs to traverse to it.
+   */
+  public List<Policy.Setting> effectivePolicy(String path, Caller caller) {
+    String[] parts = Paths.parse(path);
+    Inode target = resolve(parts, parts.length, path, caller);
+    if (target == null) {
+      throw notFound(path);
+    }
+    if (!(target instanceof DirNode)) {
+      throw notADirectory(Paths.join(parts, parts.length), Paths.join(parts, parts.length));
+    }
+    Map<String, Policy.Setting> out = new java.util.LinkedHashMap<>();
+    Inode node = root;
+    for (int i = 0; node instanceof DirNode d; i++) {
+      if (d.policy != null) {
+        String from = Paths.join(parts, i);
+        d.policy.settings().forEach((k, v) -> out.put(k, new Policy.Setting(k, v, from)));
+      }
+      if (i >= parts.length) {
+        break;
+      }
+      node = d.get(bytes(parts[i]));
+    }
+    return List.copyOf(out.values());
+  }
+
+  /**
+   * Changes directory {@code path}'s own policy ({@code settings}: key to value, "" clears).
+   * For the directory's owner or the superuser, as chmod is.
+   */
+  public List<Policy.Setting> setPolicy(String path, Map<String, String> settings, Caller caller) {
+    String[] parts = Paths.parse(path);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    Inode target = resolve(parts, parts.length, path, caller);
+    if (target == null) {
+      throw notFound(path);
+    }
+    if (!(target instanceof DirNode d)) {
+      throw new MetadataException(Status.NOT_A_DIRECTORY, "'" + p
+          + "' is a file; policies are set on directories");
+    }
+    checkOwner(caller, d, "set the policy of", p);
+    Policy q = d.policy == null ? Policy.NONE : d.policy;
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      q = q.with(e.getKey(), e.getValue());
+    }
+    d.policy = q.isEmpty() ? null : q;
+    return effectivePolicy(path, SYSTEM);
+  }
+
+  private static void checkOwner(Caller caller, Inode node, String action, String path) {
+    if (!caller.superuser() && !caller.user().equals(node.owner)) {
+      throw new MetadataException(Status.DENIED, "permission denied: " + Permissions.who(caller)
+          + " may not " + action + " " + path + " (only its owner " + node.owner
+          + " or the superuser may)");
+    }
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /** The versions of file {@code path}, newest first, the current contents first. */
+  public List<VersionView> versions(String path, Caller caller) {
+    ResolvedFile r = file(path, caller);
+    List<VersionView> out = new ArrayList<>();
+    for (Versions.Version v : versions.list(r.file())) {
+      out.add(new VersionView(v.number(), size(v.file()), v.file().modified));
+    }
+    return out;
+  }
+
+  /** Version {@code number} of file {@code path} (0: the current contents), for reading. */
+  public ResolvedFile fileVersion(String path, long number, Caller caller) {
+    ResolvedFile r = file(path, caller);
+    if (number == 0) {
+      return r;
+    }
+    FileNode v = versions.version(r.file(), number, r.path());
+    return new ResolvedFile(r.path(), v, entry(r.path(), v));
+  }
+
+  /**
+   * Makes version {@code number} of {@code path} its current contents again, as a new version:
+   * the current contents become a kept version (the directory's policy keeps at least one here,
+   * or there could be nothing to restore). The caller needs write on the file's directory, as for
+   * a {@code put --force}.
+   */
+  public CommitResult restore(String path, long number, long time, Caller caller) {
+    String[] parts = Paths.parse(path);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    ResolvedFile r = file(path, caller);
+    FileNode current = r.file();
+    FileNode v = versions.version(current, number, p);
+    if (v == current) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "version " + number + " of '" + p
+          + "' is already its current contents");
+    }
+    Deepest deepest = deepestDirectory(parts, p, caller);
+    FileNode restored = new FileNode(current.name, time, v.replication(), v.chunkSize(),
+        v.handles, intern(caller.user()), intern(caller.group()), FILE_PERMISSION);
+    addHolders(restored);
+    LongList garbage = new LongList();
+    versions.replace(current, restored, Math.max(1, keepVersions(parts)), garbage);
+    deepest.dir().put(restored);
+    deepest.dir().modified = time;
+    return new CommitResult(entry(p, restored), garbage.toArray());
+  }
+
+  /** The number of the current version of file {@code path}. */
+  public long currentVersion(String path) {
+    ResolvedFile r = file(path, SYSTEM);
+    return versions.list(r.file()).get(0).number();
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * Takes a snapshot of directory {@code dir} named {@code name}: a copy of its tree's metadata
+   * whose files hold the same chunks (no chunk is copied or touched). For the directory's owner
+   * or the superuser.
+   */
+  public SnapshotView createSnapshot(String dir, String name, long time, Caller caller) {
+    String[] parts = Paths.parse(dir);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    DirNode d = snapshotDirectory(parts, dir, p, caller);
+    checkSnapshotName(name);
+    if (findSnapshot(d, name) != null) {
+      throw new MetadataException(Status.ALREADY_EXISTS, "'" + p + "' already has a snapshot '"
+          + name + "'");
+    }
+    int had = d.snapshots == null ? 0 : d.snapshots.length;
+    if (had >= MAX_SNAPSHOTS) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "'" + p + "' has " + had
+          + " snapshots, the most a directory may have; delete some first");
+    }
+    Snapshot s = new Snapshot(name, time, copyTree(d, bytes(name)));
+    Snapshot[] next = had == 0 ? new Snapshot[1] : java.util.Arrays.copyOf(d.snapshots, had + 1);
+    next[had] = s;
+    d.snapshots = next;
+    return view(p, s);
+  }
+
+  /** Deletes snapshot {@code name} of {@code dir}; the chunks only it held become garbage. */
+  public TrashResult deleteSnapshot(String dir, String name, Caller caller) {
+    String[] parts = Paths.parse(dir);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    DirNode d = snapshotDirectory(parts, dir, p, caller);
+    Snapshot s = findSnapshot(d, name);
+    if (s == null) {
+      throw new MetadataException(Status.NOT_FOUND, "'" + p + "' has no snapshot '" + name + "'");
+    }
+    Snapshot[] rest = java.util.Arrays.stream(d.snapshots).filter(x -> x != s)
+        .toArray(Snapshot[]::new);
+    d.snapshots = rest.length == 0 ? null : rest;
+    LongList garbage = new LongList();
+    dropTree(s.root, garbage);
+    return new TrashResult(List.of(), garbage.toArray());
+  }
+
+  /** The snapshots of {@code dir}, oldest first; the caller needs read on it. */
+  public List<SnapshotView> snapshots(String dir, Caller caller) {
+    String[] parts = Paths.parse(dir);
+    Inode node = resolve(parts, parts.length, dir, caller);
+    String p = Paths.join(parts, parts.length);
+    if (node == null) {
+      throw notFound(dir);
+    }
+    if (!(node instanceof DirNode d)) {
+      throw notADirectory(p, p);
+    }
+    check(caller, d, Permissions.READ, "list the snapshots of", p);
+    List<SnapshotView> out = new ArrayList<>();
+    if (d.snapshots != null) {
+      for (Snapshot s : d.snapshots) {
+        out.add(view(p, s));
+      }
+    }
+    return out;
+  }
+
+  private DirNode snapshotDirectory(String[] parts, String dir, String p, Caller caller) {
+    Inode node = resolve(parts, parts.length, dir, caller);
+    if (node == null) {
+      throw notFound(dir);
+    }
+    if (!(node instanceof DirNode d)) {
+      throw new MetadataException(Status.NOT_A_DIRECTORY, "'" + p
+          + "' is a file; snapshots are taken of directories");
+    }
+    checkOwner(caller, d, "take or delete snapshots of", p);
+    return d;
+  }
+
+  private static SnapshotView view(String dir, Snapshot s) {
+    return new SnapshotView(s.name, (dir.equals("/") ? "" : dir) + "/" + SNAPSHOT_DIR + "/"
+        + s.name, s.created);
+  }
+
+  private static Snapshot findSnapshot(DirNode d, String name) {
+    if (d.snapshots != null) {
+      for (Snapshot s : d.snapshots) {
+        if (s.name.equals(name)) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void checkSnapshotName(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0 || PathLimits.utf8Length(name) > Limits.MAX_NAME_BYTES) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "'" + name
+          + "' is not a snapshot name (one path component, no '/', at most "
+          + Limits.MAX_NAME_BYTES + " bytes)");
+    }
+  }
+
+  /**
+   * A copy of {@code dir}'s tree named {@code name}: new directory and file nodes (files share
+   * their handle arrays), each copied file one more holder of its chunks. Iterative: a tree may be
+   * deeper than a thread's stack.
+   */
+  private DirNode copyTree(DirNode dir, byte[] name) {
+    DirNode top = dir.copyEmpty(name);
+    java.util.ArrayDeque<DirNode[]> open = new java.util.ArrayDeque<>();
+    open.push(new DirNode[] {dir, top});
+    while (!open.isEmpty()) {
+      DirNode[] pair = open.pop();
+      for (Inode child : pair[0].childrenAfter(null)) {
+        if (child instanceof FileNode f) {
+          FileNode c = f.copy(f.name);
+          addHolders(c);
+          pair[1].append(c);
+        } else {
+          DirNode d = (DirNode) child;
+          DirNode c = d.copyEmpty(d.name);
+          pair[1].append(c);
+          open.push(new DirNode[] {d, c});
+        }
+      }
+    }
+    return top;
+  }
+
+  /** Every file of a detached tree (a snapshot, a trash entry) stops holding its chunks. */
+  private void dropTree(Inode node, LongList garbage) {
+    removeSubtree(node, new long[2], garbage);
+  }
+
+  /**
+   * Refuses a change at {@code parts}: a path through a snapshot is read-only, and
+   * {@value #SNAPSHOT_DIR} is a reserved name.
+   */
+  private static void checkWritable(String[] parts, String p) {
+    for (String part : parts) {
+      if (part.equals(SNAPSHOT_DIR)) {
+        throw new MetadataException(Status.DENIED, "'" + p + "' is read-only: '" + SNAPSHOT_DIR
+            + "' is reserved for snapshots, which cannot be changed");
+      }
+    }
+  }
+
+  /** The view {@code DIR/.snapshot}: a read-only directory whose children are the snapshots. */
+  private static DirNode snapshotListing(DirNode dir) {
+    DirNode view = new DirNode(bytes(SNAPSHOT_DIR), dir.modified, dir.owner, dir.group,
+        dir.permission & 0555);
+    if (dir.snapshots != null) {
+      Snapshot[] sorted = dir.snapshots.clone();
+      java.util.Arrays.sort(sorted, (a, b) -> java.util.Arrays.compareUnsigned(a.root.name,
+          b.root.name));
+      for (Snapshot s : sorted) {
+        view.append(s.root);
+      }
+    }
+    return view;
+  }
+
+  // ---------------------------------------------------------------- trash
+
+  /** {@code user}'s trash, newest first. */
+  public List<TrashView> trash(String user) {
+    List<TrashView> out = new ArrayList<>();
+    for (TrashBin.Entry e : trash.of(user)) {
+      out.add(0, trashView(e));
+    }
+    return out;
+  }
+
+  /**
+   * Puts {@code user}'s newest trash entry for {@code path} back where it was, creating missing
+   * parent directories as a put would; refused if something is there now.
+   */
+  public TrashResult restoreTrash(String path, long time, Caller caller) {
+    String[] parts = Paths.parse(path);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    if (parts.length == 0) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "'/' is never in the trash");
+    }
+    boolean found = trash.of(caller.user()).stream().anyMatch(e -> e.path.equals(p));
+    if (!found) {
+      throw new MetadataException(Status.NOT_FOUND, "'" + p + "' is not in the trash of "
+          + caller.user() + " (see granary trash list)");
+    }
+    Deepest deepest = deepestDirectory(parts, p, caller);
+    DirNode dir = deepest.dir();
+    byte[] name = bytes(parts[parts.length - 1]);
+    if (deepest.depth() == parts.length - 1 && dir.get(name) != null) {
+      throw new MetadataException(Status.ALREADY_EXISTS, "cannot restore '" + p
+          + "' from the trash: something is there now (move it away first)");
+    }
+    TrashBin.Entry e = trash.takeNewest(caller.user(), p);
+    for (int i = deepest.depth(); i < parts.length - 1; i++) {
+      DirNode created = newDirectory(bytes(parts[i]), time, caller);
+      dir.put(created);
+      dir.modified = time;
+      directories++;
+      dir = created;
+    }
+    dir.put(e.node);
+    dir.modified = time;
+    long[] counts = new long[2];
+    countSubtree(e.node, counts);
+    files += counts[0];
+    directories += counts[1];
+    return new TrashResult(List.of(trashView(e)), new long[0]);
+  }
+
+  /** Empties {@code user}'s trash: everything in it is removed for good. */
+  public TrashResult emptyTrash(String user) {
+    return drop(trash.takeAll(user));
+  }
+
+  /** Removes for good every trash entry that expires at or before {@code time}. */
+  public TrashResult expireTrash(long time) {
+    return drop(trash.takeExpired(time));
+  }
+
+  /** When the next trash entry expires, or {@code Long.MAX_VALUE}. */
+  public long nextTrashExpiry() {
+    return trash.nextExpiry();
+  }
+
+  private TrashResult drop(List<TrashBin.Entry> entries) {
+    List<TrashView> views = new ArrayList<>();
+    LongList garbage = new LongList();
+    for (TrashBin.Entry e : entries) {
+      views.add(trashView(e));
+      dropTree(e.node, garbage);
+    }
+    return new TrashResult(views, garbage.toArray());
+  }
+
+  private TrashView trashView(TrashBin.Entry e) {
+    long[] counts = new long[2];
+    countSubtree(e.node, counts);
+    long[] bytes = {0};
+    if (e.node instanceof FileNode f) {
+      bytes[0] = size(f);
+    } else {
+      TreeWalk.preOrder((DirNode) e.node, (child, depth) -> {
+        if (child instanceof FileNode f) {
+          bytes[0] += size(f);
+        }
+        return true;
+      });
+    }
+    return new TrashView(e.path, e.node instanceof DirNode, bytes[0], counts[0], e.deleted,
+        e.expires);
   }
 
   // ---------------------------------------------------------------- permissions
@@ -576,6 +1162,7 @@ public final class Namespace {
    */
   public void checkCreate(String path, Caller caller) {
     String[] parts = Paths.parse(path);
+    checkWritable(parts, Paths.join(parts, parts.length));
     if (parts.length == 0) {
       throw new MetadataException(Status.IS_A_DIRECTORY, "'/' is a directory");
     }
@@ -623,6 +1210,7 @@ public final class Namespace {
     checkName("group", group);
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
     Inode node = resolve(parts, parts.length, path, caller);
     if (node == null) {
       throw notFound(path);
@@ -762,21 +1350,160 @@ public final class Namespace {
     return new NamespaceLoader(this);
   }
 
-  /** Adds a loaded entry under {@code parent}; see {@link NamespaceLoader}. */
-  void adopt(DirNode parent, Inode node) {
+  /**
+   * Adds a loaded entry under {@code parent}; see {@link NamespaceLoader}. A loaded file adds
+   * itself as a holder of its chunks: the first holder of a handle brings its facts, later ones
+   * (a snapshot's copy, a kept version) only count.
+   */
+  void adopt(DirNode parent, Inode node, List<ChunkRecord> chunks, boolean live) {
     if (node instanceof FileNode f) {
-      for (int i = 0; i < f.chunkCount(); i++) {
-        if (chunkTable.file(f.handle(i)) != null) {
-          throw new IllegalStateException("chunk " + handleText(f.handle(i))
-              + " belongs to two files");
-        }
-        chunkTable.put(f.handle(i), f, i);
-      }
-      files++;
+      adoptHolder(f, chunks);
+      files += live ? 1 : 0;
     } else {
-      directories++;
+      directories += live ? 1 : 0;
     }
     parent.put(node);
+  }
+
+  /** Loading a checkpoint: {@code v} is version {@code number} of {@code file}, newest first. */
+  void adoptVersion(FileNode file, long current, long number, FileNode v) {
+    Versions.History h = versions.history(file);
+    if (h == null) {
+      versions.adopt(file, new Versions.History(current, new FileNode[] {v}, new long[] {number}));
+      return;
+    }
+    int n = h.older.length;
+    h.older = java.util.Arrays.copyOf(h.older, n + 1);
+    h.numbers = java.util.Arrays.copyOf(h.numbers, n + 1);
+    h.older[n] = v;
+    h.numbers[n] = number;
+  }
+
+  /** A loader of snapshot {@code name} of directory {@code dir} (loading a checkpoint). */
+  public NamespaceLoader snapshotLoader(String dir, String name, long created) {
+    String[] parts = Paths.parseStored(dir);
+    if (!(resolveOrNull(parts, parts.length) instanceof DirNode d)) {
+      throw new IllegalStateException("snapshot " + name + " of " + dir
+          + ": no such directory");
+    }
+    if (findSnapshot(d, name) != null) {
+      throw new IllegalStateException("snapshot " + name + " of " + dir + " twice");
+    }
+    DirNode top = new DirNode(bytes(name), d.modified, d.owner, d.group, d.permission);
+    Snapshot s = new Snapshot(name, created, top);
+    int had = d.snapshots == null ? 0 : d.snapshots.length;
+    Snapshot[] next = had == 0 ? new Snapshot[1] : java.util.Arrays.copyOf(d.snapshots, had + 1);
+    next[had] = s;
+    d.snapshots = next;
+    return new NamespaceLoader(this, top, false, () -> {});
+  }
+
+  /**
+   * A loader of one trash entry of {@code user} (loading a checkpoint): the entry's node is the
+   * one entry the section loads under its root.
+   */
+  public NamespaceLoader trashLoader(String user, String path, long deleted, long expires) {
+    DirNode holder = new DirNode(new byte[0], 0, DEFAULT_OWNER, DEFAULT_GROUP, 0);
+    return new NamespaceLoader(this, holder, false, () -> {
+      if (holder.size() != 1) {
+        throw new IllegalStateException("trash entry " + path + " of " + user + " holds "
+            + holder.size() + " entries, not one");
+      }
+      trash.add(new TrashBin.Entry(intern(user), path, deleted, expires,
+          holder.childrenAfter(null).iterator().next()));
+    });
+  }
+
+  /** Receives a detached tree (a snapshot's, a trash entry's) with the visitor that walks it. */
+  public interface TreeVisitor {
+    void snapshot(String dir, String name, long created, java.util.function.Consumer<EntryVisitor> walk);
+
+    void trash(String user, String path, long deleted, long expires,
+        java.util.function.Consumer<EntryVisitor> walk);
+  }
+
+  /** Every snapshot and trash entry, for checkpoints: paths in their trees start at "/". */
+  public void forEachDetached(TreeVisitor visitor) {
+    List<Object[]> withSnapshots = new ArrayList<>();
+    if (root.snapshots != null) {
+      withSnapshots.add(new Object[] {"/", root});
+    }
+    TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer("/");
+    TreeWalk.preOrder(root, (child, depth) -> {
+      String p = paths.enter(child, depth);
+      if (child instanceof DirNode d && d.snapshots != null) {
+        withSnapshots.add(new Object[] {p, d});
+      }
+      return true;
+    });
+    for (Object[] pair : withSnapshots) {
+      for (Snapshot s : ((DirNode) pair[1]).snapshots) {
+        visitor.snapshot((String) pair[0], s.name, s.created, v -> walkChildren(s.root, v));
+      }
+    }
+    trash.forEach(e -> visitor.trash(e.user, e.path, e.deleted, e.expires, v -> {
+      DirNode holder = new DirNode(new byte[0], 0, DEFAULT_OWNER, DEFAULT_GROUP, 0);
+      holder.append(e.node);
+      walkChildren(holder, v);
+    }));
+  }
+
+  /** Everything below {@code top} in pre-order, with paths from "/" (top itself excluded). */
+  private static void walkChildren(DirNode top, EntryVisitor visitor) {
+    TreeWalk.PathBuffer paths = new TreeWalk.PathBuffer("/");
+    TreeWalk.preOrder(top, (child, depth) -> {
+      visit(paths.enter(child, depth), child, visitor);
+      return true;
+    });
+  }
+
+  /** {@code file}'s kept versions, newest first, without the current one (for checkpoints). */
+  public List<Map.Entry<Long, FileNode>> olderVersions(FileNode file) {
+    List<Map.Entry<Long, FileNode>> out = new ArrayList<>();
+    List<Versions.Version> all = versions.list(file);
+    for (int i = 1; i < all.size(); i++) {
+      out.add(Map.entry(all.get(i).number(), all.get(i).file()));
+    }
+    return out;
+  }
+
+  /** The number of {@code file}'s current version. */
+  public long versionNumber(FileNode file) {
+    return versions.list(file).get(0).number();
+  }
+
+  /** A directory's own policy at {@code path} (null: none), for checkpoints. */
+  public Policy ownPolicy(String path) {
+    String[] parts = Paths.parseStored(path);
+    Inode n = parts.length == 0 ? root : resolveOrNull(parts, parts.length);
+    return n instanceof DirNode d ? d.policy : null;
+  }
+
+  /** Sets the root's own policy (loading a checkpoint). */
+  public void setRootPolicy(Policy policy) {
+    root.policy = policy;
+  }
+
+  /**
+   * Makes this namespace hold what {@code durable} holds (after the operation log failed: the
+   * image goes back to what the disk has). {@code durable} must not be used afterwards.
+   */
+  public void restoreFrom(Namespace durable) {
+    this.root = durable.root;
+    this.chunkTable = durable.chunkTable;
+    this.versions = durable.versions.rebind(this);
+    this.trash = durable.trash;
+    this.files = durable.files;
+    this.directories = durable.directories;
+    this.names.clear();
+    this.names.putAll(durable.names);
+  }
+
+  /** {@code f} holds {@code chunks} (its own, in order), loading a checkpoint. */
+  void adoptHolder(FileNode f, List<ChunkRecord> chunks) {
+    for (ChunkRecord c : chunks) {
+      chunkTable.addHolder(c, f.replication());
+    }
   }
 
   DirNode root() {
@@ -784,23 +1511,6 @@ public final class Namespace {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private long[] removeHandles(FileNode old, long[] keep) {
-    LongList garbage = new LongList();
-    outer:
-    for (int i = 0; i < old.chunkCount(); i++) {
-      long h = old.handle(i);
-      for (int j = 0; j < keep.length; j += FileNode.STRIDE) {
-        if (keep[j] == h) {
-          continue outer;
-        }
-      }
-      chunkTable.remove(h);
-      garbage.add(h);
-      garbage.add(old.version(i));
-    }
-    return garbage.toArray();
-  }
 
   /**
    * Walks {@code count} components, checking that {@code caller} may traverse every directory it
@@ -813,6 +1523,18 @@ public final class Namespace {
         throw notADirectory(Paths.join(parts, i), path);
       }
       check(caller, dir, Permissions.EXECUTE, "traverse", parts, i);
+      if (parts[i].equals(SNAPSHOT_DIR)) {
+        // DIR/.snapshot lists DIR's snapshots; DIR/.snapshot/NAME/... reads inside one.
+        if (i + 1 == count) {
+          return snapshotListing(dir);
+        }
+        Snapshot s = findSnapshot(dir, parts[++i]);
+        if (s == null) {
+          return null;
+        }
+        node = s.root;
+        continue;
+      }
       node = dir.get(bytes(parts[i]));
       if (node == null) {
         return null;
@@ -835,9 +1557,9 @@ public final class Namespace {
     return node;
   }
 
-  static FileEntry entry(String path, Inode node) {
+  FileEntry entry(String path, Inode node) {
     if (node instanceof FileNode f) {
-      return new FileEntry(path, false, f.size(), f.modified, f.replication(), f.chunkSize(),
+      return new FileEntry(path, false, size(f), f.modified, f.replication(), f.chunkSize(),
           f.chunkCount(), f.owner, f.group, f.permission);
     }
     return new FileEntry(path, true, 0, node.modified, 0, 0, 0, node.owner, node.group,

@@ -16,6 +16,9 @@ import java.util.List;
  */
 public final class NamespaceLoader {
   private final Namespace namespace;
+  /** Whether entries count as live files and directories (not a snapshot's or trash's tree). */
+  private final boolean live;
+  private final Runnable onFinish;
   /** dirs[d] is the directory at depth d on the path {@code open}; dirs[0] is the root. */
   private DirNode[] dirs = new DirNode[16];
   /** lengths[d] is the length of dirs[d]'s path, a prefix of {@code open} (0 for the root). */
@@ -25,8 +28,23 @@ public final class NamespaceLoader {
   private String open = "";
 
   NamespaceLoader(Namespace namespace) {
+    this(namespace, namespace.root(), true, () -> {});
+  }
+
+  /**
+   * A loader of the detached tree under {@code root} (a snapshot's, a trash entry's): its files
+   * hold their chunks but are not counted as live files; {@code onFinish} runs at {@link #finish}.
+   */
+  NamespaceLoader(Namespace namespace, DirNode root, boolean live, Runnable onFinish) {
     this.namespace = namespace;
-    this.dirs[0] = namespace.root();
+    this.live = live;
+    this.onFinish = onFinish;
+    this.dirs[0] = root;
+  }
+
+  /** The tree is complete (a section of the checkpoint ended). */
+  public void finish() {
+    onFinish.run();
   }
 
   /** A directory written before entries had owners: admin's, 755. */
@@ -36,9 +54,16 @@ public final class NamespaceLoader {
   }
 
   public void directory(String path, long modified, String owner, String group, int permission) {
+    directory(path, modified, owner, group, permission, null);
+  }
+
+  /** A directory with its own policy (null: none). */
+  public void directory(String path, long modified, String owner, String group, int permission,
+      Policy policy) {
     Located at = locate(path);
     DirNode d = new DirNode(Namespace.bytes(at.name()), modified, namespace.intern(owner),
         namespace.intern(group), permission);
+    d.policy = policy;
     add(at.parent(), d, path);
     push(at.depth(), d, at.path());
   }
@@ -53,9 +78,33 @@ public final class NamespaceLoader {
   public void file(String path, long modified, int replication, long chunkSize,
       List<ChunkRecord> chunks, String owner, String group, int permission) {
     Located at = locate(path);
-    add(at.parent(), new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
-        ChunkRecord.pack(chunks), namespace.intern(owner), namespace.intern(group), permission),
-        path);
+    FileNode f = new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
+        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission);
+    if (at.parent().get(f.name) != null) {
+      throw new IllegalStateException("duplicate entry " + path);
+    }
+    namespace.adopt(at.parent(), f, chunks, live);
+    lastFile = f;
+    lastFilePath = path;
+  }
+
+  private FileNode lastFile;
+  private String lastFilePath;
+
+  /**
+   * A kept version of the file loaded last (at {@code path}), whose current version is
+   * {@code current}; versions come newest first.
+   */
+  public void version(String path, long current, long number, long modified, int replication,
+      long chunkSize, List<ChunkRecord> chunks, String owner, String group, int permission) {
+    if (lastFile == null || !path.equals(lastFilePath)) {
+      throw new IllegalStateException("version " + number + " of " + path
+          + " does not follow its file");
+    }
+    FileNode v = new FileNode(lastFile.name, modified, replication, chunkSize,
+        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission);
+    namespace.adoptHolder(v, chunks);
+    namespace.adoptVersion(lastFile, current, number, v);
   }
 
   /** Where an entry goes: its parent, its name, its depth and its normalized path. */
@@ -80,7 +129,7 @@ public final class NamespaceLoader {
     if (parent.get(node.name) != null) {
       throw new IllegalStateException("duplicate entry " + path);
     }
-    namespace.adopt(parent, node);
+    namespace.adopt(parent, node, List.of(), live);
   }
 
   private DirNode parent(String[] parts, String path) {
@@ -94,7 +143,7 @@ public final class NamespaceLoader {
       return dirs[d];
     }
     // Not on the open path: walk from the root and open the path of this parent.
-    DirNode dir = namespace.root();
+    DirNode dir = dirs[0];
     int len = 0;
     for (int i = 0; i < d; i++) {
       Inode child = dir.get(Namespace.bytes(parts[i]));

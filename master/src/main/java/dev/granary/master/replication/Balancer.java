@@ -181,7 +181,7 @@ final class Balancer implements TickTask {
             && allowance.getOrDefault(target.node.ordinal(), 0.0) > 0) {
           long handle = handles[next++];
           if (scheduler.startMove(handle, source.node, target.node, now)) {
-            long length = namespace.fileOf(handle).length(namespace.indexOf(handle));
+            long length = namespace.chunkLength(handle);
             source.used -= length;
             target.used += length;
             allowance.merge(source.node.ordinal(), (double) -length, Double::sum);

@@ -159,7 +159,7 @@ public final class ChunkManager {
       long now = now();
       garbage.inheritAllocations(reservedUpTo, now);
       for (long h : releasedByReplay) {
-        if (namespace.fileOf(h) == null) {
+        if (!namespace.isReferenced(h)) {
           garbage.garbage(h, now);
         }
       }
@@ -196,7 +196,7 @@ public final class ChunkManager {
    */
   public List<Long> renewLease(String clientId, List<Long> handles) {
     return state.write(() -> {
-      return garbage.renew(clientId, handles, h -> namespace.fileOf(h) != null, now());
+      return garbage.renew(clientId, handles, h -> namespace.isReferenced(h), now());
     });
   }
 
@@ -348,7 +348,7 @@ public final class ChunkManager {
         ChunkserverNode holder = registry.byOrdinal(ordinal);
         if (!release) {
           garbage.keep(handle, ordinal);
-        } else if (namespace.fileOf(handle) == null && holder.isLive()) {
+        } else if (!namespace.isReferenced(handle) && holder.isLive()) {
           holder.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, version, null));
         }
       });

@@ -165,7 +165,7 @@ public final class ChunkserverProtocol {
         garbage.unconfirmAll(n.ordinal());
       }
       for (ReplicaInfo info : r.replicas()) {
-        if (namespace.fileOf(info.handle()) == null) {
+        if (!namespace.isReferenced(info.handle())) {
           garbage.replicaReported(info.handle(), n.ordinal(), info, now);
         }
       }
@@ -237,7 +237,7 @@ public final class ChunkserverProtocol {
         if (replicas.remove(r.handle(), n.ordinal())) {
           n.chunkRemoved();
         }
-        if (namespace.fileOf(r.handle()) != null) {
+        if (namespace.isReferenced(r.handle())) {
           corrupt.add(r.handle());
           scheduler.check(r.handle());
         }

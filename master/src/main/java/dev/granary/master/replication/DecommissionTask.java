@@ -4,7 +4,6 @@ import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.DecommissionProgress;
 import dev.granary.master.liveness.Decommissions;
 import dev.granary.master.liveness.NodeRegistry;
-import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.Namespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,13 +120,13 @@ final class DecommissionTask implements TickTask {
     DecommissionProgress p = n.decommission();
     long left = 0;
     for (long h : replicas.handlesOf(n.ordinal())) {
-      FileNode f = namespace.fileOf(h);
-      if (f != null && scheduler.goalReplicas(h) < f.replication()) {
+      int goal = namespace.goal(h);
+      if (goal > 0 && scheduler.goalReplicas(h) < goal) {
         left++;
         scheduler.check(h);
       }
     }
-    int awaited = p.awaitWrites(h -> namespace.fileOf(h) == null
+    int awaited = p.awaitWrites(h -> !namespace.isReferenced(h)
         && garbage.stillWriting(h, now), now);
     boolean writing = awaited > 0
         || garbage.holdsWriteInProgress(n.ordinal(), now, now - WRITE_WAIT_MILLIS);

@@ -1,7 +1,6 @@
 package dev.granary.master.replication;
 
 import dev.granary.master.liveness.NodeRegistry;
-import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.Namespace;
 
 /** Bad replicas whose chunks are back at their goal (or gone) are deleted now. */
@@ -23,10 +22,10 @@ final class DeferredDeletionTask implements TickTask {
   public void run(long now) {
     int liveNodes = registry.live().size();
     deletions.releaseDeferred((h, badHolders) -> {
-      FileNode f = namespace.fileOf(h);
+      int goal = namespace.goal(h);
       int live = scheduler.liveReplicas(h);
-      return f == null
-          || (live > 0 && live >= Math.min(f.replication(), liveNodes - badHolders));
+      return goal == 0
+          || (live > 0 && live >= Math.min(goal, liveNodes - badHolders));
     }, registry::byOrdinal);
   }
 }

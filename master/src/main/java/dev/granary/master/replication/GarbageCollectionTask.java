@@ -30,7 +30,7 @@ final class GarbageCollectionTask implements TickTask {
       return;
     }
     Map<Integer, List<GarbageTracker.Candidate>> due = new HashMap<>();
-    garbage.collect(now, h -> namespace.fileOf(h) != null,
+    garbage.collect(now, h -> namespace.isReferenced(h),
         c -> due.computeIfAbsent(c.ordinal(), k -> new ArrayList<>()).add(c));
     for (Map.Entry<Integer, List<GarbageTracker.Candidate>> e : due.entrySet()) {
       ChunkserverNode n = registry.byOrdinal(e.getKey());

@@ -1,6 +1,5 @@
 package dev.granary.master.replication;
 
-import dev.granary.master.namespace.FileNode;
 import dev.granary.master.namespace.Namespace;
 import java.util.Set;
 
@@ -22,8 +21,8 @@ final class RepairedCorruptionTask implements TickTask {
   @Override
   public void run(long now) {
     corrupt.removeIf(h -> {
-      FileNode f = namespace.fileOf(h);
-      return f == null || (!suspects.has(h) && scheduler.liveReplicas(h) >= f.replication());
+      int goal = namespace.goal(h);
+      return goal == 0 || (!suspects.has(h) && scheduler.liveReplicas(h) >= goal);
     });
   }
 }

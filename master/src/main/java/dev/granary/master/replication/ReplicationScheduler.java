@@ -2,7 +2,7 @@ package dev.granary.master.replication;
 
 import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.NodeRegistry;
-import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.placement.NodeView;
 import dev.granary.master.placement.PlacementPolicy;
@@ -116,15 +116,15 @@ public final class ReplicationScheduler {
 
   /** Queues {@code handle} if it is below its goal. */
   public void check(long handle) {
-    FileNode f = namespace.fileOf(handle);
-    if (f == null) {
+    int goal = namespace.goal(handle);
+    if (goal == 0) {
       return;
     }
     int counted = goalReplicas(handle);
-    if (counted < f.replication()) {
+    if (counted < goal) {
       // Bucketed by live replicas: a decommissioning node's chunks wait behind real repair.
       queue.add(handle, liveReplicas(handle));
-    } else if (counted > f.replication()) {
+    } else if (counted > goal) {
       overCheck.add(handle);
     }
   }
@@ -176,12 +176,12 @@ public final class ReplicationScheduler {
     int withRoom = nodesWithRoom();
     while (it.hasNext() && withRoom >= 2) {
       long handle = it.next();
-      FileNode f = namespace.fileOf(handle);
-      if (f == null) {
+      ChunkRecord c = namespace.chunk(handle);
+      if (c == null) {
         it.remove();
         continue;
       }
-      int goal = f.replication();
+      int goal = namespace.goal(handle);
       int counted = goalReplicas(handle);
       List<CopyTask> running = tasks.getOrDefault(handle, List.of());
       if (counted + running.size() >= goal) {
@@ -193,7 +193,7 @@ public final class ReplicationScheduler {
       if (liveReplicas(handle) == 0) {
         continue;
       }
-      if (startCopy(handle, f, now)) {
+      if (startCopy(handle, c, now)) {
         withRoom = nodesWithRoom();
         if (counted + running.size() + 1 >= goal) {
           it.remove();
@@ -239,9 +239,8 @@ public final class ReplicationScheduler {
             || n.copyBytesInFlight() + length <= MAX_COPY_BYTES_PER_NODE);
   }
 
-  private boolean startCopy(long handle, FileNode f, long now) {
-    int index = namespace.indexOf(handle);
-    long length = f.length(index);
+  private boolean startCopy(long handle, ChunkRecord c, long now) {
+    long length = c.length();
     ChunkserverNode source = null;
     Set<String> excluded = new HashSet<>();
     for (int o : replicas.holders(handle)) {
@@ -268,8 +267,8 @@ public final class ReplicationScheduler {
         candidates.add(n.view());
       }
     }
-    if (failed != null && candidates.stream().anyMatch(c -> !excluded.contains(c.id())
-        && !c.id().equals(failed))) {
+    if (failed != null && candidates.stream().anyMatch(v -> !excluded.contains(v.id())
+        && !v.id().equals(failed))) {
       excluded.add(failed);
     }
     var target = placement.chooseReplicationTarget(candidates, excluded, length);
@@ -277,7 +276,7 @@ public final class ReplicationScheduler {
       return false;
     }
     ChunkserverNode t = registry.get(target.get().id());
-    start(new CopyTask(handle, f.version(index), length, source, t, now, false));
+    start(new CopyTask(handle, c.version(), length, source, t, now, false));
     return true;
   }
 
@@ -303,21 +302,20 @@ public final class ReplicationScheduler {
    * the source holds it and the target does not, and both nodes have room for one more copy.
    */
   boolean startMove(long handle, ChunkserverNode source, ChunkserverNode target, long now) {
-    FileNode f = namespace.fileOf(handle);
-    if (f == null || tasks.containsKey(handle) || queue.contains(handle)
+    ChunkRecord c = namespace.chunk(handle);
+    if (c == null || tasks.containsKey(handle) || queue.contains(handle)
         || !replicas.contains(handle, source.ordinal())
         || replicas.contains(handle, target.ordinal())
         || badHolders.apply(handle).contains(target.ordinal())
         || !source.inService() || !target.inService()
-        || goalReplicas(handle) < f.replication()) {
+        || goalReplicas(handle) < namespace.goal(handle)) {
       return false;
     }
-    int index = namespace.indexOf(handle);
-    long length = f.length(index);
+    long length = c.length();
     if (!hasRoom(source, length) || !hasRoom(target, length) || target.free() < length) {
       return false;
     }
-    start(new CopyTask(handle, f.version(index), length, source, target, now, true));
+    start(new CopyTask(handle, c.version(), length, source, target, now, true));
     return true;
   }
 
@@ -393,24 +391,23 @@ public final class ReplicationScheduler {
     }) && ts.isEmpty()) {
       tasks.remove(handle);
     }
-    FileNode f = namespace.fileOf(handle);
+    ChunkRecord c = namespace.chunk(handle);
     for (CopyTask t : moved) {
-      finishMove(t, f);
+      finishMove(t, c);
     }
-    if (f != null && goalReplicas(handle) > f.replication()) {
+    if (c != null && goalReplicas(handle) > namespace.goal(handle)) {
       overCheck.add(handle);
     }
   }
 
   /** A move's copy is on its target: the source's replica goes, if the chunk keeps its goal. */
-  private void finishMove(CopyTask t, FileNode f) {
+  private void finishMove(CopyTask t, ChunkRecord c) {
     ChunkserverNode source = t.source();
-    if (f == null || !replicas.contains(t.handle(), source.ordinal())) {
+    if (c == null || !replicas.contains(t.handle(), source.ordinal())) {
       return;
     }
-    int index = namespace.indexOf(t.handle());
-    if (f.version(index) != t.version() || !source.inService()
-        || goalReplicas(t.handle()) <= f.replication()) {
+    if (c.version() != t.version() || !source.inService()
+        || goalReplicas(t.handle()) <= namespace.goal(t.handle())) {
       return; // rewritten, or a replica was lost meanwhile: keep the source's (trim decides)
     }
     replicas.remove(t.handle(), source.ordinal());
@@ -453,7 +450,7 @@ public final class ReplicationScheduler {
       tasks.remove(cmd.handle());
     }
     check(cmd.handle());
-    if (!ok && namespace.fileOf(cmd.handle()) != null) {
+    if (!ok && namespace.isReferenced(cmd.handle())) {
       queue.add(cmd.handle(), liveReplicas(cmd.handle()));
     }
   }
@@ -489,11 +486,11 @@ public final class ReplicationScheduler {
     for (Iterator<Long> it = overCheck.iterator(); it.hasNext(); ) {
       long handle = it.next();
       it.remove();
-      FileNode f = namespace.fileOf(handle);
-      if (f == null || tasks.containsKey(handle)) {
+      ChunkRecord c = namespace.chunk(handle);
+      if (c == null || tasks.containsKey(handle)) {
         continue;
       }
-      int index = namespace.indexOf(handle);
+      int goal = namespace.goal(handle);
       while (true) {
         List<NodeView> holders = new ArrayList<>();
         for (int o : replicas.holders(handle)) {
@@ -502,16 +499,16 @@ public final class ReplicationScheduler {
             holders.add(n.view());
           }
         }
-        if (holders.size() <= f.replication()) {
+        if (holders.size() <= goal) {
           break;
         }
         NodeView drop = placement.chooseReplicaToDrop(holders);
         ChunkserverNode n = registry.get(drop.id());
         replicas.remove(handle, n.ordinal());
         n.chunkRemoved();
-        n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, f.version(index), null));
+        n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, handle, c.version(), null));
         log.info("{}: chunk {} has {} live replicas, goal {}: dropping the one on {}", nodeId,
-            ChunkHandles.format(handle), holders.size(), f.replication(), n.id());
+            ChunkHandles.format(handle), holders.size(), goal, n.id());
       }
     }
   }

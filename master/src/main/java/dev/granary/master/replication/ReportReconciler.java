@@ -1,7 +1,7 @@
 package dev.granary.master.replication;
 
 import dev.granary.master.liveness.ChunkserverNode;
-import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.voting.MajorityVote;
 import dev.granary.wire.ChunkHandles;
@@ -73,8 +73,8 @@ final class ReportReconciler {
   /** Decides what one reported replica is: a location, stale, garbage or a suspect. */
   private void reconcile(ChunkserverNode n, ReplicaInfo info, long now) {
     long h = info.handle();
-    FileNode f = namespace.fileOf(h);
-    if (f == null) {
+    ChunkRecord c = namespace.chunk(h);
+    if (c == null) {
       removeLocation(h, n);
       if (garbage.isRecentGarbage(h)) {
         n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, info.version(), null));
@@ -85,21 +85,20 @@ final class ReportReconciler {
       }
       return;
     }
-    int i = namespace.indexOf(h);
-    if (info.version() != f.version(i)) {
+    if (info.version() != c.version()) {
       log.info("{}: replica of chunk {} on {} has version {}, current is {}: deleting it", nodeId,
-          ChunkHandles.format(h), n.id(), info.version(), f.version(i));
+          ChunkHandles.format(h), n.id(), info.version(), c.version());
       removeLocation(h, n);
       n.enqueue(new ChunkCommand(ChunkCommand.Kind.DELETE, h, info.version(), null));
       return;
     }
-    if (info.length() == f.length(i) && info.digest() == f.digest(i)) {
+    if (info.length() == c.length() && info.digest() == c.digest()) {
       suspects.remove(h, n.ordinal());
       if (replicas.add(h, n.ordinal())) {
         n.chunkAdded();
       }
       scheduler.onReplicaAdded(h, n);
-      if (scheduler.liveReplicas(h) >= f.replication()) {
+      if (scheduler.liveReplicas(h) >= namespace.goal(h)) {
         corrupt.remove(h);
       }
     } else {

@@ -2,7 +2,7 @@ package dev.granary.master.replication;
 
 import dev.granary.master.liveness.ChunkserverNode;
 import dev.granary.master.liveness.NodeRegistry;
-import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.Namespace;
 import dev.granary.master.voting.MajorityVote;
 import dev.granary.wire.ChunkHandles;
@@ -62,13 +62,12 @@ final class VoteResolver {
   }
 
   private void resolve(long handle) {
-    FileNode f = namespace.fileOf(handle);
-    if (f == null) {
+    ChunkRecord c = namespace.chunk(handle);
+    if (c == null) {
       suspects.forget(handle);
       return;
     }
-    int index = namespace.indexOf(handle);
-    MajorityVote.Content recorded = new MajorityVote.Content(f.length(index), f.digest(index));
+    MajorityVote.Content recorded = new MajorityVote.Content(c.length(), c.digest());
     List<ChunkserverNode> voters = new ArrayList<>();
     List<MajorityVote.Content> votes = new ArrayList<>();
     for (int o : replicas.holders(handle)) {
@@ -116,7 +115,7 @@ final class VoteResolver {
         }
         suspects.remove(handle, n.ordinal());
         // Out of the locations now; off the disk once the chunk is back at its goal (GFS §5.2).
-        deletions.deferDelete(handle, n.ordinal(), f.version(index));
+        deletions.deferDelete(handle, n.ordinal(), c.version());
         losers.add(n.id());
       }
     }

@@ -64,6 +64,6 @@ class ChunkRecordFormatTest {
     Path file = tmp.resolve("checkpoint.json");
     Files.write(file, out.toByteArray());
     MetadataImage loaded = format.read(file);
-    assertEquals(CHUNKS, loaded.namespace().file("/f", Namespace.SYSTEM).file().chunkRecords());
+    assertEquals(CHUNKS, loaded.namespace().chunks(loaded.namespace().file("/f", Namespace.SYSTEM).file()));
   }
 }

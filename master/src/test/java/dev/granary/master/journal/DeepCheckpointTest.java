@@ -57,7 +57,7 @@ class DeepCheckpointTest {
 
       @Override
       public void file(String path, FileNode f) {
-        crc.update((path + " " + f.modified() + " " + f.handle(0) + " " + f.length(0) + "\n")
+        crc.update((path + " " + f.modified() + " " + f.handle(0) + " " + ns.chunkLength(f.handle(0)) + "\n")
             .getBytes());
       }
     });

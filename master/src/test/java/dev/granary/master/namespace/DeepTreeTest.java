@@ -1,6 +1,7 @@
 package dev.granary.master.namespace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,7 @@ class DeepTreeTest {
       assertEquals(files, under);
       // The deepest path a client may name still resolves.
       assertTrue(ns.stat("/a".repeat(2048), Namespace.SYSTEM).directory());
-      assertEquals(0, ns.indexOf(1));
+      assertEquals(1, ns.holders(1));
 
       Namespace.DeleteResult r = ns.delete("/a", true, 99, Namespace.SYSTEM);
       assertEquals(1, r.files());
@@ -69,7 +70,7 @@ class DeepTreeTest {
       assertEquals(List.of(1L, 1L), List.of(r.garbage()[0], r.garbage()[1]));
       assertEquals(0, ns.directoryCount());
       assertEquals(0, ns.chunkCount());
-      assertNull(ns.fileOf(1));
+      assertFalse(ns.isReferenced(1));
     });
   }
 

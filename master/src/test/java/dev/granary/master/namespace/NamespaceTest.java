@@ -90,8 +90,8 @@ class NamespaceTest {
     assertArrayEquals(new long[] {1, 1, 2, 1}, r.garbage());
     assertEquals(1, ns.fileCount());
     assertEquals(1, ns.chunkCount());
-    assertEquals(ns.fileOf(3), ns.file("/f", Namespace.SYSTEM).file());
-    assertEquals(null, ns.fileOf(1));
+    assertEquals(3, ns.file("/f", Namespace.SYSTEM).file().handle(0));
+    assertFalse(ns.isReferenced(1));
     assertEquals(2, ns.stat("/f", Namespace.SYSTEM).replication());
   }
 
@@ -134,7 +134,7 @@ class NamespaceTest {
     fails(Status.INVALID_ARGUMENT, "root", () -> ns.rename("/", "/b", 3, Namespace.SYSTEM));
     FileEntry moved = ns.rename("/a/f", "/b", 4, Namespace.SYSTEM);
     assertEquals("/b/f", moved.path());
-    assertEquals(ns.fileOf(1), ns.file("/b/f", Namespace.SYSTEM).file());
+    assertEquals(1, ns.file("/b/f", Namespace.SYSTEM).file().handle(0));
     assertEquals("/c", ns.rename("/b", "/c", 5, Namespace.SYSTEM).path());
     assertEquals(List.of("f", "g"), names("/c"));
     fails(Status.NOT_FOUND, "/b", () -> ns.stat("/b", Namespace.SYSTEM));

@@ -548,7 +548,7 @@ class ChunkManagerTest extends ChunkFixture {
     report("n3", 9, 1, LENGTH, 555);
     tick.run();
     assertEquals(0, cm.fsck("/").votes(), "two stale replicas must not outvote the current one");
-    assertEquals(DIGEST, ns.fileOf(9).digest(0));
+    assertEquals(DIGEST, ns.chunk(9).digest());
     assertTrue(digestRecords.isEmpty());
     assertEquals(ChunkCommand.Kind.DELETE, pulse("n2").get(0).kind());
     assertEquals(List.of("n1"), cm.holders(9));
@@ -562,7 +562,7 @@ class ChunkManagerTest extends ChunkFixture {
     report("n3", 1, 1, LENGTH, 555);
     tick.run();
     assertEquals(1, digestRecords.size());
-    assertEquals(555, ns.fileOf(1).digest(0));
+    assertEquals(555, ns.chunk(1).digest());
     // Three nodes, two good replicas: the loser's node is the only place for the third copy, so
     // the loser goes now (two verified replicas remain).
     tick.run();

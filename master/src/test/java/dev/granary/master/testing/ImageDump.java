@@ -1,6 +1,9 @@
 package dev.granary.master.testing;
 
+import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.FileNode;
+import dev.granary.master.namespace.Policy;
+import java.util.Map;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
 import java.util.ArrayList;
@@ -16,7 +19,8 @@ public final class ImageDump {
     out.add("root " + image.namespace().rootEntry());
     out.add("counts " + image.namespace().fileCount() + " " + image.namespace().directoryCount()
         + " " + image.namespace().chunkCount());
-    image.namespace().forEachEntry(new Namespace.EntryVisitor() {
+    Namespace ns = image.namespace();
+    Namespace.EntryVisitor visitor = new Namespace.EntryVisitor() {
       @Override
       public void directory(String path, long modified, String owner, String group,
           int permission) {
@@ -25,15 +29,52 @@ public final class ImageDump {
       }
 
       @Override
+      public void directory(String path, long modified, String owner, String group,
+          int permission, Policy policy) {
+        directory(path, modified, owner, group, permission);
+        if (policy != null) {
+          out.add("policy " + path + " " + policy.settings());
+        }
+      }
+
+      @Override
       public void file(String path, FileNode f) {
-        StringBuilder sb = new StringBuilder("f " + path + " " + f.modified() + " r"
+        out.add(line("f " + path, f));
+        for (Map.Entry<Long, FileNode> v : ns.olderVersions(f)) {
+          out.add(line("v" + v.getKey() + " of " + path + " current " + ns.versionNumber(f),
+              v.getValue()));
+        }
+      }
+
+      private String line(String what, FileNode f) {
+        StringBuilder sb = new StringBuilder(what + " " + f.modified() + " r"
             + f.replication() + " s" + f.chunkSize() + " " + f.owner() + ":" + f.group() + ":"
             + Integer.toOctalString(f.permission()));
-        for (int i = 0; i < f.chunkCount(); i++) {
-          sb.append(' ').append(f.handle(i)).append('/').append(f.version(i)).append('/')
-              .append(f.length(i)).append('/').append(f.digest(i));
+        for (ChunkRecord c : ns.chunks(f)) {
+          sb.append(' ').append(c.handle()).append('/').append(c.version()).append('/')
+              .append(c.length()).append('/').append(c.digest()).append('/')
+              .append(c.sha256()).append(" holders ").append(ns.holders(c.handle()))
+              .append(" goal ").append(ns.goal(c.handle()));
         }
-        out.add(sb.toString());
+        return sb.toString();
+      }
+    };
+    Policy rootPolicy = ns.ownPolicy("/");
+    out.add("root policy " + (rootPolicy == null ? "none" : rootPolicy.settings()));
+    ns.forEachEntry(visitor);
+    ns.forEachDetached(new Namespace.TreeVisitor() {
+      @Override
+      public void snapshot(String dir, String name, long created,
+          java.util.function.Consumer<Namespace.EntryVisitor> walk) {
+        out.add("snapshot " + dir + " " + name + " " + created);
+        walk.accept(visitor);
+      }
+
+      @Override
+      public void trash(String user, String path, long deleted, long expires,
+          java.util.function.Consumer<Namespace.EntryVisitor> walk) {
+        out.add("trash " + user + " " + path + " " + deleted + " " + expires);
+        walk.accept(visitor);
       }
     });
     image.retryCache().forEach((client, op, e) -> out.add("rc " + client + " " + op + " "
