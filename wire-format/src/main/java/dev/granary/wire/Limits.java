@@ -28,6 +28,18 @@ public final class Limits {
   public static final int MAX_LIST_ENTRIES = 1000;
   /** Largest number of chunk locations in one LOOKUP reply. */
   public static final int MAX_LOOKUP_CHUNKS = 4096;
+  /**
+   * Most older versions a directory policy may keep of each file ({@code keepVersions}); a
+   * VERSIONS reply carries at most this many plus the current contents.
+   */
+  public static final int MAX_KEEP_VERSIONS = 1000;
+  /** Most snapshots one directory may have; a SNAPSHOT reply carries at most this many. */
+  public static final int MAX_SNAPSHOTS = 100;
+  /**
+   * Largest number of entries one TRASH reply carries (the master lists those that expire first,
+   * within the control frame's size); a longer trash is listed in part.
+   */
+  public static final int MAX_TRASH_ENTRIES = 1000;
 
   private Limits() {}
 }

@@ -39,6 +39,8 @@ import dev.granary.wire.msg.Pong;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.PolicyRequest;
+import dev.granary.wire.msg.PolicyResponse;
 import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
@@ -51,10 +53,18 @@ import dev.granary.wire.msg.SetAttributesRequest;
 import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.msg.RestoreRequest;
+import dev.granary.wire.msg.RestoreResponse;
+import dev.granary.wire.msg.SnapshotRequest;
+import dev.granary.wire.msg.SnapshotResponse;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.TrashRequest;
+import dev.granary.wire.msg.TrashResponse;
 import dev.granary.wire.msg.UserRequest;
 import dev.granary.wire.msg.UserResponse;
+import dev.granary.wire.msg.VersionsRequest;
+import dev.granary.wire.msg.VersionsResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
@@ -137,7 +147,19 @@ public enum MessageType {
 
   // Operating the cluster: balancing (140-149).
   BALANCE_REQUEST(140, BalanceRequest::decode),
-  BALANCE_RESPONSE(141, BalanceResponse::decode);
+  BALANCE_RESPONSE(141, BalanceResponse::decode),
+
+  // Versions, snapshots, trash, policies (150-169).
+  POLICY_REQUEST(150, PolicyRequest::decode),
+  POLICY_RESPONSE(151, PolicyResponse::decode),
+  VERSIONS_REQUEST(152, VersionsRequest::decode),
+  VERSIONS_RESPONSE(153, VersionsResponse::decode),
+  RESTORE_REQUEST(154, RestoreRequest::decode),
+  RESTORE_RESPONSE(155, RestoreResponse::decode),
+  SNAPSHOT_REQUEST(156, SnapshotRequest::decode),
+  SNAPSHOT_RESPONSE(157, SnapshotResponse::decode),
+  TRASH_REQUEST(158, TrashRequest::decode),
+  TRASH_RESPONSE(159, TrashResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.granary.wire.msg.ChunkCommand;
+import dev.granary.wire.msg.DeleteRequest;
+import dev.granary.wire.msg.DeleteResponse;
+import dev.granary.wire.msg.LookupRequest;
+import dev.granary.wire.msg.PolicyRequest;
+import dev.granary.wire.msg.TrashRequest;
+import dev.granary.wire.msg.VersionsResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.Hello;
@@ -125,6 +131,50 @@ class GoldenBytesTest {
     String golden = "47524e59 01 01 0029 000000000000000b 0000001c"
         + "| 00000000000003e8 | 0000000000000fa0 | 00000001 | 0000000000000007";
     assertGolden(golden, Frame.response(11, new RenewLeaseResponse(1000, 4000, List.of(7L))));
+  }
+
+  @Test
+  void policyRequestSettingATrashDuration() {
+    String golden = "47524e59 01 00 0096 000000000000000c 00000025"
+        + "| 0002 6331 | 0000000000000005 | 0002 2f64 | 00000001"
+        + "| 0005 7472617368 | 0008 3836343030303030"; // "trash" = "86400000"
+    assertGolden(golden, Frame.request(12, new PolicyRequest("c1", 5, "/d",
+        List.of(new PolicyRequest.PolicySetting(PolicyKeys.TRASH, "86400000")))));
+  }
+
+  @Test
+  void deleteRequestAndResponseWithTheTrashFields() {
+    assertGolden("47524e59 01 00 001c 000000000000000d 00000012"
+        + "| 0002 6331 | 0000000000000001 | 0002 2f61 | 01 | 01",
+        Frame.request(13, new DeleteRequest("c1", 1, "/a", true, true)));
+    assertGolden("47524e59 01 01 001d 000000000000000d 00000018"
+        + "| 0000000000000002 | 0000000000000001 | 0000018c2a000000",
+        Frame.response(13, new DeleteResponse(2, 1, 0x18c2a000000L)));
+  }
+
+  @Test
+  void lookupRequestOfAVersion() {
+    assertGolden("47524e59 01 00 0014 000000000000000e 00000014"
+        + "| 0002 2f66 | 00000000 | 00000010 | 0000000000000002",
+        Frame.request(14, new LookupRequest("/f", 0, 16, 2)));
+  }
+
+  @Test
+  void versionsResponseNewestFirst() {
+    String golden = "47524e59 01 01 0099 000000000000000f 00000038"
+        + "| 0002 2f66 | 00000002"
+        + "| 0000000000000003 | 000000000000000a | 00000000000003e8"
+        + "| 0000000000000002 | 0000000000000005 | 0000000000000384";
+    assertGolden(golden, Frame.response(15, new VersionsResponse("/f", List.of(
+        new VersionsResponse.FileVersion(3, 10, 1000),
+        new VersionsResponse.FileVersion(2, 5, 900)))));
+  }
+
+  @Test
+  void trashRestoreRequest() {
+    assertGolden("47524e59 01 00 009e 0000000000000010 00000011"
+        + "| 0002 6331 | 0000000000000007 | 01 | 0002 2f64",
+        Frame.request(16, new TrashRequest("c1", 7, TrashRequest.Kind.RESTORE, "/d")));
   }
 
   /** Encoding gives exactly the golden bytes, and the golden bytes decode to the same frame. */

@@ -67,5 +67,9 @@ class ProtocolDocTest {
     assertTrue(doc.contains("| `MAX_PATH_BYTES` | " + Limits.MAX_PATH_BYTES + " |"));
     assertTrue(doc.contains("| `MAX_LIST_ENTRIES` | " + Limits.MAX_LIST_ENTRIES + " |"));
     assertTrue(doc.contains("| `MAX_LOOKUP_CHUNKS` | " + Limits.MAX_LOOKUP_CHUNKS + " |"));
+    assertTrue(doc.contains("| `MAX_KEEP_VERSIONS` | " + Limits.MAX_KEEP_VERSIONS + " |"));
+    assertTrue(doc.contains("| `MAX_SNAPSHOTS` | " + Limits.MAX_SNAPSHOTS + " |"));
+    assertTrue(doc.contains("| `MAX_TRASH_ENTRIES` | " + Limits.MAX_TRASH_ENTRIES + " |"));
+    assertTrue(doc.contains("| `trash` | 0.." + PolicyKeys.MAX_TRASH_MILLIS + " "));
   }
 }

@@ -45,6 +45,8 @@ import dev.granary.wire.msg.Pong;
 import dev.granary.wire.msg.PulseRequest;
 import dev.granary.wire.msg.PulseResponse;
 import dev.granary.wire.msg.ReadChunkRequest;
+import dev.granary.wire.msg.PolicyRequest;
+import dev.granary.wire.msg.PolicyResponse;
 import dev.granary.wire.msg.ReadPacket;
 import dev.granary.wire.msg.RegisterRequest;
 import dev.granary.wire.msg.RegisterResponse;
@@ -58,10 +60,18 @@ import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaInfo;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.msg.RestoreRequest;
+import dev.granary.wire.msg.RestoreResponse;
+import dev.granary.wire.msg.SnapshotRequest;
+import dev.granary.wire.msg.SnapshotResponse;
 import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.TrashRequest;
+import dev.granary.wire.msg.TrashResponse;
 import dev.granary.wire.msg.UserRequest;
 import dev.granary.wire.msg.UserResponse;
+import dev.granary.wire.msg.VersionsRequest;
+import dev.granary.wire.msg.VersionsResponse;
 import dev.granary.wire.msg.WriteAck;
 import dev.granary.wire.msg.WriteChunkRequest;
 import dev.granary.wire.msg.WriteDone;
@@ -108,7 +118,7 @@ final class SampleMessages {
           ? new AllocateChunkResponse(r.nextLong(), r.nextLong(), list(r, () -> node(r)),
               token(r)) : null);
       case LOOKUP_REQUEST -> new LookupRequest(path(r), r.nextInt(Integer.MAX_VALUE),
-          r.nextInt(Integer.MAX_VALUE));
+          r.nextInt(Integer.MAX_VALUE), r.nextBoolean() ? 0 : nonNegative(r));
       case LOOKUP_RESPONSE -> new LookupResponse(entry(r), list(r, () -> location(r)),
           r.nextBoolean());
       case LIST_REQUEST -> new ListRequest(path(r), str(r), 1 + r.nextInt(Integer.MAX_VALUE));
@@ -116,8 +126,10 @@ final class SampleMessages {
       case STAT_REQUEST -> new StatRequest(path(r));
       case STAT_RESPONSE -> new StatResponse(entry(r));
       case MKDIR_REQUEST -> new MkdirRequest(str(r), r.nextLong(), path(r), r.nextBoolean());
-      case DELETE_REQUEST -> new DeleteRequest(str(r), r.nextLong(), path(r), r.nextBoolean());
-      case DELETE_RESPONSE -> new DeleteResponse(nonNegative(r), nonNegative(r));
+      case DELETE_REQUEST -> new DeleteRequest(str(r), r.nextLong(), path(r), r.nextBoolean(),
+          r.nextBoolean());
+      case DELETE_RESPONSE -> new DeleteResponse(nonNegative(r), nonNegative(r),
+          r.nextBoolean() ? 0 : nonNegative(r));
       case RENAME_REQUEST -> new RenameRequest(str(r), r.nextLong(), path(r), path(r));
       case CLUSTER_STATUS_REQUEST -> new ClusterStatusRequest();
       case CLUSTER_STATUS_RESPONSE -> new ClusterStatusResponse(str(r), list(r, () -> nodeStatus(r)),
@@ -142,6 +154,29 @@ final class SampleMessages {
       case DECOMMISSION_REQUEST -> new DecommissionRequest(
           DecommissionRequest.Action.values()[r.nextInt(2)], str(r));
       case DECOMMISSION_RESPONSE -> new DecommissionResponse(nodeStatus(r), r.nextBoolean());
+      case POLICY_REQUEST -> new PolicyRequest(str(r), r.nextLong(), path(r),
+          list(r, () -> new PolicyRequest.PolicySetting(nonEmpty(r), str(r))));
+      case POLICY_RESPONSE -> new PolicyResponse(path(r), list(r,
+          () -> new PolicyResponse.PolicyValue(nonEmpty(r), nonEmpty(r), path(r))));
+      case VERSIONS_REQUEST -> new VersionsRequest(path(r));
+      case VERSIONS_RESPONSE -> new VersionsResponse(path(r), list(r,
+          () -> new VersionsResponse.FileVersion(positive(r), nonNegative(r), r.nextLong())));
+      case RESTORE_REQUEST -> new RestoreRequest(str(r), r.nextLong(), path(r), positive(r));
+      case RESTORE_RESPONSE -> new RestoreResponse(entry(r), positive(r));
+      case SNAPSHOT_REQUEST -> {
+        SnapshotRequest.Kind kind = SnapshotRequest.Kind.values()[r.nextInt(3)];
+        yield new SnapshotRequest(str(r), r.nextLong(), kind, path(r),
+            kind == SnapshotRequest.Kind.LIST ? "" : nonEmpty(r));
+      }
+      case SNAPSHOT_RESPONSE -> new SnapshotResponse(list(r,
+          () -> new SnapshotResponse.SnapshotInfo(nonEmpty(r), path(r), r.nextLong())));
+      case TRASH_REQUEST -> {
+        TrashRequest.Kind kind = TrashRequest.Kind.values()[r.nextInt(3)];
+        yield new TrashRequest(str(r), r.nextLong(), kind,
+            kind == TrashRequest.Kind.RESTORE ? path(r) : "");
+      }
+      case TRASH_RESPONSE -> new TrashResponse(list(r, () -> new TrashResponse.TrashEntry(path(r),
+          r.nextBoolean(), nonNegative(r), nonNegative(r), r.nextLong(), r.nextLong())));
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
@@ -224,6 +259,16 @@ final class SampleMessages {
 
   private static long nonNegative(Random r) {
     return r.nextBoolean() ? r.nextLong() & Long.MAX_VALUE : r.nextInt(1 << 20);
+  }
+
+  private static long positive(Random r) {
+    return 1 + (nonNegative(r) & (Long.MAX_VALUE >> 1));
+  }
+
+  /** A string that is not empty (names, keys). */
+  private static String nonEmpty(Random r) {
+    String s = str(r);
+    return s.isEmpty() ? "x" : s;
   }
 
   static String str(Random r) {

@@ -108,6 +108,15 @@ public final class Codec {
     return v;
   }
 
+  /** Reads a long that must be {@code >= 1}. */
+  public static long readPositiveLong(ByteBuf in, String what) {
+    long v = readLong(in);
+    if (v < 1) {
+      throw new ProtocolException(what + " " + v + " is below 1");
+    }
+    return v;
+  }
+
   public static int readUnsignedByte(ByteBuf in) {
     need(in, 1, "byte");
     return in.readUnsignedByte();
@@ -143,6 +152,32 @@ public final class Codec {
       out.add(reader.apply(in));
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** {@link #readList} of at most {@code maxCount} elements: a larger count is an error. */
+  public static <T> List<T> readList(ByteBuf in, int minElementBytes, int maxCount, String what,
+      Function<ByteBuf, T> reader) {
+    need(in, 4, what + " count");
+    int n = in.getInt(in.readerIndex());
+    if (n > maxCount) {
+      throw new ProtocolException(what + " count " + n + " exceeds the limit of " + maxCount);
+    }
+    return readList(in, minElementBytes, reader);
+  }
+
+  /** Writes an enum constant as its ordinal in one byte. */
+  public static void writeEnum(ByteBuf out, Enum<?> e) {
+    out.writeByte(e.ordinal());
+  }
+
+  /** Reads a one-byte ordinal of {@code values}; one past the last constant is an error. */
+  public static <E extends Enum<E>> E readEnum(ByteBuf in, E[] values, String what) {
+    int ordinal = readUnsignedByte(in);
+    if (ordinal >= values.length) {
+      throw new ProtocolException("unknown " + what + " " + ordinal + ", expected 0.."
+          + (values.length - 1));
+    }
+    return values[ordinal];
   }
 
   public static void writeStrings(ByteBuf out, List<String> list) {

@@ -21,7 +21,9 @@ public sealed interface Message permits
     WriteChunkRequest, WritePacket, WriteAck, WriteDone, ReadChunkRequest, ReadPacket,
     SetAttributesRequest, SetAttributesResponse,
     AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse,
-    DecommissionRequest, DecommissionResponse {
+    DecommissionRequest, DecommissionResponse,
+    PolicyRequest, PolicyResponse, VersionsRequest, VersionsResponse, RestoreRequest,
+    RestoreResponse, SnapshotRequest, SnapshotResponse, TrashRequest, TrashResponse {
 
   MessageType type();
 
