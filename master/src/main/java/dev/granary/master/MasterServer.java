@@ -41,6 +41,7 @@ import dev.granary.master.net.RequestHandler;
 import dev.granary.master.net.RotateJoinTokenHandler;
 import dev.granary.master.net.ServerDefaultsHandler;
 import dev.granary.master.net.SetAttributesHandler;
+import dev.granary.master.net.SharedChunkHandlers;
 import dev.granary.master.net.StatHandler;
 import dev.granary.master.net.AuthenticateHandler;
 import dev.granary.master.net.UserHandler;
@@ -263,6 +264,7 @@ public final class MasterServer implements AutoCloseable {
         new PulseHandler(protocol, tokens),
         new AwaitCommandsHandler(protocol, tokens, commandsExecutor),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));
+    handlers.addAll(SharedChunkHandlers.all(service, clock));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
         config.secured() ? image.users() : null, metrics.requests());
@@ -316,6 +318,7 @@ public final class MasterServer implements AutoCloseable {
     try {
       periodic.run();
       chunks.expireCommitWaits();
+      service.expireTrash();
     } catch (Throwable t) {
       // A scheduled task that throws is never run again: the tick must outlive any failure.
       log.error("{}: periodic tick failed, continuing at the next one", masterId, t);

@@ -100,8 +100,14 @@ public final class MetadataService {
   /** A file's entry and chunks, for reading: {@code caller} needs read on it. */
   public CompletableFuture<Message> lookup(String path, int firstChunk, int maxChunks,
       Caller caller) {
+    return lookup(path, 0, firstChunk, maxChunks, caller);
+  }
+
+  /** As {@link #lookup(String, int, int, Caller)}, of kept version {@code version} (0: current). */
+  public CompletableFuture<Message> lookup(String path, long version, int firstChunk,
+      int maxChunks, Caller caller) {
     return read(() -> {
-      Namespace.ResolvedFile r = ns().file(path, caller);
+      Namespace.ResolvedFile r = ns().fileVersion(path, version, caller);
       FileNode f = r.file();
       int end = (int) Math.min(f.chunkCount(),
           (long) firstChunk + Math.min(maxChunks, Limits.MAX_LOOKUP_CHUNKS));
@@ -396,6 +402,51 @@ public final class MetadataService {
       CompletableFuture<Void> durable = journal.append(op);
       image.setLastSeq(journal.lastSeq());
       return durable;
+    });
+  }
+
+  /**
+   * Applies and logs {@code op} (a change that is not kept in the retry cache because repeating
+   * it changes nothing more: a policy) for {@code caller}; answered with its reply once durable.
+   * A refusal is answered once what the image showed is durable, as for chmod.
+   */
+  public CompletableFuture<Message> change(Op op, Caller caller) {
+    return state.write(() -> {
+      store.checkWritable();
+      OpApplier.Applied applied;
+      try {
+        applied = OpApplier.apply(image, op, caller);
+      } catch (MetadataException e) {
+        CompletableFuture<Void> barrier = journal.barrier();
+        return barrier == null ? CompletableFuture.<Message>failedFuture(e)
+            : barrier.handle((v, t) -> (Message) null)
+                .thenCompose(v -> CompletableFuture.<Message>failedFuture(e));
+      }
+      CompletableFuture<Void> durable = journal.append(op);
+      image.setLastSeq(journal.lastSeq());
+      Message reply = applied.reply();
+      long[] garbage = applied.garbage();
+      return durable.thenApply(v -> {
+        chunks.garbage(garbage);
+        return reply;
+      });
+    });
+  }
+
+  /**
+   * Removes for good the trash entries that have expired by the log's clock (one record, so a
+   * replay frees exactly what this master freed); nothing when none has.
+   */
+  public void expireTrash() {
+    if (store.readOnly()) {
+      return;
+    }
+    state.write(() -> {
+      long now = clock.millis();
+      if (ns().nextTrashExpiry() > now) {
+        return null;
+      }
+      return change(new Op.TrashExpire(now), Namespace.SYSTEM);
     });
   }
 

@@ -24,7 +24,10 @@ import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.Message;
+import dev.granary.wire.msg.RestoreResponse;
+import dev.granary.wire.msg.SnapshotResponse;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.TrashResponse;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -306,6 +309,38 @@ final class CheckpointFormat {
       g.writeStringField("rt", "delete");
       g.writeNumberField("files", d.files());
       g.writeNumberField("directories", d.directories());
+      if (d.trashExpires() > 0) {
+        g.writeNumberField("x", d.trashExpires());
+      }
+    } else if (reply instanceof RestoreResponse rr) {
+      g.writeStringField("rt", "restore");
+      writeEntry(g, rr.entry());
+      g.writeNumberField("n", rr.version());
+    } else if (reply instanceof SnapshotResponse sr) {
+      g.writeStringField("rt", "snapshot");
+      g.writeArrayFieldStart("ss");
+      for (SnapshotResponse.SnapshotInfo i : sr.snapshots()) {
+        g.writeStartArray();
+        g.writeString(i.name());
+        g.writeString(i.path());
+        g.writeNumber(i.created());
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    } else if (reply instanceof TrashResponse tr) {
+      g.writeStringField("rt", "trash");
+      g.writeArrayFieldStart("te");
+      for (TrashResponse.TrashEntry e : tr.entries()) {
+        g.writeStartArray();
+        g.writeString(e.path());
+        g.writeBoolean(e.directory());
+        g.writeNumber(e.size());
+        g.writeNumber(e.files());
+        g.writeNumber(e.deleted());
+        g.writeNumber(e.expires());
+        g.writeEndArray();
+      }
+      g.writeEndArray();
     } else if (reply instanceof ErrorReply e) {
       g.writeStringField("rt", "error");
       g.writeStringField("status", e.status().name());
@@ -396,6 +431,7 @@ final class CheckpointFormat {
     boolean superuser = false;
     boolean revoked = false;
     String decommissioned = null;
+    List<String[]> rows = List.of();
     String fv = null;
     long current = 0;
     long number = 0;
@@ -452,6 +488,7 @@ final class CheckpointFormat {
         case "trash" -> trashUser = p.getText();
         case "path" -> trashPath = p.getText();
         case "x" -> expires = p.getLongValue();
+        case "ss", "te" -> rows = readRows(p, v);
         default -> p.skipChildren();
       }
     }
@@ -505,7 +542,10 @@ final class CheckpointFormat {
       }
       loaders[1] = image.namespace().trashLoader(trashUser, trashPath, time, expires);
     } else if (rc != null) {
-      image.retryCache().put(rc, op, reply(rt, entry, files, dirs, status, message), time, null);
+      image.retryCache().put(rc, op, rt != null && (rt.equals("restore")
+          || rt.equals("snapshot") || rt.equals("trash"))
+          ? sharedReply(rt, entry, number, rows)
+          : reply(rt, entry, files, dirs, expires, status, message), time, null);
     } else if (user != null) {
       if (group == null || tokenHash == null) {
         throw new IllegalArgumentException("user " + user + " without its group or token hash");
@@ -531,15 +571,55 @@ final class CheckpointFormat {
     return octal == null ? absent : OpCodec.permission(octal);
   }
 
-  private static Message reply(String rt, FileEntry e, long files, long dirs, String status,
-      String message) {
+  /** A cached answer to a restore, snapshot or trash request. */
+  private static Message sharedReply(String rt, FileEntry e, long number, List<String[]> rows) {
+    switch (rt) {
+      case "restore":
+        return new RestoreResponse(require(e), number);
+      case "snapshot": {
+        List<SnapshotResponse.SnapshotInfo> out = new java.util.ArrayList<>();
+        for (String[] r : rows) {
+          out.add(new SnapshotResponse.SnapshotInfo(r[0], r[1], Long.parseLong(r[2])));
+        }
+        return new SnapshotResponse(out);
+      }
+      default: {
+        List<TrashResponse.TrashEntry> out = new java.util.ArrayList<>();
+        for (String[] r : rows) {
+          out.add(new TrashResponse.TrashEntry(r[0], Boolean.parseBoolean(r[1]),
+              Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4]),
+              Long.parseLong(r[5])));
+        }
+        return new TrashResponse(out);
+      }
+    }
+  }
+
+  /** An array of arrays of scalars, each row as strings. */
+  private static List<String[]> readRows(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException("a cached reply's rows are not an array");
+    }
+    List<String[]> out = new java.util.ArrayList<>();
+    while (p.nextToken() == JsonToken.START_ARRAY) {
+      List<String> row = new java.util.ArrayList<>();
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        row.add(p.getText());
+      }
+      out.add(row.toArray(new String[0]));
+    }
+    return out;
+  }
+
+  private static Message reply(String rt, FileEntry e, long files, long dirs, long expires,
+      String status, String message) {
     if (rt == null) {
       throw new IllegalArgumentException("retry entry without a reply type");
     }
     return switch (rt) {
       case "commit" -> new CommitFileResponse(require(e));
       case "stat" -> new StatResponse(require(e));
-      case "delete" -> new DeleteResponse(files, dirs);
+      case "delete" -> new DeleteResponse(files, dirs, expires);
       case "error" -> new ErrorReply(Status.valueOf(status), message, "");
       default -> throw new IllegalArgumentException("unknown reply type " + rt);
     };

@@ -48,8 +48,16 @@ public sealed interface Op {
     }
   }
 
-  record Delete(String clientId, long opId, long time, String path, boolean recursive)
-      implements Mutation {}
+  /**
+   * {@code skipTrash}: removed outright even under a trash policy (records written before trash
+   * existed have none, and no policy could apply to them).
+   */
+  record Delete(String clientId, long opId, long time, String path, boolean recursive,
+      boolean skipTrash) implements Mutation {
+    public Delete(String clientId, long opId, long time, String path, boolean recursive) {
+      this(clientId, opId, time, path, recursive, false);
+    }
+  }
 
   record Rename(String clientId, long opId, long time, String source, String destination)
       implements Mutation {}
@@ -115,6 +123,33 @@ public sealed interface Op {
 
   /** A user was revoked: its token fails from then on. */
   record UserRevoke(long time, String name) implements Op {}
+
+  // ------------------------------------------- versions, snapshots, trash, policies (shared chunks)
+
+  /** A directory's own policy changes: {@code settings} key to value, "" clears the key. */
+  record SetPolicy(long time, String path, java.util.Map<String, String> settings) implements Op {
+    public SetPolicy {
+      settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+    }
+  }
+
+  /** Version {@code version} of {@code path} becomes its current contents (as the caller's). */
+  record Restore(String clientId, long opId, long time, String path, long version, String owner,
+      String group) implements Mutation {}
+
+  /** A snapshot of {@code dir} named {@code name} is taken ({@code create}) or deleted. */
+  record Snapshot(String clientId, long opId, long time, boolean create, String dir, String name)
+      implements Mutation {}
+
+  /** {@code user}'s newest trash entry for {@code path} goes back (new parents: user's, group's). */
+  record TrashRestore(String clientId, long opId, long time, String path, String user,
+      String group) implements Mutation {}
+
+  /** {@code user}'s trash is emptied. */
+  record TrashEmpty(String clientId, long opId, long time, String user) implements Mutation {}
+
+  /** Every trash entry that expires at or before {@code time} is removed for good. */
+  record TrashExpire(long time) implements Op {}
 
   // ------------------------------------------------------------- operating the cluster
 

@@ -4,6 +4,7 @@ import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
+import dev.granary.master.namespace.Policy;
 import dev.granary.master.security.Caller;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Status;
@@ -13,7 +14,13 @@ import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.SetAttributesRequest;
 import dev.granary.wire.msg.SetAttributesResponse;
+import dev.granary.wire.msg.PolicyResponse;
+import dev.granary.wire.msg.RestoreResponse;
+import dev.granary.wire.msg.SnapshotResponse;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.TrashResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Applies an operation to the metadata image: the one place that gives each record its meaning,
@@ -27,6 +34,34 @@ public final class OpApplier {
   public record Applied(Message reply, long[] garbage) {}
 
   private OpApplier() {}
+
+  /** The answer to a policy request: the settings in effect at {@code path}. */
+  public static PolicyResponse policyReply(String path, List<Policy.Setting> settings) {
+    List<PolicyResponse.PolicyValue> values = new ArrayList<>();
+    for (Policy.Setting s : settings) {
+      values.add(new PolicyResponse.PolicyValue(s.key(), s.value(), s.from()));
+    }
+    return new PolicyResponse(path, values);
+  }
+
+  /** A snapshot as the wire carries it. */
+  public static SnapshotResponse.SnapshotInfo snapshotInfo(Namespace.SnapshotView v) {
+    return new SnapshotResponse.SnapshotInfo(v.name(), v.path(), v.created());
+  }
+
+  /** Trash entries as the wire carries them. */
+  public static TrashResponse trashReply(List<Namespace.TrashView> views) {
+    List<TrashResponse.TrashEntry> out = new ArrayList<>();
+    for (Namespace.TrashView v : views) {
+      out.add(new TrashResponse.TrashEntry(v.path(), v.directory(), v.size(), v.files(),
+          v.deleted(), v.expires()));
+    }
+    return new TrashResponse(out);
+  }
+
+  private static TrashResponse trashReply(Namespace.TrashResult r) {
+    return trashReply(r.entries());
+  }
 
   /**
    * Applies {@code op} from the log: as the superuser, since every logged operation passed its
@@ -63,8 +98,10 @@ public final class OpApplier {
           new Caller(c.owner(), c.group(), caller.superuser()));
       result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
     } else if (op instanceof Op.Delete d) {
-      Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.time(), caller);
-      result = new Applied(new DeleteResponse(r.files(), r.directories()), r.garbage());
+      Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.skipTrash(), d.time(),
+          caller);
+      result = new Applied(new DeleteResponse(r.files(), r.directories(), r.trashExpires()),
+          r.garbage());
     } else if (op instanceof Op.Rename r) {
       result = new Applied(new StatResponse(ns.rename(r.source(), r.destination(), r.time(),
           caller)), NONE);
@@ -83,6 +120,31 @@ public final class OpApplier {
       result = new Applied(new SetAttributesResponse(ns.setAttributes(o.path(),
           SetAttributesRequest.UNCHANGED_PERMISSION, o.owner(), o.group(), o.recursive(), caller)),
           NONE);
+    } else if (op instanceof Op.SetPolicy p) { // versions, snapshots, trash, policies
+      result = new Applied(policyReply(p.path(), ns.setPolicy(p.path(), p.settings(), caller)),
+          NONE);
+    } else if (op instanceof Op.Restore r) {
+      Namespace.CommitResult c = ns.restore(r.path(), r.version(), r.time(),
+          new Caller(r.owner(), r.group(), caller.superuser()));
+      result = new Applied(new RestoreResponse(c.entry(), ns.currentVersion(r.path())),
+          c.garbage());
+    } else if (op instanceof Op.Snapshot sn) {
+      if (sn.create()) {
+        result = new Applied(new SnapshotResponse(List.of(snapshotInfo(ns.createSnapshot(
+            sn.dir(), sn.name(), sn.time(), caller)))), NONE);
+      } else {
+        Namespace.TrashResult t = ns.deleteSnapshot(sn.dir(), sn.name(), caller);
+        result = new Applied(new SnapshotResponse(List.of()), t.garbage());
+      }
+    } else if (op instanceof Op.TrashRestore t) {
+      Namespace.TrashResult r = ns.restoreTrash(t.path(), t.time(),
+          new Caller(t.user(), t.group(), caller.superuser()));
+      result = new Applied(trashReply(r), r.garbage());
+    } else if (op instanceof Op.TrashEmpty t) {
+      Namespace.TrashResult r = ns.emptyTrash(t.user());
+      result = new Applied(trashReply(r), r.garbage());
+    } else if (op instanceof Op.TrashExpire t) {
+      result = new Applied(null, ns.expireTrash(t.time()).garbage());
     } else if (op instanceof Op.UserAdd u) { // users (security)
       image.users().add(u.name(), u.group(), u.superuser(), u.tokenHash());
       result = new Applied(null, NONE);

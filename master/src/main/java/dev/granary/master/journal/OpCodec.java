@@ -9,6 +9,7 @@ import dev.granary.master.security.Caller;
 import dev.granary.master.security.Permissions;
 import dev.granary.master.security.Tokens;
 import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,6 +83,9 @@ public final class OpCodec {
           g.writeNumberField("version", ch.version());
           g.writeNumberField("length", ch.length());
           g.writeNumberField("digest", ch.digest());
+          if (!ch.sha256().isNone()) {
+            g.writeStringField("sha256", ch.sha256().hex());
+          }
           g.writeEndObject();
         }
         g.writeEndArray();
@@ -90,6 +94,9 @@ public final class OpCodec {
       } else if (op instanceof Op.Delete d) {
         g.writeStringField("path", d.path());
         g.writeBooleanField("recursive", d.recursive());
+        if (d.skipTrash()) {
+          g.writeBooleanField("skipTrash", true);
+        }
       } else if (op instanceof Op.Rename r) {
         g.writeStringField("source", r.source());
         g.writeStringField("destination", r.destination());
@@ -112,6 +119,30 @@ public final class OpCodec {
         g.writeStringField("owner", o.owner());
         g.writeStringField("group", o.group());
         g.writeBooleanField("recursive", o.recursive());
+      }
+      // Versions, snapshots, trash, policies.
+      if (op instanceof Op.SetPolicy p) {
+        g.writeStringField("path", p.path());
+        g.writeObjectFieldStart("settings");
+        for (java.util.Map.Entry<String, String> e : p.settings().entrySet()) {
+          g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+      } else if (op instanceof Op.Restore r) {
+        g.writeStringField("path", r.path());
+        g.writeNumberField("version", r.version());
+        g.writeStringField("owner", r.owner());
+        g.writeStringField("group", r.group());
+      } else if (op instanceof Op.Snapshot sn) {
+        g.writeBooleanField("create", sn.create());
+        g.writeStringField("dir", sn.dir());
+        g.writeStringField("name", sn.name());
+      } else if (op instanceof Op.TrashRestore t) {
+        g.writeStringField("path", t.path());
+        g.writeStringField("user", t.user());
+        g.writeStringField("group", t.group());
+      } else if (op instanceof Op.TrashEmpty t) {
+        g.writeStringField("user", t.user());
       }
       // Users (security).
       if (op instanceof Op.UserAdd u) {
@@ -162,7 +193,18 @@ public final class OpCodec {
           bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n),
           textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
       case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
-          bool(n, "recursive"));
+          bool(n, "recursive"), n.path("skipTrash").asBoolean(false));
+      // Versions, snapshots, trash, policies.
+      case "policy" -> new Op.SetPolicy(time, text(n, "path"), strings(n, "settings"));
+      case "restore" -> new Op.Restore(text(n, "client"), num(n, "op"), time, text(n, "path"),
+          num(n, "version"), text(n, "owner"), text(n, "group"));
+      case "snapshot" -> new Op.Snapshot(text(n, "client"), num(n, "op"), time,
+          bool(n, "create"), text(n, "dir"), text(n, "name"));
+      case "trashRestore" -> new Op.TrashRestore(text(n, "client"), num(n, "op"), time,
+          text(n, "path"), text(n, "user"), text(n, "group"));
+      case "trashEmpty" -> new Op.TrashEmpty(text(n, "client"), num(n, "op"), time,
+          text(n, "user"));
+      case "trashExpire" -> new Op.TrashExpire(time);
       case "rename" -> new Op.Rename(text(n, "client"), num(n, "op"), time, text(n, "source"),
           text(n, "destination"));
       case "failure" -> new Op.Failure(text(n, "client"), num(n, "op"), time, text(n, "kind"),
@@ -206,6 +248,20 @@ public final class OpCodec {
     } else if (op instanceof Op.SetDigest) {
       return "digest";
     }
+    // Versions, snapshots, trash, policies.
+    if (op instanceof Op.SetPolicy) {
+      return "policy";
+    } else if (op instanceof Op.Restore) {
+      return "restore";
+    } else if (op instanceof Op.Snapshot) {
+      return "snapshot";
+    } else if (op instanceof Op.TrashRestore) {
+      return "trashRestore";
+    } else if (op instanceof Op.TrashEmpty) {
+      return "trashEmpty";
+    } else if (op instanceof Op.TrashExpire) {
+      return "trashExpire";
+    }
     // Operating the cluster.
     if (op instanceof Op.Decommission) {
       return "decommission";
@@ -237,8 +293,28 @@ public final class OpCodec {
     List<ChunkRecord> out = new ArrayList<>(arr.size());
     for (JsonNode c : arr) {
       out.add(new ChunkRecord(handle(text(c, "handle")), num(c, "version"), num(c, "length"),
-          num(c, "digest")));
+          num(c, "digest"), c.has("sha256") ? sha256(text(c, "sha256")) : Sha256.NONE));
     }
+    return out;
+  }
+
+  private static Sha256 sha256(String hex) {
+    return Sha256.parse(hex);
+  }
+
+  /** A JSON object of strings (a policy's settings). */
+  private static java.util.Map<String, String> strings(JsonNode n, String field) {
+    JsonNode o = n.get(field);
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("field '" + field + "' missing or not an object");
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    o.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        throw new IllegalArgumentException("setting '" + e.getKey() + "' is not a string");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    });
     return out;
   }
 

@@ -70,7 +70,7 @@ public final class Namespace {
   /** The name under every directory that reaches its snapshots; reserved, read-only. */
   public static final String SNAPSHOT_DIR = ".snapshot";
   /** The most snapshots one directory may have. */
-  public static final int MAX_SNAPSHOTS = 1024;
+  public static final int MAX_SNAPSHOTS = Limits.MAX_SNAPSHOTS;
 
   /** One version of a file: its number, size and time, and the file. */
   public record VersionView(long number, long size, long modified) {}

@@ -1,5 +1,6 @@
 package dev.granary.master.namespace;
 
+import dev.granary.wire.PolicyKeys;
 import dev.granary.wire.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,55 +12,33 @@ import java.util.Map;
  * {@code trashMillis} is a setting ("keep none", "no trash here"), which overrides an ancestor's.
  */
 public record Policy(int replication, int keepVersions, long trashMillis) {
-  public static final String REPLICATION = "replication";
-  public static final String KEEP_VERSIONS = "keepVersions";
-  public static final String TRASH = "trash";
+  public static final String REPLICATION = PolicyKeys.REPLICATION;
+  public static final String KEEP_VERSIONS = PolicyKeys.KEEP_VERSIONS;
+  public static final String TRASH = PolicyKeys.TRASH;
   /** Nothing set. */
   public static final Policy NONE = new Policy(0, -1, -1);
-  /** The most versions a file may keep (each holds all of its chunks). */
-  public static final int MAX_KEEP_VERSIONS = 1000;
-  /** The longest trash time: ten years. */
-  public static final long MAX_TRASH_MILLIS = 10L * 366 * 24 * 3600 * 1000;
 
   public boolean isEmpty() {
     return equals(NONE);
   }
 
   /**
-   * This policy with {@code key} set to {@code value} ("" clears it).
+   * This policy with {@code key} set to {@code value} ("" clears it), by {@link PolicyKeys}' rules.
    *
    * @throws MetadataException INVALID_ARGUMENT for an unknown key or a value out of range
    */
   public Policy with(String key, String value) {
-    boolean clear = value.isEmpty();
-    switch (key) {
-      case REPLICATION:
-        return new Policy(clear ? 0 : (int) parse(key, value, 1, 255), keepVersions, trashMillis);
-      case KEEP_VERSIONS:
-        return new Policy(replication, clear ? -1 : (int) parse(key, value, 0, MAX_KEEP_VERSIONS),
-            trashMillis);
-      case TRASH:
-        return new Policy(replication, keepVersions,
-            clear ? -1 : parse(key, value, 0, MAX_TRASH_MILLIS));
-      default:
-        throw new MetadataException(Status.INVALID_ARGUMENT, "unknown policy setting '" + key
-            + "' (known: " + REPLICATION + ", " + KEEP_VERSIONS + ", " + TRASH + ")");
+    String problem = PolicyKeys.problem(key, value);
+    if (problem != null) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, problem);
     }
-  }
-
-  private static long parse(String key, String value, long min, long max) {
-    long v;
-    try {
-      v = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new MetadataException(Status.INVALID_ARGUMENT, "policy " + key + " '" + value
-          + "' is not a number");
-    }
-    if (v < min || v > max) {
-      throw new MetadataException(Status.INVALID_ARGUMENT, "policy " + key + " " + v
-          + " is outside " + min + ".." + max);
-    }
-    return v;
+    boolean clear = value.equals(PolicyKeys.CLEAR);
+    long v = clear ? -1 : PolicyKeys.value(key, value);
+    return switch (key) {
+      case REPLICATION -> new Policy(clear ? 0 : (int) v, keepVersions, trashMillis);
+      case KEEP_VERSIONS -> new Policy(replication, (int) v, trashMillis);
+      default -> new Policy(replication, keepVersions, v);
+    };
   }
 
   /** The settings this policy makes, as key -> value (the journal's and checkpoint's form). */

@@ -22,7 +22,7 @@ public final class LookupHandler implements RequestHandler<dev.granary.wire.msg.
   @Override
   public CompletableFuture<? extends dev.granary.wire.msg.Message> handle(
       dev.granary.wire.msg.LookupRequest r, PeerContext peer) {
-    return service.lookup(r.path(), r.firstChunk(), r.maxChunks(), peer.caller())
+    return service.lookup(r.path(), r.version(), r.firstChunk(), r.maxChunks(), peer.caller())
         .thenApply(m -> tokens.withTokens(m, peer.caller()));
   }
 }
