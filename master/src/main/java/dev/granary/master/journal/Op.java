@@ -49,13 +49,14 @@ public sealed interface Op {
   }
 
   /**
-   * {@code skipTrash}: removed outright even under a trash policy (records written before trash
-   * existed have none, and no policy could apply to them).
+   * {@code skipTrash}: removed outright even under a trash policy; {@code user} and {@code group}:
+   * whose trash it goes into otherwise (the caller's). Records written before trash existed have
+   * none of these, and no policy could apply to them.
    */
   record Delete(String clientId, long opId, long time, String path, boolean recursive,
-      boolean skipTrash) implements Mutation {
+      boolean skipTrash, String user, String group) implements Mutation {
     public Delete(String clientId, long opId, long time, String path, boolean recursive) {
-      this(clientId, opId, time, path, recursive, false);
+      this(clientId, opId, time, path, recursive, false, Caller.ADMIN, Caller.ADMIN_GROUP);
     }
   }
 

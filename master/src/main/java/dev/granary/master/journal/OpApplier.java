@@ -99,7 +99,7 @@ public final class OpApplier {
       result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
     } else if (op instanceof Op.Delete d) {
       Namespace.DeleteResult r = ns.delete(d.path(), d.recursive(), d.skipTrash(), d.time(),
-          caller);
+          new Caller(d.user(), d.group(), caller.superuser()));
       result = new Applied(new DeleteResponse(r.files(), r.directories(), r.trashExpires()),
           r.garbage());
     } else if (op instanceof Op.Rename r) {

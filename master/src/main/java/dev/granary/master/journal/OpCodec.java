@@ -97,6 +97,8 @@ public final class OpCodec {
         if (d.skipTrash()) {
           g.writeBooleanField("skipTrash", true);
         }
+        g.writeStringField("user", d.user());
+        g.writeStringField("group", d.group());
       } else if (op instanceof Op.Rename r) {
         g.writeStringField("source", r.source());
         g.writeStringField("destination", r.destination());
@@ -193,7 +195,8 @@ public final class OpCodec {
           bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n),
           textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
       case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
-          bool(n, "recursive"), n.path("skipTrash").asBoolean(false));
+          bool(n, "recursive"), n.path("skipTrash").asBoolean(false),
+          textOr(n, "user", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
       // Versions, snapshots, trash, policies.
       case "policy" -> new Op.SetPolicy(time, text(n, "path"), strings(n, "settings"));
       case "restore" -> new Op.Restore(text(n, "client"), num(n, "op"), time, text(n, "path"),

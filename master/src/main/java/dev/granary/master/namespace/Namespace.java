@@ -473,7 +473,8 @@ public final class Namespace {
   /**
    * Deletes a file or directory (a non-empty one only with {@code recursive}). The caller needs
    * write and execute on the parent and, with {@code recursive}, read, write and execute on every
-   * directory it removes (as HDFS asks); one it lacks refuses the whole delete.
+   * directory it removes (as HDFS asks); one it lacks refuses the whole delete. Removes outright,
+   * whatever the trash policy: see {@link #delete(String, boolean, boolean, long, Caller)}.
    */
   public DeleteResult delete(String path, boolean recursive, long time, Caller caller) {
     return delete(path, recursive, true, time, caller);
@@ -1470,6 +1471,50 @@ public final class Namespace {
   /** The number of {@code file}'s current version. */
   public long versionNumber(FileNode file) {
     return versions.list(file).get(0).number();
+  }
+
+  /**
+   * The holder count of every chunk, recounted by walking every holder in the image (live files,
+   * their kept versions, snapshots and trash entries): the check of the counts the chunk table
+   * keeps as operations apply (SHARED_CHUNKS.md §2). Costs a walk of the whole image.
+   */
+  public Map<Long, Integer> recountHolders() {
+    Map<Long, Integer> out = new HashMap<>();
+    EntryVisitor count = new EntryVisitor() {
+      @Override
+      public void directory(String path, long modified, String owner, String group, int perm) {}
+
+      @Override
+      public void file(String path, FileNode f) {
+        for (Versions.Version v : versions.list(f)) {
+          for (long h : v.file().handles) {
+            out.merge(h, 1, Integer::sum);
+          }
+        }
+      }
+    };
+    forEachEntry(count);
+    forEachDetached(new TreeVisitor() {
+      @Override
+      public void snapshot(String dir, String name, long created,
+          java.util.function.Consumer<EntryVisitor> walk) {
+        walk.accept(count);
+      }
+
+      @Override
+      public void trash(String user, String path, long deleted, long expires,
+          java.util.function.Consumer<EntryVisitor> walk) {
+        walk.accept(count);
+      }
+    });
+    return out;
+  }
+
+  /** The holder count the chunk table keeps for every referenced chunk. */
+  public Map<Long, Integer> holderCounts() {
+    Map<Long, Integer> out = new HashMap<>();
+    chunkTable.forEach(h -> out.put(h, chunkTable.holders(chunkTable.find(h))));
+    return out;
   }
 
   /** A directory's own policy at {@code path} (null: none), for checkpoints. */

@@ -25,6 +25,7 @@ public final class DeleteHandler implements RequestHandler<DeleteRequest> {
   @Override
   public CompletableFuture<Message> handle(DeleteRequest r, PeerContext peer) {
     return service.mutate(new Op.Delete(r.clientId(), r.opId(), clock.millis(), r.path(),
-        r.recursive(), r.skipTrash()), peer.caller(), "delete");
+        r.recursive(), r.skipTrash(), peer.caller().user(), peer.caller().group()),
+        peer.caller(), "delete");
   }
 }
