@@ -39,9 +39,15 @@ final class HealthScanner {
   Health scan(String path) {
     long[] c = new long[7];
     List<String> problems = new ArrayList<>();
+    // A chunk several files share is counted and judged once (the first file that holds it).
+    Set<Long> shared = new java.util.HashSet<>();
     namespace.forEachFile(path, (p, f) -> {
       c[0]++;
       for (int i = 0; i < f.chunkCount(); i++) {
+        long h = f.handle(i);
+        if (namespace.holders(h) > 1 && !shared.add(h)) {
+          continue;
+        }
         classify(p, f, i, c, problems);
       }
     });
@@ -62,7 +68,7 @@ final class HealthScanner {
         }
       }
     }
-    int goal = f.replication();
+    int goal = namespace.goal(h);
     String problem = null;
     if (live == 0) {
       c[6]++;
