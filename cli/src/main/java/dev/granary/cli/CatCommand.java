@@ -8,10 +8,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary cat REMOTE}: writes a file to stdout. */
-@Command(name = "cat", mixinStandardHelpOptions = true, description = "Write REMOTE to stdout.")
+@Command(name = "cat",
+    description = "Write REMOTE (or with --version N, that version of it) to stdout.")
 final class CatCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
+
+  @Mixin
+  VersionOption version;
 
   @Parameters(index = "0", paramLabel = "REMOTE")
   String remote;
@@ -19,7 +23,8 @@ final class CatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RemotePaths.requireAbsolute(remote);
-    try (GranaryClient c = client.open(); InputStream in = c.open(remote)) {
+    long v = version.version();
+    try (GranaryClient c = client.open(); InputStream in = c.open(remote, v)) {
       in.transferTo(System.out);
       System.out.flush();
     }

@@ -10,6 +10,8 @@ final class Commands {
     return List.of(new MasterCommand(), new ChunkserverCommand(), new PutCommand(),
         new GetCommand(), new CatCommand(), new LsCommand(), new MkdirCommand(), new RmCommand(),
         new MvCommand(), new StatCommand(), new ChmodCommand(), new ChownCommand(),
+        new PolicyCommand(), new VersionsCommand(), new RestoreCommand(), new SnapshotCommand(),
+        new TrashCommand(),
         new ClusterCommand(), new FsckCommand(), new BalanceCommand(), new DecommissionCommand(),
         new RecommissionCommand(), new UserCommand(),
         new BenchCommand(), new DemoCommand(), new ConfigTableCommand());

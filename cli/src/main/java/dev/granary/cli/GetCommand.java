@@ -13,12 +13,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary get REMOTE LOCAL}: copies a Granary file to a local file or stdout. */
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(name = "get",
     description = {"Copy REMOTE to LOCAL (or stdout, given as -). An existing local file is "
-        + "overwritten only with --force. If LOCAL is a directory the file goes inside it."})
+        + "overwritten only with --force. If LOCAL is a directory the file goes inside it. --version N copies that "
+        + "version of REMOTE (see versions)."})
 final class GetCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
+
+  @Mixin
+  VersionOption version;
 
   @Parameters(index = "0", paramLabel = "REMOTE")
   String remote;
@@ -34,7 +38,7 @@ final class GetCommand implements Callable<Integer> {
     RemotePaths.requireAbsolute(remote);
     try (GranaryClient c = client.open()) {
       if (local.equals("-")) {
-        try (InputStream in = c.open(remote)) {
+        try (InputStream in = c.open(remote, version.version())) {
           OutputStream out = System.out;
           in.transferTo(out);
           out.flush();
@@ -46,7 +50,7 @@ final class GetCommand implements Callable<Integer> {
         target = target.resolve(RemotePaths.lastComponent(remote));
       }
       TransferListener progress = ProgressBar.forTerminal("get " + remote);
-      c.get(remote, target, force, progress);
+      c.get(remote, version.version(), target, force, progress);
       return 0;
     }
   }

@@ -34,6 +34,8 @@ import java.util.List;
  * {@link #listing} are built on {@link #listPage}, so a fake needs only that to list.
  */
 public interface GranaryClient extends AutoCloseable {
+  /** The version number that means a file's current contents ({@link #open(String, long)}). */
+  long CURRENT = 0;
 
   /**
    * A client for {@code config}'s master; connects on first use. With a credentials file in
@@ -109,10 +111,30 @@ public interface GranaryClient extends AutoCloseable {
   // ---------------------------------------------------------------- reading
 
   /** Opens a file for sequential reading with read-ahead. */
-  InputStream open(String path) throws GranaryException;
+  default InputStream open(String path) throws GranaryException {
+    return open(path, CURRENT);
+  }
+
+  /**
+   * Opens version {@code version} of a file ({@link #versions}; {@link #CURRENT} for its current
+   * contents) for sequential reading with read-ahead.
+   *
+   * @throws NotFoundException if the file does not exist or does not keep that version
+   */
+  InputStream open(String path, long version) throws GranaryException;
 
   /** Opens a file for random reads (read-only). */
-  SeekableByteChannel openChannel(String path) throws GranaryException;
+  default SeekableByteChannel openChannel(String path) throws GranaryException {
+    return openChannel(path, CURRENT);
+  }
+
+  /**
+   * Opens version {@code version} of a file ({@link #CURRENT} for its current contents) for
+   * random reads (read-only).
+   *
+   * @throws NotFoundException if the file does not exist or does not keep that version
+   */
+  SeekableByteChannel openChannel(String path, long version) throws GranaryException;
 
   /**
    * Downloads a file into a temporary file beside {@code local}, renamed into place at the end, so
@@ -121,8 +143,20 @@ public interface GranaryClient extends AutoCloseable {
    * @throws AlreadyExistsException {@code local} exists and {@code overwrite} is false
    * @throws NotFoundException the remote file or the local directory does not exist
    */
-  FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
-      throws GranaryException;
+  default FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
+      throws GranaryException {
+    return get(remote, CURRENT, local, overwrite, listener);
+  }
+
+  /**
+   * Downloads version {@code version} of a file ({@link #CURRENT} for its current contents) as
+   * {@link #get(String, Path, boolean, TransferListener)} does.
+   *
+   * @return the file as it is now, but with the size and time of the version downloaded
+   * @throws NotFoundException if the file does not exist or does not keep that version
+   */
+  FileStatus get(String remote, long version, Path local, boolean overwrite,
+      TransferListener listener) throws GranaryException;
 
   // ---------------------------------------------------------------- namespace
 
@@ -188,10 +222,106 @@ public interface GranaryClient extends AutoCloseable {
    * @throws InvalidArgumentException a non-empty directory without {@code recursive}
    *     ({@link InvalidArgumentException.Kind#NOT_EMPTY})
    */
-  DeleteResult delete(String path, boolean recursive) throws GranaryException;
+  default DeleteResult delete(String path, boolean recursive) throws GranaryException {
+    return delete(path, recursive, false);
+  }
+
+  /**
+   * Deletes a file (with every version it keeps), an empty directory or (recursive) a tree. Under
+   * a directory policy with a trash duration, what is deleted moves into the caller's trash for
+   * that long ({@link DeleteResult#trashed()}), unless {@code skipTrash}.
+   *
+   * @throws InvalidArgumentException a non-empty directory without {@code recursive}
+   *     ({@link InvalidArgumentException.Kind#NOT_EMPTY})
+   * @throws DeniedException for a path inside a snapshot ({@code .snapshot})
+   */
+  DeleteResult delete(String path, boolean recursive, boolean skipTrash)
+      throws GranaryException;
 
   /** Moves {@code source} to {@code destination} (into it, if it is a directory), atomically. */
   FileStatus rename(String source, String destination) throws GranaryException;
+
+  // ---------------------------------------------------------------- versions, snapshots, trash
+
+  /**
+   * The effective policy of directory {@code dir}: what new files and deletes under it take.
+   *
+   * @throws NotFoundException if {@code dir} does not exist
+   * @throws InvalidArgumentException if {@code dir} is a file
+   *     ({@link InvalidArgumentException.Kind#NOT_A_DIRECTORY})
+   */
+  default DirectoryPolicy policy(String dir) throws GranaryException {
+    return setPolicy(dir, PolicyChange.none());
+  }
+
+  /**
+   * Makes the settings of {@code change} on directory {@code dir}, all or none (for the
+   * directory's owner or the superuser), and returns the effective policy after it. Files that
+   * exist keep their replication; new files, replacements and deletes under {@code dir} follow
+   * the new policy.
+   *
+   * @throws NotFoundException if {@code dir} does not exist
+   * @throws DeniedException if the caller may not change the directory
+   */
+  DirectoryPolicy setPolicy(String dir, PolicyChange change) throws GranaryException;
+
+  /**
+   * The versions of file {@code path}, newest first: its current contents first, then the
+   * replaced versions its directory's policy keeps.
+   *
+   * @throws NotFoundException if {@code path} does not exist
+   * @throws InvalidArgumentException if {@code path} is a directory
+   */
+  List<FileVersion> versions(String path) throws GranaryException;
+
+  /**
+   * Makes kept version {@code version} of file {@code path} its current contents again; the
+   * contents it replaces are kept as a version, as any replacement's are.
+   *
+   * @return the file after the restore
+   * @throws NotFoundException if the file does not exist or does not keep that version
+   */
+  FileStatus restore(String path, long version) throws GranaryException;
+
+  /**
+   * Snapshots directory {@code dir} as {@code name}: a read-only view of it as it is now, read at
+   * {@code dir/.snapshot/name} (get, open, list and stat work; writes are denied). Costs metadata
+   * only; later changes under {@code dir} do not change what the snapshot shows.
+   *
+   * @throws AlreadyExistsException if {@code dir} has a snapshot of that name
+   * @throws DeniedException if the caller does not own {@code dir} (nor is the superuser)
+   */
+  SnapshotInfo createSnapshot(String dir, String name) throws GranaryException;
+
+  /**
+   * Deletes snapshot {@code name} of {@code dir}; the chunks only it held are freed.
+   *
+   * @return the snapshot deleted
+   * @throws NotFoundException if {@code dir} has no snapshot of that name
+   */
+  SnapshotInfo deleteSnapshot(String dir, String name) throws GranaryException;
+
+  /** The snapshots of directory {@code dir}, oldest first. */
+  List<SnapshotInfo> snapshots(String dir) throws GranaryException;
+
+  /** What the caller's trash holds, soonest to expire first. */
+  List<TrashEntry> trash() throws GranaryException;
+
+  /**
+   * Puts what was deleted from {@code path} (of several, the latest) back at {@code path}.
+   *
+   * @return the entry restored (it has left the trash)
+   * @throws NotFoundException if the caller's trash holds nothing deleted from {@code path}
+   * @throws AlreadyExistsException if something is at {@code path} now
+   */
+  TrashEntry restoreFromTrash(String path) throws GranaryException;
+
+  /**
+   * Empties the caller's trash: everything in it is freed now.
+   *
+   * @return the entries that were in it
+   */
+  List<TrashEntry> emptyTrash() throws GranaryException;
 
   // ---------------------------------------------------------------- permissions
 

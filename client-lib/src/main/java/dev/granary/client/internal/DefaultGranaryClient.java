@@ -7,15 +7,20 @@ import dev.granary.client.ClusterStatus;
 import dev.granary.client.DecommissionResult;
 import dev.granary.client.DeleteResult;
 import dev.granary.client.DirectoryPage;
+import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.FileInfo;
 import dev.granary.client.FileStatus;
+import dev.granary.client.FileVersion;
 import dev.granary.client.FsckReport;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.GranaryException;
 import dev.granary.client.GranaryOutputStream;
 import dev.granary.client.Identity;
 import dev.granary.client.InvalidArgumentException;
+import dev.granary.client.PolicyChange;
+import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TransferListener;
+import dev.granary.client.TrashEntry;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.ConfigException;
@@ -85,6 +90,7 @@ public final class DefaultGranaryClient implements GranaryClient {
   private final ClientContext ctx;
   private final Transfers transfers;
   private final ClusterAdmin admin;
+  private final Retention retention;
 
   DefaultGranaryClient(ClientConfig config, RetryPolicy retry, Credentials credentials) {
     this.config = config;
@@ -123,6 +129,7 @@ public final class DefaultGranaryClient implements GranaryClient {
     });
     this.transfers = new Transfers(ctx, new BlockFetcher(ctx), cleaner);
     this.admin = new ClusterAdmin(ctx);
+    this.retention = new Retention(ctx);
   }
 
   /**
@@ -194,19 +201,19 @@ public final class DefaultGranaryClient implements GranaryClient {
   }
 
   @Override
-  public InputStream open(String path) throws GranaryException {
-    return transfers.open(path);
+  public InputStream open(String path, long version) throws GranaryException {
+    return transfers.open(path, version);
   }
 
   @Override
-  public SeekableByteChannel openChannel(String path) throws GranaryException {
-    return transfers.openChannel(path);
+  public SeekableByteChannel openChannel(String path, long version) throws GranaryException {
+    return transfers.openChannel(path, version);
   }
 
   @Override
-  public FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
-      throws GranaryException {
-    return transfers.get(remote, local, overwrite, listener);
+  public FileStatus get(String remote, long version, Path local, boolean overwrite,
+      TransferListener listener) throws GranaryException {
+    return transfers.get(remote, version, local, overwrite, listener);
   }
 
   // ---------------------------------------------------------------- namespace
@@ -276,12 +283,13 @@ public final class DefaultGranaryClient implements GranaryClient {
   }
 
   @Override
-  public DeleteResult delete(String path, boolean recursive) throws GranaryException {
+  public DeleteResult delete(String path, boolean recursive, boolean skipTrash)
+      throws GranaryException {
     String p = remote(path);
     DeleteResponse r = ctx.master().call(new DeleteRequest(ctx.clientId(), ctx.nextOpId(), p,
-        recursive), DeleteResponse.class, p);
+        recursive, skipTrash), DeleteResponse.class, p);
     ctx.locations().invalidateAll();
-    return new DeleteResult(r.files(), r.directories());
+    return new DeleteResult(r.files(), r.directories(), r.trashExpires());
   }
 
   @Override
@@ -292,6 +300,53 @@ public final class DefaultGranaryClient implements GranaryClient {
         StatResponse.class, s);
     ctx.locations().invalidateAll();
     return status(r.entry());
+  }
+
+  // ---------------------------------------------------------------- versions, snapshots, trash
+
+  @Override
+  public DirectoryPolicy setPolicy(String dir, PolicyChange change) throws GranaryException {
+    return retention.setPolicy(dir, change);
+  }
+
+  @Override
+  public List<FileVersion> versions(String path) throws GranaryException {
+    return retention.versions(path);
+  }
+
+  @Override
+  public FileStatus restore(String path, long version) throws GranaryException {
+    return retention.restore(path, version);
+  }
+
+  @Override
+  public SnapshotInfo createSnapshot(String dir, String name) throws GranaryException {
+    return retention.createSnapshot(dir, name);
+  }
+
+  @Override
+  public SnapshotInfo deleteSnapshot(String dir, String name) throws GranaryException {
+    return retention.deleteSnapshot(dir, name);
+  }
+
+  @Override
+  public List<SnapshotInfo> snapshots(String dir) throws GranaryException {
+    return retention.snapshots(dir);
+  }
+
+  @Override
+  public List<TrashEntry> trash() throws GranaryException {
+    return retention.trash();
+  }
+
+  @Override
+  public TrashEntry restoreFromTrash(String path) throws GranaryException {
+    return retention.restoreFromTrash(path);
+  }
+
+  @Override
+  public List<TrashEntry> emptyTrash() throws GranaryException {
+    return retention.emptyTrash();
   }
 
   // ---------------------------------------------------------------- permissions

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Random and sequential reads of one file as it was when opened (its entry and chunk handles are
- * fixed at open; a replacement of the file is detected, never mixed in).
+ * Random and sequential reads of one file, or one kept version of it, as it was when opened (its
+ * entry and chunk handles are fixed at open; a replacement of the file is detected, never mixed
+ * in; locations are asked for, and cached, per version).
  *
  * <p>Sequential reads stream: each chunk is asked for once, from the block the read starts at to its
  * end, of one replica (the least loaded), and its packets are taken off the socket by the reader's
@@ -93,6 +94,8 @@ final class FileReader {
   private final ClientContext ctx;
   private final BlockFetcher fetcher;
   private final String path;
+  /** The version read: 0 for the current contents (followed as the file is replaced), or N. */
+  private final long version;
   private final FileEntry entry;
   private final boolean cacheSequential;
   /** The file is one window: sequential reads fetch it like a random read, with no read-ahead. */
@@ -116,11 +119,12 @@ final class FileReader {
   /**
    * @param cleaner closes the streams of a reader that is dropped without {@link #close()}
    */
-  public FileReader(ClientContext ctx, BlockFetcher fetcher, String path, LookupResponse first,
-      Cleaner cleaner) {
+  public FileReader(ClientContext ctx, BlockFetcher fetcher, String path, long version,
+      LookupResponse first, Cleaner cleaner) {
     this.ctx = ctx;
     this.fetcher = fetcher;
     this.path = path;
+    this.version = version;
     this.entry = first.file();
     this.oneWindow = entry.chunkCount() == 1
         && Checksums.blockCount(entry.size()) <= WINDOW_BLOCKS;
@@ -165,7 +169,7 @@ final class FileReader {
     if (c != null && !tokenExpiring(c)) {
       return c;
     }
-    LookupResponse r = ctx.locations().lookup(path, index, false);
+    LookupResponse r = ctx.locations().lookup(path, version, index, false);
     checkSame(r.file());
     absorb(r);
     c = chunks.get(index);
@@ -184,7 +188,7 @@ final class FileReader {
   }
 
   private BlockFetcher.Located refresh(int index) throws GranaryException {
-    LookupResponse r = ctx.locations().lookup(path, index, true);
+    LookupResponse r = ctx.locations().lookup(path, version, index, true);
     checkSame(r.file());
     for (ChunkLocation c : r.chunks()) {
       if (c.index() == index) {

@@ -29,6 +29,12 @@ final class LocationCache {
   private record Batch(LookupResponse response, long fetchedNanos, long validUntilMillis) {}
 
   /**
+   * A batch's place: the version of the file (0: current contents) and its first chunk. Versions
+   * are kept apart so that a reader of one version is never handed another's chunks.
+   */
+  private record BatchKey(long version, int firstChunk) {}
+
+  /**
    * A batch is not served within this long of its first token's expiry: the token must still be
    * valid when the read reaches a chunkserver (and a little clock skew is absorbed).
    */
@@ -37,11 +43,12 @@ final class LocationCache {
   private final MasterClient master;
   private final long ttlNanos;
   /**
-   * By path, that file's batches by first chunk (an immutable map, replaced on change). Keyed by
+   * By path, that file's batches by version and first chunk (an immutable map, replaced on
+   * change). Keyed by
    * path so that forgetting a file is one removal, not a scan of every cached batch: a client that
    * has read thousands of files commits a new one without touching the others.
    */
-  private final Cache<String, Map<Integer, Batch>> cache;
+  private final Cache<String, Map<BatchKey, Batch>> cache;
   /** Bumped by every invalidation: an answer fetched across one is returned but not cached. */
   private final AtomicLong invalidations = new AtomicLong();
   private final LongAdder hits = new LongAdder();
@@ -62,15 +69,28 @@ final class LocationCache {
   }
 
   /**
-   * The entry of {@code path} and the locations of its chunks from {@code firstChunk} (a batch).
+   * The entry of {@code path} and the locations of its current chunks from {@code firstChunk} (a
+   * batch).
    *
    * @param fresh bypass the cache (the answer is still cached for later)
    */
   public LookupResponse lookup(String path, int firstChunk, boolean fresh)
       throws GranaryException {
+    return lookup(path, LookupRequest.CURRENT, firstChunk, fresh);
+  }
+
+  /**
+   * The entry of version {@code version} of {@code path} (0: the current contents) and the
+   * locations of its chunks from {@code firstChunk} (a batch).
+   *
+   * @param fresh bypass the cache (the answer is still cached for later)
+   */
+  public LookupResponse lookup(String path, long version, int firstChunk, boolean fresh)
+      throws GranaryException {
+    BatchKey key = new BatchKey(version, firstChunk);
     if (!fresh) {
-      Map<Integer, Batch> batches = cache.getIfPresent(path);
-      Batch b = batches == null ? null : batches.get(firstChunk);
+      Map<BatchKey, Batch> batches = cache.getIfPresent(path);
+      Batch b = batches == null ? null : batches.get(key);
       if (b != null && System.nanoTime() - b.fetchedNanos() < ttlNanos
           && System.currentTimeMillis() < b.validUntilMillis()) {
         hits.increment();
@@ -80,17 +100,18 @@ final class LocationCache {
     misses.increment();
     long fetched = System.nanoTime();
     long generation = invalidations.get();
-    LookupResponse r = master.call(new LookupRequest(path, firstChunk, Limits.MAX_LOOKUP_CHUNKS),
-        LookupResponse.class, path);
+    LookupResponse r = master.call(new LookupRequest(path, firstChunk, Limits.MAX_LOOKUP_CHUNKS,
+        version), LookupResponse.class, version == LookupRequest.CURRENT ? path
+        : path + " version " + version);
     if (invalidations.get() != generation) {
       return r; // the file may have changed while we asked: do not keep a possibly older answer
     }
     cache.asMap().compute(path, (p, old) -> {
-      Map<Integer, Batch> next = old == null ? new HashMap<>() : new HashMap<>(old);
+      Map<BatchKey, Batch> next = old == null ? new HashMap<>() : new HashMap<>(old);
       if (r.locationsComplete()) {
-        next.put(firstChunk, new Batch(r, fetched, tokensValidUntil(r)));
+        next.put(key, new Batch(r, fetched, tokensValidUntil(r)));
       } else {
-        next.remove(firstChunk); // incomplete (master still collecting reports): never cached
+        next.remove(key); // incomplete (master still collecting reports): never cached
       }
       return next.isEmpty() ? null : Map.copyOf(next);
     });

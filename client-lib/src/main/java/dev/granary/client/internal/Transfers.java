@@ -144,25 +144,29 @@ final class Transfers {
 
   // ---------------------------------------------------------------- reading
 
-  InputStream open(String path) throws GranaryException {
-    return new GranaryInputStream(reader(DefaultGranaryClient.remote(path)));
+  InputStream open(String path, long version) throws GranaryException {
+    return new GranaryInputStream(reader(DefaultGranaryClient.remote(path), version));
   }
 
-  SeekableByteChannel openChannel(String path) throws GranaryException {
-    return new GranaryChannel(reader(DefaultGranaryClient.remote(path)));
+  SeekableByteChannel openChannel(String path, long version) throws GranaryException {
+    return new GranaryChannel(reader(DefaultGranaryClient.remote(path), version));
   }
 
-  private FileReader reader(String path) throws GranaryException {
-    LookupResponse first = ctx.locations().lookup(path, 0, false);
+  private FileReader reader(String path, long version) throws GranaryException {
+    if (version < 0) {
+      throw new InvalidArgumentException(path + ": version " + version
+          + " is negative (0 is the current contents, versions count from 1)");
+    }
+    LookupResponse first = ctx.locations().lookup(path, version, 0, false);
     if (first.file().directory()) {
       throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
           path + ": is a directory", null);
     }
-    return new FileReader(ctx, fetcher, path, first, cleaner);
+    return new FileReader(ctx, fetcher, path, version, first, cleaner);
   }
 
-  FileStatus get(String remote, Path local, boolean overwrite, TransferListener listener)
-      throws GranaryException {
+  FileStatus get(String remote, long version, Path local, boolean overwrite,
+      TransferListener listener) throws GranaryException {
     String p = DefaultGranaryClient.remote(remote);
     Path target = local.toAbsolutePath();
     if (Files.isDirectory(target)) {
@@ -176,7 +180,7 @@ final class Transfers {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NotFoundException(dir + ": no such directory");
     }
-    FileReader reader = reader(p);
+    FileReader reader = reader(p, version);
     Progress progress = new Progress(listener);
     progress.start(reader.size());
     Path tmp = null;

@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An in-memory master: a namespace map, chunk allocation over the fake chunkservers, a retry cache
@@ -79,6 +80,12 @@ public final class FakeMaster extends FakeServer {
   /** The renew period the fake master tells clients. */
   public volatile long renewPeriodMillis = 30_000;
   private volatile int listPageSize = 1000;
+  /**
+   * Consulted before the fake's own handling: an answer, or null to let the fake answer. For tests
+   * of messages the fake does not model (they may call {@link #answer} for the fake's answer to
+   * another request).
+   */
+  public volatile Function<Message, Message> interceptor = m -> null;
 
   public FakeMaster(EventLoopGroup group, List<FakeChunkserver> chunkservers) {
     super(group, Role.MASTER, "fake-master");
@@ -127,7 +134,16 @@ public final class FakeMaster extends FakeServer {
         : new AllocateChunkResponse(nextHandle.getAndIncrement(), 1, pipeline);
   }
 
+  /** The fake's answer to {@code m}, as a client would get it (for an {@link #interceptor}). */
+  public synchronized Message answer(Message m) {
+    return handle(null, m);
+  }
+
   private Message handle(ChannelHandlerContext ctx, Message m) {
+    Message intercepted = interceptor.apply(m);
+    if (intercepted != null) {
+      return intercepted;
+    }
     if (m instanceof AllocateChunkRequest a) {
       allocations.add(a);
       AllocateChunkResponse r = allocate(a.replication(), a.excludeNodeIds());
