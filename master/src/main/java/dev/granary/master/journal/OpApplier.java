@@ -7,6 +7,7 @@ import dev.granary.master.namespace.Namespace;
 import dev.granary.master.namespace.Policy;
 import dev.granary.master.security.Caller;
 import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
@@ -49,10 +50,22 @@ public final class OpApplier {
     return new SnapshotResponse.SnapshotInfo(v.name(), v.path(), v.created());
   }
 
-  /** Trash entries as the wire carries them. */
+  /**
+   * Trash entries as the wire carries them, soonest to expire first: at most
+   * {@link Limits#MAX_TRASH_ENTRIES}, and no more than fit well inside a control frame (a longer
+   * trash is answered in part).
+   */
   public static TrashResponse trashReply(List<Namespace.TrashView> views) {
+    List<Namespace.TrashView> sorted = new ArrayList<>(views);
+    sorted.sort(java.util.Comparator.comparingLong(Namespace.TrashView::expires));
     List<TrashResponse.TrashEntry> out = new ArrayList<>();
-    for (Namespace.TrashView v : views) {
+    long budget = Limits.MAX_CONTROL_PAYLOAD - 4096;
+    for (Namespace.TrashView v : sorted) {
+      long cost = 48 + v.path().length() * 3L;
+      if (out.size() >= Limits.MAX_TRASH_ENTRIES || budget < cost) {
+        break;
+      }
+      budget -= cost;
       out.add(new TrashResponse.TrashEntry(v.path(), v.directory(), v.size(), v.files(),
           v.deleted(), v.expires()));
     }
@@ -133,8 +146,9 @@ public final class OpApplier {
         result = new Applied(new SnapshotResponse(List.of(snapshotInfo(ns.createSnapshot(
             sn.dir(), sn.name(), sn.time(), caller)))), NONE);
       } else {
-        Namespace.TrashResult t = ns.deleteSnapshot(sn.dir(), sn.name(), caller);
-        result = new Applied(new SnapshotResponse(List.of()), t.garbage());
+        Namespace.SnapshotDeleted d = ns.deleteSnapshot(sn.dir(), sn.name(), caller);
+        result = new Applied(new SnapshotResponse(List.of(snapshotInfo(d.snapshot()))),
+            d.garbage());
       }
     } else if (op instanceof Op.TrashRestore t) {
       Namespace.TrashResult r = ns.restoreTrash(t.path(), t.time(),

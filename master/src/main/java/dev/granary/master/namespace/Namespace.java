@@ -799,7 +799,13 @@ public final class Namespace {
       }
       node = d.get(bytes(parts[i]));
     }
-    return List.copyOf(out.values());
+    List<Policy.Setting> sorted = new ArrayList<>();
+    for (String key : dev.granary.wire.PolicyKeys.ALL) {
+      if (out.containsKey(key)) {
+        sorted.add(out.get(key));
+      }
+    }
+    return sorted;
   }
 
   /**
@@ -910,7 +916,7 @@ public final class Namespace {
     }
     int had = d.snapshots == null ? 0 : d.snapshots.length;
     if (had >= MAX_SNAPSHOTS) {
-      throw new MetadataException(Status.INVALID_ARGUMENT, "'" + p + "' has " + had
+      throw new MetadataException(Status.TOO_LARGE, "'" + p + "' has " + had
           + " snapshots, the most a directory may have; delete some first");
     }
     Snapshot s = new Snapshot(name, time, copyTree(d, bytes(name)));
@@ -921,7 +927,7 @@ public final class Namespace {
   }
 
   /** Deletes snapshot {@code name} of {@code dir}; the chunks only it held become garbage. */
-  public TrashResult deleteSnapshot(String dir, String name, Caller caller) {
+  public SnapshotDeleted deleteSnapshot(String dir, String name, Caller caller) {
     String[] parts = Paths.parse(dir);
     String p = Paths.join(parts, parts.length);
     checkWritable(parts, p);
@@ -935,8 +941,11 @@ public final class Namespace {
     d.snapshots = rest.length == 0 ? null : rest;
     LongList garbage = new LongList();
     dropTree(s.root, garbage);
-    return new TrashResult(List.of(), garbage.toArray());
+    return new SnapshotDeleted(view(p, s), garbage.toArray());
   }
+
+  /** What deleting a snapshot did: the snapshot and the chunks only it held. */
+  public record SnapshotDeleted(SnapshotView snapshot, long[] garbage) {}
 
   /** The snapshots of {@code dir}, oldest first; the caller needs read on it. */
   public List<SnapshotView> snapshots(String dir, Caller caller) {
@@ -1059,12 +1068,13 @@ public final class Namespace {
 
   // ---------------------------------------------------------------- trash
 
-  /** {@code user}'s trash, newest first. */
+  /** {@code user}'s trash, soonest to expire first. */
   public List<TrashView> trash(String user) {
     List<TrashView> out = new ArrayList<>();
     for (TrashBin.Entry e : trash.of(user)) {
-      out.add(0, trashView(e));
+      out.add(trashView(e));
     }
+    out.sort(java.util.Comparator.comparingLong(TrashView::expires));
     return out;
   }
 
