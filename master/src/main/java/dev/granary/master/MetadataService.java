@@ -17,6 +17,7 @@ import dev.granary.master.security.UserRegistry;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -108,7 +109,7 @@ public final class MetadataService {
       List<ChunkLocation> out = new ArrayList<>(Math.max(0, end - firstChunk));
       for (int i = firstChunk; i < end; i++) {
         out.add(new ChunkLocation(i, f.handle(i), f.version(i), f.length(i),
-            chunks.liveLocations(f.handle(i))));
+            chunks.liveLocations(f.handle(i)), Sha256.NONE));
       }
       return new LookupResponse(r.entry(), out, chunks.locationsComplete());
     });
