@@ -3,6 +3,7 @@ package dev.granary.chunkserver;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.granary.config.ConfigException;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frames;
 import dev.granary.wire.MessageType;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ChunkCommand;
 import dev.granary.wire.msg.NodeAddress;
@@ -205,7 +207,38 @@ class ChunkServerClusterTest {
       // Every hop compares its downstream's digest with its own before committing.
       WriteDone done = c.write(100 + i, 1, data, List.of(addr(cs[1]), addr(cs[2])));
       assertEquals(digestOf(data), done.digest());
+      assertEquals(sha256Of(data), done.sha256());
       assertEquals(3, done.nodeIds().size());
+    }
+  }
+
+  private static Sha256 sha256Of(byte[] data) {
+    return Sha256.of(Sha256.newDigest().digest(data));
+  }
+
+  @Test
+  void aWrongSha256FailsThePipelineAndNoNodeCommits() throws Exception {
+    ChunkServer[] cs = three();
+    byte[] data = TestData.bytes(3 * 65536 + 100, 12);
+    byte[] other = data.clone();
+    other[70_000] ^= 1;
+    TestChunkClient c = client(cs[0]);
+    List<NodeAddress> rest = List.of(addr(cs[1]), addr(cs[2]));
+    TestChunkClient.WriteStream w = c.open(310, 1, data, rest).expecting(sha256Of(other));
+    RemoteException e = assertThrows(RemoteException.class, w::finish);
+    assertEquals(Status.INTEGRITY, e.status());
+    assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    // Each hop checks the forwarded value itself before committing: none of them keeps a replica.
+    Poll.until("no replica and no temporary file on any hop", WAIT,
+        () -> clean(cs[0]) && clean(cs[1]) && clean(cs[2]), () -> tmp.toString());
+    for (ChunkServer s : cs) {
+      assertNull(s.store().get(310), s.nodeId());
+    }
+    // Nothing holds the handle: the same chunk with the right digest goes through.
+    WriteDone done = c.write(310, 1, data, rest);
+    assertEquals(sha256Of(data), done.sha256());
+    for (ChunkServer s : cs) {
+      assertEquals(sha256Of(data), s.store().get(310).sha256(), s.nodeId());
     }
   }
 
@@ -337,6 +370,8 @@ class ChunkServerClusterTest {
     Poll.until("copy result", WAIT, () -> !master.results.isEmpty(), master::dump);
     assertTrue(master.results.get(0).ok(), master.results.get(0).message());
     assertArrayEquals(data, client(b).read(77, 3, 0, data.length));
+    // The copy was checked against, and keeps, the digest the source stored the replica with.
+    assertEquals(sha256Of(data), b.store().get(77).sha256());
     DiskReplicaStore target = (DiskReplicaStore) b.store();
     assertEquals(target.directIo() ? 1 : 0, target.writtenAroundCache(),
         "a re-replication copy is written around the page cache");

@@ -5,6 +5,7 @@ import dev.granary.wire.Frame;
 import dev.granary.wire.FrameDecoder;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Role;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.NodeAddress;
@@ -80,6 +81,8 @@ public final class TestChunkClient implements AutoCloseable {
     private final AtomicInteger acked = new AtomicInteger(-1);
     private final CompletableFuture<WriteDone> done = new CompletableFuture<>();
     private final int packets;
+    /** What the last packet tells the pipeline to expect: by default, as a client, the truth. */
+    private Sha256 expected;
     private WriteChunkRequest request;
     private volatile int next;
 
@@ -87,6 +90,7 @@ public final class TestChunkClient implements AutoCloseable {
         ChunkToken token) {
       this.data = data;
       this.packets = Math.max(1, Checksums.blockCount(data.length));
+      this.expected = Sha256.of(Sha256.newDigest().digest(data));
       conn.listen(id, new Connection.Listener() {
         @Override
         public void onFrame(Frame frame) {
@@ -119,6 +123,12 @@ public final class TestChunkClient implements AutoCloseable {
           token);
     }
 
+    /** Sends {@code sha256} as the replica's expected SHA-256 instead of the data's own. */
+    public WriteStream expecting(Sha256 sha256) {
+      this.expected = sha256;
+      return this;
+    }
+
     /**
      * Sends packets until {@code count} have been sent in total (or all): as many as the window
      * allows go to the event loop in one task and one flush, as a real writer batches them.
@@ -137,8 +147,9 @@ public final class TestChunkClient implements AutoCloseable {
         for (int i = 0; i < batch; i++, next++) {
           int off = next * Limits.BLOCK_SIZE;
           int n = Math.min(Limits.BLOCK_SIZE, data.length - off);
-          out.add(new WritePacket(next, off, Checksums.crc32c(data, off, n), next == packets - 1,
-              Unpooled.wrappedBuffer(data, off, n)));
+          boolean last = next == packets - 1;
+          out.add(new WritePacket(next, off, Checksums.crc32c(data, off, n), last,
+              last ? expected : Sha256.NONE, Unpooled.wrappedBuffer(data, off, n)));
         }
         WriteChunkRequest first = request;
         request = null;

@@ -54,8 +54,9 @@ final class StatCommand implements Callable<Integer> {
           out.println("chunkSize:   " + st.chunkSize());
           out.println("chunks:      " + chunks.size());
           for (ChunkInfo ch : chunks) {
-            out.printf("  %d  handle %s  v%d  %d bytes  %s%n", ch.index(), ch.handle(),
-                ch.version(), ch.size(), String.join(",", ch.replicas()));
+            out.printf("  %d  handle %s  v%d  %d bytes  %s  sha256 %s%n", ch.index(), ch.handle(),
+                ch.version(), ch.size(), String.join(",", ch.replicas()),
+                ch.sha256() == null ? "unknown" : ch.sha256());
           }
         }
       }

@@ -3,6 +3,7 @@ package dev.granary.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Frames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class MainTest {
     Result r = run("--version");
     assertEquals(0, r.code());
     assertTrue(r.out().startsWith("granary "), r.out());
-    assertTrue(r.out().contains("protocol 1"), r.out());
+    assertTrue(r.out().contains("protocol " + Frames.VERSION), r.out());
   }
 
   @Test

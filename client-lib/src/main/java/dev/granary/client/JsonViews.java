@@ -15,7 +15,8 @@ public final class JsonViews {
 
   /**
    * {@code stat --json}: {@code {"path","type","size","replication","chunkSize","modified",
-   * "owner","group","permission","chunks":[{"index","handle","version","size","replicas"}]}}.
+   * "owner","group","permission","chunks":[{"index","handle","version","size","replicas",
+   * "digest"}]}}; {@code digest} is the chunk's SHA-256 in hex, null if not known.
    */
   public static Map<String, Object> stat(FileStatus st, List<ChunkInfo> chunks) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -36,6 +37,7 @@ public final class JsonViews {
       row.put("version", ch.version());
       row.put("size", ch.size());
       row.put("replicas", ch.replicas());
+      row.put("digest", ch.sha256());
       cs.add(row);
     }
     m.put("chunks", cs);

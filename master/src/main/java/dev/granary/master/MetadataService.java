@@ -17,6 +17,7 @@ import dev.granary.master.security.UserRegistry;
 import dev.granary.master.state.MasterState;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -116,7 +117,7 @@ public final class MetadataService {
       for (int i = firstChunk; i < end; i++) {
         ChunkRecord c = records.get(i);
         out.add(new ChunkLocation(i, c.handle(), c.version(), c.length(),
-            chunks.liveLocations(c.handle())));
+            chunks.liveLocations(c.handle()), c.sha256()));
       }
       return new LookupResponse(r.entry(), out, chunks.locationsComplete());
     });
@@ -291,7 +292,7 @@ public final class MetadataService {
       List<ChunkRecord> records = new ArrayList<>(r.chunks().size());
       for (CommitChunk c : r.chunks()) {
         chunks.confirm(r.path(), c, r.replication());
-        records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest()));
+        records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest(), c.sha256()));
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
           r.overwrite(), r.replication(), r.chunkSize(), records, caller.user(), caller.group());

@@ -26,8 +26,12 @@ public final class Limits {
    * one request makes the master build. Clients page with {@code startAfter}.
    */
   public static final int MAX_LIST_ENTRIES = 1000;
-  /** Largest number of chunk locations in one LOOKUP reply. */
-  public static final int MAX_LOOKUP_CHUNKS = 4096;
+  /**
+   * Largest number of chunk locations in one LOOKUP reply: as many as fit in a control frame with
+   * three replicas of long node ids and host names, a READ token and the SHA-256 each (~410 bytes a
+   * location). Was 4096 in version 1, whose locations already reached the frame limit.
+   */
+  public static final int MAX_LOOKUP_CHUNKS = 2048;
   /**
    * Most older versions a directory policy may keep of each file ({@code keepVersions}); a
    * VERSIONS reply carries at most this many plus the current contents.

@@ -1,5 +1,7 @@
 package dev.granary.wire;
 
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -66,6 +68,24 @@ public record Sha256(long a, long b, long c, long d) {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JDK has no SHA-256", e);
+    }
+  }
+
+  /**
+   * Adds the readable bytes of {@code buf} to {@code md} without moving its indices or copying
+   * them onto the heap first (the same buffer is then sent or stored as it is).
+   */
+  public static void update(MessageDigest md, ByteBuf buf) {
+    int n = buf.readableBytes();
+    if (n == 0) {
+      return;
+    }
+    if (buf.nioBufferCount() == 1) {
+      md.update(buf.nioBuffer(buf.readerIndex(), n));
+    } else {
+      for (ByteBuffer b : buf.nioBuffers(buf.readerIndex(), n)) {
+        md.update(b);
+      }
     }
   }
 

@@ -47,8 +47,9 @@ class FrameDecoderTest {
     frames.add(Frame.request(1, new Hello(Role.CHUNKSERVER, "cs-1", "granary/0.1")));
     frames.add(Frame.request(2, new Ping()));
     frames.add(Frame.response(2, new ErrorReply(Status.BUSY, "too many transfers", "caf\u00e9")));
-    frames.add(Frame.response(3, new WriteDone(1, 2, 3, 4, List.of("a", "\u4e2d"))));
-    frames.add(Frame.request(4, new WritePacket(0, 0, 0x1234, true,
+    frames.add(Frame.response(3, new WriteDone(1, 2, 3, 4, List.of("a", "\u4e2d"),
+        new Sha256(5, 6, 7, 8))));
+    frames.add(Frame.request(4, new WritePacket(0, 0, 0x1234, true, new Sha256(-1, 0, 1, 2),
         Unpooled.wrappedBuffer(SampleMessages.bytes(r, 100)))));
     frames.add(Frame.response(5, ReadPacket.ofBlock(Limits.BLOCK_SIZE, 7, true,
         Unpooled.wrappedBuffer(SampleMessages.bytes(r, 10)))));
@@ -146,7 +147,7 @@ class FrameDecoderTest {
     for (int code : new int[] {0, 27, 31, 53, 70, 0xFFFF}) {
       EmbeddedChannel c = new EmbeddedChannel(new FrameDecoder());
       ProtocolException e = assertThrows(ProtocolException.class,
-          () -> c.writeInbound(Unpooled.wrappedBuffer(header(1, 0, code, 1, 0))));
+          () -> c.writeInbound(Unpooled.wrappedBuffer(header(Frames.VERSION, 0, code, 1, 0))));
       assertEquals("unknown message type " + code, e.getMessage());
       assertFalse(c.finish());
     }
@@ -154,7 +155,7 @@ class FrameDecoderTest {
 
   @Test
   void wrongVersionIsAVersionMismatch() {
-    for (int version : new int[] {0, 2, 255}) {
+    for (int version : new int[] {0, Frames.VERSION - 1, Frames.VERSION + 1, 255}) {
       EmbeddedChannel c = new EmbeddedChannel(new FrameDecoder());
       VersionMismatchException e = assertThrows(VersionMismatchException.class,
           () -> c.writeInbound(Unpooled.wrappedBuffer(header(version, 0, 1, 1, 0))));
@@ -169,8 +170,8 @@ class FrameDecoderTest {
   void wrongVersionFailsAfterFiveBytes() {
     // Only magic and version are frozen: another version's header may be shorter than ours.
     VersionMismatchException e = assertThrows(VersionMismatchException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer(Wire.hex("47524e59 02"))));
-    assertEquals(2, e.peerVersion());
+        () -> ch.writeInbound(Unpooled.wrappedBuffer(Wire.hex("47524e59 01"))));
+    assertEquals(1, e.peerVersion());
   }
 
   @Test
@@ -178,7 +179,7 @@ class FrameDecoderTest {
     for (int flags : new int[] {0x02, 0x80, 0xFF}) {
       EmbeddedChannel c = new EmbeddedChannel(new FrameDecoder());
       ProtocolException e = assertThrows(ProtocolException.class,
-          () -> c.writeInbound(Unpooled.wrappedBuffer(header(1, flags, 5, 1, 0))));
+          () -> c.writeInbound(Unpooled.wrappedBuffer(header(Frames.VERSION, flags, 5, 1, 0))));
       assertTrue(e.getMessage().contains("flags"), e.getMessage());
       assertFalse(c.finish());
     }
@@ -187,7 +188,7 @@ class FrameDecoderTest {
   @Test
   void controlFrameAboveTheLimitIsRefusedFromItsHeader() {
     ProtocolException e = assertThrows(ProtocolException.class, () -> ch.writeInbound(
-        Unpooled.wrappedBuffer(header(1, 0, MessageType.STAT_REQUEST.code(), 1,
+        Unpooled.wrappedBuffer(header(Frames.VERSION, 0, MessageType.STAT_REQUEST.code(), 1,
             Limits.MAX_CONTROL_PAYLOAD + 1L))));
     assertTrue(e.getMessage().contains("limit is " + Limits.MAX_CONTROL_PAYLOAD), e.getMessage());
   }
@@ -195,7 +196,7 @@ class FrameDecoderTest {
   @Test
   void packetAboveThePacketLimitIsRefusedFromItsHeader() {
     ProtocolException e = assertThrows(ProtocolException.class, () -> ch.writeInbound(
-        Unpooled.wrappedBuffer(header(1, 0, MessageType.WRITE_PACKET.code(), 1,
+        Unpooled.wrappedBuffer(header(Frames.VERSION, 0, MessageType.WRITE_PACKET.code(), 1,
             Limits.MAX_PACKET_PAYLOAD + 1L))));
     assertTrue(e.getMessage().contains("limit is " + Limits.MAX_PACKET_PAYLOAD), e.getMessage());
   }
@@ -203,14 +204,14 @@ class FrameDecoderTest {
   @Test
   void headerAnnouncingFourGibibytesIsRefusedAtOnce() {
     ProtocolException e = assertThrows(ProtocolException.class, () -> ch.writeInbound(
-        Unpooled.wrappedBuffer(header(1, 0, MessageType.READ_PACKET.code(), 1, 0xFFFFFFFFL))));
+        Unpooled.wrappedBuffer(header(Frames.VERSION, 0, MessageType.READ_PACKET.code(), 1, 0xFFFFFFFFL))));
     assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
   }
 
   @Test
   void lengthAtTheLimitIsAwaitedNotRefused() {
     assertFalse(ch.writeInbound(Unpooled.wrappedBuffer(
-        header(1, 0, MessageType.STAT_REQUEST.code(), 1, Limits.MAX_CONTROL_PAYLOAD))));
+        header(Frames.VERSION, 0, MessageType.STAT_REQUEST.code(), 1, Limits.MAX_CONTROL_PAYLOAD))));
     ch.checkException();
     assertNull(ch.readInbound());
     // The peer then went away inside that frame.
@@ -244,7 +245,7 @@ class FrameDecoderTest {
 
   @Test
   void trailingBytesInAPayloadAreRefused() {
-    byte[] frame = Wire.concat(header(1, 0, MessageType.PING.code(), 1, 3), new byte[3]);
+    byte[] frame = Wire.concat(header(Frames.VERSION, 0, MessageType.PING.code(), 1, 3), new byte[3]);
     ProtocolException e = assertThrows(ProtocolException.class,
         () -> ch.writeInbound(Unpooled.wrappedBuffer(frame)));
     assertTrue(e.getMessage().contains("3 trailing bytes"), e.getMessage());
@@ -368,7 +369,7 @@ class FrameDecoderTest {
   @Test
   void framesBeforeTheBadOneAreStillDelivered() {
     byte[] good = Wire.encode(Frame.request(1, new Ping()));
-    byte[] bad = header(1, 0, 27, 2, 0);
+    byte[] bad = header(Frames.VERSION, 0, 27, 2, 0);
     assertThrows(ProtocolException.class,
         () -> ch.writeInbound(Unpooled.wrappedBuffer(Wire.concat(good, bad, good))));
     Frame first = ch.readInbound();

@@ -206,11 +206,11 @@ final class SampleMessages {
       case WRITE_PACKET -> {
         boolean last = r.nextInt(8) != 0;
         yield new WritePacket(r.nextInt(Integer.MAX_VALUE), blockOffset(r), r.nextInt(), last,
-            Unpooled.wrappedBuffer(bytes(r, last ? packetLength(r) : Limits.BLOCK_SIZE)));
+            last ? sha256(r) : Sha256.NONE, Unpooled.wrappedBuffer(bytes(r, last ? packetLength(r) : Limits.BLOCK_SIZE)));
       }
       case WRITE_ACK -> new WriteAck(r.nextInt(Integer.MAX_VALUE));
       case WRITE_DONE -> new WriteDone(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong(),
-          list(r, () -> str(r)));
+          list(r, () -> str(r)), sha256(r));
       case READ_CHUNK_REQUEST -> new ReadChunkRequest(r.nextLong(), r.nextLong(), nonNegative(r),
           nonNegative(r), token(r));
       case READ_PACKET -> {
@@ -337,12 +337,18 @@ final class SampleMessages {
 
   private static CommitChunk commitChunk(Random r) {
     return new CommitChunk(r.nextLong(), r.nextLong(), nonNegative(r), r.nextLong(),
-        list(r, () -> str(r)));
+        list(r, () -> str(r)), sha256(r));
   }
 
   private static ChunkLocation location(Random r) {
     return new ChunkLocation(r.nextInt(Integer.MAX_VALUE), r.nextLong(), r.nextLong(),
-        nonNegative(r), list(r, () -> node(r)), token(r));
+        nonNegative(r), list(r, () -> node(r)), token(r), sha256(r));
+  }
+
+  /** Not known a quarter of the time, else any 32 bytes. */
+  private static Sha256 sha256(Random r) {
+    return r.nextInt(4) == 0 ? Sha256.NONE
+        : new Sha256(r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong());
   }
 
   /** No token, or one signed with a random key (a quarter of the time none). */

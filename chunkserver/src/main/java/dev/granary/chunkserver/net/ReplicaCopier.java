@@ -9,6 +9,7 @@ import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  * Copies a local replica to another chunkserver for re-replication (GFS section 4.3): this node acts
  * as a writer, opening a WRITE stream to the target with no downstream and sending every block
  * after verifying it against its stored CRC32C, so a corrupt replica is never propagated. At most
- * {@link #WINDOW} packets are unacknowledged. The target reports the new replica to the master
+ * {@link #WINDOW} packets are unacknowledged. The last packet carries the SHA-256 recorded in the
+ * replica's meta file, so the target commits only the bytes this replica was stored with. The target reports the new replica to the master
  * itself. The stream runs on the {@link DownstreamPool}'s shared connection to the target; a copy
  * that ends without the target's final reply abandons it, so that closing it aborts the target's
  * half. Blocking; runs on a command thread.
@@ -155,7 +157,9 @@ final class ReplicaCopier {
               + Integer.toHexString(r.blockCrcs()[seq]));
         }
         boolean last = seq >= blocks - 1;
-        c.send(id, new WritePacket(seq, pos, crc, last, data));
+        // The target checks what it stored against the digest this replica was stored with.
+        c.send(id, new WritePacket(seq, pos, crc, last, last ? r.meta().sha256() : Sha256.NONE,
+            data));
         data = null;
       } finally {
         if (data != null) {

@@ -8,6 +8,7 @@ import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * any other and removed by the master's garbage collection (GFS section 4.4). A partial write (no
  * last packet, lost connection, failed CRC) still leaves nothing behind: its temporary files are
  * removed and nothing was renamed.
+ *
+ * <p>The last packet carries the SHA-256 the writer expects of the whole replica; it is forwarded
+ * with the packet, and every node compares it with the SHA-256 of what it stored before it commits
+ * (INTEGRITY naming this node on a mismatch, nothing committed here). A node's WriteDone carries
+ * its value, so the writer learns what the whole pipeline stored.
  *
  * <p>Threads. Every field but {@link #writtenSeq} belongs to the upstream channel's event loop; the
  * downstream stream's callbacks are delivered there too ({@link DownstreamLink}). Disk writes run on
@@ -202,13 +208,14 @@ final class WriteTransfer implements DownstreamLink.Events {
       }
       // A duplicate: the socket write advances its reader index while the disk thread reads the
       // same bytes through the original.
-      downstream.forward(new WritePacket(p.seq(), p.offset(), p.crc(), p.last(),
+      downstream.forward(new WritePacket(p.seq(), p.offset(), p.crc(), p.last(), p.sha256(),
           p.data().retainedDuplicate()));
     }
+    Sha256 expected = p.sha256();
     disk.execute(() -> append(p));
     if (lastReceived) {
       // Independent of the downstream: the hops commit in parallel.
-      disk.execute(this::commit);
+      disk.execute(() -> commit(expected));
     }
     updateFlow();
   }
@@ -245,17 +252,21 @@ final class WriteTransfer implements DownstreamLink.Events {
     }
   }
 
-  private void commit() {
+  private void commit(Sha256 expected) {
     if (aborted.get()) {
       return;
     }
     try {
-      writer.prepare();
+      writer.prepare(expected);
       ReplicaMeta meta = writer.commit();
       svc.reporter().added(meta);
       loop.execute(() -> localCommitted(meta));
     } catch (StoreException e) {
-      loop.execute(() -> fail(e.status(), e.getMessage(), ""));
+      // Bytes that passed every CRC but are not the ones the writer hashed: this node is the one
+      // to avoid on a retry.
+      boolean ours = e.status() == Status.INTEGRITY;
+      String why = ours ? svc.nodeId() + ": " + e.getMessage() : e.getMessage();
+      loop.execute(() -> fail(e.status(), why, ours ? svc.nodeId() : ""));
     }
   }
 
@@ -301,15 +312,17 @@ final class WriteTransfer implements DownstreamLink.Events {
     nodeIds.add(svc.nodeId());
     if (downstreamDone != null) {
       if (downstreamDone.length() != committed.length()
-          || downstreamDone.digest() != committed.digest()) {
+          || downstreamDone.digest() != committed.digest()
+          || !downstreamDone.sha256().equals(committed.sha256())) {
         fail(Status.INTEGRITY, svc.nodeId() + ": downstream " + downstream.target()
-            + " stored " + name + " with a different length or digest", downstream.target().id());
+            + " stored " + name + " with a different length, digest or SHA-256",
+            downstream.target().id());
         return;
       }
       nodeIds.addAll(downstreamDone.nodeIds());
     }
     reply(new WriteDone(committed.handle(), committed.version(), committed.length(),
-        committed.digest(), nodeIds));
+        committed.digest(), nodeIds, committed.sha256()));
     log.debug("{}: committed {} ({} bytes) on {}", svc.nodeId(), name, committed.length(),
         nodeIds);
     state = State.DONE;

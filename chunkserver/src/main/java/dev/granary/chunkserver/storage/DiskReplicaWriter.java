@@ -3,6 +3,7 @@ package dev.granary.chunkserver.storage;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,6 +39,11 @@ import java.util.concurrent.CompletableFuture;
  * meta file is written by the store's checkpoint (until then the store serves the block CRCs from
  * memory), which also forces the data file and then drops the record.
  *
+ * <p>Every block appended also goes through a SHA-256 as it is written (no second read of the
+ * data); {@link #prepare} compares the result with the writer's expected value before anything is
+ * forced, so a replica whose bytes are not the ones the writer hashed is never committed, and the
+ * meta file records the value for copies and for the master.
+ *
  * <p>A writer given a {@link DirectIo} (a replica readers are not sent to first) stages its blocks
  * in an aligned buffer and writes each full buffer with direct I/O, bypassing the page cache; the
  * final partial block of the replica, and nothing else, is written through the page cache. The
@@ -54,6 +61,9 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private int blocks;
   private long length;
   private boolean shortBlockSeen;
+  private final MessageDigest sha = Sha256.newDigest();
+  /** The SHA-256 of every byte appended, once {@link #prepare} has finished {@link #sha}. */
+  private Sha256 shaOfData;
   private ReplicaMeta prepared;
   private boolean finished;
   private long unflushed;
@@ -130,6 +140,7 @@ final class DiskReplicaWriter implements ReplicaWriter {
           + " bytes exceed the announced maximum length " + maxLength);
     }
     FileChannel ch = data();
+    sha.update(block.duplicate());
     try {
       if (direct != null) {
         stage(block);
@@ -217,13 +228,21 @@ final class DiskReplicaWriter implements ReplicaWriter {
   }
 
   @Override
-  public ReplicaMeta prepare() throws StoreException {
+  public ReplicaMeta prepare(Sha256 expected) throws StoreException {
     if (prepared != null) {
       return prepared;
     }
+    if (shaOfData == null) {
+      shaOfData = Sha256.of(sha.digest());
+    }
+    if (!expected.isNone() && !expected.equals(shaOfData)) {
+      throw new StoreException(Status.INTEGRITY, name() + ": the " + length + " bytes received "
+          + "have SHA-256 " + shaOfData.hex() + ", the writer expected " + expected.hex()
+          + "; not committed");
+    }
     int[] blockCrcs = Arrays.copyOf(crcs, blocks);
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
-        Checksums.digest(length, blockCrcs, blocks));
+        Checksums.digest(length, blockCrcs, blocks), shaOfData);
     try {
       finishDirect(true);
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.granary.chunkserver.storage;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,9 +18,14 @@ import java.nio.file.StandardOpenOption;
  * <p>Layout, big-endian:
  *
  * <pre>
- *  magic "GRNM" (4) | format 1 (4) | handle (8) | version (8) | length (8) | digest (8)
- *  | blockCount (4) | blockCount x CRC32C of each 64 KiB block (4 each) | CRC32C of all the above (4)
+ *  magic "GRNM" (4) | format 2 (4) | handle (8) | version (8) | length (8) | digest (8)
+ *  | SHA-256 of the data (32) | blockCount (4) | blockCount x CRC32C of each 64 KiB block (4 each)
+ *  | CRC32C of all the above (4)
  * </pre>
+ *
+ * <p>Format 1, written before replicas had a SHA-256, is the same without the SHA-256 field; it is
+ * still read, as {@link Sha256#NONE}, and never written. The field sits before the block CRCs, so
+ * the length stays at the same offset in both formats (the journal finds a record's data by it).
  *
  * <p>One CRC32C per {@link Limits#BLOCK_SIZE} (64 KiB) block, as GFS does (section 5.2): small enough
  * that a read verifies only the blocks it touches and a corrupt block costs one block, large enough
@@ -29,8 +35,12 @@ import java.nio.file.StandardOpenOption;
  */
 public final class MetaFile {
   static final int MAGIC = 0x47524E4D; // "GRNM"
-  static final int FORMAT = 1;
-  private static final int FIXED = 4 + 4 + 8 + 8 + 8 + 8 + 4;
+  static final int FORMAT = 2;
+  /** The format before the SHA-256 field; read, never written. */
+  static final int FORMAT_1 = 1;
+  /** Bytes before the block CRCs in format 1; format 2 adds the SHA-256. */
+  private static final int FIXED_1 = 4 + 4 + 8 + 8 + 8 + 8 + 4;
+  private static final int FIXED = FIXED_1 + Sha256.BYTES;
 
   /** The decoded contents: the replica's summary and its block CRC32Cs. */
   public record Contents(ReplicaMeta meta, int[] blockCrcs) {}
@@ -43,14 +53,21 @@ public final class MetaFile {
       throw new IllegalArgumentException(crcs.length + " block CRCs for a replica of "
           + meta.length() + " bytes");
     }
-    ByteBuffer b = ByteBuffer.allocate(FIXED + 4 * crcs.length + 4);
+    ByteBuffer b = ByteBuffer.allocate(length(crcs.length));
+    Sha256 sha = meta.sha256();
     b.putInt(MAGIC).putInt(FORMAT).putLong(meta.handle()).putLong(meta.version())
-        .putLong(meta.length()).putLong(meta.digest()).putInt(crcs.length);
+        .putLong(meta.length()).putLong(meta.digest())
+        .putLong(sha.a()).putLong(sha.b()).putLong(sha.c()).putLong(sha.d()).putInt(crcs.length);
     for (int c : crcs) {
       b.putInt(c);
     }
     b.putInt(Checksums.crc32c(b.array(), 0, b.position()));
     return b.flip();
+  }
+
+  /** Bytes of a meta file (of the format written) holding {@code blocks} block CRCs. */
+  static int length(int blocks) {
+    return FIXED + 4 * blocks + 4;
   }
 
   /**
@@ -60,7 +77,7 @@ public final class MetaFile {
    * @throws CorruptReplicaException if any check fails
    */
   public static Contents decode(byte[] bytes, String what) throws CorruptReplicaException {
-    if (bytes.length < FIXED + 4) {
+    if (bytes.length < FIXED_1 + 4) {
       throw new CorruptReplicaException(what + ": meta file of " + bytes.length
           + " bytes is truncated");
     }
@@ -71,16 +88,25 @@ public final class MetaFile {
       throw new CorruptReplicaException(what + ": meta file checksum mismatch (stored "
           + Integer.toHexString(stored) + ", computed " + Integer.toHexString(actual) + ")");
     }
-    if (b.getInt() != MAGIC || b.getInt() != FORMAT) {
-      throw new CorruptReplicaException(what + ": not a Granary meta file of format " + FORMAT);
+    int format = b.getInt() != MAGIC ? -1 : b.getInt();
+    if (format != FORMAT && format != FORMAT_1) {
+      throw new CorruptReplicaException(what + ": not a Granary meta file of format " + FORMAT_1
+          + " or " + FORMAT);
+    }
+    int fixed = format == FORMAT ? FIXED : FIXED_1;
+    if (bytes.length < fixed + 4) {
+      throw new CorruptReplicaException(what + ": meta file of " + bytes.length
+          + " bytes is truncated");
     }
     long handle = b.getLong();
     long version = b.getLong();
     long length = b.getLong();
     long digest = b.getLong();
+    Sha256 sha = format == FORMAT
+        ? new Sha256(b.getLong(), b.getLong(), b.getLong(), b.getLong()) : Sha256.NONE;
     int count = b.getInt();
     if (length < 0 || count != Checksums.blockCount(length)
-        || bytes.length != FIXED + 4L * count + 4) {
+        || bytes.length != fixed + 4L * count + 4) {
       throw new CorruptReplicaException(what + ": meta file holds " + count
           + " block CRCs for a length of " + length + " bytes");
     }
@@ -91,7 +117,7 @@ public final class MetaFile {
     if (Checksums.digest(length, crcs, count) != digest) {
       throw new CorruptReplicaException(what + ": digest does not match the block CRCs");
     }
-    return new Contents(new ReplicaMeta(handle, version, length, digest), crcs);
+    return new Contents(new ReplicaMeta(handle, version, length, digest, sha), crcs);
   }
 
   /**

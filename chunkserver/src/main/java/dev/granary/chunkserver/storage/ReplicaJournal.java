@@ -69,7 +69,7 @@ final class ReplicaJournal implements Closeable {
   private static final int HEADER = 4 + 1 + 4;
   private static final int TRAILER = 4;
   /** The largest body a valid record can have: a meta file of one block and that block. */
-  static final int MAX_BODY = 64 + DEFERRED_MAX;
+  static final int MAX_BODY = MetaFile.length(1) + DEFERRED_MAX;
   private static final String PREFIX = "journal-";
   private static final String SUFFIX = ".log";
 

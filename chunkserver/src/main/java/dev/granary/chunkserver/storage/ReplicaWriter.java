@@ -1,6 +1,6 @@
 package dev.granary.chunkserver.storage;
 
-import java.io.IOException;
+import dev.granary.wire.Sha256;
 import java.nio.ByteBuffer;
 
 /**
@@ -30,13 +30,21 @@ public interface ReplicaWriter {
   void append(ByteBuffer data, int crc) throws StoreException;
 
   /**
-   * Forces the data's contents to disk and writes and forces the meta file, both still in the
-   * temporary directory. After this only {@link #commit()} or {@link #abort()} may be called.
+   * Checks the SHA-256 of the bytes appended against {@code expected} (unless it is
+   * {@link Sha256#NONE}), then forces the data's contents to disk and writes and forces the meta
+   * file, which records the SHA-256, both still in the temporary directory. After this only
+   * {@link #commit()} or {@link #abort()} may be called.
    *
    * @return the replica as it will be once committed
-   * @throws StoreException INTERNAL if the disk fails
+   * @throws StoreException INTEGRITY if the SHA-256 differs from {@code expected} (nothing was
+   *     forced; the caller aborts); INTERNAL if the disk fails
    */
-  ReplicaMeta prepare() throws StoreException;
+  ReplicaMeta prepare(Sha256 expected) throws StoreException;
+
+  /** {@link #prepare(Sha256)} with no SHA-256 to check. */
+  default ReplicaMeta prepare() throws StoreException {
+    return prepare(Sha256.NONE);
+  }
 
   /**
    * Makes the prepared replica durable and visible: renamed into the replica directory (meta file

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.wire.Checksums;
+import dev.granary.wire.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,56 @@ class MetaFileTest {
     return out;
   }
 
+  private static final Sha256 SHA = Sha256.parse(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
   private static ReplicaMeta meta(long handle, long length, int[] crcs) {
-    return new ReplicaMeta(handle, 5, length, Checksums.digest(length, crcs, crcs.length));
+    return new ReplicaMeta(handle, 5, length, Checksums.digest(length, crcs, crcs.length), SHA);
+  }
+
+  /** A meta file as chunkservers wrote it before replicas had a SHA-256 (format 1). */
+  private static byte[] formatOne(long handle, long length, int[] crcs) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8 + 8 + 8 + 8 + 4 + 4 * crcs.length + 4);
+    b.putInt(0x47524E4D).putInt(1).putLong(handle).putLong(5).putLong(length)
+        .putLong(Checksums.digest(length, crcs, crcs.length)).putInt(crcs.length);
+    for (int c : crcs) {
+      b.putInt(c);
+    }
+    b.putInt(Checksums.crc32c(b.array(), 0, b.position()));
+    return b.array();
+  }
+
+  @Test
+  void formatTwoKeepsTheSha256AndNoneAlike() throws Exception {
+    int[] crcs = {1, 2};
+    ReplicaMeta m = meta(9, 65537, crcs);
+    byte[] b = bytes(m, crcs);
+    assertEquals(2, ByteBuffer.wrap(b).getInt(4));
+    assertEquals(MetaFile.length(2), b.length);
+    assertEquals(SHA, MetaFile.decode(b, "t").meta().sha256());
+    ReplicaMeta none = new ReplicaMeta(9, 5, 65537, m.digest(), Sha256.NONE);
+    assertEquals(none, MetaFile.decode(bytes(none, crcs), "t").meta());
+  }
+
+  @Test
+  void formatOneIsStillReadWithoutASha256() throws Exception {
+    int[] crcs = {7, 8, 9};
+    long length = 2 * 65536 + 3;
+    Path p = dir.resolve("old.meta");
+    Files.write(p, formatOne(0x42, length, crcs));
+    MetaFile.Contents c = MetaFile.read(p, 0x42);
+    assertEquals(new ReplicaMeta(0x42, 5, length, Checksums.digest(length, crcs, 3), Sha256.NONE),
+        c.meta());
+    assertArrayEquals(crcs, c.blockCrcs());
+    // The same checks as format 2: a flipped bit or a cut is corruption, not a short SHA-256.
+    byte[] good = formatOne(0x42, length, crcs);
+    for (int i = 0; i < good.length; i++) {
+      byte[] bad = good.clone();
+      bad[i] ^= 1;
+      assertThrows(CorruptReplicaException.class, () -> MetaFile.decode(bad, "t"));
+      byte[] cut = Arrays.copyOf(good, i);
+      assertThrows(CorruptReplicaException.class, () -> MetaFile.decode(cut, "t"));
+    }
   }
 
   @Test
@@ -80,7 +129,7 @@ class MetaFileTest {
   @Test
   void blockCountMustMatchLength() {
     int[] crcs = {7};
-    ReplicaMeta wrong = new ReplicaMeta(3, 1, 65537, Checksums.digest(65537, crcs, 1));
+    ReplicaMeta wrong = new ReplicaMeta(3, 1, 65537, Checksums.digest(65537, crcs, 1), SHA);
     assertThrows(IllegalArgumentException.class, () -> MetaFile.encode(wrong, crcs));
   }
 }

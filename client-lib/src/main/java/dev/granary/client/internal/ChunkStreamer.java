@@ -3,6 +3,7 @@ package dev.granary.client.internal;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ErrorReply;
@@ -17,6 +18,7 @@ import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.net.RemoteException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +33,10 @@ import java.util.function.LongConsumer;
  * acknowledgements flow back cumulatively. At most {@link #WINDOW} packets are unacknowledged and
  * the channel's writability is respected, so a chunk never queues more than 4 MiB in memory. The
  * attempt succeeds with the first node's {@link WriteDone}; its digest is checked against the
- * CRCs this side computed, end to end. Any failure ends the attempt; the caller decides on retries.
+ * CRCs this side computed, end to end. The SHA-256 of the chunk is computed block by block as the
+ * blocks are sent (from the same buffer as the CRC, no second pass) and sent in the last packet:
+ * every node refuses to commit bytes that do not hash to it, and the WriteDone must carry it back.
+ * Any failure ends the attempt; the caller decides on retries.
  */
 final class ChunkStreamer {
   /** Unacknowledged packets allowed in flight per chunk. */
@@ -62,6 +67,8 @@ final class ChunkStreamer {
     long length = source.length();
     int packets = Math.max(1, Checksums.blockCount(length));
     int[] crcs = new int[packets];
+    MessageDigest sha = Sha256.newDigest();
+    Sha256 expected = Sha256.NONE;
     Stream stream = new Stream(length, progress);
     long id = conn.newRequestId();
     conn.listen(id, stream);
@@ -91,8 +98,13 @@ final class ChunkStreamer {
         }
         ByteBuf data = source.block(seq, conn.channel().alloc());
         crcs[seq] = Checksums.crc32c(data);
-        conn.write(id, new WritePacket(seq, (long) seq * Limits.BLOCK_SIZE, crcs[seq],
-            seq == packets - 1, data));
+        Sha256.update(sha, data);
+        boolean last = seq == packets - 1;
+        if (last) {
+          expected = Sha256.of(sha.digest());
+        }
+        conn.write(id, new WritePacket(seq, (long) seq * Limits.BLOCK_SIZE, crcs[seq], last,
+            expected, data));
         if (seq % FLUSH_EVERY == FLUSH_EVERY - 1) {
           conn.flush();
         }
@@ -101,10 +113,11 @@ final class ChunkStreamer {
       WriteDone done = stream.await();
       long digest = Checksums.digest(length, crcs, Checksums.blockCount(length));
       if (done.handle() != alloc.handle() || done.version() != alloc.version()
-          || done.length() != length || done.digest() != digest || done.nodeIds().isEmpty()) {
+          || done.length() != length || done.digest() != digest || done.nodeIds().isEmpty()
+          || !done.sha256().equals(expected)) {
         throw new RemoteException(Status.INTEGRITY, "chunk " + alloc.handle() + " stored as "
             + done + " but " + length + " bytes with digest " + Checksums.formatDigest(digest)
-            + " were sent", "");
+            + " and SHA-256 " + expected + " were sent", "");
       }
       return done;
     } finally {

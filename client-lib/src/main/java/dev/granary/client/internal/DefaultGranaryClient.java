@@ -268,7 +268,7 @@ public final class DefaultGranaryClient implements GranaryClient {
           replicas.add(n.hostPort());
         }
         chunks.add(new ChunkInfo(c.index(), ChunkHandles.format(c.handle()), c.version(),
-            c.length(), replicas));
+            c.length(), replicas, c.sha256().isNone() ? null : c.sha256().hex()));
         next = c.index() + 1;
       }
     } while (next < entry.chunkCount());

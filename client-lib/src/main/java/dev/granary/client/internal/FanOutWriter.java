@@ -3,6 +3,7 @@ package dev.granary.client.internal;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Frame;
 import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ErrorReply;
@@ -17,6 +18,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Each node gets a write stream with no downstream over a {@link DirectConnection} of the caller's
  * own thread: the request and every packet leave in one gathering write, and the caller waits for
  * the answers in the kernel, with no event-loop thread between. Every node's WriteDone is checked
- * against the CRCs computed here (length and digest, end to end). Any failure fails the attempt and
+ * against the CRCs and the SHA-256 computed here (length, digest and SHA-256, end to end). Any failure fails the attempt and
  * names the node at fault (the detail of the {@link RemoteException}), so the caller retries on a
  * fresh pipeline without it, exactly as for a failed chain; replicas already committed on the other
  * nodes belong to a chunk the master never commits and are removed by its garbage collection.
@@ -70,6 +72,8 @@ final class FanOutWriter {
     long deadline = System.nanoTime() + timeout.toNanos();
     int blocks = Math.max(1, Checksums.blockCount(length));
     int[] crcs = new int[blocks];
+    MessageDigest sha = Sha256.newDigest();
+    Sha256 expected = Sha256.NONE;
     List<WritePacket> packets = new ArrayList<>(blocks);
     List<NodeAddress> nodes = alloc.pipeline();
     List<DirectConnection> conns = new ArrayList<>(nodes.size());
@@ -78,8 +82,13 @@ final class FanOutWriter {
       for (int seq = 0; seq < blocks; seq++) {
         ByteBuf data = source.block(seq, PooledByteBufAllocator.DEFAULT);
         crcs[seq] = Checksums.crc32c(data);
-        packets.add(new WritePacket(seq, (long) seq * Limits.BLOCK_SIZE, crcs[seq],
-            seq == blocks - 1, data));
+        Sha256.update(sha, data);
+        boolean last = seq == blocks - 1;
+        if (last) {
+          expected = Sha256.of(sha.digest());
+        }
+        packets.add(new WritePacket(seq, (long) seq * Limits.BLOCK_SIZE, crcs[seq], last,
+            expected, data));
       }
       for (int i = 0; i < nodes.size(); i++) {
         NodeAddress node = nodes.get(i);
@@ -104,15 +113,17 @@ final class FanOutWriter {
           throw failed(node, e);
         }
         if (done.handle() != alloc.handle() || done.version() != alloc.version()
-            || done.length() != length || done.digest() != digest || done.nodeIds().size() != 1) {
+            || done.length() != length || done.digest() != digest || done.nodeIds().size() != 1
+            || !done.sha256().equals(expected)) {
           throw new RemoteException(Status.INTEGRITY, node.id() + " stored chunk "
               + alloc.handle() + " as " + done + " but " + length + " bytes with digest "
-              + Checksums.formatDigest(digest) + " were sent", node.id());
+              + Checksums.formatDigest(digest) + " and SHA-256 " + expected + " were sent",
+              node.id());
         }
         nodeIds.add(done.nodeIds().get(0));
         pool.giveBack(conns.set(i, null));
       }
-      return new WriteDone(alloc.handle(), alloc.version(), length, digest, nodeIds);
+      return new WriteDone(alloc.handle(), alloc.version(), length, digest, nodeIds, expected);
     } finally {
       packets.forEach(WritePacket::release);
       // Connections whose stream did not end cleanly may still carry its answers: never reused.

@@ -299,16 +299,14 @@ final class FileUpload implements LeaseRenewer.Holder {
         if (fannedOut) {
           WriteDone done = fanOut.write(alloc, source, attempts.remaining());
           progress.add(done.length());
-          return new CommitChunk(done.handle(), done.version(), done.length(), done.digest(),
-              done.nodeIds());
+          return commitOf(done);
         }
         conn = ctx.pool().get(first.host(), first.port(), attempts.remaining());
         WriteDone done = streamer.write(conn, alloc, source, delta -> {
           sent.addAndGet(delta);
           progress.add(delta);
         });
-        return new CommitChunk(done.handle(), done.version(), done.length(), done.digest(),
-            done.nodeIds());
+        return commitOf(done);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException(what + ": interrupted", e);
@@ -346,6 +344,12 @@ final class FileUpload implements LeaseRenewer.Holder {
     throw new UnavailableException(what + " could not be stored within "
         + ctx.retry().timeout().toMillis() + " ms: "
         + (last == null ? "no pipeline" : Errors.describe(last)), last);
+  }
+
+  /** The chunk as the master is told it at commit: what the pipeline stored and checked. */
+  private static CommitChunk commitOf(WriteDone done) {
+    return new CommitChunk(done.handle(), done.version(), done.length(), done.digest(),
+        done.nodeIds(), done.sha256());
   }
 
   private static boolean backoff(RetryPolicy.Attempts attempts, String what)

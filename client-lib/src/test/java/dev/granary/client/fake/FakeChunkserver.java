@@ -3,6 +3,7 @@ package dev.granary.client.fake;
 import dev.granary.wire.Checksums;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Role;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.Message;
@@ -35,16 +36,21 @@ public final class FakeChunkserver extends FakeServer {
   /** Blocks per read packet. */
   private static final int PACKET_BLOCKS = 3;
 
-  /** A stored replica: bytes and the CRC32C of each block, as written. */
+  /**
+   * A stored replica: bytes and the CRC32C of each block, as written, and the SHA-256 its writer
+   * sent in the last packet.
+   */
   public static final class Replica {
     final long version;
     final byte[] data;
     final int[] crcs;
+    final Sha256 sent;
 
-    Replica(long version, byte[] data, int[] crcs) {
+    Replica(long version, byte[] data, int[] crcs, Sha256 sent) {
       this.version = version;
       this.data = data;
       this.crcs = crcs;
+      this.sent = sent;
     }
   }
 
@@ -102,6 +108,12 @@ public final class FakeChunkserver extends FakeServer {
     Replica r = replicas.get(handle);
     return r != null && r.version == version && r.data.length == length
         && Checksums.digest(r.data.length, r.crcs, r.crcs.length) == digest;
+  }
+
+  /** The SHA-256 the writer of {@code handle} sent with its last packet, or null if not held. */
+  public Sha256 sentSha256(long handle) {
+    Replica r = replicas.get(handle);
+    return r == null ? null : r.sent;
   }
 
   public int replicaCount() {
@@ -200,17 +212,24 @@ public final class FakeChunkserver extends FakeServer {
       for (int i = 0; i < blocks; i++) {
         crcs[i] = s.crcs.get(i);
       }
-      Replica r = new Replica(s.request.version(), data, crcs);
+      // As a real chunkserver: bytes that do not hash to what the writer sent are not committed.
+      Sha256 actual = Sha256.of(Sha256.newDigest().digest(data));
+      if (!p.sha256().isNone() && !p.sha256().equals(actual)) {
+        reply(ctx, id, new ErrorReply(Status.INTEGRITY, id() + ": SHA-256 " + actual
+            + ", the writer expected " + p.sha256(), id()));
+        return;
+      }
+      Replica r = new Replica(s.request.version(), data, crcs, p.sha256());
       List<String> ids = new ArrayList<>();
       replicas.put(s.request.handle(), r);
       ids.add(id());
       for (NodeAddress n : s.request.downstream()) {
         peers.apply(n.id()).replicas.put(s.request.handle(), new Replica(r.version,
-            data.clone(), crcs.clone()));
+            data.clone(), crcs.clone(), r.sent));
         ids.add(n.id());
       }
       reply(ctx, id, new WriteDone(s.request.handle(), s.request.version(), data.length,
-          Checksums.digest(data.length, crcs, blocks), ids));
+          Checksums.digest(data.length, crcs, blocks), ids, actual));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.granary.client.fake;
 
 import dev.granary.wire.Role;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -51,7 +52,8 @@ import java.util.function.Function;
  * guarded by this object's monitor.
  */
 public final class FakeMaster extends FakeServer {
-  private record Chunk(long handle, long version, long length, List<String> nodeIds) {}
+  private record Chunk(long handle, long version, long length, List<String> nodeIds,
+      Sha256 sha256) {}
 
   private record Node(FileEntry entry, List<Chunk> chunks) {}
 
@@ -187,7 +189,8 @@ public final class FakeMaster extends FakeServer {
             }
           }
         }
-        locs.add(new ChunkLocation(i, c.handle(), c.version(), c.length(), replicas));
+        locs.add(new ChunkLocation(i, c.handle(), c.version(), c.length(), replicas,
+            c.sha256()));
       }
       return new LookupResponse(n.entry(), locs, true);
     }
@@ -331,7 +334,7 @@ public final class FakeMaster extends FakeServer {
             + need + ")");
       }
       size += cc.length();
-      chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), confirmed));
+      chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), confirmed, cc.sha256()));
     }
     FileEntry e = new FileEntry(c.path(), false, size, System.currentTimeMillis(),
         c.replication(), c.chunkSize(), chunks.size());

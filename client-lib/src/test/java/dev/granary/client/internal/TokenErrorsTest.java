@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Sha256;
 import dev.granary.client.DeniedException;
 import dev.granary.client.GranaryException;
 import dev.granary.wire.Status;
@@ -53,12 +54,14 @@ class TokenErrorsTest {
     int read = ChunkAccess.bits(ChunkAccess.READ);
     FileEntry f = new FileEntry("/f", false, 2, 0, 3, 1, 2);
     LookupResponse r = new LookupResponse(f, List.of(
-        new ChunkLocation(0, 1, 1, 1, List.of(), ChunkToken.sign(key, 1, read, "u", 900_000)),
-        new ChunkLocation(1, 2, 1, 1, List.of(), ChunkToken.sign(key, 2, read, "u", 600_000))),
+        new ChunkLocation(0, 1, 1, 1, List.of(), ChunkToken.sign(key, 1, read, "u", 900_000),
+            Sha256.NONE),
+        new ChunkLocation(1, 2, 1, 1, List.of(), ChunkToken.sign(key, 2, read, "u", 600_000),
+            Sha256.NONE)),
         true);
     assertEquals(600_000 - LocationCache.TOKEN_MARGIN_MILLIS, LocationCache.tokensValidUntil(r));
-    LookupResponse none = new LookupResponse(f, List.of(new ChunkLocation(0, 1, 1, 1, List.of())),
-        true);
+    LookupResponse none = new LookupResponse(f, List.of(new ChunkLocation(0, 1, 1, 1, List.of(),
+        Sha256.NONE)), true);
     assertEquals(Long.MAX_VALUE, LocationCache.tokensValidUntil(none));
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.base.Ticker;
+import dev.granary.wire.Sha256;
 import dev.granary.config.ConfigException;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
@@ -175,7 +176,7 @@ class MasterServerWireTest {
     // The allocation made before the steps is still protected: its commit is accepted.
     stored(cs, "cs1", a.handle(), 5, 7);
     CommitFileResponse done = call(client, new CommitFileRequest("c1", 1, "/f", false, 1,
-        1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 7, List.of("cs1")))));
+        1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 7, List.of("cs1"), Sha256.NONE))));
     assertEquals(5, done.file().size());
   }
 
@@ -189,7 +190,7 @@ class MasterServerWireTest {
     List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
     storedOnPipeline(cs, a, 5, 1234);
     CommitFileRequest commit = new CommitFileRequest("c1", 1, "/f", false, 3, 1 << 20,
-        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)), 3);
+        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids, Sha256.NONE)), 3);
     CommitFileResponse first = call(client, commit);
     AllocateChunkResponse spare = first.spare();
     assertEquals(3, spare.pipeline().size());
@@ -203,7 +204,7 @@ class MasterServerWireTest {
         .collect(Collectors.toList());
     storedOnPipeline(cs, spare, 5, 99);
     CommitFileResponse second = call(client, new CommitFileRequest("c1", 2, "/g", false, 3,
-        1 << 20, List.of(new CommitChunk(spare.handle(), 1, 5, 99, spareIds))));
+        1 << 20, List.of(new CommitChunk(spare.handle(), 1, 5, 99, spareIds, Sha256.NONE))));
     assertNull(second.spare(), "none asked for");
     LookupResponse lookup = call(client, new LookupRequest("/g", 0, 10));
     assertEquals(spare.handle(), lookup.chunks().get(0).handle());
@@ -230,7 +231,7 @@ class MasterServerWireTest {
     List<String> ids = a.pipeline().stream().map(NodeAddress::id).collect(Collectors.toList());
     storedOnPipeline(cs, a, 5, 1234);
     CommitFileRequest commit = new CommitFileRequest("c1", 2, "/dir/f", false, 3, 1 << 20,
-        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)));
+        List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids, Sha256.NONE)));
     CommitFileResponse committed = call(client, commit);
     assertEquals(5, committed.file().size());
     // A retried commit is answered as the original, not with ALREADY_EXISTS.
@@ -239,10 +240,12 @@ class MasterServerWireTest {
     assertEquals(Status.ALREADY_EXISTS, error(client, new CommitFileRequest("c1", 3, "/dir/f",
         false, 3, 1 << 20, List.of())));
     assertEquals(Status.INVALID_ARGUMENT, error(client, new CommitFileRequest("c1", 4, "/dir/g",
-        false, 3, 1 << 20, List.of(new CommitChunk(a.handle() + 999_999, 1, 5, 1, ids)))));
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle() + 999_999, 1, 5, 1, ids,
+            Sha256.NONE)))));
     // A committed chunk is no upload in progress: it cannot be committed into another file.
     assertEquals(Status.LEASE_EXPIRED, error(client, new CommitFileRequest("c1", 5, "/dir/g",
-        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids)))));
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 1234, ids,
+            Sha256.NONE)))));
 
     LookupResponse lookup = call(client, new LookupRequest("/dir/f", 0, 10));
     assertEquals(1, lookup.chunks().size());
@@ -396,7 +399,7 @@ class MasterServerWireTest {
     // Only the head has reported when the commit arrives; it names all three.
     stored(cs.get(Integer.parseInt(ids.get(0).substring(2)) - 1), ids.get(0), a.handle(), 5, 42);
     CompletableFuture<Message> commit = client.call(new CommitFileRequest("c1", 1, "/late",
-        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, ids))), T);
+        false, 3, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, ids, Sha256.NONE))), T);
     // The second replica's report arrives later; the third node never reports (or reports
     // different content): neither the commit's word nor a mismatched report makes a location.
     String second = ids.get(1);
@@ -425,7 +428,8 @@ class MasterServerWireTest {
         List.of()));
     stored(cs1, "cs1", a.handle(), 5, 42);
     CompletableFuture<Message> commit = client.call(new CommitFileRequest("c1", 1, "/never",
-        false, 2, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, List.of("cs1", "cs2")))),
+        false, 2, 1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 42, List.of("cs1", "cs2"),
+            Sha256.NONE))),
         T);
     // It waits for the reports on the master's ticker, however long the wall clock runs.
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);

@@ -1,5 +1,6 @@
 package dev.granary.master.replication;
 
+import dev.granary.wire.Sha256;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataImage;
 import dev.granary.master.namespace.Namespace;
@@ -80,7 +81,8 @@ abstract class ChunkFixture {
     }
     ns.commit(path, false, goal, 64 << 20, List.of(new ChunkRecord(handle, 1, length, DIGEST)),
         clock.millis(), Namespace.SYSTEM);
-    cm.committed(path, new CommitChunk(handle, 1, length, DIGEST, List.of(holders)));
+    cm.committed(path, new CommitChunk(handle, 1, length, DIGEST, List.of(holders),
+        Sha256.NONE));
   }
 
   void commit(String path, long handle, long version, int goal, String... holders) {
@@ -95,7 +97,8 @@ abstract class ChunkFixture {
   void committed(String path, long handle, long version, int goal, String... holders) {
     ns.commit(path, false, goal, 1 << 20, List.of(new ChunkRecord(handle, version, LENGTH, DIGEST)),
         clock.millis(), Namespace.SYSTEM);
-    cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders)));
+    cm.committed(path, new CommitChunk(handle, version, LENGTH, DIGEST, List.of(holders),
+        Sha256.NONE));
   }
 
   List<ChunkCommand> pulse(String id) {

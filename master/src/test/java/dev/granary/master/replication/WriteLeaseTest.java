@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Sha256;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.namespace.MetadataImage;
@@ -89,7 +90,7 @@ class WriteLeaseTest {
   }
 
   private static CommitChunk chunk(long handle, String... named) {
-    return new CommitChunk(handle, 1, LENGTH, DIGEST, List.of(named));
+    return new CommitChunk(handle, 1, LENGTH, DIGEST, List.of(named), Sha256.NONE);
   }
 
   private void commit(String path, CommitChunk c) {

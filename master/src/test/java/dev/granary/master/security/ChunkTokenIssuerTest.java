@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Sha256;
 import dev.granary.master.testing.MutableClock;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ChunkCommand;
@@ -110,7 +111,8 @@ class ChunkTokenIssuerTest {
     assertNull(issuer.check(c.spare().token(), 6, ChunkAccess.WRITE));
     LookupResponse l = (LookupResponse) issuer.withTokens(new LookupResponse(
         new FileEntry("/f", false, 2, 0, 3, 1, 2), List.of(
-            new ChunkLocation(0, 7, 1, 1, List.of(n)), new ChunkLocation(1, 8, 1, 1, List.of(n))),
+            new ChunkLocation(0, 7, 1, 1, List.of(n), Sha256.NONE),
+            new ChunkLocation(1, 8, 1, 1, List.of(n), Sha256.NONE)),
         true), alice);
     assertNull(issuer.check(l.chunks().get(0).token(), 7, ChunkAccess.READ));
     assertEquals(TokenCheck.Reason.WRONG_CHUNK,

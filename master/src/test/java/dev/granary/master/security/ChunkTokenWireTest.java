@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.wire.Sha256;
 import dev.granary.config.MasterConfig;
 import dev.granary.master.MasterServer;
 import dev.granary.master.testing.WireHarness;
@@ -96,7 +97,7 @@ class ChunkTokenWireTest {
     }
     List<String> ids = a.pipeline().stream().map(NodeAddress::id).toList();
     CommitFileResponse done = call(client, new CommitFileRequest("c1", 1, "/f", false, 3,
-        1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 77, ids)), 3));
+        1 << 20, List.of(new CommitChunk(a.handle(), 1, 5, 77, ids, Sha256.NONE)), 3));
     assertNull(check(k, done.spare().token(), done.spare().handle(), ChunkAccess.WRITE),
         "the spare allocation has its WRITE token");
     LookupResponse l = call(client, new LookupRequest("/f", 0, 10));

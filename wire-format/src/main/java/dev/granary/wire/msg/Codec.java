@@ -2,6 +2,7 @@ package dev.granary.wire.msg;
 
 import dev.granary.wire.Limits;
 import dev.granary.wire.ProtocolException;
+import dev.granary.wire.Sha256;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -125,6 +126,16 @@ public final class Codec {
   public static int readUnsignedShort(ByteBuf in) {
     need(in, 2, "short");
     return in.readUnsignedShort();
+  }
+
+  /** A {@link Sha256} as its 32 bytes (four {@code i64}, big-endian). */
+  public static void writeSha256(ByteBuf out, Sha256 s) {
+    out.writeLong(s.a()).writeLong(s.b()).writeLong(s.c()).writeLong(s.d());
+  }
+
+  public static Sha256 readSha256(ByteBuf in) {
+    need(in, Sha256.BYTES, "SHA-256");
+    return new Sha256(in.readLong(), in.readLong(), in.readLong(), in.readLong());
   }
 
   public static <T> void writeList(ByteBuf out, List<T> list, BiConsumer<ByteBuf, T> writer) {

@@ -43,7 +43,8 @@ public record CommitFileRequest(String clientId, long opId, String path, boolean
   public static CommitFileRequest decode(ByteBuf in) {
     return new CommitFileRequest(Codec.readString(in), Codec.readLong(in), Codec.readString(in),
         Codec.readBoolean(in), Codec.readInt(in, 1, 255, "replication"),
-        Codec.readNonNegativeLong(in, "chunk size"), Codec.readList(in, 36, CommitChunk::decode),
+        Codec.readNonNegativeLong(in, "chunk size"),
+        Codec.readList(in, CommitChunk.MIN_BYTES, CommitChunk::decode),
         Codec.readInt(in, 0, 255, "spare replication"));
   }
 }

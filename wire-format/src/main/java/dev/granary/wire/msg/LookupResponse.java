@@ -24,7 +24,7 @@ public record LookupResponse(FileEntry file, List<ChunkLocation> chunks, boolean
   }
 
   public static LookupResponse decode(ByteBuf in) {
-    return new LookupResponse(FileEntry.decode(in), Codec.readList(in, 34, ChunkLocation::decode),
-        Codec.readBoolean(in));
+    return new LookupResponse(FileEntry.decode(in),
+        Codec.readList(in, ChunkLocation.MIN_BYTES, ChunkLocation::decode), Codec.readBoolean(in));
   }
 }

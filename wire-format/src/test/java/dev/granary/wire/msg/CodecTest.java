@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.wire.Limits;
 import dev.granary.wire.ProtocolException;
+import dev.granary.wire.Sha256;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
@@ -121,9 +122,10 @@ class CodecTest {
     assertMinimum(ReplicaInfo.BYTES, b -> new ReplicaInfo(0, 0, 0, 0).encode(b));
     assertMinimum(ChunkCommand.MIN_BYTES, b -> new ChunkCommand(ChunkCommand.Kind.DELETE, 0, 0,
         null).encode(b));
-    // CommitChunk and ChunkLocation minimums are passed inline by their lists' readers.
-    assertMinimum(36, b -> new CommitChunk(0, 0, 0, 0, List.of()).encode(b));
-    assertMinimum(34, b -> new ChunkLocation(0, 0, 0, 0, List.of()).encode(b));
+    assertMinimum(CommitChunk.MIN_BYTES, b -> new CommitChunk(0, 0, 0, 0, List.of(), Sha256.NONE)
+        .encode(b));
+    assertMinimum(ChunkLocation.MIN_BYTES, b -> new ChunkLocation(0, 0, 0, 0, List.of(),
+        Sha256.NONE).encode(b));
   }
 
   private static void assertMinimum(int declared, java.util.function.Consumer<ByteBuf> encoder) {

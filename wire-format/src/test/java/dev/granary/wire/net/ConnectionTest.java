@@ -262,7 +262,7 @@ class ConnectionTest {
   void aPeerOfAnotherVersionGetsAReadableErrorFromTheServer() throws Exception {
     int port = startServer(Set.of(Role.CLIENT));
     byte[] hello = encode(Frame.request(1, new Hello(Role.CLIENT, "", "granary/2.0")));
-    hello[4] = 2; // a version-2 peer: same first five bytes, another version
+    hello[4] = 3; // a version-3 peer: same first five bytes, another version
     byte[] answer;
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout((int) TIMEOUT.toMillis());
@@ -282,28 +282,28 @@ class ConnectionTest {
     assertEquals(0, f.requestId());
     assertTrue(f.isResponse());
     assertEquals(Status.PROTOCOL, e.status());
-    assertEquals("protocol version 2 is not supported; this peer speaks version 1", e.message());
+    assertEquals("protocol version 3 is not supported; this peer speaks version 2", e.message());
   }
 
   @Test
   void connectingToAServerOfAnotherVersionFailsClearly() throws Exception {
     byte[] reply = encode(Frame.response(0, new ErrorReply(Status.PROTOCOL,
-        "protocol version 1 is not supported; this peer speaks version 2", "")));
-    reply[4] = 2; // the peer speaks version 2
+        "protocol version 2 is not supported; this peer speaks version 3", "")));
+    reply[4] = 3; // the peer speaks version 3
     Throwable t = failure(connect(startFakeServer(() -> reply), Role.CLIENT));
     assertInstanceOf(ConnectionClosedException.class, t);
-    assertTrue(t.getMessage().contains("protocol version 2 is not supported"), t.getMessage());
+    assertTrue(t.getMessage().contains("protocol version 3 is not supported"), t.getMessage());
   }
 
   @Test
   void aConnectionLevelErrorFailsTheConnectWithItsText() throws Exception {
     // A newer server that answers our version with the frozen ERROR layout of version 1.
     byte[] reply = encode(Frame.response(0, new ErrorReply(Status.PROTOCOL,
-        "protocol version 1 is not supported; this peer speaks version 2", "")));
+        "protocol version 2 is not supported; this peer speaks version 3", "")));
     RemoteException e = assertInstanceOf(RemoteException.class,
         failure(connect(startFakeServer(() -> reply), Role.CLIENT)));
     assertEquals(Status.PROTOCOL, e.status());
-    assertTrue(e.getMessage().contains("this peer speaks version 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("this peer speaks version 3"), e.getMessage());
   }
 
   @Test
