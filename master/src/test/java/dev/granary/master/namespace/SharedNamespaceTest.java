@@ -157,7 +157,7 @@ class SharedNamespaceTest {
     for (int i = 0; i < Limits.MAX_SNAPSHOTS; i++) {
       ns.createSnapshot("/home/alice/d", "s" + i, i, ALICE);
     }
-    fails(Status.INVALID_ARGUMENT, "the most a directory may have",
+    fails(Status.TOO_LARGE, "the most a directory may have",
         () -> ns.createSnapshot("/home/alice/d", "one-more", 1, ALICE));
   }
 
