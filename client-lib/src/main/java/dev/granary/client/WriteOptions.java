@@ -2,13 +2,15 @@ package dev.granary.client;
 
 /**
  * How a file is written: its replication goal, whether it may replace an existing file, and its
- * chunk size. A zero replication or chunk size means the cluster's default (the master's
- * {@code replication} and {@code chunkSize}), fetched once per client. The client sends the
- * resolved numbers with every commit, so they are the file's own. If fewer live chunkservers than
+ * chunk size. A zero chunk size means the cluster's default (the master's {@code chunkSize}),
+ * fetched once per client. A zero replication leaves it to the master, which gives the file the
+ * replication of the nearest directory policy that sets one, else its {@code replication}; the
+ * file keeps the number chosen. If fewer live chunkservers than
  * {@code replication} exist, the master hands out a shorter pipeline (at least its
  * {@code minReplicas}) and the write still succeeds.
  *
- * @param replication replicas per chunk, 1..255, or 0 for the cluster's default
+ * @param replication replicas per chunk, 1..255, or 0 for the directory policy's or the
+ *     cluster's default
  * @param overwrite replace an existing file atomically instead of failing with
  *     {@link AlreadyExistsException}
  * @param chunkSize bytes per chunk, a positive multiple of 64 KiB, or 0 for the cluster's default

@@ -217,7 +217,7 @@ public final class MasterServer implements AutoCloseable {
     periodic = parts.tick();
     ChunkserverProtocol protocol = parts.protocol();
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
-    service = new MetadataService(state, store, chunks, clock);
+    service = new MetadataService(state, store, chunks, clock, config.replication());
     scanExecutor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, masterId + "-scan");
       t.setDaemon(true);

@@ -76,12 +76,18 @@ public final class MetadataService {
   private final ChunkManager chunks;
   private final Clock clock;
   private final MasterState state;
+  private final int defaultReplication;
   private long nextHandle;
   /** Completes when the newest handle reservation is on disk; handles in it wait for it. */
   private CompletableFuture<Void> reservationDurable = CompletableFuture.completedFuture(null);
 
+  /**
+   * @param defaultReplication the replication of a file whose writer leaves it to the master and
+   *     no directory policy sets (the master's {@code replication})
+   */
   public MetadataService(MasterState state, MetadataStore store, ChunkManager chunks,
-      Clock clock) {
+      Clock clock, int defaultReplication) {
+    this.defaultReplication = defaultReplication;
     this.state = state;
     this.store = store;
     this.image = state.image();
@@ -186,9 +192,24 @@ public final class MetadataService {
    */
   public CompletableFuture<Message> allocate(AllocateChunkRequest r, Caller caller) {
     Paths.parse(r.path());
-    state.read(() -> ns().checkCreate(r.path(), caller));
-    return allocate(r.clientId(), r.replication(), r.excludeNodeIds())
+    int replication = state.read(() -> {
+      ns().checkCreate(r.path(), caller);
+      return replicationFor(r.path(), r.replication());
+    });
+    return allocate(r.clientId(), replication, r.excludeNodeIds())
         .thenApply(Message.class::cast);
+  }
+
+  /**
+   * The replication of a file at {@code path} whose writer asked for {@code requested}: that, or
+   * for 0 the nearest directory policy's, else the cluster's default. Under the metadata lock.
+   */
+  private int replicationFor(String path, int requested) {
+    if (requested > 0) {
+      return requested;
+    }
+    int policy = ns().policyReplication(path);
+    return policy > 0 ? policy : defaultReplication;
   }
 
   private CompletableFuture<AllocateChunkResponse> allocate(String clientId, int replication,
@@ -246,26 +267,35 @@ public final class MetadataService {
     Admitted admitted = state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
-        return new Admitted(cached, null);
+        return new Admitted(cached, null, 0);
       }
       store.checkWritable();
       validate(r);
       // Refused before waiting for replica reports; checked again when it is applied.
       ns().checkCreate(r.path(), caller);
+      int replication = replicationFor(r.path(), r.replication());
       return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(),
-          r.replication(), REPORT_WAIT));
+          replication, REPORT_WAIT), replication);
     });
     if (admitted.cached() != null) {
       return admitted.cached();
     }
+    int replication = admitted.replication();
     CompletableFuture<Void> confirmed = admitted.confirmed();
-    CompletableFuture<Message> done = confirmed.isDone() ? commitConfirmed(r, caller)
-        : confirmed.thenCompose(v -> commitConfirmed(r, caller));
-    return r.spareReplication() > 0 ? withSpare(done, r.clientId(), r.spareReplication()) : done;
+    CompletableFuture<Message> done = confirmed.isDone()
+        ? commitConfirmed(r, replication, caller)
+        : confirmed.thenCompose(v -> commitConfirmed(r, replication, caller));
+    int spare = r.spareReplication() == CommitFileRequest.SPARE_AS_FILE ? replication
+        : r.spareReplication();
+    return spare > 0 ? withSpare(done, r.clientId(), spare) : done;
   }
 
-  /** A commit admitted: the answer to a retry, or the wait for its chunks' reports. */
-  private record Admitted(CompletableFuture<Message> cached, CompletableFuture<Void> confirmed) {}
+  /**
+   * A commit admitted: the answer to a retry, or the wait for its chunks' reports and the
+   * replication the file gets.
+   */
+  private record Admitted(CompletableFuture<Message> cached, CompletableFuture<Void> confirmed,
+      int replication) {}
 
   private void validate(CommitFileRequest r) {
     if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
@@ -282,7 +312,8 @@ public final class MetadataService {
   }
 
   /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
-  private CompletableFuture<Message> commitConfirmed(CommitFileRequest r, Caller caller) {
+  private CompletableFuture<Message> commitConfirmed(CommitFileRequest r, int replication,
+      Caller caller) {
     return state.write(() -> {
       CompletableFuture<Message> cached = cached(r.clientId(), r.opId());
       if (cached != null) {
@@ -291,11 +322,11 @@ public final class MetadataService {
       store.checkWritable(); // the log may have failed while the commit waited for reports
       List<ChunkRecord> records = new ArrayList<>(r.chunks().size());
       for (CommitChunk c : r.chunks()) {
-        chunks.confirm(r.path(), c, r.replication());
+        chunks.confirm(r.path(), c, replication);
         records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest(), c.sha256()));
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
-          r.overwrite(), r.replication(), r.chunkSize(), records, caller.user(), caller.group());
+          r.overwrite(), replication, r.chunkSize(), records, caller.user(), caller.group());
       return execute(op, caller, "commit", applied -> {
         for (CommitChunk c : r.chunks()) {
           chunks.committed(r.path(), c);

@@ -96,7 +96,7 @@ class PermissionsHandlerTest {
     store = opened.store();
     chunks = new ChunkParts("t", SETTINGS, opened.state(), new RoundRobinPlacement(),
         new MutableTicker(), new JournaledDigestLog(store, clock)).manager();
-    service = new MetadataService(opened.state(), store, chunks, clock);
+    service = new MetadataService(opened.state(), store, chunks, clock, 3);
   }
 
   @AfterEach

@@ -92,7 +92,7 @@ class ReadOnlyModeTest {
     store = opened.store();
     ChunkManager chunks = new ChunkParts("t", SETTINGS, opened.state(), new RoundRobinPlacement(),
         ticker, new JournaledDigestLog(store, clock)).manager();
-    service = new MetadataService(opened.state(), store, chunks, clock);
+    service = new MetadataService(opened.state(), store, chunks, clock, 3);
     mkdirs = new MkdirHandler(service, clock);
     deletes = new DeleteHandler(service, clock);
     renames = new RenameHandler(service, clock);

@@ -242,12 +242,13 @@ final class FileUpload implements LeaseRenewer.Holder {
     // A spare only for a writer of data: one creating empty files would never use it.
     CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
         options.overwrite(), options.replication(), options.chunkSize(), chunks,
-        chunks.isEmpty() ? 0 : options.replication());
+        chunks.isEmpty() ? 0 : options.replication() == CommitFileRequest.INHERIT
+            ? CommitFileRequest.SPARE_AS_FILE : options.replication());
     long sent = System.nanoTime();
     CommitFileResponse r = ctx.master().call(req, CommitFileResponse.class, path);
     ctx.leases().contacted(sent);
     handles.clear();
-    ctx.spare().offer(r.spare(), options.replication());
+    ctx.spare().offer(r.spare(), options.replication(), parentOf(path));
     ctx.locations().invalidate(path);
     return r.file();
   }
@@ -263,8 +264,8 @@ final class FileUpload implements LeaseRenewer.Holder {
     String what = path + ": chunk " + index;
     Throwable last = null;
     while (!aborted) {
-      AllocateChunkResponse alloc = excluded.isEmpty() ? ctx.spare().take(options.replication())
-          : null;
+      AllocateChunkResponse alloc = excluded.isEmpty() ? ctx.spare().take(options.replication(),
+          parentOf(path)) : null;
       try {
         if (alloc == null) {
           long sent = System.nanoTime();

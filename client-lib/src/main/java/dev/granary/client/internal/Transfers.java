@@ -102,12 +102,16 @@ final class Transfers {
 
   /** The cluster's default replication and chunk size, without overwrite. */
   WriteOptions clusterDefaults() throws GranaryException {
-    return resolve(WriteOptions.defaults());
+    WriteOptions d = resolve(WriteOptions.defaults());
+    return d.withReplication(serverDefaults.replication());
   }
 
-  /** Fills in the cluster's defaults for a zero replication or chunk size. */
+  /**
+   * Fills in the cluster's default for a zero chunk size. A zero replication stays: the master
+   * chooses it for the file's path (its directory's policy, else the cluster's default).
+   */
   private WriteOptions resolve(WriteOptions options) throws GranaryException {
-    if (!options.needsClusterDefaults()) {
+    if (options.chunkSize() != WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
       return options;
     }
     ServerDefaultsResponse d = serverDefaults;
@@ -117,9 +121,6 @@ final class Transfers {
       serverDefaults = d;
     }
     WriteOptions r = options;
-    if (r.replication() == WriteOptions.CLUSTER_DEFAULT_REPLICATION) {
-      r = r.withReplication(d.replication());
-    }
     if (r.chunkSize() == WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
       r = r.withChunkSize(d.chunkSize());
     }

@@ -59,6 +59,8 @@ public final class FakeMaster extends FakeServer {
 
   private final List<FakeChunkserver> chunkservers;
   private static final int MIN_REPLICAS = 2;
+  /** The replication the fake gives a file whose writer leaves it to the master. */
+  private static final int DEFAULT_REPLICATION = 3;
   private final TreeMap<String, Node> namespace = new TreeMap<>();
   private final Map<String, Message> retryCache = new ConcurrentHashMap<>();
   private final AtomicLong nextHandle = new AtomicLong(0x1000);
@@ -125,7 +127,8 @@ public final class FakeMaster extends FakeServer {
   }
 
   /** A pipeline of the first live chunkservers outside {@code exclude}; null if there is none. */
-  private AllocateChunkResponse allocate(int replication, List<String> exclude) {
+  private AllocateChunkResponse allocate(int requested, List<String> exclude) {
+    int replication = replication(requested);
     List<NodeAddress> pipeline = new ArrayList<>();
     for (FakeChunkserver c : chunkservers) {
       if (c.liveForMaster() && !exclude.contains(c.id()) && pipeline.size() < replication) {
@@ -134,6 +137,11 @@ public final class FakeMaster extends FakeServer {
     }
     return pipeline.isEmpty() ? null
         : new AllocateChunkResponse(nextHandle.getAndIncrement(), 1, pipeline);
+  }
+
+  /** The replication a real master gives a file when asked for {@code requested} (0: choose). */
+  private static int replication(int requested) {
+    return requested > 0 ? requested : DEFAULT_REPLICATION;
   }
 
   /** The fake's answer to {@code m}, as a client would get it (for an {@link #interceptor}). */
@@ -161,8 +169,10 @@ public final class FakeMaster extends FakeServer {
       }
       Message result = commit(c);
       retryCache.put(key, result);
-      if (result instanceof CommitFileResponse r && c.spareReplication() > 0 && handSpares) {
-        AllocateChunkResponse spare = allocate(c.spareReplication(), List.of());
+      int spareReplication = c.spareReplication() == CommitFileRequest.SPARE_AS_FILE
+          ? replication(c.replication()) : c.spareReplication();
+      if (result instanceof CommitFileResponse r && spareReplication > 0 && handSpares) {
+        AllocateChunkResponse spare = allocate(spareReplication, List.of());
         spares.add(spare);
         result = new CommitFileResponse(r.file(), spare);
       }
@@ -281,7 +291,7 @@ public final class FakeMaster extends FakeServer {
     }
     if (m instanceof ServerDefaultsRequest) {
       serverDefaultsRequests.incrementAndGet();
-      return new ServerDefaultsResponse(64L << 20, 3, MIN_REPLICAS);
+      return new ServerDefaultsResponse(64L << 20, DEFAULT_REPLICATION, MIN_REPLICAS);
     }
     if (m instanceof ClusterStatusRequest) {
       List<NodeStatus> nodes = new ArrayList<>();
@@ -327,7 +337,7 @@ public final class FakeMaster extends FakeServer {
           confirmed.add(cs.id());
         }
       }
-      int need = Math.min(MIN_REPLICAS, c.replication());
+      int need = Math.min(MIN_REPLICAS, replication(c.replication()));
       if (confirmed.size() < need) {
         return error(Status.UNAVAILABLE, "chunk " + cc.handle() + " of '" + c.path() + "' has "
             + confirmed.size() + " replicas confirmed by chunkserver reports (need at least "
@@ -337,7 +347,7 @@ public final class FakeMaster extends FakeServer {
       chunks.add(new Chunk(cc.handle(), cc.version(), cc.length(), confirmed, cc.sha256()));
     }
     FileEntry e = new FileEntry(c.path(), false, size, System.currentTimeMillis(),
-        c.replication(), c.chunkSize(), chunks.size());
+        replication(c.replication()), c.chunkSize(), chunks.size());
     namespace.put(c.path(), new Node(e, chunks));
     return new CommitFileResponse(e);
   }

@@ -8,14 +8,22 @@ import java.util.List;
 /**
  * Makes a file visible at {@code path} with the given chunks, atomically; with {@code overwrite} it
  * replaces an existing file. {@code clientId} + {@code opId} identify the operation so that a retry
- * is answered as the original was. With {@code spareReplication} > 0 the master also allocates a
- * chunk of that replication for the client's next file and returns it with the answer (a client
- * writing many small files then asks for no allocation of its own); 0 asks for none.
+ * is answered as the original was. A {@code replication} of 0 ({@link #INHERIT}) lets the master
+ * choose: the nearest directory policy's replication, else the cluster's default. With
+ * {@code spareReplication} > 0 the master also allocates a chunk of that replication for the
+ * client's next file and returns it with the answer (a client writing many small files then asks
+ * for no allocation of its own); {@link #SPARE_AS_FILE} asks for one of the replication this file
+ * gets; 0 asks for none.
  */
 public record CommitFileRequest(String clientId, long opId, String path, boolean overwrite, int replication, long chunkSize, List<CommitChunk> chunks, int spareReplication) implements Message {
   public CommitFileRequest {
     chunks = List.copyOf(chunks);
   }
+
+  /** Replication 0: the directory's policy, else the cluster's default. */
+  public static final int INHERIT = 0;
+  /** A spare of the replication the master gives this file. */
+  public static final int SPARE_AS_FILE = -1;
 
   /** A commit that asks for no spare allocation. */
   public CommitFileRequest(String clientId, long opId, String path, boolean overwrite,
@@ -42,9 +50,9 @@ public record CommitFileRequest(String clientId, long opId, String path, boolean
 
   public static CommitFileRequest decode(ByteBuf in) {
     return new CommitFileRequest(Codec.readString(in), Codec.readLong(in), Codec.readString(in),
-        Codec.readBoolean(in), Codec.readInt(in, 1, 255, "replication"),
+        Codec.readBoolean(in), Codec.readInt(in, 0, 255, "replication"),
         Codec.readNonNegativeLong(in, "chunk size"),
         Codec.readList(in, CommitChunk.MIN_BYTES, CommitChunk::decode),
-        Codec.readInt(in, 0, 255, "spare replication"));
+        Codec.readInt(in, SPARE_AS_FILE, 255, "spare replication"));
   }
 }
