@@ -4,17 +4,22 @@ import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
+import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code granary put LOCAL REMOTE}: stores a local file (or stdin) in Granary. */
 @Command(name = "put", mixinStandardHelpOptions = true,
@@ -35,8 +40,16 @@ final class PutCommand implements Callable<Integer> {
       description = "Replicas per chunk (default: the master's replication).")
   Integer replication;
 
-  @Option(names = "--force", description = "Replace an existing file atomically.")
+  @Option(names = "--force", description = "Replace an existing file atomically; only the"
+      + " chunks whose content changed are sent.")
   boolean force;
+
+  @Option(names = "--json", description = "Print {\"path\",\"size\",\"bytesSent\","
+      + "\"chunksSent\",\"chunksReused\"}.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -56,6 +69,13 @@ final class PutCommand implements Callable<Integer> {
           InputStream in = System.in;
           in.transferTo(out);
         }
+        if (json) {
+          // A stream cannot be hashed before it is sent: every chunk of it is sent.
+          FileStatus st = c.stat(target);
+          long chunks = st.chunkSize() == 0 ? 0 : (st.size() + st.chunkSize() - 1)
+              / st.chunkSize();
+          print(new UploadResult(st, st.size(), (int) chunks, 0));
+        }
         return 0;
       }
       Path path = Path.of(local);
@@ -66,8 +86,21 @@ final class PutCommand implements Callable<Integer> {
         throw new CliException(Failures.USAGE, local + ": is a directory (put takes one file)");
       }
       TransferListener progress = ProgressBar.forTerminal("put " + target);
-      FileStatus st = c.put(path, target, options, progress);
-      return st == null ? 1 : 0;
+      UploadResult r = c.upload(path, target, options, progress);
+      if (json) {
+        print(r);
+      }
+      return 0;
     }
+  }
+
+  private void print(UploadResult r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("path", r.status().path());
+    out.put("size", r.status().size());
+    out.put("bytesSent", r.bytesSent());
+    out.put("chunksSent", r.chunksSent());
+    out.put("chunksReused", r.chunksReused());
+    spec.commandLine().getOut().println(Json.write(out));
   }
 }

@@ -99,7 +99,21 @@ public interface GranaryClient extends AutoCloseable {
    * @throws NotFoundException the local file does not exist
    * @throws AlreadyExistsException the remote path exists and overwrite is off
    */
-  FileStatus put(Path local, String remote, WriteOptions options, TransferListener listener)
+  default FileStatus put(Path local, String remote, WriteOptions options,
+      TransferListener listener) throws GranaryException {
+    return upload(local, remote, options, listener).status();
+  }
+
+  /**
+   * {@link #put}, telling what was sent. Before sending a local file that replaces a file (or
+   * any file, when the cluster deduplicates), the client hashes its chunks and asks the master
+   * which it already holds: those are named, not sent (a delta update: a 1 GiB file with one
+   * changed chunk sends one chunk).
+   *
+   * @throws NotFoundException the local file does not exist
+   * @throws AlreadyExistsException the remote path exists and overwrite is off
+   */
+  UploadResult upload(Path local, String remote, WriteOptions options, TransferListener listener)
       throws GranaryException;
 
   /**

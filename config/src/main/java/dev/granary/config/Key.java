@@ -295,6 +295,25 @@ final class Key<T> {
         "FILE");
   }
 
+  /** true or false. */
+  static Key<Boolean> bool(String section, String name, boolean defaultValue) {
+    return new Key<>(
+        section,
+        name,
+        Boolean.class,
+        defaultValue,
+        "true or false",
+        text -> {
+          if (text.equals("true") || text.equals("false")) {
+            return Boolean.valueOf(text);
+          }
+          throw new ValueException("expected true or false");
+        },
+        value -> value != null,
+        String::valueOf,
+        "BOOL");
+  }
+
   /** One of a fixed list of words; a near miss gets a suggestion. */
   static Key<String> oneOf(String section, String name, String defaultValue, List<String> words) {
     String expected = "one of " + String.join(", ", words);

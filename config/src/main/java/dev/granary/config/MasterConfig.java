@@ -31,7 +31,8 @@ public record MasterConfig(
     String security,
     int balanceThreshold,
     long balanceBandwidth,
-    int httpPort) {
+    int httpPort,
+    boolean dedup) {
 
   /** The placement policy that spreads replicas over chunkservers in turn. */
   public static final String ROUND_ROBIN = "round-robin";
@@ -76,6 +77,7 @@ public record MasterConfig(
     MasterSchema.BALANCE_THRESHOLD.require(balanceThreshold);
     MasterSchema.BALANCE_BANDWIDTH.require(balanceBandwidth);
     MasterSchema.HTTP_PORT.require(httpPort);
+    MasterSchema.DEDUP.require(dedup);
     MasterSchema.MIN_REPLICAS_AT_MOST_REPLICATION.require(minReplicas, replication);
     MasterSchema.PULSE_INTERVAL_BELOW_DEAD_AFTER.require(pulseInterval, deadAfter);
   }
@@ -125,18 +127,42 @@ public record MasterConfig(
         MasterSchema.BALANCE_BANDWIDTH.defaultValue(), 0);
   }
 
+  /**
+   * The same configuration without deduplication ({@link #dedup()} false, its default): for code
+   * that sets the keys before it only.
+   *
+   * @throws ConfigException as the canonical constructor
+   */
+  public MasterConfig(String host, int port, Path dataDir, long chunkSize, int replication,
+      int minReplicas, Duration pulseInterval, Duration deadAfter, Duration gcInterval,
+      String placement, long checkpointOps, int maxCopiesPerNode, int maxConnections,
+      Duration leaseTimeout, String security, int balanceThreshold, long balanceBandwidth,
+      int httpPort) {
+    this(host, port, dataDir, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
+        gcInterval, placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout,
+        security, balanceThreshold, balanceBandwidth, httpPort,
+        MasterSchema.DEDUP.defaultValue());
+  }
+
+  /** This configuration with {@link #dedup()} set to {@code on}. */
+  public MasterConfig withDedup(boolean on) {
+    return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
+        pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
+        maxConnections, leaseTimeout, security, balanceThreshold, balanceBandwidth, httpPort, on);
+  }
+
   /** This configuration with {@link #security()} set to {@code mode}. */
   public MasterConfig withSecurity(String mode) {
     return new MasterConfig(host, port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth, httpPort);
+        maxConnections, leaseTimeout, mode, balanceThreshold, balanceBandwidth, httpPort, dedup);
   }
 
   /** This configuration with {@link #httpPort()} set to {@code port} (0: off). */
   public MasterConfig withHttpPort(int port) {
     return new MasterConfig(host, this.port, dataDir, chunkSize, replication, minReplicas,
         pulseInterval, deadAfter, gcInterval, placement, checkpointOps, maxCopiesPerNode,
-        maxConnections, leaseTimeout, security, balanceThreshold, balanceBandwidth, port);
+        maxConnections, leaseTimeout, security, balanceThreshold, balanceBandwidth, port, dedup);
   }
 
   /** Whether the cluster runs with TLS, identities and permissions. */

@@ -81,6 +81,9 @@ final class MasterSchema {
   static final Key<Long> BALANCE_BANDWIDTH =
       Key.size(SECTION, "balanceBandwidth", 64 * MIB, b -> b >= 1, "a size of at least 1")
           .describe("Bytes per second each chunkserver moves for balancing");
+  static final Key<Boolean> DEDUP = Key.bool(SECTION, "dedup", false)
+      .describe("Store a new chunk whose content (SHA-256) one of the same owner's chunks already"
+          + " has as a reference to it instead of again; never across owners");
   static final Key<Integer> HTTP_PORT = Key.port(SECTION, "httpPort", 7080)
       .describe("HTTP(S) port of the cluster's metrics (/metrics), REST API (/api/v1) and"
           + " dashboard (/), HTTPS when security is tls; 0 is off");
@@ -124,7 +127,8 @@ final class MasterSchema {
               SECURITY,
               BALANCE_THRESHOLD,
               BALANCE_BANDWIDTH,
-              HTTP_PORT),
+              HTTP_PORT,
+              DEDUP),
           List.of(MIN_REPLICAS_AT_MOST_REPLICATION, PULSE_INTERVAL_BELOW_DEAD_AFTER),
           values ->
               new MasterConfig(
@@ -145,7 +149,8 @@ final class MasterSchema {
                   values.get(SECURITY),
                   values.get(BALANCE_THRESHOLD),
                   values.get(BALANCE_BANDWIDTH),
-                  values.get(HTTP_PORT)));
+                  values.get(HTTP_PORT),
+                  values.get(DEDUP)));
 
   private MasterSchema() {}
 }

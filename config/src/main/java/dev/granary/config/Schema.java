@@ -76,6 +76,9 @@ final class Schema<C extends Record> {
     if (type == long.class) {
       return Long.class;
     }
+    if (type == boolean.class) {
+      return Boolean.class;
+    }
     return type;
   }
 

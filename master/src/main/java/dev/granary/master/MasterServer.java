@@ -217,6 +217,11 @@ public final class MasterServer implements AutoCloseable {
     periodic = parts.tick();
     ChunkserverProtocol protocol = parts.protocol();
     chunks.inherit(image.reservedUpTo(), store.recovered().released());
+    if (config.dedup()) {
+      state.write(() -> image.namespace().enableDedup());
+      log.info("{}: master.dedup: a new chunk with the content of one of its owner's chunks is"
+          + " stored as a reference to it", masterId);
+    }
     service = new MetadataService(state, store, chunks, clock, config.replication());
     scanExecutor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, masterId + "-scan");

@@ -22,6 +22,8 @@ import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.ChunkLocation;
+import dev.granary.wire.msg.ChunkMatchRequest;
+import dev.granary.wire.msg.ChunkMatchResponse;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
@@ -274,7 +276,8 @@ public final class MetadataService {
       // Refused before waiting for replica reports; checked again when it is applied.
       ns().checkCreate(r.path(), caller);
       int replication = replicationFor(r.path(), r.replication());
-      return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), r.chunks(),
+      // A chunk named with no replicas is one the file reuses: already held, nothing to confirm.
+      return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), written(r),
           replication, REPORT_WAIT), replication);
     });
     if (admitted.cached() != null) {
@@ -296,6 +299,31 @@ public final class MetadataService {
    */
   private record Admitted(CompletableFuture<Message> cached, CompletableFuture<Void> confirmed,
       int replication) {}
+
+  /** The chunks of {@code r} it wrote (named with their replicas), not the ones it reuses. */
+  private static List<CommitChunk> written(CommitFileRequest r) {
+    return r.chunks().stream().filter(c -> !c.replicaIds().isEmpty()).toList();
+  }
+
+  /**
+   * Which chunks a writer of {@code r.path()} may name instead of sending them: the file's current
+   * chunks and kept versions, and with deduplication the caller's own (CHUNK_MATCH).
+   */
+  public CompletableFuture<Message> matchChunks(ChunkMatchRequest r, Caller caller) {
+    return read(() -> {
+      List<Long> lengths = new ArrayList<>(r.chunks().size());
+      List<Sha256> digests = new ArrayList<>(r.chunks().size());
+      for (ChunkMatchRequest.ChunkDigest d : r.chunks()) {
+        lengths.add(d.length());
+        digests.add(d.sha256());
+      }
+      List<ChunkMatchResponse.ChunkMatch> out = new ArrayList<>();
+      ns().matchChunks(r.path(), r.firstIndex(), lengths, digests, caller).forEach((i, c) ->
+          out.add(new ChunkMatchResponse.ChunkMatch(i, c.handle(), c.version(), c.length(),
+              c.digest())));
+      return new ChunkMatchResponse(out);
+    });
+  }
 
   private void validate(CommitFileRequest r) {
     if (r.chunkSize() <= 0 && !r.chunks().isEmpty()) {
@@ -321,14 +349,26 @@ public final class MetadataService {
       }
       store.checkWritable(); // the log may have failed while the commit waited for reports
       List<ChunkRecord> records = new ArrayList<>(r.chunks().size());
+      java.util.Set<Long> reused = new java.util.HashSet<>();
+      java.util.Set<Long> dedup = new java.util.HashSet<>();
       for (CommitChunk c : r.chunks()) {
-        chunks.confirm(r.path(), c, replication);
-        records.add(new ChunkRecord(c.handle(), c.version(), c.length(), c.digest(), c.sha256()));
+        ChunkRecord record = new ChunkRecord(c.handle(), c.version(), c.length(), c.digest(),
+            c.sha256());
+        if (c.replicaIds().isEmpty()) {
+          reused.add(c.handle());
+          if (ns().dedupMatches(caller.user(), record)) {
+            dedup.add(c.handle());
+          }
+        } else {
+          chunks.confirm(r.path(), c, replication);
+        }
+        records.add(record);
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
-          r.overwrite(), replication, r.chunkSize(), records, caller.user(), caller.group());
+          r.overwrite(), replication, r.chunkSize(), records, caller.user(), caller.group(),
+          reused, dedup);
       return execute(op, caller, "commit", applied -> {
-        for (CommitChunk c : r.chunks()) {
+        for (CommitChunk c : written(r)) {
           chunks.committed(r.path(), c);
         }
       });

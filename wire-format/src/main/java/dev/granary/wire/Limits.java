@@ -44,6 +44,11 @@ public final class Limits {
    * within the control frame's size); a longer trash is listed in part.
    */
   public static final int MAX_TRASH_ENTRIES = 1000;
+  /**
+   * Most chunks one CHUNK_MATCH request asks about (and its answer names); a writer of a longer
+   * file asks in batches. 40 bytes each: 4096 stay well inside a control frame.
+   */
+  public static final int MAX_MATCH_CHUNKS = 4096;
 
   private Limits() {}
 }

@@ -7,6 +7,8 @@ import dev.granary.wire.msg.AuthenticateResponse;
 import dev.granary.wire.msg.AwaitCommandsRequest;
 import dev.granary.wire.msg.BalanceRequest;
 import dev.granary.wire.msg.BalanceResponse;
+import dev.granary.wire.msg.ChunkMatchRequest;
+import dev.granary.wire.msg.ChunkMatchResponse;
 import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ClusterStatusResponse;
 import dev.granary.wire.msg.CommandResultRequest;
@@ -159,7 +161,10 @@ public enum MessageType {
   SNAPSHOT_REQUEST(156, SnapshotRequest::decode),
   SNAPSHOT_RESPONSE(157, SnapshotResponse::decode),
   TRASH_REQUEST(158, TrashRequest::decode),
-  TRASH_RESPONSE(159, TrashResponse::decode);
+  TRASH_RESPONSE(159, TrashResponse::decode),
+  // Delta updates and deduplication: which chunks the master already holds (160-161).
+  CHUNK_MATCH_REQUEST(160, ChunkMatchRequest::decode),
+  CHUNK_MATCH_RESPONSE(161, ChunkMatchResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

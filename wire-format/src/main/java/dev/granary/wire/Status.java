@@ -54,7 +54,13 @@ public enum Status {
    * expired, forged, for another chunk or operation, or signed with a key it does not know. The
    * detail is the reason's code ({@code dev.granary.wire.security.TokenCheck.Reason}).
    */
-  TOKEN_INVALID(23, 7);
+  TOKEN_INVALID(23, 7),
+  /**
+   * A commit names a chunk it reuses (a delta update, a deduplicated chunk) that nothing holds any
+   * more: its replicas may be being deleted, so it is never referenced again. The writer sends the
+   * chunk's bytes instead.
+   */
+  CHUNK_GONE(24, 4);
 
   private static final Status[] BY_CODE = new Status[32];
 

@@ -68,6 +68,8 @@ import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
 import dev.granary.wire.msg.TrashRequest;
 import dev.granary.wire.msg.TrashResponse;
+import dev.granary.wire.msg.ChunkMatchRequest;
+import dev.granary.wire.msg.ChunkMatchResponse;
 import dev.granary.wire.msg.UserRequest;
 import dev.granary.wire.msg.UserResponse;
 import dev.granary.wire.msg.VersionsRequest;
@@ -177,12 +179,17 @@ final class SampleMessages {
       }
       case TRASH_RESPONSE -> new TrashResponse(list(r, () -> new TrashResponse.TrashEntry(path(r),
           r.nextBoolean(), nonNegative(r), nonNegative(r), r.nextLong(), r.nextLong())));
+      case CHUNK_MATCH_REQUEST -> new ChunkMatchRequest(path(r), r.nextInt(Integer.MAX_VALUE),
+          list(r, () -> new ChunkMatchRequest.ChunkDigest(positive(r), sha256(r))));
+      case CHUNK_MATCH_RESPONSE -> new ChunkMatchResponse(list(r,
+          () -> new ChunkMatchResponse.ChunkMatch(r.nextInt(Integer.MAX_VALUE), r.nextLong(),
+              r.nextLong(), positive(r), r.nextLong())));
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
       case SERVER_DEFAULTS_REQUEST -> new ServerDefaultsRequest();
       case SERVER_DEFAULTS_RESPONSE -> new ServerDefaultsResponse(nonNegative(r),
-          1 + r.nextInt(255), 1 + r.nextInt(255));
+          1 + r.nextInt(255), 1 + r.nextInt(255), r.nextBoolean());
       case RENEW_LEASE_REQUEST -> new RenewLeaseRequest(str(r), list(r, r::nextLong));
       case RENEW_LEASE_RESPONSE -> new RenewLeaseResponse(nonNegative(r), nonNegative(r),
           list(r, r::nextLong));

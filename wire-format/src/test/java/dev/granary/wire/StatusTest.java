@@ -40,6 +40,7 @@ class StatusTest {
     put(Status.READ_ONLY, 21, 4);
     put(Status.LEASE_EXPIRED, 22, 4);
     put(Status.TOKEN_INVALID, 23, 7);
+    put(Status.CHUNK_GONE, 24, 4);
   }
 
   private static void put(Status s, int code, int exit) {
@@ -79,7 +80,7 @@ class StatusTest {
 
   @Test
   void unknownCodesAreProtocolErrors() {
-    for (int code : new int[] {-1, 24, 31, 32, 255, 65535}) {
+    for (int code : new int[] {-1, 25, 31, 32, 255, 65535}) {
       ProtocolException e = assertThrows(ProtocolException.class, () -> Status.fromCode(code));
       assertEquals("unknown status code " + code, e.getMessage());
     }

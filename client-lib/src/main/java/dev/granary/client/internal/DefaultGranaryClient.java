@@ -20,6 +20,7 @@ import dev.granary.client.InvalidArgumentException;
 import dev.granary.client.PolicyChange;
 import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TransferListener;
+import dev.granary.client.UploadResult;
 import dev.granary.client.TrashEntry;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
@@ -195,7 +196,7 @@ public final class DefaultGranaryClient implements GranaryClient {
   }
 
   @Override
-  public FileStatus put(Path local, String remote, WriteOptions options,
+  public UploadResult upload(Path local, String remote, WriteOptions options,
       TransferListener listener) throws GranaryException {
     return transfers.put(local, remote, options, listener);
   }

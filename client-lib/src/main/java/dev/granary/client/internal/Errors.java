@@ -56,6 +56,7 @@ final class Errors {
       case UNAVAILABLE, NO_SPACE, STALE_VERSION, NO_SUCH_REPLICA, PIPELINE_FAILED, PROTOCOL, BUSY,
           NOT_REGISTERED, LOCATIONS_INCOMPLETE, READ_ONLY, LEASE_EXPIRED
           -> new UnavailableException(m, cause);
+      case CHUNK_GONE -> new ChunkGoneException(m, cause);
       case OK, INTERNAL -> new InternalException(m, cause);
     };
   }

@@ -158,6 +158,14 @@ final class FileUpload implements LeaseRenewer.Holder {
     }
   }
 
+  /**
+   * Names chunk {@code index} as {@code held}, a chunk the master already holds (a delta update,
+   * deduplication): nothing is sent; the commit names it with no replicas.
+   */
+  public void reuse(int index, CommitChunk held) {
+    stored.put(index, held);
+  }
+
   /** Waits for every submitted chunk; throws the first failure. */
   private void drain() throws GranaryException {
     int n = Math.max(1, ctx.parallelism());

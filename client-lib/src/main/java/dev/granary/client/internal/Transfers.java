@@ -9,7 +9,13 @@ import dev.granary.client.InternalException;
 import dev.granary.client.InvalidArgumentException;
 import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
+import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
+import dev.granary.wire.Limits;
+import dev.granary.wire.Sha256;
+import dev.granary.wire.msg.ChunkMatchRequest;
+import dev.granary.wire.msg.ChunkMatchResponse;
+import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
@@ -30,6 +36,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's file transfers: streams and channels over remote files, and whole-file copies between
@@ -44,6 +56,7 @@ final class Transfers {
   /** Frees the read-ahead buffers of streams dropped without being closed. */
   private final Cleaner cleaner;
   /** The master's defaults, fetched on the first write that needs them. */
+  private static final Logger log = LoggerFactory.getLogger(Transfers.class);
   private volatile ServerDefaultsResponse serverDefaults;
 
   Transfers(ClientContext ctx, BlockFetcher fetcher, Cleaner cleaner) {
@@ -63,7 +76,7 @@ final class Transfers {
         e -> { }, () -> checkWritable(p, resolved));
   }
 
-  FileStatus put(Path local, String remote, WriteOptions options,
+  UploadResult put(Path local, String remote, WriteOptions options,
       TransferListener listener) throws GranaryException {
     String p = DefaultGranaryClient.remote(remote);
     if (!Files.exists(local)) {
@@ -74,36 +87,97 @@ final class Transfers {
           local + ": is a directory", null);
     }
     options = resolve(options);
-    checkWritable(p, options);
-    Progress progress = new Progress(listener);
-    FileUpload upload = new FileUpload(ctx, p, options, progress);
+    FileEntry existing = checkWritable(p, options);
     try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
       long size = in.size();
-      progress.start(size);
       long cs = options.chunkSize();
       int chunks = (int) ((size + cs - 1) / cs);
+      // Ask which chunks the master already holds when it may hold some: the file being
+      // replaced (a delta update) or, with the cluster's deduplication, any of the caller's.
+      boolean ask = chunks > 0 && ((existing != null && existing.size() > 0)
+          || defaults().dedup());
+      Map<Integer, CommitChunk> held = Map.of();
+      if (ask) {
+        List<Sha256> digests = ChunkDigests.of(in, size, cs, ctx.workers(), ctx.parallelism());
+        held = held(p, size, cs, digests);
+      }
       try {
-        for (int i = 0; i < chunks; i++) {
-          upload.acquireSlot();
-          long at = i * cs;
-          upload.submit(i, new FileRegionSource(in, at, Math.min(cs, size - at)));
-        }
-        FileEntry entry = upload.commit(chunks);
-        progress.finish();
-        return DefaultGranaryClient.status(entry);
-      } finally {
-        // Chunks still reading the file must finish before it is closed.
-        upload.abortAndWait();
+        return upload(in, p, size, options, held, listener);
+      } catch (ChunkGoneException e) {
+        // A chunk the master named was freed before the commit: send every chunk.
+        log.info("{}: {}; sending every chunk", p, e.getMessage());
+        return upload(in, p, size, options, Map.of(), listener);
       }
     } catch (IOException e) {
       throw localFailure(local, e);
     }
   }
 
+  /** Writes {@code in} to {@code p}, naming the chunks in {@code held} instead of sending them. */
+  private UploadResult upload(FileChannel in, String p, long size, WriteOptions options,
+      Map<Integer, CommitChunk> held, TransferListener listener) throws GranaryException {
+    Progress progress = new Progress(listener);
+    FileUpload upload = new FileUpload(ctx, p, options, progress);
+    progress.start(size);
+    long cs = options.chunkSize();
+    int chunks = (int) ((size + cs - 1) / cs);
+    long sent = 0;
+    try {
+      for (int i = 0; i < chunks; i++) {
+        long at = i * cs;
+        long length = Math.min(cs, size - at);
+        CommitChunk reused = held.get(i);
+        if (reused != null) {
+          upload.reuse(i, reused);
+          progress.add(length);
+          continue;
+        }
+        upload.acquireSlot();
+        upload.submit(i, new FileRegionSource(in, at, length));
+        sent += length;
+      }
+      FileEntry entry = upload.commit(chunks);
+      progress.finish();
+      return new UploadResult(DefaultGranaryClient.status(entry), sent, chunks - held.size(),
+          held.size());
+    } finally {
+      // Chunks still reading the file must finish before it is closed.
+      upload.abortAndWait();
+    }
+  }
+
+  /**
+   * The chunks of the new contents the master already holds for {@code p}, by index, as the
+   * commit names them (no replicas), asked in batches of {@link Limits#MAX_MATCH_CHUNKS}.
+   */
+  private Map<Integer, CommitChunk> held(String p, long size, long cs, List<Sha256> digests)
+      throws GranaryException {
+    Map<Integer, CommitChunk> out = new HashMap<>();
+    for (int first = 0; first < digests.size(); first += Limits.MAX_MATCH_CHUNKS) {
+      int end = Math.min(digests.size(), first + Limits.MAX_MATCH_CHUNKS);
+      List<ChunkMatchRequest.ChunkDigest> batch = new ArrayList<>(end - first);
+      for (int i = first; i < end; i++) {
+        batch.add(new ChunkMatchRequest.ChunkDigest(Math.min(cs, size - i * cs),
+            digests.get(i)));
+      }
+      ChunkMatchResponse r = ctx.master().call(new ChunkMatchRequest(p, first, batch),
+          ChunkMatchResponse.class, p);
+      for (ChunkMatchResponse.ChunkMatch m : r.matches()) {
+        int i = m.index();
+        if (i < first || i >= end || m.length() != Math.min(cs, size - (long) i * cs)) {
+          throw new InternalException(p + ": the master matched chunk " + i
+              + " outside what was asked", null);
+        }
+        out.put(i, new CommitChunk(m.handle(), m.version(), m.length(), m.digest(), List.of(),
+            digests.get(i)));
+      }
+    }
+    return out;
+  }
+
   /** The cluster's default replication and chunk size, without overwrite. */
   WriteOptions clusterDefaults() throws GranaryException {
-    WriteOptions d = resolve(WriteOptions.defaults());
-    return d.withReplication(serverDefaults.replication());
+    return resolve(WriteOptions.defaults()).withReplication(defaults().replication());
   }
 
   /**
@@ -114,12 +188,7 @@ final class Transfers {
     if (options.chunkSize() != WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
       return options;
     }
-    ServerDefaultsResponse d = serverDefaults;
-    if (d == null) {
-      d = ctx.master().call(new ServerDefaultsRequest(), ServerDefaultsResponse.class,
-          "cluster defaults");
-      serverDefaults = d;
-    }
+    ServerDefaultsResponse d = defaults();
     WriteOptions r = options;
     if (r.chunkSize() == WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE) {
       r = r.withChunkSize(d.chunkSize());
@@ -127,12 +196,24 @@ final class Transfers {
     return r;
   }
 
-  private void checkWritable(String path, WriteOptions options) throws GranaryException {
+  /** The master's defaults, asked once per client. */
+  private ServerDefaultsResponse defaults() throws GranaryException {
+    ServerDefaultsResponse d = serverDefaults;
+    if (d == null) {
+      d = ctx.master().call(new ServerDefaultsRequest(), ServerDefaultsResponse.class,
+          "cluster defaults");
+      serverDefaults = d;
+    }
+    return d;
+  }
+
+  /** The file at {@code path} that the write would replace, or null; refuses what it may not. */
+  private FileEntry checkWritable(String path, WriteOptions options) throws GranaryException {
     FileEntry existing;
     try {
       existing = ctx.master().call(new StatRequest(path), StatResponse.class, path).entry();
     } catch (NotFoundException e) {
-      return;
+      return null;
     }
     if (existing.directory()) {
       throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
@@ -141,6 +222,7 @@ final class Transfers {
     if (!options.overwrite()) {
       throw new AlreadyExistsException(path + ": file exists (use overwrite to replace it)");
     }
+    return existing;
   }
 
   // ---------------------------------------------------------------- reading

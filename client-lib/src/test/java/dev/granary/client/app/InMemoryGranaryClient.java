@@ -23,6 +23,7 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.PolicyChange;
 import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TransferListener;
+import dev.granary.client.UploadResult;
 import dev.granary.client.TrashEntry;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.Credentials;
@@ -216,14 +217,17 @@ class InMemoryGranaryClient implements GranaryClient {
   }
 
   @Override
-  public FileStatus put(Path local, String remote, WriteOptions options,
+  public UploadResult upload(Path local, String remote, WriteOptions options,
       TransferListener listener) throws GranaryException {
+    byte[] data;
     try {
-      store(remote, Files.readAllBytes(local), options.overwrite());
+      data = Files.readAllBytes(local);
     } catch (IOException e) {
       throw new NotFoundException(local + ": no such file or directory", e);
     }
-    return statusOf(remote);
+    store(remote, data, options.overwrite());
+    // The fake keeps whole files, not chunks: everything counts as sent.
+    return new UploadResult(statusOf(remote), data.length, data.length == 0 ? 0 : 1, 0);
   }
 
   @Override

@@ -31,13 +31,25 @@ public sealed interface Op {
 
   /**
    * {@code chunks}: the file's chunks in order; {@code owner}, {@code group}: who the new file and
-   * any new parent directories belong to (the caller).
+   * any new parent directories belong to (the caller). {@code reused}: the chunks the commit names
+   * as already held (a delta update or deduplication: refused with CHUNK_GONE if nothing holds one
+   * any more); {@code dedup}, a subset: those the master matched among the owner's files (with
+   * {@code master.dedup}), accepted without being chunks of the file it replaces.
    */
   record Commit(String clientId, long opId, long time, String path, boolean overwrite,
-      int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group)
-      implements Mutation {
+      int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group,
+      java.util.Set<Long> reused, java.util.Set<Long> dedup) implements Mutation {
     public Commit {
       chunks = List.copyOf(chunks);
+      reused = java.util.Set.copyOf(reused);
+      dedup = java.util.Set.copyOf(dedup);
+    }
+
+    /** A commit of new chunks only. */
+    public Commit(String clientId, long opId, long time, String path, boolean overwrite,
+        int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group) {
+      this(clientId, opId, time, path, overwrite, replication, chunkSize, chunks, owner, group,
+          java.util.Set.of(), java.util.Set.of());
     }
 
     /** A commit from before entries had owners: the new file is admin's. */

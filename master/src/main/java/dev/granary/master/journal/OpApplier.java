@@ -107,7 +107,7 @@ public final class OpApplier {
         }
       }
       Namespace.CommitResult r = ns.commit(c.path(), c.overwrite(), c.replication(),
-          c.chunkSize(), c.chunks(), c.time(),
+          c.chunkSize(), c.chunks(), c.reused(), c.dedup(), c.time(),
           new Caller(c.owner(), c.group(), caller.superuser()));
       result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
     } else if (op instanceof Op.Delete d) {

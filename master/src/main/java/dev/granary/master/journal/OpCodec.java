@@ -86,6 +86,11 @@ public final class OpCodec {
           if (!ch.sha256().isNone()) {
             g.writeStringField("sha256", ch.sha256().hex());
           }
+          if (c.dedup().contains(ch.handle())) {
+            g.writeStringField("reuse", "dedup");
+          } else if (c.reused().contains(ch.handle())) {
+            g.writeStringField("reuse", "file");
+          }
           g.writeEndObject();
         }
         g.writeEndArray();
@@ -193,7 +198,8 @@ public final class OpCodec {
           textOr(n, "group", Caller.ADMIN_GROUP));
       case "commit" -> new Op.Commit(text(n, "client"), num(n, "op"), time, text(n, "path"),
           bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n),
-          textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
+          textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP),
+          reused(n, null), reused(n, "dedup"));
       case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
           bool(n, "recursive"), n.path("skipTrash").asBoolean(false),
           textOr(n, "user", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
@@ -297,6 +303,23 @@ public final class OpCodec {
     for (JsonNode c : arr) {
       out.add(new ChunkRecord(handle(text(c, "handle")), num(c, "version"), num(c, "length"),
           num(c, "digest"), c.has("sha256") ? sha256(text(c, "sha256")) : Sha256.NONE));
+    }
+    return out;
+  }
+
+  /** The handles of the commit's chunks marked reused ({@code kind} null: either kind). */
+  private static java.util.Set<Long> reused(JsonNode n, String kind) {
+    java.util.Set<Long> out = new java.util.HashSet<>();
+    for (JsonNode c : n.get("chunks")) {
+      JsonNode r = c.get("reuse");
+      if (r != null) {
+        if (!r.isTextual() || !(r.asText().equals("file") || r.asText().equals("dedup"))) {
+          throw new IllegalArgumentException("chunk reuse '" + r + "' is not \"file\" or \"dedup\"");
+        }
+        if (kind == null || r.asText().equals(kind)) {
+          out.add(handle(text(c, "handle")));
+        }
+      }
     }
     return out;
   }

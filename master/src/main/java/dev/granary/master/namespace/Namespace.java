@@ -4,6 +4,7 @@ import dev.granary.master.security.Caller;
 import dev.granary.master.security.Permissions;
 import dev.granary.wire.Limits;
 import dev.granary.wire.PathLimits;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.FileEntry;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,8 @@ public final class Namespace {
   private ChunkTable chunkTable = new ChunkTable();
   private Versions versions = new Versions(this);
   private TrashBin trash = new TrashBin();
+  /** Chunks by (owner, length, SHA-256) when {@code master.dedup} is on, else null. */
+  private DedupIndex dedupIndex;
   private long files;
   private long directories;
 
@@ -384,6 +387,18 @@ public final class Namespace {
    */
   public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
       List<ChunkRecord> chunkList, long time, Caller caller) {
+    return commit(path, overwrite, replication, chunkSize, chunkList, java.util.Set.of(),
+        java.util.Set.of(), time, caller);
+  }
+
+  /**
+   * As {@link #commit(String, boolean, int, long, List, long, Caller)}, where the chunks in
+   * {@code reused} are named as already held (CHUNK_GONE if nothing holds one any more) and those
+   * in {@code dedup} were matched among the caller's own chunks by the master (deduplication).
+   */
+  public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
+      List<ChunkRecord> chunkList, java.util.Set<Long> reused, java.util.Set<Long> dedup,
+      long time, Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     checkWritable(parts, p);
@@ -408,7 +423,7 @@ public final class Namespace {
       }
       old = (FileNode) target;
     }
-    checkNewChunks(p, chunkList, old);
+    checkNewChunks(p, chunkList, old, reused, dedup);
     // Apply: the new file's holders first, so a chunk it shares with the file it replaces never
     // drops to zero holders on the way.
     for (int i = existing; i < parts.length - 1; i++) {
@@ -423,6 +438,9 @@ public final class Namespace {
         FILE_PERMISSION);
     for (ChunkRecord c : chunkList) {
       chunkTable.addHolder(c, replication);
+      if (dedupIndex != null) {
+        dedupIndex.add(file.owner, chunkTable.record(chunkTable.find(c.handle())));
+      }
     }
     LongList garbage = new LongList();
     if (old != null) {
@@ -443,23 +461,29 @@ public final class Namespace {
    * holders were dropped and its replicas may be being deleted) is refused too: it is not in the
    * table, and it is not new either, which only the allocation the commit confirmed can vouch for.
    */
-  private void checkNewChunks(String p, List<ChunkRecord> chunks, FileNode old) {
+  private void checkNewChunks(String p, List<ChunkRecord> chunks, FileNode old,
+      java.util.Set<Long> claimed, java.util.Set<Long> dedup) {
     java.util.Set<Long> reusable = null;
     java.util.Set<Long> seen = new java.util.HashSet<>();
     for (ChunkRecord c : chunks) {
       long h = c.handle();
-      if (!seen.add(h)) {
+      if (!seen.add(h) && !claimed.contains(h)) {
+        // A new chunk is written once; a held one may repeat (a file with two equal regions).
         throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
             + " appears twice in '" + p + "'");
       }
       int slot = chunkTable.find(h);
       if (slot < 0) {
+        if (claimed.contains(h)) {
+          throw new MetadataException(Status.CHUNK_GONE, "chunk " + handleText(h) + " of '" + p
+              + "' is no longer held by anything; send its bytes");
+        }
         continue;
       }
       if (reusable == null) {
         reusable = old == null ? java.util.Set.of() : versions.handlesOf(old);
       }
-      if (!reusable.contains(h)) {
+      if (!reusable.contains(h) && !dedup.contains(h)) {
         throw new MetadataException(Status.INVALID_ARGUMENT, "chunk " + handleText(h)
             + " of '" + p + "' already belongs to another file");
       }
@@ -595,8 +619,102 @@ public final class Namespace {
       if (version >= 0) {
         garbage.add(h);
         garbage.add(version);
+        if (dedupIndex != null) {
+          dedupIndex.remove(h);
+        }
       }
     }
+  }
+
+  // ---------------------------------------------------------------- delta updates, dedup
+
+  /**
+   * Turns deduplication on: an index of every held chunk by (owner, length, SHA-256), built from
+   * the image now and kept as holders come and go (never persisted; a restart builds it again).
+   * A chunk is indexed under the owner of the file that first held it.
+   */
+  public void enableDedup() {
+    DedupIndex index = new DedupIndex();
+    EntryVisitor add = new EntryVisitor() {
+      @Override
+      public void directory(String path, long modified, String owner, String group, int perm) {}
+
+      @Override
+      public void file(String path, FileNode f) {
+        for (Versions.Version v : versions.list(f)) {
+          for (long h : v.file().handles) {
+            index.add(v.file().owner, chunkTable.record(chunkTable.find(h)));
+          }
+        }
+      }
+    };
+    forEachEntry(add);
+    forEachDetached(new TreeVisitor() {
+      @Override
+      public void snapshot(String dir, String name, long created,
+          java.util.function.Consumer<EntryVisitor> walk) {
+        walk.accept(add);
+      }
+
+      @Override
+      public void trash(String user, String path, long deleted, long expires,
+          java.util.function.Consumer<EntryVisitor> walk) {
+        walk.accept(add);
+      }
+    });
+    dedupIndex = index;
+  }
+
+  /**
+   * The held chunks a writer of {@code path} may name instead of sending chunks {@code
+   * firstIndex}... (given as length and SHA-256): chunks of the file there now and its kept
+   * versions, if {@code caller} may read it, and with deduplication on, chunks of {@code caller}'s
+   * own files. Index in the file to the held chunk; chunks without a known SHA-256 never match.
+   */
+  public Map<Integer, ChunkRecord> matchChunks(String path, int firstIndex, List<Long> lengths,
+      List<Sha256> digests, Caller caller) {
+    Map<String, Long> held = new HashMap<>();
+    String[] parts = Paths.parse(path);
+    if (resolveOrNull(parts, parts.length) instanceof FileNode) {
+      try {
+        FileNode current = file(path, caller).file();
+        for (long h : versions.handlesOf(current)) {
+          ChunkRecord c = chunkTable.record(chunkTable.find(h));
+          if (!c.sha256().isNone()) {
+            held.putIfAbsent(DedupIndex.key(c.length(), c.sha256()), h);
+          }
+        }
+      } catch (MetadataException e) {
+        if (e.status() != Status.DENIED) {
+          throw e;
+        }
+        // A writer that may not read the file it replaces gets no match from it.
+      }
+    }
+    Map<Integer, ChunkRecord> out = new java.util.TreeMap<>();
+    for (int i = 0; i < digests.size(); i++) {
+      if (digests.get(i).isNone()) {
+        continue;
+      }
+      String key = DedupIndex.key(lengths.get(i), digests.get(i));
+      Long h = held.get(key);
+      if (h == null && dedupIndex != null) {
+        h = dedupIndex.find(caller.user(), key);
+      }
+      if (h != null) {
+        out.put(firstIndex + i, chunkTable.record(chunkTable.find(h)));
+      }
+    }
+    return out;
+  }
+
+  /** Whether deduplication would let {@code owner} name held chunk {@code c} (same content). */
+  public boolean dedupMatches(String owner, ChunkRecord c) {
+    if (dedupIndex == null || c.sha256().isNone()) {
+      return false;
+    }
+    Long h = dedupIndex.find(owner, DedupIndex.key(c.length(), c.sha256()));
+    return h != null && h == c.handle();
   }
 
   /** {@code file} holds its chunks (again): a snapshot copy, a restored version. */
@@ -1548,6 +1666,9 @@ public final class Namespace {
     this.chunkTable = durable.chunkTable;
     this.versions = durable.versions.rebind(this);
     this.trash = durable.trash;
+    if (dedupIndex != null) {
+      enableDedup();
+    }
     this.files = durable.files;
     this.directories = durable.directories;
     this.names.clear();

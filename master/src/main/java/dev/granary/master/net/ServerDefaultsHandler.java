@@ -12,7 +12,7 @@ public final class ServerDefaultsHandler implements RequestHandler<ServerDefault
 
   public ServerDefaultsHandler(MasterConfig config) {
     this.defaults = new ServerDefaultsResponse(config.chunkSize(), config.replication(),
-        config.minReplicas());
+        config.minReplicas(), config.dedup());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.granary.master.MetadataService;
 import dev.granary.master.journal.Op;
 import dev.granary.master.journal.OpApplier;
 import dev.granary.master.namespace.Namespace;
+import dev.granary.wire.msg.ChunkMatchRequest;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.PolicyRequest;
 import dev.granary.wire.msg.RestoreRequest;
@@ -30,7 +31,7 @@ public final class SharedChunkHandlers {
   /** Every handler of this family. */
   public static List<RequestHandler<?>> all(MetadataService service, Clock clock) {
     return List.of(new Policy(service, clock), new Versions(service), new Restore(service, clock),
-        new Snapshot(service, clock), new Trash(service, clock));
+        new Snapshot(service, clock), new Trash(service, clock), new Match(service));
   }
 
   /** POLICY: shows (no settings) or changes a directory's policy. */
@@ -138,6 +139,25 @@ public final class SharedChunkHandlers {
       return service.mutate(new Op.Snapshot(r.clientId(), r.opId(), clock.millis(),
           r.kind() == SnapshotRequest.Kind.CREATE, r.dir(), r.name()), peer.caller(),
           "snapshot");
+    }
+  }
+
+  /** CHUNK_MATCH: which of a writer's chunks the master already holds for it. */
+  static final class Match implements RequestHandler<ChunkMatchRequest> {
+    private final MetadataService service;
+
+    Match(MetadataService service) {
+      this.service = service;
+    }
+
+    @Override
+    public Class<ChunkMatchRequest> type() {
+      return ChunkMatchRequest.class;
+    }
+
+    @Override
+    public CompletableFuture<? extends Message> handle(ChunkMatchRequest r, PeerContext peer) {
+      return service.matchChunks(r, peer.caller());
     }
   }
 

@@ -23,7 +23,8 @@ public sealed interface Message permits
     AuthenticateRequest, AuthenticateResponse, UserRequest, UserResponse,
     DecommissionRequest, DecommissionResponse,
     PolicyRequest, PolicyResponse, VersionsRequest, VersionsResponse, RestoreRequest,
-    RestoreResponse, SnapshotRequest, SnapshotResponse, TrashRequest, TrashResponse {
+    RestoreResponse, SnapshotRequest, SnapshotResponse, TrashRequest, TrashResponse,
+    ChunkMatchRequest, ChunkMatchResponse {
 
   MessageType type();
 
