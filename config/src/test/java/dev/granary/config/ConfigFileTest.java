@@ -229,7 +229,7 @@ class ConfigFileTest {
         "config " + master + ": unknown key master.capacity; expected one of host, port, dataDir,"
             + " chunkSize, replication, minReplicas, pulseInterval, deadAfter, gcInterval,"
             + " placement, checkpointOps, maxCopiesPerNode, maxConnections, leaseTimeout, security,"
-            + " balanceThreshold, balanceBandwidth, httpPort",
+            + " balanceThreshold, balanceBandwidth, httpPort, dedup",
         load(master));
   }
 

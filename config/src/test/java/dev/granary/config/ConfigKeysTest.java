@@ -57,7 +57,7 @@ class ConfigKeysTest {
         List.of("host", "port", "dataDir", "chunkSize", "replication", "minReplicas",
             "pulseInterval", "deadAfter", "gcInterval", "placement", "checkpointOps",
             "maxCopiesPerNode", "maxConnections", "leaseTimeout", "security",
-            "balanceThreshold", "balanceBandwidth", "httpPort"),
+            "balanceThreshold", "balanceBandwidth", "httpPort", "dedup"),
         ConfigKeys.masterKeys());
     assertEquals(
         List.of("host", "port", "master", "dataDir", "capacity", "scrubInterval", "scrubRate",

@@ -314,6 +314,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dedupIsTrueOrFalse() {
+    assertTrue(ConfigLoader.loadMaster(null, Map.of("dedup", "true")).dedup());
+    assertFalse(ConfigLoader.loadMaster(null, Map.of()).dedup());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.loadMaster(null, Map.of("dedup", "yes")));
+    assertTrue(e.getMessage().contains("--dedup") && e.getMessage().contains("true or false"),
+        e.getMessage());
+  }
+
+  @Test
   void unknownFlagsGetASuggestionOrTheList() {
     assertEquals(
         "unknown flag --chunksize — did you mean --chunk-size?",
@@ -339,7 +349,7 @@ class ConfigLoaderTest {
             + " --replication, --min-replicas, --pulse-interval, --dead-after, --gc-interval,"
             + " --placement, --checkpoint-ops, --max-copies-per-node, --max-connections,"
             + " --lease-timeout, --security, --balance-threshold, --balance-bandwidth,"
-            + " --http-port",
+            + " --http-port, --dedup",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadMaster(null, Map.of("capacity", "1GiB")))

@@ -63,7 +63,7 @@ class ConfigRecordsTest {
             + " replication=3, minReplicas=2, pulseInterval=1s, deadAfter=10s, gcInterval=30s,"
             + " placement=round-robin, checkpointOps=100000, maxCopiesPerNode=32,"
             + " maxConnections=4096, leaseTimeout=2m, security=tls, balanceThreshold=10,"
-            + " balanceBandwidth=64MiB, httpPort=7080}",
+            + " balanceBandwidth=64MiB, httpPort=7080, dedup=false}",
         MasterConfig.defaults().toString());
     assertEquals(
         "ChunkserverConfig{host=0.0.0.0, port=7071, master=127.0.0.1:7070,"

@@ -94,7 +94,7 @@ class SchemaTest {
         + " checkpointOps=100000 (default), maxCopiesPerNode=32 (default),"
         + " maxConnections=4096 (default), leaseTimeout=2m (default), security=none (flag"
         + " --security), balanceThreshold=10 (default), balanceBandwidth=64MiB (default),"
-        + " httpPort=7080 (default)}", master.toString());
+        + " httpPort=7080 (default), dedup=false (default)}", master.toString());
 
     Effective<ChunkserverConfig> chunkserver = ConfigLoader.effectiveChunkserver(null,
         Map.of("scrubRate", "2MiB"), Map.of("GRANARY_JOIN_TOKEN", "gr1.abc.secret"));
