@@ -58,8 +58,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   static final long JOURNAL_LIMIT = 256L << 20;
 
   private final StoreLayout layout;
-  private final long configuredCapacity;
-  private final LongSupplier diskUsable;
+  private final SpaceReservations space;
   private final String nodeId;
   private final CommitStep.Hook hooks;
   private final Ticker ticker;
@@ -72,19 +71,14 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
    * then the journal is their durable meta, and this map serves {@link #open}.
    */
   private final ConcurrentHashMap<Long, int[]> unwrittenMeta = new ConcurrentHashMap<>();
-  private final AtomicLong used = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final AtomicLong writtenAroundCache = new AtomicLong();
-  // Guarded by this: handles being written and the bytes reserved for them.
-  private final Set<Long> inProgress = new HashSet<>();
-  private long reserved;
 
-  private DiskReplicaStore(StoreLayout layout, long configuredCapacity, LongSupplier diskUsable,
-      String nodeId, CommitStep.Hook hooks, Ticker ticker, DirectIo directIo) {
+  private DiskReplicaStore(StoreLayout layout, SpaceReservations space, String nodeId,
+      CommitStep.Hook hooks, Ticker ticker, DirectIo directIo) {
     this.layout = layout;
     this.directIo = directIo;
-    this.configuredCapacity = configuredCapacity;
-    this.diskUsable = diskUsable;
+    this.space = space;
     this.nodeId = nodeId;
     this.hooks = hooks;
     this.ticker = ticker;
@@ -109,8 +103,9 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     Files.createDirectories(layout.tmp());
     Files.createDirectories(layout.quarantine());
     Files.createDirectories(layout.journal());
-    DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks,
-        ticker, DirectIo.probe(layout.tmp(), nodeId));
+    DiskReplicaStore store = new DiskReplicaStore(layout,
+        new SpaceReservations(nodeId, capacity, diskUsable), nodeId, hooks, ticker,
+        DirectIo.probe(layout.tmp(), nodeId));
     store.recover();
     return store;
   }
@@ -207,7 +202,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
               + size + " bytes, meta file says " + c.meta().length());
         }
         replicas.put(h, c.meta());
-        used.addAndGet(c.meta().length());
+        space.addUsed(c.meta().length());
       } catch (CorruptReplicaException e) {
         log.warn("{}: {} at start-up; quarantined", nodeId, e.getMessage());
         moveToQuarantine(h);
@@ -217,7 +212,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       StoreLayout.forceDirectory(layout.replicas());
     }
     log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
-        nodeId, replicas.size(), used.get(), layout.replicas(), leftovers, removed);
+        nodeId, replicas.size(), space.used(), layout.replicas(), leftovers, removed);
     journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
   }
 
@@ -422,18 +417,15 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       throw new StoreException(Status.TOO_LARGE, nodeId + " refuses replica " + name + " of up to "
           + maxLength + " bytes: at most " + MAX_REPLICA_LENGTH + " (the largest chunk size)");
     }
-    synchronized (this) {
-      if (replicas.containsKey(handle) || inProgress.contains(handle)) {
-        throw new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name
-            + (replicas.containsKey(handle) ? "" : " (a write is in progress)"));
-      }
-      long free = freeLocked();
-      if (maxLength > free) {
-        throw new StoreException(Status.NO_SPACE, nodeId + " has no room for replica " + name
-            + ": needs " + maxLength + " bytes, " + free + " free");
-      }
-      inProgress.add(handle);
-      reserved += maxLength;
+    // Stored, then being written, then stored again: a commit adds its replica to the map before
+    // it leaves the writes in progress, so one of the checks sees a replica of the handle.
+    if (replicas.containsKey(handle)) {
+      throw alreadyHeld(name);
+    }
+    space.reserve(handle, maxLength);
+    if (replicas.containsKey(handle)) {
+      space.released(handle, maxLength);
+      throw alreadyHeld(name);
     }
     String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
     // Small replicas commit through the journal (buffered, read back at prepare): never direct.
@@ -451,15 +443,16 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   synchronized void committed(ReplicaMeta meta, long reservation) {
-    inProgress.remove(meta.handle());
-    reserved -= reservation;
     replicas.put(meta.handle(), meta);
-    used.addAndGet(meta.length());
+    space.committed(meta.handle(), reservation, meta.length());
   }
 
-  synchronized void aborted(long handle, long reservation) {
-    inProgress.remove(handle);
-    reserved -= reservation;
+  void aborted(long handle, long reservation) {
+    space.released(handle, reservation);
+  }
+
+  private StoreException alreadyHeld(String name) {
+    return new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name);
   }
 
   @Override
@@ -634,7 +627,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private void dropLocked(ReplicaMeta meta) {
     replicas.remove(meta.handle());
     unwrittenMeta.remove(meta.handle());
-    used.addAndGet(-meta.length());
+    space.addUsed(-meta.length());
   }
 
   /** After {@link #dropLocked}: a replay must not bring the replica back; its files go aside. */
@@ -741,23 +734,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   @Override
   public Space space() {
-    long usable = diskUsable.getAsLong();
-    synchronized (this) {
-      long capacity = configuredCapacity > 0 ? configuredCapacity : used.get() + usable;
-      return new Space(capacity, used.get(), freeLocked(usable));
-    }
-  }
-
-  private long freeLocked() {
-    return freeLocked(diskUsable.getAsLong());
-  }
-
-  private long freeLocked(long usable) {
-    long free = usable - reserved;
-    if (configuredCapacity > 0) {
-      free = Math.min(free, configuredCapacity - used.get() - reserved);
-    }
-    return Math.max(0, free);
+    return space.space();
   }
 
   void deleteQuietly(Path p) {
