@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -65,12 +64,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final DirectIo directIo;
   private final Object checkpointLock = new Object();
   private ReplicaJournal journal;
-  private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
-  /**
-   * Block CRC32Cs of journaled replicas whose meta file the checkpoint has not written yet: until
-   * then the journal is their durable meta, and this map serves {@link #open}.
-   */
-  private final ConcurrentHashMap<Long, int[]> unwrittenMeta = new ConcurrentHashMap<>();
+  private final ReplicaIndex index = new ReplicaIndex();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final AtomicLong writtenAroundCache = new AtomicLong();
 
@@ -201,7 +195,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
           throw new CorruptReplicaException("replica " + ChunkHandles.format(h) + ": data file of "
               + size + " bytes, meta file says " + c.meta().length());
         }
-        replicas.put(h, c.meta());
+        index.add(c.meta());
         space.addUsed(c.meta().length());
       } catch (CorruptReplicaException e) {
         log.warn("{}: {} at start-up; quarantined", nodeId, e.getMessage());
@@ -212,7 +206,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       StoreLayout.forceDirectory(layout.replicas());
     }
     log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
-        nodeId, replicas.size(), space.used(), layout.replicas(), leftovers, removed);
+        nodeId, index.size(), space.used(), layout.replicas(), leftovers, removed);
     journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
   }
 
@@ -325,12 +319,12 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       int forced = 0;
       for (ReplicaJournal.Segment s : segments) {
         for (long h : s.handles) {
-          ReplicaMeta meta = replicas.get(h);
+          ReplicaMeta meta = index.get(h);
           if (meta == null) {
             continue;
           }
           try {
-            int[] crcs = unwrittenMeta.get(h);
+            int[] crcs = index.unwrittenCrcs(h);
             if (crcs != null) {
               writeMetaFileIfStored(meta, crcs);
             }
@@ -350,20 +344,13 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   /**
    * The checkpoint's half of a journaled commit: the meta file, written, forced and renamed into
-   * place while the replica is still stored (a delete racing with it removes the replica from
-   * the map under the same lock, and its files after).
+   * place while the replica is still stored ({@link ReplicaIndex#metaWritten}).
    */
   private void writeMetaFileIfStored(ReplicaMeta meta, int[] crcs) throws IOException {
-    long h = meta.handle();
     Path tmp = forcedTmpMeta(meta, crcs);
-    synchronized (this) {
-      if (meta.equals(replicas.get(h))) {
-        Files.move(tmp, layout.metaFile(h), StandardCopyOption.ATOMIC_MOVE);
-        unwrittenMeta.remove(h);
-        return;
-      }
+    if (!index.metaWritten(meta, tmp, layout.metaFile(meta.handle()))) {
+      Files.deleteIfExists(tmp);
     }
-    Files.deleteIfExists(tmp);
   }
 
   /** Checkpoints everything (so the next start has no journal to replay) and closes the journal. */
@@ -396,17 +383,17 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   @Override
   public ReplicaMeta get(long handle) {
-    return replicas.get(handle);
+    return index.get(handle);
   }
 
   @Override
   public List<ReplicaMeta> replicas() {
-    return new ArrayList<>(replicas.values());
+    return index.all();
   }
 
   @Override
   public int replicaCount() {
-    return replicas.size();
+    return index.size();
   }
 
   @Override
@@ -419,11 +406,11 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     }
     // Stored, then being written, then stored again: a commit adds its replica to the map before
     // it leaves the writes in progress, so one of the checks sees a replica of the handle.
-    if (replicas.containsKey(handle)) {
+    if (index.contains(handle)) {
       throw alreadyHeld(name);
     }
     space.reserve(handle, maxLength);
-    if (replicas.containsKey(handle)) {
+    if (index.contains(handle)) {
       space.released(handle, maxLength);
       throw alreadyHeld(name);
     }
@@ -437,13 +424,13 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   /** A journaled replica is renamed into place; its meta file comes with the checkpoint. */
-  synchronized void committedJournaled(ReplicaMeta meta, long reservation, int[] blockCrcs) {
-    unwrittenMeta.put(meta.handle(), blockCrcs);
-    committed(meta, reservation);
+  void committedJournaled(ReplicaMeta meta, long reservation, int[] blockCrcs) {
+    index.addJournaled(meta, blockCrcs);
+    space.committed(meta.handle(), reservation, meta.length());
   }
 
-  synchronized void committed(ReplicaMeta meta, long reservation) {
-    replicas.put(meta.handle(), meta);
+  void committed(ReplicaMeta meta, long reservation) {
+    index.add(meta);
     space.committed(meta.handle(), reservation, meta.length());
   }
 
@@ -457,13 +444,13 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   @Override
   public OpenReplica open(long handle) throws StoreException, CorruptReplicaException {
-    ReplicaMeta meta = replicas.get(handle);
+    ReplicaMeta meta = index.get(handle);
     if (meta == null) {
       throw noSuchReplica(handle);
     }
     FileChannel ch = null;
     try {
-      int[] crcs = unwrittenMeta.get(handle);
+      int[] crcs = index.unwrittenCrcs(handle);
       // Not yet written by the checkpoint: the CRCs journaled with it. Else from its meta file
       // (if the checkpoint wrote it between the two lookups, the file is there).
       MetaFile.Contents c = crcs != null ? new MetaFile.Contents(meta, crcs)
@@ -504,18 +491,18 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
    */
   @Override
   public OpenReplica openFromMemory(long handle) {
-    ReplicaMeta meta = replicas.get(handle);
+    ReplicaMeta meta = index.get(handle);
     if (meta == null) {
       return null;
     }
-    int[] crcs = unwrittenMeta.get(handle);
+    int[] crcs = index.unwrittenCrcs(handle);
     if (crcs == null && meta.length() > Limits.BLOCK_SIZE) {
       return null;
     }
     FileChannel ch = null;
     try {
       ch = FileChannel.open(layout.chunkFile(handle), StandardOpenOption.READ);
-      if (ch.size() != meta.length() || replicas.get(handle) != meta) {
+      if (ch.size() != meta.length() || index.get(handle) != meta) {
         return null; // changed or damaged under us: the full open decides
       }
       if (crcs == null && (crcs = impliedCrcs(meta, ch)) == null) {
@@ -582,8 +569,8 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   @Override
   public ReplicaMeta delete(long handle, long maxVersion) throws StoreException {
     ReplicaMeta meta;
-    synchronized (this) {
-      meta = replicas.get(handle);
+    do {
+      meta = index.get(handle);
       if (meta == null) {
         return null;
       }
@@ -592,8 +579,8 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
             + ChunkHandles.format(handle) + " at version " + meta.version()
             + ", newer than version " + maxVersion + " to delete");
       }
-      dropLocked(meta);
-    }
+    } while (!index.remove(meta));
+    space.addUsed(-meta.length());
     journal.appendRemoved(handle, meta.version());
     try {
       // Meta file first: a data file without one is removed at start-up if we crash here.
@@ -610,27 +597,20 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   @Override
   public ReplicaMeta quarantine(long handle, String reason) {
     ReplicaMeta meta;
-    synchronized (this) {
-      meta = replicas.get(handle);
+    do {
+      meta = index.get(handle);
       if (meta == null) {
         return null;
       }
-      dropLocked(meta);
-    }
+    } while (!index.remove(meta));
+    space.addUsed(-meta.length());
     log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
         meta.version(), reason);
     forget(meta);
     return meta;
   }
 
-  /** Drops a stored replica from memory; its files are the caller's ({@link #forget}). */
-  private void dropLocked(ReplicaMeta meta) {
-    replicas.remove(meta.handle());
-    unwrittenMeta.remove(meta.handle());
-    space.addUsed(-meta.length());
-  }
-
-  /** After {@link #dropLocked}: a replay must not bring the replica back; its files go aside. */
+  /** After its removal from the index: a replay must not bring the replica back; its files go aside. */
   private void forget(ReplicaMeta meta) {
     journal.appendRemoved(meta.handle(), meta.version());
     moveToQuarantine(meta.handle());
@@ -639,7 +619,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   @Override
   public List<Dropped> reconcile() {
     List<Dropped> dropped = new ArrayList<>();
-    for (ReplicaMeta meta : replicas.values()) {
+    for (ReplicaMeta meta : index.all()) {
       Dropped d = reconcile(meta);
       if (d != null) {
         dropped.add(d);
@@ -650,32 +630,25 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   @Override
   public Dropped reconcile(long handle) {
-    ReplicaMeta meta = replicas.get(handle);
+    ReplicaMeta meta = index.get(handle);
     return meta == null ? null : reconcile(meta);
   }
 
   /**
-   * Drops {@code meta} if its files disagree with it. A replica is in the map only once both its
-   * files are renamed into replicas/ (a journaled one's meta file comes later, with the
-   * checkpoint, and its block CRCs stay in {@link #unwrittenMeta} until then), and a delete or
-   * quarantine takes it out of the map before touching its files; so a mismatch seen under the
-   * lock for the very object still in the map is a loss, not a write or delete in progress.
+   * Drops {@code meta} if its files disagree with it. Asked again under the index's monitor for
+   * the very replica still stored, a mismatch is a loss, not a write or delete in progress (see
+   * {@link ReplicaIndex}); a journaled replica's meta file the checkpoint wrote meanwhile is no
+   * mismatch.
    */
   private Dropped reconcile(ReplicaMeta meta) {
     if (mismatch(meta) == null) {
       return null; // the common case, without the lock
     }
-    Dropped d;
-    synchronized (this) {
-      if (replicas.get(meta.handle()) != meta) {
-        return null; // deleted, quarantined or replaced since the snapshot
-      }
-      d = mismatch(meta);
-      if (d == null) {
-        return null; // the checkpoint wrote its meta file meanwhile
-      }
-      dropLocked(meta);
+    Dropped d = index.removeIf(meta, this::mismatch);
+    if (d == null) {
+      return null; // removed, replaced or mended since the snapshot
     }
+    space.addUsed(-meta.length());
     log.warn("{}: replica {} v{} no longer matches its files ({}): dropped, what is left of it "
         + "moved to {}", nodeId, ChunkHandles.format(meta.handle()), meta.version(), d.reason(),
         layout.quarantine());
@@ -700,7 +673,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       return new Dropped(meta, false, "data file " + data + " has " + size + " bytes, expected "
           + meta.length());
     }
-    if (!unwrittenMeta.containsKey(h) && Files.notExists(layout.metaFile(h))) {
+    if (index.unwrittenCrcs(h) == null && Files.notExists(layout.metaFile(h))) {
       return new Dropped(meta, true, "meta file " + layout.metaFile(h) + " is missing");
     }
     return null;
