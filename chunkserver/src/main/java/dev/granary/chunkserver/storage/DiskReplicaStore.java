@@ -10,18 +10,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -60,22 +55,26 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final SpaceReservations space;
   private final String nodeId;
   private final CommitStep.Hook hooks;
-  private final Ticker ticker;
   private final DirectIo directIo;
   private final Object checkpointLock = new Object();
-  private ReplicaJournal journal;
-  private final ReplicaIndex index = new ReplicaIndex();
-  private final AtomicLong tmpCounter = new AtomicLong();
+  private final ReplicaJournal journal;
+  private final ReplicaIndex index;
+  private final TmpFiles tmp;
+  private final Quarantine quarantine;
   private final AtomicLong writtenAroundCache = new AtomicLong();
 
-  private DiskReplicaStore(StoreLayout layout, SpaceReservations space, String nodeId,
-      CommitStep.Hook hooks, Ticker ticker, DirectIo directIo) {
+  private DiskReplicaStore(StoreLayout layout, String nodeId, CommitStep.Hook hooks,
+      DirectIo directIo, TmpFiles tmp, Quarantine quarantine, ReplicaIndex index,
+      SpaceReservations space, ReplicaJournal journal) {
     this.layout = layout;
-    this.directIo = directIo;
-    this.space = space;
     this.nodeId = nodeId;
     this.hooks = hooks;
-    this.ticker = ticker;
+    this.directIo = directIo;
+    this.tmp = tmp;
+    this.quarantine = quarantine;
+    this.index = index;
+    this.space = space;
+    this.journal = journal;
   }
 
   /**
@@ -97,11 +96,15 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     Files.createDirectories(layout.tmp());
     Files.createDirectories(layout.quarantine());
     Files.createDirectories(layout.journal());
-    DiskReplicaStore store = new DiskReplicaStore(layout,
-        new SpaceReservations(nodeId, capacity, diskUsable), nodeId, hooks, ticker,
-        DirectIo.probe(layout.tmp(), nodeId));
-    store.recover();
-    return store;
+    DirectIo directIo = DirectIo.probe(layout.tmp(), nodeId);
+    TmpFiles tmp = new TmpFiles(layout.tmp());
+    Quarantine quarantine = new Quarantine(layout, nodeId);
+    ReplicaIndex index = new ReplicaIndex();
+    SpaceReservations space = new SpaceReservations(nodeId, capacity, diskUsable);
+    new CrashRepair(layout, tmp, quarantine, nodeId).run(index, space);
+    ReplicaJournal journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
+    return new DiskReplicaStore(layout, nodeId, hooks, directIo, tmp, quarantine, index, space,
+        journal);
   }
 
   /**
@@ -148,154 +151,6 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     return journal;
   }
 
-  private void recover() throws IOException {
-    int leftovers = 0;
-    try (DirectoryStream<Path> tmp = Files.newDirectoryStream(layout.tmp())) {
-      for (Path p : tmp) {
-        Files.deleteIfExists(p);
-        leftovers++;
-      }
-    }
-    replayJournal();
-    Set<Long> chunks = new HashSet<>();
-    Set<Long> metas = new HashSet<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.replicas())) {
-      for (Path p : dir) {
-        String name = p.getFileName().toString();
-        Long handle = parseHandle(name);
-        if (handle == null) {
-          log.warn("{}: ignoring unexpected file {}", nodeId, p);
-        } else if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
-          chunks.add(handle);
-        } else {
-          metas.add(handle);
-        }
-      }
-    }
-    int removed = 0;
-    for (long h : chunks) {
-      if (!metas.contains(h)) {
-        // A power loss kept the data file's rename but not the meta file's (or a delete or
-        // quarantine stopped half-way): without its block CRCs it is not a replica.
-        Files.deleteIfExists(layout.chunkFile(h));
-        removed++;
-      }
-    }
-    for (long h : metas) {
-      if (!chunks.contains(h)) {
-        // A commit interrupted between renaming the meta file and the data file.
-        Files.deleteIfExists(layout.metaFile(h));
-        removed++;
-        continue;
-      }
-      try {
-        MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-        long size = Files.size(layout.chunkFile(h));
-        if (size != c.meta().length()) {
-          throw new CorruptReplicaException("replica " + ChunkHandles.format(h) + ": data file of "
-              + size + " bytes, meta file says " + c.meta().length());
-        }
-        index.add(c.meta());
-        space.addUsed(c.meta().length());
-      } catch (CorruptReplicaException e) {
-        log.warn("{}: {} at start-up; quarantined", nodeId, e.getMessage());
-        moveToQuarantine(h);
-      }
-    }
-    if (removed > 0 || leftovers > 0) {
-      StoreLayout.forceDirectory(layout.replicas());
-    }
-    log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
-        nodeId, index.size(), space.used(), layout.replicas(), leftovers, removed);
-    journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
-  }
-
-  /**
-   * Applies what the journal holds after a crash: every replica whose last record is a replica
-   * gets exactly the journaled files (forced as they are if they survived whole, rewritten
-   * otherwise), every replica whose last record is a removal is removed. Then the directory is
-   * forced, and {@link ReplicaJournal#start} deletes the segments.
-   */
-  private void replayJournal() throws IOException {
-    ReplicaJournal.Replay replay = ReplicaJournal.read(layout.journal(), nodeId);
-    if (replay.records() == 0) {
-      return;
-    }
-    int rewritten = 0;
-    for (ReplicaJournal.Replayed r : replay.replicas()) {
-      long h = r.meta().handle();
-      // Each file is kept (and forced) if it survived as journaled, else written anew in tmp/,
-      // forced and renamed into place (tmp/ is empty now).
-      if (dataSurvived(r)) {
-        forceFile(layout.chunkFile(h));
-      } else {
-        Path data = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.chunk.tmp");
-        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
-          ByteBuffer b = ByteBuffer.wrap(r.data());
-          while (b.hasRemaining()) {
-            ch.write(b);
-          }
-          ch.force(false);
-        }
-        Files.move(data, layout.chunkFile(h), StandardCopyOption.ATOMIC_MOVE);
-        rewritten++;
-      }
-      if (metaSurvived(r)) {
-        forceFile(layout.metaFile(h));
-      } else {
-        Files.move(forcedTmpMeta(r.meta(), r.blockCrcs()), layout.metaFile(h),
-            StandardCopyOption.ATOMIC_MOVE);
-      }
-    }
-    for (long h : replay.removed()) {
-      Files.deleteIfExists(layout.metaFile(h));
-      Files.deleteIfExists(layout.chunkFile(h));
-    }
-    StoreLayout.forceDirectory(layout.replicas());
-    log.info("{}: replayed {} journal records from {} segments: {} replicas ({} rewritten), "
-        + "{} removals", nodeId, replay.records(), replay.segments(), replay.replicas().size(),
-        rewritten, replay.removed().size());
-  }
-
-  /** Whether the journaled replica's data file is in replicas/ exactly as journaled. */
-  private boolean dataSurvived(ReplicaJournal.Replayed r) throws IOException {
-    Path p = layout.chunkFile(r.meta().handle());
-    try {
-      return Files.size(p) == r.data().length
-          && Arrays.equals(Files.readAllBytes(p), r.data());
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-  }
-
-  /** Whether the journaled replica's meta file is in replicas/ exactly as journaled. */
-  private boolean metaSurvived(ReplicaJournal.Replayed r) throws IOException {
-    long h = r.meta().handle();
-    try {
-      MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-      return c.meta().equals(r.meta()) && Arrays.equals(c.blockCrcs(), r.blockCrcs());
-    } catch (NoSuchFileException | CorruptReplicaException e) {
-      return false;
-    }
-  }
-
-  /** Writes a replica's meta file in tmp/ and forces it; returns its path there. */
-  private Path forcedTmpMeta(ReplicaMeta meta, int[] crcs) throws IOException {
-    Path tmp = layout.tmp().resolve(ChunkHandles.format(meta.handle()) + "-"
-        + tmpCounter.incrementAndGet() + ".meta.tmp");
-    try (FileChannel ch = MetaFile.writeUnforced(tmp, meta, crcs)) {
-      ch.force(false);
-    }
-    return tmp;
-  }
-
-  private static void forceFile(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      ch.force(false);
-    }
-  }
-
   /**
    * Makes the journal's replicas durable in their own files and deletes the journal segments that
    * are then no longer needed. Called periodically (the chunkserver does so every second on its
@@ -328,7 +183,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
             if (crcs != null) {
               writeMetaFileIfStored(meta, crcs);
             }
-            forceFile(layout.chunkFile(h));
+            StoreLayout.forceFile(layout.chunkFile(h));
             forced++;
           } catch (NoSuchFileException e) {
             // Deleted or quarantined meanwhile: nothing left to make durable.
@@ -347,9 +202,9 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
    * place while the replica is still stored ({@link ReplicaIndex#metaWritten}).
    */
   private void writeMetaFileIfStored(ReplicaMeta meta, int[] crcs) throws IOException {
-    Path tmp = forcedTmpMeta(meta, crcs);
-    if (!index.metaWritten(meta, tmp, layout.metaFile(meta.handle()))) {
-      Files.deleteIfExists(tmp);
+    Path written = tmp.forcedMeta(meta, crcs);
+    if (!index.metaWritten(meta, written, layout.metaFile(meta.handle()))) {
+      Files.deleteIfExists(written);
     }
   }
 
@@ -363,22 +218,6 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
           nodeId, e.toString());
     }
     journal.close();
-  }
-
-  private static Long parseHandle(String name) {
-    String stem;
-    if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
-      stem = name.substring(0, name.length() - StoreLayout.CHUNK_SUFFIX.length());
-    } else if (name.endsWith(StoreLayout.META_SUFFIX)) {
-      stem = name.substring(0, name.length() - StoreLayout.META_SUFFIX.length());
-    } else {
-      return null;
-    }
-    try {
-      return ChunkHandles.parse(stem);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   @Override
@@ -414,12 +253,12 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       space.released(handle, maxLength);
       throw alreadyHeld(name);
     }
-    String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
+    String base = tmp.stem(handle, version);
     // Small replicas commit through the journal (buffered, read back at prepare): never direct.
     DirectIo bypass = keepCached || maxLength <= ReplicaJournal.DEFERRED_MAX || !directIo.enabled()
         ? null : directIo;
     return new DiskReplicaWriter(this, handle, version, maxLength,
-        layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"),
+        tmp.resolve(base + ".chunk.tmp"), tmp.resolve(base + ".meta.tmp"),
         bypass);
   }
 
@@ -613,7 +452,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   /** After its removal from the index: a replay must not bring the replica back; its files go aside. */
   private void forget(ReplicaMeta meta) {
     journal.appendRemoved(meta.handle(), meta.version());
-    moveToQuarantine(meta.handle());
+    quarantine.move(meta.handle());
   }
 
   @Override
@@ -679,43 +518,13 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     return null;
   }
 
-  private void moveToQuarantine(long handle) {
-    String stamp = "-" + System.currentTimeMillis() + "-" + tmpCounter.incrementAndGet();
-    String name = ChunkHandles.format(handle) + stamp;
-    try {
-      // Meta file first, so a crash in between leaves a data file that start-up removes.
-      moveIfExists(layout.metaFile(handle),
-          layout.quarantine().resolve(name + StoreLayout.META_SUFFIX));
-      moveIfExists(layout.chunkFile(handle),
-          layout.quarantine().resolve(name + StoreLayout.CHUNK_SUFFIX));
-      StoreLayout.forceDirectory(layout.replicas());
-    } catch (IOException e) {
-      log.error("{}: cannot quarantine replica {}: {}; deleting it", nodeId,
-          ChunkHandles.format(handle), e.toString());
-      deleteQuietly(layout.metaFile(handle));
-      deleteQuietly(layout.chunkFile(handle));
-    }
-  }
-
-  private static void moveIfExists(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException e) {
-      // Already gone: nothing to keep.
-    }
-  }
-
   @Override
   public Space space() {
     return space.space();
   }
 
   void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      log.warn("{}: cannot delete {}: {}", nodeId, p, e.toString());
-    }
+    StoreLayout.deleteQuietly(p, nodeId);
   }
 
   private static void closeQuietly(FileChannel ch) {
