@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -40,23 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
 
-  /** A journal segment holding records is sealed after this long (see {@link #checkpoint}). */
-  static final long ROTATE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /**
-   * A sealed segment's replicas are forced and the segment deleted this long after sealing: by
-   * then the kernel's write-back (dirty pages expire after 30 s by default) has usually written
-   * them, so the forces find little left to write.
-   */
-  static final long DISCARD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(35);
-  /** Beyond this many live journal bytes, sealed segments are discarded whatever their age. */
-  static final long JOURNAL_LIMIT = 256L << 20;
-
   private final StoreLayout layout;
   private final SpaceReservations space;
   private final String nodeId;
   private final CommitStep.Hook hooks;
   private final DirectIo directIo;
-  private final Object checkpointLock = new Object();
+  private final JournalCheckpointer checkpointer;
   private final ReplicaJournal journal;
   private final ReplicaIndex index;
   private final TmpFiles tmp;
@@ -75,6 +63,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     this.index = index;
     this.space = space;
     this.journal = journal;
+    this.checkpointer = new JournalCheckpointer(layout, nodeId, tmp, index, journal);
   }
 
   /**
@@ -152,60 +141,15 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   }
 
   /**
-   * Makes the journal's replicas durable in their own files and deletes the journal segments that
-   * are then no longer needed. Called periodically (the chunkserver does so every second on its
-   * I/O pool) and by {@link #close}: seals the current segment once it is
-   * {@link #ROTATE_AFTER_NANOS} old, and discards sealed segments {@link #DISCARD_AFTER_NANOS}
-   * after sealing (at once if the journal exceeds {@link #JOURNAL_LIMIT}), after forcing the data
-   * and meta file of each replica they hold and then the replica directory.
+   * Makes the journal's replicas durable in their own files and deletes the journal segments no
+   * longer needed ({@link JournalCheckpointer#run}). Called every second by the chunkserver on its
+   * I/O pool, and by {@link #close}.
    *
    * @param all seal and discard everything now, whatever its age
    * @throws IOException if a file or directory cannot be forced; the segments are then kept
    */
   public void checkpoint(boolean all) throws IOException {
-    synchronized (checkpointLock) {
-      journal.maybeRotate(ROTATE_AFTER_NANOS, all);
-      boolean pressed = journal.liveBytes() > JOURNAL_LIMIT;
-      List<ReplicaJournal.Segment> segments =
-          journal.discardable(DISCARD_AFTER_NANOS, all || pressed);
-      if (segments.isEmpty()) {
-        return;
-      }
-      int forced = 0;
-      for (ReplicaJournal.Segment s : segments) {
-        for (long h : s.handles) {
-          ReplicaMeta meta = index.get(h);
-          if (meta == null) {
-            continue;
-          }
-          try {
-            int[] crcs = index.unwrittenCrcs(h);
-            if (crcs != null) {
-              writeMetaFileIfStored(meta, crcs);
-            }
-            StoreLayout.forceFile(layout.chunkFile(h));
-            forced++;
-          } catch (NoSuchFileException e) {
-            // Deleted or quarantined meanwhile: nothing left to make durable.
-          }
-        }
-      }
-      StoreLayout.forceDirectory(layout.replicas());
-      journal.discard(segments);
-      log.debug("{}: checkpoint forced {} journaled replicas, discarded {} segments", nodeId,
-          forced, segments.size());
-    }
-  }
-
-  /**
-   * The checkpoint's half of a journaled commit: the meta file, written, forced and renamed into
-   * place while the replica is still stored ({@link ReplicaIndex#metaWritten}).
-   */
-  private void writeMetaFileIfStored(ReplicaMeta meta, int[] crcs) throws IOException {
-    Path written = tmp.forcedMeta(meta, crcs);
-    if (!index.metaWritten(meta, written, layout.metaFile(meta.handle()))) {
-      Files.deleteIfExists(written);
-    }
+    checkpointer.run(all);
   }
 
   /** Checkpoints everything (so the next start has no journal to replay) and closes the journal. */
