@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -42,6 +40,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final JournalCheckpointer checkpointer;
   private final ReplicaOpener opener;
   private final ReplicaVerifier verifier;
+  private final ReplicaRemoval removal;
   private final ReplicaJournal journal;
   private final ReplicaIndex index;
   private final TmpFiles tmp;
@@ -63,6 +62,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     this.checkpointer = new JournalCheckpointer(layout, nodeId, tmp, index, journal);
     this.opener = new ReplicaOpener(layout, nodeId, index);
     this.verifier = new ReplicaVerifier(opener, nodeId);
+    this.removal = new ReplicaRemoval(layout, nodeId, index, space, journal, quarantine);
   }
 
   /**
@@ -242,115 +242,22 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   @Override
   public ReplicaMeta delete(long handle, long maxVersion) throws StoreException {
-    ReplicaMeta meta;
-    do {
-      meta = index.get(handle);
-      if (meta == null) {
-        return null;
-      }
-      if (meta.version() > maxVersion) {
-        throw new StoreException(Status.STALE_VERSION, nodeId + " holds replica "
-            + ChunkHandles.format(handle) + " at version " + meta.version()
-            + ", newer than version " + maxVersion + " to delete");
-      }
-    } while (!index.remove(meta));
-    space.addUsed(-meta.length());
-    journal.appendRemoved(handle, meta.version());
-    try {
-      // Meta file first: a data file without one is removed at start-up if we crash here.
-      Files.deleteIfExists(layout.metaFile(handle));
-      Files.deleteIfExists(layout.chunkFile(handle));
-      StoreLayout.forceDirectory(layout.replicas());
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, nodeId + ": cannot delete replica "
-          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
-    }
-    return meta;
+    return removal.delete(handle, maxVersion);
   }
 
   @Override
   public ReplicaMeta quarantine(long handle, String reason) {
-    ReplicaMeta meta;
-    do {
-      meta = index.get(handle);
-      if (meta == null) {
-        return null;
-      }
-    } while (!index.remove(meta));
-    space.addUsed(-meta.length());
-    log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
-        meta.version(), reason);
-    forget(meta);
-    return meta;
-  }
-
-  /** After its removal from the index: a replay must not bring the replica back; its files go aside. */
-  private void forget(ReplicaMeta meta) {
-    journal.appendRemoved(meta.handle(), meta.version());
-    quarantine.move(meta.handle());
+    return removal.quarantine(handle, reason);
   }
 
   @Override
   public List<Dropped> reconcile() {
-    List<Dropped> dropped = new ArrayList<>();
-    for (ReplicaMeta meta : index.all()) {
-      Dropped d = reconcile(meta);
-      if (d != null) {
-        dropped.add(d);
-      }
-    }
-    return dropped;
+    return removal.reconcile();
   }
 
   @Override
   public Dropped reconcile(long handle) {
-    ReplicaMeta meta = index.get(handle);
-    return meta == null ? null : reconcile(meta);
-  }
-
-  /**
-   * Drops {@code meta} if its files disagree with it. Asked again under the index's monitor for
-   * the very replica still stored, a mismatch is a loss, not a write or delete in progress (see
-   * {@link ReplicaIndex}); a journaled replica's meta file the checkpoint wrote meanwhile is no
-   * mismatch.
-   */
-  private Dropped reconcile(ReplicaMeta meta) {
-    if (mismatch(meta) == null) {
-      return null; // the common case, without the lock
-    }
-    Dropped d = index.removeIf(meta, this::mismatch);
-    if (d == null) {
-      return null; // removed, replaced or mended since the snapshot
-    }
-    space.addUsed(-meta.length());
-    log.warn("{}: replica {} v{} no longer matches its files ({}): dropped, what is left of it "
-        + "moved to {}", nodeId, ChunkHandles.format(meta.handle()), meta.version(), d.reason(),
-        layout.quarantine());
-    forget(meta);
-    return d;
-  }
-
-  /** What is wrong with a stored replica's files, found with a stat of each; null if nothing. */
-  private Dropped mismatch(ReplicaMeta meta) {
-    long h = meta.handle();
-    Path data = layout.chunkFile(h);
-    long size;
-    try {
-      size = Files.size(data);
-    } catch (NoSuchFileException e) {
-      return new Dropped(meta, true, "data file " + data + " is missing");
-    } catch (IOException e) {
-      // Unreadable rather than absent: the scrubber's read of it decides.
-      return null;
-    }
-    if (size != meta.length()) {
-      return new Dropped(meta, false, "data file " + data + " has " + size + " bytes, expected "
-          + meta.length());
-    }
-    if (index.unwrittenCrcs(h) == null && Files.notExists(layout.metaFile(h))) {
-      return new Dropped(meta, true, "meta file " + layout.metaFile(h) + " is missing");
-    }
-    return null;
+    return removal.reconcile(handle);
   }
 
   @Override
