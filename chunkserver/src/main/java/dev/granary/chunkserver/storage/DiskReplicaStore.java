@@ -16,18 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replica store on a local disk (layout in {@link StoreLayout}, commit protocol in
- * {@link DiskReplicaWriter}, meta format in {@link MetaFile}).
+ * The replica store on a local disk: wires its parts together and answers {@link ReplicaStore}
+ * with them. Layout in {@link StoreLayout}, meta format in {@link MetaFile}.
  *
  * <p>Design note. Like a GFS chunkserver (section 2.5) each replica is a plain file, so the kernel's
  * page cache and sendfile serve reads. What the store adds is whole-or-nothing durability and
- * checksums at rest (section 5.2). Replica summaries live in memory for fast reads; block CRCs are
- * read from the meta file when a replica is opened. {@link #open(StoreLayout, long, LongSupplier,
- * String, CommitStep.Hook)} repairs what a crash can leave behind: it empties tmp/, removes a data
- * file without a meta file or a meta file without data (a commit or delete cut short), and
- * quarantines a replica whose meta file is corrupt or disagrees with its data file's size. While
- * running, {@link #reconcile()} (the scrubber calls it at the start of every pass) drops a replica
- * whose files were removed or truncated behind the store's back.
+ * checksums at rest (section 5.2). The parts, one job each:
+ *
+ * <ul>
+ *   <li>start-up: {@link CrashRepair} (tmp/ emptied, incomplete pairs removed, bad ones
+ *       quarantined) and {@link JournalReplay};
+ *   <li>memory: {@link ReplicaIndex} (committed replicas) and {@link SpaceReservations};
+ *   <li>writing: {@link DiskReplicaWriter} with {@link TmpDataFile} or {@link DirectStaging}, and
+ *       {@link FileCommit} or {@link JournalCommit}; {@link JournalCheckpointer} finishes journaled
+ *       commits;
+ *   <li>reading: {@link ReplicaOpener} and {@link ReplicaVerifier};
+ *   <li>removal: {@link ReplicaRemoval} (delete, quarantine, reconcile) and {@link Quarantine}.
+ * </ul>
  */
 public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
@@ -35,7 +40,6 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final StoreLayout layout;
   private final SpaceReservations space;
   private final String nodeId;
-  private final CommitStep.Hook hooks;
   private final DirectIo directIo;
   private final JournalCheckpointer checkpointer;
   private final ReplicaOpener opener;
@@ -44,21 +48,20 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private final ReplicaJournal journal;
   private final ReplicaIndex index;
   private final TmpFiles tmp;
-  private final Quarantine quarantine;
-  private final AtomicLong writtenAroundCache = new AtomicLong();
+  private final WriteTarget writeTarget;
 
   private DiskReplicaStore(StoreLayout layout, String nodeId, CommitStep.Hook hooks,
       DirectIo directIo, TmpFiles tmp, Quarantine quarantine, ReplicaIndex index,
       SpaceReservations space, ReplicaJournal journal) {
     this.layout = layout;
     this.nodeId = nodeId;
-    this.hooks = hooks;
     this.directIo = directIo;
     this.tmp = tmp;
-    this.quarantine = quarantine;
     this.index = index;
     this.space = space;
     this.journal = journal;
+    this.writeTarget = new WriteTarget(layout, nodeId, hooks, journal, index, space,
+        new AtomicLong());
     this.checkpointer = new JournalCheckpointer(layout, nodeId, tmp, index, journal);
     this.opener = new ReplicaOpener(layout, nodeId, index);
     this.verifier = new ReplicaVerifier(opener, nodeId);
@@ -124,15 +127,7 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   /** Replicas committed since start whose bytes bypassed the page cache (direct I/O). */
   public long writtenAroundCache() {
-    return writtenAroundCache.get();
-  }
-
-  void countWrittenAroundCache() {
-    writtenAroundCache.incrementAndGet();
-  }
-
-  CommitStep.Hook hooks() {
-    return hooks;
+    return writeTarget.writtenAroundCache().get();
   }
 
   ReplicaJournal journal() {
@@ -200,24 +195,9 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     // Small replicas commit through the journal (buffered, read back at prepare): never direct.
     DirectIo bypass = keepCached || maxLength <= ReplicaJournal.DEFERRED_MAX || !directIo.enabled()
         ? null : directIo;
-    return new DiskReplicaWriter(this, handle, version, maxLength,
+    return new DiskReplicaWriter(writeTarget, handle, version, maxLength,
         tmp.resolve(base + ".chunk.tmp"), tmp.resolve(base + ".meta.tmp"),
         bypass);
-  }
-
-  /** A journaled replica is renamed into place; its meta file comes with the checkpoint. */
-  void committedJournaled(ReplicaMeta meta, long reservation, int[] blockCrcs) {
-    index.addJournaled(meta, blockCrcs);
-    space.committed(meta.handle(), reservation, meta.length());
-  }
-
-  void committed(ReplicaMeta meta, long reservation) {
-    index.add(meta);
-    space.committed(meta.handle(), reservation, meta.length());
-  }
-
-  void aborted(long handle, long reservation) {
-    space.released(handle, reservation);
   }
 
   private StoreException alreadyHeld(String name) {
@@ -264,9 +244,4 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
   public Space space() {
     return space.space();
   }
-
-  void deleteQuietly(Path p) {
-    StoreLayout.deleteQuietly(p, nodeId);
-  }
-
 }

@@ -24,7 +24,7 @@ final class SpaceReservations {
   private long used;
 
   /**
-   * @param configuredCapacity the configured capacity in bytes; 0 means the usable space of the disk
+   * @param configuredCapacity the configured capacity in bytes; 0: the usable space of the disk
    * @param diskUsable the usable bytes of the data dir's disk, asked on every admission
    */
   SpaceReservations(String nodeId, long configuredCapacity, LongSupplier diskUsable) {
