@@ -29,11 +29,12 @@ import java.util.Arrays;
  * <p>This writer keeps the replica's block CRC32Cs and SHA-256 and checks what it is given; the
  * steps above are {@link FileCommit}'s. A replica of at most {@link ReplicaJournal#DEFERRED_MAX}
  * bytes commits through the store's journal instead ({@link JournalCommit}), with one forced
- * write shared with every other small commit of that moment: (1) data file written in tmp/, unforced; (2) a journal record of the meta and the data forced;
- * (3) data file renamed into replicas/. Nothing is forced after (2): the journal record is what
- * survives a power loss, and start-up rewrites from it whatever did not reach the disk. The
- * meta file is written by the store's checkpoint (until then the store serves the block CRCs from
- * memory), which also forces the data file and then drops the record.
+ * write shared with every other small commit of that moment: (1) data file written in tmp/,
+ * unforced; (2) a journal record of the meta and the data forced; (3) data file renamed into
+ * replicas/. Nothing is forced after (2): the journal record is what survives a power loss, and
+ * start-up rewrites from it whatever did not reach the disk. The meta file is written by the
+ * store's checkpoint (until then the store serves the block CRCs from memory), which also forces
+ * the data file and then drops the record.
  *
  * <p>Every block appended also goes through a SHA-256 as it is written (no second read of the
  * data); {@link #prepare} compares the result with the writer's expected value before anything is
