@@ -1,93 +1,71 @@
 package dev.granary.chunkserver.storage;
 
 import com.google.common.base.Ticker;
-import dev.granary.wire.Checksums;
 import dev.granary.wire.ChunkHandles;
-import dev.granary.wire.Limits;
 import dev.granary.wire.Status;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replica store on a local disk (layout in {@link StoreLayout}, commit protocol in
- * {@link DiskReplicaWriter}, meta format in {@link MetaFile}).
+ * The replica store on a local disk: wires its parts together and answers {@link ReplicaStore}
+ * with them. Layout in {@link StoreLayout}, meta format in {@link MetaFile}.
  *
  * <p>Design note. Like a GFS chunkserver (section 2.5) each replica is a plain file, so the kernel's
  * page cache and sendfile serve reads. What the store adds is whole-or-nothing durability and
- * checksums at rest (section 5.2). Replica summaries live in memory for fast reads; block CRCs are
- * read from the meta file when a replica is opened. {@link #open(StoreLayout, long, LongSupplier,
- * String, CommitStep.Hook)} repairs what a crash can leave behind: it empties tmp/, removes a data
- * file without a meta file or a meta file without data (a commit or delete cut short), and
- * quarantines a replica whose meta file is corrupt or disagrees with its data file's size. While
- * running, {@link #reconcile()} (the scrubber calls it at the start of every pass) drops a replica
- * whose files were removed or truncated behind the store's back.
+ * checksums at rest (section 5.2). The parts, one job each:
+ *
+ * <ul>
+ *   <li>start-up: {@link CrashRepair} (tmp/ emptied, incomplete pairs removed, bad ones
+ *       quarantined) and {@link JournalReplay};
+ *   <li>memory: {@link ReplicaIndex} (committed replicas) and {@link SpaceReservations};
+ *   <li>writing: {@link DiskReplicaWriter} with {@link TmpDataFile} or {@link DirectStaging}, and
+ *       {@link FileCommit} or {@link JournalCommit}; {@link JournalCheckpointer} finishes journaled
+ *       commits;
+ *   <li>reading: {@link ReplicaOpener} and {@link ReplicaVerifier};
+ *   <li>removal: {@link ReplicaRemoval} (delete, quarantine, reconcile) and {@link Quarantine}.
+ * </ul>
  */
 public final class DiskReplicaStore implements ReplicaStore, Closeable {
   private static final Logger log = LoggerFactory.getLogger(DiskReplicaStore.class);
 
-  /** A journal segment holding records is sealed after this long (see {@link #checkpoint}). */
-  static final long ROTATE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /**
-   * A sealed segment's replicas are forced and the segment deleted this long after sealing: by
-   * then the kernel's write-back (dirty pages expire after 30 s by default) has usually written
-   * them, so the forces find little left to write.
-   */
-  static final long DISCARD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(35);
-  /** Beyond this many live journal bytes, sealed segments are discarded whatever their age. */
-  static final long JOURNAL_LIMIT = 256L << 20;
-
   private final StoreLayout layout;
-  private final long configuredCapacity;
-  private final LongSupplier diskUsable;
+  private final SpaceReservations space;
   private final String nodeId;
-  private final CommitStep.Hook hooks;
-  private final Ticker ticker;
   private final DirectIo directIo;
-  private final Object checkpointLock = new Object();
-  private ReplicaJournal journal;
-  private final ConcurrentHashMap<Long, ReplicaMeta> replicas = new ConcurrentHashMap<>();
-  /**
-   * Block CRC32Cs of journaled replicas whose meta file the checkpoint has not written yet: until
-   * then the journal is their durable meta, and this map serves {@link #open}.
-   */
-  private final ConcurrentHashMap<Long, int[]> unwrittenMeta = new ConcurrentHashMap<>();
-  private final AtomicLong used = new AtomicLong();
-  private final AtomicLong tmpCounter = new AtomicLong();
-  private final AtomicLong writtenAroundCache = new AtomicLong();
-  // Guarded by this: handles being written and the bytes reserved for them.
-  private final Set<Long> inProgress = new HashSet<>();
-  private long reserved;
+  private final JournalCheckpointer checkpointer;
+  private final ReplicaOpener opener;
+  private final ReplicaVerifier verifier;
+  private final ReplicaRemoval removal;
+  private final ReplicaJournal journal;
+  private final ReplicaIndex index;
+  private final TmpFiles tmp;
+  private final WriteTarget writeTarget;
 
-  private DiskReplicaStore(StoreLayout layout, long configuredCapacity, LongSupplier diskUsable,
-      String nodeId, CommitStep.Hook hooks, Ticker ticker, DirectIo directIo) {
+  private DiskReplicaStore(StoreLayout layout, String nodeId, CommitStep.Hook hooks,
+      DirectIo directIo, TmpFiles tmp, Quarantine quarantine, ReplicaIndex index,
+      SpaceReservations space, ReplicaJournal journal) {
     this.layout = layout;
-    this.directIo = directIo;
-    this.configuredCapacity = configuredCapacity;
-    this.diskUsable = diskUsable;
     this.nodeId = nodeId;
-    this.hooks = hooks;
-    this.ticker = ticker;
+    this.directIo = directIo;
+    this.tmp = tmp;
+    this.index = index;
+    this.space = space;
+    this.journal = journal;
+    this.writeTarget = new WriteTarget(layout, nodeId, hooks, journal, index, space,
+        new AtomicLong());
+    this.checkpointer = new JournalCheckpointer(layout, nodeId, tmp, index, journal);
+    this.opener = new ReplicaOpener(layout, nodeId, index);
+    this.verifier = new ReplicaVerifier(opener, nodeId);
+    this.removal = new ReplicaRemoval(layout, nodeId, index, space, journal, quarantine);
   }
 
   /**
@@ -109,10 +87,15 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     Files.createDirectories(layout.tmp());
     Files.createDirectories(layout.quarantine());
     Files.createDirectories(layout.journal());
-    DiskReplicaStore store = new DiskReplicaStore(layout, capacity, diskUsable, nodeId, hooks,
-        ticker, DirectIo.probe(layout.tmp(), nodeId));
-    store.recover();
-    return store;
+    DirectIo directIo = DirectIo.probe(layout.tmp(), nodeId);
+    TmpFiles tmp = new TmpFiles(layout.tmp());
+    Quarantine quarantine = new Quarantine(layout, nodeId);
+    ReplicaIndex index = new ReplicaIndex();
+    SpaceReservations space = new SpaceReservations(nodeId, capacity, diskUsable);
+    new CrashRepair(layout, tmp, quarantine, nodeId).run(index, space);
+    ReplicaJournal journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
+    return new DiskReplicaStore(layout, nodeId, hooks, directIo, tmp, quarantine, index, space,
+        journal);
   }
 
   /**
@@ -144,231 +127,23 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
 
   /** Replicas committed since start whose bytes bypassed the page cache (direct I/O). */
   public long writtenAroundCache() {
-    return writtenAroundCache.get();
-  }
-
-  void countWrittenAroundCache() {
-    writtenAroundCache.incrementAndGet();
-  }
-
-  CommitStep.Hook hooks() {
-    return hooks;
+    return writeTarget.writtenAroundCache().get();
   }
 
   ReplicaJournal journal() {
     return journal;
   }
 
-  private void recover() throws IOException {
-    int leftovers = 0;
-    try (DirectoryStream<Path> tmp = Files.newDirectoryStream(layout.tmp())) {
-      for (Path p : tmp) {
-        Files.deleteIfExists(p);
-        leftovers++;
-      }
-    }
-    replayJournal();
-    Set<Long> chunks = new HashSet<>();
-    Set<Long> metas = new HashSet<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(layout.replicas())) {
-      for (Path p : dir) {
-        String name = p.getFileName().toString();
-        Long handle = parseHandle(name);
-        if (handle == null) {
-          log.warn("{}: ignoring unexpected file {}", nodeId, p);
-        } else if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
-          chunks.add(handle);
-        } else {
-          metas.add(handle);
-        }
-      }
-    }
-    int removed = 0;
-    for (long h : chunks) {
-      if (!metas.contains(h)) {
-        // A power loss kept the data file's rename but not the meta file's (or a delete or
-        // quarantine stopped half-way): without its block CRCs it is not a replica.
-        Files.deleteIfExists(layout.chunkFile(h));
-        removed++;
-      }
-    }
-    for (long h : metas) {
-      if (!chunks.contains(h)) {
-        // A commit interrupted between renaming the meta file and the data file.
-        Files.deleteIfExists(layout.metaFile(h));
-        removed++;
-        continue;
-      }
-      try {
-        MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-        long size = Files.size(layout.chunkFile(h));
-        if (size != c.meta().length()) {
-          throw new CorruptReplicaException("replica " + ChunkHandles.format(h) + ": data file of "
-              + size + " bytes, meta file says " + c.meta().length());
-        }
-        replicas.put(h, c.meta());
-        used.addAndGet(c.meta().length());
-      } catch (CorruptReplicaException e) {
-        log.warn("{}: {} at start-up; quarantined", nodeId, e.getMessage());
-        moveToQuarantine(h);
-      }
-    }
-    if (removed > 0 || leftovers > 0) {
-      StoreLayout.forceDirectory(layout.replicas());
-    }
-    log.info("{}: {} replicas ({} bytes) in {}; removed {} temporary and {} incomplete files",
-        nodeId, replicas.size(), used.get(), layout.replicas(), leftovers, removed);
-    journal = ReplicaJournal.start(layout.journal(), nodeId, ticker);
-  }
-
   /**
-   * Applies what the journal holds after a crash: every replica whose last record is a replica
-   * gets exactly the journaled files (forced as they are if they survived whole, rewritten
-   * otherwise), every replica whose last record is a removal is removed. Then the directory is
-   * forced, and {@link ReplicaJournal#start} deletes the segments.
-   */
-  private void replayJournal() throws IOException {
-    ReplicaJournal.Replay replay = ReplicaJournal.read(layout.journal(), nodeId);
-    if (replay.records() == 0) {
-      return;
-    }
-    int rewritten = 0;
-    for (ReplicaJournal.Replayed r : replay.replicas()) {
-      long h = r.meta().handle();
-      // Each file is kept (and forced) if it survived as journaled, else written anew in tmp/,
-      // forced and renamed into place (tmp/ is empty now).
-      if (dataSurvived(r)) {
-        forceFile(layout.chunkFile(h));
-      } else {
-        Path data = layout.tmp().resolve(ChunkHandles.format(h) + ".replay.chunk.tmp");
-        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
-          ByteBuffer b = ByteBuffer.wrap(r.data());
-          while (b.hasRemaining()) {
-            ch.write(b);
-          }
-          ch.force(false);
-        }
-        Files.move(data, layout.chunkFile(h), StandardCopyOption.ATOMIC_MOVE);
-        rewritten++;
-      }
-      if (metaSurvived(r)) {
-        forceFile(layout.metaFile(h));
-      } else {
-        Files.move(forcedTmpMeta(r.meta(), r.blockCrcs()), layout.metaFile(h),
-            StandardCopyOption.ATOMIC_MOVE);
-      }
-    }
-    for (long h : replay.removed()) {
-      Files.deleteIfExists(layout.metaFile(h));
-      Files.deleteIfExists(layout.chunkFile(h));
-    }
-    StoreLayout.forceDirectory(layout.replicas());
-    log.info("{}: replayed {} journal records from {} segments: {} replicas ({} rewritten), "
-        + "{} removals", nodeId, replay.records(), replay.segments(), replay.replicas().size(),
-        rewritten, replay.removed().size());
-  }
-
-  /** Whether the journaled replica's data file is in replicas/ exactly as journaled. */
-  private boolean dataSurvived(ReplicaJournal.Replayed r) throws IOException {
-    Path p = layout.chunkFile(r.meta().handle());
-    try {
-      return Files.size(p) == r.data().length
-          && Arrays.equals(Files.readAllBytes(p), r.data());
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-  }
-
-  /** Whether the journaled replica's meta file is in replicas/ exactly as journaled. */
-  private boolean metaSurvived(ReplicaJournal.Replayed r) throws IOException {
-    long h = r.meta().handle();
-    try {
-      MetaFile.Contents c = MetaFile.read(layout.metaFile(h), h);
-      return c.meta().equals(r.meta()) && Arrays.equals(c.blockCrcs(), r.blockCrcs());
-    } catch (NoSuchFileException | CorruptReplicaException e) {
-      return false;
-    }
-  }
-
-  /** Writes a replica's meta file in tmp/ and forces it; returns its path there. */
-  private Path forcedTmpMeta(ReplicaMeta meta, int[] crcs) throws IOException {
-    Path tmp = layout.tmp().resolve(ChunkHandles.format(meta.handle()) + "-"
-        + tmpCounter.incrementAndGet() + ".meta.tmp");
-    try (FileChannel ch = MetaFile.writeUnforced(tmp, meta, crcs)) {
-      ch.force(false);
-    }
-    return tmp;
-  }
-
-  private static void forceFile(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      ch.force(false);
-    }
-  }
-
-  /**
-   * Makes the journal's replicas durable in their own files and deletes the journal segments that
-   * are then no longer needed. Called periodically (the chunkserver does so every second on its
-   * I/O pool) and by {@link #close}: seals the current segment once it is
-   * {@link #ROTATE_AFTER_NANOS} old, and discards sealed segments {@link #DISCARD_AFTER_NANOS}
-   * after sealing (at once if the journal exceeds {@link #JOURNAL_LIMIT}), after forcing the data
-   * and meta file of each replica they hold and then the replica directory.
+   * Makes the journal's replicas durable in their own files and deletes the journal segments no
+   * longer needed ({@link JournalCheckpointer#run}). Called every second by the chunkserver on its
+   * I/O pool, and by {@link #close}.
    *
    * @param all seal and discard everything now, whatever its age
    * @throws IOException if a file or directory cannot be forced; the segments are then kept
    */
   public void checkpoint(boolean all) throws IOException {
-    synchronized (checkpointLock) {
-      journal.maybeRotate(ROTATE_AFTER_NANOS, all);
-      boolean pressed = journal.liveBytes() > JOURNAL_LIMIT;
-      List<ReplicaJournal.Segment> segments =
-          journal.discardable(DISCARD_AFTER_NANOS, all || pressed);
-      if (segments.isEmpty()) {
-        return;
-      }
-      int forced = 0;
-      for (ReplicaJournal.Segment s : segments) {
-        for (long h : s.handles) {
-          ReplicaMeta meta = replicas.get(h);
-          if (meta == null) {
-            continue;
-          }
-          try {
-            int[] crcs = unwrittenMeta.get(h);
-            if (crcs != null) {
-              writeMetaFileIfStored(meta, crcs);
-            }
-            forceFile(layout.chunkFile(h));
-            forced++;
-          } catch (NoSuchFileException e) {
-            // Deleted or quarantined meanwhile: nothing left to make durable.
-          }
-        }
-      }
-      StoreLayout.forceDirectory(layout.replicas());
-      journal.discard(segments);
-      log.debug("{}: checkpoint forced {} journaled replicas, discarded {} segments", nodeId,
-          forced, segments.size());
-    }
-  }
-
-  /**
-   * The checkpoint's half of a journaled commit: the meta file, written, forced and renamed into
-   * place while the replica is still stored (a delete racing with it removes the replica from
-   * the map under the same lock, and its files after).
-   */
-  private void writeMetaFileIfStored(ReplicaMeta meta, int[] crcs) throws IOException {
-    long h = meta.handle();
-    Path tmp = forcedTmpMeta(meta, crcs);
-    synchronized (this) {
-      if (meta.equals(replicas.get(h))) {
-        Files.move(tmp, layout.metaFile(h), StandardCopyOption.ATOMIC_MOVE);
-        unwrittenMeta.remove(h);
-        return;
-      }
-    }
-    Files.deleteIfExists(tmp);
+    checkpointer.run(all);
   }
 
   /** Checkpoints everything (so the next start has no journal to replay) and closes the journal. */
@@ -383,35 +158,19 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
     journal.close();
   }
 
-  private static Long parseHandle(String name) {
-    String stem;
-    if (name.endsWith(StoreLayout.CHUNK_SUFFIX)) {
-      stem = name.substring(0, name.length() - StoreLayout.CHUNK_SUFFIX.length());
-    } else if (name.endsWith(StoreLayout.META_SUFFIX)) {
-      stem = name.substring(0, name.length() - StoreLayout.META_SUFFIX.length());
-    } else {
-      return null;
-    }
-    try {
-      return ChunkHandles.parse(stem);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   @Override
   public ReplicaMeta get(long handle) {
-    return replicas.get(handle);
+    return index.get(handle);
   }
 
   @Override
   public List<ReplicaMeta> replicas() {
-    return new ArrayList<>(replicas.values());
+    return index.all();
   }
 
   @Override
   public int replicaCount() {
-    return replicas.size();
+    return index.size();
   }
 
   @Override
@@ -422,364 +181,67 @@ public final class DiskReplicaStore implements ReplicaStore, Closeable {
       throw new StoreException(Status.TOO_LARGE, nodeId + " refuses replica " + name + " of up to "
           + maxLength + " bytes: at most " + MAX_REPLICA_LENGTH + " (the largest chunk size)");
     }
-    synchronized (this) {
-      if (replicas.containsKey(handle) || inProgress.contains(handle)) {
-        throw new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name
-            + (replicas.containsKey(handle) ? "" : " (a write is in progress)"));
-      }
-      long free = freeLocked();
-      if (maxLength > free) {
-        throw new StoreException(Status.NO_SPACE, nodeId + " has no room for replica " + name
-            + ": needs " + maxLength + " bytes, " + free + " free");
-      }
-      inProgress.add(handle);
-      reserved += maxLength;
+    // Stored, then being written, then stored again: a commit adds its replica to the map before
+    // it leaves the writes in progress, so one of the checks sees a replica of the handle.
+    if (index.contains(handle)) {
+      throw alreadyHeld(name);
     }
-    String base = name + "-" + version + "-" + tmpCounter.incrementAndGet();
+    space.reserve(handle, maxLength);
+    if (index.contains(handle)) {
+      space.released(handle, maxLength);
+      throw alreadyHeld(name);
+    }
+    String base = tmp.stem(handle, version);
     // Small replicas commit through the journal (buffered, read back at prepare): never direct.
     DirectIo bypass = keepCached || maxLength <= ReplicaJournal.DEFERRED_MAX || !directIo.enabled()
         ? null : directIo;
-    return new DiskReplicaWriter(this, handle, version, maxLength,
-        layout.tmp().resolve(base + ".chunk.tmp"), layout.tmp().resolve(base + ".meta.tmp"),
+    return new DiskReplicaWriter(writeTarget, handle, version, maxLength,
+        tmp.resolve(base + ".chunk.tmp"), tmp.resolve(base + ".meta.tmp"),
         bypass);
   }
 
-  /** A journaled replica is renamed into place; its meta file comes with the checkpoint. */
-  synchronized void committedJournaled(ReplicaMeta meta, long reservation, int[] blockCrcs) {
-    unwrittenMeta.put(meta.handle(), blockCrcs);
-    committed(meta, reservation);
-  }
-
-  synchronized void committed(ReplicaMeta meta, long reservation) {
-    inProgress.remove(meta.handle());
-    reserved -= reservation;
-    replicas.put(meta.handle(), meta);
-    used.addAndGet(meta.length());
-  }
-
-  synchronized void aborted(long handle, long reservation) {
-    inProgress.remove(handle);
-    reserved -= reservation;
+  private StoreException alreadyHeld(String name) {
+    return new StoreException(Status.ALREADY_EXISTS, nodeId + " already holds replica " + name);
   }
 
   @Override
   public OpenReplica open(long handle) throws StoreException, CorruptReplicaException {
-    ReplicaMeta meta = replicas.get(handle);
-    if (meta == null) {
-      throw noSuchReplica(handle);
-    }
-    FileChannel ch = null;
-    try {
-      int[] crcs = unwrittenMeta.get(handle);
-      // Not yet written by the checkpoint: the CRCs journaled with it. Else from its meta file
-      // (if the checkpoint wrote it between the two lookups, the file is there).
-      MetaFile.Contents c = crcs != null ? new MetaFile.Contents(meta, crcs)
-          : MetaFile.read(layout.metaFile(handle), handle);
-      if (!c.meta().equals(meta)) {
-        throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
-            + ": meta file changed under the chunkserver: " + c.meta() + " vs " + meta);
-      }
-      ch = FileChannel.open(layout.chunkFile(handle), StandardOpenOption.READ);
-      if (ch.size() != meta.length()) {
-        throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
-            + ": data file of " + ch.size() + " bytes, expected " + meta.length());
-      }
-      OpenReplica r = new OpenReplica(meta, c.blockCrcs(), ch);
-      ch = null;
-      return r;
-    } catch (NoSuchFileException e) {
-      throw noSuchReplica(handle);
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, nodeId + ": cannot open replica "
-          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
-    } finally {
-      closeQuietly(ch);
-    }
+    return opener.open(handle);
   }
 
-  /**
-   * A replica whose block CRC32Cs are known without reading its meta file, opened with one
-   * {@code open(2)}: a journaled replica whose meta file the checkpoint has not written yet (its
-   * CRCs are in memory), or any replica of at most one block. A one-block replica's CRC is implied
-   * by its digest, which the store holds in memory: {@link Checksums#digest} of a length and one
-   * CRC is a bijection of that CRC, so the block read back here passes if and only if its CRC32C is
-   * the one stored at write time, the same check the reader would make against the meta file's
-   * copy. Used by reads on the event loop to skip the hand-off to the I/O pool (two thread
-   * wake-ups, as long as the rest of a small read) and the meta file's read. A block that fails is
-   * left to the full {@link #open}, so the reader sees the stored CRC, fails over and reports the
-   * replica. Null if none of this applies.
-   */
   @Override
   public OpenReplica openFromMemory(long handle) {
-    ReplicaMeta meta = replicas.get(handle);
-    if (meta == null) {
-      return null;
-    }
-    int[] crcs = unwrittenMeta.get(handle);
-    if (crcs == null && meta.length() > Limits.BLOCK_SIZE) {
-      return null;
-    }
-    FileChannel ch = null;
-    try {
-      ch = FileChannel.open(layout.chunkFile(handle), StandardOpenOption.READ);
-      if (ch.size() != meta.length() || replicas.get(handle) != meta) {
-        return null; // changed or damaged under us: the full open decides
-      }
-      if (crcs == null && (crcs = impliedCrcs(meta, ch)) == null) {
-        return null;
-      }
-      OpenReplica r = new OpenReplica(meta, crcs, ch);
-      ch = null;
-      return r;
-    } catch (IOException e) {
-      return null;
-    } finally {
-      closeQuietly(ch);
-    }
-  }
-
-  /** The CRC of a replica of at most one block, if its data matches its digest; else null. */
-  private static int[] impliedCrcs(ReplicaMeta meta, FileChannel ch) throws IOException {
-    int length = (int) meta.length();
-    int[] crcs = new int[Checksums.blockCount(length)];
-    if (length > 0) {
-      ByteBuffer b = ByteBuffer.allocate(length);
-      while (b.hasRemaining()) {
-        if (ch.read(b, b.position()) < 0) {
-          return null;
-        }
-      }
-      crcs[0] = Checksums.crc32c(b.array(), 0, length);
-    }
-    return Checksums.digest(length, crcs, crcs.length) == meta.digest() ? crcs : null;
+    return opener.openFromMemory(handle);
   }
 
   @Override
   public ReplicaMeta verify(long handle, Throttle throttle)
       throws StoreException, CorruptReplicaException, InterruptedException {
-    try (OpenReplica r = open(handle)) {
-      ByteBuffer buf = ByteBuffer.allocateDirect(Limits.BLOCK_SIZE);
-      long length = r.meta().length();
-      for (int i = 0; i < r.blockCrcs().length; i++) {
-        long pos = (long) i * Limits.BLOCK_SIZE;
-        int n = (int) Math.min(Limits.BLOCK_SIZE, length - pos);
-        throttle.acquire(n);
-        buf.clear().limit(n);
-        while (buf.hasRemaining()) {
-          if (r.data().read(buf, pos + buf.position()) < 0) {
-            throw new CorruptReplicaException("replica " + ChunkHandles.format(handle)
-                + ": data file ends inside block " + i);
-          }
-        }
-        buf.flip();
-        int crc = Checksums.crc32c(buf);
-        if (crc != r.blockCrcs()[i]) {
-          throw new CorruptReplicaException("replica " + ChunkHandles.format(handle) + ": block "
-              + i + " has CRC32C " + Integer.toHexString(crc) + ", expected "
-              + Integer.toHexString(r.blockCrcs()[i]));
-        }
-      }
-      return r.meta();
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, nodeId + ": cannot verify replica "
-          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
-    }
+    return verifier.verify(handle, throttle);
   }
 
   @Override
   public ReplicaMeta delete(long handle, long maxVersion) throws StoreException {
-    ReplicaMeta meta;
-    synchronized (this) {
-      meta = replicas.get(handle);
-      if (meta == null) {
-        return null;
-      }
-      if (meta.version() > maxVersion) {
-        throw new StoreException(Status.STALE_VERSION, nodeId + " holds replica "
-            + ChunkHandles.format(handle) + " at version " + meta.version()
-            + ", newer than version " + maxVersion + " to delete");
-      }
-      dropLocked(meta);
-    }
-    journal.appendRemoved(handle, meta.version());
-    try {
-      // Meta file first: a data file without one is removed at start-up if we crash here.
-      Files.deleteIfExists(layout.metaFile(handle));
-      Files.deleteIfExists(layout.chunkFile(handle));
-      StoreLayout.forceDirectory(layout.replicas());
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, nodeId + ": cannot delete replica "
-          + ChunkHandles.format(handle) + ": " + e.getMessage(), e);
-    }
-    return meta;
+    return removal.delete(handle, maxVersion);
   }
 
   @Override
   public ReplicaMeta quarantine(long handle, String reason) {
-    ReplicaMeta meta;
-    synchronized (this) {
-      meta = replicas.get(handle);
-      if (meta == null) {
-        return null;
-      }
-      dropLocked(meta);
-    }
-    log.warn("{}: replica {} v{} quarantined: {}", nodeId, ChunkHandles.format(handle),
-        meta.version(), reason);
-    forget(meta);
-    return meta;
-  }
-
-  /** Drops a stored replica from memory; its files are the caller's ({@link #forget}). */
-  private void dropLocked(ReplicaMeta meta) {
-    replicas.remove(meta.handle());
-    unwrittenMeta.remove(meta.handle());
-    used.addAndGet(-meta.length());
-  }
-
-  /** After {@link #dropLocked}: a replay must not bring the replica back; its files go aside. */
-  private void forget(ReplicaMeta meta) {
-    journal.appendRemoved(meta.handle(), meta.version());
-    moveToQuarantine(meta.handle());
+    return removal.quarantine(handle, reason);
   }
 
   @Override
   public List<Dropped> reconcile() {
-    List<Dropped> dropped = new ArrayList<>();
-    for (ReplicaMeta meta : replicas.values()) {
-      Dropped d = reconcile(meta);
-      if (d != null) {
-        dropped.add(d);
-      }
-    }
-    return dropped;
+    return removal.reconcile();
   }
 
   @Override
   public Dropped reconcile(long handle) {
-    ReplicaMeta meta = replicas.get(handle);
-    return meta == null ? null : reconcile(meta);
-  }
-
-  /**
-   * Drops {@code meta} if its files disagree with it. A replica is in the map only once both its
-   * files are renamed into replicas/ (a journaled one's meta file comes later, with the
-   * checkpoint, and its block CRCs stay in {@link #unwrittenMeta} until then), and a delete or
-   * quarantine takes it out of the map before touching its files; so a mismatch seen under the
-   * lock for the very object still in the map is a loss, not a write or delete in progress.
-   */
-  private Dropped reconcile(ReplicaMeta meta) {
-    if (mismatch(meta) == null) {
-      return null; // the common case, without the lock
-    }
-    Dropped d;
-    synchronized (this) {
-      if (replicas.get(meta.handle()) != meta) {
-        return null; // deleted, quarantined or replaced since the snapshot
-      }
-      d = mismatch(meta);
-      if (d == null) {
-        return null; // the checkpoint wrote its meta file meanwhile
-      }
-      dropLocked(meta);
-    }
-    log.warn("{}: replica {} v{} no longer matches its files ({}): dropped, what is left of it "
-        + "moved to {}", nodeId, ChunkHandles.format(meta.handle()), meta.version(), d.reason(),
-        layout.quarantine());
-    forget(meta);
-    return d;
-  }
-
-  /** What is wrong with a stored replica's files, found with a stat of each; null if nothing. */
-  private Dropped mismatch(ReplicaMeta meta) {
-    long h = meta.handle();
-    Path data = layout.chunkFile(h);
-    long size;
-    try {
-      size = Files.size(data);
-    } catch (NoSuchFileException e) {
-      return new Dropped(meta, true, "data file " + data + " is missing");
-    } catch (IOException e) {
-      // Unreadable rather than absent: the scrubber's read of it decides.
-      return null;
-    }
-    if (size != meta.length()) {
-      return new Dropped(meta, false, "data file " + data + " has " + size + " bytes, expected "
-          + meta.length());
-    }
-    if (!unwrittenMeta.containsKey(h) && Files.notExists(layout.metaFile(h))) {
-      return new Dropped(meta, true, "meta file " + layout.metaFile(h) + " is missing");
-    }
-    return null;
-  }
-
-  private void moveToQuarantine(long handle) {
-    String stamp = "-" + System.currentTimeMillis() + "-" + tmpCounter.incrementAndGet();
-    String name = ChunkHandles.format(handle) + stamp;
-    try {
-      // Meta file first, so a crash in between leaves a data file that start-up removes.
-      moveIfExists(layout.metaFile(handle),
-          layout.quarantine().resolve(name + StoreLayout.META_SUFFIX));
-      moveIfExists(layout.chunkFile(handle),
-          layout.quarantine().resolve(name + StoreLayout.CHUNK_SUFFIX));
-      StoreLayout.forceDirectory(layout.replicas());
-    } catch (IOException e) {
-      log.error("{}: cannot quarantine replica {}: {}; deleting it", nodeId,
-          ChunkHandles.format(handle), e.toString());
-      deleteQuietly(layout.metaFile(handle));
-      deleteQuietly(layout.chunkFile(handle));
-    }
-  }
-
-  private static void moveIfExists(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException e) {
-      // Already gone: nothing to keep.
-    }
+    return removal.reconcile(handle);
   }
 
   @Override
   public Space space() {
-    long usable = diskUsable.getAsLong();
-    synchronized (this) {
-      long capacity = configuredCapacity > 0 ? configuredCapacity : used.get() + usable;
-      return new Space(capacity, used.get(), freeLocked(usable));
-    }
-  }
-
-  private long freeLocked() {
-    return freeLocked(diskUsable.getAsLong());
-  }
-
-  private long freeLocked(long usable) {
-    long free = usable - reserved;
-    if (configuredCapacity > 0) {
-      free = Math.min(free, configuredCapacity - used.get() - reserved);
-    }
-    return Math.max(0, free);
-  }
-
-  void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      log.warn("{}: cannot delete {}: {}", nodeId, p, e.toString());
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // Closing a read-only channel after a failure: nothing to report.
-      }
-    }
-  }
-
-  private StoreException noSuchReplica(long handle) {
-    return new StoreException(Status.NO_SUCH_REPLICA, nodeId + " holds no replica "
-        + ChunkHandles.format(handle));
+    return space.space();
   }
 }

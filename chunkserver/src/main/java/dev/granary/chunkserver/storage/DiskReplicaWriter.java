@@ -7,20 +7,15 @@ import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Writes one replica into {@code tmp/} and commits it into {@code replicas/}.
  *
  * <p>Commit order, chosen so that a crash or power loss at any point leaves the whole replica or
- * none (the start-up scan of {@link DiskReplicaStore} does the rest), with three syncs in all:
+ * none (the start-up scan, {@link CrashRepair}, does the rest), with three syncs in all:
  * (1) meta file written beside the data file, then the data file's contents forced
  * ({@code fdatasync}); (2) the meta file forced likewise, both still in tmp/, which start-up
  * empties; (3) meta file renamed into replicas/; (4) data file renamed
@@ -31,32 +26,35 @@ import java.util.concurrent.CompletableFuture;
  * are both removed at start-up, and a pair is checked against each other (length, meta CRC) before
  * it is trusted. After (5) the replica exists for good.
  *
- * <p>A replica of at most {@link ReplicaJournal#DEFERRED_MAX} bytes commits through the store's
- * journal instead, with one forced write shared with every other small commit of that moment:
- * (1) data file written in tmp/, unforced; (2) a journal record of the meta and the data forced;
- * (3) data file renamed into replicas/. Nothing is forced after (2): the journal record is what
- * survives a power loss, and start-up rewrites from it whatever did not reach the disk. The
- * meta file is written by the store's checkpoint (until then the store serves the block CRCs from
- * memory), which also forces the data file and then drops the record.
+ * <p>This writer keeps the replica's block CRC32Cs and SHA-256 and checks what it is given; the
+ * steps above are {@link FileCommit}'s. A replica of at most {@link ReplicaJournal#DEFERRED_MAX}
+ * bytes commits through the store's journal instead ({@link JournalCommit}), with one forced
+ * write shared with every other small commit of that moment: (1) data file written in tmp/,
+ * unforced; (2) a journal record of the meta and the data forced; (3) data file renamed into
+ * replicas/. Nothing is forced after (2): the journal record is what survives a power loss, and
+ * start-up rewrites from it whatever did not reach the disk. The meta file is written by the
+ * store's checkpoint (until then the store serves the block CRCs from memory), which also forces
+ * the data file and then drops the record.
  *
  * <p>Every block appended also goes through a SHA-256 as it is written (no second read of the
  * data); {@link #prepare} compares the result with the writer's expected value before anything is
  * forced, so a replica whose bytes are not the ones the writer hashed is never committed, and the
  * meta file records the value for copies and for the master.
  *
- * <p>A writer given a {@link DirectIo} (a replica readers are not sent to first) stages its blocks
- * in an aligned buffer and writes each full buffer with direct I/O, bypassing the page cache; the
- * final partial block of the replica, and nothing else, is written through the page cache. The
- * commit order above is the same: the force of the data file covers both kinds of write.
+ * <p>The bytes go to a data file in tmp/ ({@link TmpDataFile}) through the page cache, or, for a
+ * writer given a {@link DirectIo} (a replica readers are not sent to first), around it
+ * ({@link DirectStaging}). The commit order above is the same: the force of the data file covers
+ * both kinds of write.
  */
 final class DiskReplicaWriter implements ReplicaWriter {
-  private final DiskReplicaStore store;
+  private final WriteTarget target;
   private final long handle;
   private final long version;
   private final long maxLength;
-  private final Path tmpData;
+  private final TmpDataFile data;
   private final Path tmpMeta;
-  private FileChannel data;
+  /** Non-null when this replica bypasses the page cache. */
+  private final DirectStaging direct;
   private int[] crcs = new int[16];
   private int blocks;
   private long length;
@@ -64,47 +62,24 @@ final class DiskReplicaWriter implements ReplicaWriter {
   private final MessageDigest sha = Sha256.newDigest();
   /** The SHA-256 of every byte appended, once {@link #prepare} has finished {@link #sha}. */
   private Sha256 shaOfData;
+  /** How the replica commits, chosen at prepare by its length. */
+  private CommitProtocol protocol;
   private ReplicaMeta prepared;
   private boolean finished;
-  private long unflushed;
-  private CompletableFuture<Void> flushing;
-  /** The journal record of a small replica, from prepare until it is renamed or abandoned. */
-  private ReplicaJournal.Ticket journaled;
-  private int[] journaledCrcs;
-  /** Non-null when this replica bypasses the page cache. */
-  private final DirectIo direct;
-  private FileChannel directData;
-  /** Blocks not yet written with direct I/O; they start at file offset {@code staged}. */
-  private ByteBuffer staging;
-  private long staged;
 
   /**
-   * The temporary data file is created by the first append or prepare, on the writer's I/O thread:
-   * creating a file can wait for a journal commit of the file system, which must never stall the
-   * event loop that admitted the write.
+   * Touches no file: the temporary data file is created by the first append or prepare, on the
+   * writer's I/O thread ({@link TmpDataFile}).
    */
-  DiskReplicaWriter(DiskReplicaStore store, long handle, long version, long maxLength, Path tmpData,
+  DiskReplicaWriter(WriteTarget target, long handle, long version, long maxLength, Path tmpData,
       Path tmpMeta, DirectIo direct) {
-    this.store = store;
-    this.direct = direct;
+    this.target = target;
     this.handle = handle;
     this.version = version;
     this.maxLength = maxLength;
-    this.tmpData = tmpData;
+    this.data = new TmpDataFile(tmpData, name());
     this.tmpMeta = tmpMeta;
-  }
-
-  private FileChannel data() throws StoreException {
-    if (data == null) {
-      try {
-        data = FileChannel.open(tmpData, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            StandardOpenOption.READ);
-      } catch (IOException e) {
-        throw new StoreException(Status.INTERNAL, name() + ": cannot create a temporary file: "
-            + e.getMessage(), e);
-      }
-    }
-    return data;
+    this.direct = direct == null ? null : new DirectStaging(direct, data);
   }
 
   @Override
@@ -139,15 +114,13 @@ final class DiskReplicaWriter implements ReplicaWriter {
       throw new StoreException(Status.INVALID_ARGUMENT, name() + ": " + (length + n)
           + " bytes exceed the announced maximum length " + maxLength);
     }
-    FileChannel ch = data();
+    data.channel();
     sha.update(block.duplicate());
     try {
       if (direct != null) {
-        stage(block);
+        direct.stage(block); // on the device already: nothing to flush behind
       } else {
-        while (block.hasRemaining()) {
-          ch.write(block);
-        }
+        data.append(block);
       }
     } catch (IOException e) {
       throw new StoreException(Status.INTERNAL, name() + ": write failed: " + e.getMessage(), e);
@@ -158,73 +131,6 @@ final class DiskReplicaWriter implements ReplicaWriter {
     crcs[blocks++] = crc;
     length += n;
     shortBlockSeen = n < Limits.BLOCK_SIZE;
-    unflushed += n;
-    // Direct writes are on the device already: nothing to flush behind.
-    if (direct == null && unflushed >= FlushBehind.INTERVAL
-        && (flushing == null || flushing.isDone())) {
-      unflushed = 0;
-      flushing = FlushBehind.request(ch);
-    }
-  }
-
-  /**
-   * Copies a block into the staging buffer, writing the buffer out with direct I/O when full. The
-   * buffer holds a whole number of 64 KiB blocks and every block but the replica's last is whole
-   * ({@link #append} checks), so a block always fits and every direct write starts aligned.
-   */
-  private void stage(ByteBuffer block) throws IOException {
-    if (staging == null) {
-      directData = direct.openForWrite(tmpData);
-      staging = direct.take();
-    }
-    staging.put(block);
-    if (!staging.hasRemaining()) {
-      writeStaged();
-    }
-  }
-
-  /**
-   * Writes the staged bytes: the aligned part with direct I/O, the rest (the replica's final
-   * partial block; only ever at the end) through the page cache.
-   */
-  private void writeStaged() throws IOException {
-    staging.flip();
-    int end = staging.limit();
-    int aligned = end & -direct.alignment();
-    ByteBuffer part = staging.duplicate().limit(aligned);
-    while (part.hasRemaining()) {
-      directData.write(part, staged + part.position());
-    }
-    part = staging.duplicate().position(aligned);
-    while (part.hasRemaining()) {
-      data.write(part, staged + part.position());
-    }
-    staged += end;
-    staging.clear();
-  }
-
-  /** Writes what is staged and gives the staging buffer back; the writer then takes no blocks. */
-  private void finishDirect(boolean write) throws IOException {
-    if (staging == null) {
-      return;
-    }
-    try {
-      if (write) {
-        writeStaged();
-      }
-    } finally {
-      direct.give(staging);
-      staging = null;
-      directData.close();
-    }
-  }
-
-  /** Waits for an outstanding flush-behind of the data file, so the file can be closed. */
-  private void awaitFlushBehind() {
-    if (flushing != null) {
-      flushing.join(); // never completes exceptionally: FlushBehind swallows its failures
-      flushing = null;
-    }
   }
 
   @Override
@@ -244,63 +150,18 @@ final class DiskReplicaWriter implements ReplicaWriter {
     ReplicaMeta meta = new ReplicaMeta(handle, version, length,
         Checksums.digest(length, blockCrcs, blocks), shaOfData);
     try {
-      finishDirect(true);
+      if (direct != null) {
+        direct.finish(true);
+      }
     } catch (IOException e) {
       throw new StoreException(Status.INTERNAL, name() + ": write failed: " + e.getMessage(), e);
     }
-    if (length <= ReplicaJournal.DEFERRED_MAX) {
-      return prepareJournaled(meta, blockCrcs);
+    if (protocol == null) {
+      protocol = length <= ReplicaJournal.DEFERRED_MAX
+          ? new JournalCommit(target, data, handle, version, name())
+          : new FileCommit(target, data, tmpMeta, handle, name());
     }
-    FileChannel ch = data();
-    awaitFlushBehind();
-    // Both files are written before either is forced: each fdatasync of a newly created file
-    // also makes its creation durable, and with both creations pending the first flush covers
-    // both, so the second finds little left (measured on ext4: ~0.7 ms less per replica).
-    try (FileChannel metaCh = MetaFile.writeUnforced(tmpMeta, meta, blockCrcs)) {
-      ch.force(false);
-      ch.close();
-      store.hooks().after(CommitStep.DATA_FORCED);
-      metaCh.force(false);
-      store.hooks().after(CommitStep.META_WRITTEN);
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, name() + ": cannot make the replica durable: "
-          + e.getMessage(), e);
-    }
-    prepared = meta;
-    return meta;
-  }
-
-  /**
-   * Journals the replica: its bytes are read back from the data file (the page cache) and checked
-   * against the block CRCs, so the record holds exactly what the file holds.
-   */
-  private ReplicaMeta prepareJournaled(ReplicaMeta meta, int[] blockCrcs) throws StoreException {
-    byte[] bytes = new byte[(int) length];
-    try {
-      FileChannel ch = data();
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      while (b.hasRemaining()) {
-        if (ch.read(b, b.position()) < 0) {
-          throw new IOException("data file ends at byte " + b.position() + " of " + length);
-        }
-      }
-      ch.close();
-      for (int i = 0; i < blockCrcs.length; i++) {
-        int off = i * Limits.BLOCK_SIZE;
-        int crc = Checksums.crc32c(bytes, off, Math.min(Limits.BLOCK_SIZE, bytes.length - off));
-        if (crc != blockCrcs[i]) {
-          throw new StoreException(Status.INTERNAL, name() + ": block " + i
-              + " reads back with CRC32C " + Integer.toHexString(crc) + ", written with "
-              + Integer.toHexString(blockCrcs[i]));
-        }
-      }
-      journaled = store.journal().appendReplica(meta, blockCrcs, bytes);
-      journaledCrcs = blockCrcs;
-      store.hooks().after(CommitStep.JOURNAL_FORCED);
-    } catch (IOException e) {
-      throw new StoreException(Status.INTERNAL, name() + ": cannot journal the replica: "
-          + e.getMessage(), e);
-    }
+    protocol.prepare(meta, blockCrcs);
     prepared = meta;
     return meta;
   }
@@ -310,38 +171,20 @@ final class DiskReplicaWriter implements ReplicaWriter {
     if (prepared == null || finished) {
       throw new IllegalStateException("commit of " + name() + " before prepare or after abort");
     }
-    StoreLayout layout = store.layout();
     try {
-      if (journaled == null) {
-        Files.move(tmpMeta, layout.metaFile(handle), StandardCopyOption.ATOMIC_MOVE);
-        store.hooks().after(CommitStep.META_RENAMED);
-      }
-      Files.move(tmpData, layout.chunkFile(handle), StandardCopyOption.ATOMIC_MOVE);
-      store.hooks().after(CommitStep.DATA_RENAMED);
-      if (journaled == null) {
-        StoreLayout.forceDirectory(layout.replicas());
-        store.hooks().after(CommitStep.DIR_FORCED);
-      }
+      protocol.rename();
     } catch (IOException e) {
       // Undo whatever was renamed, meta file first: a lone data file is removed at start-up.
-      store.deleteQuietly(layout.metaFile(handle));
-      store.deleteQuietly(layout.chunkFile(handle));
+      StoreLayout.deleteQuietly(target.layout().metaFile(handle), target.nodeId());
+      StoreLayout.deleteQuietly(target.layout().chunkFile(handle), target.nodeId());
       abort();
       throw new StoreException(Status.INTERNAL, name() + ": commit failed: " + e.getMessage(), e);
     }
     finished = true;
     if (direct != null) {
-      store.countWrittenAroundCache();
+      target.writtenAroundCache().incrementAndGet();
     }
-    if (journaled == null) {
-      store.committed(prepared, maxLength);
-    } else {
-      store.committedJournaled(prepared, maxLength, journaledCrcs);
-      // Only now: the store's checkpoint forces the files of replicas it holds, so the record
-      // must outlive the replica's arrival in the store.
-      store.journal().settled(journaled);
-      journaled = null;
-    }
+    protocol.publish(prepared, maxLength);
     return prepared;
   }
 
@@ -351,28 +194,20 @@ final class DiskReplicaWriter implements ReplicaWriter {
       return;
     }
     finished = true;
-    awaitFlushBehind();
+    data.awaitFlushBehind();
     try {
-      finishDirect(false);
-    } catch (IOException e) {
-      // Closing a file we are about to delete: nothing to recover.
-    }
-    try {
-      if (data != null) {
-        data.close();
+      if (direct != null) {
+        direct.finish(false);
       }
     } catch (IOException e) {
       // Closing a file we are about to delete: nothing to recover.
     }
-    store.deleteQuietly(tmpData);
-    store.deleteQuietly(tmpMeta);
-    if (journaled != null) {
-      // Journaled but never committed: a replay must not bring it back.
-      store.journal().appendRemoved(handle, version);
-      store.journal().settled(journaled);
-      journaled = null;
+    data.close();
+    StoreLayout.deleteQuietly(data.path(), target.nodeId());
+    if (protocol != null) {
+      protocol.abandon();
     }
-    store.aborted(handle, maxLength);
+    target.space().released(handle, maxLength);
   }
 
   private String name() {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * only the journal: one flush of a file that already exists, shared by every replica committing at
  * that moment (group commit). The replica's own files are renamed into place unforced and reach the
  * disk with the kernel's ordinary write-back; a journal segment is deleted only after every replica
- * it holds has been forced by {@link DiskReplicaStore#checkpoint}. After a crash or power loss,
+ * it holds has been forced by {@link JournalCheckpointer}. After a crash or power loss,
  * start-up replays the remaining segments and rewrites any replica whose files did not survive, so a
  * replica acknowledged to a client is never lost.
  *

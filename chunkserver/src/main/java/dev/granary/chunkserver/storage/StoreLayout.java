@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a chunkserver's files live under its data dir:
@@ -25,6 +27,8 @@ import java.nio.file.StandardOpenOption;
  * </pre>
  */
 public final class StoreLayout {
+  private static final Logger log = LoggerFactory.getLogger(StoreLayout.class);
+
   public static final String CHUNK_SUFFIX = ".chunk";
   public static final String META_SUFFIX = ".meta";
 
@@ -84,6 +88,22 @@ public final class StoreLayout {
   public static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
+    }
+  }
+
+  /** Forces a file's contents (not its size or name) to disk. */
+  static void forceFile(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(false);
+    }
+  }
+
+  /** Deletes {@code p} if it exists; a failure is logged, not thrown (a cleanup's last resort). */
+  static void deleteQuietly(Path p, String nodeId) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("{}: cannot delete {}: {}", nodeId, p, e.toString());
     }
   }
 }

@@ -209,10 +209,10 @@ class ReplicaJournalTest {
     write(s, 40, data);
     s.checkpoint(false);
     assertEquals(1, journalFiles(), "too young to seal");
-    nanos.addAndGet(DiskReplicaStore.ROTATE_AFTER_NANOS);
+    nanos.addAndGet(JournalCheckpointer.ROTATE_AFTER_NANOS);
     s.checkpoint(false);
     assertEquals(2, journalFiles(), "sealed, a new segment started");
-    nanos.addAndGet(DiskReplicaStore.DISCARD_AFTER_NANOS - 1);
+    nanos.addAndGet(JournalCheckpointer.DISCARD_AFTER_NANOS - 1);
     s.checkpoint(false);
     assertEquals(2, journalFiles(), "sealed, not yet old enough to discard");
     nanos.addAndGet(1);
