@@ -19,6 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the tests of versions, snapshots, trash and policies share: a {@code tls} MiniCluster of
@@ -34,6 +37,37 @@ final class Retention {
   static final Duration FREED_WITHIN = Duration.ofSeconds(20);
 
   private Retention() {}
+
+  /**
+   * The cluster of one test class, as a static {@code @RegisterExtension} field: started before
+   * its first test, stopped after its last, whatever happened.
+   */
+  static final class Cluster implements BeforeAllCallback, AfterAllCallback {
+    private MiniCluster mini;
+    private GranaryClient client;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      mini = start();
+      client = Retention.client(mini);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (mini != null) {
+        mini.close();
+      }
+    }
+
+    MiniCluster mini() {
+      return mini;
+    }
+
+    /** The superuser's client without a block cache. */
+    GranaryClient client() {
+      return client;
+    }
+  }
 
   /** Starts the cluster: replication 3 on 3 chunkservers, GC every 300 ms, security tls. */
   static MiniCluster start() throws IOException {

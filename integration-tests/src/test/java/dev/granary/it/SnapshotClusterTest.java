@@ -27,9 +27,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -39,23 +38,12 @@ import org.junit.jupiter.api.function.Executable;
  * there are denied; deleting the snapshot frees from the disks exactly the chunks only it held.
  */
 class SnapshotClusterTest {
-  static MiniCluster cluster;
-  static GranaryClient c;
+  @RegisterExtension
+  static final Retention.Cluster CLUSTER = new Retention.Cluster();
+  final MiniCluster cluster = CLUSTER.mini();
+  final GranaryClient c = CLUSTER.client();
 
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = Retention.start();
-    c = Retention.client(cluster);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static List<String> names(String dir) throws Exception {
+  private List<String> names(String dir) throws Exception {
     return c.list(dir).stream().map(FileStatus::name).toList();
   }
 

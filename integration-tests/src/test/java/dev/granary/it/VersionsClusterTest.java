@@ -22,9 +22,8 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.PolicyChange;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * File versions on a real {@code tls} cluster: under {@code --keep-versions 2} a file keeps what
@@ -34,27 +33,16 @@ import org.junit.jupiter.api.Test;
  * {@code rm} takes every version's replicas with the file.
  */
 class VersionsClusterTest {
-  static MiniCluster cluster;
-  static GranaryClient c;
+  @RegisterExtension
+  static final Retention.Cluster CLUSTER = new Retention.Cluster();
+  final MiniCluster cluster = CLUSTER.mini();
+  final GranaryClient c = CLUSTER.client();
 
-  @BeforeAll
-  static void start() throws Exception {
-    cluster = Retention.start();
-    c = Retention.client(cluster);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static List<Long> numbers(List<FileVersion> versions) {
+  private List<Long> numbers(List<FileVersion> versions) {
     return versions.stream().map(FileVersion::version).toList();
   }
 
-  private static void assertVersions(String path, List<Long> expected, byte[]... contents)
+  private void assertVersions(String path, List<Long> expected, byte[]... contents)
       throws Exception {
     List<FileVersion> vs = c.versions(path);
     assertEquals(expected, numbers(vs), () -> path + " versions " + vs);
