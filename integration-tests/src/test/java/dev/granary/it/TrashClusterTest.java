@@ -177,4 +177,25 @@ class TrashClusterTest {
     bob.restoreFromTrash("/shared/bob/f");
     assertArrayEquals(bobs, read(bob, "/shared/bob/f"));
   }
+
+  @Test
+  void aFileComesBackWithItsVersionsAndItsParentsRecreated() throws Exception {
+    c.mkdirs("/tv", true);
+    c.setPolicy("/tv", PolicyChange.none().keepVersions(3).trash(Duration.ofHours(1)));
+    byte[] one = data(CHUNK + 1, 90);
+    byte[] two = data(CHUNK + 2, 91);
+    write(c, "/tv/x/f", one, false);
+    write(c, "/tv/x/f", two, true);
+    Set<String> held = new LinkedHashSet<>(handles(c, "/tv/x/f"));
+    assertTrue(c.delete("/tv/x/f", false).trashed());
+    // Its directory goes for good: restore must make it again.
+    c.delete("/tv/x", true, true);
+    assertKept(cluster, held, "the trashed file's current chunks");
+    c.restoreFromTrash("/tv/x/f");
+    assertTrue(c.stat("/tv/x").directory());
+    assertEquals(List.of(2L, 1L), c.versions("/tv/x/f").stream().map(v -> v.version()).toList(),
+        "versions travel into the trash and back with their file");
+    assertArrayEquals(two, read(c, "/tv/x/f"));
+    assertArrayEquals(one, read(c, "/tv/x/f", 1));
+  }
 }

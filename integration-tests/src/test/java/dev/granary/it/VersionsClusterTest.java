@@ -121,4 +121,33 @@ class VersionsClusterTest {
     assertThrows(NotFoundException.class, () -> c.open(f, 2));
     awaitFreed(cluster, old, "replaced contents without a policy");
   }
+
+  @Test
+  void aLowerKeepTrimsAtTheNextReplacementAndLeavingThePolicyEndsTheHistory() throws Exception {
+    c.mkdirs("/k3", true);
+    c.mkdirs("/nokeep", true);
+    c.setPolicy("/k3", PolicyChange.none().keepVersions(3));
+    String f = "/k3/f";
+    write(c, f, data(CHUNK + 1, 12), false);
+    List<String> h1 = handles(c, f);
+    write(c, f, data(CHUNK + 2, 13), true);
+    List<String> h2 = handles(c, f);
+    byte[] three = data(CHUNK + 3, 14);
+    write(c, f, three, true);
+    List<String> h3 = handles(c, f);
+    c.setPolicy("/k3", PolicyChange.none().keepVersions(1));
+    byte[] four = data(CHUNK + 4, 15);
+    write(c, f, four, true);
+    assertVersions(f, List.of(4L, 3L), four, three);
+    awaitFreed(cluster, union(h1, h2), "versions beyond the lowered keep");
+    assertKept(cluster, h3, "the one version kept");
+
+    // Moved where no policy keeps versions, the next replacement ends the history.
+    c.rename(f, "/nokeep/f");
+    byte[] five = data(10, 16);
+    write(c, "/nokeep/f", five, true);
+    assertEquals(List.of(1L), numbers(c.versions("/nokeep/f")));
+    assertArrayEquals(five, read(c, "/nokeep/f"));
+    awaitFreed(cluster, h3, "the history of a file replaced outside the policy");
+  }
 }
