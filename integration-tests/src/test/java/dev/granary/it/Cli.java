@@ -57,6 +57,14 @@ public final class Cli {
     }
   }
 
+  /** Runs a client command against {@code cluster} and asserts exit 0 (with its logs if not). */
+  public static Result ok(ProcessCluster cluster, String... args)
+      throws IOException, InterruptedException {
+    Result r = run(cluster.masterAddress().toString(), null, args);
+    assertEquals(0, r.code(), () -> r + "\n" + cluster.logs());
+    return r;
+  }
+
   public static Result run(String master, byte[] stdin, String... args)
       throws IOException, InterruptedException {
     return run(master, stdin, null, args);
