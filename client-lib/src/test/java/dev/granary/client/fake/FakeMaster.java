@@ -10,6 +10,8 @@ import dev.granary.wire.msg.ClusterStatusRequest;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
 import dev.granary.wire.msg.ClusterStatusResponse;
+import dev.granary.wire.msg.ChunkMatchRequest;
+import dev.granary.wire.msg.ChunkMatchResponse;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
@@ -182,6 +184,23 @@ public final class FakeMaster extends FakeServer {
       }
       return result;
     }
+    if (m instanceof ChunkMatchRequest q) {
+      // As the real master without deduplication: chunks of the file there now.
+      Node existing = namespace.get(q.path());
+      List<ChunkMatchResponse.ChunkMatch> matches = new ArrayList<>();
+      for (int i = 0; existing != null && i < q.chunks().size(); i++) {
+        ChunkMatchRequest.ChunkDigest d = q.chunks().get(i);
+        for (Chunk h : existing.chunks()) {
+          if (h.length() == d.length() && h.sha256().equals(d.sha256())
+              && !d.sha256().isNone()) {
+            matches.add(new ChunkMatchResponse.ChunkMatch(q.firstIndex() + i, h.handle(),
+                h.version(), h.length(), 0));
+            break;
+          }
+        }
+      }
+      return new ChunkMatchResponse(matches);
+    }
     if (m instanceof LookupRequest l) {
       lookups.incrementAndGet();
       Node n = namespace.get(l.path());
@@ -324,6 +343,23 @@ public final class FakeMaster extends FakeServer {
     long size = 0;
     List<Chunk> chunks = new ArrayList<>();
     for (CommitChunk cc : c.chunks()) {
+      if (cc.replicaIds().isEmpty()) {
+        // A chunk the writer reuses (a delta update): as the real master, only one of the file
+        // being replaced, with the same length and SHA-256; gone is CHUNK_GONE.
+        Chunk held = existing == null ? null : existing.chunks().stream()
+            .filter(h -> h.handle() == cc.handle()).findFirst().orElse(null);
+        if (held == null) {
+          return error(Status.CHUNK_GONE, "chunk " + cc.handle() + " of '" + c.path()
+              + "' is no longer held by anything; send its bytes");
+        }
+        if (held.length() != cc.length() || !held.sha256().equals(cc.sha256())) {
+          return error(Status.INVALID_ARGUMENT, "chunk " + cc.handle() + " of '" + c.path()
+              + "' does not have the content the commit claims for it");
+        }
+        size += held.length();
+        chunks.add(held);
+        continue;
+      }
       // As the real master: locations are the replicas chunkservers report, never the commit's
       // word alone (the named ones first, in the commit's order).
       List<String> confirmed = new ArrayList<>();

@@ -50,6 +50,11 @@ class SharedChunksReplayTest {
     return new Op.Commit("c", op, time, path, overwrite, 2, 64 * MIB, chunks, "alice", "staff");
   }
 
+  private static Op.Commit reusing(Op.Commit c, Set<Long> reused, Set<Long> dedup) {
+    return new Op.Commit(c.clientId(), c.opId(), c.time(), c.path(), c.overwrite(),
+        c.replication(), c.chunkSize(), c.chunks(), c.owner(), c.group(), reused, dedup);
+  }
+
   private static Op.Delete delete(long op, long time, String path, boolean recursive) {
     return new Op.Delete("c", op, time, path, recursive, false, "alice", "staff");
   }
@@ -69,13 +74,16 @@ class SharedChunksReplayTest {
         step(put(2, 4, "/data/f", false, 1)),
         step(put(3, 5, "/data/f", true, 2)),
         // Version 3 reuses chunk 1 of version 1 (a delta update): held twice now.
-        step(put(4, 6, "/data/f", true, 3, 1)),
+        step(reusing(put(4, 6, "/data/f", true, 3, 1), Set.of(1L), Set.of())),
         // Version 4: version 1 drops out of the two kept, but chunk 1 lives on in version 3.
         step(put(5, 7, "/data/f", true, 4)),
         // Restore version 2 as version 5: version 2 drops out, its chunk is the current one.
         step(new Op.Restore("c", 6, 8, "/data/f", 2, "alice", "staff")),
         step(put(7, 9, "/data/g", false, 5)),
         step(put(8, 10, "/data/sub/h", false, 6)),
+        // Deduplication: another file names g's chunk; removing it frees nothing.
+        step(reusing(put(30, 10, "/data/dup", false, 5), Set.of(5L), Set.of(5L))),
+        step(new Op.Delete("c", 31, 10, "/data/dup", false, true, "alice", "staff")),
         step(new Op.Snapshot("c", 9, 11, true, "/data", "s1")),
         // Under the trash policy: into alice's trash, nothing freed.
         step(delete(10, 12, "/data/g", false)),
@@ -165,7 +173,7 @@ class SharedChunksReplayTest {
         OpApplier.apply(store.image(), s.op(), ALICE);
         store.journal().append(s.op()).join();
         dumps.add(ImageDump.of(store.image()));
-        if (++k == 12) {
+        if (++k == 14) {
           // Mid-scenario: versions, a snapshot and a trash entry exist now.
           store.checkpointer().awaitIdle(30_000);
           break;

@@ -115,6 +115,39 @@ class SharedNamespaceTest {
   }
 
   @Test
+  void aFreedChunkIsNeverNamedAgainAndDedupMatchesTheOwnersChunksOnly() {
+    ns.enableDedup();
+    ns.mkdir("/home/bob", false, 1, BOB);
+    put("/home/alice/f", false, chunk(1, 10, "one"), chunk(2, 10, "two"));
+    ns.commit("/home/bob/g", false, 3, 1 << 20, List.of(chunk(3, 10, "three")), 5, BOB);
+    // Alice's match: her own chunks by content, never bob's.
+    Map<Integer, ChunkRecord> m = ns.matchChunks("/home/alice/new", 0, List.of(10L, 10L, 10L),
+        List.of(chunk(0, 10, "two").sha256(), chunk(0, 10, "three").sha256(),
+            chunk(0, 10, "one").sha256()), ALICE);
+    assertEquals(Map.of(0, 2L, 2, 1L), Map.of(0, m.get(0).handle(), 2, m.get(2).handle()));
+    assertEquals(2, m.size(), "bob's chunk with the same content is not offered to alice");
+    assertTrue(ns.dedupMatches("alice", chunk(2, 10, "two")));
+    assertTrue(!ns.dedupMatches("alice", chunk(3, 10, "three")));
+    // A new file naming alice's chunk twice (deduplicated): two holders more.
+    ns.commit("/home/alice/twice", false, 3, 1 << 20, List.of(chunk(2, 10, "two"),
+        chunk(2, 10, "two")), java.util.Set.of(2L), java.util.Set.of(2L), 6, ALICE);
+    assertEquals(3, ns.holders(2));
+    assertEquals(20, ns.stat("/home/alice/twice", ALICE).size());
+    // Without the master's dedup mark, another file's chunk is refused.
+    fails(Status.INVALID_ARGUMENT, "already belongs to another file",
+        () -> ns.commit("/home/alice/h", false, 3, 1 << 20, List.of(chunk(1, 10, "one")),
+            java.util.Set.of(1L), java.util.Set.of(), 7, ALICE));
+    // Once nothing holds chunk 1, a commit that names it as held is CHUNK_GONE, never a new
+    // chunk with that handle.
+    ns.delete("/home/alice/f", false, 8, ALICE);
+    assertTrue(!ns.isReferenced(1));
+    fails(Status.CHUNK_GONE, "no longer held", () -> ns.commit("/home/alice/h", false, 3,
+        1 << 20, List.of(chunk(1, 10, "one")), java.util.Set.of(1L), java.util.Set.of(1L), 9,
+        ALICE));
+    assertEquals(ns.recountHolders(), ns.holderCounts());
+  }
+
+  @Test
   void snapshotsAreReadOnlyViewsUnderDotSnapshot() {
     put("/home/alice/d/f", false, chunk(1, 10, "one"));
     Namespace.SnapshotView s = ns.createSnapshot("/home/alice/d", "monday", 7, ALICE);
