@@ -1,6 +1,8 @@
 package dev.granary.master.namespace;
 
+import dev.granary.wire.ChunkHandles;
 import dev.granary.wire.Sha256;
+import java.util.Arrays;
 
 /**
  * Every referenced chunk and its facts: version, length, CRC-based digest (what replicas report
@@ -15,73 +17,77 @@ import dev.granary.wire.Sha256;
  * holders (see {@code SHARED_CHUNKS.md}). A handle whose count reaches zero leaves the table and
  * is never referenced again (a commit naming it is refused).
  *
- * <p>An open-addressing table (linear probing, backward-shift deletion) over parallel arrays: no
+ * <p>Memory, the master's scarcest resource: an open-addressing index (linear probing,
+ * backward-shift deletion) maps a handle to a position in dense, paged parallel arrays that hold
+ * the facts (68 bytes a chunk, no slack beyond the last page); only the index (12 bytes a slot)
+ * pays for the hash table's load factor. A freed chunk's position is filled by the last one. No
  * boxed {@code Long} or entry object per chunk. Handle 0 is never allocated, so it marks a free
- * slot. Not thread-safe.
+ * slot. Not thread-safe. Positions ({@link #find}) are valid until the next change.
  */
 final class ChunkTable {
+  private static final int PAGE_BITS = 13;
+  private static final int PAGE = 1 << PAGE_BITS;
+  private static final int MASK = PAGE - 1;
   private static final int SHA_LONGS = 4;
+  private static final int MAX_HOLDERS = (1 << 24) - 1;
+
+  // The index: handle -> position.
   private long[] keys;
-  private long[] versions;
-  private long[] lengths;
-  private long[] digests;
-  private long[] sha;
-  private int[] holders;
-  private byte[] goals;
+  private int[] positions;
+  // The facts, by position, in pages of PAGE entries.
+  private long[][] handles = new long[0][];
+  private long[][] versions = new long[0][];
+  private long[][] lengths = new long[0][];
+  private long[][] digests = new long[0][];
+  private long[][] sha = new long[0][];
+  /** Holder count (low 24 bits) and goal (high 8 bits). */
+  private int[][] meta = new int[0][];
   private int size;
 
   ChunkTable() {
-    allocate(1024);
-  }
-
-  private void allocate(int capacity) {
-    keys = new long[capacity];
-    versions = new long[capacity];
-    lengths = new long[capacity];
-    digests = new long[capacity];
-    sha = new long[capacity * SHA_LONGS];
-    holders = new int[capacity];
-    goals = new byte[capacity];
+    keys = new long[1024];
+    positions = new int[1024];
   }
 
   int size() {
     return size;
   }
 
-  /** The slot of {@code handle}, or -1 when it is not referenced. */
+  /** The position of {@code handle}'s facts, or -1 when it is not referenced. */
   int find(long handle) {
     int i = HandleProbing.slot(keys, handle);
-    return keys[i] == 0 ? -1 : i;
+    return keys[i] == 0 ? -1 : positions[i];
   }
 
-  long version(int slot) {
-    return versions[slot];
+  long version(int p) {
+    return versions[p >>> PAGE_BITS][p & MASK];
   }
 
-  long length(int slot) {
-    return lengths[slot];
+  long length(int p) {
+    return lengths[p >>> PAGE_BITS][p & MASK];
   }
 
-  long digest(int slot) {
-    return digests[slot];
+  long digest(int p) {
+    return digests[p >>> PAGE_BITS][p & MASK];
   }
 
-  Sha256 sha256(int slot) {
-    int at = slot * SHA_LONGS;
-    return new Sha256(sha[at], sha[at + 1], sha[at + 2], sha[at + 3]);
+  Sha256 sha256(int p) {
+    long[] page = sha[p >>> PAGE_BITS];
+    int at = (p & MASK) * SHA_LONGS;
+    return new Sha256(page[at], page[at + 1], page[at + 2], page[at + 3]);
   }
 
-  int goal(int slot) {
-    return goals[slot] & 0xff;
+  int goal(int p) {
+    return meta[p >>> PAGE_BITS][p & MASK] >>> 24;
   }
 
-  int holders(int slot) {
-    return holders[slot];
+  int holders(int p) {
+    return meta[p >>> PAGE_BITS][p & MASK] & MAX_HOLDERS;
   }
 
-  ChunkRecord record(int slot) {
-    return new ChunkRecord(keys[slot], versions[slot], lengths[slot], digests[slot],
-        sha256(slot));
+  ChunkRecord record(int p) {
+    return new ChunkRecord(handles[p >>> PAGE_BITS][p & MASK], version(p), length(p), digest(p),
+        sha256(p));
   }
 
   /**
@@ -94,43 +100,53 @@ final class ChunkTable {
     if (handle == 0) {
       throw new IllegalArgumentException("chunk handle 0 is reserved");
     }
-    if ((size + 1) * 4L > keys.length * 3L) {
-      grow();
-    }
-    int i = HandleProbing.slot(keys, handle);
-    if (keys[i] == 0) {
-      size++;
-      keys[i] = handle;
-      versions[i] = c.version();
-      lengths[i] = c.length();
-      digests[i] = c.digest();
-      Sha256 s = c.sha256();
-      int at = i * SHA_LONGS;
-      sha[at] = s.a();
-      sha[at + 1] = s.b();
-      sha[at + 2] = s.c();
-      sha[at + 3] = s.d();
-      holders[i] = 1;
-      goals[i] = (byte) goal;
+    int slot = HandleProbing.slot(keys, handle);
+    if (keys[slot] != 0) {
+      addHolderAt(positions[slot], goal);
       return;
     }
-    holders[i]++;
-    if (goal > (goals[i] & 0xff)) {
-      goals[i] = (byte) goal;
+    if ((size + 1) * 4L > keys.length * 3L) {
+      growIndex();
+      slot = HandleProbing.slot(keys, handle);
     }
+    int p = size++;
+    ensurePage(p);
+    keys[slot] = handle;
+    positions[slot] = p;
+    int page = p >>> PAGE_BITS;
+    int at = p & MASK;
+    handles[page][at] = handle;
+    versions[page][at] = c.version();
+    lengths[page][at] = c.length();
+    digests[page][at] = c.digest();
+    Sha256 s = c.sha256();
+    int sa = at * SHA_LONGS;
+    sha[page][sa] = s.a();
+    sha[page][sa + 1] = s.b();
+    sha[page][sa + 2] = s.c();
+    sha[page][sa + 3] = s.d();
+    meta[page][at] = (goal << 24) | 1;
   }
 
   /** One more holder of the referenced {@code handle} (a snapshot copy, a restored version). */
   void addHolder(long handle, int goal) {
-    int i = find(handle);
-    if (i < 0) {
-      throw new IllegalStateException("chunk " + dev.granary.wire.ChunkHandles.format(handle)
+    int p = find(handle);
+    if (p < 0) {
+      throw new IllegalStateException("chunk " + ChunkHandles.format(handle)
           + " is not referenced");
     }
-    holders[i]++;
-    if (goal > (goals[i] & 0xff)) {
-      goals[i] = (byte) goal;
+    addHolderAt(p, goal);
+  }
+
+  private void addHolderAt(int p, int goal) {
+    int m = meta[p >>> PAGE_BITS][p & MASK];
+    int holders = m & MAX_HOLDERS;
+    if (holders == MAX_HOLDERS) {
+      throw new MetadataException(dev.granary.wire.Status.TOO_LARGE, "chunk "
+          + ChunkHandles.format(handles[p >>> PAGE_BITS][p & MASK]) + " already has "
+          + MAX_HOLDERS + " holders, the most one chunk may have");
     }
+    meta[p >>> PAGE_BITS][p & MASK] = (Math.max(goal, m >>> 24) << 24) | (holders + 1);
   }
 
   /**
@@ -138,75 +154,102 @@ final class ChunkTable {
    * handle has left the table: its replicas are garbage), else -1.
    */
   long dropHolder(long handle) {
-    int i = find(handle);
-    if (i < 0) {
-      throw new IllegalStateException("chunk " + dev.granary.wire.ChunkHandles.format(handle)
+    int slot = HandleProbing.slot(keys, handle);
+    if (keys[slot] == 0) {
+      throw new IllegalStateException("chunk " + ChunkHandles.format(handle)
           + " is not referenced");
     }
-    if (--holders[i] > 0) {
+    int p = positions[slot];
+    int m = meta[p >>> PAGE_BITS][p & MASK];
+    if ((m & MAX_HOLDERS) > 1) {
+      meta[p >>> PAGE_BITS][p & MASK] = m - 1;
       return -1;
     }
-    long version = versions[i];
-    size--;
-    HandleProbing.delete(keys, i, new HandleProbing.SlotMover() {
+    long version = version(p);
+    HandleProbing.delete(keys, slot, new HandleProbing.SlotMover() {
       @Override
       public void move(int from, int to) {
-        versions[to] = versions[from];
-        lengths[to] = lengths[from];
-        digests[to] = digests[from];
-        System.arraycopy(sha, from * SHA_LONGS, sha, to * SHA_LONGS, SHA_LONGS);
-        holders[to] = holders[from];
-        goals[to] = goals[from];
+        positions[to] = positions[from];
       }
 
       @Override
-      public void clear(int slot) {
-        holders[slot] = 0;
+      public void clear(int s) {
+        positions[s] = 0;
       }
     });
+    int last = --size;
+    if (p != last) {
+      moveFacts(last, p);
+      long moved = handles[p >>> PAGE_BITS][p & MASK];
+      positions[HandleProbing.slot(keys, moved)] = p;
+    }
     return version;
+  }
+
+  private void moveFacts(int from, int to) {
+    int fp = from >>> PAGE_BITS;
+    int fa = from & MASK;
+    int tp = to >>> PAGE_BITS;
+    int ta = to & MASK;
+    handles[tp][ta] = handles[fp][fa];
+    versions[tp][ta] = versions[fp][fa];
+    lengths[tp][ta] = lengths[fp][fa];
+    digests[tp][ta] = digests[fp][fa];
+    System.arraycopy(sha[fp], fa * SHA_LONGS, sha[tp], ta * SHA_LONGS, SHA_LONGS);
+    meta[tp][ta] = meta[fp][fa];
   }
 
   /** A vote decided the chunk's content: its length and digest from now on. */
   boolean setContent(long handle, long length, long digest) {
-    int i = find(handle);
-    if (i < 0) {
+    int p = find(handle);
+    if (p < 0) {
       return false;
     }
-    lengths[i] = length;
-    digests[i] = digest;
+    lengths[p >>> PAGE_BITS][p & MASK] = length;
+    digests[p >>> PAGE_BITS][p & MASK] = digest;
     return true;
   }
 
-  private void grow() {
+  private void ensurePage(int p) {
+    int page = p >>> PAGE_BITS;
+    if (page >= handles.length) {
+      int n = Math.max(page + 1, handles.length * 2);
+      handles = Arrays.copyOf(handles, n);
+      versions = Arrays.copyOf(versions, n);
+      lengths = Arrays.copyOf(lengths, n);
+      digests = Arrays.copyOf(digests, n);
+      sha = Arrays.copyOf(sha, n);
+      meta = Arrays.copyOf(meta, n);
+    }
+    if (handles[page] != null) {
+      return;
+    }
+    handles[page] = new long[PAGE];
+    versions[page] = new long[PAGE];
+    lengths[page] = new long[PAGE];
+    digests[page] = new long[PAGE];
+    sha[page] = new long[PAGE * SHA_LONGS];
+    meta[page] = new int[PAGE];
+  }
+
+  private void growIndex() {
     long[] oldKeys = keys;
-    long[] oldVersions = versions;
-    long[] oldLengths = lengths;
-    long[] oldDigests = digests;
-    long[] oldSha = sha;
-    int[] oldHolders = holders;
-    byte[] oldGoals = goals;
-    allocate(keys.length * 2);
+    int[] oldPositions = positions;
+    keys = new long[oldKeys.length * 2];
+    positions = new int[keys.length];
     for (int j = 0; j < oldKeys.length; j++) {
       if (oldKeys[j] != 0) {
         int i = HandleProbing.slot(keys, oldKeys[j]);
         keys[i] = oldKeys[j];
-        versions[i] = oldVersions[j];
-        lengths[i] = oldLengths[j];
-        digests[i] = oldDigests[j];
-        System.arraycopy(oldSha, j * SHA_LONGS, sha, i * SHA_LONGS, SHA_LONGS);
-        holders[i] = oldHolders[j];
-        goals[i] = oldGoals[j];
+        positions[i] = oldPositions[j];
       }
     }
   }
 
   /** Calls {@code visitor} for every handle. */
   void forEach(java.util.function.LongConsumer visitor) {
-    for (long k : keys) {
-      if (k != 0) {
-        visitor.accept(k);
-      }
+    for (int p = 0; p < size; p++) {
+      visitor.accept(handles[p >>> PAGE_BITS][p & MASK]);
     }
   }
 }

@@ -5,28 +5,37 @@ import java.util.List;
 /**
  * A file: its replication goal, chunk size and chunk handles in file order. The chunks' facts
  * (version, length, digests) live once per handle in the chunk table, so a file's size and chunks
- * are read through {@link Namespace#size} and {@link Namespace#chunks}. The handle array is never
- * changed after construction, so a snapshot's copy of a file and a restored version share it.
+ * are read through {@link Namespace#size} and {@link Namespace#chunks}. The handles never change
+ * after construction, so a snapshot's copy of a file and a restored version share them.
+ *
+ * <p>Most files have one chunk: its handle is kept in a field ({@code single}), which saves the
+ * 24 bytes of a one-element array per file; more handles go in an array.
  */
 public final class FileNode extends Inode {
-  static final long[] NO_CHUNKS = new long[0];
   private final byte replication;
   private final long chunkSize;
-  final long[] handles;
+  /** The handle of a one-chunk file, or 0 (handle 0 is never allocated). */
+  private final long single;
+  /** The handles of a file of two or more chunks, else null. */
+  private final long[] handles;
 
   FileNode(byte[] name, long modified, int replication, long chunkSize, long[] handles,
       String owner, String group, int permission) {
+    this(name, modified, replication, chunkSize, handles.length == 1 ? handles[0] : 0,
+        handles.length > 1 ? handles : null, owner, group, permission);
+  }
+
+  private FileNode(byte[] name, long modified, int replication, long chunkSize, long single,
+      long[] handles, String owner, String group, int permission) {
     super(name, modified, owner, group, permission);
     this.replication = (byte) replication;
     this.chunkSize = chunkSize;
-    this.handles = handles.length == 0 ? NO_CHUNKS : handles;
+    this.single = single;
+    this.handles = handles;
   }
 
   /** The handles of {@code chunks}, in order. */
   static long[] handlesOf(List<ChunkRecord> chunks) {
-    if (chunks.isEmpty()) {
-      return NO_CHUNKS;
-    }
     long[] out = new long[chunks.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = chunks.get(i).handle();
@@ -34,9 +43,15 @@ public final class FileNode extends Inode {
     return out;
   }
 
-  /** A copy of this file under {@code name} (a snapshot's), sharing the handle array. */
+  /** A copy of this file under {@code name} (a snapshot's), sharing the handles. */
   FileNode copy(byte[] name) {
-    return new FileNode(name, modified, replication(), chunkSize, handles, owner, group,
+    return new FileNode(name, modified, replication(), chunkSize, single, handles, owner, group,
+        permission);
+  }
+
+  /** A new file with this file's chunks (a restored version): same handles, new identity. */
+  FileNode withChunksOf(byte[] name, long time, String owner, String group, int permission) {
+    return new FileNode(name, time, replication(), chunkSize, single, handles, owner, group,
         permission);
   }
 
@@ -54,11 +69,17 @@ public final class FileNode extends Inode {
   }
 
   public int chunkCount() {
-    return handles.length;
+    return handles != null ? handles.length : single != 0 ? 1 : 0;
   }
 
   public long handle(int i) {
-    return handles[i];
+    if (handles != null) {
+      return handles[i];
+    }
+    if (i != 0 || single == 0) {
+      throw new IndexOutOfBoundsException("chunk " + i + " of a file of " + chunkCount());
+    }
+    return single;
   }
 
   public long modified() {

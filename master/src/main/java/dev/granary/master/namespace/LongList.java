@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 /** A growable list of primitive longs. */
 final class LongList {
+  private static final long[] EMPTY = new long[0];
   private long[] a = new long[8];
   private int n;
 
@@ -15,6 +16,6 @@ final class LongList {
   }
 
   long[] toArray() {
-    return n == 0 ? FileNode.NO_CHUNKS : Arrays.copyOf(a, n);
+    return n == 0 ? EMPTY : Arrays.copyOf(a, n);
   }
 }

@@ -271,7 +271,8 @@ public final class Namespace {
   /** The size of {@code file}: the sum of its chunks' lengths. */
   public long size(FileNode file) {
     long s = 0;
-    for (long h : file.handles) {
+    for (int ci = 0; ci < file.chunkCount(); ci++) {
+      long h = file.handle(ci);
       s += chunkTable.length(chunkTable.find(h));
     }
     return s;
@@ -614,7 +615,8 @@ public final class Namespace {
 
   /** {@code file} stops holding its chunks; the ones nothing holds any more go to {@code garbage}. */
   void dropHolders(FileNode file, LongList garbage) {
-    for (long h : file.handles) {
+    for (int ci = 0; ci < file.chunkCount(); ci++) {
+      long h = file.handle(ci);
       long version = chunkTable.dropHolder(h);
       if (version >= 0) {
         garbage.add(h);
@@ -642,7 +644,8 @@ public final class Namespace {
       @Override
       public void file(String path, FileNode f) {
         for (Versions.Version v : versions.list(f)) {
-          for (long h : v.file().handles) {
+          for (int ci = 0; ci < v.file().chunkCount(); ci++) {
+            long h = v.file().handle(ci);
             index.add(v.file().owner, chunkTable.record(chunkTable.find(h)));
           }
         }
@@ -719,7 +722,8 @@ public final class Namespace {
 
   /** {@code file} holds its chunks (again): a snapshot copy, a restored version. */
   void addHolders(FileNode file) {
-    for (long h : file.handles) {
+    for (int ci = 0; ci < file.chunkCount(); ci++) {
+      long h = file.handle(ci);
       chunkTable.addHolder(h, file.replication());
     }
   }
@@ -999,8 +1003,8 @@ public final class Namespace {
           + "' is already its current contents");
     }
     Deepest deepest = deepestDirectory(parts, p, caller);
-    FileNode restored = new FileNode(current.name, time, v.replication(), v.chunkSize(),
-        v.handles, intern(caller.user()), intern(caller.group()), FILE_PERMISSION);
+    FileNode restored = v.withChunksOf(current.name, time, intern(caller.user()),
+        intern(caller.group()), FILE_PERMISSION);
     addHolders(restored);
     LongList garbage = new LongList();
     versions.replace(current, restored, Math.max(1, keepVersions(parts)), garbage);
@@ -1615,7 +1619,8 @@ public final class Namespace {
       @Override
       public void file(String path, FileNode f) {
         for (Versions.Version v : versions.list(f)) {
-          for (long h : v.file().handles) {
+          for (int ci = 0; ci < v.file().chunkCount(); ci++) {
+            long h = v.file().handle(ci);
             out.merge(h, 1, Integer::sum);
           }
         }

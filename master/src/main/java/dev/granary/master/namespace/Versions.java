@@ -89,13 +89,15 @@ final class Versions {
   /** The handles held by {@code file} and its kept versions (what a delta update may reuse). */
   Set<Long> handlesOf(FileNode file) {
     Set<Long> out = new HashSet<>();
-    for (long h : file.handles) {
+    for (int ci = 0; ci < file.chunkCount(); ci++) {
+      long h = file.handle(ci);
       out.add(h);
     }
     History hist = histories.get(file);
     if (hist != null) {
       for (FileNode v : hist.older) {
-        for (long h : v.handles) {
+        for (int ci = 0; ci < v.chunkCount(); ci++) {
+          long h = v.handle(ci);
           out.add(h);
         }
       }
