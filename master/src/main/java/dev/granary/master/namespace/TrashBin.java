@@ -32,9 +32,12 @@ final class TrashBin {
   }
 
   private final Map<String, List<Entry>> byUser = new TreeMap<>();
+  /** The earliest expiry, or -1 when it must be found again (the master asks every tick). */
+  private long next = Long.MAX_VALUE;
 
   void add(Entry e) {
     byUser.computeIfAbsent(e.user, u -> new ArrayList<>()).add(e);
+    next = next < 0 ? -1 : Math.min(next, e.expires);
   }
 
   /** {@code user}'s entries, oldest first. */
@@ -51,6 +54,7 @@ final class TrashBin {
     for (int i = list.size() - 1; i >= 0; i--) {
       if (list.get(i).path.equals(path)) {
         Entry e = list.remove(i);
+        next = -1;
         if (list.isEmpty()) {
           byUser.remove(user);
         }
@@ -63,11 +67,13 @@ final class TrashBin {
   /** Removes and returns all of {@code user}'s entries. */
   List<Entry> takeAll(String user) {
     List<Entry> list = byUser.remove(user);
+    next = -1;
     return list == null ? List.of() : list;
   }
 
   /** Removes and returns every entry that expires at or before {@code time}. */
   List<Entry> takeExpired(long time) {
+    next = -1;
     List<Entry> out = new ArrayList<>();
     for (Iterator<List<Entry>> it = byUser.values().iterator(); it.hasNext(); ) {
       List<Entry> list = it.next();
@@ -87,11 +93,14 @@ final class TrashBin {
 
   /** The earliest expiry of any entry, or {@code Long.MAX_VALUE}. */
   long nextExpiry() {
-    long next = Long.MAX_VALUE;
-    for (List<Entry> list : byUser.values()) {
-      for (Entry e : list) {
-        next = Math.min(next, e.expires);
+    if (next < 0) {
+      long found = Long.MAX_VALUE;
+      for (List<Entry> list : byUser.values()) {
+        for (Entry e : list) {
+          found = Math.min(found, e.expires);
+        }
       }
+      next = found;
     }
     return next;
   }
