@@ -188,7 +188,9 @@ public class GranaryFileSystem extends FileSystem {
   /**
    * Creates a file whose bytes become visible when the stream is closed. Missing parents are
    * created. {@code blockSize} becomes the file's chunk size, rounded up to a multiple of 64 KiB
-   * (0 or less: the cluster's); {@code replication} 0 or less is the cluster's. A permission other
+   * (0 or less: the cluster's); {@code replication} 0 or less, or the cluster's default (what
+   * Hadoop passes when the caller chose none), is left to the master: the nearest directory
+   * policy's replication, else the cluster's. A permission other
    * than 0644 is set after the commit. {@code bufferSize} is not needed: the stream gathers whole
    * chunks.
    *
@@ -218,7 +220,9 @@ public class GranaryFileSystem extends FileSystem {
     }
     WriteOptions options;
     try {
-      options = new WriteOptions(Math.max(0, (int) replication), overwrite, chunkSize(blockSize));
+      WriteOptions d = clusterDefaultsOrNull();
+      int r = d != null && replication == d.replication() ? 0 : Math.max(0, (int) replication);
+      options = new WriteOptions(r, overwrite, chunkSize(blockSize));
     } catch (IllegalArgumentException e) {
       throw new IOException(p + ": " + e.getMessage(), e);
     }
