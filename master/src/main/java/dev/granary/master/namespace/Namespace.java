@@ -637,32 +637,9 @@ public final class Namespace {
    */
   public void enableDedup() {
     DedupIndex index = new DedupIndex();
-    EntryVisitor add = new EntryVisitor() {
-      @Override
-      public void directory(String path, long modified, String owner, String group, int perm) {}
-
-      @Override
-      public void file(String path, FileNode f) {
-        for (Versions.Version v : versions.list(f)) {
-          for (int ci = 0; ci < v.file().chunkCount(); ci++) {
-            long h = v.file().handle(ci);
-            index.add(v.file().owner, chunkTable.record(chunkTable.find(h)));
-          }
-        }
-      }
-    };
-    forEachEntry(add);
-    forEachDetached(new TreeVisitor() {
-      @Override
-      public void snapshot(String dir, String name, long created,
-          java.util.function.Consumer<EntryVisitor> walk) {
-        walk.accept(add);
-      }
-
-      @Override
-      public void trash(String user, String path, long deleted, long expires,
-          java.util.function.Consumer<EntryVisitor> walk) {
-        walk.accept(add);
+    forEachHolder(f -> {
+      for (int ci = 0; ci < f.chunkCount(); ci++) {
+        index.add(f.owner, chunkTable.record(chunkTable.find(f.handle(ci))));
       }
     });
     dedupIndex = index;
@@ -1612,35 +1589,44 @@ public final class Namespace {
    */
   public Map<Long, Integer> recountHolders() {
     Map<Long, Integer> out = new HashMap<>();
-    EntryVisitor count = new EntryVisitor() {
+    forEachHolder(f -> {
+      for (int ci = 0; ci < f.chunkCount(); ci++) {
+        out.merge(f.handle(ci), 1, Integer::sum);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Calls {@code visitor} with every file that holds chunks: the live tree's files and their kept
+   * versions, the files of snapshots and of trash entries (and theirs).
+   */
+  private void forEachHolder(java.util.function.Consumer<FileNode> visitor) {
+    EntryVisitor each = new EntryVisitor() {
       @Override
       public void directory(String path, long modified, String owner, String group, int perm) {}
 
       @Override
       public void file(String path, FileNode f) {
         for (Versions.Version v : versions.list(f)) {
-          for (int ci = 0; ci < v.file().chunkCount(); ci++) {
-            long h = v.file().handle(ci);
-            out.merge(h, 1, Integer::sum);
-          }
+          visitor.accept(v.file());
         }
       }
     };
-    forEachEntry(count);
+    forEachEntry(each);
     forEachDetached(new TreeVisitor() {
       @Override
       public void snapshot(String dir, String name, long created,
           java.util.function.Consumer<EntryVisitor> walk) {
-        walk.accept(count);
+        walk.accept(each);
       }
 
       @Override
       public void trash(String user, String path, long deleted, long expires,
           java.util.function.Consumer<EntryVisitor> walk) {
-        walk.accept(count);
+        walk.accept(each);
       }
     });
-    return out;
   }
 
   /** The holder count the chunk table keeps for every referenced chunk. */
