@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.granary.cli.LocalCluster;
 import dev.granary.client.FileVersion;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NotFoundException;
@@ -17,18 +16,9 @@ import dev.granary.client.PolicyChange;
 import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
-import dev.granary.config.MasterConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * other three, the result reads back byte for byte, and the replaced chunk's replica files leave
  * the disks exactly when nothing holds it any more: at once without a keep-versions policy, when
  * its version is dropped under {@code --keep-versions 1}, when the snapshot is deleted under a
- * snapshot. The 256 MiB live in one local temp file edited in place; expected bytes are generated
- * a MiB at a time, so no file is ever held in the heap.
+ * snapshot. The 256 MiB live in one local temp file edited in place ({@link PieceContent}): no
+ * file is ever held in the heap.
  */
 class DeltaClusterTest {
-  static final int MiB = 1 << 20;
+  static final int MiB = PieceContent.PIECE;
   static final long CHUNK = 64L * MiB;
   static final int CHUNKS = 4;
   /** The file is made of 1 MiB pieces, each generated from its own seed. */
@@ -57,11 +47,8 @@ class DeltaClusterTest {
   static GranaryClient c;
 
   @BeforeAll
-  static void start() throws IOException {
-    LocalCluster.Settings d = LocalCluster.Settings.defaults();
-    cluster = MiniCluster.start(new LocalCluster.Settings(3, CHUNK, REPLICAS, 2,
-        Duration.ofMillis(200), Duration.ofSeconds(3), Retention.GC_INTERVAL, d.scrubInterval(),
-        d.capacity(), MasterConfig.TLS, false));
+  static void start() throws Exception {
+    cluster = MiniCluster.start(Retention.settings(CHUNK));
     c = Retention.client(cluster);
   }
 
@@ -72,72 +59,6 @@ class DeltaClusterTest {
     }
   }
 
-  /**
-   * The contents of a 256 MiB file as the seeds of its 1 MiB pieces: a region changed is a
-   * piece with a new seed. Immutable; {@link #changed} makes the next contents.
-   */
-  record Content(long[] seeds) {
-    static Content of(long seed) {
-      long[] s = new long[PIECES];
-      for (int i = 0; i < PIECES; i++) {
-        s[i] = seed * 1_000_003L + i;
-      }
-      return new Content(s);
-    }
-
-    /** These contents with piece {@code piece} (a 1 MiB region) holding other bytes. */
-    Content changed(int piece, long seed) {
-      long[] s = seeds.clone();
-      s[piece] = seed;
-      return new Content(s);
-    }
-
-    byte[] piece(int i) {
-      byte[] b = new byte[MiB];
-      new SplittableRandom(seeds[i]).nextBytes(b);
-      return b;
-    }
-
-    /** Writes every piece of these contents into {@code file}. */
-    void writeTo(Path file) throws IOException {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        for (int i = 0; i < PIECES; i++) {
-          write(ch, i);
-        }
-      }
-    }
-
-    /** Rewrites piece {@code i} of {@code file} in place (the file holds the other pieces). */
-    void writePiece(Path file, int i) throws IOException {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        write(ch, i);
-      }
-    }
-
-    private void write(FileChannel ch, int i) throws IOException {
-      ByteBuffer b = ByteBuffer.wrap(piece(i));
-      long at = (long) i * MiB;
-      while (b.hasRemaining()) {
-        at += ch.write(b, at);
-      }
-    }
-
-    /** Asserts {@code in} holds exactly these contents, naming the first MiB that differs. */
-    void assertRead(InputStream in, String what) throws IOException {
-      try (in) {
-        for (int i = 0; i < PIECES; i++) {
-          byte[] got = in.readNBytes(MiB);
-          if (!Arrays.equals(piece(i), got)) {
-            throw new AssertionError(what + ": bytes differ in MiB " + i + " (offset "
-                + (long) i * MiB + ", " + got.length + " bytes read there)");
-          }
-        }
-        assertEquals(-1, in.read(), () -> what + ": longer than " + PIECES + " MiB");
-      }
-    }
-  }
-
   private static UploadResult put(Path local, String remote, boolean force) throws Exception {
     return c.upload(local, remote, WriteOptions.defaults().withOverwrite(force)
         .withChunkSize(CHUNK), TransferListener.NONE);
@@ -145,18 +66,15 @@ class DeltaClusterTest {
 
   /**
    * Changes piece {@code piece} of {@code local} (now {@code from}) and {@code put --force}s it:
-   * exactly the chunk holding the piece is sent, the others are named, the file reads back the new
-   * contents. Returns them.
+   * exactly the chunk holding the piece is sent, the others are named. Returns the new contents.
    */
-  private static Content deltaPut(Path local, String remote, Content from, int piece, long seed,
-      List<String> before) throws Exception {
-    Content to = from.changed(piece, seed);
+  private static PieceContent deltaPut(Path local, String remote, PieceContent from, int piece,
+      long seed, List<String> before) throws Exception {
+    PieceContent to = from.changed(piece, seed);
     to.writePiece(local, piece);
     UploadResult r = put(local, remote, true);
     String what = remote + ": put --force with MiB " + piece + " changed: " + r;
-    assertEquals(1, r.chunksSent(), what);
-    assertEquals(CHUNK, r.bytesSent(), what);
-    assertEquals(CHUNKS - 1, r.chunksReused(), what);
+    DedupClusterTest.assertSent(r, CHUNK, 1, CHUNKS - 1);
     assertEquals(CHUNKS * CHUNK, r.status().size(), what);
     List<String> after = handles(c, remote);
     int changed = piece / PIECES_PER_CHUNK;
@@ -167,7 +85,6 @@ class DeltaClusterTest {
         assertEquals(before.get(i), after.get(i), what + ": chunk " + i + " is reused");
       }
     }
-    to.assertRead(c.open(remote), remote + " after the delta put");
     return to;
   }
 
@@ -178,28 +95,22 @@ class DeltaClusterTest {
   @Test
   void aDeltaPutSendsOneChunkAndFreesTheOneItReplaced() throws Exception {
     Path local = tmp.resolve("plain.bin");
-    Content a = Content.of(1);
+    PieceContent a = PieceContent.of(1, PIECES);
     a.writeTo(local);
-    UploadResult first = put(local, "/plain/f", false);
-    assertEquals(CHUNKS, first.chunksSent(), first::toString);
-    assertEquals(CHUNKS * CHUNK, first.bytesSent(), first::toString);
-    assertEquals(0, first.chunksReused(), first::toString);
+    DedupClusterTest.assertSent(put(local, "/plain/f", false), CHUNKS * CHUNK, CHUNKS, 0);
     List<String> ha = handles(c, "/plain/f");
 
     // MiB 70 lies in chunk 1.
-    Content b = deltaPut(local, "/plain/f", a, 70, 2, ha);
+    PieceContent b = deltaPut(local, "/plain/f", a, 70, 2, ha);
+    b.assertRead(c.open("/plain/f"), "/plain/f after the delta put");
     List<String> hb = handles(c, "/plain/f");
     assertEquals(List.of(1L), versions("/plain/f"), "no policy keeps a version");
     awaitFreed(cluster, List.of(ha.get(1)), "the replaced chunk without a keep-versions policy");
     assertKept(cluster, hb, "the three reused chunks and the new one");
 
     // Nothing changed: nothing is sent, every chunk is named.
-    UploadResult same = put(local, "/plain/f", true);
-    assertEquals(0, same.chunksSent(), same::toString);
-    assertEquals(0, same.bytesSent(), same::toString);
-    assertEquals(CHUNKS, same.chunksReused(), same::toString);
+    DedupClusterTest.assertSent(put(local, "/plain/f", true), 0, 0, CHUNKS);
     assertEquals(hb, handles(c, "/plain/f"));
-    b.assertRead(c.open("/plain/f"), "/plain/f after an unchanged put --force");
     assertKept(cluster, hb, "an unchanged put --force");
   }
 
@@ -209,13 +120,13 @@ class DeltaClusterTest {
     c.setPolicy("/keep", PolicyChange.none().keepVersions(1));
     String f = "/keep/f";
     Path local = tmp.resolve("keep.bin");
-    Content a = Content.of(10);
+    PieceContent a = PieceContent.of(10, PIECES);
     a.writeTo(local);
     put(local, f, false);
     List<String> ha = handles(c, f);
 
     // Version 1 keeps chunk 1 of a.
-    Content b = deltaPut(local, f, a, PIECES_PER_CHUNK + 3, 11, ha);
+    PieceContent b = deltaPut(local, f, a, PIECES_PER_CHUNK + 3, 11, ha);
     List<String> hb = handles(c, f);
     assertEquals(List.of(2L, 1L), versions(f));
     a.assertRead(c.open(f, 1), f + " version 1");
@@ -223,7 +134,7 @@ class DeltaClusterTest {
 
     // The next delta put (in chunk 2) drops version 1: a's chunk 1 goes, a's chunk 2 stays with
     // version 2.
-    Content cc = deltaPut(local, f, b, 2 * PIECES_PER_CHUNK + 40, 12, hb);
+    PieceContent cc = deltaPut(local, f, b, 2 * PIECES_PER_CHUNK + 40, 12, hb);
     List<String> hc = handles(c, f);
     assertEquals(List.of(3L, 2L), versions(f));
     assertThrows(NotFoundException.class, () -> c.open(f, 1));
@@ -235,7 +146,7 @@ class DeltaClusterTest {
     // (freeing b's chunk 2), while the snapshot keeps cc's chunk 3.
     c.createSnapshot("/keep", "s");
     c.setPolicy("/keep", PolicyChange.none().keepVersions(0));
-    Content d = deltaPut(local, f, cc, 3 * PIECES_PER_CHUNK + 63, 13, hc);
+    PieceContent d = deltaPut(local, f, cc, 3 * PIECES_PER_CHUNK + 63, 13, hc);
     List<String> hd = handles(c, f);
     // Keeping no versions ends the history: the contents start again as version 1.
     assertEquals(List.of(1L), versions(f));
