@@ -29,11 +29,19 @@ public final class LocalCluster implements AutoCloseable {
    * Settings of a local cluster; {@link #defaults()} suits a demo. {@code security} is the
    * master's {@code security} mode (its default unless set). With {@code http} the master and
    * every chunkserver serve HTTP(S) on a free port each (kept across restarts); without it (the
-   * default) none does.
+   * default) none does. {@code dedup} is the master's {@code dedup} (default false).
    */
   public record Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
       Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
-      long capacity, String security, boolean http) {
+      long capacity, String security, boolean http, boolean dedup) {
+    /** Settings without deduplication (the master's default). */
+    public Settings(int chunkservers, long chunkSize, int replication, int minReplicas,
+        Duration pulseInterval, Duration deadAfter, Duration gcInterval, Duration scrubInterval,
+        long capacity, String security, boolean http) {
+      this(chunkservers, chunkSize, replication, minReplicas, pulseInterval, deadAfter, gcInterval,
+          scrubInterval, capacity, security, http, false);
+    }
+
     public static Settings defaults() {
       // Faster liveness and GC than a real cluster's, so a demo's failures show within seconds;
       // everything else is the keys' defaults.
@@ -41,19 +49,26 @@ public final class LocalCluster implements AutoCloseable {
       ChunkserverConfig chunkserver = ChunkserverConfig.defaults();
       return new Settings(3, master.chunkSize(), master.replication(), master.minReplicas(),
           Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2),
-          chunkserver.scrubInterval(), chunkserver.capacity(), master.security(), false);
+          chunkserver.scrubInterval(), chunkserver.capacity(), master.security(), false,
+          master.dedup());
     }
 
     /** These settings with every node's HTTP(S) listener on (a free port each) or off. */
     public Settings withHttp(boolean on) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, scrubInterval, capacity, security, on);
+          deadAfter, gcInterval, scrubInterval, capacity, security, on, dedup);
     }
 
     /** These settings with {@code master.security} set to {@code mode} ({@code tls} or {@code none}). */
     public Settings withSecurity(String mode) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, scrubInterval, capacity, mode, http);
+          deadAfter, gcInterval, scrubInterval, capacity, mode, http, dedup);
+    }
+
+    /** These settings with the master's {@code dedup} on or off. */
+    public Settings withDedup(boolean on) {
+      return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
+          deadAfter, gcInterval, scrubInterval, capacity, security, http, on);
     }
 
     public boolean secured() {
@@ -62,23 +77,23 @@ public final class LocalCluster implements AutoCloseable {
 
     public Settings withChunkservers(int n) {
       return new Settings(n, chunkSize, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity, security, http);
+          gcInterval, scrubInterval, capacity, security, http, dedup);
     }
 
     public Settings withChunkSize(long size) {
       return new Settings(chunkservers, size, replication, minReplicas, pulseInterval, deadAfter,
-          gcInterval, scrubInterval, capacity, security, http);
+          gcInterval, scrubInterval, capacity, security, http, dedup);
     }
 
     /** These settings with each chunkserver's {@code capacity} (0: its disk's free space). */
     public Settings withCapacity(long bytes) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, scrubInterval, bytes, security, http);
+          deadAfter, gcInterval, scrubInterval, bytes, security, http, dedup);
     }
 
     public Settings withScrubInterval(Duration d) {
       return new Settings(chunkservers, chunkSize, replication, minReplicas, pulseInterval,
-          deadAfter, gcInterval, d, capacity, security, http);
+          deadAfter, gcInterval, d, capacity, security, http, dedup);
     }
   }
 
@@ -177,7 +192,8 @@ public final class LocalCluster implements AutoCloseable {
         settings.replication(), settings.minReplicas(), settings.pulseInterval(),
         settings.deadAfter(), settings.gcInterval(), defaults.placement(),
         defaults.checkpointOps(), defaults.maxCopiesPerNode())
-        .withSecurity(settings.security()).withHttpPort(httpPort(0));
+        .withSecurity(settings.security()).withHttpPort(httpPort(0))
+        .withDedup(settings.dedup());
     MasterServer m = RestWiring.install(new MasterServer(cfg));
     m.start();
     master = m;

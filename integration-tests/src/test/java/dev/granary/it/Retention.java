@@ -71,10 +71,15 @@ final class Retention {
 
   /** Starts the cluster: replication 3 on 3 chunkservers, GC every 300 ms, security tls. */
   static MiniCluster start() throws IOException {
+    return MiniCluster.start(settings(CHUNK));
+  }
+
+  /** The settings of {@link #start()} with chunks of {@code chunkSize}. */
+  static LocalCluster.Settings settings(long chunkSize) {
     LocalCluster.Settings d = LocalCluster.Settings.defaults();
-    return MiniCluster.start(new LocalCluster.Settings(3, CHUNK, REPLICAS, 2,
-        Duration.ofMillis(200), Duration.ofSeconds(3), GC_INTERVAL, d.scrubInterval(),
-        d.capacity(), MasterConfig.TLS, false));
+    return new LocalCluster.Settings(3, chunkSize, REPLICAS, 2, Duration.ofMillis(200),
+        Duration.ofSeconds(3), GC_INTERVAL, d.scrubInterval(), d.capacity(), MasterConfig.TLS,
+        false);
   }
 
   /** The superuser's client without a block cache: every read fetches real bytes. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * processes against a secured cluster of processes, checking exit codes, one-line errors and the
  * JSON shapes of the README. Set-up and checks of what a command did go through the client
  * library (one JVM start saved per step); the commands under test run as processes. One cluster
- * serves every test (each works under its own directory).
+ * serves every test (each works under its own directory); its master runs with
+ * {@code --dedup true}, so {@code put} of a local file is checked against the owner's chunks.
  */
 class SharedChunksProcessTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +49,7 @@ class SharedChunksProcessTest {
     // Two chunkservers at replication 2: one JVM fewer to start; the commands are what is tried.
     cluster = ProcessCluster.started(tmp.resolve("cluster"), List.of("--chunk-size", "64KiB",
         "--pulse-interval", "200ms", "--dead-after", "3s", "--gc-interval", "500ms",
-        "--replication", "2"), 2);
+        "--replication", "2", "--dedup", "true"), 2);
     master = cluster.masterAddress().toString();
     api = cluster.client(Duration.ofSeconds(20));
   }
@@ -245,5 +246,55 @@ class SharedChunksProcessTest {
     assertEquals("", skip.out(), skip::toString);
     assertThrows(NotFoundException.class, () -> api.stat("/tr/k"));
     assertTrue(api.trash().stream().map(TrashEntry::path).noneMatch("/tr/k"::equals));
+  }
+
+  /** The {@code digest} of each chunk in {@code stat --json}'s answer for {@code path}. */
+  private static List<String> statDigests(String path) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode ch : json("stat", path, "--json").get("chunks")) {
+      out.add(ch.get("handle").asText() + " " + ch.get("digest").asText());
+    }
+    return out;
+  }
+
+  private static void assertSent(JsonNode put, String path, long size, long bytesSent,
+      int chunksSent, int chunksReused) {
+    assertEquals(List.of("path", "size", "bytesSent", "chunksSent", "chunksReused"),
+        fieldNames(put), put::toString);
+    assertEquals(path, put.get("path").asText(), put::toString);
+    assertEquals(size, put.get("size").asLong(), put::toString);
+    assertEquals(bytesSent, put.get("bytesSent").asLong(), put::toString);
+    assertEquals(chunksSent, put.get("chunksSent").asInt(), put::toString);
+    assertEquals(chunksReused, put.get("chunksReused").asInt(), put::toString);
+  }
+
+  @Test
+  void putJsonTellsWhatANewFileADeltaAndADeduplicatedCopySent() throws Exception {
+    byte[] bytes = data(3 * CHUNK + 100, 20);
+    Path local = local("pj.bin", bytes);
+    assertSent(json("put", local.toString(), "/pj/f", "--json"), "/pj/f", bytes.length,
+        bytes.length, 4, 0);
+
+    // One byte of chunk 2 changed: put --force sends that chunk only.
+    bytes[2 * CHUNK + 5] ^= 1;
+    Files.write(local, bytes);
+    List<String> before = statDigests("/pj/f");
+    assertSent(json("put", local.toString(), "/pj/f", "--force", "--json"), "/pj/f",
+        bytes.length, CHUNK, 1, 3);
+    List<String> after = statDigests("/pj/f");
+    assertEquals(List.of(true, true, false, true), List.of(before.get(0).equals(after.get(0)),
+        before.get(1).equals(after.get(1)), before.get(2).equals(after.get(2)),
+        before.get(3).equals(after.get(3))), () -> before + " -> " + after);
+    assertArrayEquals(bytes, Cli.runBytes(master, "cat", "/pj/f"));
+
+    // The same bytes at another path of the same owner: the master (--dedup true) holds them all.
+    assertSent(json("put", local.toString(), "/pj/g", "--json"), "/pj/g", bytes.length, 0, 0, 4);
+    assertEquals(after, statDigests("/pj/g"), "the copy names the same handles and digests");
+    assertArrayEquals(bytes, Cli.runBytes(master, "cat", "/pj/g"));
+
+    // From stdin nothing can be hashed first: every chunk is sent.
+    Cli.Result piped = Cli.run(master, bytes, "put", "-", "/pj/h", "--json");
+    assertEquals(0, piped.code(), piped::toString);
+    assertSent(JSON.readTree(piped.out()), "/pj/h", bytes.length, bytes.length, 4, 0);
   }
 }

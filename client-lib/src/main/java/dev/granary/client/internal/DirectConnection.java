@@ -138,7 +138,15 @@ final class DirectConnection implements AutoCloseable {
       if (tlsContext != null) {
         c.tls = new DirectTls(tlsContext.newEngine(ByteBufAllocator.DEFAULT, host, port), ch,
             peer);
-        c.tls.handshake(c.waiter(deadline, "the TLS handshake"));
+        try {
+          c.tls.handshake(c.waiter(deadline, "the TLS handshake"));
+        } catch (ConnectionClosedException e) {
+          throw e;
+        } catch (IOException e) {
+          // A reset or broken pipe from a peer going away (a master killed mid-handshake): the
+          // connection failed, as on an established connection, and a caller retries it.
+          throw c.closed(e);
+        }
       }
       Message reply = c.call(new Hello(Role.CLIENT, clientId, software),
           deadline - System.nanoTime());

@@ -4,6 +4,8 @@ import static dev.granary.client.internal.DirectConnectionTest.bytes;
 import static dev.granary.client.internal.DirectConnectionTest.packet;
 import static dev.granary.client.internal.DirectConnectionTest.skipFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.granary.wire.Frame;
@@ -12,6 +14,7 @@ import dev.granary.wire.Role;
 import dev.granary.wire.msg.HelloOk;
 import dev.granary.wire.msg.ReadChunkRequest;
 import dev.granary.wire.msg.ReadPacket;
+import dev.granary.wire.net.ConnectionClosedException;
 import dev.granary.wire.tls.CertificateAuthority;
 import dev.granary.wire.tls.NodeKeys;
 import io.netty.handler.ssl.JdkSslContext;
@@ -23,6 +26,7 @@ import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -159,5 +163,28 @@ class DirectTlsTest {
     System.arraycopy(a, 0, r, 0, a.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"OPENSSL", "JDK"})
+  void aResetDuringTheHandshakeIsAClosedConnection(SslProvider provider) throws Exception {
+    assumeTrue(provider != SslProvider.OPENSSL || OpenSsl.isAvailable(),
+        "BoringSSL does not load here");
+    // A peer that resets every connection as it accepts it, as a master being killed may.
+    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    peer = new Thread(() -> {
+      try (Socket s = server.accept()) {
+        s.setSoLinger(true, 0);
+      } catch (Exception e) {
+        // closed by the test
+      }
+    });
+    peer.start();
+    SslContext clientContext = SslContextBuilder.forClient().sslProvider(provider)
+        .protocols("TLSv1.3").trustManager(ca.certificate()).build();
+    ConnectionClosedException e = assertThrows(ConnectionClosedException.class,
+        () -> DirectConnection.dial("127.0.0.1", server.getLocalPort(), "test-client", "test/1",
+            Duration.ofSeconds(5), clientContext));
+    assertTrue(Errors.isConnectionFailure(e), e::toString);
   }
 }
