@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
       c.mkdirs(root, true);
       try {
         workloads(c, root, seqBytes, opts, buffer);
-        SharedBench shared = new SharedBench(c, runs, results);
+        SharedBench shared = new SharedBench(c, client.config().parallelism(), runs, results);
         if (workloads.contains("delta")) {
           shared.delta(root + "/delta", seqBytes, opts.withChunkSize(deltaChunk));
         }
