@@ -95,7 +95,8 @@ final class BenchCommand implements Callable<Integer> {
     for (String w : workloads) {
       if (!GROUPS.contains(w)) {
         throw new CliException(Failures.USAGE, "unknown workload group \"" + w + "\" in"
-            + " --workloads (known: seq, cached, small, meta; conc_* come with --clients)");
+            + " --workloads (known: seq, cached, small, meta, delta, snapshot;"
+            + " conc_* come with --clients)");
       }
     }
     String badClients = ConcurrentBench.checkClients(clients, seqBytes);
