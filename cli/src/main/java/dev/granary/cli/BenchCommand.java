@@ -62,29 +62,41 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "seq,cached,small,meta",
       split = ",", description = "Which groups of workloads to run, as the HDFS peer harness"
           + " takes them: seq (seq_write, seq_read_warm), cached (seq_read_cached), small"
-          + " (small_write, small_read_warm, list_dir), meta (meta_*); the conc_* workloads run"
-          + " whenever --clients is given (default ${DEFAULT-VALUE}).")
+          + " (small_write, small_read_warm, list_dir), meta (meta_*); and, only when named,"
+          + " delta (delta_update: a --size file with 1% of its chunks changed, put --force)"
+          + " and snapshot (snapshot_create of a directory of --snapshot-files files); the"
+          + " conc_* workloads run whenever --clients is given (default ${DEFAULT-VALUE}).")
   List<String> workloads;
 
-  private static final Set<String> GROUPS = Set.of("seq", "cached", "small", "meta");
+  @Option(names = "--delta-chunk-size", paramLabel = "SIZE",
+      description = "Chunk size of delta_update's file (default: the cluster's).")
+  String deltaChunkSize;
+
+  @Option(names = "--snapshot-files", paramLabel = "N", defaultValue = "100000",
+      description = "Empty files in the directory snapshot_create snapshots"
+          + " (default ${DEFAULT-VALUE}).")
+  int snapshotFiles;
+
+  private static final Set<String> GROUPS =
+      Set.of("seq", "cached", "small", "meta", "delta", "snapshot");
 
   private final BenchResults results = new BenchResults();
 
   @Override
   public Integer call() throws Exception {
-    long seqBytes;
-    try {
-      seqBytes = Sizes.parse(size);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(Failures.USAGE, "invalid --size \"" + size + "\": " + e.getMessage());
-    }
-    if (files < 1 || runs < 1 || ops < 1 || seqBytes < 1) {
-      throw new CliException(Failures.USAGE, "--files, --ops, --runs and --size must be positive");
+    long seqBytes = size("--size", size);
+    long deltaChunk = deltaChunkSize == null ? WriteOptions.CLUSTER_DEFAULT_CHUNK_SIZE
+        : size("--delta-chunk-size", deltaChunkSize);
+    if (files < 1 || runs < 1 || ops < 1 || seqBytes < 1 || deltaChunk < 0
+        || snapshotFiles < 1) {
+      throw new CliException(Failures.USAGE, "--files, --ops, --runs, --size, --delta-chunk-size"
+          + " and --snapshot-files must be positive");
     }
     for (String w : workloads) {
       if (!GROUPS.contains(w)) {
         throw new CliException(Failures.USAGE, "unknown workload group \"" + w + "\" in"
-            + " --workloads (known: seq, cached, small, meta; conc_* come with --clients)");
+            + " --workloads (known: seq, cached, small, meta, delta, snapshot;"
+            + " conc_* come with --clients)");
       }
     }
     String badClients = ConcurrentBench.checkClients(clients, seqBytes);
@@ -99,6 +111,13 @@ final class BenchCommand implements Callable<Integer> {
       c.mkdirs(root, true);
       try {
         workloads(c, root, seqBytes, opts, buffer);
+        SharedBench shared = new SharedBench(c, client.config().parallelism(), runs, results);
+        if (workloads.contains("delta")) {
+          shared.delta(root + "/delta", seqBytes, opts.withChunkSize(deltaChunk));
+        }
+        if (workloads.contains("snapshot")) {
+          shared.snapshot(root + "/snapshot", snapshotFiles, opts);
+        }
       } catch (Exception e) {
         // Removing the bench's files must not hide why it failed.
         try {
@@ -120,6 +139,15 @@ final class BenchCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  private static long size(String option, String value) throws CliException {
+    try {
+      return Sizes.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(Failures.USAGE, "invalid " + option + " \"" + value + "\": "
+          + e.getMessage());
+    }
   }
 
   private void workloads(GranaryClient c, String root, long seqBytes, WriteOptions opts,

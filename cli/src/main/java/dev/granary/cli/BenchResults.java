@@ -18,6 +18,8 @@ final class BenchResults {
   private static final class Series {
     final List<Double> values = new ArrayList<>();
     final Map<String, Object> params = new LinkedHashMap<>();
+    /** Fields of the workload's own, printed at the line's top level after max. */
+    final Map<String, Object> fields = new LinkedHashMap<>();
     String note;
     /** The block cache's counters of the client that ran a read workload. */
     CacheStats cache;
@@ -32,6 +34,18 @@ final class BenchResults {
   /** A parameter printed on this workload's line only, after the bench-wide ones. */
   void param(String workload, String key, Object value) {
     series(workload).params.put(key, value);
+  }
+
+  /** A field of this workload's own at its line's top level (e.g. delta_update's bytesSent). */
+  void put(String workload, String key, Object value) {
+    series(workload).fields.put(key, value);
+  }
+
+  /** The median of the runs recorded so far for {@code workload}. */
+  double median(String workload) {
+    double[] sorted = series(workload).values.stream().mapToDouble(Double::doubleValue).sorted()
+        .toArray();
+    return median(sorted);
   }
 
   /** What a run of this workload does, in words (the peer harness's {@code note}). */
@@ -66,12 +80,13 @@ final class BenchResults {
     m.put("system", "granary");
     m.put("workload", workload);
     m.put("unit", unit(workload));
-    m.put("better", workload.equals("list_dir") ? "lower" : "higher");
+    m.put("better", unit(workload).equals("ms") ? "lower" : "higher");
     m.put("runs", v.length);
     m.put("min", round(sorted[0]));
     m.put("median", round(median(sorted)));
     m.put("max", round(sorted[sorted.length - 1]));
     m.put("values", Arrays.stream(v).map(BenchResults::round).toArray());
+    m.putAll(s.fields);
     Map<String, Object> params = new LinkedHashMap<>(common);
     params.putAll(s.params);
     m.put("params", params);
@@ -111,13 +126,13 @@ final class BenchResults {
   static String unit(String workload) {
     String base = workload.startsWith(CONCURRENT) ? workload.substring(CONCURRENT.length())
         : workload;
-    if (base.startsWith("seq_")) {
+    if (base.startsWith("seq_") || base.equals("delta_update")) {
       return "MiB/s";
     }
     if (base.startsWith("small_")) {
       return "files/s";
     }
-    if (base.equals("list_dir")) {
+    if (base.equals("list_dir") || base.equals("snapshot_create")) {
       return "ms";
     }
     return "ops/s";

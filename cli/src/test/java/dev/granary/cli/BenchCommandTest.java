@@ -41,8 +41,8 @@ class BenchCommandTest {
 
   @Test
   void anUnknownWorkloadGroupIsAOneLineUsageError() {
-    usageError("unknown workload group \"conc\" in --workloads (known: seq, cached, small, meta;"
-        + " conc_* come with --clients)", "bench", "--workloads", "seq,conc", "--master",
+    usageError("unknown workload group \"conc\" in --workloads (known: seq, cached, small, meta,"
+        + " delta, snapshot; conc_* come with --clients)", "bench", "--workloads", "seq,conc", "--master",
         NO_MASTER);
     usageError("unknown workload group \"sequential\"", "bench", "--workloads", "sequential",
         "--master", NO_MASTER);
@@ -153,5 +153,44 @@ class BenchCommandTest {
     assertFalse(lines.get(0).containsKey("note"));
     assertEquals("files/s", lines.get(2).get("unit"));
     assertEquals("ops/s", lines.get(3).get("unit"));
+  }
+
+  @Test
+  void sharedChunkOptionsAreCheckedBeforeDialling() {
+    usageError("invalid --delta-chunk-size \"big\"", "bench", "--workloads", "delta",
+        "--delta-chunk-size", "big", "--master", NO_MASTER);
+    usageError("must be positive", "bench", "--workloads", "snapshot", "--snapshot-files", "0",
+        "--master", NO_MASTER);
+  }
+
+  @Test
+  void aDeltaRunChangesOnePercentOfTheChunksRoundedUp() {
+    assertEquals(1, SharedBench.changedChunks(1));
+    assertEquals(1, SharedBench.changedChunks(16));
+    assertEquals(1, SharedBench.changedChunks(100));
+    assertEquals(2, SharedBench.changedChunks(101));
+    assertEquals(11, SharedBench.changedChunks(1024));
+  }
+
+  @Test
+  void sharedChunkLinesCarryTheirUnitsDirectionAndOwnFields() {
+    BenchResults results = new BenchResults();
+    results.record("delta_update", 300);
+    results.record("delta_update", 100);
+    results.record("delta_update", 200);
+    results.put("delta_update", "bytesSent", 64L << 20);
+    results.put("delta_update", "speedup", 4.5);
+    results.record("snapshot_create", 12.5);
+    assertEquals(200.0, results.median("delta_update"));
+    List<Map<String, Object>> lines = results.lines(Map.of());
+    Map<String, Object> delta = lines.get(0);
+    assertEquals("MiB/s", delta.get("unit"));
+    assertEquals("higher", delta.get("better"));
+    assertEquals(64L << 20, delta.get("bytesSent"));
+    assertEquals(4.5, delta.get("speedup"));
+    Map<String, Object> snapshot = lines.get(1);
+    assertEquals("ms", snapshot.get("unit"));
+    assertEquals("lower", snapshot.get("better"));
+    assertFalse(snapshot.containsKey("bytesSent"));
   }
 }

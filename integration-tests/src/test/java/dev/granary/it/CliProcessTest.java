@@ -202,6 +202,34 @@ class CliProcessTest {
   }
 
   @Test
+  void benchDeltaAndSnapshotWorkloadsReportWhatTheySent() throws Exception {
+    // 5 chunks of 1 MiB: one is changed per run, so exactly 1 MiB is sent.
+    Cli.Result r = ok("bench", "--workloads", "delta,snapshot", "--size", "5MiB",
+        "--delta-chunk-size", "1MiB", "--snapshot-files", "40", "--runs", "2");
+    java.util.Map<String, JsonNode> byWorkload = new java.util.HashMap<>();
+    for (String line : r.out().strip().split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      byWorkload.put(n.get("workload").asText(), n);
+    }
+    assertEquals(java.util.Set.of("delta_update", "snapshot_create"), byWorkload.keySet(),
+        r.out());
+    JsonNode delta = byWorkload.get("delta_update");
+    assertEquals("MiB/s", delta.get("unit").asText());
+    assertEquals(2, delta.get("runs").asInt());
+    assertEquals(1L << 20, delta.get("bytesSent").asLong(), delta::toString);
+    assertEquals(5, delta.get("params").get("chunks").asInt());
+    assertEquals(1, delta.get("params").get("chunksChanged").asInt());
+    assertTrue(delta.get("fullPutMiBps").asDouble() > 0 && delta.get("speedup").asDouble() > 0,
+        delta::toString);
+    JsonNode snapshot = byWorkload.get("snapshot_create");
+    assertEquals("ms", snapshot.get("unit").asText());
+    assertEquals("lower", snapshot.get("better").asText());
+    assertEquals(40, snapshot.get("params").get("snapshotFiles").asInt());
+    // The snapshots were deleted and the bench's files removed.
+    assertFalse(ok("ls", "/").out().contains("granary-bench"), "bench left files behind");
+  }
+
+  @Test
   void demoNeedsNoSetup() throws Exception {
     Cli.Result r = Cli.run(null, null, "demo", "--size", "5MiB");
     assertEquals(0, r.code(), r::toString);
