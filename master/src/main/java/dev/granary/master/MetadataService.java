@@ -355,6 +355,13 @@ public final class MetadataService {
         ChunkRecord record = new ChunkRecord(c.handle(), c.version(), c.length(), c.digest(),
             c.sha256());
         if (c.replicaIds().isEmpty()) {
+          // A reused chunk's version and digest are the master's (the client may not know the
+          // digest); its length and SHA-256 are the client's claim, checked when applied.
+          ChunkRecord held = ns().chunk(c.handle());
+          if (held != null) {
+            record = new ChunkRecord(c.handle(), held.version(), c.length(), held.digest(),
+                c.sha256());
+          }
           reused.add(c.handle());
           if (ns().dedupMatches(caller.user(), record)) {
             dedup.add(c.handle());

@@ -24,6 +24,23 @@ final class ChunkDigests {
 
   private ChunkDigests() {}
 
+  /** The SHA-256 of {@code length} bytes of {@code in} at {@code at}. */
+  static Sha256 of(FileChannel in, long at, long length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(1, length)));
+    MessageDigest md = Sha256.newDigest();
+    long end = at + length;
+    while (at < end) {
+      buf.clear().limit((int) Math.min(buf.capacity(), end - at));
+      int n = in.read(buf, at);
+      if (n < 0) {
+        throw new IOException("the file shrank while it was read (at byte " + at + ")");
+      }
+      md.update(buf.array(), 0, n);
+      at += n;
+    }
+    return Sha256.of(md.digest());
+  }
+
   static List<Sha256> of(FileChannel in, long size, long chunkSize, Executor workers,
       int parallelism) throws IOException, GranaryException {
     int chunks = (int) ((size + chunkSize - 1) / chunkSize);

@@ -6,6 +6,7 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.UnavailableException;
 import dev.granary.client.WriteOptions;
 import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -73,6 +74,20 @@ final class FileUpload implements LeaseRenewer.Holder {
   /** Handles allocated to this upload and not yet committed (or abandoned). */
   private final Set<Long> handles = ConcurrentHashMap.newKeySet();
   private volatile boolean aborted;
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger chunksReused =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Decides, once a chunk's SHA-256 is known, whether the master already holds it. */
+  interface HeldChunks {
+    /** The held chunk to name for chunk {@code index}, or null to send it. */
+    CommitChunk find(int index, long length, Sha256 sha256);
+  }
+
+  /** Computes a chunk's SHA-256 from the local data before anything is sent. */
+  interface Hasher {
+    Sha256 hash() throws IOException;
+  }
 
   public FileUpload(ClientContext ctx, String path, WriteOptions options, Progress progress) {
     this.ctx = ctx;
@@ -146,6 +161,7 @@ final class FileUpload implements LeaseRenewer.Holder {
     try {
       if (failure.get() == null && !aborted) {
         stored.put(index, writeChunk(index, source));
+        bytesSent.addAndGet(source.length());
       }
     } catch (GranaryException e) {
       failure.compareAndSet(null, e);
@@ -164,6 +180,57 @@ final class FileUpload implements LeaseRenewer.Holder {
    */
   public void reuse(int index, CommitChunk held) {
     stored.put(index, held);
+    chunksReused.incrementAndGet();
+    progress.add(held.length());
+  }
+
+  /**
+   * Like {@link #submit}, but the background task first hashes the chunk ({@code hasher}) and,
+   * if {@code held} knows it, names the held chunk instead of sending it: hashing the next chunks
+   * overlaps sending a changed one (a delta update).
+   */
+  public void submitUnlessHeld(int index, ChunkSource source, Hasher hasher, HeldChunks held) {
+    long bytes = source.length();
+    ctx.writes().take(bytes);
+    try {
+      ctx.workers().execute(() -> {
+        try {
+          CommitChunk h = null;
+          try {
+            if (failure.get() == null && !aborted) {
+              h = held.find(index, bytes, hasher.hash());
+            }
+          } catch (IOException e) {
+            failure.compareAndSet(null, new UnavailableException(path + ": chunk " + index
+                + ": reading the local file failed: " + e.getMessage(), e));
+          }
+          if (h != null) {
+            reuse(index, h);
+            source.release();
+            slots.release();
+          } else {
+            store(index, source);
+          }
+        } finally {
+          ctx.writes().give(bytes);
+        }
+      });
+    } catch (RuntimeException e) {
+      ctx.writes().give(bytes);
+      source.release();
+      slots.release();
+      throw e;
+    }
+  }
+
+  /** Bytes of chunks sent and stored so far (a chunk retried elsewhere counts once). */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /** Chunks named as held instead of sent. */
+  public int chunksReused() {
+    return chunksReused.get();
   }
 
   /** Waits for every submitted chunk; throws the first failure. */

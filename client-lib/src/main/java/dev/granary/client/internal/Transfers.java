@@ -13,6 +13,7 @@ import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Sha256;
+import dev.granary.wire.msg.ChunkLocation;
 import dev.granary.wire.msg.ChunkMatchRequest;
 import dev.granary.wire.msg.ChunkMatchResponse;
 import dev.granary.wire.msg.CommitChunk;
@@ -92,36 +93,42 @@ final class Transfers {
       long size = in.size();
       long cs = options.chunkSize();
       int chunks = (int) ((size + cs - 1) / cs);
-      // Ask which chunks the master already holds when it may hold some: the file being
-      // replaced (a delta update) or, with the cluster's deduplication, any of the caller's.
-      boolean ask = chunks > 0 && ((existing != null && existing.size() > 0)
-          || defaults().dedup());
+      // With the cluster's deduplication, ask the master which chunks it holds among the
+      // caller's (the file is hashed first). Replacing a file, hash each chunk just before it
+      // would be sent and name it instead when the current contents hold it: hashing the next
+      // chunks overlaps sending a changed one (a delta update).
       Map<Integer, CommitChunk> held = Map.of();
-      if (ask) {
+      FileUpload.HeldChunks current = null;
+      if (chunks > 0 && defaults().dedup()) {
         List<Sha256> digests = ChunkDigests.of(in, size, cs, ctx.workers(), ctx.parallelism());
         held = held(p, size, cs, digests);
+      } else if (chunks > 0 && existing != null && existing.size() > 0) {
+        current = currentChunks(p);
       }
       try {
-        return upload(in, p, size, options, held, listener);
+        return upload(in, p, size, options, held, current, listener);
       } catch (ChunkGoneException e) {
-        // A chunk the master named was freed before the commit: send every chunk.
+        // A chunk named as held was freed before the commit: send every chunk.
         log.info("{}: {}; sending every chunk", p, e.getMessage());
-        return upload(in, p, size, options, Map.of(), listener);
+        return upload(in, p, size, options, Map.of(), null, listener);
       }
     } catch (IOException e) {
       throw localFailure(local, e);
     }
   }
 
-  /** Writes {@code in} to {@code p}, naming the chunks in {@code held} instead of sending them. */
+  /**
+   * Writes {@code in} to {@code p}, naming the chunks in {@code held} instead of sending them and,
+   * with {@code current}, each chunk the file there now holds (found once the chunk is hashed).
+   */
   private UploadResult upload(FileChannel in, String p, long size, WriteOptions options,
-      Map<Integer, CommitChunk> held, TransferListener listener) throws GranaryException {
+      Map<Integer, CommitChunk> held, FileUpload.HeldChunks current, TransferListener listener)
+      throws GranaryException {
     Progress progress = new Progress(listener);
     FileUpload upload = new FileUpload(ctx, p, options, progress);
     progress.start(size);
     long cs = options.chunkSize();
     int chunks = (int) ((size + cs - 1) / cs);
-    long sent = 0;
     try {
       for (int i = 0; i < chunks; i++) {
         long at = i * cs;
@@ -129,21 +136,58 @@ final class Transfers {
         CommitChunk reused = held.get(i);
         if (reused != null) {
           upload.reuse(i, reused);
-          progress.add(length);
           continue;
         }
         upload.acquireSlot();
-        upload.submit(i, new FileRegionSource(in, at, length));
-        sent += length;
+        FileRegionSource source = new FileRegionSource(in, at, length);
+        if (current != null) {
+          upload.submitUnlessHeld(i, source, () -> ChunkDigests.of(in, at, length), current);
+        } else {
+          upload.submit(i, source);
+        }
       }
       FileEntry entry = upload.commit(chunks);
       progress.finish();
-      return new UploadResult(DefaultGranaryClient.status(entry), sent, chunks - held.size(),
-          held.size());
+      int reusedCount = upload.chunksReused();
+      return new UploadResult(DefaultGranaryClient.status(entry), upload.bytesSent(),
+          chunks - reusedCount, reusedCount);
     } finally {
       // Chunks still reading the file must finish before it is closed.
       upload.abortAndWait();
     }
+  }
+
+  /**
+   * The chunks of the file at {@code p} now, by length and SHA-256, as a commit names them (no
+   * replicas; the master fills in their version and digest); null if the caller may not read it
+   * or it has none with a known SHA-256.
+   */
+  private FileUpload.HeldChunks currentChunks(String p) throws GranaryException {
+    Map<String, CommitChunk> byContent = new HashMap<>();
+    try {
+      int next = 0;
+      FileEntry entry;
+      do {
+        LookupResponse r = ctx.locations().lookup(p, next, true);
+        entry = r.file();
+        if (r.chunks().isEmpty()) {
+          break;
+        }
+        for (ChunkLocation c : r.chunks()) {
+          if (!c.sha256().isNone()) {
+            byContent.putIfAbsent(c.length() + ":" + c.sha256().hex(), new CommitChunk(
+                c.handle(), c.version(), c.length(), 0, List.of(), c.sha256()));
+          }
+          next = c.index() + 1;
+        }
+      } while (next < entry.chunkCount());
+    } catch (DeniedException | NotFoundException e) {
+      return null; // not readable, or gone meanwhile: send every chunk
+    }
+    if (byContent.isEmpty()) {
+      return null;
+    }
+    return (index, length, sha) -> byContent.get(length + ":" + sha.hex());
   }
 
   /**
