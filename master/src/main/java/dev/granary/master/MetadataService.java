@@ -517,7 +517,8 @@ public final class MetadataService {
    * replay frees exactly what this master freed); nothing when none has.
    */
   public void expireTrash() {
-    if (store.readOnly()) {
+    // Checked under the read lock first: the tick asks often, and there is rarely anything due.
+    if (store.readOnly() || state.read(() -> ns().nextTrashExpiry()) > clock.millis()) {
       return;
     }
     state.write(() -> {

@@ -32,8 +32,11 @@ final class TrashBin {
   }
 
   private final Map<String, List<Entry>> byUser = new TreeMap<>();
-  /** The earliest expiry, or -1 when it must be found again (the master asks every tick). */
-  private long next = Long.MAX_VALUE;
+  /**
+   * The earliest expiry, or -1 when it must be found again (the master asks every tick, under the
+   * read lock: concurrent readers may both compute it, to the same value).
+   */
+  private volatile long next = Long.MAX_VALUE;
 
   void add(Entry e) {
     byUser.computeIfAbsent(e.user, u -> new ArrayList<>()).add(e);
