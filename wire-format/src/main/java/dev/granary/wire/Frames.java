@@ -17,7 +17,7 @@ public final class Frames {
   /** "GRNY" in ASCII. */
   public static final int MAGIC = 0x47524E59;
   /** The protocol version this build speaks. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** Bytes of the fixed frame header. */
   public static final int HEADER_LENGTH = 20;
   /** Set on every frame sent in answer to a request (same request id). */

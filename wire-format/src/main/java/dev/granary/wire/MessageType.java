@@ -55,7 +55,10 @@ import dev.granary.wire.msg.SetAttributesRequest;
 import dev.granary.wire.msg.SetAttributesResponse;
 import dev.granary.wire.msg.ReplicaReportRequest;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
+import dev.granary.wire.msg.RekeyRequest;
 import dev.granary.wire.msg.RestoreRequest;
+import dev.granary.wire.msg.WriteCheckRequest;
+import dev.granary.wire.msg.WriteCheckResponse;
 import dev.granary.wire.msg.RestoreResponse;
 import dev.granary.wire.msg.SnapshotRequest;
 import dev.granary.wire.msg.SnapshotResponse;
@@ -164,7 +167,12 @@ public enum MessageType {
   TRASH_RESPONSE(159, TrashResponse::decode),
   // Delta updates and deduplication: which chunks the master already holds (160-161).
   CHUNK_MATCH_REQUEST(160, ChunkMatchRequest::decode),
-  CHUNK_MATCH_RESPONSE(161, ChunkMatchResponse::decode);
+  CHUNK_MATCH_RESPONSE(161, ChunkMatchResponse::decode),
+  // Compression and encryption: key rotation (answered by STAT_RESPONSE), and a writer's check
+  // of path and policy (162-164).
+  REKEY_REQUEST(162, RekeyRequest::decode),
+  WRITE_CHECK_REQUEST(163, WriteCheckRequest::decode),
+  WRITE_CHECK_RESPONSE(164, WriteCheckResponse::decode);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
 

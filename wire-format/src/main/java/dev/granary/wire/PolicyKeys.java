@@ -16,6 +16,10 @@ import java.util.List;
  *   <li>{@value #TRASH}: how long {@code rm} keeps what it removes in the caller's trash, in
  *       milliseconds, {@code 0..}{@link #MAX_TRASH_MILLIS}; 0 = no trash here, even if an ancestor
  *       has one.
+ *   <li>{@value #COMPRESS}: how new files are compressed, a {@link Compression} id {@code 0..2}
+ *       (0 none, 1 lz4, 2 zstd).
+ *   <li>{@value #ENCRYPT}: whether new files must be encrypted, {@code 0..1}; the master refuses
+ *       the commit of an unencrypted file under 1.
  * </ul>
  */
 public final class PolicyKeys {
@@ -25,8 +29,13 @@ public final class PolicyKeys {
   public static final String KEEP_VERSIONS = "keepVersions";
   /** Milliseconds removed entries stay in the trash. */
   public static final String TRASH = "trash";
+  /** How new files are compressed: a {@link Compression} id. */
+  public static final String COMPRESS = "compress";
+  /** Whether new files must be encrypted: 0 or 1. */
+  public static final String ENCRYPT = "encrypt";
   /** Every key, in the order replies list them. */
-  public static final List<String> ALL = List.of(REPLICATION, KEEP_VERSIONS, TRASH);
+  public static final List<String> ALL = List.of(REPLICATION, KEEP_VERSIONS, TRASH, COMPRESS,
+      ENCRYPT);
   /** Most settings one POLICY_REQUEST may carry. */
   public static final int MAX_SETTINGS = 16;
   /** Highest replication goal a policy may set (as a file's goal). */
@@ -96,6 +105,8 @@ public final class PolicyKeys {
       case REPLICATION -> MAX_REPLICATION;
       case KEEP_VERSIONS -> Limits.MAX_KEEP_VERSIONS;
       case TRASH -> MAX_TRASH_MILLIS;
+      case COMPRESS -> Compression.ZSTD.id();
+      case ENCRYPT -> 1;
       default -> throw new IllegalArgumentException("unknown policy key " + key);
     };
   }

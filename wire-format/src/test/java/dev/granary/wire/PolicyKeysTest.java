@@ -40,8 +40,8 @@ class PolicyKeysTest {
 
   @Test
   void anUnknownKeyIsRefusedWithTheKnownOnes() {
-    String problem = PolicyKeys.problem("compress", "lz4");
-    assertTrue(problem.contains("compress") && problem.contains("keepVersions"), problem);
+    String problem = PolicyKeys.problem("compression", "1");
+    assertTrue(problem.contains("compression") && problem.contains("keepVersions") && problem.contains("encrypt"), problem);
     assertThrows(IllegalArgumentException.class, () -> PolicyKeys.check("Replication", "3"));
     assertThrows(IllegalArgumentException.class, () -> PolicyKeys.value("trash", ""));
   }

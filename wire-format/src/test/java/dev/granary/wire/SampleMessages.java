@@ -26,7 +26,12 @@ import dev.granary.wire.msg.JoinResponse;
 import dev.granary.wire.msg.RotateJoinTokenRequest;
 import dev.granary.wire.msg.RotateJoinTokenResponse;
 import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.Compression;
+import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
+import dev.granary.wire.msg.RekeyRequest;
+import dev.granary.wire.msg.WriteCheckRequest;
+import dev.granary.wire.msg.WriteCheckResponse;
 import dev.granary.wire.msg.FsckRequest;
 import dev.granary.wire.msg.FsckResponse;
 import dev.granary.wire.msg.Hello;
@@ -113,9 +118,12 @@ final class SampleMessages {
           list(r, () -> str(r)));
       case ALLOCATE_CHUNK_RESPONSE -> new AllocateChunkResponse(r.nextLong(), r.nextLong(),
           list(r, () -> node(r)), token(r));
-      case COMMIT_FILE_REQUEST -> new CommitFileRequest(str(r), r.nextLong(), path(r),
-          r.nextBoolean(), 1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)),
-          r.nextInt(256));
+      case COMMIT_FILE_REQUEST -> {
+        FileEncoding e = encoding(r);
+        yield new CommitFileRequest(str(r), r.nextLong(), path(r), r.nextBoolean(),
+            1 + r.nextInt(255), nonNegative(r), list(r, () -> commitChunk(r)), r.nextInt(256), e,
+            e.isPlain() ? -1 : nonNegative(r));
+      }
       case COMMIT_FILE_RESPONSE -> new CommitFileResponse(entry(r), r.nextBoolean()
           ? new AllocateChunkResponse(r.nextLong(), r.nextLong(), list(r, () -> node(r)),
               token(r)) : null);
@@ -184,6 +192,11 @@ final class SampleMessages {
       case CHUNK_MATCH_RESPONSE -> new ChunkMatchResponse(list(r,
           () -> new ChunkMatchResponse.ChunkMatch(r.nextInt(Integer.MAX_VALUE), r.nextLong(),
               r.nextLong(), positive(r), r.nextLong())));
+      case REKEY_REQUEST -> new RekeyRequest(str(r), r.nextLong(), path(r), nonNegative(r),
+          base64(r), "k" + r.nextInt(1000), base64(r));
+      case WRITE_CHECK_REQUEST -> new WriteCheckRequest(path(r));
+      case WRITE_CHECK_RESPONSE -> new WriteCheckResponse(r.nextBoolean() ? entry(r) : null,
+          Compression.values()[r.nextInt(3)], r.nextBoolean());
       case SET_ATTRIBUTES_REQUEST -> new SetAttributesRequest(str(r), r.nextInt(0777 + 2) - 1,
           str(r), str(r), r.nextBoolean());
       case SET_ATTRIBUTES_RESPONSE -> new SetAttributesResponse(nonNegative(r));
@@ -339,7 +352,28 @@ final class SampleMessages {
 
   private static FileEntry entry(Random r) {
     return new FileEntry(path(r), r.nextBoolean(), nonNegative(r), r.nextLong(), r.nextInt(256),
-        nonNegative(r), r.nextInt(Integer.MAX_VALUE), str(r), str(r), r.nextInt(0777 + 1));
+        nonNegative(r), r.nextInt(Integer.MAX_VALUE), str(r), str(r), r.nextInt(0777 + 1),
+        encoding(r));
+  }
+
+  /** Plain, compressed, encrypted, or both. */
+  private static FileEncoding encoding(Random r) {
+    Compression c = Compression.values()[r.nextInt(3)];
+    if (r.nextBoolean()) {
+      return c == Compression.NONE ? FileEncoding.PLAIN : FileEncoding.compressed(c,
+          nonNegative(r));
+    }
+    StringBuilder id = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      id.append(Character.forDigit(r.nextInt(16), 16));
+    }
+    return new FileEncoding(c, nonNegative(r), id.toString(), "k" + r.nextInt(1000), base64(r));
+  }
+
+  private static String base64(Random r) {
+    byte[] b = new byte[1 + r.nextInt(60)];
+    r.nextBytes(b);
+    return java.util.Base64.getEncoder().encodeToString(b);
   }
 
   private static CommitChunk commitChunk(Random r) {

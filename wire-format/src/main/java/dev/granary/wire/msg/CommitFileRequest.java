@@ -14,10 +14,30 @@ import java.util.List;
  * client's next file and returns it with the answer (a client writing many small files then asks
  * for no allocation of its own); {@link #SPARE_AS_FILE} asks for one of the replication this file
  * gets; 0 asks for none.
+ *
+ * <p>A file the client compressed or encrypted names its {@code encoding} (its stored size -1: the
+ * master adds up the chunks) and its {@code size}, the bytes a reader gets; a plain file has
+ * {@link FileEncoding#PLAIN} and size -1 (its chunks' lengths add up to its size).
  */
-public record CommitFileRequest(String clientId, long opId, String path, boolean overwrite, int replication, long chunkSize, List<CommitChunk> chunks, int spareReplication) implements Message {
+public record CommitFileRequest(String clientId, long opId, String path, boolean overwrite,
+    int replication, long chunkSize, List<CommitChunk> chunks, int spareReplication,
+    FileEncoding encoding, long size) implements Message {
   public CommitFileRequest {
     chunks = List.copyOf(chunks);
+    if (encoding == null) {
+      throw new IllegalArgumentException("encoding is null (use FileEncoding.PLAIN)");
+    }
+    if (encoding.isPlain() != (size == -1)) {
+      throw new IllegalArgumentException("size " + size + " with encoding " + encoding
+          + ": a plain file's size is -1, any other's is its readers' size");
+    }
+  }
+
+  /** A plain file's commit. */
+  public CommitFileRequest(String clientId, long opId, String path, boolean overwrite,
+      int replication, long chunkSize, List<CommitChunk> chunks, int spareReplication) {
+    this(clientId, opId, path, overwrite, replication, chunkSize, chunks, spareReplication,
+        FileEncoding.PLAIN, -1);
   }
 
   /** Replication 0: the directory's policy, else the cluster's default. */
@@ -46,6 +66,8 @@ public record CommitFileRequest(String clientId, long opId, String path, boolean
     out.writeLong(chunkSize);
     Codec.writeList(out, chunks, (b, c) -> c.encode(b));
     out.writeInt(spareReplication);
+    encoding.encode(out);
+    out.writeLong(size);
   }
 
   public static CommitFileRequest decode(ByteBuf in) {
@@ -53,6 +75,15 @@ public record CommitFileRequest(String clientId, long opId, String path, boolean
         Codec.readBoolean(in), Codec.readInt(in, 0, 255, "replication"),
         Codec.readNonNegativeLong(in, "chunk size"),
         Codec.readList(in, CommitChunk.MIN_BYTES, CommitChunk::decode),
-        Codec.readInt(in, SPARE_AS_FILE, 255, "spare replication"));
+        Codec.readInt(in, SPARE_AS_FILE, 255, "spare replication"), FileEncoding.decode(in),
+        readSize(in));
+  }
+
+  private static long readSize(ByteBuf in) {
+    long size = Codec.readLong(in);
+    if (size < -1) {
+      throw new dev.granary.wire.ProtocolException("file size " + size + " is negative");
+    }
+    return size;
   }
 }

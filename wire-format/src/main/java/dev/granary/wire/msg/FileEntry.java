@@ -6,11 +6,14 @@ import io.netty.buffer.ByteBuf;
 /**
  * A namespace entry: absolute path, whether it is a directory, size in bytes (0 for directories),
  * modification time in epoch milliseconds, replication goal, chunk size and chunk count (files
- * only), and its owner, group and permission bits (the nine POSIX bits, {@code 0..0777}).
+ * only), and its owner, group and permission bits (the nine POSIX bits, {@code 0..0777}), and how
+ * its bytes are stored ({@link FileEncoding}: {@code size} is what a reader gets, the chunks hold
+ * {@link #storedSize()} bytes).
  */
 public record FileEntry(String path, boolean directory, long size, long modifiedMillis,
-    int replication, long chunkSize, int chunkCount, String owner, String group, int permission) {
-  static final int MIN_BYTES = 2 + 1 + 8 + 8 + 4 + 8 + 4 + 2 + 2 + 2;
+    int replication, long chunkSize, int chunkCount, String owner, String group, int permission,
+    FileEncoding encoding) {
+  static final int MIN_BYTES = 2 + 1 + 8 + 8 + 4 + 8 + 4 + 2 + 2 + 2 + 1;
   /** The owner and group of every entry of a cluster without identities. */
   public static final String DEFAULT_OWNER = "admin";
   /** Permission bits of a new directory. */
@@ -21,10 +24,32 @@ public record FileEntry(String path, boolean directory, long size, long modified
   public static final int MAX_PERMISSION = 0777;
 
   public FileEntry {
+    if (encoding == null) {
+      throw new IllegalArgumentException("encoding is null (use FileEncoding.PLAIN)");
+    }
     if (permission < 0 || permission > MAX_PERMISSION) {
       throw new IllegalArgumentException("permission " + Integer.toOctalString(permission)
           + " is outside 0..777");
     }
+  }
+
+  /** A plain entry (verbatim replicas). */
+  public FileEntry(String path, boolean directory, long size, long modifiedMillis,
+      int replication, long chunkSize, int chunkCount, String owner, String group,
+      int permission) {
+    this(path, directory, size, modifiedMillis, replication, chunkSize, chunkCount, owner, group,
+        permission, FileEncoding.PLAIN);
+  }
+
+  /** Bytes the file's chunks hold: its size, unless it is compressed or encrypted. */
+  public long storedSize() {
+    return encoding.isPlain() || encoding.storedSize() < 0 ? size : encoding.storedSize();
+  }
+
+  /** This entry with {@code e} as its encoding. */
+  public FileEntry withEncoding(FileEncoding e) {
+    return new FileEntry(path, directory, size, modifiedMillis, replication, chunkSize,
+        chunkCount, owner, group, permission, e);
   }
 
   /**
@@ -68,6 +93,7 @@ public record FileEntry(String path, boolean directory, long size, long modified
     Codec.writeString(out, owner);
     Codec.writeString(out, group);
     out.writeShort(permission);
+    encoding.encode(out);
   }
 
   public static FileEntry decode(ByteBuf in) {
@@ -88,7 +114,8 @@ public record FileEntry(String path, boolean directory, long size, long modified
       throw new ProtocolException("file entry permission " + Integer.toOctalString(permission)
           + " is outside 0..777");
     }
+    FileEncoding encoding = FileEncoding.decode(in);
     return new FileEntry(path, directory, size, modified, replication, chunkSize, chunkCount,
-        owner, group, permission);
+        owner, group, permission, encoding);
   }
 }

@@ -24,7 +24,7 @@ public sealed interface Message permits
     DecommissionRequest, DecommissionResponse,
     PolicyRequest, PolicyResponse, VersionsRequest, VersionsResponse, RestoreRequest,
     RestoreResponse, SnapshotRequest, SnapshotResponse, TrashRequest, TrashResponse,
-    ChunkMatchRequest, ChunkMatchResponse {
+    ChunkMatchRequest, ChunkMatchResponse, RekeyRequest, WriteCheckRequest, WriteCheckResponse {
 
   MessageType type();
 

@@ -51,7 +51,7 @@ class PermissionFieldsTest {
     assertThrows(IllegalArgumentException.class,
         () -> new FileEntry("/a", false, 0, 0, 1, 0, 0, "u", "g", 01000));
     new FileEntry("/a", false, 0, 0, 1, 0, 0, "u", "g", 0).encode(buf);
-    buf.setShort(buf.writerIndex() - 2, 01644); // sticky bit set on the wire
+    buf.setShort(buf.writerIndex() - 3, 01644); // sticky bit set on the wire (before the encoding byte)
     ProtocolException x = assertThrows(ProtocolException.class, () -> FileEntry.decode(buf));
     assertTrue(x.getMessage().contains("1644"), x.getMessage());
   }

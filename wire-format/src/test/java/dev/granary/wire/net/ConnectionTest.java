@@ -262,7 +262,7 @@ class ConnectionTest {
   void aPeerOfAnotherVersionGetsAReadableErrorFromTheServer() throws Exception {
     int port = startServer(Set.of(Role.CLIENT));
     byte[] hello = encode(Frame.request(1, new Hello(Role.CLIENT, "", "granary/2.0")));
-    hello[4] = 3; // a version-3 peer: same first five bytes, another version
+    hello[4] = 4; // a version-4 peer: same first five bytes, another version
     byte[] answer;
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout((int) TIMEOUT.toMillis());
@@ -282,17 +282,17 @@ class ConnectionTest {
     assertEquals(0, f.requestId());
     assertTrue(f.isResponse());
     assertEquals(Status.PROTOCOL, e.status());
-    assertEquals("protocol version 3 is not supported; this peer speaks version 2", e.message());
+    assertEquals("protocol version 4 is not supported; this peer speaks version 3", e.message());
   }
 
   @Test
   void connectingToAServerOfAnotherVersionFailsClearly() throws Exception {
     byte[] reply = encode(Frame.response(0, new ErrorReply(Status.PROTOCOL,
-        "protocol version 2 is not supported; this peer speaks version 3", "")));
-    reply[4] = 3; // the peer speaks version 3
+        "protocol version 3 is not supported; this peer speaks version 4", "")));
+    reply[4] = 4; // the peer speaks version 4
     Throwable t = failure(connect(startFakeServer(() -> reply), Role.CLIENT));
     assertInstanceOf(ConnectionClosedException.class, t);
-    assertTrue(t.getMessage().contains("protocol version 3 is not supported"), t.getMessage());
+    assertTrue(t.getMessage().contains("protocol version 4 is not supported"), t.getMessage());
   }
 
   @Test

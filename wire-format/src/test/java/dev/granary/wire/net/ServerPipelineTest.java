@@ -179,7 +179,7 @@ class ServerPipelineTest {
   @Test
   void wrongVersionIsAnsweredWithAReadableError() {
     ByteBuf hello = bytes(Frame.request(1, new Hello(Role.CLIENT, "", "granary/9")));
-    hello.setByte(4, 3);
+    hello.setByte(4, 4);
     ch.writeInbound(hello);
     ch.checkException();
     assertFalse(ch.isOpen());
@@ -187,7 +187,7 @@ class ServerPipelineTest {
     ErrorReply e = onlyError(out);
     assertEquals(0, out.get(0).requestId());
     assertEquals(Status.PROTOCOL, e.status());
-    assertTrue(e.message().contains("protocol version 3 is not supported"), e.message());
+    assertTrue(e.message().contains("protocol version 4 is not supported"), e.message());
   }
 
   @Test
