@@ -13,7 +13,7 @@ import java.time.Duration;
  * README's configuration table and {@link ConfigKeys#keys(String)}; they are not repeated here.
  */
 public record ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout,
-    Path credentials) {
+    Path credentials, Path keyFile) {
 
   /**
    * Validates every component against its key's rule.
@@ -27,6 +27,13 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
     ClientSchema.PARALLELISM.require(parallelism);
     ClientSchema.TIMEOUT.require(timeout);
     ClientSchema.CREDENTIALS.require(credentials);
+    ClientSchema.KEY_FILE.require(keyFile);
+  }
+
+  /** A configuration without a key file. */
+  public ClientConfig(HostPort master, long cacheSize, int parallelism, Duration timeout,
+      Path credentials) {
+    this(master, cacheSize, parallelism, timeout, credentials, null);
   }
 
   /** A configuration without credentials (for a cluster with {@code security: none}). */
@@ -36,7 +43,12 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
 
   /** This configuration with {@link #credentials()} set to {@code file} (null: none). */
   public ClientConfig withCredentials(Path file) {
-    return new ClientConfig(master, cacheSize, parallelism, timeout, file);
+    return new ClientConfig(master, cacheSize, parallelism, timeout, file, keyFile);
+  }
+
+  /** This configuration with {@link #keyFile()} set to {@code file} (null: none). */
+  public ClientConfig withKeyFile(Path file) {
+    return new ClientConfig(master, cacheSize, parallelism, timeout, credentials, file);
   }
 
   /**
@@ -59,7 +71,7 @@ public record ClientConfig(HostPort master, long cacheSize, int parallelism, Dur
 
   /**
    * The effective configuration on one line, e.g. {@code ClientConfig{master=127.0.0.1:7070,
-   * cacheSize=256MiB, parallelism=4, timeout=30s, credentials=none}}.
+   * cacheSize=256MiB, parallelism=4, timeout=30s, credentials=none, keyFile=none}}.
    */
   @Override
   public String toString() {

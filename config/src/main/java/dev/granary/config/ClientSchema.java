@@ -29,11 +29,15 @@ final class ClientSchema {
       .env(ConfigKeys.ENV_CREDENTIALS)
       .describe("Credentials file to authenticate with: JSON {user, token, caCert}");
 
+  static final Key<java.nio.file.Path> KEY_FILE = Key.optionalPath(SECTION, "keyFile")
+      .env(ConfigKeys.ENV_KEY_FILE)
+      .describe("Key file (granary key new) that encrypts and decrypts files on this client");
+
   static final Schema<ClientConfig> SCHEMA =
       new Schema<>(
           SECTION,
           ClientConfig.class,
-          List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT, CREDENTIALS),
+          List.of(MASTER, CACHE_SIZE, PARALLELISM, TIMEOUT, CREDENTIALS, KEY_FILE),
           List.of(),
           values ->
               new ClientConfig(
@@ -41,7 +45,8 @@ final class ClientSchema {
                   values.get(CACHE_SIZE),
                   values.get(PARALLELISM),
                   values.get(TIMEOUT),
-                  values.get(CREDENTIALS)));
+                  values.get(CREDENTIALS),
+                  values.get(KEY_FILE)));
 
   private ClientSchema() {}
 }

@@ -15,6 +15,8 @@ public final class ConfigKeys {
   public static final String ENV_MASTER = "GRANARY_MASTER";
   /** The environment variable holding the client's credentials file. */
   public static final String ENV_CREDENTIALS = "GRANARY_CREDENTIALS";
+  /** The key-encryption key file of {@code client.keyFile}. */
+  public static final String ENV_KEY_FILE = "GRANARY_KEY_FILE";
   /** The master's section of a config file. */
   public static final String MASTER_SECTION = MasterSchema.SECTION;
   /** The chunkservers' section of a config file. */

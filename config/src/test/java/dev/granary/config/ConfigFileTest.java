@@ -200,7 +200,7 @@ class ConfigFileTest {
     Path file = write("foo.yaml", "client:\n  foo: 1\n");
     assertEquals(
         "config " + file + ": unknown key client.foo; expected one of master, cacheSize,"
-            + " parallelism, timeout, credentials",
+            + " parallelism, timeout, credentials, keyFile",
         load(file));
   }
 
@@ -222,7 +222,7 @@ class ConfigFileTest {
     Path file = write("wrong.yaml", "client:\n  chunkSize: 64MiB\n");
     assertEquals(
         "config " + file + ": unknown key client.chunkSize; expected one of master, cacheSize,"
-            + " parallelism, timeout, credentials",
+            + " parallelism, timeout, credentials, keyFile",
         load(file));
     Path master = write("master.yaml", "master:\n  capacity: 1GiB\n");
     assertEquals(

@@ -64,7 +64,7 @@ class ConfigKeysTest {
             "maxTransfers", "idleTimeout", "maxConnections", "joinToken", "httpPort"),
         ConfigKeys.chunkserverKeys());
     assertEquals(
-        List.of("master", "cacheSize", "parallelism", "timeout", "credentials"),
+        List.of("master", "cacheSize", "parallelism", "timeout", "credentials", "keyFile"),
         ConfigKeys.clientKeys());
     assertEquals("GRANARY_MASTER", ConfigKeys.ENV_MASTER);
   }

@@ -339,7 +339,7 @@ class ConfigLoaderTest {
             .getMessage());
     assertEquals(
         "unknown flag --chunk-size; expected one of --master, --cache-size, --parallelism,"
-            + " --timeout, --credentials",
+            + " --timeout, --credentials, --key-file",
         assertThrows(
                 ConfigException.class,
                 () -> ConfigLoader.loadClient(null, Map.of("chunkSize", "64MiB"), Map.of()))

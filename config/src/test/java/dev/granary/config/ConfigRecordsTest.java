@@ -73,7 +73,7 @@ class ConfigRecordsTest {
         ChunkserverConfig.defaults().toString());
     assertEquals(
         "ClientConfig{master=127.0.0.1:7070, cacheSize=256MiB, parallelism=4, timeout=30s, "
-            + "credentials=none}",
+            + "credentials=none, keyFile=none}",
         ClientConfig.defaults().toString());
   }
 
