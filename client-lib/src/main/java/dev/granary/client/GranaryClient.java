@@ -298,6 +298,26 @@ public interface GranaryClient extends AutoCloseable {
   FileStatus restore(String path, long version) throws GranaryException;
 
   /**
+   * Key rotation: wraps the data key of every encrypted file at {@code path} (with
+   * {@code recursive}, every file under it), and of each version it keeps, with {@code newKey}
+   * instead of {@code oldKey}. No data is read or rewritten: only the wrapped keys on the master
+   * change, each in one journaled step. Afterwards the files read with {@code newKey} alone.
+   * Files already wrapped with {@code newKey} are counted and left alone, so a rotation that was
+   * interrupted is finished by running it again. Snapshots keep the wrapping they were taken with.
+   *
+   * @throws DeniedException a file is wrapped with neither key, or the caller may not write it
+   * @throws InvalidArgumentException {@code path} is a directory and {@code recursive} is false
+   */
+  KeyRotation rotateKey(String path, boolean recursive, EncryptionKey oldKey,
+      EncryptionKey newKey) throws GranaryException;
+
+  /**
+   * The key this client encrypts new files with and decrypts with ({@code client.keyFile}), or
+   * null if it has none.
+   */
+  EncryptionKey encryptionKey();
+
+  /**
    * Snapshots directory {@code dir} as {@code name}: a read-only view of it as it is now, read at
    * {@code dir/.snapshot/name} (get, open, list and stat work; writes are denied). Costs metadata
    * only; later changes under {@code dir} do not change what the snapshot shows.

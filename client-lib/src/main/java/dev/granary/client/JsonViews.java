@@ -15,8 +15,9 @@ public final class JsonViews {
 
   /**
    * {@code stat --json}: {@code {"path","type","size","replication","chunkSize","modified",
-   * "owner","group","permission","chunks":[{"index","handle","version","size","replicas",
-   * "digest"}]}}; {@code digest} is the chunk's SHA-256 in hex, null if not known.
+   * "owner","group","permission","compression","storedSize","encrypted","chunks":[{"index",
+   * "handle","version","size","replicas","digest"}]}}; {@code digest} is the chunk's SHA-256 in
+   * hex, null if not known; a chunk's {@code size} is what it stores.
    */
   public static Map<String, Object> stat(FileStatus st, List<ChunkInfo> chunks) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -29,6 +30,9 @@ public final class JsonViews {
     m.put("owner", st.owner());
     m.put("group", st.group());
     m.put("permission", st.permission());
+    m.put("compression", st.compression());
+    m.put("storedSize", st.storedSize());
+    m.put("encrypted", st.encrypted());
     List<Map<String, Object>> cs = new ArrayList<>();
     for (ChunkInfo ch : chunks) {
       Map<String, Object> row = new LinkedHashMap<>();

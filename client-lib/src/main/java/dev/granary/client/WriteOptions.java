@@ -1,5 +1,7 @@
 package dev.granary.client;
 
+import dev.granary.wire.Compression;
+
 /**
  * How a file is written: its replication goal, whether it may replace an existing file, and its
  * chunk size. A zero chunk size means the cluster's default (the master's {@code chunkSize}),
@@ -14,8 +16,13 @@ package dev.granary.client;
  * @param overwrite replace an existing file atomically instead of failing with
  *     {@link AlreadyExistsException}
  * @param chunkSize bytes per chunk, a positive multiple of 64 KiB, or 0 for the cluster's default
+ * @param compression how the client compresses each 64 KiB block, or null for what the nearest
+ *     directory policy says (none where no policy sets it)
+ * @param encrypt encrypt on the client with the client's key file; false leaves it to the nearest
+ *     directory policy (a policy that says encrypt cannot be opted out of)
  */
-public record WriteOptions(int replication, boolean overwrite, long chunkSize) {
+public record WriteOptions(int replication, boolean overwrite, long chunkSize,
+    Compression compression, boolean encrypt) {
   /** Replication 0 asks for the cluster's default. */
   public static final int CLUSTER_DEFAULT_REPLICATION = 0;
   /** Chunk size 0 asks for the cluster's default. */
@@ -34,6 +41,11 @@ public record WriteOptions(int replication, boolean overwrite, long chunkSize) {
     }
   }
 
+  /** Plain writes, or as the directory's policy says. */
+  public WriteOptions(int replication, boolean overwrite, long chunkSize) {
+    this(replication, overwrite, chunkSize, null, false);
+  }
+
   /** The cluster's replication and chunk size, no overwrite. */
   public static WriteOptions defaults() {
     return new WriteOptions(CLUSTER_DEFAULT_REPLICATION, false, CLUSTER_DEFAULT_CHUNK_SIZE);
@@ -45,14 +57,24 @@ public record WriteOptions(int replication, boolean overwrite, long chunkSize) {
   }
 
   public WriteOptions withReplication(int value) {
-    return new WriteOptions(value, overwrite, chunkSize);
+    return new WriteOptions(value, overwrite, chunkSize, compression, encrypt);
   }
 
   public WriteOptions withOverwrite(boolean value) {
-    return new WriteOptions(replication, value, chunkSize);
+    return new WriteOptions(replication, value, chunkSize, compression, encrypt);
   }
 
   public WriteOptions withChunkSize(long value) {
-    return new WriteOptions(replication, overwrite, value);
+    return new WriteOptions(replication, overwrite, value, compression, encrypt);
+  }
+
+  /** Compress with {@code value} (null: as the directory's policy says). */
+  public WriteOptions withCompression(Compression value) {
+    return new WriteOptions(replication, overwrite, chunkSize, value, encrypt);
+  }
+
+  /** Encrypt on the client (false: as the directory's policy says). */
+  public WriteOptions withEncrypt(boolean value) {
+    return new WriteOptions(replication, overwrite, chunkSize, compression, value);
   }
 }

@@ -9,7 +9,9 @@ import dev.granary.client.DeleteResult;
 import dev.granary.client.DirectoryPage;
 import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.FileInfo;
+import dev.granary.client.EncryptionKey;
 import dev.granary.client.FileStatus;
+import dev.granary.client.KeyRotation;
 import dev.granary.client.FileVersion;
 import dev.granary.client.FsckReport;
 import dev.granary.client.GranaryClient;
@@ -92,6 +94,7 @@ public final class DefaultGranaryClient implements GranaryClient {
   private final Transfers transfers;
   private final ClusterAdmin admin;
   private final Retention retention;
+  private final KeyRotator keys;
 
   DefaultGranaryClient(ClientConfig config, RetryPolicy retry, Credentials credentials) {
     this.config = config;
@@ -121,7 +124,8 @@ public final class DefaultGranaryClient implements GranaryClient {
         new LocationCache(master, LOCATION_TTL, 10_000), new LoadTracker(),
         new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
         new LeaseRenewer(master, clientId, System::nanoTime), login,
-        WriteBudget.ofDirectMemory());
+        WriteBudget.ofDirectMemory(),
+        config.keyFile() == null ? null : EncryptionKey.read(config.keyFile()));
     // Frees the read-ahead buffers of streams dropped without being closed.
     Cleaner cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");
@@ -131,6 +135,7 @@ public final class DefaultGranaryClient implements GranaryClient {
     this.transfers = new Transfers(ctx, new BlockFetcher(ctx), cleaner);
     this.admin = new ClusterAdmin(ctx);
     this.retention = new Retention(ctx);
+    this.keys = new KeyRotator(ctx, this);
   }
 
   /**
@@ -321,6 +326,17 @@ public final class DefaultGranaryClient implements GranaryClient {
   }
 
   @Override
+  public KeyRotation rotateKey(String path, boolean recursive, EncryptionKey oldKey,
+      EncryptionKey newKey) throws GranaryException {
+    return keys.rotate(path, recursive, oldKey, newKey);
+  }
+
+  @Override
+  public EncryptionKey encryptionKey() {
+    return ctx.key();
+  }
+
+  @Override
   public SnapshotInfo createSnapshot(String dir, String name) throws GranaryException {
     return retention.createSnapshot(dir, name);
   }
@@ -470,7 +486,8 @@ public final class DefaultGranaryClient implements GranaryClient {
   static FileStatus status(FileEntry e) {
     return new FileStatus(e.path(), e.name(), e.directory(), e.size(), e.modifiedMillis(),
         e.replication(), e.chunkSize(), e.chunkCount(), e.owner(), e.group(),
-        e.permissionOctal());
+        e.permissionOctal(), e.encoding().compression().label(), e.storedSize(),
+        e.encoding().encrypted());
   }
 
   @Override

@@ -67,7 +67,7 @@ class WriteBudgetTest {
   private static FileUpload upload(HeldTasks workers, WriteBudget budget) {
     ClientContext ctx = new ClientContext("test-client", null, null, null,
         RetryPolicy.system(Duration.ofSeconds(5), Duration.ofSeconds(1)), workers, 4,
-        new AtomicLong(), null, null, null, null, null, null, budget);
+        new AtomicLong(), null, null, null, null, null, null, budget, null);
     return new FileUpload(ctx, "/f", WriteOptions.defaults(), new Progress(null));
   }
 
