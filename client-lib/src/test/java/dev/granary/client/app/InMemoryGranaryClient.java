@@ -398,6 +398,17 @@ class InMemoryGranaryClient implements GranaryClient {
   }
 
   @Override
+  public dev.granary.client.KeyRotation rotateKey(String path, boolean recursive,
+      dev.granary.client.EncryptionKey oldKey, dev.granary.client.EncryptionKey newKey) {
+    throw new UnsupportedOperationException("no encryption in memory");
+  }
+
+  @Override
+  public dev.granary.client.EncryptionKey encryptionKey() {
+    return null;
+  }
+
+  @Override
   public synchronized FileStatus restore(String path, long version) throws GranaryException {
     checkWritable(path);
     if (statusOf(path).directory()) {
