@@ -1,9 +1,15 @@
 package dev.granary.cli;
 
+import dev.granary.client.EncryptionKey;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
+import dev.granary.config.ClientConfig;
 import dev.granary.config.Sizes;
+import dev.granary.wire.Compression;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +28,8 @@ import picocli.CommandLine.Spec;
  * by line; with {@code --clients N}, then also the peer's concurrent workloads ({@link
  * ConcurrentBench}). An untimed warm-up runs first so run 1 does not measure JIT compilation.
  * Everything the bench writes lives under one /granary-bench-UUID directory that is removed at the
- * end, also when it fails.
+ * end, also when it fails. {@code --compress}, {@code --encrypt} and {@code --data} say how every
+ * file the bench writes is written and what it holds; each JSON line names them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run the benchmark workloads against a running cluster; prints JSON lines "
@@ -77,6 +84,20 @@ final class BenchCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   int snapshotFiles;
 
+  @Option(names = "--compress", paramLabel = "lz4|zstd|none", defaultValue = "none",
+      description = "Compression of every file written (default ${DEFAULT-VALUE}).")
+  String compress;
+
+  @Option(names = "--encrypt", description = "Encrypt every file written, with the key of"
+      + " --key-file, or without one a temporary key the bench makes and removes.")
+  boolean encrypt;
+
+  @Option(names = "--data", paramLabel = "random|text", defaultValue = BenchIo.RANDOM,
+      description = "What the files hold: random bytes (incompressible) or a deterministic"
+          + " text-like corpus (words, numbers, lines) that compresses as text does"
+          + " (default ${DEFAULT-VALUE}).")
+  String data;
+
   private static final Set<String> GROUPS =
       Set.of("seq", "cached", "small", "meta", "delta", "snapshot");
 
@@ -103,15 +124,42 @@ final class BenchCommand implements Callable<Integer> {
     if (badClients != null) {
       throw new CliException(Failures.USAGE, badClients);
     }
+    if (!data.equals(BenchIo.RANDOM) && !data.equals(BenchIo.TEXT)) {
+      throw new CliException(Failures.USAGE, "invalid --data '" + data
+          + "': expected random or text");
+    }
+    Compression compression = PutCommand.compression("--compress", compress);
+    ClientConfig config = client.config();
+    Path tempKeyDir = null;
+    try {
+      if (encrypt && config.keyFile() == null) {
+        tempKeyDir = Files.createTempDirectory("granary-bench-key-");
+        Path keyFile = tempKeyDir.resolve("bench.key");
+        EncryptionKey.generate().write(keyFile);
+        config = config.withKeyFile(keyFile);
+      }
+      WriteOptions opts = WriteOptions.defaults().withReplication(replication)
+          .withCompression(compression).withEncrypt(encrypt);
+      run(config, seqBytes, deltaChunk, opts);
+    } finally {
+      if (tempKeyDir != null) {
+        removeTempKey(tempKeyDir);
+      }
+    }
+    return 0;
+  }
+
+  /** The workloads with {@code opts}, then the JSON lines. */
+  private void run(ClientConfig config, long seqBytes, long deltaChunk, WriteOptions opts)
+      throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    WriteOptions opts = WriteOptions.defaults().withReplication(replication);
-    byte[] buffer = BenchIo.randomBytes(BenchIo.IO_BUFFER, 42);
+    byte[] buffer = BenchIo.bytes(data, BenchIo.IO_BUFFER, 42);
     String root = "/granary-bench-" + UUID.randomUUID();
-    try (GranaryClient c = client.open()) {
+    try (GranaryClient c = GranaryClient.open(config)) {
       c.mkdirs(root, true);
       try {
-        workloads(c, root, seqBytes, opts, buffer);
-        SharedBench shared = new SharedBench(c, client.config().parallelism(), runs, results);
+        workloads(c, config, root, seqBytes, opts, buffer);
+        SharedBench shared = new SharedBench(c, config.parallelism(), runs, results);
         if (workloads.contains("delta")) {
           shared.delta(root + "/delta", seqBytes, opts.withChunkSize(deltaChunk));
         }
@@ -133,12 +181,24 @@ final class BenchCommand implements Callable<Integer> {
       params.put("files", files);
       params.put("ops", ops);
       params.put("replication", replication);
+      results.everyLine("compression", opts.compression().label());
+      results.everyLine("encrypted", opts.encrypt());
+      results.everyLine("data", data);
       for (Map<String, Object> line : results.lines(params)) {
         out.println(Json.write(line));
       }
       out.flush();
     }
-    return 0;
+  }
+
+  /** Removes the key a bench run made for itself (its files are gone already). */
+  private static void removeTempKey(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
   }
 
   private static long size(String option, String value) throws CliException {
@@ -150,14 +210,14 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void workloads(GranaryClient c, String root, long seqBytes, WriteOptions opts,
-      byte[] buffer) throws Exception {
+  private void workloads(GranaryClient c, ClientConfig config, String root, long seqBytes,
+      WriteOptions opts, byte[] buffer) throws Exception {
     warmUp(c, root + "/warmup", opts, buffer);
     if (workloads.contains("seq")) {
       seq(c, root + "/seq", seqBytes, opts, buffer);
     }
     if (workloads.contains("cached")) {
-      try (GranaryClient fresh = client.open()) {
+      try (GranaryClient fresh = GranaryClient.open(config)) {
         // Its own client, so the cache holds nothing from the other workloads.
         cached(fresh, root + "/cached", Math.min(seqBytes, 128L << 20), opts, buffer);
       }
@@ -170,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (clients > 0) {
       // Its own source bytes (the peer's seed): the reads above read through `buffer`.
-      byte[] source = BenchIo.randomBytes(BenchIo.IO_BUFFER, 11);
+      byte[] source = BenchIo.bytes(data, BenchIo.IO_BUFFER, 11);
       try (ConcurrentBench conc = new ConcurrentBench(c, clients, runs, opts, source, results)) {
         conc.run(root + "/conc", seqBytes, files, ops);
       }

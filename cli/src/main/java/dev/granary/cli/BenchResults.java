@@ -26,6 +26,8 @@ final class BenchResults {
   }
 
   private final Map<String, Series> series = new LinkedHashMap<>();
+  /** Fields every line carries at its top level, after the figures (e.g. compression). */
+  private final Map<String, Object> everyLine = new LinkedHashMap<>();
 
   void record(String workload, double value) {
     series(workload).values.add(value);
@@ -39,6 +41,11 @@ final class BenchResults {
   /** A field of this workload's own at its line's top level (e.g. delta_update's bytesSent). */
   void put(String workload, String key, Object value) {
     series(workload).fields.put(key, value);
+  }
+
+  /** A field every workload's line carries at its top level, e.g. how its files were written. */
+  void everyLine(String key, Object value) {
+    everyLine.put(key, value);
   }
 
   /** The median of the runs recorded so far for {@code workload}. */
@@ -66,13 +73,14 @@ final class BenchResults {
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Map.Entry<String, Series> e : series.entrySet()) {
       if (!e.getValue().values.isEmpty()) {
-        lines.add(line(e.getKey(), e.getValue(), common));
+        lines.add(line(e.getKey(), e.getValue(), everyLine, common));
       }
     }
     return lines;
   }
 
-  private static Map<String, Object> line(String workload, Series s, Map<String, Object> common) {
+  private static Map<String, Object> line(String workload, Series s,
+      Map<String, Object> everyLine, Map<String, Object> common) {
     double[] v = s.values.stream().mapToDouble(Double::doubleValue).toArray();
     double[] sorted = v.clone();
     Arrays.sort(sorted);
@@ -86,6 +94,7 @@ final class BenchResults {
     m.put("median", round(median(sorted)));
     m.put("max", round(sorted[sorted.length - 1]));
     m.put("values", Arrays.stream(v).map(BenchResults::round).toArray());
+    m.putAll(everyLine);
     m.putAll(s.fields);
     Map<String, Object> params = new LinkedHashMap<>(common);
     params.putAll(s.params);

@@ -11,7 +11,7 @@ final class Commands {
         new GetCommand(), new CatCommand(), new LsCommand(), new MkdirCommand(), new RmCommand(),
         new MvCommand(), new StatCommand(), new ChmodCommand(), new ChownCommand(),
         new PolicyCommand(), new VersionsCommand(), new RestoreCommand(), new SnapshotCommand(),
-        new TrashCommand(),
+        new TrashCommand(), new KeyCommand(),
         new ClusterCommand(), new FsckCommand(), new BalanceCommand(), new DecommissionCommand(),
         new RecommissionCommand(), new UserCommand(),
         new BenchCommand(), new DemoCommand(), new ConfigTableCommand());

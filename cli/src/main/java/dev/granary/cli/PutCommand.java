@@ -6,6 +6,7 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
+import dev.granary.wire.Compression;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,6 +45,17 @@ final class PutCommand implements Callable<Integer> {
       + " chunks whose content changed are sent.")
   boolean force;
 
+  @Option(names = "--compress", paramLabel = "lz4|zstd|none",
+      description = "Compress each 64 KiB block on this client (a block that does not shrink is"
+          + " stored raw); none: not compressed, whatever the directory's policy says"
+          + " (default: the directory's policy).")
+  String compress;
+
+  @Option(names = "--encrypt", description = "Encrypt on this client (AES-256-GCM) with the key of"
+      + " --key-file before any byte leaves it; files under a directory whose policy says"
+      + " encrypt are encrypted without it.")
+  boolean encrypt;
+
   @Option(names = "--json", description = "Print {\"path\",\"size\",\"bytesSent\","
       + "\"chunksSent\",\"chunksReused\"}.")
   boolean json;
@@ -53,7 +65,9 @@ final class PutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WriteOptions options = WriteOptions.defaults().withOverwrite(force);
+    WriteOptions options = WriteOptions.defaults().withOverwrite(force)
+        .withCompression(compress == null ? null : compression("--compress", compress))
+        .withEncrypt(encrypt);
     if (replication != null) {
       if (replication < 1 || replication > 16) {
         throw new CliException(Failures.USAGE, "invalid --replication " + replication
@@ -91,6 +105,16 @@ final class PutCommand implements Callable<Integer> {
         print(r);
       }
       return 0;
+    }
+  }
+
+  /** The compression {@code value} names; a usage error naming {@code flag} if none. */
+  static Compression compression(String flag, String value) throws CliException {
+    try {
+      return Compression.ofLabel(value);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(Failures.USAGE, "invalid " + flag + " '" + value
+          + "': expected lz4, zstd or none");
     }
   }
 

@@ -5,6 +5,7 @@ import dev.granary.client.FileVersion;
 import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TrashEntry;
 import dev.granary.config.Durations;
+import dev.granary.wire.Compression;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,9 +31,10 @@ final class Retained {
   }
 
   /**
-   * {@code {"path","replication","keepVersions","trash","trashMillis","from":{key:dir}}}: null
-   * replication = the cluster's default, keepVersions 0 and trash null = none set, and
-   * {@code from} names the directory that sets each key that is set.
+   * {@code {"path","replication","keepVersions","trash","trashMillis","compress","encrypt",
+   * "from":{key:dir}}}: null replication = the cluster's default, keepVersions 0 and trash null =
+   * none set, compress {@code "lz4"|"zstd"|"none"} or null = none set, encrypt true, false or
+   * null = none set, and {@code from} names the directory that sets each key that is set.
    */
   static Map<String, Object> policyJson(DirectoryPolicy p) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -42,6 +44,8 @@ final class Retained {
     long trash = p.trash().map(Duration::toMillis).orElse(0L);
     m.put("trash", p.trash().isPresent() ? duration(trash) : null);
     m.put("trashMillis", trash);
+    m.put("compress", p.compression().map(Compression::label).orElse(null));
+    m.put("encrypt", p.encrypt().orElse(null));
     Map<String, Object> from = new LinkedHashMap<>();
     for (DirectoryPolicy.Setting s : p.settings()) {
       from.put(s.key(), s.from());
@@ -55,14 +59,29 @@ final class Retained {
     StringBuilder sb = new StringBuilder(p.path()).append('\n');
     for (String key : DirectoryPolicy.KEYS) {
       var s = p.setting(key);
-      String value = s.isEmpty() ? (key.equals(DirectoryPolicy.REPLICATION)
-          ? "cluster default" : "none") : key.equals(DirectoryPolicy.TRASH)
-          ? trashText(Long.parseLong(s.get().value())) : s.get().value();
+      String value = s.isEmpty() ? unsetText(key) : valueText(key, s.get().value());
       String from = s.isEmpty() ? "not set" : s.get().from().equals(p.path()) ? "set here"
           : "from " + s.get().from();
       sb.append(String.format("  %-13s %-16s (%s)%n", key, value, from));
     }
     return sb.toString();
+  }
+
+  private static String unsetText(String key) {
+    return switch (key) {
+      case DirectoryPolicy.REPLICATION -> "cluster default";
+      case DirectoryPolicy.ENCRYPT -> "no";
+      default -> "none";
+    };
+  }
+
+  private static String valueText(String key, String value) {
+    return switch (key) {
+      case DirectoryPolicy.TRASH -> trashText(Long.parseLong(value));
+      case DirectoryPolicy.COMPRESS -> Compression.ofId(Integer.parseInt(value)).label();
+      case DirectoryPolicy.ENCRYPT -> value.equals("1") ? "yes" : "no";
+      default -> value;
+    };
   }
 
   private static String trashText(long millis) {

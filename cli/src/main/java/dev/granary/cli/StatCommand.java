@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code granary stat REMOTE [--json]}: a file's metadata with its chunks and replicas. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
     description = "Show REMOTE's metadata: type, size, replication, chunk size, modified, and for a "
-        + "file every chunk with its handle, version, size and replica addresses.")
+        + "file its compression, stored size, whether it is encrypted and every chunk with its "
+        + "handle, version, stored size and replica addresses.")
 final class StatCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -52,6 +53,9 @@ final class StatCommand implements Callable<Integer> {
         if (!st.directory()) {
           out.println("replication: " + st.replication());
           out.println("chunkSize:   " + st.chunkSize());
+          out.println("compression: " + st.compression());
+          out.println("storedSize:  " + st.storedSize());
+          out.println("encrypted:   " + (st.encrypted() ? "yes" : "no"));
           out.println("chunks:      " + chunks.size());
           for (ChunkInfo ch : chunks) {
             out.printf("  %d  handle %s  v%d  %d bytes  %s  sha256 %s%n", ch.index(), ch.handle(),

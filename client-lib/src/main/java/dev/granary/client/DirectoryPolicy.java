@@ -1,5 +1,6 @@
 package dev.granary.client;
 
+import dev.granary.wire.Compression;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.OptionalInt;
  * The effective policy of a directory ({@link GranaryClient#policy}): for each setting made on
  * the directory or an ancestor, its value and the directory that makes it (the nearest one). New
  * files under the directory take these settings; a setting made nowhere leaves the cluster's
- * default (replication), no kept versions, and no trash.
+ * default (replication), no kept versions, no trash, no compression and no required encryption.
  *
  * @param path the directory
  * @param settings one per key set on {@code path} or above, in the order of {@link #KEYS}
@@ -21,12 +22,18 @@ public record DirectoryPolicy(String path, List<Setting> settings) {
   public static final String KEEP_VERSIONS = "keepVersions";
   /** How long a delete keeps what it removes in the caller's trash (0: no trash). */
   public static final String TRASH = "trash";
+  /** How new files are compressed: a {@link Compression} id, 0..2 (0: none). */
+  public static final String COMPRESS = "compress";
+  /** Whether new files must be encrypted on the client: 1, or 0 (not required here). */
+  public static final String ENCRYPT = "encrypt";
   /** Every key, in the order the settings are listed. */
-  public static final List<String> KEYS = List.of(REPLICATION, KEEP_VERSIONS, TRASH);
+  public static final List<String> KEYS = List.of(REPLICATION, KEEP_VERSIONS, TRASH, COMPRESS,
+      ENCRYPT);
 
   /**
    * One effective setting: {@code key}, its {@code value} as the master keeps it (a decimal
-   * number; {@code trash} in milliseconds) and {@code from}, the directory that sets it.
+   * number; {@code trash} in milliseconds, {@code compress} a {@link Compression} id, {@code
+   * encrypt} 0 or 1) and {@code from}, the directory that sets it.
    */
   public record Setting(String key, String value, String from) {}
 
@@ -54,5 +61,21 @@ public record DirectoryPolicy(String path, List<Setting> settings) {
   /** How long deletes keep what they remove in the trash, if a policy sets it (zero: no trash). */
   public Optional<Duration> trash() {
     return setting(TRASH).map(s -> Duration.ofMillis(Long.parseLong(s.value())));
+  }
+
+  /**
+   * How new files are compressed, if a policy sets it ({@link Compression#NONE}: a policy that
+   * says not to compress, even if an ancestor's does).
+   */
+  public Optional<Compression> compression() {
+    return setting(COMPRESS).map(s -> Compression.ofId(Integer.parseInt(s.value())));
+  }
+
+  /**
+   * Whether new files must be encrypted, if a policy says (false: a policy that does not require
+   * it here, even if an ancestor's does).
+   */
+  public Optional<Boolean> encrypt() {
+    return setting(ENCRYPT).map(s -> s.value().equals("1"));
   }
 }

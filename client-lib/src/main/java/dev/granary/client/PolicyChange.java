@@ -1,5 +1,6 @@
 package dev.granary.client;
 
+import dev.granary.wire.Compression;
 import dev.granary.wire.PolicyKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -66,6 +67,23 @@ public record PolicyChange(Map<String, String> settings) {
     long millis = duration.compareTo(Duration.ofMillis(PolicyKeys.MAX_TRASH_MILLIS)) > 0
         ? PolicyKeys.MAX_TRASH_MILLIS + 1 : duration.toMillis();
     return with(DirectoryPolicy.TRASH, Long.toString(millis));
+  }
+
+  /**
+   * Compresses new files with {@code compression} ({@link Compression#NONE}: not compressed, even
+   * if an ancestor's policy says otherwise).
+   */
+  public PolicyChange compression(Compression compression) {
+    return with(DirectoryPolicy.COMPRESS, Integer.toString(compression.id()));
+  }
+
+  /**
+   * Requires new files to be encrypted on the client ({@code true}; the master refuses the commit
+   * of a plain file under it), or does not require it here ({@code false}), whatever an ancestor
+   * says.
+   */
+  public PolicyChange encrypt(boolean encrypt) {
+    return with(DirectoryPolicy.ENCRYPT, encrypt ? "1" : "0");
   }
 
   /**
