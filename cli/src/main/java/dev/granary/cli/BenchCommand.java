@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
       split = ",", description = "Which groups of workloads to run, as the HDFS peer harness"
           + " takes them: seq (seq_write, seq_read_warm), cached (seq_read_cached), small"
           + " (small_write, small_read_warm, list_dir), meta (meta_*); and, only when named,"
-          + " delta (delta_update: a --size file with 1% of its chunks changed, put --force)"
+          + " delta (delta_update: a --size file with 1%% of its chunks changed, put --force)"
           + " and snapshot (snapshot_create of a directory of --snapshot-files files); the"
           + " conc_* workloads run whenever --clients is given (default ${DEFAULT-VALUE}).")
   List<String> workloads;

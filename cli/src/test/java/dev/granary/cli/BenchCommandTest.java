@@ -193,4 +193,56 @@ class BenchCommandTest {
     assertEquals("lower", snapshot.get("better"));
     assertFalse(snapshot.containsKey("bytesSent"));
   }
+
+  @Test
+  void compressEncryptAndDataAreCheckedBeforeDialling() {
+    usageError("invalid --compress 'gzip': expected lz4, zstd or none", "bench", "--compress",
+        "gzip", "--master", NO_MASTER);
+    usageError("invalid --data 'zeros': expected random or text", "bench", "--data", "zeros",
+        "--encrypt", "--master", NO_MASTER);
+  }
+
+  @Test
+  void everyLineCarriesHowItsFilesWereWritten() {
+    BenchResults results = new BenchResults();
+    results.record("seq_write", 10);
+    results.record("meta_stat", 1000);
+    results.everyLine("compression", "zstd");
+    results.everyLine("encrypted", true);
+    results.everyLine("data", "text");
+    for (Map<String, Object> line : results.lines(Map.of())) {
+      assertEquals("zstd", line.get("compression"), line::toString);
+      assertEquals(true, line.get("encrypted"), line::toString);
+      assertEquals("text", line.get("data"), line::toString);
+    }
+  }
+
+  @Test
+  void theTextCorpusIsDeterministicTextThatCompresses() {
+    byte[] a = BenchIo.textBytes(1 << 20, 42);
+    assertEquals(1 << 20, a.length);
+    assertTrue(java.util.Arrays.equals(a, BenchIo.textBytes(1 << 20, 42)), "same seed, same");
+    assertFalse(java.util.Arrays.equals(a, BenchIo.textBytes(1 << 20, 11)), "seed matters");
+    String text = new String(a, java.nio.charset.StandardCharsets.US_ASCII);
+    assertTrue(text.chars().allMatch(c -> c == '\n' || (c >= ' ' && c < 127)), "printable");
+    assertTrue(text.lines().count() > 10_000, "lines of words");
+    // Deflate (in the JDK) as a stand-in for lz4/zstd: text compresses, random bytes do not.
+    assertTrue(deflatedFraction(a) < 0.45, "text deflates to " + deflatedFraction(a));
+    assertTrue(deflatedFraction(BenchIo.bytes(BenchIo.RANDOM, 1 << 20, 42)) > 0.99);
+    assertTrue(java.util.Arrays.equals(BenchIo.randomBytes(4096, 7),
+        BenchIo.bytes(BenchIo.RANDOM, 4096, 7)));
+  }
+
+  private static double deflatedFraction(byte[] b) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater();
+    d.setInput(b);
+    d.finish();
+    byte[] out = new byte[b.length + 1024];
+    int n = 0;
+    while (!d.finished()) {
+      n += d.deflate(out, n, out.length - n);
+    }
+    d.end();
+    return (double) n / b.length;
+  }
 }

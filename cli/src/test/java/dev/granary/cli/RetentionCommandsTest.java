@@ -89,16 +89,20 @@ class RetentionCommandsTest {
         new DirectoryPolicy.Setting("keepVersions", "5", "/p/q"),
         new DirectoryPolicy.Setting("trash", "604800000", "/p")));
     assertEquals("{\"path\":\"/p/q\",\"replication\":null,\"keepVersions\":5,\"trash\":\"7d\","
-        + "\"trashMillis\":604800000,\"from\":{\"keepVersions\":\"/p/q\",\"trash\":\"/p\"}}",
+        + "\"trashMillis\":604800000,\"compress\":null,\"encrypt\":null,"
+        + "\"from\":{\"keepVersions\":\"/p/q\",\"trash\":\"/p\"}}",
         Json.write(Retained.policyJson(p)));
     assertEquals("/p/q\n"
         + "  replication   cluster default  (not set)\n"
         + "  keepVersions  5                (set here)\n"
-        + "  trash         7d               (from /p)\n", Retained.policyText(p)
+        + "  trash         7d               (from /p)\n"
+        + "  compress      none             (not set)\n"
+        + "  encrypt       no               (not set)\n", Retained.policyText(p)
             .replace(System.lineSeparator(), "\n"));
     DirectoryPolicy none = new DirectoryPolicy("/", List.of());
     assertEquals("{\"path\":\"/\",\"replication\":null,\"keepVersions\":0,\"trash\":null,"
-        + "\"trashMillis\":0,\"from\":{}}", Json.write(Retained.policyJson(none)));
+        + "\"trashMillis\":0,\"compress\":null,\"encrypt\":null,\"from\":{}}",
+        Json.write(Retained.policyJson(none)));
   }
 
   @Test

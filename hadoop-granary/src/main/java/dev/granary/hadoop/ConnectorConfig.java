@@ -6,7 +6,6 @@ import dev.granary.config.ConfigKeys;
 import dev.granary.config.ConfigLoader;
 import dev.granary.config.KeyInfo;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +21,9 @@ import org.apache.hadoop.conf.Configuration;
  * flag without the dashes ({@code --credentials} is {@code fs.granary.credentials}, {@code
  * --cache-size} is {@code fs.granary.cache-size}); the URI's authority is the master. As on the
  * command line, {@code GRANARY_MASTER} and {@code GRANARY_CREDENTIALS} apply below these. A URI
- * without a port names the master's default port.
- * {@code fs.granary.key-file} names the client-side encryption key file; the client has no
- * encryption yet, so it is only kept ({@link #keyFile}) for the encryption work to use.
+ * without a port names the master's default port. {@code fs.granary.key-file} ({@code
+ * client.keyFile}, below it {@code GRANARY_KEY_FILE}) names the key file the client encrypts new
+ * files with (where a directory's policy says so) and decrypts encrypted files with.
  */
 final class ConnectorConfig {
   /** The prefix of every connector key. */
@@ -75,11 +74,5 @@ final class ConnectorConfig {
   /** The Hadoop name of a client key: {@code fs.granary.} and its flag without the dashes. */
   static String hadoopName(KeyInfo key) {
     return PREFIX + key.flag().substring(2);
-  }
-
-  /** The encryption key file named by {@code fs.granary.key-file}, or null. */
-  static Path keyFile(Configuration conf) {
-    String value = conf.getTrimmed(KEY_FILE);
-    return value == null || value.isEmpty() ? null : Path.of(value);
   }
 }

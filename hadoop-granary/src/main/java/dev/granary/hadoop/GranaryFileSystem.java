@@ -78,7 +78,7 @@ public class GranaryFileSystem extends FileSystem {
   private GranaryClient client;
   private String user;
   private Path workingDir;
-  /** The encryption key file ({@code fs.granary.key-file}), for client-side encryption; or null. */
+  /** The encryption key file ({@code fs.granary.key-file}), or null. */
   private java.nio.file.Path keyFile;
   /** Who the credentials are, once asked ({@link #access}). */
   private volatile Identity identity;
@@ -111,7 +111,7 @@ public class GranaryFileSystem extends FileSystem {
       throw new IOException(name + ": " + e.getMessage(), e);
     }
     this.uri = URI.create(SCHEME + "://" + config.master());
-    this.keyFile = ConnectorConfig.keyFile(conf);
+    this.keyFile = config.keyFile();
     Credentials credentials = client.credentials();
     this.user = credentials != null && !credentials.user().isEmpty() ? credentials.user()
         : UserGroupInformation.getCurrentUser().getShortUserName();
@@ -156,8 +156,9 @@ public class GranaryFileSystem extends FileSystem {
   }
 
   /**
-   * The client-side encryption key file named by {@code fs.granary.key-file}, or null. Granary's
-   * client has no encryption yet; the key is kept for it and used by nothing else.
+   * The client-side encryption key file named by {@code fs.granary.key-file} (or {@code
+   * GRANARY_KEY_FILE}), or null: the client decrypts encrypted files with its key and encrypts the
+   * files it creates under a directory whose policy says encrypt.
    */
   public java.nio.file.Path keyFile() {
     return keyFile;

@@ -110,19 +110,34 @@ class GranaryFileSystemTest {
   }
 
   @Test
-  void everyClientKeyHasAHadoopNameAndTheKeyFileIsKept() throws IOException {
+  void everyClientKeyHasAHadoopNameAndTheKeyFileIsTheClients() throws Exception {
     Configuration conf = TestCluster.get().configuration();
     conf.set("fs.granary.parallelism", "0");
     IOException e = assertThrows(IOException.class,
         () -> FileSystem.newInstance(TestCluster.get().uri(), conf));
     assertTrue(e.getMessage().contains("fs.granary.parallelism \"0\""), e.getMessage());
 
+    java.nio.file.Path keyFile = tmp.resolve("granary.key");
+    dev.granary.client.EncryptionKey key = dev.granary.client.EncryptionKey.generate();
+    key.write(keyFile);
     Configuration withKey = TestCluster.get().configuration();
-    withKey.set(ConnectorConfig.KEY_FILE, tmp.resolve("granary.key").toString());
+    withKey.set(ConnectorConfig.KEY_FILE, keyFile.toString());
     try (GranaryFileSystem g = (GranaryFileSystem) FileSystem.newInstance(
         TestCluster.get().uri(), withKey)) {
-      assertEquals(tmp.resolve("granary.key"), g.keyFile());
+      assertEquals(keyFile, g.keyFile());
     }
+    try (dev.granary.client.GranaryClient c = dev.granary.client.GranaryClient.open(
+        ConnectorConfig.client(TestCluster.get().uri(), withKey, java.util.Map.of()))) {
+      assertEquals(key, c.encryptionKey(), "the connector's client holds the key of the file");
+    }
+
+    Configuration missing = TestCluster.get().configuration();
+    missing.set(ConnectorConfig.KEY_FILE, tmp.resolve("no.key").toString());
+    IOException none = assertThrows(IOException.class,
+        () -> FileSystem.newInstance(TestCluster.get().uri(), missing));
+    assertTrue(none.getMessage().contains(tmp.resolve("no.key") + " does not exist"),
+        none.getMessage());
+    assertFalse(none.getMessage().contains("\n"), none.getMessage());
   }
 
   @Test

@@ -76,11 +76,24 @@ class RetentionFakeTest {
         () -> PolicyChange.none().trash(Duration.ofDays(-1)));
     assertThrows(IllegalArgumentException.class,
         () -> PolicyChange.none().trash(Duration.ofDays(365 * 11)));
-    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("compress"));
+    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("colour"));
     assertThrows(IllegalArgumentException.class,
         () -> new PolicyChange(Map.of("keepVersions", "two")));
     assertEquals(Map.of("trash", "1500"),
         PolicyChange.none().trash(Duration.ofMillis(1500)).settings());
+  }
+
+  @Test
+  void compressionAndEncryptionTravelAsTheWireValues() {
+    assertEquals(Map.of("compress", "2", "encrypt", "1"), PolicyChange.none()
+        .compression(dev.granary.wire.Compression.ZSTD).encrypt(true).settings());
+    assertEquals(Map.of("compress", "0", "encrypt", "0"), PolicyChange.none()
+        .compression(dev.granary.wire.Compression.NONE).encrypt(false).settings());
+    assertEquals(Map.of("compress", "", "encrypt", ""), PolicyChange.none()
+        .clear(DirectoryPolicy.COMPRESS).clear(DirectoryPolicy.ENCRYPT).settings());
+    assertEquals(dev.granary.wire.PolicyKeys.ALL, DirectoryPolicy.KEYS);
+    DirectoryPolicy none = new DirectoryPolicy("/", List.of());
+    assertTrue(none.compression().isEmpty() && none.encrypt().isEmpty());
   }
 
   @Test
