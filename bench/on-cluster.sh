@@ -6,8 +6,10 @@
 #   bench/on-cluster.sh --workloads delta,snapshot              # issue 19's figures (~3 min)
 #   bench/on-cluster.sh --workloads delta --size 256MiB --runs 1
 #   BUILD=/path/to/other/checkout bench/on-cluster.sh --workloads seq   # another build's jars
+#   bench/on-cluster.sh --workloads seq --data text --compress zstd --encrypt   # issue 20's options
 #
-# Every argument goes to `granary bench` as it is. Environment:
+# Every argument goes to `granary bench` as it is (--compress, --encrypt and --data included; with
+# --encrypt and no --key-file the bench makes a temporary key for its client). Environment:
 #   SECURITY   tls (default) or none
 #   BUILD      the checkout whose bin/granary and cli/target/granary.jar run the cluster and the
 #              bench (default: this one); built beforehand with `mvn -q -DskipTests package`
