@@ -39,7 +39,7 @@ final class KeyCommand implements Runnable {
   /** {@code granary key new --out FILE [--json]}: a new random key in a new 0600 file. */
   @Command(name = "new", mixinStandardHelpOptions = true,
       description = "Write a new random key to FILE (created with mode 0600; an existing file is "
-          + "never overwritten) and print its id, which stat and errors name.")
+          + "never overwritten) and print its id.")
   static final class New implements Callable<Integer> {
     @Spec
     CommandSpec spec;
