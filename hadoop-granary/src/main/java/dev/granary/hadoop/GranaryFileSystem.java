@@ -787,10 +787,12 @@ public class GranaryFileSystem extends FileSystem {
     }
   }
 
+  /** A Granary status as Hadoop's; a client-side encrypted file says so ({@code isEncrypted}). */
   private FileStatus toHadoop(dev.granary.client.FileStatus s) {
     return new FileStatus(s.size(), s.directory(), s.replication(),
         s.directory() ? 0 : s.chunkSize(), s.modifiedMillis(), 0,
         new FsPermission((short) Integer.parseInt(s.permission(), 8)), s.owner(), s.group(),
-        new Path(uri.getScheme(), uri.getAuthority(), s.path()));
+        null, new Path(uri.getScheme(), uri.getAuthority(), s.path()), false, s.encrypted(),
+        false);
   }
 }

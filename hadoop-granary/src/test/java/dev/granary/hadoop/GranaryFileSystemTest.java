@@ -122,14 +122,40 @@ class GranaryFileSystemTest {
     key.write(keyFile);
     Configuration withKey = TestCluster.get().configuration();
     withKey.set(ConnectorConfig.KEY_FILE, keyFile.toString());
+    Path secret = new Path(dir, "secret/f.bin");
+    byte[] data = new byte[200_000];
+    new Random(7).nextBytes(data);
     try (GranaryFileSystem g = (GranaryFileSystem) FileSystem.newInstance(
         TestCluster.get().uri(), withKey)) {
       assertEquals(keyFile, g.keyFile());
+      g.mkdirs(secret.getParent());
+      try (dev.granary.client.GranaryClient c = dev.granary.client.GranaryClient.open(
+          ConnectorConfig.client(TestCluster.get().uri(), withKey, java.util.Map.of()))) {
+        assertEquals(key, c.encryptionKey(), "the connector's client holds the file's key");
+        c.setPolicy(secret.getParent().toUri().getPath(),
+            dev.granary.client.PolicyChange.none().encrypt(true));
+      }
+      // The directory's policy says encrypt: the connector's client encrypts with its key.
+      try (FSDataOutputStream out = g.create(secret)) {
+        out.write(data);
+      }
+      assertTrue(g.getFileStatus(secret).isEncrypted());
+      assertEquals(data.length, g.getFileStatus(secret).getLen());
+      try (FSDataInputStream in = g.open(secret)) {
+        assertArrayEquals(data, in.readAllBytes());
+      }
     }
-    try (dev.granary.client.GranaryClient c = dev.granary.client.GranaryClient.open(
-        ConnectorConfig.client(TestCluster.get().uri(), withKey, java.util.Map.of()))) {
-      assertEquals(key, c.encryptionKey(), "the connector's client holds the key of the file");
-    }
+    // Without the key (the test's own file system has none): denied, and so is a create there.
+    assertThrows(AccessControlException.class, () -> {
+      try (FSDataInputStream in = fs.open(secret)) {
+        in.read();
+      }
+    });
+    assertThrows(AccessControlException.class, () -> fs.create(new Path(secret.getParent(),
+        "plain.bin")).close());
+    Path plain = new Path(dir, "plain.bin");
+    write(plain, 10);
+    assertFalse(fs.getFileStatus(plain).isEncrypted());
 
     Configuration missing = TestCluster.get().configuration();
     missing.set(ConnectorConfig.KEY_FILE, tmp.resolve("no.key").toString());
