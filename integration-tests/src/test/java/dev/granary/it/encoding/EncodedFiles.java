@@ -1,6 +1,8 @@
 package dev.granary.it.encoding;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.client.ChunkInfo;
 import dev.granary.client.FileInfo;
@@ -9,14 +11,19 @@ import dev.granary.client.GranaryClient;
 import dev.granary.client.GranaryException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.WriteOptions;
+import dev.granary.it.MiniCluster;
 import dev.granary.wire.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /** Writing files both ways the client offers, and checking what stat says of their encoding. */
 final class EncodedFiles {
+  private static final int BLOCK = Reads.BLOCK;
+
   private EncodedFiles() {}
 
   /** Options with {@code chunkSize}, {@code compression} and {@code encrypt}. */
@@ -68,5 +75,48 @@ final class EncodedFiles {
         + " " + info.chunks());
     assertEquals(st, c.stat(path), "stat and statWithChunks of " + path);
     return st;
+  }
+
+  /**
+   * Asserts what the replicas of {@code path} (written from {@code data}) hold on the disks: a
+   * plain file's chunks verbatim; an encoded file's chunks in the record format, one record per
+   * logical 64 KiB block with its logical length, the encrypted flag on every record, the
+   * last-block flag on the file's last record only, raw or the file's codec in each record, and
+   * (for a file of a block or more) at least one record actually compressed.
+   */
+  static void assertStoredFormat(MiniCluster m, GranaryClient c, String path, byte[] data,
+      Compression compression, boolean encrypted) throws Exception {
+    FileInfo info = c.statWithChunks(path);
+    long chunkSize = info.status().chunkSize();
+    int compressedRecords = 0;
+    for (ChunkInfo ch : info.chunks()) {
+      int from = (int) (ch.index() * chunkSize);
+      int to = (int) Math.min(data.length, from + chunkSize);
+      for (Path replica : m.replicaFiles(ch.handle())) {
+        byte[] bytes = Files.readAllBytes(replica);
+        String what = path + " chunk " + ch.index() + " replica " + replica;
+        assertEquals(ch.size(), bytes.length, "stored length of " + what);
+        if (compression == Compression.NONE && !encrypted) {
+          assertArrayEquals(Arrays.copyOfRange(data, from, to), bytes, "verbatim " + what);
+          continue;
+        }
+        List<StoredChunk.Rec> recs = StoredChunk.parse(bytes).records();
+        assertEquals((to - from + BLOCK - 1) / BLOCK, recs.size(), "records of " + what);
+        boolean lastChunk = ch.index() == info.chunks().size() - 1;
+        for (int i = 0; i < recs.size(); i++) {
+          StoredChunk.Rec r = recs.get(i);
+          String rec = "record " + i + " " + r + " of " + what;
+          assertEquals(Math.min(BLOCK, to - from - i * BLOCK), r.logicalLength(), rec);
+          assertEquals(encrypted, r.encrypted(), "encrypted flag of " + rec);
+          boolean last = lastChunk && i == recs.size() - 1;
+          assertEquals(last, (r.flags() & StoredChunk.FLAG_LAST) != 0, "last flag of " + rec);
+          assertTrue(r.codec() == 0 || r.codec() == compression.id(), "codec of " + rec);
+          compressedRecords += r.codec() == 0 ? 0 : 1;
+        }
+      }
+    }
+    if (compression != Compression.NONE && data.length >= BLOCK) {
+      assertTrue(compressedRecords > 0, path + ": no record compressed with " + compression);
+    }
   }
 }

@@ -72,6 +72,7 @@ class EncodedRoundTripTest {
           assertTrue(st.storedSize() > (compression == Compression.NONE ? size : 0),
               "stored size of " + st);
         }
+        EncodedFiles.assertStoredFormat(CLUSTER.mini(), c, path, data, compression, encrypt);
         Reads.assertReadsBack(c, path, data, CHUNK, tmp);
       }
     }
