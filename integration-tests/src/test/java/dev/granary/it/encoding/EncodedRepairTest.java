@@ -13,6 +13,7 @@ import dev.granary.wire.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,13 +42,10 @@ class EncodedRepairTest {
     EncodedFiles.create(c, "/r/lz4-enc", data, options(CHUNK, Compression.LZ4, true));
     EncodedFiles.create(c, "/r/enc", data, options(CHUNK, Compression.NONE, true));
     List<String> paths = List.of("/r/zstd", "/r/lz4-enc", "/r/enc");
-    List<String> handles = paths.stream().map(p -> {
-      try {
-        return c.statWithChunks(p).chunks().get(0).handle();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+    List<String> handles = new ArrayList<>();
+    for (String p : paths) {
+      handles.add(c.statWithChunks(p).chunks().get(0).handle());
+    }
     for (String h : handles) {
       List<Path> replicas = m.replicaFiles(h);
       assertEquals(3, replicas.size(), "replicas of " + h);

@@ -77,6 +77,10 @@ class EncryptionKeysTest {
       assertTrue(none.stat(p).encrypted(), p);
     }
     assertArrayEquals(data, Reads.stream(none, "/keys/plain"), "a file not encrypted needs no key");
+    // The data is bound to the file, not to its path: a renamed file reads as before.
+    a.rename("/keys/z", "/keys/z2");
+    assertArrayEquals(data, Reads.stream(a, "/keys/z2"), "a renamed encrypted file");
+    assertDenied(b, "/keys/z2", GranaryClient.CURRENT, "key B after the rename");
     assertArrayEquals(data, Reads.stream(b, "/keys/plain"));
   }
 
@@ -111,6 +115,8 @@ class EncryptionKeysTest {
     assertEquals(2, versions.size(), "x and the version it keeps: " + versions);
     long kept = versions.get(1).version();
     assertArrayEquals(x1, read(a, "/rot/tree/x", kept), "the kept version, before");
+    // Snapshots keep the wrapping they were taken with.
+    a.createSnapshot("/rot/tree", "before");
 
     Reads.assertFailsWith(InvalidArgumentException.class, "a directory without recursive",
         () -> a.rotateKey("/rot/tree", false, keyA, keyB));
@@ -125,6 +131,9 @@ class EncryptionKeysTest {
     assertDenied(a, "/rot/tree/sub/y", GranaryClient.CURRENT, "key A after the rotation");
     assertEquals(new KeyRotation(0, 3, 1), a.rotateKey("/rot/tree", true, keyA, keyB),
         "the rotation run again");
+    String snapshot = "/rot/tree/.snapshot/before/sub/y";
+    assertArrayEquals(y, read(a, snapshot, GranaryClient.CURRENT), "the snapshot with key A");
+    assertDenied(b, snapshot, GranaryClient.CURRENT, "key B reading the snapshot");
 
     // A file wrapped with neither key is refused, and left readable with its own.
     byte[] other = TestData.random(1000, 46);
