@@ -88,6 +88,15 @@ final class EncodingCluster implements BeforeAllCallback, AfterAllCallback {
         mini.adminCredentials()).withKeyFile(keyFile));
   }
 
+  /**
+   * The superuser's client with key A and a 64 MiB block cache, as applications run it: repeated
+   * and random reads are served from the cache.
+   */
+  GranaryClient cachedWithKeyA() {
+    return mini.client(new ClientConfig(mini.cluster().masterAddress(), 64L << 20, 4, TIMEOUT,
+        mini.adminCredentials()).withKeyFile(keyA));
+  }
+
   /** The superuser's client with key A. */
   GranaryClient withKeyA() {
     return client(keyA);

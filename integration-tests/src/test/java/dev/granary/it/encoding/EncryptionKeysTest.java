@@ -131,6 +131,13 @@ class EncryptionKeysTest {
     assertDenied(a, "/rot/tree/sub/y", GranaryClient.CURRENT, "key A after the rotation");
     assertEquals(new KeyRotation(0, 3, 1), a.rotateKey("/rot/tree", true, keyA, keyB),
         "the rotation run again");
+    // A kept version restored after the rotation is the new key's too.
+    a.restore("/rot/tree/x", kept);
+    // A client that has not read x: b's cached locations of x may serve its old contents for
+    // their time to live, as for any file another client changed (LocationCache).
+    assertArrayEquals(x1, read(CLUSTER.withKeyB(), "/rot/tree/x", GranaryClient.CURRENT),
+        "x1 restored");
+    assertDenied(a, "/rot/tree/x", GranaryClient.CURRENT, "key A, the restored version");
     String snapshot = "/rot/tree/.snapshot/before/sub/y";
     assertArrayEquals(y, read(a, snapshot, GranaryClient.CURRENT), "the snapshot with key A");
     assertDenied(b, snapshot, GranaryClient.CURRENT, "key B reading the snapshot");
