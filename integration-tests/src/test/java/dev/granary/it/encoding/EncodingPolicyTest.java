@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 20, policy: under a directory whose policy says compress zstd and encrypt, a put with
  * default options is compressed and encrypted; an explicit compression still wins but encryption
  * cannot be opted out of; and a client without a key is refused with {@link DeniedException}
- * before anything is committed or sent to a chunkserver.
+ * before anything is committed or sent to a chunkserver (as it is when it asks to encrypt).
  */
 class EncodingPolicyTest {
   static final int CHUNK = 256 * 1024;
@@ -76,7 +76,12 @@ class EncodingPolicyTest {
         () -> EncodedFiles.put(none, tmp, "/pol/d/nokey-put", data, defaults));
     Reads.assertFailsWith(DeniedException.class, "create without a key under an encrypt policy",
         () -> EncodedFiles.create(none, "/pol/d/nokey-created", data, defaults));
-    for (String p : new String[] {"/pol/d/nokey-put", "/pol/d/nokey-created"}) {
+    // Asked for explicitly, outside any encrypt policy: refused the same way.
+    Reads.assertFailsWith(DeniedException.class, "put --encrypt without a key",
+        () -> EncodedFiles.put(none, tmp, "/pol/nokey-explicit", data,
+            defaults.withEncrypt(true)));
+    for (String p : new String[] {"/pol/d/nokey-put", "/pol/d/nokey-created",
+        "/pol/nokey-explicit"}) {
       Reads.assertFailsWith(NotFoundException.class, "stat of " + p, () -> c.stat(p));
     }
     long after = replicaFilesOnDisk(m);

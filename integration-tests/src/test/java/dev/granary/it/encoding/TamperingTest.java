@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * changed identically in every replica of a chunk, with the chunkservers' CRC32Cs, digest and
  * SHA-256 made to agree ({@link ReplicaSurgery}). Reads must fail with
  * {@link IntegrityException} and never return a wrong byte: a changed payload byte, two records
- * swapped within a chunk, a record moved from another file to the same position. Each case has a
+ * swapped within a chunk, a record moved from another file to the same position, a record header
+ * changed. Each case has a
  * plain control file edited the same way, which reads back edited: the checksums did pass, so the
  * refusal of the encrypted file comes from its authentication.
  */
@@ -65,10 +66,13 @@ class TamperingTest {
     String enc = write("/t/byte", data, Compression.NONE, true, 0);
     String zstd = write("/t/byte-zstd", data, Compression.ZSTD, true, 1);
     String plain = write("/t/byte-plain", data, Compression.NONE, false, 0);
+    // And a header: the last record of the file no longer says it is the last (a truncation).
+    String last = write("/t/byte-last", data, Compression.LZ4, true, 2);
     Map<String, String> files = new LinkedHashMap<>();
     files.put(enc, "/t/byte");
     files.put(zstd, "/t/byte-zstd");
     files.put(plain, "/t/byte-plain");
+    files.put(last, "/t/byte-last");
     int plainAt = 2 * BLOCK + 777;
     ReplicaSurgery.operate(m, c, files, () -> {
       for (String h : List.of(enc, zstd)) {
@@ -78,6 +82,13 @@ class TamperingTest {
           int at = rec.payloadOffset() + rec.payloadLength() / 2;
           ReplicaSurgery.rewrite(r, h, at, new byte[] {(byte) (sc.bytes()[at] ^ 0x01)});
         }
+      }
+      for (Path r : ReplicaSurgery.replicasOf(m, last)) {
+        StoredChunk sc = StoredChunk.parse(ReplicaSurgery.read(r));
+        StoredChunk.Rec rec = sc.records().get(sc.records().size() - 1);
+        assertEquals(StoredChunk.FLAG_LAST, rec.flags() & StoredChunk.FLAG_LAST, rec.toString());
+        ReplicaSurgery.rewrite(r, last, rec.offset() + 1,
+            new byte[] {(byte) (rec.flags() & ~StoredChunk.FLAG_LAST)});
       }
       for (Path r : ReplicaSurgery.replicasOf(m, plain)) {
         ReplicaSurgery.rewrite(r, plain, plainAt,
@@ -91,6 +102,7 @@ class TamperingTest {
         "the plain control reads back with the edit: the rewritten replicas pass the checksums");
     assertTampered("/t/byte", data);
     assertTampered("/t/byte-zstd", data);
+    assertTampered("/t/byte-last", data);
     // Blocks that were not touched still read; the changed one (block 2 of chunk 0) does not.
     try (SeekableByteChannel ch = c.openChannel("/t/byte")) {
       assertArrayEquals(Arrays.copyOfRange(data, CHUNK, CHUNK + 2 * BLOCK),
