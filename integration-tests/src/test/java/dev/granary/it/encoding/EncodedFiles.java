@@ -36,10 +36,16 @@ final class EncodedFiles {
   static void create(GranaryClient c, String path, byte[] data, WriteOptions options)
       throws IOException, GranaryException {
     try (OutputStream out = c.create(path, options)) {
-      // Two writes, the second unaligned, so the stream's buffering is exercised too.
-      int half = data.length / 3;
-      out.write(data, 0, half);
-      out.write(data, half, data.length - half);
+      // Single bytes, a flush, then two unaligned writes: the stream's buffering is exercised
+      // too, and a flush must not cut a block short.
+      int single = Math.min(data.length, 1000);
+      for (int i = 0; i < single; i++) {
+        out.write(data[i]);
+      }
+      out.flush();
+      int third = Math.max(single, data.length / 3);
+      out.write(data, single, third - single);
+      out.write(data, third, data.length - third);
     }
   }
 

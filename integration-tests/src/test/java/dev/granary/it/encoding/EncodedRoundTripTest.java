@@ -2,6 +2,7 @@ package dev.granary.it.encoding;
 
 import static dev.granary.it.encoding.EncodedFiles.assertEncoding;
 import static dev.granary.it.encoding.EncodedFiles.options;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,18 @@ import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
 import dev.granary.wire.Compression;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +87,46 @@ class EncodedRoundTripTest {
         }
         EncodedFiles.assertStoredFormat(CLUSTER.mini(), c, path, data, compression, encrypt);
         Reads.assertReadsBack(reader, path, data, CHUNK, tmp);
+      }
+    }
+  }
+
+  /**
+   * Threads sharing one client (as an application's do) read random ranges of one compressed and
+   * encrypted file at once, through a channel each, with and without a block cache: every range
+   * is right (the codec's per-thread state is not shared by mistake).
+   */
+  @Test
+  void concurrentRandomReadsOfAnEncodedFileAreRight() throws Exception {
+    GranaryClient c = CLUSTER.withKeyA();
+    byte[] data = TestData.mixed(3 * CHUNK + 4321, 99);
+    String path = "/rt/concurrent";
+    EncodedFiles.put(c, tmp, path, data, options(CHUNK, Compression.ZSTD, true));
+    for (GranaryClient reader : List.of(c, CLUSTER.cachedWithKeyA())) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          long seed = t;
+          done.add(pool.submit(() -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            try (SeekableByteChannel ch = reader.openChannel(path)) {
+              for (int i = 0; i < 40; i++) {
+                int pos = r.nextInt(data.length);
+                int len = 1 + r.nextInt(3 * BLOCK);
+                byte[] got = Reads.at(ch, pos, len);
+                assertArrayEquals(Arrays.copyOfRange(data, pos, Math.min(data.length, pos + len)),
+                    got, "thread " + seed + " read " + i + " at " + pos + " for " + len);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
       }
     }
   }

@@ -22,12 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 20, tampering that checksums cannot see: bytes of an encrypted file's stored records are
  * changed identically in every replica of a chunk, with the chunkservers' CRC32Cs, digest and
- * SHA-256 made to agree ({@link ReplicaSurgery}). Reads must fail with
- * {@link IntegrityException} and never return a wrong byte: a changed payload byte, two records
- * swapped within a chunk, a record moved from another file to the same position, a record header
- * changed. Each case has a
- * plain control file edited the same way, which reads back edited: the checksums did pass, so the
- * refusal of the encrypted file comes from its authentication.
+ * SHA-256 made to agree ({@link ReplicaSurgery}). Reads must fail with {@link IntegrityException}
+ * and never return a wrong byte: a changed payload byte, a changed record header, two records
+ * swapped within a chunk, two chunks swapped, a record moved from another file to the same
+ * position. Each case has a plain control file edited the same way, which reads back edited: the
+ * checksums did pass, so the refusal of the encrypted file comes from its authentication.
  */
 class TamperingTest {
   static final int CHUNK = 256 * 1024;
@@ -118,11 +117,16 @@ class TamperingTest {
   }
 
   @Test
-  void twoEqualSizeRecordsSwappedWithinAChunkFailAuthentication() throws Exception {
+  void equalSizeRecordsOrChunksSwappedFailAuthentication() throws Exception {
     byte[] data = TestData.random(2 * CHUNK, 62);
     String enc = write("/t/swap", data, Compression.NONE, true, 1);
     String plain = write("/t/swap-plain", data, Compression.NONE, false, 1);
-    ReplicaSurgery.operate(m, c, Map.of(enc, "/t/swap", plain, "/t/swap-plain"), () -> {
+    // And whole chunks: chunk 0 and chunk 1 of a file of two full chunks trade places.
+    String chunk0 = write("/t/swap-chunks", data, Compression.NONE, true, 0);
+    String chunk1 = c.statWithChunks("/t/swap-chunks").chunks().get(1).handle();
+    Map<String, String> files = Map.of(enc, "/t/swap", plain, "/t/swap-plain",
+        chunk0, "/t/swap-chunks", chunk1, "/t/swap-chunks");
+    ReplicaSurgery.operate(m, c, files, () -> {
       for (Path r : ReplicaSurgery.replicasOf(m, enc)) {
         StoredChunk sc = StoredChunk.parse(ReplicaSurgery.read(r));
         StoredChunk.Rec a = sc.records().get(0);
@@ -135,6 +139,14 @@ class TamperingTest {
         System.arraycopy(sc.recordBytes(1), 0, swapped, a.offset(), a.length());
         System.arraycopy(sc.recordBytes(0), 0, swapped, b.offset(), b.length());
         ReplicaSurgery.replace(r, enc, swapped);
+      }
+      byte[] stored0 = ReplicaSurgery.read(ReplicaSurgery.replicasOf(m, chunk0).get(0));
+      byte[] stored1 = ReplicaSurgery.read(ReplicaSurgery.replicasOf(m, chunk1).get(0));
+      for (Path r : ReplicaSurgery.replicasOf(m, chunk0)) {
+        ReplicaSurgery.replace(r, chunk0, stored1);
+      }
+      for (Path r : ReplicaSurgery.replicasOf(m, chunk1)) {
+        ReplicaSurgery.replace(r, chunk1, stored0);
       }
       for (Path r : ReplicaSurgery.replicasOf(m, plain)) {
         byte[] bytes = ReplicaSurgery.read(r);
@@ -151,6 +163,7 @@ class TamperingTest {
     assertArrayEquals(edited, Reads.stream(c, "/t/swap-plain"),
         "the plain control reads back swapped: the rewritten replicas pass the checksums");
     assertTampered("/t/swap", data);
+    assertTampered("/t/swap-chunks", data);
   }
 
   @Test
