@@ -1,12 +1,13 @@
 package dev.granary.master;
 
+import static dev.granary.master.HandlerFixture.answer;
+import static dev.granary.master.HandlerFixture.peer;
+import static dev.granary.master.HandlerFixture.refusal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.granary.master.journal.LogStorage;
-import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.net.CommitFileHandler;
 import dev.granary.master.net.EncodingHandlers;
@@ -17,20 +18,12 @@ import dev.granary.master.net.RequestHandler;
 import dev.granary.master.net.SetAttributesHandler;
 import dev.granary.master.net.SharedChunkHandlers;
 import dev.granary.master.net.StatHandler;
-import dev.granary.master.placement.RoundRobinPlacement;
-import dev.granary.master.replication.ChunkManager;
-import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.security.Caller;
-import dev.granary.master.security.ChunkTokenIssuer;
-import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
-import dev.granary.master.testing.MutableTicker;
 import dev.granary.wire.Compression;
-import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
-import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.ListRequest;
@@ -47,11 +40,8 @@ import dev.granary.wire.msg.WriteCheckRequest;
 import dev.granary.wire.msg.WriteCheckResponse;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,62 +54,36 @@ import org.junit.jupiter.api.io.TempDir;
  * and its refusals, the policy keys, and the state after the master reopens its log.
  */
 class EncodingHandlersTest {
-  private static final ChunkTokenIssuer NO_TOKENS =
-      ChunkTokenIssuer.forCluster(false, java.time.Clock.systemUTC());
   private static final PeerContext ROOT = peer(new Caller("admin", "admin", true));
   private static final PeerContext ALICE = peer(new Caller("alice", "staff", false));
   private static final PeerContext BOB = peer(new Caller("bob", "staff", false));
-  private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
-      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
   private static final String FILE_ID = "0123456789abcdef0123456789abcdef";
   private static final FileEncoding SEALED = new FileEncoding(Compression.ZSTD, -1, FILE_ID,
       "k1", "b2xkLWtleQ==");
 
   @TempDir
   Path dir;
-  private final MutableClock clock = new MutableClock(1_000_000);
-  private MetadataStore store;
+  private HandlerFixture fixture;
+  private MutableClock clock;
   private MetadataService service;
   private long opId;
 
-  private static PeerContext peer(Caller caller) {
-    return new PeerContext("127.0.0.1", Role.CLIENT, "", caller);
-  }
-
   @BeforeEach
   void open() throws IOException {
-    MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dir, 1_000_000, "t",
-        LogStorage.DEFAULT, lock));
-    store = opened.store();
-    ChunkManager chunks = new ChunkParts("t", SETTINGS, opened.state(),
-        new RoundRobinPlacement(), new MutableTicker(), new JournaledDigestLog(store, clock))
-        .manager();
-    service = new MetadataService(opened.state(), store, chunks, clock, 3);
+    fixture = new HandlerFixture(dir);
+    reopen();
+  }
+
+  /** Opens the log again (replaying it) and the service over it. */
+  private void reopen() throws IOException {
+    fixture.open();
+    clock = fixture.clock;
+    service = fixture.service;
   }
 
   @AfterEach
   void close() {
-    store.close();
-  }
-
-  private static Message answer(CompletableFuture<? extends Message> f) throws Exception {
-    return f.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The refusal a call met: thrown at once, failed through its future, or a logged ERROR. */
-  private static MetadataException refusal(Supplier<CompletableFuture<? extends Message>> call)
-      throws Exception {
-    try {
-      if (answer(call.get()) instanceof ErrorReply e) {
-        return new MetadataException(e.status(), e.message());
-      }
-    } catch (MetadataException e) {
-      return e;
-    } catch (ExecutionException e) {
-      return (MetadataException) e.getCause();
-    }
-    throw new AssertionError("not refused");
+    fixture.close();
   }
 
   private static void refused(Status status, String fragment,
@@ -139,7 +103,7 @@ class EncodingHandlersTest {
 
   private CompletableFuture<? extends Message> commit(PeerContext who, String path,
       FileEncoding e, long size) {
-    return new CommitFileHandler(service, NO_TOKENS).handle(new CommitFileRequest("c", ++opId,
+    return new CommitFileHandler(service, HandlerFixture.NO_TOKENS).handle(new CommitFileRequest("c", ++opId,
         path, true, 1, 1 << 20, List.of(), 0, e, size), who);
   }
 
@@ -238,8 +202,8 @@ class EncodingHandlersTest {
         906, "/home/alice/plain", 0, "bmV3", "k3", "eHh4"), ALICE));
 
     // Reopened from its log: the rotated keys, and the retry still answered as the original.
-    store.close();
-    open();
+    fixture.close();
+    reopen();
     StatHandler stat = new StatHandler(service);
     assertEquals(rotated, ((StatResponse) answer(stat.handle(new StatRequest("/home/alice/f"),
         ALICE))).entry());
@@ -247,6 +211,6 @@ class EncodingHandlersTest {
         ALICE)));
     assertEquals("bmV3", ((StatResponse) answer(stat.handle(
         new StatRequest("/home/alice/.snapshot/s/f"), ALICE))).entry().encoding().wrappedKey());
-    assertFalse(store.readOnly());
+    assertFalse(fixture.store.readOnly());
   }
 }
