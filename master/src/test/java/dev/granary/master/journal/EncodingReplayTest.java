@@ -75,6 +75,8 @@ class EncodingReplayTest {
         new Op.SetPolicy(10, "/data", Map.of("encrypt", "0")),
         put(8, 11, "/data/z", false, LZ4, 0),
         put(9, 12, "/data/p", false, FileEncoding.PLAIN, -1, 4),
+        put(13, 12, "/data/e", false, new FileEncoding(Compression.NONE, -1,
+            "fedcba9876543210fedcba9876543210", "k.1", "a2V5"), 3, 5),
         new Op.Rename("c", 10, 13, "/data/f", "/data/g"),
         new Op.Delete("c", 11, 14, "/data/g", false, false, "alice", "staff"),
         new Op.TrashRestore("c", 12, 15, "/data/g", "alice", "staff"),
@@ -174,6 +176,8 @@ class EncodingReplayTest {
         "staff"), decode(codec, line));
     for (Op op : List.<Op>of(put(2, 4, "/data/f", false, SEALED, 4 * MIB + 1, 1, 2),
         put(8, 11, "/data/z", false, LZ4, 0),
+        put(8, 11, "/data/e", false, new FileEncoding(Compression.NONE, -1,
+            "fedcba9876543210fedcba9876543210", "k.1", "a2V5"), 3, 5),
         new Op.Rekey("c", 4, 6, "/data/f", 1, "b2xkLWtleQ==", "k2", "cm90YXRlZA=="))) {
       String encoded = new String(codec.encode(3, op), StandardCharsets.UTF_8);
       assertEquals(op, decode(codec, encoded), encoded);
