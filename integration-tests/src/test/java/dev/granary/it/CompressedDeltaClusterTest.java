@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
@@ -11,7 +12,6 @@ import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
-import dev.granary.wire.Compression;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -91,8 +91,8 @@ final class Transfers {
    */
   private FileCodec codecFor(String p, WriteOptions options, WriteCheckResponse policy)
       throws DeniedException {
-    Compression c = options.compression() != null ? options.compression()
-        : policy.compression();
+    Compression c = options.compression() != null
+        ? Compression.valueOf(options.compression().name()) : policy.compression();
     boolean encrypt = options.encrypt() || policy.encrypt();
     if (encrypt && ctx.key() == null) {
       throw new DeniedException(p + ": " + (options.encrypt() ? "encrypting"
