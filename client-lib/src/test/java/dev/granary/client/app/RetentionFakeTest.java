@@ -76,7 +76,7 @@ class RetentionFakeTest {
         () -> PolicyChange.none().trash(Duration.ofDays(-1)));
     assertThrows(IllegalArgumentException.class,
         () -> PolicyChange.none().trash(Duration.ofDays(365 * 11)));
-    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("compress"));
+    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("compression"));
     assertThrows(IllegalArgumentException.class,
         () -> new PolicyChange(Map.of("keepVersions", "two")));
     assertEquals(Map.of("trash", "1500"),
