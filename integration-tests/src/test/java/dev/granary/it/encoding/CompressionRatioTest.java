@@ -5,9 +5,9 @@ import static dev.granary.it.encoding.EncodedFiles.options;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
-import dev.granary.wire.Compression;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.client.ChunkInfo;
+import dev.granary.client.Compression;
 import dev.granary.client.FileInfo;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
@@ -12,7 +13,6 @@ import dev.granary.client.GranaryException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.WriteOptions;
 import dev.granary.it.MiniCluster;
-import dev.granary.wire.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -83,6 +83,11 @@ final class EncodedFiles {
     return st;
   }
 
+  /** The codec byte records of {@code compression} carry: its id in the wire protocol. */
+  static int codecId(Compression compression) {
+    return dev.granary.wire.Compression.ofLabel(compression.label()).id();
+  }
+
   /**
    * Asserts what the replicas of {@code path} (written from {@code data}) hold on the disks: a
    * plain file's chunks verbatim; an encoded file's chunks in the record format, one record per
@@ -116,7 +121,7 @@ final class EncodedFiles {
           assertEquals(encrypted, r.encrypted(), "encrypted flag of " + rec);
           boolean last = lastChunk && i == recs.size() - 1;
           assertEquals(last, (r.flags() & StoredChunk.FLAG_LAST) != 0, "last flag of " + rec);
-          assertTrue(r.codec() == 0 || r.codec() == compression.id(), "codec of " + rec);
+          assertTrue(r.codec() == 0 || r.codec() == codecId(compression), "codec of " + rec);
           compressedRecords += r.codec() == 0 ? 0 : 1;
         }
       }

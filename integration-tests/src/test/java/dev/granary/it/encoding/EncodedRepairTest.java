@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.granary.cli.LocalCluster;
+import dev.granary.client.Compression;
 import dev.granary.client.GranaryClient;
 import dev.granary.config.MasterConfig;
 import dev.granary.it.MiniCluster;
 import dev.granary.it.Wait;
-import dev.granary.wire.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

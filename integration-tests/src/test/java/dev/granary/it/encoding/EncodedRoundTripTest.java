@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
-import dev.granary.wire.Compression;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ class EncodedRoundTripTest {
     GranaryClient cached = CLUSTER.cachedWithKeyA();
     WriteOptions options = options(CHUNK, compression, encrypt);
     String dir = "/rt/" + compression.label() + (encrypt ? "-enc" : "-plain");
-    long seed = compression.id() * 100L + (encrypt ? 50 : 0);
+    long seed = compression.ordinal() * 100L + (encrypt ? 50 : 0);
     for (int size : SIZES) {
       byte[] data = TestData.mixed(size, seed + size);
       String created = dir + "/created-" + size;

@@ -4,13 +4,13 @@ import static dev.granary.it.encoding.EncodedFiles.assertEncoding;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.DeniedException;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NotFoundException;
 import dev.granary.client.PolicyChange;
 import dev.granary.client.WriteOptions;
 import dev.granary.it.MiniCluster;
-import dev.granary.wire.Compression;
 import dev.granary.wire.PolicyKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +50,9 @@ class EncodingPolicyTest {
   void aPolicyCompressesAndEncryptsAndRefusesAClientWithoutAKey() throws Exception {
     GranaryClient c = CLUSTER.withKeyA();
     c.mkdirs("/pol/d", true);
-    c.setPolicy("/pol/d", new PolicyChange(Map.of(
-        PolicyKeys.COMPRESS, Integer.toString(Compression.ZSTD.id()),
-        PolicyKeys.ENCRYPT, "1")));
+    // The settings as the protocol names them (PolicyKeys): compress = zstd's id, encrypt = 1.
+    c.setPolicy("/pol/d", new PolicyChange(Map.of(PolicyKeys.COMPRESS,
+        Integer.toString(dev.granary.wire.Compression.ZSTD.id()), PolicyKeys.ENCRYPT, "1")));
     WriteOptions defaults = WriteOptions.defaults().withChunkSize(CHUNK);
     byte[] data = TestData.text(2 * CHUNK + 17, 81);
 

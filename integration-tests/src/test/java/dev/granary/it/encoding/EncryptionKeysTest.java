@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.DeniedException;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.FileVersion;
@@ -14,7 +15,6 @@ import dev.granary.client.KeyRotation;
 import dev.granary.client.PolicyChange;
 import dev.granary.client.TransferListener;
 import dev.granary.client.WriteOptions;
-import dev.granary.wire.Compression;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;

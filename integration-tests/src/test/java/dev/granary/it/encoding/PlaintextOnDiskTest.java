@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.granary.client.ChunkInfo;
+import dev.granary.client.Compression;
 import dev.granary.client.GranaryClient;
 import dev.granary.it.MiniCluster;
-import dev.granary.wire.Compression;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

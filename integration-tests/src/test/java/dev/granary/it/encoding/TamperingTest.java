@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.IntegrityException;
 import dev.granary.it.MiniCluster;
-import dev.granary.wire.Compression;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
