@@ -31,7 +31,8 @@ class EncodedRepairTest {
 
   @RegisterExtension
   static final EncodingCluster CLUSTER = new EncodingCluster(LocalCluster.Settings.defaults()
-      .withSecurity(MasterConfig.TLS).withChunkSize(CHUNK).withScrubInterval(Duration.ofSeconds(1)));
+      .withSecurity(MasterConfig.TLS).withChunkSize(CHUNK)
+      .withScrubInterval(Duration.ofSeconds(1)));
 
   @Test
   void aCorruptReplicaOfAnEncodedFileIsNeverServedAndGetsReplaced() throws Exception {

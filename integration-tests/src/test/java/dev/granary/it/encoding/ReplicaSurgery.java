@@ -1,5 +1,6 @@
 package dev.granary.it.encoding;
 
+import dev.granary.chunkserver.storage.CorruptReplicaException;
 import dev.granary.chunkserver.storage.MetaFile;
 import dev.granary.chunkserver.storage.ReplicaMeta;
 import dev.granary.chunkserver.storage.StoreLayout;
@@ -35,21 +36,29 @@ import java.util.TreeSet;
  * and every chunkserver holding the replicas, rewrites them, and starts the master and then the
  * chunkservers again: the replicas then report the new digest unopposed, the master's vote takes
  * it, and the chunks are served again. The rewrite must keep each replica's length.
+ *
+ * <pre>{@code
+ * ReplicaSurgery.operate(mini, client, Map.of(handle, "/f"), () -> {
+ *   for (Path r : ReplicaSurgery.replicasOf(mini, handle)) {
+ *     ReplicaSurgery.rewrite(r, handle, offset, newBytes);
+ *   }
+ * });
+ * }</pre>
  */
-final class ReplicaSurgery {
+public final class ReplicaSurgery {
   /** How long the cluster may take to be back with every rewritten chunk served. */
-  static final Duration BACK_WITHIN = Duration.ofSeconds(30);
+  public static final Duration BACK_WITHIN = Duration.ofSeconds(30);
 
   private ReplicaSurgery() {}
 
   /** An edit of the replica files, done while every node is stopped. */
   @FunctionalInterface
-  interface Edit {
+  public interface Edit {
     void apply() throws IOException;
   }
 
   /** The bytes of a replica's data file. */
-  static byte[] read(Path replica) throws IOException {
+  public static byte[] read(Path replica) throws IOException {
     return Files.readAllBytes(replica);
   }
 
@@ -59,13 +68,13 @@ final class ReplicaSurgery {
    *
    * @throws IllegalArgumentException if {@code content} has another length
    */
-  static void replace(Path replica, String handle, byte[] content) throws IOException {
+  public static void replace(Path replica, String handle, byte[] content) throws IOException {
     long h = ChunkHandles.parse(handle);
     Path meta = metaOf(replica);
     MetaFile.Contents old;
     try {
       old = MetaFile.read(meta, h);
-    } catch (dev.granary.chunkserver.storage.CorruptReplicaException e) {
+    } catch (CorruptReplicaException e) {
       throw new IOException("meta file " + meta + " is not readable before the surgery", e);
     }
     if (old.meta().length() != content.length) {
@@ -90,8 +99,9 @@ final class ReplicaSurgery {
         StandardOpenOption.SYNC);
   }
 
-  /** Overwrites {@code bytes} at {@code offset} of replica {@code replica}, fixing its meta file. */
-  static void rewrite(Path replica, String handle, int offset, byte[] bytes) throws IOException {
+  /** Overwrites {@code bytes} at {@code offset} of {@code replica}, fixing its meta file. */
+  public static void rewrite(Path replica, String handle, int offset, byte[] bytes)
+      throws IOException {
     byte[] content = read(replica);
     System.arraycopy(bytes, 0, content, offset, bytes.length);
     replace(replica, handle, content);
@@ -112,7 +122,7 @@ final class ReplicaSurgery {
    * them again, and waits until every one of those chunks is served by as many replicas as it had
    * on the disks before, with fsck HEALTHY.
    */
-  static void operate(MiniCluster m, GranaryClient c, Map<String, String> pathByHandle,
+  public static void operate(MiniCluster m, GranaryClient c, Map<String, String> pathByHandle,
       Edit edit) throws Exception {
     Collection<String> handles = pathByHandle.keySet();
     TreeSet<Integer> holders = new TreeSet<>();
@@ -153,7 +163,7 @@ final class ReplicaSurgery {
   }
 
   /** The index of the chunkserver whose data dir holds {@code replica}. */
-  static int nodeOf(MiniCluster m, Path replica) {
+  public static int nodeOf(MiniCluster m, Path replica) {
     for (int i = 0; i < m.cluster().size(); i++) {
       if (replica.startsWith(m.cluster().chunkserverDataDir(i))) {
         return i;
@@ -163,7 +173,7 @@ final class ReplicaSurgery {
   }
 
   /** Every replica data file of {@code handle}, asserting there is at least one. */
-  static List<Path> replicasOf(MiniCluster m, String handle) throws IOException {
+  public static List<Path> replicasOf(MiniCluster m, String handle) throws IOException {
     List<Path> out = new ArrayList<>(m.replicaFiles(handle));
     if (out.isEmpty()) {
       throw new IllegalStateException("no replica file of chunk " + handle + " on any disk");
