@@ -264,26 +264,35 @@ final class FileCodec {
     return new Header(codec, flags, logical, payload);
   }
 
+  /** The most bytes a record's body (nonce and payload) may have in this file. */
+  int maxBody() {
+    return NONCE_BYTES + maxPacked(Limits.BLOCK_SIZE) + TAG_BYTES;
+  }
+
   /**
-   * The logical bytes of a record whose header {@code h} and body (nonce and payload) were read.
+   * Decodes a record whose header {@code h} and body (nonce and payload, {@code body[0,
+   * h.bodyLength())}) were read, into {@code out} (64 KiB); {@code scratch} ({@link #maxBody()}
+   * bytes) holds the decrypted payload on the way. Both are the caller's, reused block after block.
    *
    * @param expectLast whether this block must be, or must not be, the file's last
    * @throws IntegrityException authentication failed (tampered, moved, truncated), or the
    *     payload does not decompress to the header's length
    */
-  byte[] decode(int chunk, int block, byte[] headerBytes, Header h, byte[] body,
-      int expectedLength, boolean expectLast, String what) throws IntegrityException {
+  void decode(int chunk, int block, byte[] headerBytes, Header h, byte[] body,
+      int expectedLength, boolean expectLast, String what, byte[] scratch, byte[] out)
+      throws IntegrityException {
     byte[] payload = body;
-    int payloadOff = 0;
     int payloadLen = h.payloadLength();
     if (dataKey != null) {
+      // A raw block decrypts straight into out; a compressed one into scratch, then inflates.
+      byte[] into = h.codec() == 0 && h.payloadLength() - TAG_BYTES <= out.length ? out : scratch;
       try {
         Cipher c = cipher();
         c.init(Cipher.DECRYPT_MODE, dataKey,
             new GCMParameterSpec(TAG_BYTES * 8, body, 0, NONCE_BYTES));
         c.updateAAD(aad(chunk, block, headerBytes));
-        payload = c.doFinal(body, NONCE_BYTES, h.payloadLength());
-        payloadLen = payload.length;
+        payloadLen = c.doFinal(body, NONCE_BYTES, h.payloadLength(), into, 0);
+        payload = into;
       } catch (AEADBadTagException e) {
         throw new IntegrityException(what + ": block " + block + " fails authentication: its"
             + " bytes were altered, or it was moved from another position or file", e);
@@ -303,24 +312,21 @@ final class FileCodec {
         throw new IntegrityException(what + ": raw block " + block + " has " + payloadLen
             + " bytes, not " + expectedLength);
       }
-      if (payloadOff == 0 && payload.length == payloadLen) {
-        return payload;
+      if (payload != out) {
+        System.arraycopy(payload, 0, out, 0, payloadLen);
       }
-      byte[] out = new byte[payloadLen];
-      System.arraycopy(payload, payloadOff, out, 0, payloadLen);
-      return out;
+      return;
     }
-    byte[] out = new byte[expectedLength];
     int n;
     if (h.codec() == Compression.LZ4.id()) {
       try {
-        n = LZ4_DECOMPRESSOR.decompress(payload, payloadOff, payloadLen, out, 0, out.length);
+        n = LZ4_DECOMPRESSOR.decompress(payload, 0, payloadLen, out, 0, expectedLength);
       } catch (LZ4Exception e) {
         throw new IntegrityException(what + ": block " + block + " does not decompress (lz4): "
             + e.getMessage(), e);
       }
     } else {
-      long r = Zstd.decompressByteArray(out, 0, out.length, payload, payloadOff, payloadLen);
+      long r = Zstd.decompressByteArray(out, 0, expectedLength, payload, 0, payloadLen);
       if (Zstd.isError(r)) {
         throw new IntegrityException(what + ": block " + block + " does not decompress (zstd): "
             + Zstd.getErrorName(r));
@@ -331,7 +337,6 @@ final class FileCodec {
       throw new IntegrityException(what + ": block " + block + " decompresses to " + n
           + " bytes, not " + expectedLength);
     }
-    return out;
   }
 
   private byte[] aad(int chunk, int block, byte[] header) {

@@ -39,10 +39,15 @@ final class RecordReader {
       return size() > MAX_INDEXES;
     }
   };
-  /** The last decoded block. */
+  /** The last decoded block: {@code decoded[0, decodedLength)}. */
   private int cachedChunk = -1;
   private int cachedBlock;
-  private byte[] cached;
+  private final byte[] decoded = new byte[Limits.BLOCK_SIZE];
+  private int decodedLength;
+  /** A record's header and body as read, and the decrypted payload: reused block after block. */
+  private final byte[] headerBytes = new byte[FileCodec.HEADER_BYTES];
+  private final byte[] body;
+  private final byte[] scratch;
   /** Where the record after the last one decoded starts. */
   private int nextChunk = -1;
   private int nextBlock;
@@ -53,6 +58,8 @@ final class RecordReader {
     this.entry = entry;
     this.path = path;
     this.stored = stored;
+    this.body = new byte[codec.maxBody()];
+    this.scratch = new byte[codec.maxBody()];
   }
 
   /** As {@link FileReader#read}: bytes read, or -1 at the end of the file. */
@@ -69,40 +76,44 @@ final class RecordReader {
       long inChunk = pos % cs;
       int block = (int) (inChunk / Limits.BLOCK_SIZE);
       int inBlock = (int) (inChunk % Limits.BLOCK_SIZE);
-      byte[] data = block(chunk, block, sequential);
-      int n = Math.min(dst.remaining(), data.length - inBlock);
+      int length = decode(chunk, block, sequential);
+      int n = Math.min(dst.remaining(), length - inBlock);
       if (n <= 0) {
-        throw new IntegrityException(what(chunk) + ": block " + block + " holds " + data.length
+        throw new IntegrityException(what(chunk) + ": block " + block + " holds " + length
             + " bytes; the read at " + inBlock + " in it found none");
       }
-      dst.put(data, inBlock, n);
+      dst.put(decoded, inBlock, n);
       pos += n;
       total += n;
     }
     return total;
   }
 
-  private byte[] block(int chunk, int block, boolean sequential) throws GranaryException {
+  /** Decodes block {@code block} of chunk {@code chunk} into {@link #decoded}; its length. */
+  private int decode(int chunk, int block, boolean sequential) throws GranaryException {
     if (chunk == cachedChunk && block == cachedBlock) {
-      return cached;
+      return decodedLength;
     }
+    cachedChunk = -1; // the buffer is overwritten now, whether the decode succeeds or not
     long offset = chunk == nextChunk && block == nextBlock ? nextOffset
         : index(chunk)[block];
     String what = what(chunk);
-    byte[] headerBytes = new byte[FileCodec.HEADER_BYTES];
-    readFully(chunk, offset, headerBytes, sequential, what);
+    readFully(chunk, offset, headerBytes, headerBytes.length, sequential, what);
     FileCodec.Header h = codec.header(headerBytes, what);
-    byte[] body = new byte[h.bodyLength()];
-    readFully(chunk, offset + FileCodec.HEADER_BYTES, body, sequential, what);
+    if (h.bodyLength() > body.length) {
+      throw new IntegrityException(what + ": block " + block + "'s record claims "
+          + h.bodyLength() + " bytes, more than any record of this file can have");
+    }
+    readFully(chunk, offset + FileCodec.HEADER_BYTES, body, h.bodyLength(), sequential, what);
     long cs = entry.chunkSize();
     long blockStart = chunk * cs + (long) block * Limits.BLOCK_SIZE;
     int expected = (int) Math.min(Limits.BLOCK_SIZE,
         Math.min((chunk + 1) * cs, entry.size()) - blockStart);
     boolean last = blockStart + expected == entry.size();
-    byte[] data = codec.decode(chunk, block, headerBytes, h, body, expected, last, what);
+    codec.decode(chunk, block, headerBytes, h, body, expected, last, what, scratch, decoded);
     cachedChunk = chunk;
     cachedBlock = block;
-    cached = data;
+    decodedLength = expected;
     if ((long) (block + 1) * Limits.BLOCK_SIZE < cs) {
       nextChunk = chunk;
       nextBlock = block + 1;
@@ -112,13 +123,13 @@ final class RecordReader {
       nextBlock = 0;
       nextOffset = 0;
     }
-    return data;
+    return expected;
   }
 
-  private void readFully(int chunk, long offset, byte[] into, boolean sequential, String what)
-      throws GranaryException {
-    int n = stored.read(chunk, offset, ByteBuffer.wrap(into), sequential);
-    if (n < into.length) {
+  private void readFully(int chunk, long offset, byte[] into, int length, boolean sequential,
+      String what) throws GranaryException {
+    int n = stored.read(chunk, offset, ByteBuffer.wrap(into, 0, length), sequential);
+    if (n < length) {
       throw new IntegrityException(what + ": the chunk ends inside a record (at byte "
           + (offset + n) + ")");
     }
@@ -141,7 +152,7 @@ final class RecordReader {
           + " records and their index");
     }
     byte[] raw = new byte[4 * blocks + FileCodec.INDEX_TAIL_BYTES];
-    readFully(chunk, indexStart, raw, false, what);
+    readFully(chunk, indexStart, raw, raw.length, false, what);
     ByteBuffer b = ByteBuffer.wrap(raw);
     offsets = new int[blocks];
     long previous = -1;
