@@ -93,8 +93,8 @@ class EncodedRoundTripTest {
 
   /**
    * Threads sharing one client (as an application's do) read random ranges of one compressed and
-   * encrypted file at once, through a channel each, with and without a block cache: every range
-   * is right (the codec's per-thread state is not shared by mistake).
+   * encrypted file at once, through a channel each, beside whole-file streams, with and without a
+   * block cache: every byte is right (no decode state or buffer is shared by mistake).
    */
   @Test
   void concurrentRandomReadsOfAnEncodedFileAreRight() throws Exception {
@@ -103,7 +103,7 @@ class EncodedRoundTripTest {
     String path = "/rt/concurrent";
     EncodedFiles.put(c, tmp, path, data, options(CHUNK, Compression.ZSTD, true));
     for (GranaryClient reader : List.of(c, CLUSTER.cachedWithKeyA())) {
-      ExecutorService pool = Executors.newFixedThreadPool(4);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
       try {
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -119,6 +119,13 @@ class EncodedRoundTripTest {
                     got, "thread " + seed + " read " + i + " at " + pos + " for " + len);
               }
             }
+            return null;
+          }));
+        }
+        // And whole-file streams with read-ahead beside them.
+        for (int t = 0; t < 2; t++) {
+          done.add(pool.submit(() -> {
+            assertArrayEquals(data, Reads.stream(reader, path), "a stream beside the channels");
             return null;
           }));
         }
