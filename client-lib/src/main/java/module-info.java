@@ -10,7 +10,10 @@ module dev.granary.client {
 
   // ClientConfig and Credentials appear in the API (GranaryClient.open, addUser).
   requires transitive dev.granary.config;
-  requires dev.granary.wire;
+  // Compression (WriteOptions) is part of the API.
+  requires transitive dev.granary.wire;
+  requires org.lz4.java;
+  requires com.github.luben.zstd_jni;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
 }

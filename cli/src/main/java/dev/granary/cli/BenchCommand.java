@@ -5,7 +5,7 @@ import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.Sizes;
-import dev.granary.wire.Compression;
+import dev.granary.client.Compression;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

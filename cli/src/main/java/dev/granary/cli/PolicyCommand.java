@@ -4,7 +4,7 @@ import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.PolicyChange;
 import dev.granary.config.Durations;
-import dev.granary.wire.Compression;
+import dev.granary.client.Compression;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
@@ -131,7 +131,7 @@ final class PolicyCommand implements Callable<Integer> {
 
   private static Compression compression(String value) throws CliException {
     try {
-      return Compression.ofLabel(value);
+      return Compression.of(value);
     } catch (IllegalArgumentException e) {
       throw new CliException(Failures.USAGE, "invalid --compress '" + value
           + "': expected lz4, zstd or none, or inherit to clear it");

@@ -6,7 +6,7 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
-import dev.granary.wire.Compression;
+import dev.granary.client.Compression;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -111,7 +111,7 @@ final class PutCommand implements Callable<Integer> {
   /** The compression {@code value} names; a usage error naming {@code flag} if none. */
   static Compression compression(String flag, String value) throws CliException {
     try {
-      return Compression.ofLabel(value);
+      return Compression.of(value);
     } catch (IllegalArgumentException e) {
       throw new CliException(Failures.USAGE, "invalid " + flag + " '" + value
           + "': expected lz4, zstd or none");

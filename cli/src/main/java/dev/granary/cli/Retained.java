@@ -5,7 +5,7 @@ import dev.granary.client.FileVersion;
 import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TrashEntry;
 import dev.granary.config.Durations;
-import dev.granary.wire.Compression;
+import dev.granary.client.Compression;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,7 +59,7 @@ final class Retained {
     StringBuilder sb = new StringBuilder(p.path()).append('\n');
     for (String key : DirectoryPolicy.KEYS) {
       var s = p.setting(key);
-      String value = s.isEmpty() ? unsetText(key) : valueText(key, s.get().value());
+      String value = s.isEmpty() ? unsetText(key) : valueText(p, key, s.get().value());
       String from = s.isEmpty() ? "not set" : s.get().from().equals(p.path()) ? "set here"
           : "from " + s.get().from();
       sb.append(String.format("  %-13s %-16s (%s)%n", key, value, from));
@@ -75,11 +75,11 @@ final class Retained {
     };
   }
 
-  private static String valueText(String key, String value) {
+  private static String valueText(DirectoryPolicy p, String key, String value) {
     return switch (key) {
       case DirectoryPolicy.TRASH -> trashText(Long.parseLong(value));
-      case DirectoryPolicy.COMPRESS -> Compression.ofId(Integer.parseInt(value)).label();
-      case DirectoryPolicy.ENCRYPT -> value.equals("1") ? "yes" : "no";
+      case DirectoryPolicy.COMPRESS -> p.compression().orElseThrow().label();
+      case DirectoryPolicy.ENCRYPT -> p.encrypt().orElseThrow() ? "yes" : "no";
       default -> value;
     };
   }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.PolicyChange;
-import dev.granary.wire.Compression;
+import dev.granary.client.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

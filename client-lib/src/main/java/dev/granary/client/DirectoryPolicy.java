@@ -1,6 +1,5 @@
 package dev.granary.client;
 
-import dev.granary.wire.Compression;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +67,9 @@ public record DirectoryPolicy(String path, List<Setting> settings) {
    * says not to compress, even if an ancestor's does).
    */
   public Optional<Compression> compression() {
-    return setting(COMPRESS).map(s -> Compression.ofId(Integer.parseInt(s.value())));
+    // The value is the wire id; the API's enum has the same constants.
+    return setting(COMPRESS).map(s -> Compression.valueOf(
+        dev.granary.wire.Compression.ofId(Integer.parseInt(s.value())).name()));
   }
 
   /**

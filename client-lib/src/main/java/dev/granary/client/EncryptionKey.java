@@ -2,6 +2,11 @@ package dev.granary.client;
 
 import dev.granary.config.ConfigException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -40,6 +45,10 @@ public final class EncryptionKey {
   public static final int BYTES = 32;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final byte[] WRAP_LABEL = "granary data key 1 ".getBytes(
+      StandardCharsets.US_ASCII);
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
 
@@ -145,9 +154,64 @@ public final class EncryptionKey {
     return id;
   }
 
-  /** The key for {@link javax.crypto.Cipher}: AES, 256 bits. */
-  public SecretKey secretKey() {
+  /**
+   * {@code dataKey} wrapped with this key for the file {@code fileId}, as the master stores it:
+   * base64 of a random 12-byte nonce, the AES-256-GCM-encrypted key and the 16-byte tag, the file
+   * id bound as associated data (a wrapped key moved to another file does not unwrap).
+   */
+  public String wrap(String fileId, byte[] dataKey) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
+      c.updateAAD(wrapAad(fileId));
+      byte[] sealed = c.doFinal(dataKey);
+      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+          .put(nonce).put(sealed).array());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is not available: " + e, e);
+    }
+  }
+
+  /**
+   * The data key {@link #wrap} made {@code wrapped} from, for the file {@code fileId}.
+   *
+   * @throws IntegrityException {@code wrapped} was altered, belongs to another file, or was not
+   *     wrapped with this key
+   */
+  public byte[] unwrap(String fileId, String wrapped) throws IntegrityException {
+    byte[] all;
+    try {
+      all = Base64.getDecoder().decode(wrapped);
+    } catch (IllegalArgumentException x) {
+      throw new IntegrityException("the wrapped data key is not base64", x);
+    }
+    if (all.length != NONCE_BYTES + BYTES + TAG_BITS / 8) {
+      throw new IntegrityException("the wrapped data key has " + all.length + " bytes, not "
+          + (NONCE_BYTES + BYTES + TAG_BITS / 8));
+    }
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, secretKey(), new GCMParameterSpec(TAG_BITS, all, 0,
+          NONCE_BYTES));
+      c.updateAAD(wrapAad(fileId));
+      return c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
+    } catch (AEADBadTagException x) {
+      throw new IntegrityException("the wrapped data key fails authentication with key " + id
+          + " (altered, or moved from another file)", x);
+    } catch (GeneralSecurityException x) {
+      throw new IllegalStateException("AES-GCM is not available: " + x, x);
+    }
+  }
+
+  private SecretKey secretKey() {
     return new SecretKeySpec(key, "AES");
+  }
+
+  private static byte[] wrapAad(String fileId) {
+    byte[] id = fileId.getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(WRAP_LABEL.length + id.length).put(WRAP_LABEL).put(id).array();
   }
 
   private static String idOf(byte[] key) {

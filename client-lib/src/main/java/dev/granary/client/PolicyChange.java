@@ -1,6 +1,5 @@
 package dev.granary.client;
 
-import dev.granary.wire.Compression;
 import dev.granary.wire.PolicyKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,7 +73,9 @@ public record PolicyChange(Map<String, String> settings) {
    * if an ancestor's policy says otherwise).
    */
   public PolicyChange compression(Compression compression) {
-    return with(DirectoryPolicy.COMPRESS, Integer.toString(compression.id()));
+    // The master takes the wire id; the API's enum has the same constants.
+    return with(DirectoryPolicy.COMPRESS, Integer.toString(
+        dev.granary.wire.Compression.valueOf(compression.name()).id()));
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.granary.client;
 
-import dev.granary.wire.Compression;
-
 /**
  * How a file is written: its replication goal, whether it may replace an existing file, and its
  * chunk size. A zero chunk size means the cluster's default (the master's {@code chunkSize}),

@@ -23,6 +23,7 @@ import dev.granary.master.net.CommitFileHandler;
 import dev.granary.master.net.DecommissionHandler;
 import dev.granary.master.net.DeleteHandler;
 import dev.granary.master.net.DeletionHoldHandler;
+import dev.granary.master.net.EncodingHandlers;
 import dev.granary.master.net.FsckHandler;
 import dev.granary.master.net.JoinHandler;
 import dev.granary.master.net.ListHandler;
@@ -270,6 +271,7 @@ public final class MasterServer implements AutoCloseable {
         new AwaitCommandsHandler(protocol, tokens, commandsExecutor),
         new ReplicaReportHandler(protocol), new CommandResultHandler(protocol, tokens)));
     handlers.addAll(SharedChunkHandlers.all(service, clock));
+    handlers.addAll(EncodingHandlers.all(service, clock));
     handlers.addAll(securityHandlers);
     RequestDispatcher dispatcher = new RequestDispatcher(masterId, handlers,
         config.secured() ? image.users() : null, metrics.requests());

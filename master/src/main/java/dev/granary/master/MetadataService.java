@@ -275,6 +275,7 @@ public final class MetadataService {
       validate(r);
       // Refused before waiting for replica reports; checked again when it is applied.
       ns().checkCreate(r.path(), caller);
+      ns().checkEncryptPolicy(r.path(), r.encoding());
       int replication = replicationFor(r.path(), r.replication());
       // A chunk named with no replicas is one the file reuses: already held, nothing to confirm.
       return new Admitted(null, chunks.awaitConfirmed(r.clientId(), r.path(), written(r),
@@ -337,6 +338,12 @@ public final class MetadataService {
             + "' was not allocated by this master");
       }
     }
+    long stored = 0;
+    for (CommitChunk c : r.chunks()) {
+      stored += c.length();
+    }
+    Namespace.checkEncoding(r.path(), r.chunkSize(), r.chunks().size(), stored, r.encoding(),
+        r.size());
   }
 
   /** The commit itself, once reports have confirmed its chunks (or the wait for them ran out). */
@@ -373,7 +380,7 @@ public final class MetadataService {
       }
       Op.Commit op = new Op.Commit(r.clientId(), r.opId(), clock.millis(), r.path(),
           r.overwrite(), replication, r.chunkSize(), records, caller.user(), caller.group(),
-          reused, dedup);
+          reused, dedup, r.encoding(), r.size());
       return execute(op, caller, "commit", applied -> {
         for (CommitChunk c : written(r)) {
           chunks.committed(r.path(), c);

@@ -1,11 +1,12 @@
 package dev.granary.master;
 
+import static dev.granary.master.HandlerFixture.answer;
+import static dev.granary.master.HandlerFixture.peer;
+import static dev.granary.master.HandlerFixture.refusal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.granary.master.journal.LogStorage;
-import dev.granary.master.journal.MetadataStore;
 import dev.granary.master.namespace.MetadataException;
 import dev.granary.master.net.AllocateChunkHandler;
 import dev.granary.master.net.CommitFileHandler;
@@ -19,22 +20,16 @@ import dev.granary.master.net.PeerContext;
 import dev.granary.master.net.RenameHandler;
 import dev.granary.master.net.SetAttributesHandler;
 import dev.granary.master.net.StatHandler;
-import dev.granary.master.placement.RoundRobinPlacement;
 import dev.granary.master.replication.ChunkManager;
-import dev.granary.master.replication.ChunkParts;
 import dev.granary.master.security.Caller;
 import dev.granary.master.security.ChunkTokenIssuer;
-import dev.granary.master.state.MasterState;
 import dev.granary.master.testing.MutableClock;
-import dev.granary.master.testing.MutableTicker;
-import dev.granary.wire.Role;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteRequest;
 import dev.granary.wire.msg.DeletionHoldRequest;
-import dev.granary.wire.msg.ErrorReply;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.FsckRequest;
 import dev.granary.wire.msg.ListRequest;
@@ -50,11 +45,8 @@ import dev.granary.wire.msg.StatRequest;
 import dev.granary.wire.msg.StatResponse;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,62 +58,31 @@ import org.junit.jupiter.api.io.TempDir;
  * the dispatcher calls them, with a PeerContext carrying alice, bob or the superuser.
  */
 class PermissionsHandlerTest {
-  /** Tokens are another test's subject: none issued here. */
-  private static final ChunkTokenIssuer NO_TOKENS =
-      ChunkTokenIssuer.forCluster(false, java.time.Clock.systemUTC());
-
+  private static final ChunkTokenIssuer NO_TOKENS = HandlerFixture.NO_TOKENS;
   private static final PeerContext ROOT = peer(new Caller("admin", "admin", true));
   private static final PeerContext ALICE = peer(new Caller("alice", "staff", false));
   private static final PeerContext BOB = peer(new Caller("bob", "staff", false));
-  private static final ChunkManager.Settings SETTINGS = new ChunkManager.Settings(
-      Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20, 1, 1,
-      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(30), 10, 64L << 20);
 
   @TempDir
   Path dir;
-  private final MutableClock clock = new MutableClock(1_000_000);
-  private MetadataStore store;
+  private HandlerFixture fixture;
+  private MutableClock clock;
   private MetadataService service;
   private ChunkManager chunks;
   private long opId;
 
-  private static PeerContext peer(Caller caller) {
-    return new PeerContext("127.0.0.1", Role.CLIENT, "", caller);
-  }
-
   @BeforeEach
   void open() throws IOException {
-    MasterState.Opened opened = MasterState.open(lock -> MetadataStore.open(dir, 1_000_000, "t",
-        LogStorage.DEFAULT, lock));
-    store = opened.store();
-    chunks = new ChunkParts("t", SETTINGS, opened.state(), new RoundRobinPlacement(),
-        new MutableTicker(), new JournaledDigestLog(store, clock)).manager();
-    service = new MetadataService(opened.state(), store, chunks, clock, 3);
+    fixture = new HandlerFixture(dir);
+    fixture.open();
+    clock = fixture.clock;
+    service = fixture.service;
+    chunks = fixture.chunks;
   }
 
   @AfterEach
   void close() {
-    store.close();
-  }
-
-  private static Message answer(CompletableFuture<? extends Message> f) throws Exception {
-    return f.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The status a handler's call failed with (at once or through its future). */
-  private static MetadataException refusal(Supplier<CompletableFuture<? extends Message>> call)
-      throws Exception {
-    try {
-      // A refused mutation is logged and answered with an ERROR reply (its retry gets the same).
-      if (answer(call.get()) instanceof ErrorReply e) {
-        return new MetadataException(e.status(), e.message());
-      }
-    } catch (MetadataException e) {
-      return e;
-    } catch (ExecutionException e) {
-      return (MetadataException) e.getCause();
-    }
-    throw new AssertionError("not refused");
+    fixture.close();
   }
 
   private static void assertDenied(String naming,

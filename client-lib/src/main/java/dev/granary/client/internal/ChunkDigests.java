@@ -41,6 +41,23 @@ final class ChunkDigests {
     return Sha256.of(md.digest());
   }
 
+  /** The SHA-256 of a chunk's bytes as a source serves them (a compressed chunk's records). */
+  static Sha256 of(ChunkSource chunk) throws IOException {
+    MessageDigest md = Sha256.newDigest();
+    int blocks = (int) ((chunk.length() + dev.granary.wire.Limits.BLOCK_SIZE - 1)
+        / dev.granary.wire.Limits.BLOCK_SIZE);
+    for (int b = 0; b < blocks; b++) {
+      io.netty.buffer.ByteBuf buf = chunk.block(b,
+          io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+      try {
+        Sha256.update(md, buf);
+      } finally {
+        buf.release();
+      }
+    }
+    return Sha256.of(md.digest());
+  }
+
   static List<Sha256> of(FileChannel in, long size, long chunkSize, Executor workers,
       int parallelism) throws IOException, GranaryException {
     int chunks = (int) ((size + chunkSize - 1) / chunkSize);

@@ -4,28 +4,18 @@ import dev.granary.client.DeniedException;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.IntegrityException;
 import dev.granary.wire.msg.FileEncoding;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A file's data key: 256 random bits made for that file alone, stored on the master only wrapped
- * (AES-256-GCM) with the user's key-encryption key ({@link EncryptionKey}). The wrapping binds the
- * file's id as associated data, so a wrapped key moved to another file's entry does not unwrap.
- * Wrapped form: base64 of a 12-byte random nonce, the 32 encrypted key bytes and the 16-byte tag.
+ * with the user's key-encryption key ({@link EncryptionKey#wrap}), and the file's random id that
+ * the wrapping and every block's authentication bind.
  */
 final class DataKeys {
-  static final int NONCE_BYTES = 12;
-  static final int TAG_BITS = 128;
-  private static final byte[] LABEL = "granary data key 1 ".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private DataKeys() {}
@@ -34,7 +24,9 @@ final class DataKeys {
   static SecretKey generate() {
     byte[] b = new byte[EncryptionKey.BYTES];
     RANDOM.nextBytes(b);
-    return new SecretKeySpec(b, "AES");
+    SecretKey k = new SecretKeySpec(b, "AES");
+    Arrays.fill(b, (byte) 0);
+    return k;
   }
 
   /** A fresh random file id: 32 lower-case hex digits. */
@@ -44,19 +36,13 @@ final class DataKeys {
     return HexFormat.of().formatHex(b);
   }
 
-  /** {@code dataKey} wrapped with {@code kek} for file {@code fileId}, as the master stores it. */
+  /** {@code dataKey} wrapped with {@code kek} for file {@code fileId}. */
   static String wrap(EncryptionKey kek, String fileId, SecretKey dataKey) {
-    byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
+    byte[] raw = dataKey.getEncoded();
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, kek.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
-      c.updateAAD(aad(fileId));
-      byte[] sealed = c.doFinal(dataKey.getEncoded());
-      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is not available: " + e, e);
+      return kek.wrap(fileId, raw);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
     }
   }
 
@@ -64,7 +50,7 @@ final class DataKeys {
    * The data key of a file encrypted as {@code e}, unwrapped with {@code kek}.
    *
    * @throws DeniedException no key, or a key other than the one that wrapped it
-   * @throws IntegrityException the wrapped key was altered
+   * @throws IntegrityException the wrapped key was altered or moved from another file
    */
   static SecretKey unwrap(EncryptionKey kek, FileEncoding e, String path)
       throws DeniedException, IntegrityException {
@@ -76,33 +62,14 @@ final class DataKeys {
       throw new DeniedException(path + ": encrypted with key " + e.keyId() + ", not with this"
           + " client's key " + kek.id());
     }
-    byte[] all;
+    byte[] raw;
     try {
-      all = Base64.getDecoder().decode(e.wrappedKey());
-    } catch (IllegalArgumentException x) {
-      throw new IntegrityException(path + ": its wrapped data key is not base64", x);
+      raw = kek.unwrap(e.fileId(), e.wrappedKey());
+    } catch (IntegrityException x) {
+      throw new IntegrityException(path + ": " + x.getMessage(), x);
     }
-    if (all.length != NONCE_BYTES + EncryptionKey.BYTES + TAG_BITS / 8) {
-      throw new IntegrityException(path + ": its wrapped data key has " + all.length
-          + " bytes, not " + (NONCE_BYTES + EncryptionKey.BYTES + TAG_BITS / 8), null);
-    }
-    try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, kek.secretKey(),
-          new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-      c.updateAAD(aad(e.fileId()));
-      byte[] key = c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
-      return new SecretKeySpec(key, "AES");
-    } catch (AEADBadTagException x) {
-      throw new IntegrityException(path + ": its wrapped data key fails authentication with key "
-          + kek.id() + " (altered, or moved from another file)", x);
-    } catch (GeneralSecurityException x) {
-      throw new IllegalStateException("AES-GCM is not available: " + x, x);
-    }
-  }
-
-  private static byte[] aad(String fileId) {
-    byte[] id = fileId.getBytes(StandardCharsets.US_ASCII);
-    return ByteBuffer.allocate(LABEL.length + id.length).put(LABEL).put(id).array();
+    SecretKey k = new SecretKeySpec(raw, "AES");
+    Arrays.fill(raw, (byte) 0);
+    return k;
   }
 }

@@ -97,6 +97,8 @@ final class FileReader {
   /** The version read: 0 for the current contents (followed as the file is replaced), or N. */
   private final long version;
   private final FileEntry entry;
+  /** Decodes a compressed or encrypted file's records; null for a plain file. */
+  private final RecordReader records;
   private final boolean cacheSequential;
   /** The file is one window: sequential reads fetch it like a random read, with no read-ahead. */
   private final boolean oneWindow;
@@ -120,21 +122,34 @@ final class FileReader {
    * @param cleaner closes the streams of a reader that is dropped without {@link #close()}
    */
   public FileReader(ClientContext ctx, BlockFetcher fetcher, String path, long version,
-      LookupResponse first, Cleaner cleaner) {
+      LookupResponse first, Cleaner cleaner, FileCodec codec) {
     this.ctx = ctx;
     this.fetcher = fetcher;
     this.path = path;
     this.version = version;
     this.entry = first.file();
+    this.records = codec == null ? null : new RecordReader(codec, entry, path, new RecordReader.Stored() {
+      @Override
+      public int read(int chunk, long offset, ByteBuffer dst, boolean sequential)
+          throws GranaryException {
+        return readStored(chunk, offset, dst, sequential);
+      }
+
+      @Override
+      public long length(int chunk) throws GranaryException {
+        return location(chunk).length();
+      }
+    });
     this.oneWindow = entry.chunkCount() == 1
-        && Checksums.blockCount(entry.size()) <= WINDOW_BLOCKS;
+        && Checksums.blockCount(entry.storedSize()) <= WINDOW_BLOCKS;
     absorb(first);
     // Readers open at once share the cache (see BlockCache.readerOpened); the cleaning action
     // counts this one out, whether it is closed or dropped.
     BlockCache blocks = ctx.blocks();
     Streams open = streams;
     int others = blocks.readerOpened();
-    this.cacheSequential = blocks.enabled() && entry.size() <= blocks.capacity() / (others + 1);
+    this.cacheSequential = blocks.enabled()
+        && entry.storedSize() <= blocks.capacity() / (others + 1);
     this.cleanable = cleaner.register(this, () -> {
       open.closeAll();
       blocks.readerClosed();
@@ -206,34 +221,60 @@ final class FileReader {
    * @return bytes read, or -1 at end of file
    */
   public int read(long position, ByteBuffer dst, boolean sequential) throws GranaryException {
+    if (records != null) {
+      return records.read(position, dst, sequential);
+    }
     if (position >= entry.size()) {
       return -1;
     }
     int total = 0;
     long pos = position;
     while (dst.hasRemaining() && pos < entry.size()) {
-      int chunk = (int) (pos / entry.chunkSize());
-      long inChunk = pos % entry.chunkSize();
-      int block = (int) (inChunk / Limits.BLOCK_SIZE);
-      int inBlock = (int) (inChunk % Limits.BLOCK_SIZE);
-      int n;
-      if (sequential && !oneWindow) {
-        n = readSequential(chunk, block, inBlock, dst);
-      } else if (sequential) {
-        // A small file: the whole of it in one request on this thread (no read-ahead to overlap
-        // with, so a window in flight would only add a hand-off to the event loop and back).
-        n = copy(randomBlock(chunk, block, WINDOW_BLOCKS, cacheSequential), inBlock, dst);
-      } else {
-        int wanted = Checksums.blockCount(inBlock + (long) dst.remaining());
-        n = copy(randomBlock(chunk, block, wanted, true), inBlock, dst);
-      }
-      if (n <= 0) {
-        throw new InternalException(path + ": chunk " + chunk + " is shorter than the file says");
-      }
+      int n = piece((int) (pos / entry.chunkSize()), pos % entry.chunkSize(), dst, sequential);
       pos += n;
       total += n;
     }
     return total;
+  }
+
+  /**
+   * Reads stored bytes of chunk {@code chunk} from {@code offset} until {@code dst} is full or the
+   * chunk ends (a compressed or encrypted file's records).
+   *
+   * @return bytes read, fewer than asked only at the chunk's end
+   */
+  int readStored(int chunk, long offset, ByteBuffer dst, boolean sequential)
+      throws GranaryException {
+    long length = location(chunk).length();
+    int total = 0;
+    while (dst.hasRemaining() && offset < length) {
+      int n = piece(chunk, offset, dst, sequential);
+      offset += n;
+      total += n;
+    }
+    return total;
+  }
+
+  /** Copies from one block of chunk {@code chunk} at {@code inChunk}; returns how much. */
+  private int piece(int chunk, long inChunk, ByteBuffer dst, boolean sequential)
+      throws GranaryException {
+    int block = (int) (inChunk / Limits.BLOCK_SIZE);
+    int inBlock = (int) (inChunk % Limits.BLOCK_SIZE);
+    int n;
+    if (sequential && !oneWindow) {
+      n = readSequential(chunk, block, inBlock, dst);
+    } else if (sequential) {
+      // A small file: the whole of it in one request on this thread (no read-ahead to overlap
+      // with, so a window in flight would only add a hand-off to the event loop and back).
+      n = copy(randomBlock(chunk, block, WINDOW_BLOCKS, cacheSequential), inBlock, dst);
+    } else {
+      int wanted = Checksums.blockCount(inBlock + (long) dst.remaining());
+      n = copy(randomBlock(chunk, block, wanted, true), inBlock, dst);
+    }
+    if (n <= 0) {
+      throw new InternalException(path + ": chunk " + chunk + " is shorter than the file says");
+    }
+    return n;
   }
 
   private static int copy(byte[] data, int inBlock, ByteBuffer dst) {

@@ -13,6 +13,7 @@ import dev.granary.wire.msg.AllocateChunkResponse;
 import dev.granary.wire.msg.CommitChunk;
 import dev.granary.wire.msg.CommitFileRequest;
 import dev.granary.wire.msg.CommitFileResponse;
+import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.MkdirRequest;
 import dev.granary.wire.msg.NodeAddress;
@@ -89,11 +90,29 @@ final class FileUpload implements LeaseRenewer.Holder {
     Sha256 hash() throws IOException;
   }
 
+  /**
+   * Decides how the file is stored (compressed, encrypted: null for plain), once, before its first
+   * chunk is encoded or its commit is sent.
+   */
+  interface CodecChoice {
+    FileCodec choose() throws GranaryException;
+  }
+
+  private final CodecChoice codecChoice;
+  private FileCodec codec;
+  private boolean codecChosen;
+
   public FileUpload(ClientContext ctx, String path, WriteOptions options, Progress progress) {
+    this(ctx, path, options, progress, () -> null);
+  }
+
+  public FileUpload(ClientContext ctx, String path, WriteOptions options, Progress progress,
+      CodecChoice codecChoice) {
     this.ctx = ctx;
     this.path = path;
     this.options = options;
     this.progress = progress;
+    this.codecChoice = codecChoice;
     this.streamer = new ChunkStreamer(ctx.clientId(), ctx.retry().timeout());
     this.fanOut = new FanOutWriter(ctx.direct(), ctx.clientId());
     this.slots = new Semaphore(Math.max(1, ctx.parallelism()));
@@ -129,17 +148,29 @@ final class FileUpload implements LeaseRenewer.Holder {
     slots.release();
   }
 
+  /** The file's codec (null: plain), chosen on the first call. */
+  public synchronized FileCodec codec() throws GranaryException {
+    if (!codecChosen) {
+      codec = codecChoice.choose();
+      codecChosen = true;
+    }
+    return codec;
+  }
+
   /**
    * Stores chunk {@code index} in the background on the slot the caller acquired; the slot is
    * released and the source freed when the chunk is stored or has failed.
+   *
+   * @param last whether it is the file's last chunk
    */
-  public void submit(int index, ChunkSource source) {
+  public void submit(int index, ChunkSource source, boolean last) throws GranaryException {
+    FileCodec c = codecOrRelease(source);
     long bytes = source.length();
     ctx.writes().take(bytes);
     try {
       ctx.workers().execute(() -> {
         try {
-          store(index, source);
+          storeEncoded(index, encode(c, index, source, last));
         } finally {
           ctx.writes().give(bytes);
         }
@@ -157,7 +188,53 @@ final class FileUpload implements LeaseRenewer.Holder {
    * or has failed (a failure is thrown by {@link #commit}). For a file of one chunk, where there is
    * nothing to overlap, this saves two thread hand-offs per file.
    */
-  public void store(int index, ChunkSource source) {
+  public void store(int index, ChunkSource source, boolean last) throws GranaryException {
+    storeEncoded(index, encode(codecOrRelease(source), index, source, last));
+  }
+
+  /** The codec; on failure the source is freed and the caller's slot given back. */
+  private FileCodec codecOrRelease(ChunkSource source) throws GranaryException {
+    try {
+      return codec();
+    } catch (GranaryException | RuntimeException e) {
+      source.release();
+      slots.release();
+      throw e;
+    }
+  }
+
+  /**
+   * {@code source} as stored: itself for a plain file, else its records (and {@code source} is
+   * freed). Null if encoding failed (recorded as the upload's failure; the slot is given back).
+   */
+  private ChunkSource encode(FileCodec c, int index, ChunkSource source, boolean last) {
+    if (c == null) {
+      return source;
+    }
+    try {
+      if (failure.get() != null || aborted) {
+        return null;
+      }
+      return c.encode(index, source, last, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+    } catch (IOException e) {
+      failure.compareAndSet(null, new UnavailableException(path + ": chunk " + index
+          + ": reading the local data failed: " + e.getMessage(), e));
+      return null;
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, new InternalException(path + ": chunk " + index
+          + " could not be encoded: " + e, e));
+      return null;
+    } finally {
+      source.release();
+    }
+  }
+
+  /** Stores a chunk as encoded ({@code null}: encoding failed; only the slot is given back). */
+  private void storeEncoded(int index, ChunkSource source) {
+    if (source == null) {
+      slots.release();
+      return;
+    }
     try {
       if (failure.get() == null && !aborted) {
         stored.put(index, writeChunk(index, source));
@@ -189,16 +266,25 @@ final class FileUpload implements LeaseRenewer.Holder {
    * if {@code held} knows it, names the held chunk instead of sending it: hashing the next chunks
    * overlaps sending a changed one (a delta update).
    */
-  public void submitUnlessHeld(int index, ChunkSource source, Hasher hasher, HeldChunks held) {
+  public void submitUnlessHeld(int index, ChunkSource source, Hasher hasher, HeldChunks held,
+      boolean last) throws GranaryException {
+    FileCodec c = codecOrRelease(source);
     long bytes = source.length();
     ctx.writes().take(bytes);
     try {
       ctx.workers().execute(() -> {
         try {
+          // A compressed chunk is matched by what is stored: encode it, then hash the records.
+          ChunkSource stored = encode(c, index, source, last);
+          if (stored == null) {
+            slots.release();
+            return;
+          }
           CommitChunk h = null;
           try {
             if (failure.get() == null && !aborted) {
-              h = held.find(index, bytes, hasher.hash());
+              Sha256 sha = c == null ? hasher.hash() : ChunkDigests.of(stored);
+              h = held.find(index, stored.length(), sha);
             }
           } catch (IOException e) {
             failure.compareAndSet(null, new UnavailableException(path + ": chunk " + index
@@ -206,10 +292,10 @@ final class FileUpload implements LeaseRenewer.Holder {
           }
           if (h != null) {
             reuse(index, h);
-            source.release();
+            stored.release();
             slots.release();
           } else {
-            store(index, source);
+            storeEncoded(index, stored);
           }
         } finally {
           ctx.writes().give(bytes);
@@ -269,9 +355,9 @@ final class FileUpload implements LeaseRenewer.Holder {
    * file. Missing parent directories are created (as {@code put} promises) when the commit finds
    * them absent.
    */
-  public FileEntry commit(int chunkCount) throws GranaryException {
+  public FileEntry commit(int chunkCount, long size) throws GranaryException {
     try {
-      return drainAndCommit(chunkCount);
+      return drainAndCommit(chunkCount, size);
     } finally {
       ctx.leases().release(this);
     }
@@ -290,15 +376,16 @@ final class FileUpload implements LeaseRenewer.Holder {
         + " not renewed in time); write the file again"));
   }
 
-  private FileEntry drainAndCommit(int chunkCount) throws GranaryException {
+  private FileEntry drainAndCommit(int chunkCount, long size) throws GranaryException {
     drain();
+    FileCodec c = codec();
     if (stored.size() != chunkCount) {
       throw new InternalException(path + ": " + stored.size() + " of " + chunkCount
           + " chunks stored");
     }
     List<CommitChunk> chunks = new ArrayList<>(stored.values());
     try {
-      return commitOnce(chunks);
+      return commitOnce(chunks, c, size);
     } catch (NotFoundException e) {
       String parent = parentOf(path);
       if (parent == null) {
@@ -307,18 +394,20 @@ final class FileUpload implements LeaseRenewer.Holder {
       // The parent is missing: create it (and its parents), then commit as a new operation.
       ctx.master().call(new MkdirRequest(ctx.clientId(), ctx.nextOpId(), parent, true),
           StatResponse.class, parent);
-      return commitOnce(chunks);
+      return commitOnce(chunks, c, size);
     }
   }
 
-  private FileEntry commitOnce(List<CommitChunk> chunks) throws GranaryException {
+  private FileEntry commitOnce(List<CommitChunk> chunks, FileCodec c, long size)
+      throws GranaryException {
     // One opId for every retry of this commit: the master's retry cache then answers a retry of
     // an applied commit with its original reply instead of "already exists".
     // A spare only for a writer of data: one creating empty files would never use it.
     CommitFileRequest req = new CommitFileRequest(ctx.clientId(), ctx.nextOpId(), path,
         options.overwrite(), options.replication(), options.chunkSize(), chunks,
         chunks.isEmpty() ? 0 : options.replication() == CommitFileRequest.INHERIT
-            ? CommitFileRequest.SPARE_AS_FILE : options.replication());
+            ? CommitFileRequest.SPARE_AS_FILE : options.replication(),
+        c == null ? FileEncoding.PLAIN : c.encoding(), c == null ? -1 : size);
     long sent = System.nanoTime();
     CommitFileResponse r = ctx.master().call(req, CommitFileResponse.class, path);
     ctx.leases().contacted(sent);

@@ -12,7 +12,10 @@ import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.RekeyRequest;
 import dev.granary.wire.msg.StatResponse;
+import dev.granary.client.UnavailableException;
+import dev.granary.wire.Status;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.Deque;
 
 /**
@@ -70,7 +73,27 @@ final class KeyRotator {
     }
   }
 
+  /** Rounds of read-and-swap one file gets while others change its wrapped key meanwhile. */
+  static final int MAX_ROUNDS = 5;
+
   private void rotateOne(String path, long version, EncryptionKey oldKey, EncryptionKey newKey,
+      int[] counts) throws GranaryException {
+    for (int round = 1; ; round++) {
+      try {
+        rotateOnce(path, version, oldKey, newKey, counts);
+        return;
+      } catch (UnavailableException e) {
+        // The wrapped key changed between our read and our swap (another rotation, or the file
+        // was replaced): read it again and decide again.
+        if (Errors.statusOf(e.getCause()) != Status.STALE_VERSION || round == MAX_ROUNDS) {
+          throw e;
+        }
+        ctx.locations().invalidate(path);
+      }
+    }
+  }
+
+  private void rotateOnce(String path, long version, EncryptionKey oldKey, EncryptionKey newKey,
       int[] counts) throws GranaryException {
     FileEntry entry = ctx.locations().lookup(path, version, 0, true).file();
     FileEncoding e = entry.encoding();
@@ -89,7 +112,8 @@ final class KeyRotator {
     }
     String wrapped = DataKeys.wrap(newKey, e.fileId(), DataKeys.unwrap(oldKey, e, what));
     ctx.master().call(new RekeyRequest(ctx.clientId(), ctx.nextOpId(), path, version,
-        e.wrappedKey(), newKey.id(), wrapped), StatResponse.class, what);
+        e.wrappedKey(), newKey.id(), wrapped), StatResponse.class, what,
+        Set.of(Status.STALE_VERSION));
     ctx.locations().invalidate(path);
     counts[0]++;
   }

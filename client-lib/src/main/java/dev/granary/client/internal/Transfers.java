@@ -11,6 +11,7 @@ import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
+import dev.granary.wire.Compression;
 import dev.granary.wire.Limits;
 import dev.granary.wire.Sha256;
 import dev.granary.wire.msg.ChunkLocation;
@@ -21,8 +22,8 @@ import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.LookupResponse;
 import dev.granary.wire.msg.ServerDefaultsRequest;
 import dev.granary.wire.msg.ServerDefaultsResponse;
-import dev.granary.wire.msg.StatRequest;
-import dev.granary.wire.msg.StatResponse;
+import dev.granary.wire.msg.WriteCheckRequest;
+import dev.granary.wire.msg.WriteCheckResponse;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,11 +60,13 @@ final class Transfers {
   /** The master's defaults, fetched on the first write that needs them. */
   private static final Logger log = LoggerFactory.getLogger(Transfers.class);
   private volatile ServerDefaultsResponse serverDefaults;
+  private final PolicyCache policies;
 
   Transfers(ClientContext ctx, BlockFetcher fetcher, Cleaner cleaner) {
     this.ctx = ctx;
     this.fetcher = fetcher;
     this.cleaner = cleaner;
+    this.policies = new PolicyCache(ctx, System::nanoTime);
   }
 
   // ---------------------------------------------------------------- writing
@@ -72,9 +75,31 @@ final class Transfers {
       throws GranaryException {
     String p = DefaultGranaryClient.remote(path);
     WriteOptions resolved = resolve(options);
-    FileUpload upload = new FileUpload(ctx, p, resolved, new Progress(TransferListener.NONE));
+    // The codec is chosen when the first chunk is stored (or at close): a small file's stream then
+    // asks the master nothing before its commit unless its directory's policy is not cached.
+    FileUpload upload = new FileUpload(ctx, p, resolved, new Progress(TransferListener.NONE),
+        () -> codecFor(p, resolved, policies.get(p)));
     return new UploadStream(upload, resolved.chunkSize(), PooledByteBufAllocator.DEFAULT,
         e -> { }, () -> checkWritable(p, resolved));
+  }
+
+  /**
+   * How a new file at {@code p} is stored: {@code options}' compression, else the policy's; and
+   * encrypted if {@code options} or the policy say so, with this client's key. Null: plain.
+   *
+   * @throws DeniedException encryption is asked for and this client has no key
+   */
+  private FileCodec codecFor(String p, WriteOptions options, WriteCheckResponse policy)
+      throws DeniedException {
+    Compression c = options.compression() != null
+        ? Compression.valueOf(options.compression().name()) : policy.compression();
+    boolean encrypt = options.encrypt() || policy.encrypt();
+    if (encrypt && ctx.key() == null) {
+      throw new DeniedException(p + ": " + (options.encrypt() ? "encrypting"
+          : "its directory's policy encrypts new files; writing there") + " needs a key file"
+          + " (--key-file, GRANARY_KEY_FILE or client.keyFile; make one with granary key new)");
+    }
+    return FileCodec.forWrite(c, encrypt ? ctx.key() : null);
   }
 
   UploadResult put(Path local, String remote, WriteOptions options,
@@ -88,7 +113,9 @@ final class Transfers {
           local + ": is a directory", null);
     }
     options = resolve(options);
-    FileEntry existing = checkWritable(p, options);
+    WriteCheckResponse check = writeCheck(p, options);
+    FileEntry existing = check.existing();
+    FileCodec codec = codecFor(p, options, check);
     try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ)) {
       long size = in.size();
       long cs = options.chunkSize();
@@ -97,20 +124,25 @@ final class Transfers {
       // caller's (the file is hashed first). Replacing a file, hash each chunk just before it
       // would be sent and name it instead when the current contents hold it: hashing the next
       // chunks overlaps sending a changed one (a delta update).
+      // Not for encrypted files: a fresh data key per file means their chunks never match (and
+      // a match would tell whoever sees the digests which files are equal). Deduplication
+      // matches raw chunks, so only plain files; a delta update matches a compressed file's
+      // records, which lz4 and zstd make the same for the same bytes.
       Map<Integer, CommitChunk> held = Map.of();
       FileUpload.HeldChunks current = null;
-      if (chunks > 0 && defaults().dedup()) {
+      boolean encrypted = codec != null && codec.encrypted();
+      if (chunks > 0 && codec == null && defaults().dedup()) {
         List<Sha256> digests = ChunkDigests.of(in, size, cs, ctx.workers(), ctx.parallelism());
         held = held(p, size, cs, digests);
-      } else if (chunks > 0 && existing != null && existing.size() > 0) {
+      } else if (chunks > 0 && !encrypted && existing != null && existing.size() > 0) {
         current = currentChunks(p);
       }
       try {
-        return upload(in, p, size, options, held, current, listener);
+        return upload(in, p, size, options, held, current, listener, codec);
       } catch (ChunkGoneException e) {
         // A chunk named as held was freed before the commit: send every chunk.
         log.info("{}: {}; sending every chunk", p, e.getMessage());
-        return upload(in, p, size, options, Map.of(), null, listener);
+        return upload(in, p, size, options, Map.of(), null, listener, codec);
       }
     } catch (IOException e) {
       throw localFailure(local, e);
@@ -122,10 +154,10 @@ final class Transfers {
    * with {@code current}, each chunk the file there now holds (found once the chunk is hashed).
    */
   private UploadResult upload(FileChannel in, String p, long size, WriteOptions options,
-      Map<Integer, CommitChunk> held, FileUpload.HeldChunks current, TransferListener listener)
-      throws GranaryException {
+      Map<Integer, CommitChunk> held, FileUpload.HeldChunks current, TransferListener listener,
+      FileCodec codec) throws GranaryException {
     Progress progress = new Progress(listener);
-    FileUpload upload = new FileUpload(ctx, p, options, progress);
+    FileUpload upload = new FileUpload(ctx, p, options, progress, () -> codec);
     progress.start(size);
     long cs = options.chunkSize();
     int chunks = (int) ((size + cs - 1) / cs);
@@ -140,13 +172,15 @@ final class Transfers {
         }
         upload.acquireSlot();
         FileRegionSource source = new FileRegionSource(in, at, length);
+        boolean last = i == chunks - 1;
         if (current != null) {
-          upload.submitUnlessHeld(i, source, () -> ChunkDigests.of(in, at, length), current);
+          upload.submitUnlessHeld(i, source, () -> ChunkDigests.of(in, at, length), current,
+              last);
         } else {
-          upload.submit(i, source);
+          upload.submit(i, source, last);
         }
       }
-      FileEntry entry = upload.commit(chunks);
+      FileEntry entry = upload.commit(chunks, size);
       progress.finish();
       int reusedCount = upload.chunksReused();
       return new UploadResult(DefaultGranaryClient.status(entry), upload.bytesSent(),
@@ -253,11 +287,21 @@ final class Transfers {
 
   /** The file at {@code path} that the write would replace, or null; refuses what it may not. */
   private FileEntry checkWritable(String path, WriteOptions options) throws GranaryException {
-    FileEntry existing;
-    try {
-      existing = ctx.master().call(new StatRequest(path), StatResponse.class, path).entry();
-    } catch (NotFoundException e) {
-      return null;
+    return writeCheck(path, options).existing();
+  }
+
+  /**
+   * What is at {@code path} and how its directory's policy stores new files (remembered for
+   * {@link PolicyCache#TTL_NANOS}); refuses a write that may not replace what is there.
+   */
+  private WriteCheckResponse writeCheck(String path, WriteOptions options)
+      throws GranaryException {
+    WriteCheckResponse r = ctx.master().call(new WriteCheckRequest(path),
+        WriteCheckResponse.class, path);
+    policies.put(path, r);
+    FileEntry existing = r.existing();
+    if (existing == null) {
+      return r;
     }
     if (existing.directory()) {
       throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
@@ -266,7 +310,7 @@ final class Transfers {
     if (!options.overwrite()) {
       throw new AlreadyExistsException(path + ": file exists (use overwrite to replace it)");
     }
-    return existing;
+    return r;
   }
 
   // ---------------------------------------------------------------- reading
@@ -289,7 +333,8 @@ final class Transfers {
       throw new InvalidArgumentException(InvalidArgumentException.Kind.IS_A_DIRECTORY,
           path + ": is a directory", null);
     }
-    return new FileReader(ctx, fetcher, path, version, first, cleaner);
+    FileCodec codec = FileCodec.forRead(first.file().encoding(), ctx.key(), path);
+    return new FileReader(ctx, fetcher, path, version, first, cleaner, codec);
   }
 
   FileStatus get(String remote, long version, Path local, boolean overwrite,

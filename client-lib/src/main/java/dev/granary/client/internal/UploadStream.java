@@ -31,6 +31,8 @@ final class UploadStream extends GranaryOutputStream {
   private final List<ByteBuf> current = new ArrayList<>();
   private boolean haveSlot;
   private long currentBytes;
+  /** Bytes in the chunks handed to the upload. */
+  private long size;
   private int chunks;
   private boolean closed;
 
@@ -62,6 +64,14 @@ final class UploadStream extends GranaryOutputStream {
     }
     try {
       while (len > 0) {
+        if (currentBytes == chunkSize) {
+          // A full chunk is stored once more bytes come: only then is it known not to be the
+          // file's last (an encrypted file's last block is marked so, against truncation).
+          if (chunks == 0) {
+            precheck.run();
+          }
+          submitCurrent();
+        }
         if (!haveSlot) {
           upload.acquireSlot();
           haveSlot = true;
@@ -77,12 +87,6 @@ final class UploadStream extends GranaryOutputStream {
         off += n;
         len -= n;
         currentBytes += n;
-        if (currentBytes == chunkSize) {
-          if (chunks == 0) {
-            precheck.run();
-          }
-          submitCurrent();
-        }
       }
     } catch (GranaryException e) {
       fail();
@@ -90,19 +94,28 @@ final class UploadStream extends GranaryOutputStream {
     }
   }
 
-  private void submitCurrent() {
-    upload.submit(chunks++, new BufferChunkSource(current));
-    current.clear();
-    currentBytes = 0;
+  private void submitCurrent() throws GranaryException {
+    BufferChunkSource chunk = handOver();
+    upload.submit(chunks++, chunk, false);
+  }
+
+  /**
+   * The chunk being filled as a source that now owns its buffers; the upload gives the slot back
+   * when it is done with the chunk, also if it refuses it.
+   */
+  private BufferChunkSource handOver() {
+    BufferChunkSource chunk = new BufferChunkSource(current);
     haveSlot = false;
+    current.clear();
+    size += currentBytes;
+    currentBytes = 0;
+    return chunk;
   }
 
   /** Stores the last chunk on this thread: closing waits for it anyway. */
-  private void storeLast() {
-    upload.store(chunks++, new BufferChunkSource(current));
-    current.clear();
-    currentBytes = 0;
-    haveSlot = false;
+  private void storeLast() throws GranaryException {
+    BufferChunkSource chunk = handOver();
+    upload.store(chunks++, chunk, true);
   }
 
   private void fail() {
@@ -141,7 +154,7 @@ final class UploadStream extends GranaryOutputStream {
       } else {
         releaseCurrent();
       }
-      onCommit.accept(upload.commit(chunks));
+      onCommit.accept(upload.commit(chunks, size));
     } catch (GranaryException e) {
       upload.abort();
       throw new GranaryIOException(e);

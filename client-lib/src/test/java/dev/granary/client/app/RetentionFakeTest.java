@@ -76,7 +76,7 @@ class RetentionFakeTest {
         () -> PolicyChange.none().trash(Duration.ofDays(-1)));
     assertThrows(IllegalArgumentException.class,
         () -> PolicyChange.none().trash(Duration.ofDays(365 * 11)));
-    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("colour"));
+    assertThrows(IllegalArgumentException.class, () -> PolicyChange.none().clear("compression"));
     assertThrows(IllegalArgumentException.class,
         () -> new PolicyChange(Map.of("keepVersions", "two")));
     assertEquals(Map.of("trash", "1500"),
@@ -86,9 +86,9 @@ class RetentionFakeTest {
   @Test
   void compressionAndEncryptionTravelAsTheWireValues() {
     assertEquals(Map.of("compress", "2", "encrypt", "1"), PolicyChange.none()
-        .compression(dev.granary.wire.Compression.ZSTD).encrypt(true).settings());
+        .compression(dev.granary.client.Compression.ZSTD).encrypt(true).settings());
     assertEquals(Map.of("compress", "0", "encrypt", "0"), PolicyChange.none()
-        .compression(dev.granary.wire.Compression.NONE).encrypt(false).settings());
+        .compression(dev.granary.client.Compression.NONE).encrypt(false).settings());
     assertEquals(Map.of("compress", "", "encrypt", ""), PolicyChange.none()
         .clear(DirectoryPolicy.COMPRESS).clear(DirectoryPolicy.ENCRYPT).settings());
     assertEquals(dev.granary.wire.PolicyKeys.ALL, DirectoryPolicy.KEYS);

@@ -2,6 +2,7 @@ package dev.granary.client.fake;
 
 import dev.granary.wire.Role;
 import dev.granary.wire.Sha256;
+import dev.granary.wire.Compression;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.AllocateChunkRequest;
 import dev.granary.wire.msg.AllocateChunkResponse;
@@ -35,6 +36,8 @@ import dev.granary.wire.msg.RenewLeaseRequest;
 import dev.granary.wire.msg.RenewLeaseResponse;
 import dev.granary.wire.msg.ReportBadReplicaRequest;
 import dev.granary.wire.msg.StatRequest;
+import dev.granary.wire.msg.WriteCheckRequest;
+import dev.granary.wire.msg.WriteCheckResponse;
 import dev.granary.wire.msg.StatResponse;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
@@ -222,6 +225,15 @@ public final class FakeMaster extends FakeServer {
             c.sha256()));
       }
       return new LookupResponse(n.entry(), locs, true);
+    }
+    if (m instanceof WriteCheckRequest w) {
+      // As the real master: a STAT that finds nothing is no error here; no policies.
+      Status injected = statErrors.get(w.path());
+      if (injected != null) {
+        return error(injected, w.path() + ": injected " + injected);
+      }
+      Node n = namespace.get(w.path());
+      return new WriteCheckResponse(n == null ? null : n.entry(), Compression.NONE, false);
     }
     if (m instanceof StatRequest s) {
       Status injected = statErrors.get(s.path());

@@ -81,7 +81,7 @@ class WriteBudgetTest {
     WriteBudget budget = new WriteBudget(1 << 20);
     FileUpload u = upload(workers, budget);
     u.acquireSlot();
-    u.submit(0, chunk(1000));
+    u.submit(0, chunk(1000), false);
     assertEquals(1000, budget.held());
     u.acquireSlot(); // returns at once: three of the four slots are free
     u.releaseSlot();
@@ -95,7 +95,7 @@ class WriteBudgetTest {
     WriteBudget budget = new WriteBudget(1000);
     FileUpload u = upload(workers, budget);
     u.acquireSlot();
-    u.submit(0, chunk(1000));
+    u.submit(0, chunk(1000), false);
     assertTrue(budget.exhausted());
     CompletableFuture<Void> next = CompletableFuture.runAsync(() -> {
       try {

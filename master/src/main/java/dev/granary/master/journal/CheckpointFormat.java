@@ -17,11 +17,13 @@ import dev.granary.master.namespace.RetryCache;
 import dev.granary.master.security.Permissions;
 import dev.granary.master.security.Tokens;
 import dev.granary.master.security.UserRegistry;
+import dev.granary.wire.Compression;
 import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
 import dev.granary.wire.msg.CommitFileResponse;
 import dev.granary.wire.msg.DeleteResponse;
 import dev.granary.wire.msg.ErrorReply;
+import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
 import dev.granary.wire.msg.Message;
 import dev.granary.wire.msg.RestoreResponse;
@@ -63,6 +65,12 @@ import java.util.Map;
  * user lines. A decommission line holds a node id and when it was asked (epoch ms); checkpoints
  * written before decommissioning existed have none. A file without the trailer is incomplete and
  * rejected.
+ *
+ * <p>A compressed or encrypted file (or kept version) adds its logical size ("ls"), its
+ * compression id ("z") and, if encrypted, its file id ("fid"), key id ("kid") and wrapped data
+ * key ("wk"); its stored size is the sum of its chunks' lengths. A plain file has none of these,
+ * so its line is what it was before compression and encryption existed. A cached answer's entry
+ * carries the same as "compression", "storedSize", "fileId", "keyId" and "wrappedKey".
  */
 final class CheckpointFormat {
   static final int FORMAT = 1;
@@ -255,6 +263,16 @@ final class CheckpointFormat {
       g.writeEndArray();
     }
     writeAttributes(g, f.owner(), f.group(), f.permission());
+    FileEncoding e = ns.encoding(f);
+    if (!e.isPlain()) {
+      g.writeNumberField("ls", ns.size(f));
+      g.writeNumberField("z", e.compression().id());
+      if (e.encrypted()) {
+        g.writeStringField("fid", e.fileId());
+        g.writeStringField("kid", e.keyId());
+        g.writeStringField("wk", e.wrappedKey());
+      }
+    }
   }
 
   private static void writePolicy(JsonGenerator g, Policy policy) throws IOException {
@@ -362,6 +380,16 @@ final class CheckpointFormat {
     g.writeStringField("owner", e.owner());
     g.writeStringField("group", e.group());
     g.writeStringField("permission", e.permissionOctal());
+    FileEncoding enc = e.encoding();
+    if (!enc.isPlain()) {
+      g.writeStringField("compression", enc.compression().label());
+      g.writeNumberField("storedSize", enc.storedSize());
+      if (enc.encrypted()) {
+        g.writeStringField("fileId", enc.fileId());
+        g.writeStringField("keyId", enc.keyId());
+        g.writeStringField("wrappedKey", enc.wrappedKey());
+      }
+    }
     g.writeEndObject();
   }
 
@@ -443,6 +471,9 @@ final class CheckpointFormat {
     String trashUser = null;
     String trashPath = null;
     long expires = 0;
+    long logicalSize = -1;
+    int compression = -1;
+    String[] key = {"", "", ""};
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -489,6 +520,12 @@ final class CheckpointFormat {
         case "path" -> trashPath = p.getText();
         case "x" -> expires = p.getLongValue();
         case "ss", "te" -> rows = readRows(p, v);
+        // Compression and encryption.
+        case "ls" -> logicalSize = p.getLongValue();
+        case "z" -> compression = p.getIntValue();
+        case "fid" -> key[0] = p.getText();
+        case "kid" -> key[1] = p.getText();
+        case "wk" -> key[2] = p.getText();
         default -> p.skipChildren();
       }
     }
@@ -524,10 +561,12 @@ final class CheckpointFormat {
       }
       List<ChunkRecord> records = records(chunks, sha, path);
       int perm = permission(permission, Namespace.FILE_PERMISSION);
+      FileEncoding encoding = encoding(path, compression, logicalSize, key);
       if (f != null) {
-        loader.file(f, m, (int) r, s, records, owner, entryGroup, perm);
+        loader.file(f, m, (int) r, s, records, owner, entryGroup, perm, encoding, logicalSize);
       } else {
-        loader.version(fv, current, number, m, (int) r, s, records, owner, entryGroup, perm);
+        loader.version(fv, current, number, m, (int) r, s, records, owner, entryGroup, perm,
+            encoding, logicalSize);
       }
     } else if (rootPolicy != null) {
       image.namespace().setRootPolicy(rootPolicy);
@@ -564,6 +603,28 @@ final class CheckpointFormat {
       throw new IllegalArgumentException("unrecognized entry");
     }
     return false;
+  }
+
+  /** A file line's encoding: plain without "z", else checked against its logical size. */
+  private static FileEncoding encoding(String path, int compression, long logicalSize,
+      String[] key) {
+    if (compression < 0) {
+      if (logicalSize != -1 || !key[2].isEmpty()) {
+        throw new IllegalArgumentException(path + " has a logical size or key but no compression"
+            + " id");
+      }
+      return FileEncoding.PLAIN;
+    }
+    Compression c = Compression.ofId(compression);
+    if (c == null) {
+      throw new IllegalArgumentException(path + " has unknown compression id " + compression);
+    }
+    FileEncoding e = new FileEncoding(c, -1, key[0], key[1], key[2]);
+    if (e.isPlain() || logicalSize < 0) {
+      throw new IllegalArgumentException(path + " has an encoding that is plain or no logical"
+          + " size");
+    }
+    return e;
   }
 
   /** An octal permission, or {@code absent} for a line written before entries had owners. */
@@ -646,10 +707,18 @@ final class CheckpointFormat {
     String owner = Namespace.DEFAULT_OWNER;
     String group = Namespace.DEFAULT_GROUP;
     String permission = null;
+    String compression = null;
+    long storedSize = -1;
+    String[] key = {"", "", ""};
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
+        case "compression" -> compression = p.getText();
+        case "storedSize" -> storedSize = p.getLongValue();
+        case "fileId" -> key[0] = p.getText();
+        case "keyId" -> key[1] = p.getText();
+        case "wrappedKey" -> key[2] = p.getText();
         case "path" -> path = p.getText();
         case "directory" -> dir = p.getBooleanValue();
         case "size" -> size = p.getLongValue();
@@ -666,8 +735,11 @@ final class CheckpointFormat {
     if (path == null) {
       throw new IllegalArgumentException("file entry without a path");
     }
+    FileEncoding encoding = compression == null ? FileEncoding.PLAIN
+        : new FileEncoding(Compression.ofLabel(compression), storedSize, key[0], key[1], key[2]);
     return new FileEntry(path, dir, size, mod, (int) rep, cs, (int) cc, owner, group,
-        permission(permission, dir ? Namespace.DIRECTORY_PERMISSION : Namespace.FILE_PERMISSION));
+        permission(permission, dir ? Namespace.DIRECTORY_PERMISSION : Namespace.FILE_PERMISSION),
+        encoding);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.granary.master.journal;
 import dev.granary.master.namespace.ChunkRecord;
 import dev.granary.master.security.Caller;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.FileEncoding;
 import java.util.List;
 
 /**
@@ -34,15 +35,28 @@ public sealed interface Op {
    * any new parent directories belong to (the caller). {@code reused}: the chunks the commit names
    * as already held (a delta update or deduplication: refused with CHUNK_GONE if nothing holds one
    * any more); {@code dedup}, a subset: those the master matched among the owner's files (with
-   * {@code master.dedup}), accepted without being chunks of the file it replaces.
+   * {@code master.dedup}), accepted without being chunks of the file it replaces. {@code encoding}
+   * and {@code size}: how a compressed or encrypted file is stored (its stored size is not kept:
+   * it is the chunks' sum) and the bytes its readers get; {@link FileEncoding#PLAIN} and -1 for a
+   * plain file.
    */
   record Commit(String clientId, long opId, long time, String path, boolean overwrite,
       int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group,
-      java.util.Set<Long> reused, java.util.Set<Long> dedup) implements Mutation {
+      java.util.Set<Long> reused, java.util.Set<Long> dedup, FileEncoding encoding, long size)
+      implements Mutation {
     public Commit {
       chunks = List.copyOf(chunks);
       reused = java.util.Set.copyOf(reused);
       dedup = java.util.Set.copyOf(dedup);
+      encoding = encoding.isPlain() ? FileEncoding.PLAIN : encoding.withStoredSize(-1);
+    }
+
+    /** A plain file's commit. */
+    public Commit(String clientId, long opId, long time, String path, boolean overwrite,
+        int replication, long chunkSize, List<ChunkRecord> chunks, String owner, String group,
+        java.util.Set<Long> reused, java.util.Set<Long> dedup) {
+      this(clientId, opId, time, path, overwrite, replication, chunkSize, chunks, owner, group,
+          reused, dedup, FileEncoding.PLAIN, -1);
     }
 
     /** A commit of new chunks only. */
@@ -163,6 +177,16 @@ public sealed interface Op {
 
   /** Every trash entry that expires at or before {@code time} is removed for good. */
   record TrashExpire(long time) implements Op {}
+
+  // ------------------------------------------------------ compression and encryption (issue 20)
+
+  /**
+   * Key rotation: the data key of {@code path} (its kept version {@code version}, 0 the current
+   * contents) is wrapped anew ({@code keyId}, {@code wrappedKey}) if it is still
+   * {@code oldWrappedKey}.
+   */
+  record Rekey(String clientId, long opId, long time, String path, long version,
+      String oldWrappedKey, String keyId, String wrappedKey) implements Mutation {}
 
   // ------------------------------------------------------------- operating the cluster
 

@@ -107,7 +107,7 @@ public final class OpApplier {
         }
       }
       Namespace.CommitResult r = ns.commit(c.path(), c.overwrite(), c.replication(),
-          c.chunkSize(), c.chunks(), c.reused(), c.dedup(), c.time(),
+          c.chunkSize(), c.chunks(), c.reused(), c.dedup(), c.encoding(), c.size(), c.time(),
           new Caller(c.owner(), c.group(), caller.superuser()));
       result = new Applied(new CommitFileResponse(r.entry()), r.garbage());
     } else if (op instanceof Op.Delete d) {
@@ -159,6 +159,9 @@ public final class OpApplier {
       result = new Applied(trashReply(r), r.garbage());
     } else if (op instanceof Op.TrashExpire t) {
       result = new Applied(null, ns.expireTrash(t.time()).garbage());
+    } else if (op instanceof Op.Rekey k) { // compression and encryption
+      result = new Applied(new StatResponse(ns.rekey(k.path(), k.version(), k.oldWrappedKey(),
+          k.keyId(), k.wrappedKey(), caller)), NONE);
     } else if (op instanceof Op.UserAdd u) { // users (security)
       image.users().add(u.name(), u.group(), u.superuser(), u.tokenHash());
       result = new Applied(null, NONE);

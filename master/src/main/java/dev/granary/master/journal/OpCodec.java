@@ -9,8 +9,10 @@ import dev.granary.master.security.Caller;
 import dev.granary.master.security.Permissions;
 import dev.granary.master.security.Tokens;
 import dev.granary.wire.ChunkHandles;
+import dev.granary.wire.Compression;
 import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.FileEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +29,10 @@ import java.util.List;
  * </pre>
  *
  * Types: mkdir, commit, delete, rename, failure, reserve, digest, setPermission, setOwner, useradd,
- * userrevoke, decommission, recommission. Handles are 16-hex-digit strings as everywhere else.
+ * userrevoke, decommission, recommission, policy, restore, snapshot, trashRestore, trashEmpty,
+ * trashExpire, rekey. A commit of a compressed or encrypted file adds {@code "size"} (what readers
+ * get), {@code "compression"} (none, lz4, zstd) and, if encrypted, {@code "fileId"},
+ * {@code "keyId"} and {@code "wrappedKey"}; a plain commit has none of them. Handles are 16-hex-digit strings as everywhere else.
  * Decoding rejects a record with a missing or mistyped field. A mkdir or commit carries the {@code
  * "owner"} and {@code "group"} its new entries get; one written before entries had owners has
  * neither and loads as admin's. A permission is an octal string ({@code "permission":"750"}); an
@@ -96,6 +101,16 @@ public final class OpCodec {
         g.writeEndArray();
         g.writeStringField("owner", c.owner());
         g.writeStringField("group", c.group());
+        if (!c.encoding().isPlain()) {
+          // Only compressed or encrypted files carry these: a plain record stays as it was.
+          g.writeNumberField("size", c.size());
+          g.writeStringField("compression", c.encoding().compression().label());
+          if (c.encoding().encrypted()) {
+            g.writeStringField("fileId", c.encoding().fileId());
+            g.writeStringField("keyId", c.encoding().keyId());
+            g.writeStringField("wrappedKey", c.encoding().wrappedKey());
+          }
+        }
       } else if (op instanceof Op.Delete d) {
         g.writeStringField("path", d.path());
         g.writeBooleanField("recursive", d.recursive());
@@ -150,6 +165,12 @@ public final class OpCodec {
         g.writeStringField("group", t.group());
       } else if (op instanceof Op.TrashEmpty t) {
         g.writeStringField("user", t.user());
+      } else if (op instanceof Op.Rekey k) { // compression and encryption
+        g.writeStringField("path", k.path());
+        g.writeNumberField("version", k.version());
+        g.writeStringField("oldWrappedKey", k.oldWrappedKey());
+        g.writeStringField("keyId", k.keyId());
+        g.writeStringField("wrappedKey", k.wrappedKey());
       }
       // Users (security).
       if (op instanceof Op.UserAdd u) {
@@ -199,7 +220,8 @@ public final class OpCodec {
       case "commit" -> new Op.Commit(text(n, "client"), num(n, "op"), time, text(n, "path"),
           bool(n, "overwrite"), (int) num(n, "replication"), num(n, "chunkSize"), chunks(n),
           textOr(n, "owner", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP),
-          reused(n, null), reused(n, "dedup"));
+          reused(n, null), reused(n, "dedup"), encoding(n),
+          n.has("size") ? num(n, "size") : -1);
       case "delete" -> new Op.Delete(text(n, "client"), num(n, "op"), time, text(n, "path"),
           bool(n, "recursive"), n.path("skipTrash").asBoolean(false),
           textOr(n, "user", Caller.ADMIN), textOr(n, "group", Caller.ADMIN_GROUP));
@@ -214,6 +236,8 @@ public final class OpCodec {
       case "trashEmpty" -> new Op.TrashEmpty(text(n, "client"), num(n, "op"), time,
           text(n, "user"));
       case "trashExpire" -> new Op.TrashExpire(time);
+      case "rekey" -> new Op.Rekey(text(n, "client"), num(n, "op"), time, text(n, "path"),
+          num(n, "version"), text(n, "oldWrappedKey"), text(n, "keyId"), text(n, "wrappedKey"));
       case "rename" -> new Op.Rename(text(n, "client"), num(n, "op"), time, text(n, "source"),
           text(n, "destination"));
       case "failure" -> new Op.Failure(text(n, "client"), num(n, "op"), time, text(n, "kind"),
@@ -270,6 +294,8 @@ public final class OpCodec {
       return "trashEmpty";
     } else if (op instanceof Op.TrashExpire) {
       return "trashExpire";
+    } else if (op instanceof Op.Rekey) {
+      return "rekey";
     }
     // Operating the cluster.
     if (op instanceof Op.Decommission) {
@@ -305,6 +331,25 @@ public final class OpCodec {
           num(c, "digest"), c.has("sha256") ? sha256(text(c, "sha256")) : Sha256.NONE));
     }
     return out;
+  }
+
+  /**
+   * A commit's encoding: plain without a "size" field (every record written before compression
+   * and encryption existed), else the compression and, if encrypted, the key fields.
+   */
+  private static FileEncoding encoding(JsonNode n) {
+    if (!n.has("size")) {
+      return FileEncoding.PLAIN;
+    }
+    Compression c = Compression.ofLabel(text(n, "compression"));
+    FileEncoding e = n.has("wrappedKey")
+        ? new FileEncoding(c, -1, text(n, "fileId"), text(n, "keyId"), text(n, "wrappedKey"))
+        : FileEncoding.compressed(c, -1);
+    if (e.isPlain()) {
+      throw new IllegalArgumentException("a commit with a size is neither compressed nor"
+          + " encrypted");
+    }
+    return e;
   }
 
   /** The handles of the commit's chunks marked reused ({@code kind} null: either kind). */

@@ -1,5 +1,6 @@
 package dev.granary.master.namespace;
 
+import dev.granary.wire.msg.FileEncoding;
 import java.util.List;
 
 /**
@@ -10,8 +11,13 @@ import java.util.List;
  *
  * <p>Most files have one chunk: its handle is kept in a field ({@code single}), which saves the
  * 24 bytes of a one-element array per file; more handles go in an array.
+ *
+ * <p>A file the client compressed or encrypted is an {@link EncodedFileNode}, which adds its
+ * encoding and logical size: a plain file (the common case) pays nothing for them, and the
+ * attributes travel with the node wherever it goes (rename, kept versions, trash) and into every
+ * copy ({@link #copy}, {@link #withChunksOf}) without a side table to keep in step.
  */
-public final class FileNode extends Inode {
+public sealed class FileNode extends Inode permits EncodedFileNode {
   private final byte replication;
   private final long chunkSize;
   /** The handle of a one-chunk file, or 0 (handle 0 is never allocated). */
@@ -25,7 +31,19 @@ public final class FileNode extends Inode {
         handles.length > 1 ? handles : null, owner, group, permission);
   }
 
-  private FileNode(byte[] name, long modified, int replication, long chunkSize, long single,
+  /** A plain file, or an {@link EncodedFileNode} if {@code encoding} is not plain. */
+  static FileNode of(byte[] name, long modified, int replication, long chunkSize, long[] handles,
+      String owner, String group, int permission, FileEncoding encoding, long size) {
+    if (encoding.isPlain()) {
+      return new FileNode(name, modified, replication, chunkSize, handles, owner, group,
+          permission);
+    }
+    return new EncodedFileNode(name, modified, replication, chunkSize,
+        handles.length == 1 ? handles[0] : 0, handles.length > 1 ? handles : null, owner, group,
+        permission, encoding, size);
+  }
+
+  FileNode(byte[] name, long modified, int replication, long chunkSize, long single,
       long[] handles, String owner, String group, int permission) {
     super(name, modified, owner, group, permission);
     this.replication = (byte) replication;
@@ -53,6 +71,21 @@ public final class FileNode extends Inode {
   FileNode withChunksOf(byte[] name, long time, String owner, String group, int permission) {
     return new FileNode(name, time, replication(), chunkSize, single, handles, owner, group,
         permission);
+  }
+
+  /** The handle of a one-chunk file, or 0 (for a subclass's copies). */
+  final long single() {
+    return single;
+  }
+
+  /** The handles of a file of two or more chunks, else null (for a subclass's copies). */
+  final long[] handles() {
+    return handles;
+  }
+
+  /** How the chunks hold the bytes: {@link FileEncoding#PLAIN} here (stored size -1). */
+  FileEncoding encoding() {
+    return FileEncoding.PLAIN;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.granary.wire.Limits;
 import dev.granary.wire.PathLimits;
 import dev.granary.wire.Sha256;
 import dev.granary.wire.Status;
+import dev.granary.wire.msg.FileEncoding;
 import dev.granary.wire.msg.FileEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -211,7 +212,8 @@ public final class Namespace {
     String prefix = p.equals("/") ? "/" : p + "/";
     for (Inode child : dir.childrenAfter(after)) {
       String childPath = prefix + child.nameString();
-      long cost = 48 + (childPath.length() + child.owner.length() + child.group.length()) * 3L;
+      long cost = 48 + (childPath.length() + child.owner.length() + child.group.length()) * 3L
+          + encodingBytes(child);
       if (out.size() >= max || budget < cost) {
         return new Listing(out, true);
       }
@@ -219,6 +221,15 @@ public final class Namespace {
       out.add(entry(childPath, child));
     }
     return new Listing(out, false);
+  }
+
+  /** Bytes an entry's encoding adds to a reply beyond the one byte of a plain one. */
+  private static long encodingBytes(Inode node) {
+    if (!(node instanceof EncodedFileNode f)) {
+      return 0;
+    }
+    FileEncoding e = f.encoding();
+    return 16 + e.fileId().length() + e.keyId().length() + e.wrappedKey().length();
   }
 
   /** Whether anything in the image (a file, version, snapshot or trash entry) holds {@code handle}. */
@@ -268,8 +279,25 @@ public final class Namespace {
     return List.of(out);
   }
 
-  /** The size of {@code file}: the sum of its chunks' lengths. */
+  /**
+   * The size of {@code file}, what a reader gets: the sum of its chunks' lengths for a plain file,
+   * the logical size its commit named for a compressed or encrypted one.
+   */
   public long size(FileNode file) {
+    return file instanceof EncodedFileNode e ? e.size() : storedSize(file);
+  }
+
+  /**
+   * How {@code file}'s chunks hold its bytes: {@link FileEncoding#PLAIN}, or its encoding with the
+   * stored size, the sum of its chunks' lengths.
+   */
+  public FileEncoding encoding(FileNode file) {
+    FileEncoding e = file.encoding();
+    return e.isPlain() ? e : e.withStoredSize(storedSize(file));
+  }
+
+  /** The bytes {@code file}'s chunks hold: the sum of their lengths. */
+  public long storedSize(FileNode file) {
     long s = 0;
     for (int ci = 0; ci < file.chunkCount(); ci++) {
       long h = file.handle(ci);
@@ -400,6 +428,19 @@ public final class Namespace {
   public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
       List<ChunkRecord> chunkList, java.util.Set<Long> reused, java.util.Set<Long> dedup,
       long time, Caller caller) {
+    return commit(path, overwrite, replication, chunkSize, chunkList, reused, dedup,
+        FileEncoding.PLAIN, -1, time, caller);
+  }
+
+  /**
+   * As {@link #commit(String, boolean, int, long, List, java.util.Set, java.util.Set, long,
+   * Caller)}, of a file stored with {@code encoding} ({@link FileEncoding#PLAIN} with size -1, or
+   * a compressed or encrypted file whose readers get {@code size} bytes): see {@link
+   * #checkEncoding}. Under an effective {@code encrypt} policy, an unencrypted file is DENIED.
+   */
+  public CommitResult commit(String path, boolean overwrite, int replication, long chunkSize,
+      List<ChunkRecord> chunkList, java.util.Set<Long> reused, java.util.Set<Long> dedup,
+      FileEncoding encoding, long size, long time, Caller caller) {
     String[] parts = Paths.parse(path);
     String p = Paths.join(parts, parts.length);
     checkWritable(parts, p);
@@ -424,6 +465,12 @@ public final class Namespace {
       }
       old = (FileNode) target;
     }
+    long stored = 0;
+    for (ChunkRecord c : chunkList) {
+      stored += c.length();
+    }
+    checkEncoding(p, chunkSize, chunkList.size(), stored, encoding, size);
+    checkEncryptPolicy(parts, p, encoding);
     checkNewChunks(p, chunkList, old, reused, dedup);
     // Apply: the new file's holders first, so a chunk it shares with the file it replaces never
     // drops to zero holders on the way.
@@ -434,9 +481,9 @@ public final class Namespace {
       directories++;
       dir = created;
     }
-    FileNode file = new FileNode(name, time, replication, chunkSize,
+    FileNode file = FileNode.of(name, time, replication, chunkSize,
         FileNode.handlesOf(chunkList), intern(caller.user()), intern(caller.group()),
-        FILE_PERMISSION);
+        FILE_PERMISSION, encoding, size);
     for (ChunkRecord c : chunkList) {
       chunkTable.addHolder(c, replication);
       if (dedupIndex != null) {
@@ -452,6 +499,70 @@ public final class Namespace {
     dir.modified = time;
     files++;
     return new CommitResult(entry(p, file), garbage.toArray());
+  }
+
+  /**
+   * Checks how a commit says its chunks hold the file ({@code chunks} chunks of {@code stored}
+   * bytes in all): a plain file has size -1 (its size is what its chunks hold); any other has a
+   * size of its own, a chunk per started {@code chunkSize} of it (none iff it is empty), and a
+   * stored size of -1 or the chunks' sum. Its key fields are all set or all empty (checked by
+   * {@link FileEncoding} itself).
+   *
+   * @throws MetadataException INVALID_ARGUMENT naming the file and what does not fit
+   */
+  public static void checkEncoding(String path, long chunkSize, int chunks, long stored,
+      FileEncoding encoding, long size) {
+    String problem = null;
+    if (encoding.isPlain()) {
+      problem = size == -1 ? null : "a plain file's size is -1 (its chunks' sum), not " + size;
+    } else if (size < 0) {
+      problem = "size " + size + " is negative";
+    } else if (size > 0 && chunkSize <= 0) {
+      problem = "chunk size " + chunkSize + " must be positive";
+    } else if (chunks != (size == 0 ? 0 : (size - 1) / chunkSize + 1)) {
+      problem = chunks + " chunks do not fit size " + size + " in chunks of " + chunkSize
+          + " (expected " + (size == 0 ? 0 : (size - 1) / chunkSize + 1) + ")";
+    } else if (encoding.storedSize() != -1 && encoding.storedSize() != stored) {
+      problem = "stored size " + encoding.storedSize() + " is not the chunks' " + stored
+          + " bytes (or -1)";
+    }
+    if (problem != null) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "cannot commit " + PathLimits.quote(path)
+          + ": " + problem);
+    }
+  }
+
+  /**
+   * Refuses an unencrypted file at {@code path} where the nearest {@code encrypt} policy says 1
+   * (checked before a commit waits for its chunks' reports, and again when it applies).
+   *
+   * @throws MetadataException DENIED naming the directory whose policy requires encryption
+   */
+  public void checkEncryptPolicy(String path, FileEncoding encoding) {
+    String[] parts = Paths.parse(path);
+    checkEncryptPolicy(parts, Paths.join(parts, parts.length), encoding);
+  }
+
+  private void checkEncryptPolicy(String[] parts, String p, FileEncoding encoding) {
+    if (encoding.encrypted()) {
+      return;
+    }
+    String from = null;
+    Inode node = root;
+    for (int i = 0; node instanceof DirNode d; i++) {
+      if (d.policy != null && d.policy.encrypt() >= 0) {
+        from = d.policy.encrypt() == 1 ? Paths.join(parts, i) : null;
+      }
+      if (i >= parts.length - 1) {
+        break;
+      }
+      node = d.get(bytes(parts[i]));
+    }
+    if (from != null) {
+      throw new MetadataException(Status.DENIED, "cannot write " + PathLimits.quote(p)
+          + " unencrypted: the policy of " + PathLimits.quote(from)
+          + " requires encryption (encrypt 1); write it with --encrypt and a key file");
+    }
   }
 
   /**
@@ -840,6 +951,8 @@ public final class Namespace {
     int replication = 0;
     int keep = -1;
     long trashMillis = -1;
+    int compress = -1;
+    int encrypt = -1;
     Inode node = root;
     for (int i = 0; ; i++) {
       if (node instanceof DirNode d && d.policy != null) {
@@ -847,6 +960,8 @@ public final class Namespace {
         replication = q.replication() > 0 ? q.replication() : replication;
         keep = q.keepVersions() >= 0 ? q.keepVersions() : keep;
         trashMillis = q.trashMillis() >= 0 ? q.trashMillis() : trashMillis;
+        compress = q.compress() >= 0 ? q.compress() : compress;
+        encrypt = q.encrypt() >= 0 ? q.encrypt() : encrypt;
       }
       if (i >= count || !(node instanceof DirNode d)) {
         break;
@@ -856,7 +971,7 @@ public final class Namespace {
         break;
       }
     }
-    return new Policy(replication, keep, trashMillis);
+    return new Policy(replication, keep, trashMillis, compress, encrypt);
   }
 
   /** How many versions a file replaced at {@code parts} keeps (0: none). */
@@ -871,6 +986,27 @@ public final class Namespace {
   public int policyReplication(String path) {
     String[] parts = Paths.parse(path);
     return policyOf(parts, Math.max(0, parts.length - 1)).replication();
+  }
+
+  /**
+   * The settings new files at {@code path} take, each from the nearest directory on the way that
+   * sets it (unset: -1, replication 0); a missing parent takes its nearest existing ancestor's.
+   */
+  public Policy newFilePolicy(String path) {
+    String[] parts = Paths.parse(path);
+    return policyOf(parts, Math.max(0, parts.length - 1));
+  }
+
+  /**
+   * The entry at {@code path}, or null if there is none (a missing parent too): what a writer
+   * checks before it writes. {@code caller} needs what {@link #stat} needs.
+   *
+   * @throws MetadataException NOT_A_DIRECTORY, INVALID_ARGUMENT or DENIED
+   */
+  public FileEntry statOrNull(String path, Caller caller) {
+    String[] parts = Paths.parse(path);
+    Inode node = resolve(parts, parts.length, path, caller);
+    return node == null ? null : entry(Paths.join(parts, parts.length), node);
   }
 
   /**
@@ -988,6 +1124,51 @@ public final class Namespace {
     deepest.dir().put(restored);
     deepest.dir().modified = time;
     return new CommitResult(entry(p, restored), garbage.toArray());
+  }
+
+  /**
+   * Key rotation: the data key of file {@code path} (its kept version {@code version}; 0 is the
+   * current contents) is wrapped anew as {@code newWrappedKey} by key {@code newKeyId}, if it is
+   * still {@code oldWrappedKey}. Nothing else changes; a snapshot's copy keeps its key (snapshots
+   * are read-only). The caller needs write on the file.
+   *
+   * @throws MetadataException DENIED (a snapshot path, no write permission), NOT_FOUND (no such
+   *     file or version), IS_A_DIRECTORY, INVALID_ARGUMENT (not encrypted, a bad key field) or
+   *     STALE_VERSION (the wrapped key is not {@code oldWrappedKey} any more)
+   */
+  public FileEntry rekey(String path, long version, String oldWrappedKey, String newKeyId,
+      String newWrappedKey, Caller caller) {
+    String[] parts = Paths.parse(path);
+    String p = Paths.join(parts, parts.length);
+    checkWritable(parts, p);
+    Inode node = resolve(parts, parts.length, path, caller);
+    if (node == null) {
+      throw notFound(path);
+    }
+    if (!(node instanceof FileNode f)) {
+      throw new MetadataException(Status.IS_A_DIRECTORY, "'" + p
+          + "' is a directory; only files have keys");
+    }
+    check(caller, f, Permissions.WRITE, "rotate the key of", p);
+    FileNode target = version == 0 ? f : versions.version(f, version, p);
+    String which = version == 0 ? "'" + p + "'" : "version " + version + " of '" + p + "'";
+    if (!(target instanceof EncodedFileNode e) || !e.encoding().encrypted()) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, which
+          + " is not encrypted; it has no key to rotate");
+    }
+    if (!e.encoding().wrappedKey().equals(oldWrappedKey)) {
+      throw new MetadataException(Status.STALE_VERSION, "the key of " + which
+          + " changed since it was read (rotated meanwhile, or the file was replaced); read it"
+          + " again");
+    }
+    try {
+      e.encoding().withKey(newKeyId, newWrappedKey);
+    } catch (IllegalArgumentException x) {
+      throw new MetadataException(Status.INVALID_ARGUMENT, "new key of " + which + ": "
+          + x.getMessage());
+    }
+    e.rekey(newKeyId, newWrappedKey);
+    return entry(p, target);
   }
 
   /** The number of the current version of file {@code path}. */
@@ -1727,7 +1908,7 @@ public final class Namespace {
   FileEntry entry(String path, Inode node) {
     if (node instanceof FileNode f) {
       return new FileEntry(path, false, size(f), f.modified, f.replication(), f.chunkSize(),
-          f.chunkCount(), f.owner, f.group, f.permission);
+          f.chunkCount(), f.owner, f.group, f.permission, encoding(f));
     }
     return new FileEntry(path, true, 0, node.modified, 0, 0, 0, node.owner, node.group,
         node.permission);

@@ -1,5 +1,6 @@
 package dev.granary.master.namespace;
 
+import dev.granary.wire.msg.FileEncoding;
 import java.util.Arrays;
 import java.util.List;
 
@@ -77,9 +78,21 @@ public final class NamespaceLoader {
 
   public void file(String path, long modified, int replication, long chunkSize,
       List<ChunkRecord> chunks, String owner, String group, int permission) {
+    file(path, modified, replication, chunkSize, chunks, owner, group, permission,
+        FileEncoding.PLAIN, -1);
+  }
+
+  /**
+   * A file stored with {@code encoding} (plain with size -1, or compressed/encrypted with the
+   * logical {@code size}).
+   */
+  public void file(String path, long modified, int replication, long chunkSize,
+      List<ChunkRecord> chunks, String owner, String group, int permission,
+      FileEncoding encoding, long size) {
     Located at = locate(path);
-    FileNode f = new FileNode(Namespace.bytes(at.name()), modified, replication, chunkSize,
-        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission);
+    FileNode f = FileNode.of(Namespace.bytes(at.name()), modified, replication, chunkSize,
+        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission,
+        encoding, size);
     if (at.parent().get(f.name) != null) {
       throw new IllegalStateException("duplicate entry " + path);
     }
@@ -97,12 +110,21 @@ public final class NamespaceLoader {
    */
   public void version(String path, long current, long number, long modified, int replication,
       long chunkSize, List<ChunkRecord> chunks, String owner, String group, int permission) {
+    version(path, current, number, modified, replication, chunkSize, chunks, owner, group,
+        permission, FileEncoding.PLAIN, -1);
+  }
+
+  /** A kept version stored with {@code encoding} (see {@link #file}). */
+  public void version(String path, long current, long number, long modified, int replication,
+      long chunkSize, List<ChunkRecord> chunks, String owner, String group, int permission,
+      FileEncoding encoding, long size) {
     if (lastFile == null || !path.equals(lastFilePath)) {
       throw new IllegalStateException("version " + number + " of " + path
           + " does not follow its file");
     }
-    FileNode v = new FileNode(lastFile.name, modified, replication, chunkSize,
-        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission);
+    FileNode v = FileNode.of(lastFile.name, modified, replication, chunkSize,
+        FileNode.handlesOf(chunks), namespace.intern(owner), namespace.intern(group), permission,
+        encoding, size);
     namespace.adoptHolder(v, chunks);
     namespace.adoptVersion(lastFile, current, number, v);
   }

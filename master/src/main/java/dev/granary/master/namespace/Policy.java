@@ -8,15 +8,27 @@ import java.util.Map;
 /**
  * A directory's own policy: settings that new files (and removals) under it take from the nearest
  * directory that sets them. Each setting is unset on a directory unless given: {@code replication}
- * 0, {@code keepVersions} and {@code trashMillis} -1. A value of 0 for {@code keepVersions} or
- * {@code trashMillis} is a setting ("keep none", "no trash here"), which overrides an ancestor's.
+ * 0, {@code keepVersions}, {@code trashMillis}, {@code compress} and {@code encrypt} -1. A value of
+ * 0 for any but {@code replication} is a setting ("keep none", "no trash here", "no compression",
+ * "encryption not required"), which overrides an ancestor's.
+ *
+ * @param compress a {@link dev.granary.wire.Compression} id, or -1
+ * @param encrypt 1 if new files must be encrypted, 0 if not, -1 unset
  */
-public record Policy(int replication, int keepVersions, long trashMillis) {
+public record Policy(int replication, int keepVersions, long trashMillis, int compress,
+    int encrypt) {
   public static final String REPLICATION = PolicyKeys.REPLICATION;
   public static final String KEEP_VERSIONS = PolicyKeys.KEEP_VERSIONS;
   public static final String TRASH = PolicyKeys.TRASH;
+  public static final String COMPRESS = PolicyKeys.COMPRESS;
+  public static final String ENCRYPT = PolicyKeys.ENCRYPT;
   /** Nothing set. */
-  public static final Policy NONE = new Policy(0, -1, -1);
+  public static final Policy NONE = new Policy(0, -1, -1, -1, -1);
+
+  /** A policy without compression or encryption settings. */
+  public Policy(int replication, int keepVersions, long trashMillis) {
+    this(replication, keepVersions, trashMillis, -1, -1);
+  }
 
   public boolean isEmpty() {
     return equals(NONE);
@@ -35,9 +47,13 @@ public record Policy(int replication, int keepVersions, long trashMillis) {
     boolean clear = value.equals(PolicyKeys.CLEAR);
     long v = clear ? -1 : PolicyKeys.value(key, value);
     return switch (key) {
-      case REPLICATION -> new Policy(clear ? 0 : (int) v, keepVersions, trashMillis);
-      case KEEP_VERSIONS -> new Policy(replication, (int) v, trashMillis);
-      default -> new Policy(replication, keepVersions, v);
+      case REPLICATION -> new Policy(clear ? 0 : (int) v, keepVersions, trashMillis, compress,
+          encrypt);
+      case KEEP_VERSIONS -> new Policy(replication, (int) v, trashMillis, compress, encrypt);
+      case TRASH -> new Policy(replication, keepVersions, v, compress, encrypt);
+      case COMPRESS -> new Policy(replication, keepVersions, trashMillis, (int) v, encrypt);
+      case ENCRYPT -> new Policy(replication, keepVersions, trashMillis, compress, (int) v);
+      default -> throw new IllegalStateException("policy key " + key + " passed the check");
     };
   }
 
@@ -52,6 +68,12 @@ public record Policy(int replication, int keepVersions, long trashMillis) {
     }
     if (trashMillis >= 0) {
       out.put(TRASH, Long.toString(trashMillis));
+    }
+    if (compress >= 0) {
+      out.put(COMPRESS, Integer.toString(compress));
+    }
+    if (encrypt >= 0) {
+      out.put(ENCRYPT, Integer.toString(encrypt));
     }
     return out;
   }

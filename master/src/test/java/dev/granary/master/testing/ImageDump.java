@@ -50,6 +50,9 @@ public final class ImageDump {
         StringBuilder sb = new StringBuilder(what + " " + f.modified() + " r"
             + f.replication() + " s" + f.chunkSize() + " " + f.owner() + ":" + f.group() + ":"
             + Integer.toOctalString(f.permission()));
+        if (!ns.encoding(f).isPlain()) {
+          sb.append(" size ").append(ns.size(f)).append(' ').append(ns.encoding(f));
+        }
         for (ChunkRecord c : ns.chunks(f)) {
           sb.append(' ').append(c.handle()).append('/').append(c.version()).append('/')
               .append(c.length()).append('/').append(c.digest()).append('/')

@@ -8,8 +8,8 @@ import io.netty.buffer.ByteBuf;
  * Key rotation of one encrypted file (or one kept version of it, {@code version} > 0; 0 is the
  * current contents): replaces its wrapped data key with {@code newWrappedKey}, wrapped by the
  * key-encryption key {@code newKeyId}, if the file's wrapped key is still {@code oldWrappedKey}
- * (else CONFLICT: someone rotated it meanwhile, or it was replaced). No data is touched. Needs
- * write permission on the file. Answered by a {@link StatResponse} with the new entry.
+ * (else STALE_VERSION: someone rotated it meanwhile, or it was replaced). No data is touched.
+ * Needs write permission on the file. Answered by a {@link StatResponse} with the new entry.
  */
 public record RekeyRequest(String clientId, long opId, String path, long version,
     String oldWrappedKey, String newKeyId, String newWrappedKey) implements Message {
