@@ -128,24 +128,35 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException(Failures.USAGE, "invalid --data '" + data
           + "': expected random or text");
     }
+    if (encrypt && workloads.contains("delta")) {
+      // Each encrypted put has a fresh data key, so put --force sends every chunk: no delta.
+      throw new CliException(Failures.USAGE, "--encrypt with --workloads delta: an encrypted"
+          + " file's put --force sends every chunk (each write has a new data key), so"
+          + " delta_update would measure a full put; run delta without --encrypt");
+    }
     Compression compression = PutCommand.compression("--compress", compress);
     ClientConfig config = client.config();
-    Path tempKeyDir = null;
-    try {
-      if (encrypt && config.keyFile() == null) {
-        tempKeyDir = Files.createTempDirectory("granary-bench-key-");
-        Path keyFile = tempKeyDir.resolve("bench.key");
-        EncryptionKey.generate().write(keyFile);
-        config = config.withKeyFile(keyFile);
-      }
-      WriteOptions opts = WriteOptions.defaults().withReplication(replication)
-          .withCompression(compression).withEncrypt(encrypt);
+    WriteOptions opts = WriteOptions.defaults().withReplication(replication)
+        .withCompression(compression).withEncrypt(encrypt);
+    if (!encrypt || config.keyFile() != null) {
       run(config, seqBytes, deltaChunk, opts);
-    } finally {
-      if (tempKeyDir != null) {
-        removeTempKey(tempKeyDir);
-      }
+      return 0;
     }
+    // No key configured: one of the bench's own, in a private temporary directory, removed after.
+    Path tempKeyDir = Files.createTempDirectory("granary-bench-key-");
+    try {
+      Path keyFile = tempKeyDir.resolve("bench.key");
+      EncryptionKey.generate().write(keyFile);
+      run(config.withKeyFile(keyFile), seqBytes, deltaChunk, opts);
+    } catch (Exception e) {
+      try {
+        removeTempKey(tempKeyDir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    removeTempKey(tempKeyDir);
     return 0;
   }
 

@@ -200,6 +200,8 @@ class BenchCommandTest {
         "gzip", "--master", NO_MASTER);
     usageError("invalid --data 'zeros': expected random or text", "bench", "--data", "zeros",
         "--encrypt", "--master", NO_MASTER);
+    usageError("--encrypt with --workloads delta", "bench", "--workloads", "seq,delta",
+        "--encrypt", "--master", NO_MASTER);
   }
 
   @Test
