@@ -1,11 +1,11 @@
 package dev.granary.cli;
 
+import dev.granary.client.Compression;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.WriteOptions;
 import dev.granary.config.ClientConfig;
 import dev.granary.config.Sizes;
-import dev.granary.client.Compression;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.granary.cli;
 
+import dev.granary.client.Compression;
 import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.PolicyChange;
 import dev.granary.config.Durations;
-import dev.granary.client.Compression;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;

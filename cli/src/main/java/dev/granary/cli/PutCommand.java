@@ -1,12 +1,12 @@
 package dev.granary.cli;
 
+import dev.granary.client.Compression;
 import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.NotFoundException;
 import dev.granary.client.TransferListener;
 import dev.granary.client.UploadResult;
 import dev.granary.client.WriteOptions;
-import dev.granary.client.Compression;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;

@@ -1,11 +1,11 @@
 package dev.granary.cli;
 
+import dev.granary.client.Compression;
 import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.FileVersion;
 import dev.granary.client.SnapshotInfo;
 import dev.granary.client.TrashEntry;
 import dev.granary.config.Durations;
-import dev.granary.client.Compression;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

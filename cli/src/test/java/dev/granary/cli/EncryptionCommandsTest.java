@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.granary.client.Compression;
 import dev.granary.client.DirectoryPolicy;
 import dev.granary.client.EncryptionKey;
 import dev.granary.client.PolicyChange;
-import dev.granary.client.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
