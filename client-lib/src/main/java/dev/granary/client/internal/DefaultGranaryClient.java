@@ -98,6 +98,10 @@ public final class DefaultGranaryClient implements GranaryClient {
 
   DefaultGranaryClient(ClientConfig config, RetryPolicy retry, Credentials credentials) {
     this.config = config;
+    // Read before any thread starts: a bad key file then leaves nothing running behind it.
+    EncryptionKey key = config.keyFile() == null ? null : EncryptionKey.read(config.keyFile());
+    // Credentials name the authority the client trusts: with them every connection is TLS.
+    SslContext tls = credentials == null ? null : TlsContexts.user(authorityOf(credentials));
     String clientId = UUID.randomUUID().toString();
     this.group = Transports.eventLoopGroup(
         Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), "granary-client");
@@ -114,8 +118,6 @@ public final class DefaultGranaryClient implements GranaryClient {
     Bootstrap bootstrap = Transports.clientBootstrap(group, dial)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
     MasterLogin login = new MasterLogin(config.master(), credentials);
-    // Credentials name the authority the client trusts: with them every connection is TLS.
-    SslContext tls = credentials == null ? null : TlsContexts.user(authorityOf(credentials));
     ConnectionPool pool = new ConnectionPool(bootstrap, clientId, SOFTWARE, dial, tls, login);
     DirectPool direct = new DirectPool(clientId, SOFTWARE, dial, DIRECT_IDLE, tls, login);
     MasterClient master = new MasterClient(config.master(), pool, direct, retry, clientId);
@@ -125,7 +127,7 @@ public final class DefaultGranaryClient implements GranaryClient {
         new SpareAllocation(SpareAllocation.MAX_AGE, System::nanoTime),
         new LeaseRenewer(master, clientId, System::nanoTime), login,
         WriteBudget.ofDirectMemory(),
-        config.keyFile() == null ? null : EncryptionKey.read(config.keyFile()));
+        key);
     // Frees the read-ahead buffers of streams dropped without being closed.
     Cleaner cleaner = Cleaner.create(r -> {
       Thread t = new Thread(r, "granary-client-cleaner");
