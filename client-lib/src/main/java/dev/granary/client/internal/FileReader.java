@@ -139,7 +139,7 @@ final class FileReader {
       public long length(int chunk) throws GranaryException {
         return location(chunk).length();
       }
-    }, ctx.workers());
+    });
     this.oneWindow = entry.chunkCount() == 1
         && Checksums.blockCount(entry.storedSize()) <= WINDOW_BLOCKS;
     absorb(first);

@@ -29,13 +29,6 @@ class FileCodecTest {
   private static final int BLOCK = Limits.BLOCK_SIZE;
   private static final long CHUNK = 4L * BLOCK;
   private static final EncryptionKey KEY = EncryptionKey.generate();
-  /** Decodes ahead of sequential readers, as a client's workers do. */
-  private static final java.util.concurrent.ExecutorService WORKERS =
-      java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "decode-ahead");
-        t.setDaemon(true);
-        return t;
-      });
 
   /** A file encoded into stored chunks, readable through a RecordReader. */
   private static final class Encoded {
@@ -72,11 +65,6 @@ class FileCodecTest {
     }
 
     RecordReader reader(EncryptionKey key, FileEntry e) throws GranaryException {
-      return reader(key, e, WORKERS);
-    }
-
-    RecordReader reader(EncryptionKey key, FileEntry e, java.util.concurrent.Executor workers)
-        throws GranaryException {
       FileCodec codec = FileCodec.forRead(e.encoding(), key, "/f");
       return new RecordReader(codec, e, "/f", new RecordReader.Stored() {
         @Override
@@ -91,7 +79,7 @@ class FileCodecTest {
         public long length(int chunk) {
           return chunks.get(chunk).length;
         }
-      }, workers);
+      });
     }
 
     RecordReader reader() throws GranaryException {
@@ -153,8 +141,6 @@ class FileCodecTest {
           Encoded e = new Encoded(data, c, encrypt);
           String what = c + (encrypt ? "+enc " : " ") + size;
           assertArrayEquals(data, readAll(e.reader(), size, 100_000, true), what);
-          assertArrayEquals(data, readAll(e.reader(KEY, e.entry, null), size, 30_000, true),
-              what + " decoded on the reader's thread alone");
           assertArrayEquals(data, readAll(e.reader(), size, 7_777, false), what);
           // Random reads, backwards, spanning blocks and chunks.
           RecordReader r = e.reader();
