@@ -271,28 +271,34 @@ final class FileCodec {
 
   /**
    * Decodes a record whose header {@code h} and body (nonce and payload, {@code body[0,
-   * h.bodyLength())}) were read, into {@code out} (64 KiB); {@code scratch} ({@link #maxBody()}
-   * bytes) holds the decrypted payload on the way. Both are the caller's, reused block after block.
+   * h.bodyLength())}) were read, into {@code out} from {@code outOff} ({@code expectedLength}
+   * bytes); {@code scratch} ({@link #maxBody()} bytes) holds a compressed block's decrypted
+   * payload on the way. On a failure, {@code out} may hold bytes of the failed block.
    *
    * @param expectLast whether this block must be, or must not be, the file's last
    * @throws IntegrityException authentication failed (tampered, moved, truncated), or the
    *     payload does not decompress to the header's length
    */
   void decode(int chunk, int block, byte[] headerBytes, Header h, byte[] body,
-      int expectedLength, boolean expectLast, String what, byte[] scratch, byte[] out)
-      throws IntegrityException {
+      int expectedLength, boolean expectLast, String what, byte[] scratch, byte[] out,
+      int outOff) throws IntegrityException {
     byte[] payload = body;
+    int payloadOff = 0;
     int payloadLen = h.payloadLength();
     if (dataKey != null) {
-      // A raw block decrypts straight into out; a compressed one into scratch, then inflates.
-      byte[] into = h.codec() == 0 && h.payloadLength() - TAG_BYTES <= out.length ? out : scratch;
+      // A raw block decrypts straight into out (the JDK's GCM zeroes what it wrote there if the
+      // tag does not match); a compressed one into scratch, then inflates.
+      boolean direct = h.codec() == 0 && h.payloadLength() - TAG_BYTES == expectedLength;
+      byte[] into = direct ? out : scratch;
+      int intoOff = direct ? outOff : 0;
       try {
         Cipher c = cipher();
         c.init(Cipher.DECRYPT_MODE, dataKey,
             new GCMParameterSpec(TAG_BYTES * 8, body, 0, NONCE_BYTES));
         c.updateAAD(aad(chunk, block, headerBytes));
-        payloadLen = c.doFinal(body, NONCE_BYTES, h.payloadLength(), into, 0);
+        payloadLen = c.doFinal(body, NONCE_BYTES, h.payloadLength(), into, intoOff);
         payload = into;
+        payloadOff = intoOff;
       } catch (AEADBadTagException e) {
         throw new IntegrityException(what + ": block " + block + " fails authentication: its"
             + " bytes were altered, or it was moved from another position or file", e);
@@ -312,21 +318,23 @@ final class FileCodec {
         throw new IntegrityException(what + ": raw block " + block + " has " + payloadLen
             + " bytes, not " + expectedLength);
       }
-      if (payload != out) {
-        System.arraycopy(payload, 0, out, 0, payloadLen);
+      if (payload != out || payloadOff != outOff) {
+        System.arraycopy(payload, payloadOff, out, outOff, payloadLen);
       }
       return;
     }
     int n;
     if (h.codec() == Compression.LZ4.id()) {
       try {
-        n = LZ4_DECOMPRESSOR.decompress(payload, 0, payloadLen, out, 0, expectedLength);
+        n = LZ4_DECOMPRESSOR.decompress(payload, payloadOff, payloadLen, out, outOff,
+            expectedLength);
       } catch (LZ4Exception e) {
         throw new IntegrityException(what + ": block " + block + " does not decompress (lz4): "
             + e.getMessage(), e);
       }
     } else {
-      long r = Zstd.decompressByteArray(out, 0, expectedLength, payload, 0, payloadLen);
+      long r = Zstd.decompressByteArray(out, outOff, expectedLength, payload, payloadOff,
+          payloadLen);
       if (Zstd.isError(r)) {
         throw new IntegrityException(what + ": block " + block + " does not decompress (zstd): "
             + Zstd.getErrorName(r));

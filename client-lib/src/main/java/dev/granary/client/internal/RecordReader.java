@@ -76,6 +76,16 @@ final class RecordReader {
       long inChunk = pos % cs;
       int block = (int) (inChunk / Limits.BLOCK_SIZE);
       int inBlock = (int) (inChunk % Limits.BLOCK_SIZE);
+      int whole = blockLength(chunk, block);
+      if (inBlock == 0 && dst.hasArray() && dst.remaining() >= whole
+          && !(chunk == cachedChunk && block == cachedBlock)) {
+        // A whole block wanted: decoded straight into the caller's buffer (one copy less).
+        decode(chunk, block, sequential, dst.array(), dst.arrayOffset() + dst.position());
+        dst.position(dst.position() + whole);
+        pos += whole;
+        total += whole;
+        continue;
+      }
       int length = decode(chunk, block, sequential);
       int n = Math.min(dst.remaining(), length - inBlock);
       if (n <= 0) {
@@ -95,25 +105,52 @@ final class RecordReader {
       return decodedLength;
     }
     cachedChunk = -1; // the buffer is overwritten now, whether the decode succeeds or not
+    int length = decode(chunk, block, sequential, decoded, 0);
+    cachedChunk = chunk;
+    cachedBlock = block;
+    decodedLength = length;
+    return length;
+  }
+
+  /** The logical bytes of block {@code block} of chunk {@code chunk}. */
+  private int blockLength(int chunk, int block) {
+    long cs = entry.chunkSize();
+    long blockStart = chunk * cs + (long) block * Limits.BLOCK_SIZE;
+    return (int) Math.min(Limits.BLOCK_SIZE, Math.min((chunk + 1) * cs, entry.size())
+        - blockStart);
+  }
+
+  /**
+   * Reads block {@code block}'s record of chunk {@code chunk} and decodes it into {@code out}
+   * from {@code outOff}; returns its length.
+   */
+  private int decode(int chunk, int block, boolean sequential, byte[] out, int outOff)
+      throws GranaryException {
     long offset = chunk == nextChunk && block == nextBlock ? nextOffset
         : index(chunk)[block];
     String what = what(chunk);
-    readFully(chunk, offset, headerBytes, headerBytes.length, sequential, what);
+    readFully(chunk, offset, headerBytes, 0, headerBytes.length, sequential, what);
     FileCodec.Header h = codec.header(headerBytes, what);
     if (h.bodyLength() > body.length) {
       throw new IntegrityException(what + ": block " + block + "'s record claims "
           + h.bodyLength() + " bytes, more than any record of this file can have");
     }
-    readFully(chunk, offset + FileCodec.HEADER_BYTES, body, h.bodyLength(), sequential, what);
     long cs = entry.chunkSize();
-    long blockStart = chunk * cs + (long) block * Limits.BLOCK_SIZE;
-    int expected = (int) Math.min(Limits.BLOCK_SIZE,
-        Math.min((chunk + 1) * cs, entry.size()) - blockStart);
-    boolean last = blockStart + expected == entry.size();
-    codec.decode(chunk, block, headerBytes, h, body, expected, last, what, scratch, decoded);
-    cachedChunk = chunk;
-    cachedBlock = block;
-    decodedLength = expected;
+    int expected = blockLength(chunk, block);
+    if (h.codec() == 0 && !codec.encrypted()) {
+      // Stored raw, not sealed: its payload is the block; read it where it goes.
+      if (h.logicalLength() != expected || h.payloadLength() != expected) {
+        throw new IntegrityException(what + ": raw block " + block + " holds "
+            + h.payloadLength() + " bytes, where the file's size says " + expected);
+      }
+      readFully(chunk, offset + FileCodec.HEADER_BYTES, out, outOff, expected, sequential, what);
+    } else {
+      readFully(chunk, offset + FileCodec.HEADER_BYTES, body, 0, h.bodyLength(), sequential,
+          what);
+      boolean last = chunk * cs + (long) block * Limits.BLOCK_SIZE + expected == entry.size();
+      codec.decode(chunk, block, headerBytes, h, body, expected, last, what, scratch, out,
+          outOff);
+    }
     if ((long) (block + 1) * Limits.BLOCK_SIZE < cs) {
       nextChunk = chunk;
       nextBlock = block + 1;
@@ -126,9 +163,9 @@ final class RecordReader {
     return expected;
   }
 
-  private void readFully(int chunk, long offset, byte[] into, int length, boolean sequential,
-      String what) throws GranaryException {
-    int n = stored.read(chunk, offset, ByteBuffer.wrap(into, 0, length), sequential);
+  private void readFully(int chunk, long offset, byte[] into, int at, int length,
+      boolean sequential, String what) throws GranaryException {
+    int n = stored.read(chunk, offset, ByteBuffer.wrap(into, at, length), sequential);
     if (n < length) {
       throw new IntegrityException(what + ": the chunk ends inside a record (at byte "
           + (offset + n) + ")");
@@ -152,7 +189,7 @@ final class RecordReader {
           + " records and their index");
     }
     byte[] raw = new byte[4 * blocks + FileCodec.INDEX_TAIL_BYTES];
-    readFully(chunk, indexStart, raw, raw.length, false, what);
+    readFully(chunk, indexStart, raw, 0, raw.length, false, what);
     ByteBuffer b = ByteBuffer.wrap(raw);
     offsets = new int[blocks];
     long previous = -1;
