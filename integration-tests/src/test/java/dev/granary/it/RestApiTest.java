@@ -4,6 +4,7 @@ import static dev.granary.it.RestClient.json;
 import static dev.granary.it.RestClient.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ import dev.granary.client.FileStatus;
 import dev.granary.client.GranaryClient;
 import dev.granary.client.JsonViews;
 import dev.granary.client.NotFoundException;
+import dev.granary.client.WriteOptions;
+import dev.granary.config.ClientConfig;
 import dev.granary.config.Credentials;
 import dev.granary.config.MasterConfig;
 import dev.granary.gateway.RestApi;
@@ -98,6 +101,42 @@ class RestApiTest {
   /** {@code value} as JSON text parses (so numbers compare as the REST API's do). */
   private static JsonNode tree(Object value) throws Exception {
     return RestClient.JSON.readTree(RestClient.JSON.writeValueAsBytes(value));
+  }
+
+  @Test
+  void compressedFilesAreServedDecompressedAndEncryptedOnesAreRefused() throws Exception {
+    byte[] text = String.join("", java.util.Collections.nCopies(40_000,
+        "a line the gateway serves decompressed; ")).getBytes(StandardCharsets.US_ASCII);
+    try (OutputStream out = admin.create("/enc/z.txt", WriteOptions.defaults()
+        .withCompression(dev.granary.client.Compression.ZSTD))) {
+      out.write(text);
+    }
+    assertTrue(admin.stat("/enc/z.txt").storedSize() < text.length / 10);
+    HttpResponse<byte[]> whole = rest.get("files", "/enc/z.txt");
+    assertStatus(200, whole);
+    assertArrayEquals(text, whole.body());
+    HttpResponse<byte[]> part = rest.get("files", "/enc/z.txt", "bytes=70000-140001");
+    assertStatus(206, part);
+    assertArrayEquals(java.util.Arrays.copyOfRange(text, 70000, 140002), part.body());
+    // The gateway holds no key: an encrypted file, and a write where the policy encrypts, are
+    // refused naming the path, never served or stored in plaintext.
+    java.nio.file.Path keyFile = java.nio.file.Files.createTempDirectory("rest-key")
+        .resolve("key");
+    dev.granary.client.EncryptionKey.generate().write(keyFile);
+    try (GranaryClient withKey = cluster.client(new ClientConfig(
+        cluster.cluster().masterAddress(), 0, 2, Duration.ofSeconds(20),
+        cluster.adminCredentials(), keyFile))) {
+      try (OutputStream out = withKey.create("/enc/secret.txt",
+          WriteOptions.defaults().withEncrypt(true))) {
+        out.write(text);
+      }
+      JsonNode denied = assertError(403, rest.get("files", "/enc/secret.txt"));
+      assertTrue(denied.get("message").asText().contains("/enc/secret.txt"), denied::toString);
+      withKey.setPolicy("/enc", dev.granary.client.PolicyChange.none().encrypt(true));
+      assertError(403, rest.put("/enc/plain.txt", text, false));
+      assertThrows(dev.granary.client.NotFoundException.class,
+          () -> admin.stat("/enc/plain.txt"));
+    }
   }
 
   @Test
